@@ -1,0 +1,70 @@
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { LabelwiseError } from '../core/errors';
+import { runEncode, type EncodeOptions } from './encode';
+import { runSimulate, type SimulateOptions } from './simulate';
+
+function int(name: string): (v: string) => number {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n)) throw new InvalidArgumentError(`${name} must be an integer, got "${v}"`);
+    return n;
+  };
+}
+
+function fraction(v: string): number {
+  const n = Number(v);
+  if (!(n > 0 && n < 1)) throw new InvalidArgumentError(`must be a number between 0 and 1, got "${v}"`);
+  return n;
+}
+
+/** Runs the command line; resolves to the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const program = new Command('labelwise')
+    .description('Labelwise: active-learning labeling of text corpora')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  program
+    .command('simulate')
+    .description('simulate an annotator who answers with the gold label, and print the learning curve as JSON')
+    .requiredOption('--data <file>', 'gold JSONL dataset')
+    .option('--strategy <name>', 'meta|random|least-confidence|margin|entropy|vote-entropy|kl|egl', 'meta')
+    .option('--seed <n>', 'random seed', int('--seed'), 1)
+    .option('--init <n>', 'random labels to start from', int('--init'), 20)
+    .option('--batch <n>', 'spans queried per round', int('--batch'), 10)
+    .option('--budget <n>', 'labels to stop at', int('--budget'), 300)
+    .option('--test-fraction <f>', 'held-out stratified test fraction', fraction, 0.3)
+    .option('--model <id>', 'default or a model folder', 'default')
+    .option('--device <name>', 'auto|cpu|cuda', 'auto')
+    .option('--vectors <file>', 'precomputed float32 .npy rows, one per record')
+    .option('--split <file>', 'fixed split {"testIds": [...], "initIds": [...]}')
+    .option('--committee <n>', 'committee size', int('--committee'), 5)
+    .option('--no-diversity', 'turn off near-duplicate avoidance in batch selection')
+    .option('--out <file>', 'write the JSON result here instead of stdout')
+    .action(async (opts: SimulateOptions) => {
+      await runSimulate(opts);
+    });
+
+  program
+    .command('encode')
+    .description('encode the records of a JSONL dataset into a float32 .npy, one row per record in file order')
+    .requiredOption('--data <file>', 'JSONL with a "text" field per record')
+    .requiredOption('--out <file>', 'output .npy')
+    .option('--model <id>', 'default or a model folder', 'default')
+    .option('--device <name>', 'auto|cpu|cuda', 'auto')
+    .action(async (opts: EncodeOptions) => {
+      await runEncode(opts);
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (LabelwiseError.is(e)) {
+      process.stderr.write(`labelwise: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}

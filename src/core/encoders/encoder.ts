@@ -1,0 +1,30 @@
+import type { Device, Logger, Matrix } from '../types';
+
+/** Per-token vectors of one text, for entity spans. */
+export interface TokenVectors {
+  /** UTF-16 offsets of each token into the text. */
+  readonly tokens: readonly { readonly start: number; readonly end: number }[];
+  /** tokens.length × dim. */
+  readonly vectors: Matrix;
+}
+
+/** A sentence encoder: texts in, one L2-normalised row per text out. */
+export interface Encoder {
+  /** Stable id of model + weights: the embedding cache's key. */
+  readonly id: string;
+  readonly dim: number;
+  /** Execution provider actually in use. */
+  readonly provider: 'cuda' | 'cpu';
+  /** texts.length × dim, row i for texts[i]. Batches internally. */
+  encode(texts: readonly string[]): Promise<Matrix>;
+  /** Per-token vectors (for entity spans), where the encoder supports it. */
+  encodeTokens?(texts: readonly string[]): Promise<TokenVectors[]>;
+  dispose(): Promise<void>;
+}
+
+export interface EncoderOptions {
+  /** `default` (the embedded GloVe encoder) or a folder in the transformers.js layout. */
+  readonly model: string;
+  readonly device: Device;
+  readonly logger?: Logger;
+}

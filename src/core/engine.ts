@@ -1,0 +1,52 @@
+import type { Matrix } from './types';
+import type { StrategyName } from './strategies/strategy';
+
+/**
+ * The labeling engine as the extension (through its worker) and the CLI's `select` see it:
+ * a pool of vectors, labels arriving one at a time, retraining on demand, and batches of
+ * queries that each carry their "why". Implemented by createEngine in activeLearner.ts.
+ */
+export interface EngineOptions {
+  /** Class names; labels are indices into this array. */
+  readonly classes: readonly string[];
+  readonly committeeSize: number;
+  readonly strategy: 'meta' | StrategyName;
+  /** Avoid near-duplicates within a batch. */
+  readonly diversity: boolean;
+  readonly seed: number;
+}
+
+export interface EngineQuery {
+  /** Row of the pool matrix. */
+  readonly row: number;
+  readonly strategy: string;
+  readonly score: number;
+  /** Committee members voting for each class (length = classes). */
+  readonly votes: readonly number[];
+  /** Main model's probabilities (length = classes). */
+  readonly probs: readonly number[];
+}
+
+export interface RetrainResult {
+  readonly labeled: number;
+  /** Cross-validated accuracy estimate on the labels so far, when there are enough of them. */
+  readonly estimatedAccuracy?: number;
+  /** Meta-learner's strategy weights after this round. */
+  readonly weights: Record<string, number>;
+  readonly millis: number;
+}
+
+export interface LabelingEngine {
+  readonly pool: Matrix;
+  readonly labeledCount: number;
+  readonly trained: boolean;
+  /** Sets (or with null, removes: undo) the label of a row. Takes effect at the next retrain. */
+  setLabel(row: number, cls: number | null): void;
+  retrain(): Promise<RetrainResult>;
+  /** Next batch of n unlabeled rows not in `exclude`. Before the first retrain: a seeded random/diverse start. */
+  query(n: number, exclude?: ReadonlySet<number>): Promise<EngineQuery[]>;
+  /** Rows where the committee disagrees most (vote entropy), most contested first. */
+  contested(k: number): EngineQuery[];
+  /** Current mixing weights over strategies. */
+  weights(): Record<string, number>;
+}

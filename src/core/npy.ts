@@ -1,0 +1,58 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { InputError } from './errors';
+import type { Matrix } from './types';
+
+/** Serialises a float32 matrix as a NumPy .npy (format 1.0, little-endian, C order). */
+export function toNpy(m: Matrix): Buffer {
+  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${m.rows}, ${m.cols}), }`;
+  const total = 10 + header.length + 1;
+  header += ' '.repeat((64 - (total % 64)) % 64) + '\n';
+  const head = Buffer.alloc(10);
+  head.write('\x93NUMPY', 0, 'latin1');
+  head[6] = 1;
+  head[7] = 0;
+  head.writeUInt16LE(header.length, 8);
+  const body = Buffer.from(m.data.buffer, m.data.byteOffset, m.rows * m.cols * 4);
+  return Buffer.concat([head, Buffer.from(header, 'latin1'), body]);
+}
+
+export function writeNpy(file: string, m: Matrix): void {
+  writeFileSync(file, toNpy(m));
+}
+
+/** Reads a 2-D float32 (or float64, converted) little-endian C-order .npy. Errors name the file. */
+export function readNpy(file: string): Matrix {
+  let buf: Buffer;
+  try {
+    buf = readFileSync(file);
+  } catch (e) {
+    throw new InputError(`${file}: cannot read vectors (${(e as Error).message})`, file);
+  }
+  if (buf.length < 10 || buf.toString('latin1', 0, 6) !== '\x93NUMPY') throw new InputError(`${file}: not a NumPy .npy file`, file);
+  const major = buf[6];
+  const hlen = major === 1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8);
+  const hstart = major === 1 ? 10 : 12;
+  const header = buf.toString('latin1', hstart, hstart + hlen);
+  const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
+  const fortran = /'fortran_order':\s*True/.test(header);
+  const shape = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1].split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  if (!descr || !shape) throw new InputError(`${file}: unreadable .npy header`, file);
+  if (fortran) throw new InputError(`${file}: Fortran-order arrays are not supported; save with C order`, file);
+  if (shape.length !== 2) throw new InputError(`${file}: expected a 2-D array (records × dims), got shape (${shape.join(', ')})`, file);
+  const [rows, cols] = shape;
+  const off = hstart + hlen;
+  const n = rows * cols;
+  let data: Float32Array;
+  if (descr === '<f4') {
+    if (buf.length - off < n * 4) throw new InputError(`${file}: truncated (${rows}×${cols} float32 expected)`, file);
+    data = new Float32Array(n);
+    Buffer.from(data.buffer).set(buf.subarray(off, off + n * 4));
+  } else if (descr === '<f8') {
+    if (buf.length - off < n * 8) throw new InputError(`${file}: truncated (${rows}×${cols} float64 expected)`, file);
+    data = new Float32Array(n);
+    for (let i = 0; i < n; i++) data[i] = buf.readDoubleLE(off + i * 8);
+  } else {
+    throw new InputError(`${file}: dtype ${descr} is not supported (use float32)`, file);
+  }
+  return { rows, cols, data };
+}

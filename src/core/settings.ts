@@ -1,0 +1,60 @@
+import type { Device, Granularity } from './types';
+
+/**
+ * The `labelwise.*` settings: keys as typed constants matching package.json's
+ * `contributes.configuration`, and their defaults. Core code receives these values as plain
+ * options; only src/extension reads them from VS Code.
+ */
+export const settingKeys = {
+  labels: 'labelwise.labels',
+  budget: 'labelwise.budget',
+  granularity: 'labelwise.granularity',
+  include: 'labelwise.include',
+  exclude: 'labelwise.exclude',
+  maxFileSizeMB: 'labelwise.maxFileSizeMB',
+  batchSize: 'labelwise.batchSize',
+  strategy: 'labelwise.strategy',
+  diversity: 'labelwise.diversity',
+  committeeSize: 'labelwise.committeeSize',
+  model: 'labelwise.model',
+  device: 'labelwise.device',
+  annotator: 'labelwise.annotator',
+  autoRetrainEvery: 'labelwise.autoRetrainEvery',
+  seed: 'labelwise.seed',
+} as const;
+
+export interface LabelwiseSettings {
+  labels: string[];
+  budget: number;
+  granularity: Granularity;
+  include: string[];
+  exclude: string[];
+  maxFileSizeMB: number;
+  batchSize: number;
+  strategy: string;
+  diversity: boolean;
+  committeeSize: number;
+  model: string;
+  device: Device;
+  annotator: string;
+  autoRetrainEvery: number;
+  seed: number;
+}
+
+export const defaultSettings: LabelwiseSettings = {
+  labels: [],
+  budget: 200,
+  granularity: 'sentence',
+  include: ['**/*.{txt,md}', '**/*.jsonl'],
+  exclude: ['**/node_modules/**', '**/.git/**', '**/.labelwise/**', '**/.vscode/**'],
+  maxFileSizeMB: 10,
+  batchSize: 10,
+  strategy: 'meta',
+  diversity: true,
+  committeeSize: 5,
+  model: 'default',
+  device: 'auto',
+  annotator: '',
+  autoRetrainEvery: 10,
+  seed: 1,
+};

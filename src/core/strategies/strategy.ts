@@ -1,0 +1,57 @@
+import type { Matrix } from '../types';
+
+export const STRATEGY_NAMES = ['random', 'least-confidence', 'margin', 'entropy', 'vote-entropy', 'kl', 'egl'] as const;
+export type StrategyName = (typeof STRATEGY_NAMES)[number];
+
+/**
+ * Everything a strategy may look at to score the unlabeled pool. Built once per round by the
+ * engine after retraining. Strategies never see gold labels of unlabeled rows (there are none here).
+ */
+export interface PoolState {
+  /** All candidate vectors (labeled and unlabeled). */
+  readonly X: Matrix;
+  readonly classes: number;
+  /** Rows of X not labeled yet; scores are aligned with this array. */
+  readonly unlabeled: Int32Array;
+  /** Rows of X with a label, and their labels. */
+  readonly labeled: Int32Array;
+  readonly labels: Int32Array;
+  /** Main model's probabilities for the unlabeled rows: unlabeled.length × classes. */
+  readonly probs: Float32Array;
+  /** Each committee member's probabilities for the unlabeled rows, same layout as probs. */
+  readonly committeeProbs: readonly Float32Array[];
+  /** Seeded generator in [0,1): the only source of randomness a strategy may use. */
+  readonly rng: () => number;
+  /** 1-based round number. */
+  readonly round: number;
+  /** Main model's probabilities for any rows of X (e.g. labeled ones, for the meta-learner's reward). */
+  readonly predict: (rows: Int32Array) => Float32Array;
+}
+
+/** One query strategy: scores the unlabeled pool; higher = more worth labeling. Selection is shared. */
+export interface Strategy {
+  readonly name: StrategyName;
+  /** One score per entry of state.unlabeled. Throws NotTrainedError rather than returning zeros. */
+  score(state: PoolState): Float32Array;
+}
+
+/** A chosen row with its "why". */
+export interface Pick {
+  /** Row of X. */
+  readonly row: number;
+  readonly strategy: string;
+  readonly score: number;
+}
+
+/**
+ * Chooses the next batch: either one fixed strategy plus the shared batch selector, or the
+ * meta-learner that mixes strategies. `feedback` is called after the picks were labeled and the
+ * learner retrained, with the new state; it is how the meta-learner earns its reward.
+ */
+export interface BatchSelector {
+  readonly name: string;
+  select(state: PoolState, n: number): Promise<Pick[]>;
+  feedback?(picks: readonly Pick[], pickLabels: Int32Array, state: PoolState): Promise<void> | void;
+  /** Current mixing weights over strategies, for the "why" and the learning-curve view. */
+  weights?(): Record<string, number>;
+}

@@ -1,0 +1,14 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * The stable id of a span (DESIGN.md): a hash of its file path, offsets and text, so that the same
+ * span in the same place always gets the same id, and an edited span gets a new one.
+ */
+export function spanId(file: string, start: number, end: number, text: string): string {
+  return createHash('sha256').update(`${file}\u0000${start}\u0000${end}\u0000${text}`).digest('hex').slice(0, 24);
+}
+
+/** Hash of a text alone: the key of the embedding cache and of re-anchoring. */
+export function textHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 32);
+}

@@ -1,0 +1,145 @@
+/**
+ * The one contract between the extension host and the labeling panel (webview). Both sides import
+ * this file; nothing else crosses the boundary. Shape after GitLens: typed command / notification
+ * definitions with `is()` guards, and requests carrying ids whose replies are matched to them.
+ *
+ * Host waits for `ready` before posting anything.
+ */
+
+export interface IpcMessage<M extends string = string, P = unknown> {
+  readonly method: M;
+  readonly params: P;
+  /** Present on requests and on their replies. */
+  readonly id?: number;
+}
+
+export interface IpcType<M extends string, P> {
+  readonly method: M;
+  is(msg: unknown): msg is IpcMessage<M, P>;
+  create(params: P, id?: number): IpcMessage<M, P>;
+}
+
+function ipc<M extends string, P>(method: M): IpcType<M, P> {
+  return {
+    method,
+    is(msg: unknown): msg is IpcMessage<M, P> {
+      return typeof msg === 'object' && msg !== null && (msg as { method?: unknown }).method === method;
+    },
+    create(params: P, id?: number): IpcMessage<M, P> {
+      return id === undefined ? { method, params } : { method, params, id };
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Shared shapes
+
+export type Answer = 'accept' | 'reject' | 'ignore';
+export type PanelView = 'label' | 'curve' | 'review';
+
+export interface LabelButton {
+  readonly name: string;
+  /** "1".."9", or empty for labels past the ninth. */
+  readonly key: string;
+}
+
+/** Why the engine chose a span. */
+export interface WhyInfo {
+  readonly strategy: string;
+  readonly score: number;
+  /** Committee members voting for each label. */
+  readonly votes: Record<string, number>;
+  /** The model's current guess and its probability, if trained. */
+  readonly predicted?: { readonly label: string; readonly probability: number };
+}
+
+export interface SpanView {
+  readonly id: string;
+  readonly file: string;
+  /** Zero-based line of the span start. */
+  readonly line: number;
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+  /** Surrounding text of the source file, before and after the span. */
+  readonly before: string;
+  readonly after: string;
+  readonly why: WhyInfo;
+}
+
+export interface SessionSummary {
+  readonly labels: readonly LabelButton[];
+  readonly budget: number;
+  readonly labeled: number;
+  /** Estimated accuracy (cross-validated), once it can be estimated. */
+  readonly estimatedAccuracy?: number;
+  readonly annotator: string;
+  readonly strategy: string;
+}
+
+export interface BusyInfo {
+  readonly retraining: boolean;
+  readonly message?: string;
+}
+
+export interface CurvePoint {
+  readonly labels: number;
+  readonly accuracy: number;
+}
+
+export interface StrategyWeightsPoint {
+  readonly round: number;
+  readonly labels: number;
+  readonly weights: Record<string, number>;
+}
+
+export interface ContestedItem {
+  readonly span: SpanView;
+  readonly reason: 'committee' | 'annotators';
+  /** For 'annotators': each annotator's label. For 'committee': votes per label. */
+  readonly detail: Record<string, string | number>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Webview → host
+
+export const ReadyCommand = ipc<'ready', { readonly restored: boolean }>('ready');
+export const AnswerCommand = ipc<'answer', { readonly spanId: string; readonly label: string | null; readonly answer: Answer }>('answer');
+export const UndoCommand = ipc<'undo', Record<string, never>>('undo');
+export const OpenSourceCommand = ipc<'openSource', { readonly spanId: string }>('openSource');
+export const NextBatchCommand = ipc<'nextBatch', Record<string, never>>('nextBatch');
+export const RetrainCommand = ipc<'retrain', Record<string, never>>('retrain');
+export const ShowViewCommand = ipc<'showView', { readonly view: PanelView }>('showView');
+export const ResolveContestedCommand = ipc<'resolveContested', { readonly spanId: string; readonly label: string }>('resolveContested');
+
+// ---------------------------------------------------------------------------------------------
+// Host → webview
+
+/** The full state of the panel; sent after `ready` and whenever it changes. */
+export interface PanelState {
+  readonly view: PanelView;
+  readonly session: SessionSummary;
+  readonly current: SpanView | null;
+  readonly queue: readonly SpanView[];
+  /** How many decisions can be undone. */
+  readonly undoDepth: number;
+  readonly busy: BusyInfo;
+  readonly curve: readonly CurvePoint[];
+  readonly weights: readonly StrategyWeightsPoint[];
+  readonly contested: readonly ContestedItem[];
+}
+
+export const StateNotification = ipc<'state', PanelState>('state');
+export const NoticeNotification = ipc<'notice', { readonly level: 'info' | 'warning' | 'error'; readonly message: string }>('notice');
+
+export type WebviewToHost =
+  | ReturnType<typeof ReadyCommand.create>
+  | ReturnType<typeof AnswerCommand.create>
+  | ReturnType<typeof UndoCommand.create>
+  | ReturnType<typeof OpenSourceCommand.create>
+  | ReturnType<typeof NextBatchCommand.create>
+  | ReturnType<typeof RetrainCommand.create>
+  | ReturnType<typeof ShowViewCommand.create>
+  | ReturnType<typeof ResolveContestedCommand.create>;
+
+export type HostToWebview = ReturnType<typeof StateNotification.create> | ReturnType<typeof NoticeNotification.create>;
