@@ -127,6 +127,14 @@ export interface PanelState {
   readonly curve: readonly CurvePoint[];
   readonly weights: readonly StrategyWeightsPoint[];
   readonly contested: readonly ContestedItem[];
+  /**
+   * Optional: the highest message `id` among the webview's `answer` / `undo` commands that the host
+   * had applied when it produced this state. The panel sends those commands with increasing ids
+   * (`AnswerCommand.create(params, id)`) and advances optimistically; with `ackSeq` it drops
+   * exactly the local changes the host has seen. Without it the panel falls back to inferring
+   * them from which spans are still in `current` / `queue`.
+   */
+  readonly ackSeq?: number;
 }
 
 export const StateNotification = ipc<'state', PanelState>('state');

@@ -1,4 +1,12 @@
-// Placeholder until the engine lands (owned by the engine work).
+import { writeFileSync } from 'node:fs';
+import { readSplit } from '../core/al/split';
+import { simulate } from '../core/al/simulate';
+import { InputError, SettingError } from '../core/errors';
+import { readNpy } from '../core/npy';
+import { STRATEGY_CHOICES } from '../core/strategies/registry';
+import { readGoldDataset } from '../core/text/dataset';
+import { DEVICES, type Device, type Logger, type Matrix } from '../core/types';
+
 export interface SimulateOptions {
   data: string;
   strategy: string;
@@ -15,6 +23,51 @@ export interface SimulateOptions {
   diversity: boolean;
   out?: string;
 }
-export async function runSimulate(_opts: SimulateOptions): Promise<void> {
-  throw new Error('simulate is not implemented yet');
+
+const stderrLogger: Logger = {
+  info: (m) => process.stderr.write(`${m}\n`),
+  warn: (m) => process.stderr.write(`labelwise: warning: ${m}\n`),
+  error: (m) => process.stderr.write(`labelwise: ${m}\n`),
+};
+
+/** `labelwise simulate`: DESIGN.md's contract. Progress on stderr, the JSON on stdout or --out. */
+export async function runSimulate(opts: SimulateOptions): Promise<void> {
+  if (!STRATEGY_CHOICES.includes(opts.strategy)) {
+    throw new SettingError('--strategy', `unknown strategy "${opts.strategy}"; valid strategies: ${STRATEGY_CHOICES.join(', ')}`);
+  }
+  if (!(DEVICES as readonly string[]).includes(opts.device)) {
+    throw new SettingError('--device', `unknown device "${opts.device}"; valid devices: ${DEVICES.join(', ')}`);
+  }
+  const data = readGoldDataset(opts.data);
+  const vectors = opts.vectors ? readNpy(opts.vectors) : await encodeRecords(data.records.map((r) => r.text), opts.model, opts.device as Device);
+  if (opts.vectors && vectors.rows !== data.records.length) {
+    throw new InputError(`${opts.vectors} has ${vectors.rows} rows but ${opts.data} has ${data.records.length} records; they must match one to one`, opts.vectors);
+  }
+  const split = opts.split ? readSplit(opts.split, data.records.length) : undefined;
+  const result = await simulate({
+    data,
+    vectors,
+    strategy: opts.strategy,
+    seed: opts.seed,
+    init: opts.init,
+    batch: opts.batch,
+    budget: opts.budget,
+    testFraction: opts.testFraction,
+    split,
+    committeeSize: opts.committee,
+    diversity: opts.diversity,
+    metaFactory: await loadMetaFactory(),
+    logger: stderrLogger,
+  });
+  const json = JSON.stringify(result);
+  if (opts.out) writeFileSync(opts.out, `${json}\n`);
+  else process.stdout.write(`${json}\n`);
+}
+
+async function encodeRecords(_texts: string[], _model: string, _device: Device): Promise<Matrix> {
+  throw new SettingError('--vectors', 'encoding is not wired yet; pass --vectors');
+}
+
+async function loadMetaFactory(): Promise<undefined> {
+  return undefined;
 }

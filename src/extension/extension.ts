@@ -1,3 +1,58 @@
-import type * as vscode from 'vscode';
-export function activate(_context: vscode.ExtensionContext): void {}
-export function deactivate(): void {}
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { ALL_COMMANDS } from './commands/allCommands';
+import { LabelDecorations } from './decorations';
+import { LabelwiseApp } from './labelwiseApp';
+import { createPanel, panelOptions, PANEL_VIEW_TYPE, wrapPanel } from './panelHost';
+import { registerCommands } from './registerCommands';
+import { createVscodeSurface } from './vscodeSurface';
+import { processChannel, threadChannel, WorkerClient } from './workerClient';
+
+let app: LabelwiseApp | undefined;
+
+export function activate(context: vscode.ExtensionContext): void {
+  const surface = createVscodeSurface();
+  const workerScript = join(context.extensionPath, 'dist', 'worker.js');
+  const decorations = new LabelDecorations();
+  const current = new LabelwiseApp({
+    surface,
+    openPanel: () => createPanel(context.extensionUri),
+    startWorker: (logger) => new WorkerClient(() => threadChannel(workerScript), logger, () => processChannel(workerScript)),
+    onStoreChanged: (store, root) => {
+      let labels: readonly string[] = [];
+      try {
+        labels = current.settings().labels;
+      } catch {
+        labels = [];
+      }
+      decorations.setStore(store, root, labels);
+    },
+  });
+  app = current;
+  context.subscriptions.push(current, decorations, ...registerCommands(ALL_COMMANDS, { app: current, surface }));
+  context.subscriptions.push(
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+      async deserializeWebviewPanel(panel: vscode.WebviewPanel): Promise<void> {
+        panel.webview.options = panelOptions(context.extensionUri);
+        await current.restorePanel(wrapPanel(panel, context.extensionUri));
+      },
+    }),
+  );
+  // Load the store on activation: labeled spans are decorated and counted before a session starts.
+  const root = surface.workspaceRoot();
+  if (root) {
+    try {
+      const store = current.openStore();
+      current.logger.info(`label store ${store.file}: ${store.state.counts().decisions} decisions`);
+      decorations.setStore(store, root, current.settings().labels);
+      current.refreshStatus();
+    } catch (e) {
+      current.report(e, 'Cannot load the label store');
+    }
+  }
+}
+
+export function deactivate(): void {
+  app?.dispose();
+  app = undefined;
+}

@@ -1,17 +1,132 @@
 import type { Answer } from '../../protocol';
 
+/** Where an event came from when it was brought in by an import rather than labeled here. */
+export interface ImportOrigin {
+  /** Format of the imported file: labelwise | prodigy | csv | hf | plain. */
+  readonly format: string;
+  /** The imported file as the importer named it. */
+  readonly file: string;
+  /** One-based line (JSONL) or record line (CSV) of the imported record. */
+  readonly line: number;
+}
+
+/** An entity span inside an event's text: UTF-16 offsets into `text`, end exclusive. */
+export interface EventSpan {
+  readonly start: number;
+  readonly end: number;
+  readonly label: string;
+}
+
 /** One line of `.labelwise/labels.jsonl` (DESIGN.md "The label store"). */
 export interface LabelEvent {
   readonly id: string;
   readonly source: { readonly file: string; readonly start: number; readonly end: number; readonly line?: number };
   readonly text: string;
   readonly label: string | null;
-  readonly spans: readonly { readonly start: number; readonly end: number; readonly label: string }[];
+  readonly spans: readonly EventSpan[];
   readonly answer: Answer;
   readonly annotator: string;
   readonly strategy: string | null;
   readonly score: number | null;
   readonly ts: string;
-  /** Set on an undo: this event withdraws the earlier decision on the same id. */
+  /**
+   * Set on an undo: this event withdraws the latest live decision by the same annotator on the
+   * same id (its label/answer fields are ignored; by convention label null, answer "ignore").
+   */
   readonly undo?: boolean;
+  /** Set on a review decision: it settles an annotator disagreement on this id (see contested.ts). */
+  readonly resolves?: boolean;
+  /** Set on events brought in by an import. */
+  readonly imported?: ImportOrigin;
+}
+
+export const ANSWERS: readonly Answer[] = ['accept', 'reject', 'ignore'];
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isOffset(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0;
+}
+
+/**
+ * Checks that `value` is a label event and returns it with the optional fields filled in, or a
+ * reason why it is not. Unknown fields are kept, so a store written by a newer version survives
+ * being read and exported by an older one.
+ */
+export function parseLabelEvent(value: unknown): { event: LabelEvent } | { error: string } {
+  if (!isObject(value)) return { error: 'an event must be a JSON object' };
+  const v = value;
+  if (typeof v.id !== 'string' || v.id === '') return { error: 'missing "id" string' };
+  const s = v.source;
+  if (!isObject(s)) return { error: 'missing "source" object' };
+  if (typeof s.file !== 'string' || s.file === '') return { error: '"source.file" must be a non-empty string' };
+  if (!isOffset(s.start) || !isOffset(s.end) || s.end < s.start) {
+    return { error: '"source.start"/"source.end" must be offsets with start <= end' };
+  }
+  if (s.line !== undefined && !isOffset(s.line)) return { error: '"source.line" must be a non-negative integer' };
+  if (typeof v.text !== 'string') return { error: 'missing "text" string' };
+  if (v.label !== null && v.label !== undefined && typeof v.label !== 'string') return { error: '"label" must be a string or null' };
+  if (typeof v.answer !== 'string' || !(ANSWERS as readonly string[]).includes(v.answer)) {
+    return { error: `"answer" must be one of ${ANSWERS.join(', ')}` };
+  }
+  const spans = v.spans ?? [];
+  if (!Array.isArray(spans)) return { error: '"spans" must be an array' };
+  for (const [k, sp] of spans.entries()) {
+    const problem = checkSpan(sp, v.text.length);
+    if (problem) return { error: `spans[${k}]: ${problem}` };
+  }
+  if (v.annotator !== undefined && typeof v.annotator !== 'string') return { error: '"annotator" must be a string' };
+  if (v.strategy !== undefined && v.strategy !== null && typeof v.strategy !== 'string') return { error: '"strategy" must be a string or null' };
+  if (v.score !== undefined && v.score !== null && (typeof v.score !== 'number' || !Number.isFinite(v.score))) {
+    return { error: '"score" must be a number or null' };
+  }
+  if (typeof v.ts !== 'string' || Number.isNaN(Date.parse(v.ts))) return { error: '"ts" must be an ISO date string' };
+  if (v.undo !== undefined && typeof v.undo !== 'boolean') return { error: '"undo" must be a boolean' };
+  if (v.resolves !== undefined && typeof v.resolves !== 'boolean') return { error: '"resolves" must be a boolean' };
+  const event = {
+    ...v,
+    label: (v.label as string | null | undefined) ?? null,
+    spans: spans as EventSpan[],
+    annotator: (v.annotator as string | undefined) ?? '',
+    strategy: (v.strategy as string | null | undefined) ?? null,
+    score: (v.score as number | null | undefined) ?? null,
+  } as unknown as LabelEvent;
+  return { event };
+}
+
+/** Why `sp` is not a valid entity span of a text of length `textLength`, or undefined. */
+export function checkSpan(sp: unknown, textLength: number): string | undefined {
+  if (!isObject(sp)) return 'a span must be an object {start, end, label}';
+  if (!isOffset(sp.start) || !isOffset(sp.end)) return '"start"/"end" must be non-negative integers';
+  if (sp.end <= sp.start) return '"end" must be greater than "start"';
+  if (sp.end > textLength) return `"end" ${sp.end} is past the end of the text (length ${textLength})`;
+  if (typeof sp.label !== 'string' || sp.label === '') return '"label" must be a non-empty string';
+  return undefined;
+}
+
+/** A decision that counts as a label for training: accepted with a label or with spans. */
+export function isLabeled(e: LabelEvent): boolean {
+  return !e.undo && e.answer === 'accept' && (e.label !== null || e.spans.length > 0);
+}
+
+/**
+ * The undo event for `decision`: same span, written by `annotator`, withdrawing that annotator's
+ * latest live decision on the span.
+ */
+export function undoEvent(decision: LabelEvent, annotator: string, ts: string = new Date().toISOString()): LabelEvent {
+  return {
+    id: decision.id,
+    source: decision.source,
+    text: decision.text,
+    label: null,
+    spans: [],
+    answer: 'ignore',
+    annotator,
+    strategy: null,
+    score: null,
+    ts,
+    undo: true,
+  };
 }

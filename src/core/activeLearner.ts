@@ -1,0 +1,221 @@
+import { metaSelectorFactory } from './al/metaFactory';
+import type { EngineOptions, EngineQuery, LabelingEngine, RetrainResult } from './engine';
+import { InputError, NotTrainedError, SettingError } from './errors';
+import { ActiveModel } from './learners/activeModel';
+import { createRng, deriveSeed, shuffleInPlace, type Rng } from './learners/rng';
+import { SoftmaxRegression } from './learners/softmax';
+import { committeeVotes } from './strategies/committeeVotes';
+import { STRATEGY_CHOICES } from './strategies/registry';
+import { selectBatch } from './strategies/selectBatch';
+import { createSelector, type SelectorFactory } from './strategies/selectorFactory';
+import type { BatchSelector, Pick, PoolState } from './strategies/strategy';
+import type { Logger, Matrix } from './types';
+
+export interface EngineDeps {
+  /** Builds the meta-learner for `strategy: 'meta'` (default: src/core/meta's). */
+  readonly metaFactory?: SelectorFactory;
+  /** Dataset or workspace name, passed to the meta-learner (prior hold-out). */
+  readonly dataset?: string;
+  /** Default batch size the selector is tuned for (labelwise.batchSize). */
+  readonly batch?: number;
+  /** Inverse L2 strength of the base learner (see SoftmaxOptions.C). */
+  readonly C?: number;
+  readonly logger?: Logger;
+}
+
+/** Labels needed before retrain() also reports a cross-validated accuracy estimate. */
+export const MIN_LABELS_FOR_ESTIMATE = 10;
+const CV_FOLDS = 5;
+/** Cross-validation runs on at most this many labels (a seeded sample), to keep retraining fast. */
+const CV_MAX_LABELS = 1000;
+/** Before the first retrain, the diverse start draws from at most this many random rows. */
+const COLD_START_SAMPLE = 2000;
+
+/**
+ * The labeling engine behind the extension's worker and the CLI: labels arrive one at a time,
+ * retrain() fits the base learner (main model + bootstrap committee) and gives the selector its
+ * feedback, query() returns the next batch with each row's "why".
+ */
+export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = {}): LabelingEngine {
+  const K = opts.classes.length;
+  if (K < 2) throw new SettingError('labelwise.labels', `labeling needs at least 2 labels, got ${K === 0 ? 'none' : `only "${opts.classes[0]}"`}`);
+  if (!STRATEGY_CHOICES.includes(opts.strategy)) {
+    throw new SettingError('labelwise.strategy', `unknown strategy "${opts.strategy}"; valid strategies: ${STRATEGY_CHOICES.join(', ')}`);
+  }
+  const model = new ActiveModel(X, { classes: K, committeeSize: opts.committeeSize, seed: opts.seed, C: deps.C });
+  const labels = new Map<number, number>();
+  const rng: Rng = createRng(deriveSeed(opts.seed, 3));
+  let selector: Promise<BatchSelector> | undefined;
+  let round = 0;
+  let trained = false;
+  // Probabilities of every row after the last retrain: main model and each committee member.
+  let allProbs: Float32Array = new Float32Array(0);
+  let allMembers: Float32Array[] = [];
+  let pendingPicks: Pick[] = [];
+
+  const getSelector = (): Promise<BatchSelector> => {
+    selector ??= createSelector(
+      { strategy: opts.strategy, classes: K, seed: opts.seed, diversity: opts.diversity, batch: deps.batch ?? 10, dataset: deps.dataset },
+      deps.metaFactory ?? metaSelectorFactory(deps.logger),
+    );
+    return selector;
+  };
+
+  const labeledArrays = (): { rows: Int32Array; y: Int32Array } => {
+    const rows = Int32Array.from([...labels.keys()].sort((a, b) => a - b));
+    return { rows, y: Int32Array.from(rows, (r) => labels.get(r)!) };
+  };
+
+  const stateFor = (unlabeled: Int32Array): PoolState => {
+    const { rows, y } = labeledArrays();
+    const slice = (src: Float32Array): Float32Array => {
+      const out = new Float32Array(unlabeled.length * K);
+      for (let i = 0; i < unlabeled.length; i++) out.set(src.subarray(unlabeled[i] * K, (unlabeled[i] + 1) * K), i * K);
+      return out;
+    };
+    return {
+      X,
+      classes: K,
+      unlabeled,
+      labeled: rows,
+      labels: y,
+      probs: slice(allProbs),
+      committeeProbs: allMembers.map(slice),
+      rng,
+      round,
+      predict: (r: Int32Array): Float32Array => model.main.predictProba(X, r),
+    };
+  };
+
+  const whyOf = (row: number, strategy: string, score: number): EngineQuery => {
+    const votes = new Array<number>(K).fill(0);
+    const probs = trained ? Array.from(allProbs.subarray(row * K, (row + 1) * K)) : new Array<number>(K).fill(1 / K);
+    if (trained) {
+      const one = allMembers.map((m) => m.subarray(row * K, (row + 1) * K));
+      committeeVotes(one, K, 0, votes);
+    }
+    return { row, strategy, score, votes, probs };
+  };
+
+  const crossValidated = (rows: Int32Array, y: Int32Array): number | undefined => {
+    const present = new Set(y);
+    if (rows.length < MIN_LABELS_FOR_ESTIMATE || present.size < 2) return undefined;
+    const cvRng = createRng(deriveSeed(opts.seed, 5, rows.length));
+    let order = shuffleInPlace(Int32Array.from(rows.keys()), cvRng);
+    if (order.length > CV_MAX_LABELS) order = order.slice(0, CV_MAX_LABELS);
+    // Deal the shuffled labels class by class into folds, so every fold has each class's share.
+    order = Int32Array.from([...order].sort((a, b) => y[a] - y[b]));
+    const fold = new Int32Array(rows.length).fill(-1);
+    order.forEach((p, i) => (fold[p] = i % CV_FOLDS));
+    let correct = 0;
+    let total = 0;
+    for (let f = 0; f < CV_FOLDS; f++) {
+      const tr: number[] = [];
+      const te: number[] = [];
+      order.forEach((p) => (fold[p] === f ? te : tr).push(p));
+      if (te.length === 0 || tr.length === 0) continue;
+      const m = new SoftmaxRegression({ classes: K, C: deps.C, maxIter: 100 });
+      m.fit(X, Int32Array.from(tr, (p) => rows[p]), Int32Array.from(tr, (p) => y[p]));
+      const pr = m.predictProba(X, Int32Array.from(te, (p) => rows[p]));
+      te.forEach((p, i) => {
+        let best = 0;
+        for (let k = 1; k < K; k++) if (pr[i * K + k] > pr[i * K + best]) best = k;
+        if (best === y[p]) correct++;
+        total++;
+      });
+    }
+    return total ? correct / total : undefined;
+  };
+
+  const engine: LabelingEngine = {
+    pool: X,
+    get labeledCount(): number {
+      return labels.size;
+    },
+    get trained(): boolean {
+      return trained;
+    },
+    setLabel(row: number, cls: number | null): void {
+      if (!Number.isInteger(row) || row < 0 || row >= X.rows) throw new InputError(`row ${row} is not in the pool (0..${X.rows - 1})`);
+      if (cls === null) {
+        labels.delete(row);
+        return;
+      }
+      if (!Number.isInteger(cls) || cls < 0 || cls >= K) {
+        throw new InputError(`label index ${cls} is not one of the ${K} labels (${opts.classes.join(', ')})`);
+      }
+      labels.set(row, cls);
+    },
+    async retrain(): Promise<RetrainResult> {
+      const t0 = performance.now();
+      if (labels.size === 0) throw new NotTrainedError('label at least one span before retraining');
+      const { rows, y } = labeledArrays();
+      model.fit(rows, y);
+      allProbs = model.main.predictProba(X);
+      allMembers = model.committee.memberProba(X);
+      trained = true;
+      round++;
+      const sel = await getSelector();
+      // Reward the selector for the picks that have come back labeled since the last round.
+      const answered = pendingPicks.filter((p) => labels.has(p.row));
+      pendingPicks = [];
+      if (answered.length > 0 && sel.feedback) {
+        const unl: number[] = [];
+        for (let r = 0; r < X.rows; r++) if (!labels.has(r)) unl.push(r);
+        await sel.feedback(answered, Int32Array.from(answered, (p) => labels.get(p.row)!), stateFor(Int32Array.from(unl)));
+      }
+      const estimatedAccuracy = crossValidated(rows, y);
+      return { labeled: rows.length, estimatedAccuracy, weights: engine.weights(), millis: performance.now() - t0 };
+    },
+    async query(n: number, exclude?: ReadonlySet<number>): Promise<EngineQuery[]> {
+      const unl: number[] = [];
+      for (let r = 0; r < X.rows; r++) if (!labels.has(r) && !exclude?.has(r)) unl.push(r);
+      if (unl.length === 0 || n <= 0) return [];
+      const unlabeled = Int32Array.from(unl);
+      if (!trained) {
+        // Cold start: a spread-out random batch (k-means++ seeding over a random sample).
+        const sample = shuffleInPlace(unlabeled.slice(), rng).slice(0, Math.min(COLD_START_SAMPLE, unlabeled.length));
+        const pos = selectBatch(X, sample, new Float32Array(sample.length), n, rng, { diversity: opts.diversity, candidateFactor: sample.length / Math.max(1, n) });
+        return pos.map((p) => whyOf(sample[p], 'random', 0));
+      }
+      const sel = await getSelector();
+      const picks = await sel.select(stateFor(unlabeled), n);
+      pendingPicks.push(...picks);
+      return picks.map((p) => whyOf(p.row, p.strategy, p.score));
+    },
+    contested(k: number): EngineQuery[] {
+      if (!trained) throw new NotTrainedError('contested rows need a trained committee; retrain first');
+      const M = allMembers.length;
+      const votes = new Float64Array(K);
+      const scored: { row: number; h: number; conf: number }[] = [];
+      for (let r = 0; r < X.rows; r++) {
+        committeeVotes(allMembers, K, r, votes);
+        let h = 0;
+        for (let c = 0; c < K; c++) if (votes[c] > 0) h -= (votes[c] / M) * Math.log(votes[c] / M);
+        if (h <= 0) continue;
+        let conf = 0;
+        for (let c = 0; c < K; c++) conf = Math.max(conf, allProbs[r * K + c]);
+        scored.push({ row: r, h, conf });
+      }
+      // Most split vote first; then the less confident main model; then the lower row.
+      scored.sort((a, b) => b.h - a.h || a.conf - b.conf || a.row - b.row);
+      return scored.slice(0, Math.max(0, k)).map((s) => whyOf(s.row, 'vote-entropy', s.h));
+    },
+    weights(): Record<string, number> {
+      return lastWeights();
+    },
+  };
+  let resolved: BatchSelector | undefined;
+  void getSelectorLater();
+  function getSelectorLater(): void {
+    // Remember the selector once built, so weights() can answer synchronously.
+    getSelector().then(
+      (s) => (resolved = s),
+      () => undefined,
+    );
+  }
+  function lastWeights(): Record<string, number> {
+    return resolved?.weights?.() ?? (opts.strategy === 'meta' ? {} : { [opts.strategy]: 1 });
+  }
+  return engine;
+}

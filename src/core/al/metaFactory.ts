@@ -1,0 +1,21 @@
+import { createMetaSelector } from '../meta/metaSelector';
+import type { SelectorContext, SelectorFactory } from '../strategies/selectorFactory';
+import type { BatchSelector } from '../strategies/strategy';
+import type { Logger } from '../types';
+
+/**
+ * The meta-learner as a SelectorFactory: the default for `strategy: 'meta'` in simulate() and the
+ * engine. When the context names a dataset, the meta-learner picks a prior held out from it.
+ */
+export function metaSelectorFactory(logger?: Logger): SelectorFactory {
+  return (ctx: SelectorContext): Promise<BatchSelector> =>
+    createMetaSelector({
+      batch: ctx.batch,
+      budget: ctx.budget,
+      init: ctx.init,
+      seed: ctx.seed,
+      diversity: ctx.diversity,
+      dataset: ctx.dataset,
+      logger,
+    });
+}

@@ -1,0 +1,185 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { ModelError } from '../errors';
+import { openSession, type RuntimeSession } from '../runtime/session';
+import { silentLogger, type Matrix } from '../types';
+import { planBatches, type BatchLimits } from './batchPlan';
+import type { Encoder, EncoderOptions, TokenVectors } from './encoder';
+import { WordTokenizer, readVocabulary, type Vocabulary } from './wordTokenizer';
+
+/** File names of the embedded model, built into models/ by `npm run build:models`. */
+export const DEFAULT_MODEL_NAME = 'labelwise-glove100k';
+export const DEFAULT_DIM = 100;
+
+export interface DefaultModelFiles {
+  readonly model: string;
+  readonly vocab: string;
+}
+
+/**
+ * models/ of the package: the source tree runs from src/core/encoders, the bundles from dist/, so
+ * walk up from this file until a folder holds models/<name>.onnx.
+ */
+export function findDefaultModel(): DefaultModelFiles {
+  const override = process.env.LABELWISE_MODELS_DIR;
+  const candidates: string[] = override ? [resolve(override)] : [];
+  let dir = __dirname;
+  for (let i = 0; i < 6; i++) {
+    candidates.push(join(dir, 'models'));
+    dir = dirname(dir);
+  }
+  for (const c of candidates) {
+    const model = join(c, `${DEFAULT_MODEL_NAME}.onnx`);
+    if (existsSync(model)) return { model, vocab: join(c, `${DEFAULT_MODEL_NAME}.vocab.txt`) };
+  }
+  throw new ModelError(`the embedded model models/${DEFAULT_MODEL_NAME}.onnx is missing (looked in ${candidates.join(', ')}); run "npm run build:models"`);
+}
+
+/** Batches of ~32k padded tokens: big enough to amortise a run, small enough for the cache. */
+export const DEFAULT_LIMITS: BatchLimits = { tokenBudget: 32_768, maxRows: 4096, skipEmpty: true };
+
+/** Token ids of many texts, back to back: text i is ids[offsets[i] .. offsets[i+1]). */
+export interface TokenizedTexts {
+  readonly ids: Int32Array;
+  readonly offsets: Int32Array;
+}
+
+/** The feeds of one batch and the text each row belongs to. */
+export interface ModelBatch {
+  readonly rows: number;
+  readonly seq: number;
+  readonly inputIds: Int32Array;
+  readonly attentionMask: Int32Array;
+  readonly textIndex: Int32Array;
+}
+
+export function tokenizeAll(tokenizer: WordTokenizer, texts: readonly string[]): TokenizedTexts {
+  let ids = new Int32Array(Math.max(1024, texts.length * 32));
+  const offsets = new Int32Array(texts.length + 1);
+  let pos = 0;
+  for (let i = 0; i < texts.length; i++) {
+    let end = tokenizer.idsInto(texts[i], ids, pos);
+    while (end < 0) {
+      const bigger = new Int32Array(ids.length * 2 + texts[i].length);
+      bigger.set(ids.subarray(0, pos));
+      ids = bigger;
+      end = tokenizer.idsInto(texts[i], ids, pos);
+    }
+    pos = end;
+    offsets[i + 1] = pos;
+  }
+  return { ids: ids.subarray(0, pos), offsets };
+}
+
+/** Splits tokenised texts into padded model batches (shortest texts first). */
+export function makeBatches(t: TokenizedTexts, limits: BatchLimits = DEFAULT_LIMITS): ModelBatch[] {
+  const n = t.offsets.length - 1;
+  const lengths = new Int32Array(n);
+  for (let i = 0; i < n; i++) lengths[i] = t.offsets[i + 1] - t.offsets[i];
+  const plan = planBatches(lengths, limits);
+  return plan.batches.map((b) => {
+    const rows = b.to - b.from;
+    const inputIds = new Int32Array(rows * b.seq);
+    const attentionMask = new Int32Array(rows * b.seq);
+    const textIndex = plan.order.slice(b.from, b.to);
+    for (let r = 0; r < rows; r++) {
+      const i = textIndex[r];
+      const s = t.offsets[i];
+      const len = t.offsets[i + 1] - s;
+      inputIds.set(t.ids.subarray(s, s + len), r * b.seq);
+      attentionMask.fill(1, r * b.seq, r * b.seq + len);
+    }
+    return { rows, seq: b.seq, inputIds, attentionMask, textIndex };
+  });
+}
+
+const vocabularies = new Map<string, WordTable>();
+const modelHashes = new Map<string, string>();
+
+function vocabularyOf(file: string): WordTable {
+  let v = vocabularies.get(file);
+  if (!v) {
+    v = readVocabulary(file);
+    vocabularies.set(file, v);
+  }
+  return v;
+}
+
+function hashOf(file: string): string {
+  let h = modelHashes.get(file);
+  if (!h) {
+    h = createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);
+    modelHashes.set(file, h);
+  }
+  return h;
+}
+
+/** The embedded GloVe encoder: word ids through the ONNX graph, pooled and normalised there. */
+export class DefaultEncoder implements Encoder {
+  readonly dim = DEFAULT_DIM;
+
+  private constructor(
+    readonly id: string,
+    readonly tokenizer: WordTokenizer,
+    readonly session: RuntimeSession,
+  ) {}
+
+  get provider(): 'cuda' | 'cpu' {
+    return this.session.provider;
+  }
+
+  static async load(opts: EncoderOptions, files: DefaultModelFiles = findDefaultModel()): Promise<DefaultEncoder> {
+    if (!existsSync(files.vocab)) throw new ModelError(`the vocabulary ${files.vocab} of the embedded model is missing; run "npm run build:models"`);
+    const vocab = vocabularyOf(files.vocab);
+    const id = `${DEFAULT_MODEL_NAME}@${hashOf(files.model)}`;
+    const session = await openSession(files.model, { device: opts.device, logger: opts.logger ?? silentLogger });
+    for (const name of ['input_ids', 'attention_mask']) {
+      if (!session.inputNames.includes(name)) {
+        await session.release();
+        throw new ModelError(`${files.model}: the model has no "${name}" input; rebuild it with "npm run build:models"`);
+      }
+    }
+    return new DefaultEncoder(id, new WordTokenizer(vocab), session);
+  }
+
+  async encode(texts: readonly string[]): Promise<Matrix> {
+    const out = new Float32Array(texts.length * this.dim);
+    for (const b of makeBatches(tokenizeAll(this.tokenizer, texts))) {
+      const res = await this.run(b, 'sentence_embedding');
+      for (let r = 0; r < b.rows; r++) out.set(res.subarray(r * this.dim, (r + 1) * this.dim), b.textIndex[r] * this.dim);
+    }
+    return { rows: texts.length, cols: this.dim, data: out };
+  }
+
+  async encodeTokens(texts: readonly string[]): Promise<TokenVectors[]> {
+    const tokens = texts.map((t) => this.tokenizer.tokenize(t));
+    const ids = new Int32Array(tokens.reduce((a, t) => a + t.length, 0));
+    const offsets = new Int32Array(texts.length + 1);
+    let pos = 0;
+    tokens.forEach((ts, i) => {
+      for (const t of ts) ids[pos++] = t.id;
+      offsets[i + 1] = pos;
+    });
+    const result: TokenVectors[] = tokens.map((ts) => ({ tokens: ts.map(({ start, end }) => ({ start, end })), vectors: { rows: ts.length, cols: this.dim, data: new Float32Array(ts.length * this.dim) } }));
+    for (const b of makeBatches({ ids, offsets })) {
+      const res = await this.run(b, 'token_embeddings');
+      for (let r = 0; r < b.rows; r++) {
+        const v = result[b.textIndex[r]].vectors;
+        v.data.set(res.subarray(r * b.seq * this.dim, r * b.seq * this.dim + v.rows * this.dim));
+      }
+    }
+    return result;
+  }
+
+  /** One batch through the graph; returns the requested output's data. */
+  async run(b: ModelBatch, output: 'sentence_embedding' | 'token_embeddings'): Promise<Float32Array> {
+    const dims = [b.rows, b.seq];
+    const res = await this.session.run({ input_ids: { data: b.inputIds, dims }, attention_mask: { data: b.attentionMask, dims } }, [output]);
+    return res[output].data as Float32Array;
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release();
+  }
+}

@@ -1,0 +1,76 @@
+import { NotTrainedError, SettingError } from '../errors';
+import type { Matrix } from '../types';
+import type { ProbabilisticClassifier } from './learner';
+import { createRng, deriveSeed } from './rng';
+import { SoftmaxRegression, type SoftmaxOptions } from './softmax';
+
+export interface CommitteeOptions extends SoftmaxOptions {
+  /** Number of bootstrap members (labelwise.committeeSize, default 5). */
+  readonly size?: number;
+  readonly seed: number;
+}
+
+export const DEFAULT_COMMITTEE_SIZE = 5;
+
+/**
+ * A bootstrap committee of softmax regressions for query-by-committee. Each member is fitted on a
+ * stratified bootstrap resample of the labels (every labeled class keeps at least one example in
+ * every member, which matters with a handful of labels). Resampling is seeded by (seed, member,
+ * fit number), so one seed reproduces a whole sequence of fits. Members warm-start from their own
+ * previous weights.
+ */
+export class BootstrapCommittee implements ProbabilisticClassifier {
+  readonly classes: number;
+  readonly members: readonly SoftmaxRegression[];
+  private readonly seed: number;
+  private fits = 0;
+
+  constructor(opts: CommitteeOptions) {
+    const size = opts.size ?? DEFAULT_COMMITTEE_SIZE;
+    if (!Number.isInteger(size) || size < 2) throw new SettingError('labelwise.committeeSize', `the committee needs at least 2 members, got ${size}`);
+    this.classes = opts.classes;
+    this.seed = opts.seed;
+    this.members = Array.from({ length: size }, () => new SoftmaxRegression(opts));
+  }
+
+  get trained(): boolean {
+    return this.members.every((m) => m.trained);
+  }
+
+  fit(X: Matrix, rows: Int32Array, y: Int32Array, opts?: { warmStart?: boolean; sampleWeight?: Float32Array }): void {
+    const byClass: number[][] = Array.from({ length: this.classes }, () => []);
+    for (let i = 0; i < y.length; i++) byClass[y[i]].push(i);
+    const fitNo = this.fits++;
+    this.members.forEach((member, m) => {
+      const rng = createRng(deriveSeed(this.seed, m, fitNo));
+      const pick: number[] = [];
+      for (const idx of byClass) {
+        for (let t = 0; t < idx.length; t++) pick.push(idx[Math.floor(rng() * idx.length)]);
+      }
+      const r = new Int32Array(pick.length);
+      const yy = new Int32Array(pick.length);
+      const sw = opts?.sampleWeight ? new Float32Array(pick.length) : undefined;
+      pick.forEach((p, t) => {
+        r[t] = rows[p];
+        yy[t] = y[p];
+        if (sw && opts?.sampleWeight) sw[t] = opts.sampleWeight[p];
+      });
+      member.fit(X, r, yy, { warmStart: opts?.warmStart, sampleWeight: sw });
+    });
+  }
+
+  /** Mean of the members' probabilities. */
+  predictProba(X: Matrix, rows?: Int32Array): Float32Array {
+    const all = this.memberProba(X, rows);
+    const out = new Float32Array(all[0].length);
+    for (const p of all) for (let i = 0; i < p.length; i++) out[i] += p[i];
+    for (let i = 0; i < out.length; i++) out[i] /= all.length;
+    return out;
+  }
+
+  /** Each member's probabilities, rows × classes each. */
+  memberProba(X: Matrix, rows?: Int32Array): Float32Array[] {
+    if (!this.trained) throw new NotTrainedError('the committee has not been trained yet');
+    return this.members.map((m) => m.predictProba(X, rows));
+  }
+}

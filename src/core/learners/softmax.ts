@@ -1,0 +1,357 @@
+import { NotTrainedError, SettingError } from '../errors';
+import type { Matrix } from '../types';
+import type { ProbabilisticClassifier } from './learner';
+
+export interface SoftmaxOptions {
+  readonly classes: number;
+  /**
+   * Inverse L2 strength, as scikit-learn's C: the objective is Σ wᵢ·lossᵢ + ‖W‖²/(2C) over
+   * standardised features, so the penalty weighs less as labels accumulate. The default was
+   * chosen on simulated learning curves (see BENCHMARKS.md).
+   */
+  readonly C?: number;
+  /** Reweight classes to equal total weight (n / (K·n_c)); off by default. */
+  readonly classBalanced?: boolean;
+  readonly maxIter?: number;
+  /** Stop when the largest gradient entry falls below this (relative to the sample count). */
+  readonly tol?: number;
+}
+
+export const DEFAULT_C = 0.3;
+
+/** The bias is penalised only a little, so that a class absent from the labels keeps a finite bias. */
+const BIAS_PENALTY = 0.01;
+const LBFGS_MEMORY = 8;
+
+/**
+ * Multinomial logistic regression with a bias, L2 regularised, fitted full-batch by L-BFGS in
+ * float64. No randomness at all: the same rows and labels (and the same warm start) give the same
+ * weights. Weights are laid out class-major: W[k·(d+1) + j], j = d being the bias.
+ */
+export class SoftmaxRegression implements ProbabilisticClassifier {
+  readonly classes: number;
+  readonly C: number;
+  readonly classBalanced: boolean;
+  readonly maxIter: number;
+  readonly tol: number;
+  /** Weights in standardised feature space (what L-BFGS optimises and warm-starts from). */
+  private W: Float64Array | undefined;
+  /** The same model in raw feature space, for prediction. */
+  private Wraw: Float64Array | undefined;
+  private dim = 0;
+  /** L-BFGS iterations of the last fit (for benchmarks and tests). */
+  lastIterations = 0;
+
+  constructor(opts: SoftmaxOptions) {
+    if (!Number.isInteger(opts.classes) || opts.classes < 2) throw new SettingError('classes', `a classifier needs at least 2 classes, got ${opts.classes}`);
+    this.classes = opts.classes;
+    this.C = opts.C ?? DEFAULT_C;
+    if (!(this.C > 0)) throw new SettingError('C', `the inverse regularisation strength C must be > 0, got ${this.C}`);
+    this.classBalanced = opts.classBalanced ?? false;
+    this.maxIter = opts.maxIter ?? 200;
+    this.tol = opts.tol ?? 1e-3;
+  }
+
+  get trained(): boolean {
+    return this.W !== undefined;
+  }
+
+  /** A copy of the weights (class-major, bias last in each class block). */
+  weights(): Float64Array {
+    if (!this.Wraw) throw new NotTrainedError();
+    return this.Wraw.slice();
+  }
+
+  fit(X: Matrix, rows: Int32Array, y: Int32Array, opts?: { warmStart?: boolean; sampleWeight?: Float32Array }): void {
+    if (rows.length !== y.length) throw new RangeError(`fit: ${rows.length} rows but ${y.length} labels`);
+    if (rows.length === 0) throw new RangeError('fit: no labeled rows');
+    const K = this.classes;
+    const d = X.cols;
+    const P = d + 1;
+    const n = rows.length;
+    const sw = new Float64Array(n);
+    const counts = new Float64Array(K);
+    for (let i = 0; i < n; i++) {
+      if (!(y[i] >= 0 && y[i] < K)) throw new RangeError(`fit: label ${y[i]} outside [0, ${K})`);
+      counts[y[i]] += opts?.sampleWeight ? opts.sampleWeight[i] : 1;
+    }
+    const present = counts.reduce((a, c) => a + (c > 0 ? 1 : 0), 0);
+    for (let i = 0; i < n; i++) {
+      const base = opts?.sampleWeight ? opts.sampleWeight[i] : 1;
+      sw[i] = this.classBalanced ? (base * n) / (present * counts[y[i]]) : base;
+    }
+    // Standardise with statistics of the whole matrix (unlabeled rows included: no labels are
+    // used). Sentence vectors share a large common direction; centring it away makes the problem
+    // well conditioned, so L-BFGS converges in tens rather than hundreds of iterations.
+    const scaler = scalerOf(X);
+    // Gather the rows once into a contiguous float64 block: the loss is evaluated many times.
+    const Xs = new Float64Array(n * d);
+    for (let i = 0; i < n; i++) {
+      const off = rows[i] * d;
+      for (let j = 0; j < d; j++) Xs[i * d + j] = (X.data[off + j] - scaler.mean[j]) * scaler.invStd[j];
+    }
+    const w0 = opts?.warmStart && this.W && this.dim === d ? this.W.slice() : new Float64Array(K * P);
+    const lam = 1 / this.C;
+    const z = new Float64Array(K);
+    const lossGrad = (w: Float64Array, g: Float64Array): number => {
+      g.fill(0);
+      let f = 0;
+      for (let i = 0; i < n; i++) {
+        const xo = i * d;
+        let zmax = -Infinity;
+        for (let k = 0; k < K; k++) {
+          const s = w[k * P + d] + dotAt(w, k * P, Xs, xo, d);
+          z[k] = s;
+          if (s > zmax) zmax = s;
+        }
+        let sum = 0;
+        for (let k = 0; k < K; k++) {
+          z[k] = Math.exp(z[k] - zmax);
+          sum += z[k];
+        }
+        const yi = y[i];
+        const wi = sw[i];
+        f += wi * (Math.log(sum) + zmax - (Math.log(z[yi]) + zmax));
+        for (let k = 0; k < K; k++) {
+          const r = wi * (z[k] / sum - (k === yi ? 1 : 0));
+          if (r === 0) continue;
+          axpyAt(r, Xs, xo, g, k * P, d);
+          g[k * P + d] += r;
+        }
+      }
+      for (let k = 0; k < K; k++) {
+        const wo = k * P;
+        for (let j = 0; j < d; j++) {
+          f += 0.5 * lam * w[wo + j] * w[wo + j];
+          g[wo + j] += lam * w[wo + j];
+        }
+        f += 0.5 * lam * BIAS_PENALTY * w[wo + d] * w[wo + d];
+        g[wo + d] += lam * BIAS_PENALTY * w[wo + d];
+      }
+      return f;
+    };
+    const { w, iterations } = lbfgs(lossGrad, w0, this.maxIter, this.tol * Math.max(1, n));
+    this.W = w;
+    this.dim = d;
+    this.lastIterations = iterations;
+    // Fold the standardisation into raw-space weights: w'_j = w_j/σ_j, b' = b − Σ w_j μ_j/σ_j.
+    const raw = new Float64Array(K * P);
+    for (let k = 0; k < K; k++) {
+      const wo = k * P;
+      let b = w[wo + d];
+      for (let j = 0; j < d; j++) {
+        raw[wo + j] = w[wo + j] * scaler.invStd[j];
+        b -= raw[wo + j] * scaler.mean[j];
+      }
+      raw[wo + d] = b;
+    }
+    this.Wraw = raw;
+  }
+
+  predictProba(X: Matrix, rows?: Int32Array): Float32Array {
+    const W = this.Wraw;
+    if (!W) throw new NotTrainedError();
+    if (X.cols !== this.dim) throw new RangeError(`predictProba: the model was fitted on ${this.dim}-d vectors, got ${X.cols}-d`);
+    const K = this.classes;
+    const d = this.dim;
+    const P = d + 1;
+    const m = rows ? rows.length : X.rows;
+    const out = new Float32Array(m * K);
+    const z = new Float64Array(K);
+    const data = X.data;
+    for (let i = 0; i < m; i++) {
+      const xo = (rows ? rows[i] : i) * d;
+      let zmax = -Infinity;
+      for (let k = 0; k < K; k++) {
+        const s = W[k * P + d] + dotAt(W, k * P, data, xo, d);
+        z[k] = s;
+        if (s > zmax) zmax = s;
+      }
+      let sum = 0;
+      for (let k = 0; k < K; k++) {
+        z[k] = Math.exp(z[k] - zmax);
+        sum += z[k];
+      }
+      for (let k = 0; k < K; k++) out[i * K + k] = z[k] / sum;
+    }
+    return out;
+  }
+}
+
+interface Scaler {
+  readonly mean: Float64Array;
+  readonly invStd: Float64Array;
+}
+
+const scalers = new WeakMap<Float32Array, Scaler>();
+
+/** Per-column mean and 1/std of a matrix, cached per matrix (the pool does not change). */
+function scalerOf(X: Matrix): Scaler {
+  const cached = scalers.get(X.data);
+  if (cached && cached.mean.length === X.cols) return cached;
+  const d = X.cols;
+  const mean = new Float64Array(d);
+  const sq = new Float64Array(d);
+  for (let i = 0; i < X.rows; i++) {
+    const o = i * d;
+    for (let j = 0; j < d; j++) {
+      const v = X.data[o + j];
+      mean[j] += v;
+      sq[j] += v * v;
+    }
+  }
+  const invStd = new Float64Array(d);
+  for (let j = 0; j < d; j++) {
+    mean[j] /= Math.max(1, X.rows);
+    const variance = sq[j] / Math.max(1, X.rows) - mean[j] * mean[j];
+    // Constant columns carry no information; leave them unscaled rather than divide by zero.
+    invStd[j] = variance > 1e-12 ? 1 / Math.sqrt(variance) : 1;
+  }
+  const s = { mean, invStd };
+  scalers.set(X.data, s);
+  return s;
+}
+
+/**
+ * Limited-memory BFGS with a backtracking (Armijo) line search. Returns the minimiser estimate and
+ * the number of iterations. Deterministic.
+ */
+export function lbfgs(
+  fg: (w: Float64Array, g: Float64Array) => number,
+  w0: Float64Array,
+  maxIter: number,
+  gtol: number,
+): { w: Float64Array; f: number; iterations: number } {
+  const N = w0.length;
+  let w = w0.slice();
+  let g = new Float64Array(N);
+  let f = fg(w, g);
+  const S: Float64Array[] = [];
+  const Yv: Float64Array[] = [];
+  const rho: number[] = [];
+  const alpha = new Float64Array(LBFGS_MEMORY);
+  const dir = new Float64Array(N);
+  const wNew = new Float64Array(N);
+  let gNew = new Float64Array(N);
+  let it = 0;
+  for (; it < maxIter; it++) {
+    if (maxAbs(g) <= gtol) break;
+    // Two-loop recursion: dir = -H·g.
+    for (let i = 0; i < N; i++) dir[i] = -g[i];
+    for (let m = S.length - 1; m >= 0; m--) {
+      const a = rho[m] * dot(S[m], dir);
+      alpha[m] = a;
+      axpy(-a, Yv[m], dir);
+    }
+    if (S.length > 0) {
+      const last = S.length - 1;
+      const gamma = dot(S[last], Yv[last]) / dot(Yv[last], Yv[last]);
+      for (let i = 0; i < N; i++) dir[i] *= gamma;
+    } else {
+      const gn = Math.sqrt(dot(g, g));
+      for (let i = 0; i < N; i++) dir[i] /= Math.max(1, gn);
+    }
+    for (let m = 0; m < S.length; m++) {
+      const b = rho[m] * dot(Yv[m], dir);
+      axpy(alpha[m] - b, S[m], dir);
+    }
+    let slope = dot(g, dir);
+    if (!(slope < 0)) {
+      // Not a descent direction (numerical trouble): restart from steepest descent.
+      S.length = 0;
+      Yv.length = 0;
+      rho.length = 0;
+      for (let i = 0; i < N; i++) dir[i] = -g[i];
+      slope = dot(g, dir);
+    }
+    let step = 1;
+    let fNew = 0;
+    let accepted = false;
+    for (let ls = 0; ls < 30; ls++) {
+      for (let i = 0; i < N; i++) wNew[i] = w[i] + step * dir[i];
+      fNew = fg(wNew, gNew);
+      if (fNew <= f + 1e-4 * step * slope) {
+        accepted = true;
+        break;
+      }
+      step *= 0.5;
+    }
+    if (!accepted) break;
+    const s = new Float64Array(N);
+    const yv = new Float64Array(N);
+    for (let i = 0; i < N; i++) {
+      s[i] = wNew[i] - w[i];
+      yv[i] = gNew[i] - g[i];
+    }
+    const sy = dot(s, yv);
+    if (sy > 1e-12) {
+      if (S.length === LBFGS_MEMORY) {
+        S.shift();
+        Yv.shift();
+        rho.shift();
+      }
+      S.push(s);
+      Yv.push(yv);
+      rho.push(1 / sy);
+    }
+    const fOld = f;
+    w = wNew.slice();
+    const t = g;
+    g = gNew;
+    gNew = t;
+    f = fNew;
+    if (Math.abs(fOld - f) <= 1e-7 * Math.max(1, Math.abs(f))) {
+      it++;
+      break;
+    }
+  }
+  return { w, f, iterations: it };
+}
+
+/** Σ a[ao+j]·b[bo+j] for j < len, unrolled by four (V8 does not vectorise; this halves the time). */
+function dotAt(a: Float64Array, ao: number, b: Float64Array | Float32Array, bo: number, len: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let j = 0;
+  for (; j < len - 3; j += 4) {
+    s0 += a[ao + j] * b[bo + j];
+    s1 += a[ao + j + 1] * b[bo + j + 1];
+    s2 += a[ao + j + 2] * b[bo + j + 2];
+    s3 += a[ao + j + 3] * b[bo + j + 3];
+  }
+  for (; j < len; j++) s0 += a[ao + j] * b[bo + j];
+  return s0 + s1 + s2 + s3;
+}
+
+/** y[yo+j] += a·x[xo+j] for j < len, unrolled by four. */
+function axpyAt(a: number, x: Float64Array, xo: number, y: Float64Array, yo: number, len: number): void {
+  let j = 0;
+  for (; j < len - 3; j += 4) {
+    y[yo + j] += a * x[xo + j];
+    y[yo + j + 1] += a * x[xo + j + 1];
+    y[yo + j + 2] += a * x[xo + j + 2];
+    y[yo + j + 3] += a * x[xo + j + 3];
+  }
+  for (; j < len; j++) y[yo + j] += a * x[xo + j];
+}
+
+function dot(a: Float64Array, b: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i];
+  return s;
+}
+
+function axpy(a: number, x: Float64Array, y: Float64Array): void {
+  for (let i = 0; i < x.length; i++) y[i] += a * x[i];
+}
+
+function maxAbs(a: Float64Array): number {
+  let m = 0;
+  for (let i = 0; i < a.length; i++) {
+    const v = Math.abs(a[i]);
+    if (v > m) m = v;
+  }
+  return m;
+}

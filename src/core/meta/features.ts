@@ -1,0 +1,236 @@
+import type { PoolState } from '../strategies/strategy';
+
+/**
+ * Task-state features the learned prior reads: how far labeling has come, how the labels are
+ * spread, how confident and how divided the model is over the pool, and how well the labels cover
+ * the vector space. Everything is computed from the state alone (vectors, the labels given so far
+ * and model outputs), never from gold labels of unlabeled rows, and on a fixed-size stride subsample
+ * of the pool so that it stays cheap on 100k candidates. The order is the prior's input order.
+ */
+export const FEATURE_NAMES = [
+  'logLabels',
+  'logLabelsPerClass',
+  'logClasses',
+  'labelEntropy',
+  'minClassShare',
+  'labeledFraction',
+  'logRound',
+  'maxProbMean',
+  'maxProbP10',
+  'maxProbP50',
+  'maxProbP90',
+  'marginMean',
+  'marginP10',
+  'marginP50',
+  'entropyMean',
+  'predictedClassEntropy',
+  'voteEntropyMean',
+  'disagreeFraction',
+  'klMean',
+  'trainAccuracy',
+  'coverage',
+] as const;
+
+export type FeatureName = (typeof FEATURE_NAMES)[number];
+
+export interface FeatureOptions {
+  /** Pool rows the confidence and disagreement statistics are computed on (stride subsample). */
+  readonly sample?: number;
+  /** Pool rows and labeled rows the coverage statistic compares. */
+  readonly coverageSample?: number;
+}
+
+const DEFAULT_SAMPLE = 4096;
+const DEFAULT_COVERAGE_SAMPLE = 256;
+
+/** Indices 0..n-1 spaced evenly, at most k of them: deterministic and consumes no randomness. */
+export function strideSample(n: number, k: number): Int32Array {
+  if (n <= k) return Int32Array.from({ length: n }, (_, i) => i);
+  const out = new Int32Array(k);
+  for (let i = 0; i < k; i++) out[i] = Math.floor((i * n) / k);
+  return out;
+}
+
+/** The q-quantile (0..1) of a sorted array, by linear interpolation. */
+export function quantile(sorted: Float64Array, q: number): number {
+  if (sorted.length === 0) return 0;
+  const pos = q * (sorted.length - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.min(sorted.length - 1, lo + 1);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+
+function mean(a: Float64Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i];
+  return a.length ? s / a.length : 0;
+}
+
+function entropyOf(p: ArrayLike<number>, off: number, K: number): number {
+  let h = 0;
+  for (let k = 0; k < K; k++) {
+    const v = p[off + k];
+    if (v > 0) h -= v * Math.log(v);
+  }
+  return h;
+}
+
+/**
+ * Mean over sampled pool rows of the cosine distance to the nearest labeled row, divided by the
+ * mean cosine distance between sampled pool rows: near 0 when every region has a label nearby,
+ * near 1 when labels are no closer than a random row.
+ */
+export function coverage(state: PoolState, k = DEFAULT_COVERAGE_SAMPLE): number {
+  const { X } = state;
+  const d = X.cols;
+  const poolIdx = strideSample(state.unlabeled.length, k);
+  const labIdx = strideSample(state.labeled.length, Math.max(k, 4 * k));
+  if (poolIdx.length < 2 || labIdx.length === 0) return 1;
+  const norm = (row: number): Float64Array => {
+    const v = new Float64Array(d);
+    let s = 0;
+    for (let j = 0; j < d; j++) {
+      v[j] = X.data[row * d + j];
+      s += v[j] * v[j];
+    }
+    const inv = s > 0 ? 1 / Math.sqrt(s) : 0;
+    for (let j = 0; j < d; j++) v[j] *= inv;
+    return v;
+  };
+  const pool = Array.from(poolIdx, (i) => norm(state.unlabeled[i]));
+  const lab = Array.from(labIdx, (i) => norm(state.labeled[i]));
+  const dot = (a: Float64Array, b: Float64Array): number => {
+    let s = 0;
+    for (let j = 0; j < d; j++) s += a[j] * b[j];
+    return s;
+  };
+  let nearest = 0;
+  for (const p of pool) {
+    let best = -Infinity;
+    for (const l of lab) best = Math.max(best, dot(p, l));
+    nearest += 1 - best;
+  }
+  nearest /= pool.length;
+  let pair = 0;
+  for (let i = 0; i < pool.length; i++) pair += 1 - dot(pool[i], pool[(i + 1) % pool.length]);
+  pair /= pool.length;
+  return pair > 1e-9 ? nearest / pair : 0;
+}
+
+/** The feature vector of a state, in FEATURE_NAMES order. */
+export function computeFeatures(state: PoolState, opts: FeatureOptions = {}): Float32Array {
+  const K = state.classes;
+  const L = state.labeled.length;
+  const U = state.unlabeled.length;
+  const counts = new Float64Array(K);
+  for (let i = 0; i < L; i++) counts[state.labels[i]]++;
+  let labelEntropy = 0;
+  let minShare = L > 0 ? Infinity : 0;
+  for (let k = 0; k < K; k++) {
+    const p = L > 0 ? counts[k] / L : 0;
+    if (p > 0) labelEntropy -= p * Math.log(p);
+    if (L > 0) minShare = Math.min(minShare, p * K);
+  }
+  const idx = strideSample(U, opts.sample ?? DEFAULT_SAMPLE);
+  const m = idx.length;
+  const maxP = new Float64Array(m);
+  const margin = new Float64Array(m);
+  const ent = new Float64Array(m);
+  const vote = new Float64Array(m);
+  const kl = new Float64Array(m);
+  const meanPred = new Float64Array(K);
+  const C = state.committeeProbs.length;
+  let disagree = 0;
+  const votes = new Float64Array(K);
+  const cons = new Float64Array(K);
+  for (let s = 0; s < m; s++) {
+    const off = idx[s] * K;
+    let a = -Infinity;
+    let b = -Infinity;
+    let arg = 0;
+    for (let k = 0; k < K; k++) {
+      const v = state.probs[off + k];
+      if (v > a) {
+        b = a;
+        a = v;
+        arg = k;
+      } else if (v > b) b = v;
+    }
+    maxP[s] = a;
+    margin[s] = a - b;
+    ent[s] = entropyOf(state.probs, off, K) / Math.log(K);
+    meanPred[arg]++;
+    if (C > 0) {
+      votes.fill(0);
+      for (const cp of state.committeeProbs) {
+        let ca = 0;
+        for (let k = 1; k < K; k++) if (cp[off + k] > cp[off + ca]) ca = k;
+        votes[ca]++;
+      }
+      let ve = 0;
+      let distinct = 0;
+      for (let k = 0; k < K; k++) {
+        if (votes[k] > 0) {
+          const p = votes[k] / C;
+          ve -= p * Math.log(p);
+          distinct++;
+        }
+      }
+      vote[s] = ve / Math.log(Math.min(K, C) > 1 ? Math.min(K, C) : 2);
+      if (distinct > 1) disagree++;
+      // Mean KL of the members to their consensus (the QBC "max disagreement" quantity).
+      cons.fill(0);
+      for (const cq of state.committeeProbs) for (let k = 0; k < K; k++) cons[k] += cq[off + k] / C;
+      let klSum = 0;
+      for (const cp of state.committeeProbs) {
+        for (let k = 0; k < K; k++) {
+          const v = cp[off + k];
+          if (v > 0 && cons[k] > 0) klSum += v * Math.log(v / cons[k]);
+        }
+      }
+      kl[s] = klSum / C;
+    }
+  }
+  let predEnt = 0;
+  for (let k = 0; k < K; k++) {
+    const p = m > 0 ? meanPred[k] / m : 0;
+    if (p > 0) predEnt -= p * Math.log(p);
+  }
+  let trainAcc = 0;
+  if (L > 0) {
+    const pl = state.predict(state.labeled);
+    let ok = 0;
+    for (let i = 0; i < L; i++) {
+      let arg = 0;
+      for (let k = 1; k < K; k++) if (pl[i * K + k] > pl[i * K + arg]) arg = k;
+      if (arg === state.labels[i]) ok++;
+    }
+    trainAcc = ok / L;
+  }
+  const sMax = maxP.slice().sort();
+  const sMargin = margin.slice().sort();
+  const f: Record<FeatureName, number> = {
+    logLabels: Math.log1p(L),
+    logLabelsPerClass: Math.log1p(L / K),
+    logClasses: Math.log(K),
+    labelEntropy: labelEntropy / Math.log(K),
+    minClassShare: minShare,
+    labeledFraction: L + U > 0 ? L / (L + U) : 0,
+    logRound: Math.log(Math.max(1, state.round)),
+    maxProbMean: mean(maxP),
+    maxProbP10: quantile(sMax, 0.1),
+    maxProbP50: quantile(sMax, 0.5),
+    maxProbP90: quantile(sMax, 0.9),
+    marginMean: mean(margin),
+    marginP10: quantile(sMargin, 0.1),
+    marginP50: quantile(sMargin, 0.5),
+    entropyMean: mean(ent),
+    predictedClassEntropy: predEnt / Math.log(K),
+    voteEntropyMean: mean(vote),
+    disagreeFraction: m > 0 ? disagree / m : 0,
+    klMean: mean(kl),
+    trainAccuracy: trainAcc,
+    coverage: coverage(state, opts.coverageSample ?? DEFAULT_COVERAGE_SAMPLE),
+  };
+  return Float32Array.from(FEATURE_NAMES, (n) => f[n]);
+}

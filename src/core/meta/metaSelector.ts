@@ -1,0 +1,261 @@
+import { existsSync } from 'node:fs';
+import { SettingError } from '../errors';
+import { allStrategies } from '../strategies/registry';
+import { selectBatch } from '../strategies/selectBatch';
+import type { BatchSelector, Pick, PoolState, Strategy } from '../strategies/strategy';
+import type { Device, Logger } from '../types';
+import { Exp4P, type Advice, type Exp4PRound } from './exp4p';
+import { computeFeatures } from './features';
+import { heldOutPriorPath, openPrior, priorDir, resolvePriorPath, type Prior } from './prior';
+
+/**
+ * The meta-learner: an Active-Learning-By-Learning bandit (EXP4.P over the query strategies as
+ * experts, the random strategy being the always-present uniform arm) whose mixing weights are
+ * shaped every round by the learned prior.
+ *
+ * Each round: the prior maps the task-state features to an expected gain per strategy, which
+ * becomes a softmax over strategies; the bandit's weights multiply it; each strategy advises the
+ * batch it would pick on its own (uniform over those rows); the batch is drawn without replacement
+ * from the mixed arm distribution, so strategies mix within a batch and rows several strategies
+ * agree on are the likeliest. After the labels come back, the reward is the importance-weighted
+ * accuracy (Hsu & Lin 2015) of the retrained model on every row the meta-learner queried, each
+ * weighted by the inverse of its probability of being drawn: it uses only labels it was given.
+ */
+export interface MetaSelectorOptions {
+  /** Labels per round (the batch size the advice is built for). */
+  readonly batch: number;
+  /** Label budget and starting labels, to size the bandit's horizon (rounds). */
+  readonly budget?: number;
+  readonly init?: number;
+  readonly seed?: number;
+  /** Near-duplicate avoidance inside each strategy's advice (the shared batch selector's switch). */
+  readonly diversity?: boolean;
+  /**
+   * "default" (models/prior/prior.json), "none" (plain bandit), or a path to a prior JSON.
+   * When `dataset` names a dataset with a held-out prior (prior-without-DATASET.json), that one is
+   * used instead, so that a simulation never runs with a prior trained on its own data.
+   */
+  readonly prior?: string;
+  /** Dataset key (file name without .jsonl) being labeled or simulated. */
+  readonly dataset?: string;
+  /** Fail rather than fall back to the default prior when `dataset` has no held-out prior. */
+  readonly requireHeldOut?: boolean;
+  /** Strategies to mix; default all (random included: it is the uniform arm). */
+  readonly strategies?: readonly Strategy[];
+  /** Softmax temperature over the prior's gains, in accuracy points (lower = follow the prior harder). */
+  readonly temperature?: number;
+  /** Total probability kept uniform over the pool on every draw (EXP4.P's K·pmin). */
+  readonly explore?: number;
+  /** Bandit step size. */
+  readonly eta?: number;
+  readonly device?: Device;
+  readonly logger?: Logger;
+}
+
+export const META_DEFAULTS = {
+  temperature: 0.5,
+  explore: 0.02,
+  eta: 0.3,
+} as const;
+
+/** A BatchSelector with the meta-learner's extras, for the "why" view and tests. */
+export interface MetaSelector extends BatchSelector {
+  /** Prior JSON in use, or undefined for the plain bandit. */
+  readonly priorFile: string | undefined;
+  /** The latest prior gains per strategy (accuracy points), empty before the first round. */
+  priorGains(): Record<string, number>;
+  /** Releases the prior's ONNX session. */
+  dispose(): Promise<void>;
+}
+
+interface PendingRound {
+  readonly advice: Advice[];
+  readonly round: Exp4PRound;
+  /** Arm indices (positions in state.unlabeled) drawn this round, in pick order. */
+  readonly drawn: Int32Array;
+  readonly rows: Int32Array;
+}
+
+function softmax(v: Float64Array, temperature: number): Float64Array {
+  let max = -Infinity;
+  for (const x of v) max = Math.max(max, x);
+  const e = v.map((x) => Math.exp((x - max) / temperature));
+  const s = e.reduce((a, b) => a + b, 0);
+  return e.map((x) => x / s);
+}
+
+/** Picks which prior file a selector uses (see MetaSelectorOptions.prior). */
+export function choosePriorFile(opts: Pick_<MetaSelectorOptions, 'prior' | 'dataset' | 'requireHeldOut'>, dir = priorDir()): string | undefined {
+  const prior = opts.prior ?? 'default';
+  if (prior === 'none') return undefined;
+  if (opts.dataset !== undefined && (prior === 'default' || opts.requireHeldOut)) {
+    const held = heldOutPriorPath(opts.dataset, dir);
+    if (existsSync(held) || opts.requireHeldOut) return resolvePriorPath(prior, opts.dataset, dir);
+  }
+  return resolvePriorPath(prior, undefined, dir);
+}
+
+type Pick_<T, K extends keyof T> = { [P in K]?: T[P] };
+
+/** Builds the meta-learner. Async because it opens the prior's ONNX Runtime session. */
+export async function createMetaSelector(opts: MetaSelectorOptions): Promise<MetaSelector> {
+  if (!(Number.isInteger(opts.batch) && opts.batch >= 1)) throw new SettingError('batch', `the batch size must be a positive integer, got ${opts.batch}`);
+  const strategies = [...(opts.strategies ?? allStrategies())];
+  if (strategies.length === 0) throw new SettingError('strategies', 'the meta-learner needs at least one strategy');
+  const temperature = opts.temperature ?? META_DEFAULTS.temperature;
+  if (!(temperature > 0)) throw new SettingError('temperature', `the prior temperature must be > 0, got ${temperature}`);
+  const priorFile = choosePriorFile(opts);
+  const prior: Prior | undefined = priorFile ? await openPrior({ file: priorFile, device: opts.device ?? 'cpu', logger: opts.logger }) : undefined;
+  const rounds = Math.max(1, Math.ceil(((opts.budget ?? 300) - (opts.init ?? 0)) / opts.batch));
+  const bandit = new Exp4P({ experts: strategies.length, horizon: rounds, explore: opts.explore ?? META_DEFAULTS.explore, eta: opts.eta ?? META_DEFAULTS.eta });
+  const diversity = opts.diversity ?? true;
+  // Importance-weighted history of the rows this selector queried: row, label, 1/(n·p).
+  const histRows: number[] = [];
+  const histLabels: number[] = [];
+  const histWeights: number[] = [];
+  let pending: PendingRound | undefined;
+  let lastMix: Float64Array = bandit.weights();
+  let lastGains: Float64Array | undefined;
+
+  const priorMix = async (state: PoolState): Promise<Float64Array> => {
+    const w = bandit.weights();
+    if (!prior) return w;
+    const raw = await prior.predict(computeFeatures(state));
+    const gains = new Float64Array(strategies.length);
+    let known = 0;
+    let sum = 0;
+    strategies.forEach((s, i) => {
+      const j = prior.strategies.indexOf(s.name);
+      if (j >= 0) {
+        gains[i] = raw[j];
+        sum += raw[j];
+        known++;
+      } else gains[i] = NaN;
+    });
+    // A strategy the prior was not trained on gets the mean gain: neither favoured nor shut out.
+    for (let i = 0; i < gains.length; i++) if (Number.isNaN(gains[i])) gains[i] = known ? sum / known : 0;
+    lastGains = gains;
+    const pi = softmax(gains, temperature);
+    const mix = w.map((x, i) => x * pi[i]);
+    const s = mix.reduce((a, b) => a + b, 0);
+    return mix.map((x) => x / s);
+  };
+
+  return {
+    name: 'meta',
+    priorFile,
+    async select(state: PoolState, n: number): Promise<Pick[]> {
+      const U = state.unlabeled.length;
+      const want = Math.min(n, U);
+      if (want <= 0) return [];
+      const mix = await priorMix(state);
+      lastMix = mix;
+      // Each expert's advice: uniform over the batch it would choose alone.
+      const scores: (Float32Array | undefined)[] = [];
+      const advice: Advice[] = strategies.map((s, i) => {
+        if (s.name === 'random') {
+          scores.push(undefined);
+          return { kind: 'uniform' };
+        }
+        // Skip scoring a strategy with no say this round (keeps rounds cheap when the prior is sure).
+        if (mix[i] < 1e-6) {
+          scores.push(undefined);
+          return { kind: 'sparse', arms: new Int32Array(0), probs: new Float64Array(0) };
+        }
+        const sc = s.score(state);
+        scores.push(sc);
+        const pos = selectBatch(state.X, state.unlabeled, sc, want, state.rng, { diversity });
+        return { kind: 'sparse', arms: Int32Array.from(pos), probs: new Float64Array(pos.length).fill(1 / pos.length) };
+      });
+      // Experts with empty advice cannot carry mass: move it to the others.
+      const eff = mix.map((x, i) => (advice[i].kind === 'sparse' && (advice[i] as { arms: Int32Array }).arms.length === 0 ? 0 : x));
+      const es = eff.reduce((a, b) => a + b, 0);
+      const effMix = es > 0 ? eff.map((x) => x / es) : Float64Array.from(strategies, (s) => (s.name === 'random' ? 1 : 0));
+      const round = bandit.distribution(advice, U, effMix);
+      // Draw `want` distinct arms from p without replacement.
+      const p = round.p.slice();
+      let total = p.reduce((a, b) => a + b, 0);
+      const drawn = new Int32Array(want);
+      for (let t = 0; t < want; t++) {
+        let r = state.rng() * total;
+        let a = -1;
+        for (let j = 0; j < U; j++) {
+          if (p[j] === 0) continue;
+          r -= p[j];
+          if (r < 0) {
+            a = j;
+            break;
+          }
+        }
+        if (a < 0) for (let j = U - 1; j >= 0; j--) if (p[j] > 0) { a = j; break; }
+        drawn[t] = a;
+        total -= p[a];
+        p[a] = 0;
+      }
+      // The "why": the strategy that contributed most probability to the drawn row.
+      const picks: Pick[] = [];
+      const rows = new Int32Array(want);
+      drawn.forEach((a, t) => {
+        let best = -1;
+        let bestMass = round.pmin;
+        advice.forEach((adv, i) => {
+          let mass = 0;
+          if (adv.kind === 'uniform') mass = effMix[i] / U;
+          else {
+            const k = adv.arms.indexOf(a);
+            if (k >= 0) mass = effMix[i] * adv.probs[k];
+          }
+          if (mass > bestMass) {
+            bestMass = mass;
+            best = i;
+          }
+        });
+        const strat = best >= 0 ? strategies[best].name : 'random';
+        const sc = best >= 0 ? scores[best] : undefined;
+        rows[t] = state.unlabeled[a];
+        picks.push({ row: state.unlabeled[a], strategy: strat, score: sc ? sc[a] : round.p[a] });
+      });
+      pending = { advice, round, drawn, rows };
+      return picks;
+    },
+    feedback(picks: readonly Pick[], pickLabels: Int32Array, state: PoolState): void {
+      if (!pending) return;
+      const { advice, round, drawn, rows } = pending;
+      pending = undefined;
+      const m = drawn.length;
+      picks.forEach((pk, t) => {
+        const k = rows.indexOf(pk.row);
+        if (k < 0) return;
+        histRows.push(pk.row);
+        histLabels.push(pickLabels[t]);
+        // Probability that the row entered the batch, ≈ m·p (capped at 1).
+        histWeights.push(1 / Math.min(1, m * round.p[drawn[k]]));
+      });
+      if (histRows.length === 0) return;
+      const K = state.classes;
+      const probs = state.predict(Int32Array.from(histRows));
+      let num = 0;
+      let den = 0;
+      for (let i = 0; i < histRows.length; i++) {
+        let arg = 0;
+        for (let k = 1; k < K; k++) if (probs[i * K + k] > probs[i * K + arg]) arg = k;
+        den += histWeights[i];
+        if (arg === histLabels[i]) num += histWeights[i];
+      }
+      bandit.update(advice, round, drawn, den > 0 ? num / den : 0);
+    },
+    weights(): Record<string, number> {
+      const out: Record<string, number> = {};
+      strategies.forEach((s, i) => (out[s.name] = lastMix[i]));
+      return out;
+    },
+    priorGains(): Record<string, number> {
+      const out: Record<string, number> = {};
+      if (lastGains) strategies.forEach((s, i) => (out[s.name] = lastGains![i]));
+      return out;
+    },
+    async dispose(): Promise<void> {
+      await prior?.release();
+    },
+  };
+}

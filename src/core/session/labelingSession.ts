@@ -1,0 +1,341 @@
+import type { ContestedItem, CurvePoint, SpanView, StrategyWeightsPoint, WhyInfo } from '../../protocol';
+import type { EngineOptions, EngineQuery, LabelingEngine } from '../engine';
+import type { Encoder, EncoderOptions } from '../encoders/encoder';
+import { SettingError } from '../errors';
+import type { LabelwiseSettings } from '../settings';
+import { STRATEGY_NAMES, type StrategyName } from '../strategies/strategy';
+import { silentLogger, type CandidateSpan, type Logger, type Matrix } from '../types';
+import { CancelledError } from './cancelledError';
+import type { CurveData, DecideParams, DecideResult, QueryParams, RoundInfo, StartParams, StartResult } from './workerProtocol';
+
+/** The corpus as the session needs it: candidate spans in a stable order, and their context. */
+export interface SessionCorpus {
+  readonly spans: readonly CandidateSpan[];
+  readonly files: number;
+  /** `file:line: reason` for files or lines that were skipped. */
+  readonly problems: readonly string[];
+  /** Text of the source file around the span (a few hundred characters each side). */
+  context(span: CandidateSpan): { readonly before: string; readonly after: string };
+}
+
+export interface EmbedProgress {
+  (done: number, total: number): void;
+}
+
+/**
+ * What the session is built from. The worker passes the real corpus reader, encoder, embedding
+ * cache and engine (defaultDeps.ts); tests may pass small fakes for any of them.
+ */
+export interface SessionDeps {
+  readCorpus(root: string, settings: LabelwiseSettings, logger: Logger, signal?: AbortSignal): Promise<SessionCorpus>;
+  loadEncoder(opts: EncoderOptions): Promise<Encoder>;
+  /** Vectors of `texts` (row i for texts[i]) through the on-disk cache in `cacheDir`. */
+  embed(encoder: Encoder, texts: readonly string[], cacheDir: string, progress: EmbedProgress, signal?: AbortSignal): Promise<Matrix>;
+  createEngine(X: Matrix, opts: EngineOptions): LabelingEngine;
+}
+
+export interface SessionEvents {
+  onRetrainStarted?(): void;
+  onRetrained?(round: RoundInfo): void;
+  onRetrainFailed?(error: unknown): void;
+}
+
+export interface OpenOptions {
+  readonly logger?: Logger;
+  /** Progress of the opening phases; `fraction` in 0..1 of the whole start. */
+  readonly progress?: (message: string, fraction?: number) => void;
+  readonly signal?: AbortSignal;
+  readonly events?: SessionEvents;
+}
+
+function checkSignal(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new CancelledError('starting the labeling session was cancelled');
+}
+
+/** Validates the strategy setting against the engine's names. */
+export function checkStrategy(strategy: string): 'meta' | StrategyName {
+  if (strategy === 'meta' || (STRATEGY_NAMES as readonly string[]).includes(strategy)) return strategy as 'meta' | StrategyName;
+  throw new SettingError('labelwise.strategy', `labelwise.strategy: unknown strategy "${strategy}"; use meta or one of ${STRATEGY_NAMES.join(', ')}`);
+}
+
+/**
+ * One labeling session, vscode-free (it runs in the engine worker, and in plain Node in tests):
+ * corpus → vectors through the cache → engine; then batches of queries with their "why",
+ * decisions as they arrive, retraining (on request, and automatically every
+ * `autoRetrainEvery` new labels while labeling goes on), the learning curve and contested spans.
+ *
+ * The session never writes the label store: the host appends each decision synchronously the
+ * moment it is made and then tells the session, so a label is durable before any of this runs.
+ */
+export class LabelingSession {
+  private readonly rowById = new Map<string, number>();
+  private readonly labelOf = new Map<number, number>();
+  /** Rows with a live decision (labeled, skipped or rejected): never queried again. */
+  private readonly decided = new Set<number>();
+  private readonly curvePoints: CurvePoint[] = [];
+  private readonly weightPoints: StrategyWeightsPoint[] = [];
+  private round = 0;
+  private sinceRetrain = 0;
+  private running: Promise<RoundInfo> | undefined;
+  private queued: Promise<RoundInfo> | undefined;
+  private disposed = false;
+
+  private constructor(
+    private readonly settings: LabelwiseSettings,
+    private readonly corpus: SessionCorpus,
+    private readonly engine: LabelingEngine,
+    private readonly encoder: Encoder,
+    private readonly logger: Logger,
+    private readonly events: SessionEvents,
+  ) {
+    corpus.spans.forEach((s, i) => this.rowById.set(s.id, i));
+  }
+
+  static async open(params: StartParams, deps: SessionDeps, opts: OpenOptions = {}): Promise<{ session: LabelingSession; result: StartResult }> {
+    const t0 = Date.now();
+    const logger = opts.logger ?? silentLogger;
+    const progress = opts.progress ?? ((): void => undefined);
+    const { settings } = params;
+    if (settings.labels.length < 2) {
+      throw new SettingError('labelwise.labels', 'labelwise.labels: set at least two labels (for example ["positive", "negative"]) before starting a session');
+    }
+    const strategy = checkStrategy(settings.strategy);
+    progress('Reading the corpus', 0);
+    const corpus = await deps.readCorpus(params.root, settings, logger, opts.signal);
+    for (const p of corpus.problems) logger.warn(p);
+    if (corpus.spans.length === 0) {
+      throw new SettingError('labelwise.include', `no candidate spans found in ${params.root}: check labelwise.include / labelwise.exclude (${settings.include.join(', ')})`);
+    }
+    logger.info(`corpus: ${corpus.spans.length} ${settings.granularity} spans in ${corpus.files} files`);
+    checkSignal(opts.signal);
+    progress('Loading the encoder', 0.05);
+    const encoder = await deps.loadEncoder({ model: settings.model, device: settings.device, logger });
+    logger.info(`encoder ${encoder.id} (dim ${encoder.dim}) on ${encoder.provider.toUpperCase()}`);
+    try {
+      checkSignal(opts.signal);
+      const texts = corpus.spans.map((s) => s.text);
+      const X = await deps.embed(
+        encoder,
+        texts,
+        params.cacheDir,
+        (done, total) => progress(`Encoding spans ${done}/${total}`, 0.1 + 0.85 * (total === 0 ? 1 : done / total)),
+        opts.signal,
+      );
+      checkSignal(opts.signal);
+      const engine = deps.createEngine(X, {
+        classes: settings.labels,
+        committeeSize: settings.committeeSize,
+        strategy,
+        diversity: settings.diversity,
+        seed: settings.seed,
+      });
+      const session = new LabelingSession(settings, corpus, engine, encoder, logger, opts.events ?? {});
+      let restored = 0;
+      let unmatched = 0;
+      for (const d of params.decisions) {
+        const row = session.rowById.get(d.id);
+        if (row === undefined) {
+          unmatched++;
+          continue;
+        }
+        restored++;
+        session.applyDecision(row, d.label, true);
+      }
+      if (unmatched > 0) logger.info(`${unmatched} stored decisions are not candidate spans of this corpus (granularity or files changed); they stay in the store`);
+      session.sinceRetrain = 0;
+      if (session.labeled > 0) {
+        progress('Training on the stored labels', 0.97);
+        await session.retrain().catch((e: unknown) => logger.info(`not trained yet: ${(e as Error).message}`));
+      }
+      progress('Ready', 1);
+      return {
+        session,
+        result: {
+          spans: corpus.spans.length,
+          files: corpus.files,
+          provider: encoder.provider,
+          encoderId: encoder.id,
+          restored,
+          unmatched,
+          problems: corpus.problems,
+          labeled: session.labeled,
+          millis: Date.now() - t0,
+        },
+      };
+    } catch (e) {
+      await encoder.dispose().catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /** Labeled spans in the pool. */
+  get labeled(): number {
+    return this.labelOf.size;
+  }
+
+  get spanCount(): number {
+    return this.corpus.spans.length;
+  }
+
+  /** The next `n` spans worth labeling, each with its "why", never one already decided or excluded. */
+  async query(params: QueryParams): Promise<SpanView[]> {
+    const exclude = new Set<number>(this.decided);
+    for (const id of params.exclude) {
+      const row = this.rowById.get(id);
+      if (row !== undefined) exclude.add(row);
+    }
+    const left = this.corpus.spans.length - exclude.size;
+    const n = Math.min(params.n, left);
+    if (n <= 0) return [];
+    const picks = await this.engine.query(n, exclude);
+    return picks.filter((q) => !exclude.has(q.row)).map((q) => this.viewOf(this.corpus.spans[q.row], q));
+  }
+
+  /** Applies a decision the host has already stored. Starts an automatic retrain when one is due. */
+  decide(params: DecideParams): DecideResult {
+    const row = this.rowById.get(params.id);
+    if (row === undefined) return { labeled: this.labeled, retrainStarted: false };
+    const changed = this.applyDecision(row, params.label, params.decided);
+    if (changed && params.label !== null) this.sinceRetrain++;
+    let retrainStarted = false;
+    const every = this.settings.autoRetrainEvery;
+    if (every > 0 && this.sinceRetrain >= every && !this.running) {
+      retrainStarted = true;
+      this.events.onRetrainStarted?.();
+      this.retrain().then(
+        (round) => this.events.onRetrained?.(round),
+        (e: unknown) => this.events.onRetrainFailed?.(e),
+      );
+    }
+    return { labeled: this.labeled, retrainStarted };
+  }
+
+  /**
+   * Retrains on the labels so far. While a retrain runs, a second request waits for it and then
+   * runs once more (so it sees the labels that arrived meanwhile); further requests share that one.
+   */
+  retrain(): Promise<RoundInfo> {
+    if (this.running) {
+      this.queued ??= this.running
+        .catch(() => undefined)
+        .then(() => {
+          this.queued = undefined;
+          return this.retrain();
+        });
+      return this.queued;
+    }
+    this.sinceRetrain = 0;
+    this.running = this.runRound().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  get retraining(): boolean {
+    return this.running !== undefined;
+  }
+
+  curveData(): CurveData {
+    return { curve: [...this.curvePoints], weights: [...this.weightPoints] };
+  }
+
+  /** The unlabeled spans where the committee disagrees most. Empty before the first retrain. */
+  contested(k: number): ContestedItem[] {
+    if (!this.engine.trained) return [];
+    return this.engine
+      .contested(k)
+      .filter((q) => !this.labelOf.has(q.row))
+      .map((q) => {
+        const detail: Record<string, number> = {};
+        this.settings.labels.forEach((l, i) => {
+          if ((q.votes[i] ?? 0) > 0) detail[l] = q.votes[i];
+        });
+        return { span: this.viewOf(this.corpus.spans[q.row], q), reason: 'committee' as const, detail };
+      });
+  }
+
+  /** Views of spans by id (those not in the pool are left out). */
+  views(ids: readonly string[]): SpanView[] {
+    const out: SpanView[] = [];
+    for (const id of ids) {
+      const row = this.rowById.get(id);
+      if (row !== undefined) out.push(this.viewOf(this.corpus.spans[row], undefined));
+    }
+    return out;
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.running?.catch(() => undefined);
+    await this.encoder.dispose();
+  }
+
+  /** Returns true when the row's label changed. */
+  private applyDecision(row: number, label: string | null, decided: boolean): boolean {
+    let cls: number | null = null;
+    if (label !== null) {
+      const i = this.settings.labels.indexOf(label);
+      if (i < 0) this.logger.warn(`label "${label}" is not in labelwise.labels; the span counts as decided but is not used for training`);
+      else cls = i;
+    }
+    if (decided) this.decided.add(row);
+    else this.decided.delete(row);
+    const before = this.labelOf.get(row);
+    if (cls === null) this.labelOf.delete(row);
+    else this.labelOf.set(row, cls);
+    if (before === (cls ?? undefined)) return false;
+    this.engine.setLabel(row, cls);
+    return true;
+  }
+
+  private async runRound(): Promise<RoundInfo> {
+    const labels = this.labeled;
+    const r = await this.engine.retrain();
+    this.round++;
+    const info: RoundInfo = {
+      round: this.round,
+      labels: r.labeled ?? labels,
+      ...(r.estimatedAccuracy !== undefined ? { estimatedAccuracy: r.estimatedAccuracy } : {}),
+      weights: r.weights,
+      millis: r.millis,
+    };
+    if (info.estimatedAccuracy !== undefined) this.curvePoints.push({ labels: info.labels, accuracy: info.estimatedAccuracy });
+    this.weightPoints.push({ round: info.round, labels: info.labels, weights: info.weights });
+    this.logger.info(
+      `retrained on ${info.labels} labels in ${info.millis} ms` + (info.estimatedAccuracy !== undefined ? `; estimated accuracy ${(info.estimatedAccuracy * 100).toFixed(1)}%` : ''),
+    );
+    return info;
+  }
+
+  private viewOf(span: CandidateSpan, q: EngineQuery | undefined): SpanView {
+    const ctx = this.corpus.context(span);
+    return {
+      id: span.id,
+      file: span.file,
+      line: span.line,
+      start: span.start,
+      end: span.end,
+      text: span.text,
+      before: ctx.before,
+      after: ctx.after,
+      why: this.whyOf(q),
+    };
+  }
+
+  private whyOf(q: EngineQuery | undefined): WhyInfo {
+    const labels = this.settings.labels;
+    const votes: Record<string, number> = {};
+    if (!q) return { strategy: 'review', score: 0, votes };
+    labels.forEach((l, i) => {
+      votes[l] = q.votes[i] ?? 0;
+    });
+    let predicted: WhyInfo['predicted'];
+    if (this.engine.trained && q.probs.length === labels.length) {
+      let best = 0;
+      for (let i = 1; i < q.probs.length; i++) if (q.probs[i] > q.probs[best]) best = i;
+      predicted = { label: labels[best], probability: q.probs[best] };
+    }
+    return { strategy: q.strategy, score: q.score, votes, ...(predicted ? { predicted } : {}) };
+  }
+}

@@ -1,0 +1,185 @@
+import type { Answer } from '../../../protocol';
+import { InputError } from '../../errors';
+import type { CandidateSpan } from '../../types';
+import { spanId } from '../../text/spanId';
+import { ANSWERS, checkSpan, type EventSpan, type LabelEvent } from '../events';
+
+/** One bad record of an import. */
+export interface ImportProblem {
+  readonly file: string;
+  /** One-based line of the input file. */
+  readonly line: number;
+  readonly reason: string;
+}
+
+/** An import that was refused as a whole; `problems` lists every bad record found. */
+export class ImportError extends InputError {
+  constructor(
+    override readonly file: string,
+    readonly problems: readonly ImportProblem[],
+  ) {
+    const shown = problems.slice(0, 10).map((p) => `${p.file}:${p.line}: ${p.reason}`);
+    const more = problems.length > 10 ? `\n… and ${problems.length - 10} more` : '';
+    super(
+      `${file}: nothing was imported; ${problems.length} bad record${problems.length === 1 ? '' : 's'}:\n${shown.join('\n')}${more}`,
+      file,
+      problems[0]?.line,
+    );
+  }
+  static override is(e: unknown): e is ImportError {
+    return e instanceof ImportError;
+  }
+}
+
+/** A record read from an import file, before it gets a span identity. */
+export interface ImportRecord {
+  /** One-based line of the input file where the record starts. */
+  readonly line: number;
+  readonly text: string;
+  readonly label: string | null;
+  readonly spans: readonly EventSpan[];
+  readonly answer: Answer;
+  readonly annotator?: string;
+  readonly ts?: string;
+  readonly strategy?: string | null;
+  readonly score?: number | null;
+  /** The span's place in the workspace, when the record carries it (our own exports do). */
+  readonly source?: { readonly file: string; readonly start: number; readonly end: number; readonly line?: number };
+  readonly id?: string;
+}
+
+export interface ImportOptions {
+  /** Allowed labels; when non-empty, a record with another label is an error. */
+  readonly labels?: readonly string[];
+  /** Class names for records whose `label` is a class index (Hugging Face JSONL without `label_text`). */
+  readonly labelNames?: readonly string[];
+  /** Annotator for records that do not name one. */
+  readonly annotator?: string;
+  /**
+   * Finds the corpus span with this text (see createTextLookup). Records that carry no workspace
+   * place of their own are matched through it; the rest become free-standing events.
+   */
+  readonly lookup?: (text: string) => CandidateSpan | undefined;
+  /** Time stamp for records that carry none; defaults to now. */
+  readonly now?: string;
+}
+
+export interface ImportResult {
+  readonly format: string;
+  readonly events: LabelEvent[];
+  /** Records that carried their own workspace file and offsets. */
+  readonly bySource: number;
+  /** Records matched to a corpus span by text. */
+  readonly byText: number;
+  /** Records kept as free-standing events (source file = the import file). */
+  readonly freeStanding: number;
+}
+
+/** Parses a string `answer`, defaulting to accept. */
+export function parseAnswer(v: unknown): Answer | { error: string } {
+  if (v === undefined || v === null) return 'accept';
+  if (typeof v === 'string' && (ANSWERS as readonly string[]).includes(v)) return v as Answer;
+  return { error: `"answer" must be one of ${ANSWERS.join(', ')}, got ${JSON.stringify(v)}` };
+}
+
+/** Validates `spans` of a record against its text; returns the spans or a reason. */
+export function parseSpans(v: unknown, text: string): EventSpan[] | { error: string } {
+  if (v === undefined || v === null) return [];
+  if (!Array.isArray(v)) return { error: '"spans" must be an array' };
+  const out: EventSpan[] = [];
+  for (const [k, sp] of v.entries()) {
+    const problem = checkSpan(sp, text.length);
+    if (problem) return { error: `spans[${k}]: ${problem}` };
+    const s = sp as EventSpan;
+    out.push({ start: s.start, end: s.end, label: s.label });
+  }
+  return out;
+}
+
+/** Checks the labels of a record against an allowed label set. */
+function labelProblem(rec: ImportRecord, labels: readonly string[] | undefined): string | undefined {
+  if (!labels || labels.length === 0) return undefined;
+  const allowed = new Set(labels);
+  if (rec.label !== null && !allowed.has(rec.label)) return `label "${rec.label}" is not in the label set (${labels.join(', ')})`;
+  for (const sp of rec.spans) if (!allowed.has(sp.label)) return `span label "${sp.label}" is not in the label set (${labels.join(', ')})`;
+  return undefined;
+}
+
+/**
+ * Turns validated records into label events, all or nothing: every record is checked first, and
+ * any problem (including those the reader already found) throws one ImportError listing them all.
+ *
+ * Span identity, in order: the record's own workspace place (file/start/end, as our exports
+ * write), else the corpus span with the same text (options.lookup), else a free-standing event
+ * whose source is the import file itself (`importName`) and whose id hashes that file and the text.
+ */
+export function recordsToEvents(
+  format: string,
+  importName: string,
+  records: readonly ImportRecord[],
+  readerProblems: readonly ImportProblem[],
+  options: ImportOptions,
+): ImportResult {
+  const problems = [...readerProblems];
+  for (const rec of records) {
+    const p = labelProblem(rec, options.labels);
+    if (p) problems.push({ file: importName, line: rec.line, reason: p });
+  }
+  if (problems.length === 0 && records.length === 0) {
+    problems.push({ file: importName, line: 1, reason: 'the file holds no records' });
+  }
+  if (problems.length > 0) throw new ImportError(importName, problems.sort((a, b) => a.line - b.line));
+  const now = options.now ?? new Date().toISOString();
+  let bySource = 0;
+  let byText = 0;
+  let freeStanding = 0;
+  const events = records.map((rec): LabelEvent => {
+    let id: string;
+    let source: LabelEvent['source'];
+    let text = rec.text;
+    const corpus = rec.source ? undefined : options.lookup?.(rec.text);
+    if (rec.source) {
+      source = rec.source;
+      id = rec.id ?? spanId(rec.source.file, rec.source.start, rec.source.end, rec.text);
+      bySource++;
+    } else if (corpus) {
+      source = { file: corpus.file, start: corpus.start, end: corpus.end, line: corpus.line };
+      id = corpus.id;
+      text = corpus.text;
+      byText++;
+    } else {
+      source = { file: importName, start: 0, end: rec.text.length, line: rec.line - 1 };
+      id = spanId(importName, 0, rec.text.length, rec.text);
+      freeStanding++;
+    }
+    return {
+      id,
+      source,
+      text,
+      label: rec.label,
+      spans: rec.spans,
+      answer: rec.answer,
+      annotator: rec.annotator ?? options.annotator ?? '',
+      strategy: rec.strategy ?? 'import',
+      score: rec.score ?? null,
+      ts: rec.ts ?? now,
+      imported: { format, file: importName, line: rec.line },
+    };
+  });
+  return { format, events, bySource, byText, freeStanding };
+}
+
+/**
+ * A lookup from text to corpus span: exact text first, then with whitespace runs collapsed. When
+ * several spans share a text the first one in corpus order wins.
+ */
+export function createTextLookup(spans: Iterable<CandidateSpan>): (text: string) => CandidateSpan | undefined {
+  const exact = new Map<string, CandidateSpan>();
+  const loose = new Map<string, CandidateSpan>();
+  for (const s of spans) {
+    if (!exact.has(s.text)) exact.set(s.text, s);
+    const k = s.text.replace(/\s+/g, ' ').trim();
+    if (!loose.has(k)) loose.set(k, s);
+  }
+  return (text: string) => exact.get(text) ?? loose.get(text.replace(/\s+/g, ' ').trim());
+}

@@ -1,0 +1,90 @@
+import { InputError } from '../../errors';
+import type { LabelEvent } from '../events';
+import { exportCsv, readCsvRecords } from './csvFormat';
+import { exportHf } from './hfFormat';
+import { recordsToEvents, type ImportOptions, type ImportResult } from './importRecords';
+import { readJsonl, isRecord } from './jsonl';
+import { exportLabelwise, importLabelwise } from './labelwiseFormat';
+import { exportProdigy, readTaskRecords } from './prodigyFormat';
+
+export type ExportFormat = 'labelwise' | 'prodigy' | 'csv' | 'hf';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['labelwise', 'prodigy', 'csv', 'hf'];
+
+/** What an import can read: the export formats, plain `{"text","label"}` JSONL, or `auto` (detect). */
+export type ImportFormat = ExportFormat | 'plain' | 'auto';
+export const IMPORT_FORMATS: readonly ImportFormat[] = ['auto', 'labelwise', 'prodigy', 'csv', 'hf', 'plain'];
+
+export interface ExportOptions {
+  /** The label set, in order: fixes Hugging Face class indices. */
+  readonly labels?: readonly string[];
+}
+
+export interface ExportOutput {
+  /** The text of the export file. */
+  readonly content: string;
+  /** Records written. */
+  readonly count: number;
+  /** Hugging Face class names sidecar (JSON text), to be written beside the export (hfSidecarPath). */
+  readonly sidecar?: string;
+}
+
+/** The usual file extension of a format. */
+export function formatExtension(format: ExportFormat): string {
+  return format === 'csv' ? '.csv' : '.jsonl';
+}
+
+/**
+ * Exports label events. Pass the current decisions (`store.state.decisions()`); for `labelwise`
+ * the full event history (`store.events()`) may be passed as well, it is written as is. Undo events
+ * are skipped by the other formats, which hold decisions only; `hf` holds training data only.
+ */
+export function exportLabels(format: ExportFormat, events: readonly LabelEvent[], options: ExportOptions = {}): ExportOutput {
+  switch (format) {
+    case 'labelwise':
+      return { content: exportLabelwise(events), count: events.length };
+    case 'prodigy':
+      return { content: exportProdigy(events), count: events.filter((e) => !e.undo).length };
+    case 'csv':
+      return { content: exportCsv(events), count: events.filter((e) => !e.undo).length };
+    case 'hf': {
+      const hf = exportHf(events, options.labels);
+      return { content: hf.content, count: hf.count, ...(hf.sidecar !== undefined ? { sidecar: hf.sidecar } : {}) };
+    }
+  }
+}
+
+/**
+ * Which format an import file is in: `.csv` by name; JSONL by its first parseable record: a store
+ * event (`id` + `source` + `ts`) is labelwise, one with Prodigy hashes or `_annotator_id` is prodigy,
+ * a numeric `label` or a `label_text` is hf, anything else plain.
+ */
+export function detectFormat(content: string, importName: string): Exclude<ImportFormat, 'auto'> {
+  if (/\.(csv|tsv)$/i.test(importName)) return 'csv';
+  for (const l of readJsonl(content.slice(0, 1 << 20))) {
+    if (!('value' in l) || !isRecord(l.value)) continue;
+    const r = l.value;
+    if (typeof r.id === 'string' && isRecord(r.source) && typeof r.ts === 'string') return 'labelwise';
+    if ('_input_hash' in r || '_task_hash' in r || '_annotator_id' in r) return 'prodigy';
+    if (typeof r.label === 'number' || 'label_text' in r) return 'hf';
+    return 'plain';
+  }
+  return 'plain';
+}
+
+/**
+ * Imports labels from the text of a file, all or nothing: the whole input is validated first and
+ * any bad record throws an ImportError (an InputError) listing every problem as `file:line: reason`.
+ * Nothing is written here: append `result.events` to the store with `store.appendMany` (one write).
+ *
+ * `importName` names the input in messages and is the source file of free-standing events; give
+ * it workspace-relative when the file is in the workspace.
+ */
+export function importLabels(content: string, importName: string, format: ImportFormat = 'auto', options: ImportOptions = {}): ImportResult {
+  const f = format === 'auto' ? detectFormat(content, importName) : format;
+  if (!(IMPORT_FORMATS as readonly string[]).includes(f)) {
+    throw new InputError(`unknown import format "${String(format)}" (expected one of ${IMPORT_FORMATS.join(', ')})`);
+  }
+  if (f === 'labelwise') return importLabelwise(content, importName, options);
+  const read = f === 'csv' ? readCsvRecords(content, importName) : readTaskRecords(content, importName, options.labelNames);
+  return recordsToEvents(f, importName, read.records, read.problems, options);
+}

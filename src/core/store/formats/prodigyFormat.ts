@@ -1,0 +1,152 @@
+import type { LabelEvent } from '../events';
+import { parseAnswer, parseSpans, type ImportProblem, type ImportRecord } from './importRecords';
+import { isRecord, readJsonl } from './jsonl';
+import { prodigyHashes } from './prodigyHash';
+
+/**
+ * Prodigy-style JSONL, one task per decision: `text`, `label` (classification) or `spans`
+ * (entities), `answer`, `_input_hash`/`_task_hash`, `_annotator_id`, `_timestamp` (seconds), and
+ * `meta` with the span's place in the workspace (`source`, `start`, `end`, `line`, `id`) so a
+ * round trip keeps span identity. Undo events are not decisions and are never exported.
+ */
+export function exportProdigy(decisions: readonly LabelEvent[]): string {
+  let out = '';
+  for (const e of decisions) {
+    if (e.undo) continue;
+    const task: Record<string, unknown> = { text: e.text };
+    if (e.label !== null) task.label = e.label;
+    if (e.spans.length > 0) task.spans = e.spans.map((s) => ({ start: s.start, end: s.end, label: s.label }));
+    const hashes = prodigyHashes(task);
+    const meta: Record<string, unknown> = { source: e.source.file, start: e.source.start, end: e.source.end };
+    if (e.source.line !== undefined) meta.line = e.source.line;
+    meta.id = e.id;
+    if (e.strategy !== null) meta.strategy = e.strategy;
+    if (e.score !== null) meta.score = e.score;
+    const ms = Date.parse(e.ts);
+    out +=
+      JSON.stringify({
+        ...task,
+        answer: e.answer,
+        meta,
+        ...hashes,
+        _annotator_id: e.annotator,
+        _timestamp: Math.floor(ms / 1000),
+      }) + '\n';
+  }
+  return out;
+}
+
+function isInt32(v: unknown): boolean {
+  return typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647;
+}
+
+/**
+ * Reads task-like JSONL records: Prodigy exports, plain `{"text", "label"}` files, and Hugging
+ * Face JSONL (`label` as a class index, named by `label_text` or by `labelNames`). Every line is
+ * checked; problems are returned, not thrown, so the caller can report them all at once.
+ */
+export function readTaskRecords(
+  content: string,
+  importName: string,
+  labelNames?: readonly string[],
+): { records: ImportRecord[]; problems: ImportProblem[] } {
+  const records: ImportRecord[] = [];
+  const problems: ImportProblem[] = [];
+  const bad = (line: number, reason: string): void => {
+    problems.push({ file: importName, line, reason });
+  };
+  for (const l of readJsonl(content)) {
+    if ('error' in l) {
+      bad(l.line, l.error);
+      continue;
+    }
+    const r = l.value;
+    if (!isRecord(r)) {
+      bad(l.line, 'a record must be a JSON object');
+      continue;
+    }
+    if (typeof r.text !== 'string') {
+      bad(l.line, 'the record has no "text" string');
+      continue;
+    }
+    const text = r.text;
+    // label: a string, a class index (Hugging Face), or a single-choice Prodigy `accept` list.
+    let label: string | null = null;
+    if (typeof r.label === 'string') {
+      if (r.label === '') {
+        bad(l.line, '"label" is empty');
+        continue;
+      }
+      label = r.label;
+    } else if (typeof r.label === 'number') {
+      if (typeof r.label_text === 'string' && r.label_text !== '') label = r.label_text;
+      else if (Number.isInteger(r.label) && labelNames && r.label >= 0 && r.label < labelNames.length) label = labelNames[r.label];
+      else {
+        bad(l.line, `"label" ${r.label} is a class index but there is no "label_text" and no label name for it${labelNames ? ` (${labelNames.length} names given)` : ' (give the label names)'}`);
+        continue;
+      }
+    } else if (r.label !== undefined && r.label !== null) {
+      bad(l.line, '"label" must be a string, a class index or null');
+      continue;
+    } else if (Array.isArray(r.accept)) {
+      const chosen = r.accept.filter((x): x is string => typeof x === 'string');
+      if (chosen.length !== r.accept.length || chosen.length > 1) {
+        bad(l.line, '"accept" must list at most one label (multi-label choice is not supported)');
+        continue;
+      }
+      label = chosen[0] ?? null;
+    }
+    const spans = parseSpans(r.spans, text);
+    if ('error' in spans) {
+      bad(l.line, spans.error);
+      continue;
+    }
+    const answer = parseAnswer(r.answer);
+    if (typeof answer !== 'string') {
+      bad(l.line, answer.error);
+      continue;
+    }
+    if (answer === 'accept' && label === null && spans.length === 0) {
+      bad(l.line, 'the record has no "label" and no "spans" (nothing to import)');
+      continue;
+    }
+    if ((r._input_hash !== undefined && !isInt32(r._input_hash)) || (r._task_hash !== undefined && !isInt32(r._task_hash))) {
+      bad(l.line, '"_input_hash"/"_task_hash" must be 32-bit integers');
+      continue;
+    }
+    // The span's workspace place: Prodigy meta (our export) or flat Hugging Face columns.
+    const meta = isRecord(r.meta) ? r.meta : {};
+    const file = typeof meta.source === 'string' ? meta.source : typeof r.file === 'string' ? r.file : undefined;
+    const start = meta.start ?? r.start;
+    const end = meta.end ?? r.end;
+    const line = meta.line ?? r.line;
+    const id = typeof meta.id === 'string' ? meta.id : typeof r.id === 'string' ? r.id : undefined;
+    let source: ImportRecord['source'];
+    if (file !== undefined && file !== '' && isOffset(start) && isOffset(end) && end >= start) {
+      source = isOffset(line) ? { file, start, end, line } : { file, start, end };
+    }
+    let ts: string | undefined;
+    if (typeof r._timestamp === 'number' && Number.isFinite(r._timestamp)) ts = new Date(r._timestamp * 1000).toISOString();
+    else if (typeof r.ts === 'string' && !Number.isNaN(Date.parse(r.ts))) ts = r.ts;
+    const annotator = typeof r._annotator_id === 'string' ? r._annotator_id : typeof r.annotator === 'string' ? r.annotator : undefined;
+    const strategy = typeof meta.strategy === 'string' ? meta.strategy : undefined;
+    const score = typeof meta.score === 'number' ? meta.score : undefined;
+    records.push({
+      line: l.line,
+      text,
+      label,
+      spans,
+      answer,
+      ...(annotator !== undefined ? { annotator } : {}),
+      ...(ts !== undefined ? { ts } : {}),
+      ...(strategy !== undefined ? { strategy } : {}),
+      ...(score !== undefined ? { score } : {}),
+      ...(source ? { source, ...(source && id !== undefined ? { id } : {}) } : {}),
+    });
+  }
+  return { records, problems };
+}
+
+function isOffset(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0;
+}

@@ -1,0 +1,220 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { InputError, LabelwiseError } from '../errors';
+import { silentLogger, type Logger } from '../types';
+import { parseEventLog, formatProblem, type StoreProblem, type StoredEvent } from './eventLog';
+import { parseLabelEvent, undoEvent, type LabelEvent } from './events';
+import { LabelState } from './labelState';
+
+/** Where the store lives, relative to the workspace folder. */
+export const STORE_RELATIVE_PATH = '.labelwise/labels.jsonl';
+
+export function storePath(workspaceRoot: string): string {
+  return path.join(workspaceRoot, STORE_RELATIVE_PATH);
+}
+
+export interface LabelStoreOptions {
+  /**
+   * fsync the file after every `fsyncEvery` appends (1: every event, the default; 0: never). A
+   * process kill loses nothing either way once `append` returned (the data is in the OS page
+   * cache); fsync is what protects against power loss and OS crashes.
+   */
+  readonly fsyncEvery?: number;
+  readonly logger?: Logger;
+}
+
+/** One event as a JSON line, with the contract's fields first so the file reads well in diffs. */
+export function serializeEvent(e: LabelEvent): string {
+  const { id, source, text, label, spans, answer, annotator, strategy, score, ts, ...rest } = e;
+  return JSON.stringify({ id, source, text, label, spans, answer, annotator, strategy, score, ts, ...rest });
+}
+
+/**
+ * The label store: `.labelwise/labels.jsonl`, append-only, one event a line.
+ *
+ * Crash safety: each event is written as one full line by a single `write` on a file opened with
+ * O_APPEND, so a crash or kill mid-write can leave at most that one line incomplete; earlier lines
+ * are never touched. On load an incomplete last line is reported and skipped; before the next
+ * append the store makes sure the file ends with a newline, so the fragment stays on its own line
+ * and never merges with a new event. The file is never truncated or rewritten.
+ *
+ * Synchronous on purpose: an append is a few hundred bytes, and a synchronous write is what makes
+ * "acknowledged" mean "in the file".
+ */
+export class LabelStore {
+  private fd: number | undefined;
+  private ino: number | undefined;
+  /** File size after our last write; when it differs, someone else wrote and the tail is re-checked. */
+  private knownSize = -1;
+  private endsWithNewline = true;
+  private nextLine = 1;
+  private pendingSync = 0;
+  private stored: StoredEvent[] = [];
+  private storeProblems: StoreProblem[] = [];
+  private labelState = new LabelState();
+  private readonly fsyncEvery: number;
+  private readonly logger: Logger;
+
+  private constructor(
+    readonly file: string,
+    options: LabelStoreOptions,
+  ) {
+    const every = options.fsyncEvery ?? 1;
+    if (!Number.isInteger(every) || every < 0) throw new LabelwiseError(`fsyncEvery must be a non-negative integer, got ${every}`);
+    this.fsyncEvery = every;
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  /** Opens (and loads) the store at `file`. The file and its folder are created on the first append. */
+  static open(file: string, options: LabelStoreOptions = {}): LabelStore {
+    const store = new LabelStore(file, options);
+    store.reload();
+    return store;
+  }
+
+  /** Re-reads the file, e.g. after it changed on disk (a git pull). */
+  reload(): void {
+    let text = '';
+    try {
+      text = fs.readFileSync(this.file, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
+        throw new InputError(`${this.file}: cannot read the label store (${(e as Error).message})`, this.file);
+      }
+    }
+    const parsed = parseEventLog(text, this.file);
+    this.stored = parsed.events;
+    this.storeProblems = parsed.problems;
+    this.endsWithNewline = parsed.endsWithNewline;
+    this.nextLine = text === '' ? 1 : text.split('\n').length + (parsed.endsWithNewline ? 0 : 1);
+    this.labelState = new LabelState(parsed.events.map((s) => s.event));
+    this.knownSize = -1;
+    for (const p of parsed.problems) this.logger.warn(formatProblem(p));
+  }
+
+  /** Lines that were skipped on load (malformed, or torn by a crash). They stay in the file. */
+  get problems(): readonly StoreProblem[] {
+    return this.storeProblems;
+  }
+
+  /** Current decisions, history and counts. */
+  get state(): LabelState {
+    return this.labelState;
+  }
+
+  /** Every valid event in file order, with its line number. */
+  events(): readonly StoredEvent[] {
+    return this.stored;
+  }
+
+  /** Appends one event; when it returns, the event is in the file. Returns the current decision on its id. */
+  append(event: LabelEvent): LabelEvent | undefined {
+    this.appendMany([event]);
+    return this.labelState.current(event.id);
+  }
+
+  /**
+   * Appends events in one write (an import). All are validated first; an invalid one throws and
+   * nothing is written.
+   */
+  appendMany(events: readonly LabelEvent[]): void {
+    if (events.length === 0) return;
+    const lines: string[] = [];
+    for (const [i, e] of events.entries()) {
+      const checked = parseLabelEvent(e);
+      if ('error' in checked) throw new LabelwiseError(`event ${i} (id ${String(e.id)}) is not a valid label event: ${checked.error}`);
+      lines.push(serializeEvent(e));
+    }
+    const fd = this.openForAppend();
+    const prefix = this.endsWithNewline ? '' : '\n';
+    const buf = Buffer.from(prefix + lines.join('\n') + '\n', 'utf8');
+    let off = 0;
+    while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
+    this.knownSize = (this.knownSize >= 0 ? this.knownSize : 0) + buf.length;
+    this.endsWithNewline = true;
+    for (const e of events) {
+      this.stored.push({ event: e, line: this.nextLine++ });
+      this.labelState.apply(e);
+    }
+    this.pendingSync += events.length;
+    if (this.fsyncEvery > 0 && this.pendingSync >= this.fsyncEvery) this.flush();
+  }
+
+  /**
+   * Withdraws `annotator`'s latest live decision on `id` by appending an undo event. Returns the
+   * decision that is current afterwards (the previous one, or undefined), or throws when that
+   * annotator has nothing to undo on the span.
+   */
+  undo(id: string, annotator: string, ts?: string): LabelEvent | undefined {
+    const live = this.labelState.liveDecisions(id).filter((e) => e.annotator === annotator);
+    if (live.length === 0) throw new LabelwiseError(`nothing to undo on span ${id} for annotator "${annotator}"`);
+    return this.append(undoEvent(live[live.length - 1], annotator, ts));
+  }
+
+  /** Forces appended events to disk now (with fsyncEvery 0 or N, call this at a quiet moment). */
+  flush(): void {
+    if (this.fd !== undefined && this.pendingSync > 0) {
+      fs.fsyncSync(this.fd);
+      this.pendingSync = 0;
+    }
+  }
+
+  close(): void {
+    if (this.fd === undefined) return;
+    this.flush();
+    fs.closeSync(this.fd);
+    this.fd = undefined;
+    this.ino = undefined;
+  }
+
+  private openForAppend(): number {
+    // The file may have been replaced or deleted under us (git checkout, a user): then write to
+    // the file that is at the path now, not to an unlinked inode.
+    let st: fs.Stats | undefined;
+    try {
+      st = fs.statSync(this.file);
+    } catch {
+      st = undefined;
+    }
+    if (this.fd !== undefined && (!st || st.ino !== this.ino)) this.close();
+    if (this.fd === undefined) {
+      const created = !st;
+      if (created) fs.mkdirSync(path.dirname(this.file), { recursive: true });
+      this.fd = fs.openSync(this.file, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, 0o644);
+      const own = fs.fstatSync(this.fd);
+      this.ino = own.ino;
+      this.knownSize = -1;
+      if (created) syncDir(path.dirname(this.file));
+    }
+    const size = fs.fstatSync(this.fd).size;
+    if (size !== this.knownSize) {
+      this.endsWithNewline = size === 0 || lastByte(this.file, size) === 0x0a;
+      this.knownSize = size;
+    }
+    return this.fd;
+  }
+}
+
+function lastByte(file: string, size: number): number {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const b = Buffer.alloc(1);
+    fs.readSync(fd, b, 0, 1, size - 1);
+    return b[0];
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Makes a newly created file's directory entry durable too. Not every platform allows it. */
+function syncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(dir, 'r');
+    fs.fsyncSync(fd);
+  } catch {
+    // Windows cannot open a directory for fsync; the file's own fsync is what we can do there.
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}

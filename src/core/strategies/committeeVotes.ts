@@ -1,0 +1,26 @@
+import type { PoolState } from './strategy';
+
+/**
+ * Hard votes of the committee for unlabeled row i: votes[k] = members whose most probable class is
+ * k (ties go to the lower class index, so votes are deterministic).
+ */
+export function committeeVotes(committeeProbs: readonly Float32Array[], classes: number, i: number, votes: Float64Array | number[]): void {
+  for (let k = 0; k < classes; k++) votes[k] = 0;
+  for (const p of committeeProbs) {
+    let best = 0;
+    for (let k = 1; k < classes; k++) if (p[i * classes + k] > p[i * classes + best]) best = k;
+    votes[best]++;
+  }
+}
+
+/** Votes for every unlabeled row, unlabeled.length × classes. */
+export function allVotes(state: PoolState): Float64Array {
+  const K = state.classes;
+  const out = new Float64Array(state.unlabeled.length * K);
+  const v = new Float64Array(K);
+  for (let i = 0; i < state.unlabeled.length; i++) {
+    committeeVotes(state.committeeProbs, K, i, v);
+    out.set(v, i * K);
+  }
+  return out;
+}

@@ -1,0 +1,21 @@
+import { requireProbs } from './probs';
+import type { PoolState, Strategy } from './strategy';
+
+/** Shannon entropy −Σ p log p of the predicted distribution (natural log). */
+export const entropyStrategy: Strategy = {
+  name: 'entropy',
+  score(state: PoolState): Float32Array {
+    const p = requireProbs(state, 'entropy');
+    const K = state.classes;
+    const out = new Float32Array(state.unlabeled.length);
+    for (let i = 0; i < out.length; i++) {
+      let h = 0;
+      for (let k = 0; k < K; k++) {
+        const v = p[i * K + k];
+        if (v > 0) h -= v * Math.log(v);
+      }
+      out[i] = h;
+    }
+    return out;
+  },
+};

@@ -1,0 +1,18 @@
+import { requireProbs } from './probs';
+import type { PoolState, Strategy } from './strategy';
+
+/** 1 − max_y p(y|x): the model's doubt about its own best guess. */
+export const leastConfidenceStrategy: Strategy = {
+  name: 'least-confidence',
+  score(state: PoolState): Float32Array {
+    const p = requireProbs(state, 'least-confidence');
+    const K = state.classes;
+    const out = new Float32Array(state.unlabeled.length);
+    for (let i = 0; i < out.length; i++) {
+      let best = 0;
+      for (let k = 0; k < K; k++) if (p[i * K + k] > best) best = p[i * K + k];
+      out[i] = 1 - best;
+    }
+    return out;
+  },
+};

@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import { importLabels } from '../../core/store/formats/labelFormats';
+import { toRelative } from '../labelwiseApp';
+import type { LabelwiseCommand } from './command';
+
+/**
+ * Imports labels (Labelwise, Prodigy, CSV, Hugging Face or plain {"text","label"} JSONL; the format
+ * is detected). All or nothing: a bad record refuses the whole file, listing problems by line.
+ */
+export const importLabelsCommand: LabelwiseCommand = {
+  id: 'labelwise.importLabels',
+  title: 'Import Labels',
+  async run({ app, surface }, ...args: unknown[]): Promise<void> {
+    const store = app.openStore();
+    const root = app.workspaceRoot();
+    const file = typeof args[0] === 'string' ? args[0] : await surface.showOpenFile({ title: 'Labelwise: import labels from', filters: { 'Labels (JSONL, CSV)': ['jsonl', 'json', 'csv'] } });
+    if (!file) return;
+    const settings = app.settings();
+    const rel = toRelative(root, file);
+    const name = rel.startsWith('..') ? file : rel;
+    let content: string;
+    try {
+      content = readFileSync(file, 'utf8');
+    } catch (e) {
+      app.report(new Error(`${file}: cannot read (${(e as Error).message})`), 'Import failed');
+      return;
+    }
+    try {
+      const result = importLabels(content, name, 'auto', { labels: settings.labels, annotator: settings.annotator });
+      store.appendMany(result.events);
+      app.afterImport(result.events);
+      const msg = `imported ${result.events.length} ${result.format} records from ${name} (${result.bySource} with their workspace place, ${result.byText} matched by text, ${result.freeStanding} free-standing)`;
+      app.logger.info(msg);
+      void surface.showInfo(`Labelwise: ${msg}.`);
+    } catch (e) {
+      app.report(e, 'Import failed');
+    }
+  },
+};

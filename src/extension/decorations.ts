@@ -1,0 +1,93 @@
+import { join, relative, sep } from 'node:path';
+import * as vscode from 'vscode';
+import type { LabelStore } from '../core/store/labelStore';
+import type { Disposable } from '../core/types';
+import { colorSlot, planDecorations } from './decorationPlan';
+
+/** Label colours: theme chart colours for the underline, a faint fill that works on light and dark. */
+const PALETTE: readonly { readonly theme: string; readonly fill: string }[] = [
+  { theme: 'charts.blue', fill: 'rgba(55, 148, 255, 0.13)' },
+  { theme: 'charts.orange', fill: 'rgba(209, 134, 22, 0.13)' },
+  { theme: 'charts.green', fill: 'rgba(56, 138, 52, 0.13)' },
+  { theme: 'charts.purple', fill: 'rgba(101, 47, 204, 0.13)' },
+  { theme: 'charts.red', fill: 'rgba(229, 20, 0, 0.11)' },
+  { theme: 'charts.yellow', fill: 'rgba(191, 136, 3, 0.13)' },
+];
+
+/**
+ * Highlights labeled spans in their source files by label colour, with a hover that says label,
+ * annotator and time. Follows edits: spans are found again by their text in the live document.
+ */
+export class LabelDecorations implements Disposable {
+  private readonly types = PALETTE.map((p) =>
+    vscode.window.createTextEditorDecorationType({
+      backgroundColor: p.fill,
+      borderWidth: '0 0 2px 0',
+      borderStyle: 'solid',
+      borderColor: new vscode.ThemeColor(p.theme),
+      overviewRulerColor: new vscode.ThemeColor(p.theme),
+      overviewRulerLane: vscode.OverviewRulerLane.Right,
+      rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+    }),
+  );
+  private store: LabelStore | undefined;
+  private root: string | undefined;
+  private labels: readonly string[] = [];
+  private readonly subs: vscode.Disposable[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor() {
+    this.subs.push(
+      vscode.window.onDidChangeVisibleTextEditors(() => this.refresh()),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (this.store && vscode.window.visibleTextEditors.some((ed) => ed.document === e.document)) this.schedule();
+      }),
+    );
+  }
+
+  /** Uses this store from now on and redraws. */
+  setStore(store: LabelStore, root: string, labels: readonly string[]): void {
+    this.store = store;
+    this.root = root;
+    this.labels = labels;
+    this.schedule();
+  }
+
+  refresh(): void {
+    const store = this.store;
+    const root = this.root;
+    if (!store || !root) return;
+    const decisions = store.state.decisions();
+    for (const editor of vscode.window.visibleTextEditors) {
+      const doc = editor.document;
+      if (doc.uri.scheme !== 'file') continue;
+      const rel = relative(root, doc.uri.fsPath);
+      if (rel.startsWith('..') || rel === join('.labelwise', 'labels.jsonl')) continue;
+      const plan = planDecorations(decisions, rel.split(sep).join('/'), doc.getText());
+      const perType: vscode.DecorationOptions[][] = this.types.map(() => []);
+      for (const p of plan) {
+        const md = new vscode.MarkdownString(p.hover);
+        perType[colorSlot(p.label, this.labels, this.types.length)].push({
+          range: new vscode.Range(doc.positionAt(p.start), doc.positionAt(p.end)),
+          hoverMessage: md,
+        });
+      }
+      this.types.forEach((t, i) => editor.setDecorations(t, perType[i]));
+    }
+  }
+
+  dispose(): void {
+    if (this.timer) clearTimeout(this.timer);
+    for (const s of this.subs) s.dispose();
+    for (const t of this.types) t.dispose();
+  }
+
+  /** Coalesces bursts of edits and store writes into one redraw. */
+  private schedule(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.refresh();
+    }, 150);
+  }
+}

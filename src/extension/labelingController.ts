@@ -1,0 +1,505 @@
+import {
+  AnswerCommand,
+  NextBatchCommand,
+  OpenSourceCommand,
+  ReadyCommand,
+  ResolveContestedCommand,
+  RetrainCommand,
+  ShowViewCommand,
+  UndoCommand,
+  type Answer,
+  type ContestedItem,
+  type CurvePoint,
+  type LabelButton,
+  type PanelState,
+  type PanelView,
+  type SessionSummary,
+  type SpanView,
+  type StrategyWeightsPoint,
+} from '../protocol';
+import type { LabelwiseSettings } from '../core/settings';
+import { annotatorDisagreements, resolutionEvent } from '../core/store/contested';
+import { isLabeled, type LabelEvent } from '../core/store/events';
+import type { LabelStore } from '../core/store/labelStore';
+import { silentLogger, type Disposable, type Logger } from '../core/types';
+import type { RequestOptions } from './workerClient';
+import type { RoundInfo, StartResult, WorkerMethod, WorkerNotification, WorkerRequests } from '../core/session/workerProtocol';
+
+/** The engine as the controller sees it: the worker client, or a direct call in tests. */
+export interface EngineApi {
+  request<M extends WorkerMethod>(method: M, params: WorkerRequests[M]['params'], opts?: RequestOptions): Promise<WorkerRequests[M]['result']>;
+}
+
+export interface ControllerOptions {
+  readonly settings: LabelwiseSettings;
+  readonly store: LabelStore;
+  readonly engine: EngineApi;
+  readonly started: StartResult;
+  readonly logger?: Logger;
+  /** Shows a message in the panel (or a notification when the panel is closed). */
+  readonly notify?: (level: 'info' | 'warning' | 'error', message: string) => void;
+  /** Opens the span's source file with the span selected. */
+  readonly openSource?: (span: SpanView) => void;
+  /** Current time as ISO string (tests fix it). */
+  readonly now?: () => string;
+}
+
+/** How many decisions the undo stack keeps (the issue asks for at least 20). */
+export const UNDO_DEPTH = 100;
+const CONTESTED_K = 30;
+
+function labelButtons(labels: readonly string[]): LabelButton[] {
+  return labels.map((name, i) => ({ name, key: i < 9 ? String(i + 1) : '' }));
+}
+
+/**
+ * The host side of a labeling session, vscode-free: it owns the queue of spans the panel shows,
+ * the undo stack and the label store, and routes the panel's messages.
+ *
+ * A decision is appended to the store synchronously when its message arrives (durable before
+ * anything else happens), then the panel gets the new state and the worker is told, without
+ * waiting for it. The queue is kept filled ahead of the panel so the next span never waits on the
+ * engine, not even while it retrains.
+ */
+export class LabelingController implements Disposable {
+  private view: PanelView = 'label';
+  private queue: SpanView[] = [];
+  private readonly known = new Map<string, SpanView>();
+  private readonly undoStack: string[] = [];
+  private ackSeq: number | undefined;
+  private fetching: Promise<void> | undefined;
+  private exhausted = false;
+  private retrainingCount = 0;
+  private estimatedAccuracy: number | undefined;
+  private rounds = 0;
+  private curve: CurvePoint[] = [];
+  private weights: StrategyWeightsPoint[] = [];
+  private contested: ContestedItem[] = [];
+  private busyMessage: string | undefined;
+  private budgetWarned = false;
+  private chain: Promise<void> = Promise.resolve();
+  private readonly listeners = new Set<() => void>();
+  private settings: LabelwiseSettings;
+  private readonly store: LabelStore;
+  private readonly engine: EngineApi;
+  private readonly logger: Logger;
+  private readonly now: () => string;
+  private disposed = false;
+
+  constructor(private readonly opts: ControllerOptions) {
+    this.settings = opts.settings;
+    this.store = opts.store;
+    this.engine = opts.engine;
+    this.logger = opts.logger ?? silentLogger;
+    this.now = opts.now ?? ((): string => new Date().toISOString());
+    this.budgetWarned = this.labeled >= this.settings.budget;
+    this.restoreUndoStack();
+  }
+
+  get started(): StartResult {
+    return this.opts.started;
+  }
+
+  get annotator(): string {
+    return this.settings.annotator;
+  }
+
+  /** Labeled spans in the store (accepted with a label, any annotator). */
+  get labeled(): number {
+    let n = 0;
+    for (const e of this.store.state.decisions()) if (isLabeled(e)) n++;
+    return n;
+  }
+
+  get retraining(): boolean {
+    return this.retrainingCount > 0;
+  }
+
+  get accuracy(): number | undefined {
+    return this.estimatedAccuracy;
+  }
+
+  get roundCount(): number {
+    return this.rounds;
+  }
+
+  /** Calls back whenever the panel state or the counts changed. */
+  onChange(listener: () => void): Disposable {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /**
+   * Takes new settings: budget, annotator and batch size apply at once; returns the names of the
+   * changed settings that only a restarted session can apply (label set, model, corpus, engine).
+   */
+  applySettings(next: LabelwiseSettings): string[] {
+    const live: (keyof LabelwiseSettings)[] = ['budget', 'annotator', 'batchSize'];
+    const restart = (Object.keys(next) as (keyof LabelwiseSettings)[]).filter(
+      (k) => !live.includes(k) && JSON.stringify(next[k]) !== JSON.stringify(this.settings[k]),
+    );
+    const budgetChanged = next.budget !== this.settings.budget;
+    this.settings = { ...this.settings, budget: next.budget, annotator: next.annotator, batchSize: next.batchSize };
+    if (budgetChanged) this.budgetWarned = this.labeled >= next.budget;
+    this.emit();
+    return restart;
+  }
+
+  summary(): SessionSummary {
+    return {
+      labels: labelButtons(this.settings.labels),
+      budget: this.settings.budget,
+      labeled: this.labeled,
+      ...(this.estimatedAccuracy !== undefined ? { estimatedAccuracy: this.estimatedAccuracy } : {}),
+      annotator: this.settings.annotator,
+      strategy: this.settings.strategy,
+    };
+  }
+
+  state(): PanelState {
+    return {
+      view: this.view,
+      session: this.summary(),
+      current: this.queue[0] ?? null,
+      queue: this.queue.slice(1),
+      undoDepth: this.undoStack.length,
+      busy: { retraining: this.retraining, ...(this.busyMessage ? { message: this.busyMessage } : {}) },
+      curve: this.curve,
+      weights: this.weights,
+      contested: this.contested,
+      ...(this.ackSeq !== undefined ? { ackSeq: this.ackSeq } : {}),
+    };
+  }
+
+  /** Routes one message from the panel. Messages are handled strictly in arrival order. */
+  handle(msg: unknown): Promise<void> {
+    const run = this.chain.then(() => this.process(msg));
+    this.chain = run.catch((e: unknown) => {
+      this.logger.error(`panel message failed: ${(e as Error).message}`);
+      this.opts.notify?.('error', (e as Error).message);
+    });
+    return run;
+  }
+
+  /** Fills the queue up to two batches ahead; resolves when the fetch in progress is done. */
+  refill(): Promise<void> {
+    if (this.fetching) return this.fetching;
+    if (this.queue.length >= this.settings.batchSize || this.disposed) return Promise.resolve();
+    const n = Math.max(this.settings.batchSize * 2 - this.queue.length, 1);
+    this.fetching = this.engine
+      .request('query', { n, exclude: this.queue.map((s) => s.id) })
+      .then((views) => {
+        const inQueue = new Set(this.queue.map((s) => s.id));
+        const fresh = views.filter((v) => !inQueue.has(v.id) && !this.store.state.current(v.id));
+        for (const v of fresh) {
+          this.known.set(v.id, v);
+          this.queue.push(v);
+        }
+        const wasExhausted = this.exhausted;
+        this.exhausted = fresh.length === 0 && views.length === 0;
+        if (this.exhausted && !wasExhausted && this.queue.length === 0) {
+          this.opts.notify?.('info', 'Every candidate span has a decision. Edit labelwise.include or the granularity to add more.');
+        }
+        this.emit();
+      })
+      .catch((e: unknown) => {
+        this.logger.error(`could not fetch the next spans: ${(e as Error).message}`);
+        this.opts.notify?.('error', `Could not fetch the next spans: ${(e as Error).message}`);
+      })
+      .finally(() => {
+        this.fetching = undefined;
+      });
+    return this.fetching;
+  }
+
+  /** "Next Batch": drops the spans not shown yet and asks the engine for a fresh batch. */
+  async nextBatch(): Promise<void> {
+    await this.fetching;
+    this.queue = this.queue.slice(0, 1);
+    this.emit();
+    await this.refill();
+  }
+
+  /** Retrains now (labeling goes on meanwhile); the queue behind the current span is refreshed after. */
+  async retrain(opts: RequestOptions = {}): Promise<RoundInfo> {
+    this.retrainStarted();
+    try {
+      const round = await this.engine.request('retrain', {}, opts);
+      await this.retrained(round);
+      return round;
+    } finally {
+      this.retrainFinished();
+    }
+  }
+
+  /** Worker notifications: automatic retrains started by the session. */
+  notification(n: WorkerNotification): void {
+    switch (n.kind) {
+      case 'retrainStarted':
+        this.retrainStarted();
+        return;
+      case 'retrained':
+        void this.retrained(n.round).finally(() => this.retrainFinished());
+        return;
+      case 'retrainFailed':
+        this.retrainFinished();
+        this.logger.warn(`automatic retrain failed: ${n.error.message}`);
+        return;
+      default:
+        return;
+    }
+  }
+
+  async showView(view: PanelView): Promise<void> {
+    this.view = view;
+    this.emit();
+    if (view === 'review') await this.loadContested();
+    if (view === 'curve') await this.loadCurve();
+  }
+
+  async loadCurve(): Promise<void> {
+    const data = await this.engine.request('curve', {});
+    this.curve = [...data.curve];
+    this.weights = [...data.weights];
+    this.emit();
+  }
+
+  /** Annotator disagreements from the store, then the spans the committee disputes most. */
+  async loadContested(): Promise<ContestedItem[]> {
+    const disagreements = annotatorDisagreements(this.store.state);
+    const committee = await this.engine.request('contested', { k: CONTESTED_K }).catch((e: unknown) => {
+      this.logger.warn(`committee disagreement unavailable: ${(e as Error).message}`);
+      return [] as ContestedItem[];
+    });
+    const ids = disagreements.map((d) => d.id);
+    const views = new Map((await this.engine.request('views', { ids }).catch(() => [] as SpanView[])).map((v) => [v.id, v]));
+    const people: ContestedItem[] = disagreements.map((d) => ({
+      span: views.get(d.id) ?? this.viewOfEvent(d.event),
+      reason: 'annotators',
+      detail: { ...d.byAnnotator },
+    }));
+    const seen = new Set(ids);
+    this.contested = [...people, ...committee.filter((c) => !seen.has(c.span.id))];
+    for (const c of this.contested) if (!this.known.has(c.span.id)) this.known.set(c.span.id, c.span);
+    this.emit();
+    return this.contested;
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.listeners.clear();
+  }
+
+  private async process(msg: unknown): Promise<void> {
+    if (ReadyCommand.is(msg)) {
+      this.emit();
+      if (this.queue.length === 0) await this.refill();
+      return;
+    }
+    if (AnswerCommand.is(msg)) {
+      this.answer(msg.params.spanId, msg.params.label, msg.params.answer, msg.id);
+      return;
+    }
+    if (UndoCommand.is(msg)) {
+      await this.undo(msg.id);
+      return;
+    }
+    if (OpenSourceCommand.is(msg)) {
+      const v = this.known.get(msg.params.spanId);
+      if (v) this.opts.openSource?.(v);
+      return;
+    }
+    if (NextBatchCommand.is(msg)) {
+      await this.nextBatch();
+      return;
+    }
+    if (RetrainCommand.is(msg)) {
+      await this.retrain().catch((e: unknown) => this.opts.notify?.('warning', `Retrain failed: ${(e as Error).message}`));
+      return;
+    }
+    if (ShowViewCommand.is(msg)) {
+      await this.showView(msg.params.view);
+      return;
+    }
+    if (ResolveContestedCommand.is(msg)) {
+      this.resolve(msg.params.spanId, msg.params.label);
+      return;
+    }
+    this.logger.warn(`panel sent an unknown message: ${JSON.stringify(msg)?.slice(0, 200)}`);
+  }
+
+  /** Stores the decision first (synchronously), then updates the queue, the panel and the worker. */
+  private answer(spanId: string, label: string | null, answer: Answer, seq: number | undefined): void {
+    const view = this.known.get(spanId);
+    if (seq !== undefined) this.ackSeq = Math.max(this.ackSeq ?? seq, seq);
+    if (!view) {
+      this.opts.notify?.('error', `Unknown span ${spanId}: the panel is out of date; it was refreshed.`);
+      this.emit();
+      return;
+    }
+    if (answer === 'accept' && (label === null || !this.settings.labels.includes(label))) {
+      this.opts.notify?.('error', `"${String(label)}" is not in labelwise.labels (${this.settings.labels.join(', ')})`);
+      this.emit();
+      return;
+    }
+    const event: LabelEvent = {
+      id: view.id,
+      source: { file: view.file, start: view.start, end: view.end, line: view.line },
+      text: view.text,
+      label: answer === 'accept' ? label : null,
+      spans: [],
+      answer,
+      annotator: this.settings.annotator,
+      strategy: view.why.strategy,
+      score: Number.isFinite(view.why.score) ? view.why.score : null,
+      ts: this.now(),
+    };
+    this.store.append(event);
+    this.undoStack.push(spanId);
+    if (this.undoStack.length > UNDO_DEPTH) this.undoStack.shift();
+    this.queue = this.queue.filter((s) => s.id !== spanId);
+    this.checkBudget();
+    this.emit();
+    this.tell(spanId);
+    void this.refill();
+  }
+
+  private async undo(seq: number | undefined): Promise<void> {
+    if (seq !== undefined) this.ackSeq = Math.max(this.ackSeq ?? seq, seq);
+    const id = this.undoStack.pop();
+    if (id === undefined) {
+      this.opts.notify?.('info', 'Nothing to undo.');
+      this.emit();
+      return;
+    }
+    let view = this.known.get(id);
+    if (!view) {
+      // A decision from an earlier session: fetch its view (with context) from the worker.
+      view = (await this.engine.request('views', { ids: [id] }).catch(() => [] as SpanView[]))[0];
+      const cur = this.store.state.current(id);
+      if (!view && cur) view = this.viewOfEvent(cur);
+      if (view) this.known.set(id, view);
+    }
+    try {
+      this.store.undo(id, this.settings.annotator, this.now());
+    } catch (e) {
+      this.opts.notify?.('warning', `Cannot undo: ${(e as Error).message}`);
+      this.emit();
+      return;
+    }
+    if (view) this.queue = [view, ...this.queue.filter((s) => s.id !== id)];
+    this.emit();
+    this.tell(id);
+  }
+
+  private resolve(spanId: string, label: string): void {
+    const cur = this.store.state.current(spanId);
+    const view = this.known.get(spanId);
+    const base: LabelEvent | undefined =
+      cur ??
+      (view
+        ? {
+            id: view.id,
+            source: { file: view.file, start: view.start, end: view.end, line: view.line },
+            text: view.text,
+            label: null,
+            spans: [],
+            answer: 'ignore',
+            annotator: this.settings.annotator,
+            strategy: null,
+            score: null,
+            ts: this.now(),
+          }
+        : undefined);
+    if (!base) {
+      this.opts.notify?.('error', `Unknown span ${spanId}`);
+      return;
+    }
+    if (!this.settings.labels.includes(label) && label !== 'reject') {
+      this.opts.notify?.('error', `"${label}" is not in labelwise.labels`);
+      return;
+    }
+    const decision = label === 'reject' ? { label: null, answer: 'reject' as const } : { label };
+    this.store.append(resolutionEvent(base, decision, this.settings.annotator, this.now()));
+    this.contested = this.contested.filter((c) => c.span.id !== spanId);
+    this.queue = this.queue.filter((s) => s.id !== spanId);
+    this.emit();
+    this.tell(spanId);
+  }
+
+  /** Tells the worker the span's current decision as the store has it now. */
+  private tell(id: string): void {
+    const cur = this.store.state.current(id);
+    const label = cur && isLabeled(cur) ? cur.label : null;
+    this.engine
+      .request('decide', { id, label, decided: cur !== undefined })
+      .then((r) => {
+        if (r.retrainStarted) this.logger.info(`automatic retrain after ${r.labeled} labels`);
+      })
+      .catch((e: unknown) => this.logger.error(`the engine did not take the decision on ${id}: ${(e as Error).message}`));
+  }
+
+  private retrainStarted(): void {
+    this.retrainingCount++;
+    this.busyMessage = 'Retraining in the background; keep labeling';
+    this.emit();
+  }
+
+  private retrainFinished(): void {
+    this.retrainingCount = Math.max(0, this.retrainingCount - 1);
+    if (this.retrainingCount === 0) this.busyMessage = undefined;
+    this.emit();
+  }
+
+  private async retrained(round: RoundInfo): Promise<void> {
+    this.rounds = Math.max(this.rounds, round.round);
+    if (round.estimatedAccuracy !== undefined) this.estimatedAccuracy = round.estimatedAccuracy;
+    const data = await this.engine.request('curve', {}).catch(() => undefined);
+    if (data) {
+      this.curve = [...data.curve];
+      this.weights = [...data.weights];
+    }
+    // The spans queued behind the next few were picked by the old model: ask the new one.
+    const keep = Math.min(this.queue.length, 3);
+    if (this.queue.length > keep) {
+      await this.fetching;
+      this.queue = this.queue.slice(0, Math.min(this.queue.length, 3));
+      void this.refill();
+    }
+    this.emit();
+  }
+
+  private checkBudget(): void {
+    if (this.budgetWarned || this.labeled < this.settings.budget) return;
+    this.budgetWarned = true;
+    this.opts.notify?.('warning', `Label budget spent: ${this.labeled}/${this.settings.budget}. You can keep labeling, or raise it with "Labelwise: Set Label Budget".`);
+  }
+
+  /** This annotator's live decisions, oldest first, become the undo stack of a restored session. */
+  private restoreUndoStack(): void {
+    const mine = this.store
+      .events()
+      .filter((s) => !s.event.undo && s.event.annotator === this.settings.annotator && this.store.state.current(s.event.id) === s.event)
+      .map((s) => s.event.id);
+    this.undoStack.push(...mine.slice(-UNDO_DEPTH));
+  }
+
+  private viewOfEvent(e: LabelEvent): SpanView {
+    return {
+      id: e.id,
+      file: e.source.file,
+      line: e.source.line ?? 0,
+      start: e.source.start,
+      end: e.source.end,
+      text: e.text,
+      before: '',
+      after: '',
+      why: { strategy: e.strategy ?? 'stored', score: e.score ?? 0, votes: {} },
+    };
+  }
+
+  private emit(): void {
+    if (this.disposed) return;
+    for (const l of this.listeners) l();
+  }
+}

@@ -1,0 +1,414 @@
+import { readFileSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
+import { LabelwiseError, SettingError } from '../core/errors';
+import type { LabelwiseSettings } from '../core/settings';
+import { CancelledError } from '../core/session/cancelledError';
+import type { DecisionInput, RoundInfo } from '../core/session/workerProtocol';
+import { formatProblem } from '../core/store/eventLog';
+import { isLabeled, type LabelEvent } from '../core/store/events';
+import { LabelStore, storePath } from '../core/store/labelStore';
+import { reanchor, type OrphanSpan } from '../core/store/reanchor';
+import type { Disposable, Logger } from '../core/types';
+import { NoticeNotification, StateNotification, type HostToWebview, type PanelState, type PanelView, type SpanView } from '../protocol';
+import { checkStartable, readSettings } from './config';
+import { LabelingController } from './labelingController';
+import { StatusBar } from './statusBar';
+import type { OutputLike, VscodeSurface } from './surface';
+import type { WorkerClient } from './workerClient';
+
+/** The panel as the app drives it (panelHost.ts wraps a WebviewPanel). */
+export interface PanelLike {
+  /** Posts once the webview said `ready`; returns false when the message was not delivered. */
+  post(msg: HostToWebview): void;
+  reveal(): void;
+  onMessage(handler: (msg: unknown) => void): Disposable;
+  onDidDispose(handler: () => void): Disposable;
+  dispose(): void;
+}
+
+export interface AppDeps {
+  readonly surface: VscodeSurface;
+  /** Opens the panel (or wraps one restored by the serializer). */
+  readonly openPanel: () => PanelLike;
+  /** Starts the engine worker. */
+  readonly startWorker: (logger: Logger) => WorkerClient;
+  /** Called whenever the label store changed (decorations). */
+  readonly onStoreChanged?: (store: LabelStore, root: string, orphans: readonly OrphanSpan[]) => void;
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Workspace-relative path with forward slashes, as the store writes it. */
+export function toRelative(root: string, abs: string): string {
+  return relative(root, abs).split(sep).join('/');
+}
+
+/**
+ * The extension's state and behaviour behind the commands, vscode-free (through VscodeSurface):
+ * one labeling session at a time, its panel, the status bar and the output channel.
+ */
+export class LabelwiseApp implements Disposable {
+  readonly output: OutputLike;
+  readonly logger: Logger;
+  private readonly statusBar: StatusBar;
+  private panel: PanelLike | undefined;
+  private panelSubs: Disposable[] = [];
+  private worker: WorkerClient | undefined;
+  private controller: LabelingController | undefined;
+  private store: LabelStore | undefined;
+  private root: string | undefined;
+  private starting: Promise<LabelingController | undefined> | undefined;
+  private orphans: OrphanSpan[] = [];
+  private readonly subs: Disposable[] = [];
+
+  constructor(private readonly deps: AppDeps) {
+    this.output = deps.surface.createOutput('Labelwise');
+    const line = (level: string) => (m: string): void => this.output.appendLine(`[${new Date().toISOString().slice(11, 19)}] ${level} ${m}`);
+    this.logger = { info: line('info '), warn: line('warn '), error: line('error') };
+    this.statusBar = new StatusBar(deps.surface);
+    this.subs.push(deps.surface.onSettingsChanged(() => this.settingsChanged()));
+    this.refreshStatus();
+  }
+
+  get session(): LabelingController | undefined {
+    return this.controller;
+  }
+
+  /** Settings as they are now; a bad value throws a SettingError naming it. */
+  settings(): LabelwiseSettings {
+    return readSettings((k) => this.deps.surface.getSetting(k));
+  }
+
+  /** The workspace folder, or an error saying one is needed. */
+  workspaceRoot(): string {
+    const root = this.deps.surface.workspaceRoot();
+    if (!root) throw new LabelwiseError('open a folder first: Labelwise labels the text files of a workspace folder');
+    return root;
+  }
+
+  /** The label store of the workspace (opened once, shared with the session). */
+  openStore(): LabelStore {
+    const root = this.workspaceRoot();
+    if (!this.store || this.root !== root) {
+      this.store?.close();
+      this.store = LabelStore.open(storePath(root), { logger: this.logger });
+      this.root = root;
+      for (const p of this.store.problems) this.logger.warn(formatProblem(p));
+    }
+    return this.store;
+  }
+
+  /**
+   * "Start Labeling Session": opens the panel at once, then prepares the session in the worker
+   * behind a cancellable progress notification. With a session running it only reveals the panel.
+   */
+  async start(view: PanelView = 'label'): Promise<LabelingController | undefined> {
+    if (this.controller) {
+      this.ensurePanel().reveal();
+      if (view !== this.controller.state().view) await this.controller.showView(view);
+      return this.controller;
+    }
+    if (this.starting) {
+      this.ensurePanel().reveal();
+      return this.starting;
+    }
+    this.starting = this.doStart(view).finally(() => {
+      this.starting = undefined;
+    });
+    return this.starting;
+  }
+
+  /** Wraps a panel restored by VS Code after a window reload and starts the session behind it. */
+  async restorePanel(panel: PanelLike): Promise<void> {
+    this.attachPanel(panel);
+    await this.start();
+  }
+
+  /** Stops the session (worker and panel state); the store stays open. */
+  stop(): void {
+    this.controller?.dispose();
+    this.controller = undefined;
+    this.worker?.dispose();
+    this.worker = undefined;
+    this.refreshStatus();
+  }
+
+  /** Restarts the session with the current settings, keeping the panel. */
+  async restart(): Promise<LabelingController | undefined> {
+    const view = this.controller?.state().view ?? 'label';
+    this.stop();
+    return this.start(view);
+  }
+
+  async retrain(): Promise<RoundInfo | undefined> {
+    const c = this.controller ?? (await this.start());
+    if (!c) return undefined;
+    try {
+      const round = await this.deps.surface.withProgress('Labelwise: retraining', (progress, signal) =>
+        c.retrain({ signal, onProgress: (message) => progress.report({ message }) }),
+      );
+      const acc = round.estimatedAccuracy !== undefined ? `; estimated accuracy ${(round.estimatedAccuracy * 100).toFixed(1)}%` : '';
+      void this.deps.surface.showInfo(`Labelwise: retrained on ${round.labels} labels in ${round.millis} ms${acc}.`);
+      return round;
+    } catch (e) {
+      this.report(e, 'Retrain failed');
+      return undefined;
+    }
+  }
+
+  /** Re-reads the store (after an import) and tells the worker about every changed span. */
+  afterImport(events: readonly LabelEvent[]): void {
+    this.refreshStatus();
+    if (this.store && this.root) this.deps.onStoreChanged?.(this.store, this.root, this.orphans);
+    const c = this.controller;
+    if (!c || !this.worker) return;
+    const store = this.openStore();
+    for (const id of new Set(events.map((e) => e.id))) {
+      const cur = store.state.current(id);
+      void this.worker
+        .request('decide', { id, label: cur && isLabeled(cur) ? cur.label : null, decided: cur !== undefined })
+        .catch((e: unknown) => this.logger.warn(`engine did not take imported decision ${id}: ${errorText(e)}`));
+    }
+  }
+
+  /** Shows an error to the user (and in the output channel), naming the setting when there is one. */
+  report(e: unknown, what: string): void {
+    if (CancelledError.is(e)) {
+      this.logger.info(`${what}: cancelled`);
+      return;
+    }
+    this.logger.error(`${what}: ${errorText(e)}`);
+    const actions = SettingError.is(e) || (e as { setting?: unknown }).setting ? ['Open Settings'] : [];
+    void this.deps.surface.showError(`Labelwise: ${errorText(e)}`, ...actions);
+  }
+
+  refreshStatus(): void {
+    let settings: LabelwiseSettings | undefined;
+    try {
+      settings = this.settings();
+    } catch {
+      settings = undefined;
+    }
+    const c = this.controller;
+    let labeled = c?.labeled ?? 0;
+    if (!c && this.deps.surface.workspaceRoot()) {
+      try {
+        labeled = this.openStore().state.decisions().filter(isLabeled).length;
+      } catch {
+        labeled = 0;
+      }
+    }
+    this.statusBar.update({
+      labeled,
+      budget: settings?.budget ?? 200,
+      ...(c?.accuracy !== undefined ? { estimatedAccuracy: c.accuracy } : {}),
+      active: c !== undefined,
+      retraining: c?.retraining ?? false,
+      annotator: settings?.annotator ?? '',
+      strategy: settings?.strategy ?? 'meta',
+      ...(c ? { provider: c.started.provider, spans: c.started.spans, rounds: c.roundCount } : {}),
+    });
+  }
+
+  dispose(): void {
+    this.stop();
+    for (const s of this.panelSubs) s.dispose();
+    this.panel?.dispose();
+    this.store?.close();
+    for (const s of this.subs) s.dispose();
+    this.statusBar.dispose();
+    this.output.dispose();
+  }
+
+  private async doStart(view: PanelView): Promise<LabelingController | undefined> {
+    let settings: LabelwiseSettings;
+    let root: string;
+    let store: LabelStore;
+    try {
+      settings = this.settings();
+      checkStartable(settings);
+      root = this.workspaceRoot();
+      store = this.openStore();
+    } catch (e) {
+      this.report(e, 'Cannot start a labeling session');
+      return undefined;
+    }
+    const panel = this.ensurePanel();
+    panel.reveal();
+    this.postLoading(settings, 'Reading and encoding the corpus…');
+    const decisions = this.restoreDecisions(store, root);
+    this.logger.info(`session: ${decisions.length} stored decisions, annotator "${settings.annotator}", strategy ${settings.strategy}`);
+    const worker = this.deps.startWorker(this.logger);
+    this.worker = worker;
+    try {
+      const started = await this.deps.surface.withProgress('Labelwise: preparing the corpus', (progress, signal) => {
+        let last = 0;
+        return worker.request(
+          'start',
+          { root, settings, cacheDir: join(root, '.labelwise', 'cache'), decisions },
+          {
+            signal,
+            onProgress: (message, fraction) => {
+              const pct = fraction !== undefined ? Math.round(fraction * 100) : last;
+              progress.report({ message, increment: Math.max(0, pct - last) });
+              last = Math.max(last, pct);
+              this.postLoading(settings, message);
+            },
+          },
+        );
+      });
+      this.logger.info(
+        `session ready: ${started.spans} spans in ${started.files} files, encoder ${started.encoderId} on ${started.provider.toUpperCase()} ` +
+          `(engine in a worker ${worker.kind}), ${started.restored} decisions restored, ${started.millis} ms`,
+      );
+      if (started.problems.length > 0) this.logger.warn(`${started.problems.length} corpus problems (listed above)`);
+      const controller = new LabelingController({
+        settings,
+        store,
+        engine: worker,
+        started,
+        logger: this.logger,
+        notify: (level, message) => this.notify(level, message),
+        openSource: (span) => this.openSource(span),
+      });
+      this.controller = controller;
+      controller.onChange(() => {
+        this.postState();
+        this.refreshStatus();
+      });
+      worker.onNotification((n) => controller.notification(n));
+      worker.onStopped((e) => {
+        this.report(e, 'The labeling engine stopped');
+        if (this.controller === controller) this.stop();
+      });
+      this.deps.onStoreChanged?.(store, root, this.orphans);
+      controller.onChange(() => this.deps.onStoreChanged?.(store, root, this.orphans));
+      if (view !== 'label') await controller.showView(view);
+      await controller.refill();
+      this.postState();
+      this.refreshStatus();
+      return controller;
+    } catch (e) {
+      if (this.worker === worker) {
+        worker.dispose();
+        this.worker = undefined;
+      }
+      this.postLoading(settings, CancelledError.is(e) ? 'Cancelled. Run "Labelwise: Start Labeling Session" to try again.' : `Could not start: ${errorText(e)}`);
+      this.report(e, 'Cannot start a labeling session');
+      return undefined;
+    }
+  }
+
+  /** The store's current decisions, found again in their (possibly edited) files; orphans are listed. */
+  private restoreDecisions(store: LabelStore, root: string): DecisionInput[] {
+    const readFile = (file: string): string | undefined => {
+      try {
+        return readFileSync(join(root, file), 'utf8');
+      } catch {
+        return undefined;
+      }
+    };
+    const r = reanchor(store.state.decisions(), readFile);
+    this.orphans = r.orphans;
+    for (const o of r.orphans) {
+      this.logger.warn(
+        `${o.event.source.file}:${(o.event.source.line ?? 0) + 1}: labeled span ${o.reason === 'file-missing' ? 'is in a file that is gone' : 'cannot be found after an edit'} ` +
+          `("${o.event.text.slice(0, 60)}", label ${o.event.label ?? o.event.answer}); kept in the store, not used for training`,
+      );
+    }
+    if (r.moved.length > 0) this.logger.info(`${r.moved.length} labeled spans moved after edits and were found again by their text`);
+    const toInput = (e: LabelEvent): DecisionInput => ({
+      id: e.id,
+      file: e.source.file,
+      start: e.source.start,
+      end: e.source.end,
+      text: e.text,
+      label: isLabeled(e) ? e.label : null,
+    });
+    return [...r.anchored.map(toInput), ...r.moved.map((m) => toInput(m.rebased))];
+  }
+
+  private ensurePanel(): PanelLike {
+    if (!this.panel) this.attachPanel(this.deps.openPanel());
+    return this.panel as PanelLike;
+  }
+
+  private attachPanel(panel: PanelLike): void {
+    for (const s of this.panelSubs) s.dispose();
+    this.panel = panel;
+    this.panelSubs = [
+      panel.onMessage((msg) => {
+        if (this.controller) void this.controller.handle(msg);
+      }),
+      panel.onDidDispose(() => {
+        if (this.panel === panel) {
+          this.panel = undefined;
+          for (const s of this.panelSubs) s.dispose();
+          this.panelSubs = [];
+        }
+      }),
+    ];
+  }
+
+  private postState(): void {
+    if (this.panel && this.controller) this.panel.post(StateNotification.create(this.controller.state()));
+  }
+
+  /** The panel's state while the session is being prepared: no span yet, a busy message. */
+  private postLoading(settings: LabelwiseSettings, message: string): void {
+    const state: PanelState = {
+      view: 'label',
+      session: {
+        labels: settings.labels.map((name, i) => ({ name, key: i < 9 ? String(i + 1) : '' })),
+        budget: settings.budget,
+        labeled: this.store?.state.decisions().filter(isLabeled).length ?? 0,
+        annotator: settings.annotator,
+        strategy: settings.strategy,
+      },
+      current: null,
+      queue: [],
+      undoDepth: 0,
+      busy: { retraining: false, message },
+      curve: [],
+      weights: [],
+      contested: [],
+    };
+    this.panel?.post(StateNotification.create(state));
+  }
+
+  private notify(level: 'info' | 'warning' | 'error', message: string): void {
+    this.logger[level === 'warning' ? 'warn' : level](message);
+    if (this.panel) this.panel.post(NoticeNotification.create({ level, message }));
+    else if (level === 'error') void this.deps.surface.showError(`Labelwise: ${message}`);
+    else if (level === 'warning') void this.deps.surface.showWarning(`Labelwise: ${message}`);
+  }
+
+  private openSource(span: SpanView): void {
+    if (!this.root) return;
+    this.deps.surface.openSource(this.root, span.file, span.start, span.end).catch((e: unknown) => this.report(e, `Cannot open ${span.file}`));
+  }
+
+  private settingsChanged(): void {
+    let next: LabelwiseSettings;
+    try {
+      next = this.settings();
+    } catch (e) {
+      this.report(e, 'Settings');
+      this.refreshStatus();
+      return;
+    }
+    const c = this.controller;
+    if (c) {
+      const needRestart = c.applySettings(next);
+      if (needRestart.length > 0) {
+        const names = needRestart.map((k) => `labelwise.${k}`).join(', ');
+        void this.deps.surface.showInfo(`Labelwise: ${names} changed; restart the labeling session to apply.`, 'Restart Session').then((a) => {
+          if (a === 'Restart Session' && this.controller === c) void this.restart();
+        });
+      }
+    }
+    this.refreshStatus();
+  }
+}

@@ -1,0 +1,79 @@
+import type { Disposable } from '../core/types';
+
+/**
+ * The part of the VS Code API the adapter's logic uses, as plain interfaces. vscodeSurface.ts
+ * implements it with the real `vscode` module; unit tests hand the logic a fake, so command
+ * registration, the status bar, settings and the panel's message routing run in plain Node.
+ */
+
+/** A VS Code MarkdownString or ThemeColor, opaque to the logic. */
+export type Opaque = { readonly __opaque?: never } | object;
+
+export interface StatusBarItemLike {
+  text: string;
+  tooltip: string | Opaque | undefined;
+  backgroundColor: Opaque | undefined;
+  command: string | undefined;
+  name?: string;
+  show(): void;
+  hide(): void;
+  dispose(): void;
+}
+
+export interface OutputLike {
+  appendLine(line: string): void;
+  show(preserveFocus?: boolean): void;
+  dispose(): void;
+}
+
+export interface ProgressLike {
+  report(value: { message?: string; increment?: number }): void;
+}
+
+export interface QuickPickItemLike {
+  readonly label: string;
+  readonly description?: string;
+  readonly detail?: string;
+  readonly picked?: boolean;
+}
+
+export interface InputBoxOptionsLike {
+  readonly title?: string;
+  readonly prompt?: string;
+  readonly value?: string;
+  readonly placeHolder?: string;
+  /** Returns an error message for bad input, or undefined. */
+  readonly validateInput?: (value: string) => string | undefined;
+}
+
+export type ConfigTarget = 'workspace' | 'global';
+
+export interface VscodeSurface {
+  registerCommand(id: string, run: (...args: unknown[]) => unknown): Disposable;
+  createStatusBarItem(): StatusBarItemLike;
+  createOutput(name: string): OutputLike;
+  /** A MarkdownString that may use codicons. */
+  markdown(text: string): Opaque;
+  /** `new ThemeColor(id)`. */
+  themeColor(id: string): Opaque;
+
+  /** Reads a setting by its full key (`labelwise.budget`). */
+  getSetting(key: string): unknown;
+  updateSetting(key: string, value: unknown, target: ConfigTarget): Promise<void>;
+  /** Calls back when any `labelwise.*` setting changed. */
+  onSettingsChanged(listener: () => void): Disposable;
+  /** Absolute path of the first workspace folder, if any. */
+  workspaceRoot(): string | undefined;
+
+  showInfo(message: string, ...actions: string[]): Promise<string | undefined>;
+  showWarning(message: string, ...actions: string[]): Promise<string | undefined>;
+  showError(message: string, ...actions: string[]): Promise<string | undefined>;
+  showInputBox(options: InputBoxOptionsLike): Promise<string | undefined>;
+  showQuickPick<T extends QuickPickItemLike>(items: readonly T[], options: { title?: string; placeHolder?: string; canPickMany?: false }): Promise<T | undefined>;
+  showOpenFile(options: { title: string; filters: Record<string, string[]> }): Promise<string | undefined>;
+  showSaveFile(options: { title: string; defaultPath: string; filters: Record<string, string[]> }): Promise<string | undefined>;
+  /** A cancellable progress notification; `signal` aborts when the user presses Cancel. */
+  withProgress<T>(title: string, run: (progress: ProgressLike, signal: AbortSignal) => Promise<T>): Promise<T>;
+  /** Opens a workspace file with the range selected. */
+  openSource(root: string, file: string, start: number, end: number): Promise<void>;
+}

@@ -1,0 +1,69 @@
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { Disposable } from '../core/types';
+import type { ConfigTarget, InputBoxOptionsLike, OutputLike, ProgressLike, QuickPickItemLike, StatusBarItemLike, VscodeSurface } from './surface';
+
+/** The real VscodeSurface: a thin pass-through to the `vscode` module. */
+export function createVscodeSurface(): VscodeSurface {
+  return {
+    registerCommand: (id, run): Disposable => vscode.commands.registerCommand(id, run),
+    createStatusBarItem: (): StatusBarItemLike => vscode.window.createStatusBarItem('labelwise.status', vscode.StatusBarAlignment.Left, 100) as unknown as StatusBarItemLike,
+    createOutput: (name): OutputLike => vscode.window.createOutputChannel(name),
+    markdown: (text) => {
+      const md = new vscode.MarkdownString(text, true);
+      md.isTrusted = false;
+      return md;
+    },
+    themeColor: (id) => new vscode.ThemeColor(id),
+    getSetting: (key) => vscode.workspace.getConfiguration().get(key),
+    updateSetting: async (key, value, target: ConfigTarget) => {
+      const t = target === 'global' || !vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Global : vscode.ConfigurationTarget.Workspace;
+      await vscode.workspace.getConfiguration().update(key, value, t);
+    },
+    onSettingsChanged: (listener): Disposable =>
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('labelwise')) listener();
+      }),
+    workspaceRoot: () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+    showInfo: async (m, ...a) => vscode.window.showInformationMessage(m, ...a),
+    showWarning: async (m, ...a) => vscode.window.showWarningMessage(m, ...a),
+    showError: async (m, ...a) => vscode.window.showErrorMessage(m, ...a),
+    showInputBox: async (o: InputBoxOptionsLike) =>
+      vscode.window.showInputBox({
+        title: o.title,
+        prompt: o.prompt,
+        value: o.value,
+        placeHolder: o.placeHolder,
+        ignoreFocusOut: true,
+        validateInput: o.validateInput,
+      }),
+    showQuickPick: async <T extends QuickPickItemLike>(items: readonly T[], o: { title?: string; placeHolder?: string }) =>
+      vscode.window.showQuickPick([...items], { title: o.title, placeHolder: o.placeHolder, ignoreFocusOut: true }),
+    showOpenFile: async (o) => {
+      const uris = await vscode.window.showOpenDialog({
+        title: o.title,
+        canSelectMany: false,
+        filters: o.filters,
+        defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+      });
+      return uris?.[0]?.fsPath;
+    },
+    showSaveFile: async (o) => {
+      const uri = await vscode.window.showSaveDialog({ title: o.title, defaultUri: vscode.Uri.file(o.defaultPath), filters: o.filters });
+      return uri?.fsPath;
+    },
+    withProgress: <T>(title: string, run: (progress: ProgressLike, signal: AbortSignal) => Promise<T>): Promise<T> =>
+      Promise.resolve(
+        vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
+          const ac = new AbortController();
+          const sub = token.onCancellationRequested(() => ac.abort());
+          return run(progress, ac.signal).finally(() => sub.dispose());
+        }),
+      ),
+    openSource: async (root, file, start, end) => {
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(join(root, file)));
+      const range = new vscode.Range(doc.positionAt(start), doc.positionAt(end));
+      await vscode.window.showTextDocument(doc, { selection: range, viewColumn: vscode.ViewColumn.One, preview: true });
+    },
+  };
+}

@@ -1,0 +1,267 @@
+/**
+ * Hand-written SVG charts for the learning-curve view. Pure functions from data to an SVG string,
+ * so they are tested in plain Node; colors come from CSS classes (`series-N`, `axis`, ...) that
+ * media/panel.css maps to VS Code theme variables, so the markup itself carries no styles.
+ */
+
+export interface Point {
+  readonly x: number;
+  readonly y: number;
+}
+
+export interface LineSeries {
+  readonly name: string;
+  readonly points: readonly Point[];
+}
+
+export interface StackLayer {
+  readonly name: string;
+  /** One value per entry of `xs`. */
+  readonly values: readonly number[];
+}
+
+export interface ChartFrame {
+  readonly width?: number;
+  readonly height?: number;
+  readonly xLabel: string;
+  readonly yLabel: string;
+  /** Accessible name of the chart. */
+  readonly title: string;
+}
+
+export interface LineChartOptions extends ChartFrame {
+  readonly series: readonly LineSeries[];
+  /** Fixed y range; otherwise a rounded range around the data. */
+  readonly yDomain?: readonly [number, number];
+  readonly yFormat?: (v: number) => string;
+}
+
+export interface StackedAreaOptions extends ChartFrame {
+  readonly xs: readonly number[];
+  readonly layers: readonly StackLayer[];
+  /** Divide each x's values by their sum, so the stack shows shares (weights) from 0 to 1. */
+  readonly normalize?: boolean;
+  readonly yFormat?: (v: number) => string;
+}
+
+/** Plot-area margins inside the SVG: room for tick labels (left, bottom) and the axis titles. */
+export const MARGIN = { top: 10, right: 14, bottom: 40, left: 52 } as const;
+/** Number of distinct series colors in panel.css (`series-0` .. `series-7`). */
+export const SERIES_COLORS = 8;
+
+const LEGEND_ROW = 16;
+const CHAR_WIDTH = 6.4;
+
+/** Round-number tick values covering [min, max], about `count` of them (d3's "nice" steps 1, 2, 5). */
+export function niceTicks(min: number, max: number, count = 5): number[] {
+  if (!Number.isFinite(min) || !Number.isFinite(max)) return [];
+  if (max < min) [min, max] = [max, min];
+  if (max === min) return [min];
+  const raw = (max - min) / Math.max(1, count);
+  const power = Math.pow(10, Math.floor(Math.log10(raw)));
+  const unit = raw / power;
+  const step = (unit >= Math.SQRT2 * 5 ? 10 : unit >= Math.sqrt(10) ? 5 : unit >= Math.SQRT2 ? 2 : 1) * power;
+  const first = Math.ceil(min / step - 1e-9) * step;
+  const ticks: number[] = [];
+  for (let v = first; v <= max + step * 1e-9; v += step) ticks.push(roundTo(v, step));
+  return ticks;
+}
+
+/** The rounded domain that `niceTicks` would cover, widened to whole steps. */
+export function niceDomain(min: number, max: number, count = 5): [number, number] {
+  if (max === min) return [min - 1, max + 1];
+  const ticks = niceTicks(min, max, count);
+  const step = ticks.length > 1 ? ticks[1] - ticks[0] : Math.abs(max - min);
+  return [roundTo(Math.floor(min / step + 1e-9) * step, step), roundTo(Math.ceil(max / step - 1e-9) * step, step)];
+}
+
+export function escapeXml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&${{ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' }[c] ?? ''};`);
+}
+
+export function percent(v: number): string {
+  return `${Math.round(v * 100)}%`;
+}
+
+/** One or more lines with point markers; each point has a native tooltip. */
+export function lineChartSvg(o: LineChartOptions): string {
+  const width = o.width ?? 560;
+  const height0 = o.height ?? 240;
+  const legend = legendLayout(o.series.map((s) => s.name), width);
+  const height = height0 + legend.height;
+  const all = o.series.flatMap((s) => s.points).filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
+  if (all.length === 0) return emptyChart(o, width, height0);
+  const fmt = o.yFormat ?? String;
+  const xs = all.map((p) => p.x);
+  const ys = all.map((p) => p.y);
+  const xDomain = niceDomain(Math.min(...xs), Math.max(...xs));
+  const yDomain: [number, number] = o.yDomain ? [o.yDomain[0], o.yDomain[1]] : niceDomain(Math.min(...ys), Math.max(...ys));
+  const plot = plotArea(width, height0);
+  const sx = scale(xDomain, [plot.x0, plot.x1]);
+  const sy = scale(yDomain, [plot.y1, plot.y0]);
+  const parts: string[] = [open(o, width, height)];
+  parts.push(axes(o, plot, xDomain, yDomain, sx, sy, String, fmt));
+  o.series.forEach((s, i) => {
+    const pts = s.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
+    const cls = `series-${i % SERIES_COLORS}`;
+    parts.push(`<g class="series ${cls}" data-series="${escapeXml(s.name)}">`);
+    if (pts.length > 1) parts.push(`<polyline class="line" points="${pts.map((p) => `${fx(sx(p.x))},${fx(sy(p.y))}`).join(' ')}"/>`);
+    for (const p of pts) {
+      parts.push(
+        `<circle class="point" cx="${fx(sx(p.x))}" cy="${fx(sy(p.y))}" r="3"><title>${escapeXml(`${s.name}: ${fmt(p.y)} at ${p.x} ${o.xLabel}`)}</title></circle>`,
+      );
+    }
+    parts.push('</g>');
+  });
+  parts.push(legendSvg(legend, height0));
+  parts.push('</svg>');
+  return parts.join('');
+}
+
+/** Layers stacked on top of each other over shared x values (strategy weights over rounds). */
+export function stackedAreaSvg(o: StackedAreaOptions): string {
+  const width = o.width ?? 560;
+  const height0 = o.height ?? 240;
+  const legend = legendLayout(o.layers.map((l) => l.name), width);
+  const height = height0 + legend.height;
+  if (o.xs.length === 0 || o.layers.length === 0) return emptyChart(o, width, height0);
+  const n = o.xs.length;
+  const value = (layer: StackLayer, j: number): number => {
+    const v = layer.values[j];
+    return v !== undefined && Number.isFinite(v) && v > 0 ? v : 0;
+  };
+  const totals = o.xs.map((_, j) => o.layers.reduce((sum, l) => sum + value(l, j), 0));
+  const norm = (layer: StackLayer, j: number): number => (o.normalize ? (totals[j] > 0 ? value(layer, j) / totals[j] : 0) : value(layer, j));
+  const yMax = o.normalize ? 1 : Math.max(...totals, 0) || 1;
+  // A single round still deserves a visible band: stretch it over a unit-wide x range.
+  const xsDrawn = n === 1 ? [o.xs[0] - 0.5, o.xs[0] + 0.5] : [...o.xs];
+  const at = (j: number): number => (n === 1 ? 0 : j);
+  const xDomain: [number, number] = n === 1 ? [o.xs[0] - 1, o.xs[0] + 1] : niceDomain(Math.min(...o.xs), Math.max(...o.xs));
+  const yDomain: [number, number] = o.normalize ? [0, 1] : niceDomain(0, yMax);
+  const plot = plotArea(width, height0);
+  const sx = scale(xDomain, [plot.x0, plot.x1]);
+  const sy = scale(yDomain, [plot.y1, plot.y0]);
+  const fmt = o.yFormat ?? (o.normalize ? percent : String);
+  const parts: string[] = [open(o, width, height)];
+  parts.push(axes(o, plot, xDomain, yDomain, sx, sy, String, fmt));
+  const base = xsDrawn.map(() => 0);
+  o.layers.forEach((layer, i) => {
+    const lower = [...base];
+    const upper = xsDrawn.map((_, k) => lower[k] + norm(layer, at(k)));
+    for (let k = 0; k < upper.length; k++) base[k] = upper[k];
+    const top = xsDrawn.map((x, k) => `${fx(sx(x))},${fx(sy(upper[k]))}`);
+    const bottom = xsDrawn.map((x, k) => `${fx(sx(x))},${fx(sy(lower[k]))}`).reverse();
+    const cls = `series-${i % SERIES_COLORS}`;
+    const last = norm(layer, n - 1);
+    parts.push(
+      `<polygon class="area ${cls}" data-series="${escapeXml(layer.name)}" points="${[...top, ...bottom].join(' ')}"><title>${escapeXml(`${layer.name}: ${fmt(last)} in the latest round`)}</title></polygon>`,
+    );
+  });
+  parts.push(legendSvg(legend, height0));
+  parts.push('</svg>');
+  return parts.join('');
+}
+
+// ---------------------------------------------------------------------------------------------
+
+interface Plot {
+  readonly x0: number;
+  readonly x1: number;
+  readonly y0: number;
+  readonly y1: number;
+}
+
+interface LegendLayout {
+  readonly height: number;
+  readonly items: readonly { readonly name: string; readonly x: number; readonly row: number; readonly index: number }[];
+}
+
+function plotArea(width: number, height: number): Plot {
+  return { x0: MARGIN.left, x1: width - MARGIN.right, y0: MARGIN.top, y1: height - MARGIN.bottom };
+}
+
+function scale(domain: readonly [number, number], range: readonly [number, number]): (v: number) => number {
+  const [d0, d1] = domain;
+  const [r0, r1] = range;
+  const span = d1 - d0 || 1;
+  return (v) => r0 + ((v - d0) / span) * (r1 - r0);
+}
+
+/** Coordinates with at most one decimal keep the markup short and the tests exact. */
+function fx(v: number): string {
+  return String(Math.round(v * 10) / 10);
+}
+
+function roundTo(v: number, step: number): number {
+  const decimals = Math.max(0, -Math.floor(Math.log10(step)) + 1);
+  return Number(v.toFixed(decimals));
+}
+
+function open(o: ChartFrame, width: number, height: number): string {
+  return `<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" aria-label="${escapeXml(o.title)}"><title>${escapeXml(o.title)}</title>`;
+}
+
+function emptyChart(o: ChartFrame, width: number, height: number): string {
+  return `${open(o, width, height)}<text class="empty" x="${width / 2}" y="${height / 2}" text-anchor="middle">No data yet</text></svg>`;
+}
+
+function axes(
+  o: ChartFrame,
+  plot: Plot,
+  xDomain: readonly [number, number],
+  yDomain: readonly [number, number],
+  sx: (v: number) => number,
+  sy: (v: number) => number,
+  xFmt: (v: number) => string,
+  yFmt: (v: number) => string,
+): string {
+  const parts: string[] = ['<g class="axes">'];
+  for (const t of niceTicks(yDomain[0], yDomain[1], 5)) {
+    const y = fx(sy(t));
+    parts.push(`<line class="grid" x1="${plot.x0}" x2="${plot.x1}" y1="${y}" y2="${y}"/>`);
+    parts.push(`<text class="tick y-tick" x="${plot.x0 - 6}" y="${y}" text-anchor="end" dominant-baseline="middle">${escapeXml(yFmt(t))}</text>`);
+  }
+  const xTickCount = Math.max(2, Math.floor((plot.x1 - plot.x0) / 70));
+  for (const t of niceTicks(xDomain[0], xDomain[1], xTickCount)) {
+    const x = fx(sx(t));
+    parts.push(`<line class="tick-mark" x1="${x}" x2="${x}" y1="${plot.y1}" y2="${plot.y1 + 4}"/>`);
+    parts.push(`<text class="tick x-tick" x="${x}" y="${plot.y1 + 16}" text-anchor="middle">${escapeXml(xFmt(t))}</text>`);
+  }
+  parts.push(`<line class="axis x-axis" x1="${plot.x0}" x2="${plot.x1}" y1="${plot.y1}" y2="${plot.y1}"/>`);
+  parts.push(`<line class="axis y-axis" x1="${plot.x0}" x2="${plot.x0}" y1="${plot.y0}" y2="${plot.y1}"/>`);
+  parts.push(`<text class="axis-label" x="${fx((plot.x0 + plot.x1) / 2)}" y="${plot.y1 + 34}" text-anchor="middle">${escapeXml(o.xLabel)}</text>`);
+  const yMid = fx((plot.y0 + plot.y1) / 2);
+  parts.push(`<text class="axis-label" x="14" y="${yMid}" text-anchor="middle" transform="rotate(-90 14 ${yMid})">${escapeXml(o.yLabel)}</text>`);
+  parts.push('</g>');
+  return parts.join('');
+}
+
+function legendLayout(names: readonly string[], width: number): LegendLayout {
+  if (names.length < 2) return { height: 0, items: [] };
+  const items: { name: string; x: number; row: number; index: number }[] = [];
+  let x = MARGIN.left;
+  let row = 0;
+  names.forEach((name, index) => {
+    const w = 18 + name.length * CHAR_WIDTH + 14;
+    if (x + w > width - MARGIN.right && x > MARGIN.left) {
+      row++;
+      x = MARGIN.left;
+    }
+    items.push({ name, x, row, index });
+    x += w;
+  });
+  return { height: (row + 1) * LEGEND_ROW + 4, items };
+}
+
+function legendSvg(layout: LegendLayout, top: number): string {
+  if (layout.items.length === 0) return '';
+  const parts = ['<g class="legend">'];
+  for (const it of layout.items) {
+    const y = top + it.row * LEGEND_ROW;
+    parts.push(
+      `<g class="legend-item series-${it.index % SERIES_COLORS}"><rect class="swatch" x="${fx(it.x)}" y="${y}" width="12" height="10" rx="2"/><text x="${fx(it.x + 17)}" y="${y + 9}">${escapeXml(it.name)}</text></g>`,
+    );
+  }
+  parts.push('</g>');
+  return parts.join('');
+}

@@ -1,0 +1,107 @@
+import type { LabelButton, PanelView } from '../protocol';
+
+/** What a key (or a button) asks the panel to do. */
+export type PanelAction =
+  | { readonly kind: 'label'; readonly label: string }
+  | { readonly kind: 'acceptSuggestion' }
+  | { readonly kind: 'skip' }
+  | { readonly kind: 'reject' }
+  | { readonly kind: 'undo' }
+  | { readonly kind: 'openSource' }
+  | { readonly kind: 'retrain' }
+  | { readonly kind: 'nextBatch' }
+  | { readonly kind: 'help' }
+  | { readonly kind: 'search' }
+  | { readonly kind: 'escape' }
+  | { readonly kind: 'view'; readonly view: PanelView };
+
+/** The parts of a KeyboardEvent the key map looks at (so it runs without a DOM). */
+export interface KeyInput {
+  readonly key: string;
+  readonly ctrlKey?: boolean;
+  readonly metaKey?: boolean;
+  readonly altKey?: boolean;
+  readonly shiftKey?: boolean;
+  /** Auto-repeat of a held key: never labels twice. */
+  readonly repeat?: boolean;
+}
+
+/** One row of the help overlay. */
+export interface KeyHelp {
+  readonly keys: string;
+  readonly does: string;
+}
+
+export const KEY_HELP: readonly KeyHelp[] = [
+  { keys: '1 – 9', does: 'Accept the span with that label' },
+  { keys: '/', does: 'Find a label by name (labels past the ninth have no digit), Enter picks it' },
+  { keys: 'Enter', does: "Accept the model's guess" },
+  { keys: 's or Space', does: 'Skip (answer "ignore")' },
+  { keys: 'x', does: "Reject (the span fits no label / the model's guess is wrong)" },
+  { keys: 'Backspace or Ctrl+Z', does: 'Undo the last decision (repeat to go further back)' },
+  { keys: 'o', does: 'Open the source file with the span selected' },
+  { keys: 'n', does: 'Fetch the next batch' },
+  { keys: 'r', does: 'Retrain the model now (labeling continues meanwhile)' },
+  { keys: 'l / c / v', does: 'Label view / learning curve / review contested spans' },
+  { keys: '?', does: 'Show or hide this help' },
+  { keys: 'Escape', does: 'Close help or the label finder' },
+];
+
+/**
+ * Maps a key press to an action, or undefined for keys the panel leaves alone (so VS Code's own
+ * shortcuts keep working). Digits follow the host's key assignment rather than list position, so
+ * the button captions and the keys can never disagree.
+ */
+export function actionForKey(input: KeyInput, labels: readonly LabelButton[]): PanelAction | undefined {
+  const { key } = input;
+  const mod = input.ctrlKey === true || input.metaKey === true;
+  if (mod) {
+    // Ctrl+Z / Cmd+Z is undo; every other chord belongs to VS Code.
+    return !input.altKey && !input.shiftKey && key.toLowerCase() === 'z' ? { kind: 'undo' } : undefined;
+  }
+  if (input.altKey === true) return undefined;
+  if (/^[1-9]$/.test(key)) {
+    const hit = labels.find((l) => l.key === key);
+    return hit ? { kind: 'label', label: hit.name } : undefined;
+  }
+  switch (key) {
+    case 'Enter':
+      return { kind: 'acceptSuggestion' };
+    case 's':
+    case ' ':
+      return { kind: 'skip' };
+    case 'x':
+      return { kind: 'reject' };
+    case 'Backspace':
+      return { kind: 'undo' };
+    case 'o':
+      return { kind: 'openSource' };
+    case 'n':
+      return { kind: 'nextBatch' };
+    case 'r':
+      return { kind: 'retrain' };
+    case '?':
+      return { kind: 'help' };
+    case '/':
+      return { kind: 'search' };
+    case 'Escape':
+      return { kind: 'escape' };
+    case 'l':
+      return { kind: 'view', view: 'label' };
+    case 'c':
+      return { kind: 'view', view: 'curve' };
+    case 'v':
+      return { kind: 'view', view: 'review' };
+    default:
+      return undefined;
+  }
+}
+
+/** Labels whose name matches a finder query: prefix matches first, then substring, list order kept. */
+export function matchLabels(query: string, labels: readonly LabelButton[]): LabelButton[] {
+  const q = query.trim().toLowerCase();
+  if (q === '') return [...labels];
+  const prefix = labels.filter((l) => l.name.toLowerCase().startsWith(q));
+  const inner = labels.filter((l) => !l.name.toLowerCase().startsWith(q) && l.name.toLowerCase().includes(q));
+  return [...prefix, ...inner];
+}

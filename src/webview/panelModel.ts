@@ -1,0 +1,489 @@
+import {
+  AnswerCommand,
+  NextBatchCommand,
+  NoticeNotification,
+  OpenSourceCommand,
+  ReadyCommand,
+  ResolveContestedCommand,
+  RetrainCommand,
+  ShowViewCommand,
+  StateNotification,
+  UndoCommand,
+  type Answer,
+  type ContestedItem,
+  type LabelButton,
+  type PanelState,
+  type PanelView,
+  type SessionSummary,
+  type SpanView,
+} from '../protocol';
+import { actionForKey, matchLabels, type KeyInput, type PanelAction } from './keymap';
+import type { Disposable, Transport } from './transport';
+
+/** One labeling decision made in this panel, newest last. */
+export interface Decision {
+  readonly seq: number;
+  readonly span: SpanView;
+  readonly label: string | null;
+  readonly answer: Answer;
+}
+
+/**
+ * A command posted to the host whose effect the host has not confirmed yet. The panel shows the
+ * host's last state with these applied on top, so the next span appears at once.
+ */
+export type PendingOp =
+  | { readonly kind: 'answer'; readonly seq: number; readonly decision: Decision }
+  | { readonly kind: 'undo'; readonly seq: number; readonly decision: Decision | null };
+
+export interface Notice {
+  readonly level: 'info' | 'warning' | 'error';
+  readonly message: string;
+}
+
+export interface LabelSearch {
+  readonly query: string;
+  readonly matches: readonly LabelButton[];
+  /** Index into `matches` that Enter picks. */
+  readonly index: number;
+}
+
+/** What the DOM layer draws: the host's state with the local, optimistic changes applied. */
+export interface PanelDisplay {
+  /** False until the first state arrives (from the host or restored after a reload). */
+  readonly connected: boolean;
+  readonly view: PanelView;
+  readonly session: SessionSummary;
+  readonly current: SpanView | null;
+  readonly queue: readonly SpanView[];
+  readonly undoDepth: number;
+  readonly canUndo: boolean;
+  readonly retraining: boolean;
+  readonly busyMessage: string | undefined;
+  readonly curve: PanelState['curve'];
+  readonly weights: PanelState['weights'];
+  readonly contested: readonly ContestedItem[];
+  /** Recent decisions, newest first, at most `HISTORY_SHOWN`. */
+  readonly history: readonly Decision[];
+  readonly help: boolean;
+  readonly search: LabelSearch | null;
+  readonly notice: Notice | null;
+  /** Decisions sent but not yet confirmed by the host. */
+  readonly pending: number;
+}
+
+/** What a key press did; `advanced` means a new span became current (the latency the e2e measures). */
+export type KeyOutcome = 'ignored' | 'handled' | 'advanced';
+
+/** Shape saved with `setState` so that a window reload restores the panel as it was. */
+export interface PersistedPanel {
+  readonly version: 1;
+  readonly host: PanelState | null;
+  readonly view: PanelView;
+  readonly history: readonly Decision[];
+  readonly pending: readonly PendingOp[];
+  readonly resolved: readonly string[];
+  readonly nextSeq: number;
+  readonly help: boolean;
+}
+
+/** Local undo memory. The host keeps its own undo stack; this one drives the display and must cover at least 20. */
+export const HISTORY_LIMIT = 50;
+export const HISTORY_SHOWN = 20;
+
+const EMPTY_SESSION: SessionSummary = { labels: [], budget: 0, labeled: 0, annotator: '', strategy: '' };
+
+/**
+ * The panel's logic without a DOM: holds the host's state, applies key presses optimistically,
+ * posts commands through the transport and persists itself for window reloads.
+ */
+export class PanelModel {
+  private host: PanelState | null = null;
+  private view: PanelView = 'label';
+  private history: Decision[] = [];
+  private pending: PendingOp[] = [];
+  /** Contested spans resolved here and not yet gone from the host's list. */
+  private resolved = new Set<string>();
+  private nextSeq = 1;
+  private help = false;
+  private search: { query: string; index: number } | null = null;
+  private notice: Notice | null = null;
+  private restored = false;
+  private cached: PanelDisplay | null = null;
+  private readonly listeners = new Set<(d: PanelDisplay) => void>();
+  private subscription: Disposable | null = null;
+
+  constructor(private readonly transport: Transport) {}
+
+  /** Restores the saved state (if any), listens to the host, and tells it the panel is ready. */
+  start(): void {
+    const saved = this.transport.getState<unknown>();
+    if (isPersistedPanel(saved)) {
+      this.host = saved.host;
+      this.view = saved.view;
+      this.history = [...saved.history];
+      this.pending = [...saved.pending];
+      this.resolved = new Set(saved.resolved);
+      this.nextSeq = saved.nextSeq;
+      this.help = saved.help;
+      this.restored = true;
+    }
+    this.subscription = this.transport.onMessage((msg) => this.receive(msg));
+    this.transport.post(ReadyCommand.create({ restored: this.restored }));
+    this.changed(false);
+  }
+
+  dispose(): void {
+    this.subscription?.dispose();
+    this.subscription = null;
+    this.listeners.clear();
+  }
+
+  /** True when the panel came back from a saved state (a window reload). */
+  get wasRestored(): boolean {
+    return this.restored;
+  }
+
+  onChange(listener: (d: PanelDisplay) => void): Disposable {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  get display(): PanelDisplay {
+    this.cached ??= this.compute();
+    return this.cached;
+  }
+
+  /** A message from the host. Anything that is not a protocol notification is ignored. */
+  receive(msg: unknown): void {
+    if (StateNotification.is(msg)) {
+      if (!isPanelState(msg.params)) return;
+      this.applyHostState(msg.params);
+      this.changed(true);
+    } else if (NoticeNotification.is(msg)) {
+      const p = msg.params as Partial<Notice> | undefined;
+      if (p && typeof p.message === 'string' && (p.level === 'info' || p.level === 'warning' || p.level === 'error')) {
+        this.notice = { level: p.level, message: p.message };
+        this.changed(false);
+      }
+    }
+  }
+
+  clearNotice(): void {
+    if (this.notice === null) return;
+    this.notice = null;
+    this.changed(false);
+  }
+
+  /** Handles a key press; the DOM layer calls preventDefault unless the outcome is 'ignored'. */
+  handleKey(input: KeyInput): KeyOutcome {
+    if (this.search !== null) return this.searchKey(input);
+    const d = this.display;
+    const action = actionForKey(input, d.session.labels);
+    if (action === undefined) return 'ignored';
+    // A held key must not label the next span, and the next, and the next.
+    if (input.repeat === true && action.kind !== 'undo') return 'handled';
+    return this.perform(action);
+  }
+
+  /** Runs an action from a key or a button. */
+  perform(action: PanelAction): KeyOutcome {
+    switch (action.kind) {
+      case 'label':
+        return this.answer(action.label, 'accept');
+      case 'acceptSuggestion': {
+        const guess = this.display.current?.why.predicted?.label;
+        if (guess === undefined || !this.display.session.labels.some((l) => l.name === guess)) return 'ignored';
+        return this.answer(guess, 'accept');
+      }
+      case 'skip':
+        return this.answer(null, 'ignore');
+      case 'reject':
+        // Prodigy's meaning: "no" to the span as offered, i.e. to the model's guess when there is one.
+        return this.answer(this.display.current?.why.predicted?.label ?? null, 'reject');
+      case 'undo':
+        return this.undo();
+      case 'openSource':
+        return this.openSource();
+      case 'retrain':
+        this.transport.post(RetrainCommand.create({}));
+        return 'handled';
+      case 'nextBatch':
+        this.transport.post(NextBatchCommand.create({}));
+        return 'handled';
+      case 'help':
+        this.help = !this.help;
+        this.changed(true);
+        return 'handled';
+      case 'search':
+        if (this.view !== 'label' || this.display.current === null) return 'ignored';
+        this.search = { query: '', index: 0 };
+        this.changed(false);
+        return 'handled';
+      case 'escape':
+        if (!this.help && this.search === null) return 'ignored';
+        this.help = false;
+        this.search = null;
+        this.changed(true);
+        return 'handled';
+      case 'view':
+        return this.showView(action.view);
+    }
+  }
+
+  /** Labels (or skips, or rejects) the current span and advances to the next one at once. */
+  answer(label: string | null, answer: Answer): KeyOutcome {
+    const d = this.display;
+    if (this.view !== 'label' || d.current === null) return 'ignored';
+    if (label !== null && answer === 'accept' && !d.session.labels.some((l) => l.name === label)) return 'ignored';
+    const seq = this.nextSeq++;
+    const decision: Decision = { seq, span: d.current, label, answer };
+    this.transport.post(AnswerCommand.create({ spanId: d.current.id, label, answer }, seq));
+    this.pending.push({ kind: 'answer', seq, decision });
+    this.history.push(decision);
+    if (this.history.length > HISTORY_LIMIT) this.history.splice(0, this.history.length - HISTORY_LIMIT);
+    this.search = null;
+    this.changed(true);
+    return 'advanced';
+  }
+
+  /** Undoes the newest decision: its span comes back as the current one. */
+  undo(): KeyOutcome {
+    const d = this.display;
+    if (!d.canUndo) return 'ignored';
+    const seq = this.nextSeq++;
+    const decision = this.history.pop() ?? null;
+    this.transport.post(UndoCommand.create({}, seq));
+    this.pending.push({ kind: 'undo', seq, decision });
+    this.search = null;
+    this.changed(true);
+    return decision === null ? 'handled' : 'advanced';
+  }
+
+  openSource(spanId?: string): KeyOutcome {
+    const id = spanId ?? this.display.current?.id;
+    if (id === undefined) return 'ignored';
+    this.transport.post(OpenSourceCommand.create({ spanId: id }));
+    return 'handled';
+  }
+
+  showView(view: PanelView): KeyOutcome {
+    if (this.view === view) return 'handled';
+    this.view = view;
+    this.search = null;
+    this.transport.post(ShowViewCommand.create({ view }));
+    this.changed(true);
+    return 'handled';
+  }
+
+  resolveContested(spanId: string, label: string): KeyOutcome {
+    const item = this.display.contested.find((c) => c.span.id === spanId);
+    if (item === undefined || !this.display.session.labels.some((l) => l.name === label)) return 'ignored';
+    this.transport.post(ResolveContestedCommand.create({ spanId, label }));
+    this.resolved.add(spanId);
+    this.changed(true);
+    return 'handled';
+  }
+
+  /** Picks a label in the finder by its position among the matches (mouse use). */
+  pickSearchMatch(index: number): KeyOutcome {
+    const match = this.display.search?.matches[index];
+    if (match === undefined) return 'ignored';
+    return this.answer(match.name, 'accept');
+  }
+
+  // -------------------------------------------------------------------------------------------
+
+  private searchKey(input: KeyInput): KeyOutcome {
+    const s = this.search;
+    if (s === null) return 'ignored';
+    if (input.ctrlKey === true || input.metaKey === true || input.altKey === true) return 'ignored';
+    const matches = this.display.search?.matches ?? [];
+    switch (input.key) {
+      case 'Escape':
+        this.search = null;
+        break;
+      case 'Enter':
+        return this.pickSearchMatch(s.index);
+      case 'Backspace':
+        this.search = { query: s.query.slice(0, -1), index: 0 };
+        break;
+      case 'ArrowDown':
+        this.search = { query: s.query, index: Math.min(s.index + 1, Math.max(0, matches.length - 1)) };
+        break;
+      case 'ArrowUp':
+        this.search = { query: s.query, index: Math.max(0, s.index - 1) };
+        break;
+      default:
+        if (input.key.length !== 1) return 'ignored';
+        this.search = { query: s.query + input.key, index: 0 };
+    }
+    this.changed(false);
+    return 'handled';
+  }
+
+  private applyHostState(next: PanelState): void {
+    const previous = this.host;
+    // The host switches views only on purpose (a command like "Show Learning Curve"); a state that
+    // merely repeats its old view must not undo a switch the user just made here.
+    if (previous === null ? !this.restored : next.view !== previous.view) this.view = next.view;
+    this.host = next;
+    this.confirmPending(next);
+    if (next.ackSeq !== undefined && next.ackSeq >= this.nextSeq) this.nextSeq = next.ackSeq + 1;
+    const hostContested = new Set(next.contested.map((c) => c.span.id));
+    for (const id of this.resolved) if (!hostContested.has(id)) this.resolved.delete(id);
+    // The host is the authority on how far back undo reaches.
+    if (this.pending.length === 0 && this.history.length > next.undoDepth) {
+      this.history.splice(0, this.history.length - next.undoDepth);
+    }
+  }
+
+  /** Drops the optimistic operations the host has already applied. */
+  private confirmPending(next: PanelState): void {
+    if (this.pending.length === 0) return;
+    const ack = next.ackSeq;
+    if (ack !== undefined) {
+      this.pending = this.pending.filter((op) => op.seq > ack);
+      return;
+    }
+    // Without ackSeq: the host applies commands in order, so the newest operation with visible
+    // evidence confirms itself and everything before it.
+    const hostIds = new Set(spansOf(next).map((s) => s.id));
+    let confirmedThrough = -1;
+    for (let i = this.pending.length - 1; i >= 0; i--) {
+      const op = this.pending[i];
+      const evident =
+        op.kind === 'answer'
+          ? !hostIds.has(op.decision.span.id)
+          : op.decision === null || next.current?.id === op.decision.span.id;
+      if (evident) {
+        confirmedThrough = i;
+        break;
+      }
+    }
+    this.pending = this.pending.slice(confirmedThrough + 1);
+  }
+
+  private compute(): PanelDisplay {
+    const host = this.host;
+    let list = host === null ? [] : spansOf(host);
+    let labeledDelta = 0;
+    let undoDelta = 0;
+    for (const op of this.pending) {
+      const counts = op.decision !== null && op.decision.answer !== 'ignore' ? 1 : 0;
+      if (op.kind === 'answer') {
+        list = list.filter((s) => s.id !== op.decision.span.id);
+        labeledDelta += counts;
+        undoDelta += 1;
+      } else {
+        if (op.decision !== null) {
+          const back = op.decision.span;
+          list = [back, ...list.filter((s) => s.id !== back.id)];
+        }
+        labeledDelta -= counts;
+        undoDelta -= 1;
+      }
+    }
+    const session = host?.session ?? EMPTY_SESSION;
+    const undoDepth = Math.max(0, (host?.undoDepth ?? 0) + undoDelta);
+    const search = this.search;
+    let searchView: LabelSearch | null = null;
+    if (search !== null) {
+      const matches = matchLabels(search.query, session.labels);
+      searchView = { query: search.query, matches, index: Math.min(search.index, Math.max(0, matches.length - 1)) };
+    }
+    return {
+      connected: host !== null,
+      view: this.view,
+      session: { ...session, labeled: Math.max(0, session.labeled + labeledDelta) },
+      current: list[0] ?? null,
+      queue: list.slice(1),
+      undoDepth,
+      canUndo: undoDepth > 0 || this.history.length > 0,
+      retraining: host?.busy.retraining ?? false,
+      busyMessage: host?.busy.message,
+      curve: host?.curve ?? [],
+      weights: host?.weights ?? [],
+      contested: (host?.contested ?? []).filter((c) => !this.resolved.has(c.span.id)),
+      history: this.history.slice(-HISTORY_SHOWN).reverse(),
+      help: this.help,
+      search: searchView,
+      notice: this.notice,
+      pending: this.pending.filter((op) => op.kind === 'answer').length,
+    };
+  }
+
+  private changed(persist: boolean): void {
+    this.cached = null;
+    if (persist) this.persist();
+    const d = this.display;
+    for (const l of this.listeners) l(d);
+  }
+
+  private persist(): void {
+    const state: PersistedPanel = {
+      version: 1,
+      host: this.host,
+      view: this.view,
+      history: this.history,
+      pending: this.pending,
+      resolved: [...this.resolved],
+      nextSeq: this.nextSeq,
+      help: this.help,
+    };
+    this.transport.setState(state);
+  }
+}
+
+function spansOf(state: PanelState): SpanView[] {
+  return state.current === null ? [...state.queue] : [state.current, ...state.queue];
+}
+
+const VIEWS: readonly string[] = ['label', 'curve', 'review'];
+
+/** Guards against a host (or an older panel's saved state) sending something of another shape. */
+export function isPanelState(v: unknown): v is PanelState {
+  if (typeof v !== 'object' || v === null) return false;
+  const s = v as Record<string, unknown>;
+  const session = s.session as Record<string, unknown> | null | undefined;
+  return (
+    typeof s.view === 'string' &&
+    VIEWS.includes(s.view) &&
+    typeof session === 'object' &&
+    session !== null &&
+    Array.isArray(session.labels) &&
+    typeof session.budget === 'number' &&
+    typeof session.labeled === 'number' &&
+    (s.current === null || isSpanView(s.current)) &&
+    Array.isArray(s.queue) &&
+    s.queue.every(isSpanView) &&
+    typeof s.undoDepth === 'number' &&
+    typeof s.busy === 'object' &&
+    s.busy !== null &&
+    Array.isArray(s.curve) &&
+    Array.isArray(s.weights) &&
+    Array.isArray(s.contested)
+  );
+}
+
+function isSpanView(v: unknown): v is SpanView {
+  if (typeof v !== 'object' || v === null) return false;
+  const s = v as Record<string, unknown>;
+  return typeof s.id === 'string' && typeof s.text === 'string' && typeof s.why === 'object' && s.why !== null;
+}
+
+export function isPersistedPanel(v: unknown): v is PersistedPanel {
+  if (typeof v !== 'object' || v === null) return false;
+  const p = v as Record<string, unknown>;
+  return (
+    p.version === 1 &&
+    (p.host === null || isPanelState(p.host)) &&
+    typeof p.view === 'string' &&
+    VIEWS.includes(p.view) &&
+    Array.isArray(p.history) &&
+    Array.isArray(p.pending) &&
+    Array.isArray(p.resolved) &&
+    typeof p.nextSeq === 'number' &&
+    typeof p.help === 'boolean'
+  );
+}

@@ -1,0 +1,184 @@
+import type { SpanView } from '../../protocol';
+import { h, kbd } from '../dom';
+import { formatPercent, formatScore, oneLine, sourceRef } from '../format';
+import type { Decision, PanelDisplay, PanelModel } from '../panelModel';
+import { sourceLink, spanInContext, voteBars } from './common';
+
+/** The labeling view: current span, label buttons, actions, "why", the queue and recent decisions. */
+export function labelView(d: PanelDisplay, model: PanelModel): HTMLElement {
+  const main = h('div', { class: 'label-main' });
+  const side = h('aside', { class: 'label-side' });
+  const cur = d.current;
+
+  if (cur === null) {
+    main.append(emptyState(d, model));
+  } else {
+    main.append(
+      h(
+        'section',
+        { class: 'span-card', attrs: { 'aria-labelledby': 'current-title' } },
+        h(
+          'div',
+          { class: 'span-meta' },
+          h('h2', { id: 'current-title', class: 'visually-hidden' }, 'Current span'),
+          sourceLink(model, cur, 'source-link'),
+          h('span', { class: 'chip', title: 'Strategy that chose this span' }, cur.why.strategy),
+          d.pending > 0 ? h('span', { class: 'muted saving', title: 'Decisions sent, not yet written by the host' }, `saving ${d.pending}…`) : null,
+        ),
+        spanInContext(cur, 'current-span'),
+      ),
+      labelButtons(d, cur, model),
+      actionButtons(d, cur, model),
+      whyBox(cur),
+    );
+  }
+  if (!(cur === null && d.queue.length === 0)) side.append(queueList(d.queue, model));
+  side.append(historyList(d.history, d, model));
+  return h('div', { class: 'label-view' }, main, side);
+}
+
+function emptyState(d: PanelDisplay, model: PanelModel): HTMLElement {
+  const spent = d.session.budget > 0 && d.session.labeled >= d.session.budget;
+  return h(
+    'section',
+    { id: 'current-span', class: 'empty-state', data: { empty: 'true' } },
+    h('p', null, !d.connected ? 'Waiting for the labeling session…' : spent ? `Label budget reached: ${d.session.labeled} of ${d.session.budget}.` : 'No span to label right now.'),
+    d.connected
+      ? h(
+          'div',
+          { class: 'actions' },
+          h('button', { id: 'next-batch', class: 'secondary', onClick: () => model.perform({ kind: 'nextBatch' }) }, kbd('N'), ' Next batch'),
+          h('button', { id: 'undo', class: 'secondary', disabled: !d.canUndo, onClick: () => model.undo() }, kbd('⌫'), ` Undo${d.undoDepth > 0 ? ` (${d.undoDepth})` : ''}`),
+        )
+      : null,
+  );
+}
+
+function labelButtons(d: PanelDisplay, cur: SpanView, model: PanelModel): HTMLElement {
+  const guess = cur.why.predicted?.label;
+  const wrap = h('div', { id: 'labels', class: 'label-buttons', attrs: { role: 'group', 'aria-label': 'Labels' } });
+  for (const l of d.session.labels) {
+    wrap.append(
+      h(
+        'button',
+        {
+          class: `label-button${l.name === guess ? ' is-guess' : ''}`,
+          data: { key: l.key, label: l.name },
+          title: l.key ? `Label "${l.name}" (${l.key})` : `Label "${l.name}" (press / and type to find it)`,
+          onClick: () => model.answer(l.name, 'accept'),
+        },
+        l.key ? kbd(l.key) : null,
+        h('span', { class: 'label-name' }, l.name),
+      ),
+    );
+  }
+  if (d.search !== null) wrap.append(searchBox(d, model));
+  return wrap;
+}
+
+function searchBox(d: PanelDisplay, model: PanelModel): HTMLElement {
+  const s = d.search;
+  if (s === null) return h('span');
+  return h(
+    'div',
+    { id: 'label-search', class: 'label-search', attrs: { role: 'dialog', 'aria-label': 'Find a label' } },
+    h('div', { class: 'search-query' }, kbd('/'), ' ', h('span', { class: 'query' }, s.query), h('span', { class: 'caret' }, '▏')),
+    s.matches.length === 0
+      ? h('p', { class: 'muted' }, 'No label matches.')
+      : h(
+          'ol',
+          { class: 'search-matches' },
+          ...s.matches.map((m, i) =>
+            h('li', { class: i === s.index ? 'is-active' : '', onClick: () => model.pickSearchMatch(i) }, m.name, m.key ? h('span', { class: 'muted' }, ` (${m.key})`) : null),
+          ),
+        ),
+    h('p', { class: 'muted hint' }, 'Type to filter · ↑↓ choose · Enter label · Esc close'),
+  );
+}
+
+function actionButtons(d: PanelDisplay, cur: SpanView, model: PanelModel): HTMLElement {
+  const guess = cur.why.predicted;
+  const guessOk = guess !== undefined && d.session.labels.some((l) => l.name === guess.label);
+  return h(
+    'div',
+    { class: 'actions', attrs: { role: 'group', 'aria-label': 'Actions' } },
+    guessOk
+      ? h('button', { id: 'accept-guess', class: 'secondary', title: "Accept the model's guess (Enter)", onClick: () => model.perform({ kind: 'acceptSuggestion' }) }, kbd('⏎'), ` Accept “${guess.label}”`)
+      : null,
+    h('button', { id: 'skip', class: 'secondary', title: 'Skip this span (s or Space)', onClick: () => model.perform({ kind: 'skip' }) }, kbd('S'), ' Skip'),
+    h('button', { id: 'reject', class: 'secondary', title: "Reject: fits no label, or the model's guess is wrong (x)", onClick: () => model.perform({ kind: 'reject' }) }, kbd('X'), ' Reject'),
+    h(
+      'button',
+      { id: 'undo', class: 'secondary', title: 'Undo the last decision (Backspace or Ctrl+Z)', disabled: !d.canUndo, onClick: () => model.undo() },
+      kbd('⌫'),
+      ` Undo${d.undoDepth > 0 ? ` (${d.undoDepth})` : ''}`,
+    ),
+    h('button', { id: 'help-button', class: 'icon', title: 'Keyboard shortcuts (?)', onClick: () => model.perform({ kind: 'help' }) }, '?'),
+  );
+}
+
+function whyBox(cur: SpanView): HTMLElement {
+  const w = cur.why;
+  return h(
+    'section',
+    { id: 'why', class: 'why', attrs: { 'aria-labelledby': 'why-title' } },
+    h('h3', { id: 'why-title' }, 'Why this span'),
+    h(
+      'dl',
+      { class: 'why-facts' },
+      h('dt', null, 'Strategy'),
+      h('dd', { class: 'why-strategy' }, w.strategy),
+      h('dt', null, 'Score'),
+      h('dd', { class: 'why-score' }, formatScore(w.score)),
+      h('dt', null, "Model's guess"),
+      h('dd', { class: 'why-guess' }, w.predicted ? `${w.predicted.label} (${formatPercent(w.predicted.probability)})` : 'none yet'),
+    ),
+    h('h4', null, 'Committee votes'),
+    voteBars(w.votes, w.predicted?.label),
+  );
+}
+
+function queueList(queue: readonly SpanView[], model: PanelModel): HTMLElement {
+  return h(
+    'section',
+    { class: 'queue-section', attrs: { 'aria-labelledby': 'queue-title' } },
+    h('h3', { id: 'queue-title' }, `Up next in this batch (${queue.length})`),
+    queue.length === 0
+      ? h('p', { id: 'queue', class: 'muted' }, 'Last span of the batch.')
+      : h(
+          'ol',
+          { id: 'queue', class: 'queue' },
+          ...queue.map((s) =>
+            h(
+              'li',
+              { data: { spanId: s.id } },
+              h('span', { class: 'queue-text' }, oneLine(s.text, 110)),
+              h('a', { class: 'queue-ref', attrs: { href: '#' }, title: 'Open in the editor', onClick: () => model.openSource(s.id) }, sourceRef(s.file, s.line)),
+            ),
+          ),
+        ),
+  );
+}
+
+function historyList(history: readonly Decision[], d: PanelDisplay, model: PanelModel): HTMLElement {
+  return h(
+    'section',
+    { class: 'history-section', attrs: { 'aria-labelledby': 'history-title' } },
+    h('h3', { id: 'history-title' }, 'Recent decisions'),
+    history.length === 0
+      ? h('p', { id: 'history', class: 'muted' }, d.undoDepth > 0 ? `${d.undoDepth} earlier decision(s) can still be undone.` : 'None yet.')
+      : h(
+          'ol',
+          { id: 'history', class: 'history' },
+          ...history.map((dec, i) =>
+            h(
+              'li',
+              { class: `answer-${dec.answer}`, data: { spanId: dec.span.id } },
+              h('span', { class: 'history-answer' }, dec.answer === 'accept' ? (dec.label ?? '') : dec.answer === 'ignore' ? 'skipped' : `rejected${dec.label ? ` ${dec.label}` : ''}`),
+              h('span', { class: 'history-text' }, oneLine(dec.span.text, 70)),
+              i === 0 ? h('button', { class: 'link', title: 'Undo this (Backspace)', onClick: () => model.undo() }, 'undo') : null,
+            ),
+          ),
+        ),
+  );
+}
