@@ -8,12 +8,18 @@ const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
 const nodeExternal = ['vscode', 'onnxruntime-node', '@huggingface/transformers', 'sharp'];
+// ESM dependencies bundled into CommonJS (fdir, under tinyglobby) call createRequire(import.meta.url);
+// give them the bundle's own file URL instead of an empty import.meta.
+const nodeImportMeta = {
+  banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+  define: { 'import.meta.url': '__importMetaUrl' },
+};
 
 /** @type {import('esbuild').BuildOptions[]} */
 const configs = [
-  { entryPoints: { extension: 'src/extension/extension.ts' }, platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal },
-  { entryPoints: { worker: 'src/core/session/worker.ts' }, platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal },
-  { entryPoints: { cli: 'src/cli/main.ts' }, platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal },
+  { entryPoints: { extension: 'src/extension/extension.ts' }, platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal, ...nodeImportMeta },
+  { entryPoints: { worker: 'src/core/session/worker.ts' }, platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal, ...nodeImportMeta },
+  { entryPoints: { cli: 'src/cli/main.ts' }, platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal, ...nodeImportMeta },
   { entryPoints: { webview: 'src/webview/main.ts' }, platform: 'browser', format: 'iife', target: 'es2022' },
 ]
   .filter((c) => Object.values(c.entryPoints).every((f) => existsSync(f)))

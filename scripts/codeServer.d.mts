@@ -16,6 +16,8 @@ export interface RunningCodeServer {
   readonly port: number;
   readonly pid: number;
   readonly logFile: string;
+  /** Resolves with the exit code (or signal name) when the server process ends. */
+  readonly exited: Promise<number | string | null>;
   stop(): Promise<void>;
 }
 export function runLayout(root: string): RunLayout;

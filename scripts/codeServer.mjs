@@ -116,7 +116,8 @@ export function logTail(file, lines = 40) {
 
 /**
  * Starts code-server detached in its own process group and waits until /healthz answers.
- * Returns { url, port, pid, stop }. `stop()` signals the whole group (TERM, then KILL).
+ * Returns { url, port, pid, stop, logFile, exited }. `stop()` signals the whole group (TERM, then
+ * KILL); `exited` resolves with the exit code (or signal) when the server ends on its own.
  */
 export async function startCodeServer({ entry, layout, workspace, port, host = '127.0.0.1', timeoutMs = 90_000 }) {
   makeRunDirs(layout);
@@ -139,9 +140,12 @@ export async function startCodeServer({ entry, layout, workspace, port, host = '
   const pid = child.pid;
   let exited = child.exitCode !== null;
   let exitCode = null;
-  child.on('exit', (code, signal) => {
-    exited = true;
-    exitCode = code ?? signal;
+  const exitedPromise = new Promise((res) => {
+    child.on('exit', (code, signal) => {
+      exited = true;
+      exitCode = code ?? signal;
+      res(exitCode);
+    });
   });
 
   const killGroup = (sig) => {
@@ -186,8 +190,7 @@ export async function startCodeServer({ entry, layout, workspace, port, host = '
     }
     await sleep(250);
   }
-  child.unref();
-  return { url, port: p, pid, stop, logFile: layout.logFile };
+  return { url, port: p, pid, stop, logFile: layout.logFile, exited: exitedPromise };
 }
 
 /** The workbench URL that opens a folder. */

@@ -30,7 +30,7 @@ import { STRATEGY_NAMES } from '../src/core/strategies/strategy';
 import { readGoldDataset } from '../src/core/text/dataset';
 import type { Matrix } from '../src/core/types';
 
-interface Task {
+export interface Task {
   readonly source: string;
   readonly name: string;
   readonly Xpool: Matrix;
@@ -80,11 +80,11 @@ function gauss(rng: Rng): number {
 }
 
 /** A Gaussian-mixture task shaped like sentence-vector classification: anisotropic, a shared offset, sub-clusters. */
-function syntheticTask(i: number, seed: number): Task {
+export function syntheticTask(i: number, seed: number): Task {
   const rng = createRng(deriveSeed(seed, 0x5157, i));
   const K = 2 + Math.floor(rng() * 9);
   const d = [16, 32, 64, 100][Math.floor(rng() * 4)];
-  const sep = 0.8 + rng() * 2.2;
+  const sep = 1 + rng() * 3;
   const subs = 1 + Math.floor(rng() * 3);
   const alpha = 0.5 + rng() * 5;
   const noise = rng() < 0.5 ? 0 : rng() * 0.1;
@@ -94,8 +94,9 @@ function syntheticTask(i: number, seed: number): Task {
   const common = Float64Array.from({ length: d }, () => gauss(rng) * 2);
   const centres: Float64Array[][] = [];
   for (let k = 0; k < K; k++) {
-    const c = Float64Array.from({ length: d }, () => (gauss(rng) * sep) / Math.sqrt(2));
-    centres.push(Array.from({ length: subs }, () => c.map((v) => v + (gauss(rng) * sep * 0.6) / Math.sqrt(2))));
+    // Centre distances ≈ sep·√2 against unit noise, whatever the dimension.
+    const c = Float64Array.from({ length: d }, () => (gauss(rng) * sep) / Math.sqrt(d));
+    centres.push(Array.from({ length: subs }, () => c.map((v) => v + (gauss(rng) * sep * 0.6) / Math.sqrt(d))));
   }
   // Class priors from a symmetric Dirichlet (via normalised gammas, shape alpha ≥ 0.5: sum of exponentials approximation).
   const prior = Float64Array.from({ length: K }, () => {
@@ -112,8 +113,7 @@ function syntheticTask(i: number, seed: number): Task {
       let k = 0;
       while (k < K - 1 && u >= prior[k]) u -= prior[k++];
       const c = centres[k][Math.floor(rng() * subs)];
-      // The vector space is isotropic per class; features are rescaled afterwards so the learner sees anisotropy.
-      for (let j = 0; j < d; j++) X[r * d + j] = (c[j] + gauss(rng) / Math.sqrt(d / 16)) * scale[j] + common[j];
+      for (let j = 0; j < d; j++) X[r * d + j] = (c[j] + gauss(rng)) * scale[j] + common[j];
       y[r] = withNoise && rng() < noise ? Math.floor(rng() * K) : k;
     }
     return { X: { rows: n, cols: d, data: X }, y };
@@ -366,4 +366,5 @@ function main(): void {
   console.error(`train:prior: done in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
 }
 
-main();
+// Run only as a script, so tests and tools can import the task generator.
+if (require.main === module) main();

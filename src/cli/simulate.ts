@@ -1,6 +1,8 @@
 import { writeFileSync } from 'node:fs';
+import { metaSelectorFactory } from '../core/al/metaFactory';
 import { readSplit } from '../core/al/split';
 import { simulate } from '../core/al/simulate';
+import { loadEncoder } from '../core/encoders/loadEncoder';
 import { InputError, SettingError } from '../core/errors';
 import { readNpy } from '../core/npy';
 import { STRATEGY_CHOICES } from '../core/strategies/registry';
@@ -56,7 +58,7 @@ export async function runSimulate(opts: SimulateOptions): Promise<void> {
     split,
     committeeSize: opts.committee,
     diversity: opts.diversity,
-    metaFactory: await loadMetaFactory(),
+    metaFactory: metaSelectorFactory(stderrLogger),
     logger: stderrLogger,
   });
   const json = JSON.stringify(result);
@@ -64,10 +66,15 @@ export async function runSimulate(opts: SimulateOptions): Promise<void> {
   else process.stdout.write(`${json}\n`);
 }
 
-async function encodeRecords(_texts: string[], _model: string, _device: Device): Promise<Matrix> {
-  throw new SettingError('--vectors', 'encoding is not wired yet; pass --vectors');
-}
-
-async function loadMetaFactory(): Promise<undefined> {
-  return undefined;
+/** Encodes the records with the `--model` encoder (what the extension uses) when no --vectors are given. */
+async function encodeRecords(texts: string[], model: string, device: Device): Promise<Matrix> {
+  const t0 = performance.now();
+  const encoder = await loadEncoder({ model, device, logger: stderrLogger });
+  try {
+    const m = await encoder.encode(texts);
+    stderrLogger.info(`encoded ${m.rows} records with ${encoder.id} on ${encoder.provider.toUpperCase()} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    return m;
+  } finally {
+    await encoder.dispose();
+  }
 }

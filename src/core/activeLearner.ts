@@ -152,7 +152,7 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
       const { rows, y } = labeledArrays();
       model.fit(rows, y);
       allProbs = model.main.predictProba(X);
-      allMembers = model.committee.memberProba(X);
+      allMembers = model.memberProba();
       trained = true;
       round++;
       const sel = await getSelector();

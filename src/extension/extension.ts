@@ -8,8 +8,6 @@ import { registerCommands } from './registerCommands';
 import { createVscodeSurface } from './vscodeSurface';
 import { processChannel, threadChannel, WorkerClient } from './workerClient';
 
-let app: LabelwiseApp | undefined;
-
 export function activate(context: vscode.ExtensionContext): void {
   const surface = createVscodeSurface();
   const workerScript = join(context.extensionPath, 'dist', 'worker.js');
@@ -17,6 +15,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const current = new LabelwiseApp({
     surface,
     openPanel: () => createPanel(context.extensionUri),
+    cacheDir: () => join((context.storageUri ?? context.globalStorageUri).fsPath, 'embeddings'),
     startWorker: (logger) => new WorkerClient(() => threadChannel(workerScript), logger, () => processChannel(workerScript)),
     onStoreChanged: (store, root) => {
       let labels: readonly string[] = [];
@@ -28,7 +27,6 @@ export function activate(context: vscode.ExtensionContext): void {
       decorations.setStore(store, root, labels);
     },
   });
-  app = current;
   context.subscriptions.push(current, decorations, ...registerCommands(ALL_COMMANDS, { app: current, surface }));
   context.subscriptions.push(
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
@@ -53,6 +51,5 @@ export function activate(context: vscode.ExtensionContext): void {
 }
 
 export function deactivate(): void {
-  app?.dispose();
-  app = undefined;
+  // Nothing to do: the app (worker, store, panel) is in context.subscriptions, which VS Code disposes.
 }

@@ -32,6 +32,11 @@ export interface AppDeps {
   readonly openPanel: () => PanelLike;
   /** Starts the engine worker. */
   readonly startWorker: (logger: Logger) => WorkerClient;
+  /**
+   * Folder of the embedding cache. The extension passes its workspace storage: vectors are a
+   * rebuildable cache and do not belong in `.labelwise/`, which users commit.
+   */
+  readonly cacheDir?: (root: string) => string;
   /** Called whenever the label store changed (decorations). */
   readonly onStoreChanged?: (store: LabelStore, root: string, orphans: readonly OrphanSpan[]) => void;
 }
@@ -62,6 +67,7 @@ export class LabelwiseApp implements Disposable {
   private starting: Promise<LabelingController | undefined> | undefined;
   private orphans: OrphanSpan[] = [];
   private readonly subs: Disposable[] = [];
+  private disposed = false;
 
   constructor(private readonly deps: AppDeps) {
     this.output = deps.surface.createOutput('Labelwise');
@@ -150,7 +156,7 @@ export class LabelwiseApp implements Disposable {
         c.retrain({ signal, onProgress: (message) => progress.report({ message }) }),
       );
       const acc = round.estimatedAccuracy !== undefined ? `; estimated accuracy ${(round.estimatedAccuracy * 100).toFixed(1)}%` : '';
-      void this.deps.surface.showInfo(`Labelwise: retrained on ${round.labels} labels in ${round.millis} ms${acc}.`);
+      void this.deps.surface.showInfo(`Labelwise: retrained on ${round.labels} labels in ${Math.round(round.millis)} ms${acc}.`);
       return round;
     } catch (e) {
       this.report(e, 'Retrain failed');
@@ -213,6 +219,8 @@ export class LabelwiseApp implements Disposable {
   }
 
   dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
     this.stop();
     for (const s of this.panelSubs) s.dispose();
     this.panel?.dispose();
@@ -247,7 +255,7 @@ export class LabelwiseApp implements Disposable {
         let last = 0;
         return worker.request(
           'start',
-          { root, settings, cacheDir: join(root, '.labelwise', 'cache'), decisions },
+          { root, settings, cacheDir: this.deps.cacheDir?.(root) ?? join(root, '.labelwise', 'cache'), decisions },
           {
             signal,
             onProgress: (message, fraction) => {

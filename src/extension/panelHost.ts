@@ -30,7 +30,6 @@ export function panelOptions(extensionUri: vscode.Uri): vscode.WebviewPanelOptio
 export function wrapPanel(panel: vscode.WebviewPanel, extensionUri: vscode.Uri): PanelLike {
   const webview = panel.webview;
   webview.options = panelOptions(extensionUri);
-  panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
   webview.html = panelHtml({
     cspSource: webview.cspSource,
     nonce: makeNonce(),

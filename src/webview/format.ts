@@ -5,7 +5,7 @@ export function clipBefore(text: string, max: number): string {
   if (text.length <= max) return text;
   const cut = text.slice(text.length - max);
   const space = cut.search(/\s/);
-  return `…${space >= 0 && space < max / 4 ? cut.slice(space + 1) : cut}`;
+  return `…${space >= 0 && space < max / 2 ? cut.slice(space + 1) : cut}`;
 }
 
 /** Keeps the start of the text after a span, cut at a word boundary, with an ellipsis. */
@@ -13,7 +13,7 @@ export function clipAfter(text: string, max: number): string {
   if (text.length <= max) return text;
   const cut = text.slice(0, max);
   const space = cut.search(/\s\S*$/);
-  return `${space > (max * 3) / 4 ? cut.slice(0, space) : cut}…`;
+  return `${space > max / 2 ? cut.slice(0, space) : cut}…`;
 }
 
 /** One line for lists: whitespace folded, at most `max` characters. */

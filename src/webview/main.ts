@@ -14,8 +14,15 @@ function boot(): void {
   let noticeTimer: ReturnType<typeof setTimeout> | undefined;
   let width = 0;
 
+  // Changes are drawn once per frame: a burst of host states (or keys typed faster than frames)
+  // costs one render, so a key press never waits behind a backlog of stale renders.
+  let frame: number | undefined;
+  const draw = (): void => {
+    frame = undefined;
+    render(root, model.display, model);
+  };
   model.onChange((d) => {
-    render(root, d, model);
+    frame ??= requestAnimationFrame(draw);
     if (d.notice !== null && noticeTimer === undefined) {
       noticeTimer = setTimeout(() => {
         noticeTimer = undefined;
@@ -26,6 +33,8 @@ function boot(): void {
 
   window.addEventListener('keydown', (ev) => {
     if (ev.isComposing) return;
+    // Enter / Space on a button or link that has keyboard focus (reached with Tab) activates it.
+    if ((ev.key === 'Enter' || ev.key === ' ') && ev.target instanceof Element && ev.target.closest('button, a') !== null) return;
     const startedAt = performance.now();
     const outcome = model.handleKey(ev);
     if (outcome === 'ignored') return;
@@ -37,7 +46,7 @@ function boot(): void {
   // The curve view sizes its charts to the panel.
   new ResizeObserver(() => {
     const w = root.clientWidth;
-    if (Math.abs(w - width) > 24 && model.display.view === 'curve') render(root, model.display, model);
+    if (Math.abs(w - width) > 24 && model.display.view === 'curve') frame ??= requestAnimationFrame(draw);
     width = w;
   }).observe(root);
 
@@ -47,6 +56,9 @@ function boot(): void {
   });
 
   model.start();
+  // The first frame is drawn at once so a restored panel never flashes empty.
+  if (frame !== undefined) cancelAnimationFrame(frame);
+  draw();
   root.focus({ preventScroll: true });
 }
 

@@ -370,7 +370,8 @@ export class PanelModel {
     let labeledDelta = 0;
     let undoDelta = 0;
     for (const op of this.pending) {
-      const counts = op.decision !== null && op.decision.answer !== 'ignore' ? 1 : 0;
+      // Like the host's label count: only accepted labels spend the budget.
+      const counts = op.decision !== null && op.decision.answer === 'accept' ? 1 : 0;
       if (op.kind === 'answer') {
         list = list.filter((s) => s.id !== op.decision.span.id);
         labeledDelta += counts;

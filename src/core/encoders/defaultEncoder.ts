@@ -6,7 +6,8 @@ import { openSession, type RuntimeSession } from '../runtime/session';
 import { silentLogger, type Matrix } from '../types';
 import { planBatches, type BatchLimits } from './batchPlan';
 import type { Encoder, EncoderOptions, TokenVectors } from './encoder';
-import { WordTokenizer, readVocabulary, type Vocabulary } from './wordTokenizer';
+import type { WordTable } from './wordTable';
+import { WordTokenizer, readVocabulary } from './wordTokenizer';
 
 /** File names of the embedded model, built into models/ by `npm run build:models`. */
 export const DEFAULT_MODEL_NAME = 'labelwise-glove100k';

@@ -22,6 +22,8 @@ export interface ActiveModelOptions {
 export class ActiveModel {
   readonly main: SoftmaxRegression;
   readonly committee: BootstrapCommittee;
+  /** Labels the committee has not been fitted on yet. */
+  private pending: { rows: Int32Array; y: Int32Array } | undefined;
 
   constructor(
     readonly X: Matrix,
@@ -38,16 +40,38 @@ export class ActiveModel {
   }
 
   get trained(): boolean {
-    return this.main.trained && this.committee.trained;
+    return this.main.trained;
   }
 
+  /**
+   * Fits the main model now; the committee is fitted when a strategy first asks for its
+   * probabilities (most strategies never do, and it costs five more fits a round).
+   */
   fit(rows: Int32Array, y: Int32Array): void {
     this.main.fit(this.X, rows, y, { warmStart: true });
-    this.committee.fit(this.X, rows, y, { warmStart: true });
+    this.pending = { rows, y };
   }
 
-  /** The state strategies score: probabilities of the main model and of each member on `unlabeled`. */
+  /** Brings the committee up to date with the last fit() (no-op when it already is). */
+  fitCommittee(): void {
+    if (!this.pending) return;
+    this.committee.fit(this.X, this.pending.rows, this.pending.y, { warmStart: true });
+    this.pending = undefined;
+  }
+
+  /** Each member's probabilities for the given rows (fits the committee first if needed). */
+  memberProba(rows?: Int32Array): Float32Array[] {
+    this.fitCommittee();
+    return this.committee.memberProba(this.X, rows);
+  }
+
+  /**
+   * The state strategies score: probabilities of the main model on `unlabeled`, and of each
+   * committee member, computed on first access.
+   */
   poolState(unlabeled: Int32Array, labeled: Int32Array, labels: Int32Array, round: number, rng: Rng): PoolState {
+    let members: Float32Array[] | undefined;
+    const memberProba = (): Float32Array[] => (members ??= this.memberProba(unlabeled));
     return {
       X: this.X,
       classes: this.opts.classes,
@@ -55,7 +79,9 @@ export class ActiveModel {
       labeled,
       labels,
       probs: this.main.predictProba(this.X, unlabeled),
-      committeeProbs: this.committee.memberProba(this.X, unlabeled),
+      get committeeProbs(): readonly Float32Array[] {
+        return memberProba();
+      },
       rng,
       round,
       predict: (rows: Int32Array): Float32Array => this.main.predictProba(this.X, rows),

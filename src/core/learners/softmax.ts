@@ -17,7 +17,7 @@ export interface SoftmaxOptions {
   readonly tol?: number;
 }
 
-export const DEFAULT_C = 0.3;
+export const DEFAULT_C = 0.1;
 
 /** The bias is penalised only a little, so that a class absent from the labels keeps a finite bias. */
 const BIAS_PENALTY = 0.01;
@@ -91,45 +91,7 @@ export class SoftmaxRegression implements ProbabilisticClassifier {
       for (let j = 0; j < d; j++) Xs[i * d + j] = (X.data[off + j] - scaler.mean[j]) * scaler.invStd[j];
     }
     const w0 = opts?.warmStart && this.W && this.dim === d ? this.W.slice() : new Float64Array(K * P);
-    const lam = 1 / this.C;
-    const z = new Float64Array(K);
-    const lossGrad = (w: Float64Array, g: Float64Array): number => {
-      g.fill(0);
-      let f = 0;
-      for (let i = 0; i < n; i++) {
-        const xo = i * d;
-        let zmax = -Infinity;
-        for (let k = 0; k < K; k++) {
-          const s = w[k * P + d] + dotAt(w, k * P, Xs, xo, d);
-          z[k] = s;
-          if (s > zmax) zmax = s;
-        }
-        let sum = 0;
-        for (let k = 0; k < K; k++) {
-          z[k] = Math.exp(z[k] - zmax);
-          sum += z[k];
-        }
-        const yi = y[i];
-        const wi = sw[i];
-        f += wi * (Math.log(sum) + zmax - (Math.log(z[yi]) + zmax));
-        for (let k = 0; k < K; k++) {
-          const r = wi * (z[k] / sum - (k === yi ? 1 : 0));
-          if (r === 0) continue;
-          axpyAt(r, Xs, xo, g, k * P, d);
-          g[k * P + d] += r;
-        }
-      }
-      for (let k = 0; k < K; k++) {
-        const wo = k * P;
-        for (let j = 0; j < d; j++) {
-          f += 0.5 * lam * w[wo + j] * w[wo + j];
-          g[wo + j] += lam * w[wo + j];
-        }
-        f += 0.5 * lam * BIAS_PENALTY * w[wo + d] * w[wo + d];
-        g[wo + d] += lam * BIAS_PENALTY * w[wo + d];
-      }
-      return f;
-    };
+    const lossGrad = softmaxObjective(Xs, d, y, sw, K, 1 / this.C);
     const { w, iterations } = lbfgs(lossGrad, w0, this.maxIter, this.tol * Math.max(1, n));
     this.W = w;
     this.dim = d;
@@ -176,6 +138,63 @@ export class SoftmaxRegression implements ProbabilisticClassifier {
     }
     return out;
   }
+}
+
+/**
+ * The regularised objective L-BFGS minimises, and its gradient: Σᵢ swᵢ·(−log softmax(W·x̃ᵢ)_{yᵢ})
+ * + (λ/2)‖W‖² with the bias penalised only lightly. Rows of Xs are n × d (already standardised);
+ * w and g are class-major K × (d+1). Exported for the gradient check in the tests.
+ */
+export function softmaxObjective(
+  Xs: Float64Array,
+  d: number,
+  y: Int32Array,
+  sw: Float64Array,
+  K: number,
+  lam: number,
+): (w: Float64Array, g: Float64Array) => number {
+  const n = y.length;
+  const P = d + 1;
+  const z = new Float64Array(K);
+  return (w: Float64Array, g: Float64Array): number => {
+    g.fill(0);
+    let f = 0;
+    for (let i = 0; i < n; i++) {
+      const xo = i * d;
+      let zmax = -Infinity;
+      for (let k = 0; k < K; k++) {
+        const s = w[k * P + d] + dotAt(w, k * P, Xs, xo, d);
+        z[k] = s;
+        if (s > zmax) zmax = s;
+      }
+      const yi = y[i];
+      // log-sum-exp minus the true class's logit, computed before exp so it cannot underflow.
+      const zy = z[yi] - zmax;
+      let sum = 0;
+      for (let k = 0; k < K; k++) {
+        z[k] = Math.exp(z[k] - zmax);
+        sum += z[k];
+      }
+      const wi = sw[i];
+      f += wi * (Math.log(sum) - zy);
+      for (let k = 0; k < K; k++) {
+        const r = wi * (z[k] / sum - (k === yi ? 1 : 0));
+        if (r === 0) continue;
+        axpyAt(r, Xs, xo, g, k * P, d);
+        g[k * P + d] += r;
+      }
+    }
+    for (let k = 0; k < K; k++) {
+      const wo = k * P;
+      for (let j = 0; j < d; j++) {
+        f += 0.5 * lam * w[wo + j] * w[wo + j];
+        g[wo + j] += lam * w[wo + j];
+      }
+      f += 0.5 * lam * BIAS_PENALTY * w[wo + d] * w[wo + d];
+      g[wo + d] += lam * BIAS_PENALTY * w[wo + d];
+    }
+    return f;
+  };
 }
 
 interface Scaler {

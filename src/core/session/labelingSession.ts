@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { ContestedItem, CurvePoint, SpanView, StrategyWeightsPoint, WhyInfo } from '../../protocol';
 import type { EngineOptions, EngineQuery, LabelingEngine } from '../engine';
 import type { Encoder, EncoderOptions } from '../encoders/encoder';
@@ -15,7 +16,7 @@ export interface SessionCorpus {
   /** `file:line: reason` for files or lines that were skipped. */
   readonly problems: readonly string[];
   /** Text of the source file around the span (a few hundred characters each side). */
-  context(span: CandidateSpan): { readonly before: string; readonly after: string };
+  context(span: CandidateSpan): Promise<{ readonly before: string; readonly after: string }> | { readonly before: string; readonly after: string };
 }
 
 export interface EmbedProgress {
@@ -31,7 +32,14 @@ export interface SessionDeps {
   loadEncoder(opts: EncoderOptions): Promise<Encoder>;
   /** Vectors of `texts` (row i for texts[i]) through the on-disk cache in `cacheDir`. */
   embed(encoder: Encoder, texts: readonly string[], cacheDir: string, progress: EmbedProgress, signal?: AbortSignal): Promise<Matrix>;
-  createEngine(X: Matrix, opts: EngineOptions): LabelingEngine;
+  createEngine(X: Matrix, opts: EngineOptions, extra: EngineExtras): LabelingEngine;
+}
+
+/** What the engine may also use: the batch size it is tuned for, a log, the workspace name. */
+export interface EngineExtras {
+  readonly batch: number;
+  readonly logger: Logger;
+  readonly dataset: string;
 }
 
 export interface SessionEvents {
@@ -128,7 +136,7 @@ export class LabelingSession {
         strategy,
         diversity: settings.diversity,
         seed: settings.seed,
-      });
+      }, { batch: settings.batchSize, logger, dataset: basename(params.root) });
       const session = new LabelingSession(settings, corpus, engine, encoder, logger, opts.events ?? {});
       let restored = 0;
       let unmatched = 0;
@@ -188,7 +196,7 @@ export class LabelingSession {
     const n = Math.min(params.n, left);
     if (n <= 0) return [];
     const picks = await this.engine.query(n, exclude);
-    return picks.filter((q) => !exclude.has(q.row)).map((q) => this.viewOf(this.corpus.spans[q.row], q));
+    return Promise.all(picks.filter((q) => !exclude.has(q.row)).map((q) => this.viewOf(this.corpus.spans[q.row], q)));
   }
 
   /** Applies a decision the host has already stored. Starts an automatic retrain when one is due. */
@@ -240,26 +248,28 @@ export class LabelingSession {
   }
 
   /** The unlabeled spans where the committee disagrees most. Empty before the first retrain. */
-  contested(k: number): ContestedItem[] {
+  async contested(k: number): Promise<ContestedItem[]> {
     if (!this.engine.trained) return [];
-    return this.engine
-      .contested(k)
-      .filter((q) => !this.labelOf.has(q.row))
-      .map((q) => {
-        const detail: Record<string, number> = {};
-        this.settings.labels.forEach((l, i) => {
-          if ((q.votes[i] ?? 0) > 0) detail[l] = q.votes[i];
-        });
-        return { span: this.viewOf(this.corpus.spans[q.row], q), reason: 'committee' as const, detail };
-      });
+    return Promise.all(
+      this.engine
+        .contested(k)
+        .filter((q) => !this.labelOf.has(q.row))
+        .map(async (q) => {
+          const detail: Record<string, number> = {};
+          this.settings.labels.forEach((l, i) => {
+            if ((q.votes[i] ?? 0) > 0) detail[l] = q.votes[i];
+          });
+          return { span: await this.viewOf(this.corpus.spans[q.row], q), reason: 'committee' as const, detail };
+        }),
+    );
   }
 
   /** Views of spans by id (those not in the pool are left out). */
-  views(ids: readonly string[]): SpanView[] {
+  async views(ids: readonly string[]): Promise<SpanView[]> {
     const out: SpanView[] = [];
     for (const id of ids) {
       const row = this.rowById.get(id);
-      if (row !== undefined) out.push(this.viewOf(this.corpus.spans[row], undefined));
+      if (row !== undefined) out.push(await this.viewOf(this.corpus.spans[row], undefined));
     }
     return out;
   }
@@ -303,13 +313,13 @@ export class LabelingSession {
     if (info.estimatedAccuracy !== undefined) this.curvePoints.push({ labels: info.labels, accuracy: info.estimatedAccuracy });
     this.weightPoints.push({ round: info.round, labels: info.labels, weights: info.weights });
     this.logger.info(
-      `retrained on ${info.labels} labels in ${info.millis} ms` + (info.estimatedAccuracy !== undefined ? `; estimated accuracy ${(info.estimatedAccuracy * 100).toFixed(1)}%` : ''),
+      `retrained on ${info.labels} labels in ${Math.round(info.millis)} ms` + (info.estimatedAccuracy !== undefined ? `; estimated accuracy ${(info.estimatedAccuracy * 100).toFixed(1)}%` : ''),
     );
     return info;
   }
 
-  private viewOf(span: CandidateSpan, q: EngineQuery | undefined): SpanView {
-    const ctx = this.corpus.context(span);
+  private async viewOf(span: CandidateSpan, q: EngineQuery | undefined): Promise<SpanView> {
+    const ctx = await this.corpus.context(span);
     return {
       id: span.id,
       file: span.file,

@@ -12,3 +12,11 @@ export function spanId(file: string, start: number, end: number, text: string): 
 export function textHash(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }
+
+/**
+ * The id of a JSONL record's span: the record's line is part of the location, so two records
+ * with the same text in one file are two spans. Offsets are into the record's text.
+ */
+export function recordSpanId(file: string, line: number, start: number, end: number, text: string): string {
+  return spanId(`${file}:${line + 1}`, start, end, text);
+}

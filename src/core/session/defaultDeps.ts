@@ -1,0 +1,77 @@
+import { createEngine } from '../activeLearner';
+import { loadEncoder } from '../encoders/loadEncoder';
+import { contextOf, readCorpus, readSpanSource } from '../text/corpus';
+import type { CandidateSpan, Logger, Matrix } from '../types';
+import { CancelledError } from './cancelledError';
+import type { EmbedProgress, SessionCorpus, SessionDeps } from './labelingSession';
+
+/** Characters of surrounding text shown on each side of a span. */
+const CONTEXT_CHARS = 320;
+/** Source texts kept in memory for context (the most recently used files). */
+const SOURCE_CACHE_FILES = 32;
+/** Texts per encoder call: progress is reported, and cancellation checked, between chunks. */
+const ENCODE_CHUNK = 256;
+
+/** The corpus reader of src/core/text behind the session's corpus view. */
+async function sessionCorpus(root: string, settings: SessionDepsSettings, logger: Logger): Promise<SessionCorpus> {
+  const corpus = await readCorpus({ root, include: settings.include, exclude: settings.exclude, granularity: settings.granularity, maxFileSizeMB: settings.maxFileSizeMB });
+  const sources = new Map<string, Promise<string>>();
+  const source = (span: CandidateSpan): Promise<string> => {
+    // A JSONL span's offsets are into its record's text, so the key includes the line.
+    const key = `${span.file}\u0000${span.file.endsWith('.jsonl') ? span.line : ''}`;
+    let p = sources.get(key);
+    if (p) {
+      sources.delete(key);
+      sources.set(key, p);
+      return p;
+    }
+    p = readSpanSource(root, span.file, span.line, settings.maxFileSizeMB);
+    sources.set(key, p);
+    if (sources.size > SOURCE_CACHE_FILES) sources.delete(sources.keys().next().value as string);
+    return p;
+  };
+  return {
+    spans: corpus.spans,
+    files: corpus.files.length,
+    problems: corpus.problems.map((p) => p.message),
+    async context(span: CandidateSpan): Promise<{ before: string; after: string }> {
+      try {
+        const c = contextOf(await source(span), span.start, span.end, CONTEXT_CHARS);
+        return { before: (c.beforeTruncated ? '… ' : '') + c.before, after: c.after + (c.afterTruncated ? ' …' : '') };
+      } catch (e) {
+        logger.warn(`${span.file}:${span.line + 1}: no context for the span (${(e as Error).message})`);
+        return { before: '', after: '' };
+      }
+    },
+  };
+}
+
+type SessionDepsSettings = Parameters<SessionDeps['readCorpus']>[1];
+
+/** Encodes in chunks so progress is visible and a cancel takes effect within one chunk. */
+async function embedChunked(encode: (texts: readonly string[]) => Promise<Matrix>, texts: readonly string[], progress: EmbedProgress, signal?: AbortSignal): Promise<Matrix> {
+  let data: Float32Array | undefined;
+  let cols = 0;
+  progress(0, texts.length);
+  for (let i = 0; i < texts.length; i += ENCODE_CHUNK) {
+    if (signal?.aborted) throw new CancelledError('encoding the corpus was cancelled');
+    const part = await encode(texts.slice(i, i + ENCODE_CHUNK));
+    if (!data) {
+      cols = part.cols;
+      data = new Float32Array(texts.length * cols);
+    }
+    data.set(part.data.subarray(0, part.rows * cols), i * cols);
+    progress(Math.min(texts.length, i + ENCODE_CHUNK), texts.length);
+  }
+  return { rows: texts.length, cols, data: data ?? new Float32Array(0) };
+}
+
+/** The real corpus reader, encoder, embedding cache and engine, as the worker uses them. */
+export function defaultDeps(): SessionDeps {
+  return {
+    readCorpus: (root, settings, logger) => sessionCorpus(root, settings, logger),
+    loadEncoder: (opts) => loadEncoder(opts),
+    embed: (encoder, texts, _cacheDir, progress, signal) => embedChunked((t) => encoder.encode(t), texts, progress, signal),
+    createEngine: (X, opts, extra) => createEngine(X, opts, { batch: extra.batch, logger: extra.logger, dataset: extra.dataset }),
+  };
+}

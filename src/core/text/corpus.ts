@@ -1,0 +1,321 @@
+import { resolve, relative, sep, isAbsolute } from 'node:path';
+import picomatch from 'picomatch';
+import { glob } from 'tinyglobby';
+import { SettingError } from '../errors';
+import { settingKeys } from '../settings';
+import type { CandidateSpan, Granularity } from '../types';
+import { TextFileError, readTextFile } from './readTextFile';
+import { checkGranularity, segment } from './segment';
+import { recordSpanId, spanId } from './spanId';
+
+export interface CorpusOptions {
+  /** Workspace folder; every path in the result is relative to it, with forward slashes. */
+  readonly root: string;
+  /** Glob patterns relative to root (`labelwise.include`). */
+  readonly include: readonly string[];
+  /** Glob patterns relative to root (`labelwise.exclude`). */
+  readonly exclude: readonly string[];
+  readonly granularity: Granularity;
+  /** Larger files are skipped with an error problem (`labelwise.maxFileSizeMB`). */
+  readonly maxFileSizeMB: number;
+  /** Restrict the read to these workspace-relative files (still filtered by include/exclude). */
+  readonly files?: readonly string[];
+}
+
+export interface CorpusProblem {
+  /** Workspace-relative path. */
+  readonly file: string;
+  /** Zero-based line, where the problem is on one line (the message shows it one-based). */
+  readonly line?: number;
+  /** Ready to show: starts with `file` or `file:line`. */
+  readonly message: string;
+  /** `error`: the file was skipped. `warning`: part of it was (a bad JSONL line) or it was empty. */
+  readonly severity: 'warning' | 'error';
+}
+
+export interface Corpus {
+  /** Ordered by file path (code-unit order), then by position in the file. */
+  readonly spans: CandidateSpan[];
+  readonly problems: CorpusProblem[];
+  /** Files that were read (including those that gave no span), sorted. Skipped files are not here. */
+  readonly files: string[];
+}
+
+/** At most this many problems are listed per file; the rest are counted in one line. */
+const MAX_PROBLEMS_PER_FILE = 20;
+/** Files read at once. */
+const READ_CONCURRENCY = 8;
+
+/**
+ * Validates corpus options that come from settings; each error is a SettingError naming the
+ * setting (labelwise.granularity, .include, .exclude, .maxFileSizeMB).
+ */
+export function checkCorpusOptions(opts: CorpusOptions): CorpusOptions {
+  const o = opts as unknown as Record<string, unknown>;
+  if (typeof o.root !== 'string' || o.root === '') throw new SettingError('root', 'the corpus root folder is missing');
+  checkGranularity(o.granularity);
+  checkPatterns(o.include, settingKeys.include);
+  checkPatterns(o.exclude, settingKeys.exclude);
+  const max = o.maxFileSizeMB;
+  if (typeof max !== 'number' || !Number.isFinite(max) || max <= 0) {
+    throw new SettingError(settingKeys.maxFileSizeMB, `${settingKeys.maxFileSizeMB}: must be a positive number of megabytes, got ${JSON.stringify(max)}`);
+  }
+  if (o.files !== undefined && (!Array.isArray(o.files) || o.files.some((f) => typeof f !== 'string'))) {
+    throw new SettingError('files', 'files: must be an array of workspace-relative paths');
+  }
+  return opts;
+}
+
+function checkPatterns(value: unknown, setting: string): void {
+  if (!Array.isArray(value) || value.some((p) => typeof p !== 'string')) {
+    throw new SettingError(setting, `${setting}: must be an array of glob strings, got ${JSON.stringify(value)}`);
+  }
+  for (const p of value as string[]) {
+    if (p.trim() === '') throw new SettingError(setting, `${setting}: empty pattern`);
+    if (isAbsolute(p) || /^[a-zA-Z]:/.test(p) || p.split(/[\\/]/).includes('..')) {
+      throw new SettingError(setting, `${setting}: "${p}" must be relative to the workspace folder (no absolute paths, no "..")`);
+    }
+  }
+}
+
+export function isJsonlFile(file: string): boolean {
+  return file.toLowerCase().endsWith('.jsonl');
+}
+
+/** Workspace-relative files matching include minus exclude, sorted (code-unit order). */
+export async function listCorpusFiles(opts: CorpusOptions): Promise<string[]> {
+  checkCorpusOptions(opts);
+  const root = resolve(opts.root);
+  let files: string[];
+  if (opts.files) {
+    const isIncluded = picomatch(opts.include as string[], { dot: true });
+    const isExcluded = opts.exclude.length > 0 ? picomatch(opts.exclude as string[], { dot: true }) : (): boolean => false;
+    files = [];
+    for (const f of opts.files) {
+      const rel = toRelative(root, f);
+      if (rel !== undefined && isIncluded(rel) && !isExcluded(rel)) files.push(rel);
+    }
+  } else {
+    if (opts.include.length === 0) return [];
+    files = await glob(opts.include as string[], {
+      cwd: root,
+      ignore: opts.exclude as string[],
+      dot: true,
+      onlyFiles: true,
+      followSymbolicLinks: false,
+      expandDirectories: false,
+    });
+  }
+  return [...new Set(files.map((f) => f.split(sep).join('/')))].sort(codeUnitOrder);
+}
+
+function toRelative(root: string, file: string): string | undefined {
+  const abs = resolve(root, file);
+  const rel = relative(root, abs);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return undefined;
+  return rel.split(sep).join('/');
+}
+
+function codeUnitOrder(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Reads the corpus: lists the files, reads each (read-only), and cuts it into candidate spans.
+ * Text files are segmented at `granularity`; in a `.jsonl` file every record with a `text` string
+ * is one span as it stands (granularity does not apply: a record is already the unit its author
+ * chose), its `line` the record's line and its offsets into the record's text.
+ *
+ * Bad files never stop the read: they are skipped and reported in `problems` (binary, invalid
+ * UTF-8, too large, unreadable: error; empty: warning). In a JSONL file a malformed line or a
+ * record without `text` is a warning naming file and line, and the good records are still used.
+ * Invalid options throw a SettingError naming the setting.
+ */
+export async function readCorpus(opts: CorpusOptions): Promise<Corpus> {
+  checkCorpusOptions(opts);
+  const root = resolve(opts.root);
+  const listed = await listCorpusFiles(opts);
+  const maxBytes = opts.maxFileSizeMB * 1024 * 1024;
+  const results: FileResult[] = new Array(listed.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < listed.length) {
+      const i = next++;
+      results[i] = await readCorpusFile(root, listed[i], opts.granularity, maxBytes);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, listed.length) }, worker));
+  const spans: CandidateSpan[] = [];
+  const problems: CorpusProblem[] = [];
+  const files: string[] = [];
+  for (const r of results) {
+    if (r.read) files.push(r.file);
+    for (const s of r.spans) spans.push(s);
+    problems.push(...capProblems(r.file, r.problems));
+  }
+  return { spans, problems, files };
+}
+
+interface FileResult {
+  readonly file: string;
+  readonly read: boolean;
+  readonly spans: CandidateSpan[];
+  readonly problems: CorpusProblem[];
+}
+
+async function readCorpusFile(root: string, file: string, granularity: Granularity, maxBytes: number): Promise<FileResult> {
+  let text: string;
+  try {
+    text = await readTextFile(resolve(root, file), { maxBytes, displayName: file });
+  } catch (e) {
+    const message = TextFileError.is(e) || e instanceof Error ? e.message : String(e);
+    const line = TextFileError.is(e) && e.line !== undefined ? e.line - 1 : undefined;
+    return { file, read: false, spans: [], problems: [{ file, line, message, severity: 'error' }] };
+  }
+  if (text.trim() === '') {
+    return { file, read: true, spans: [], problems: [{ file, message: `${file}: the file is empty; nothing to label`, severity: 'warning' }] };
+  }
+  if (isJsonlFile(file)) return { file, read: true, ...jsonlSpans(file, text) };
+  return { file, read: true, spans: textSpans(file, text, granularity), problems: [] };
+}
+
+/** Candidate spans of one text file's content. */
+export function textSpans(file: string, text: string, granularity: Granularity): CandidateSpan[] {
+  const segs = segment(text, granularity);
+  const out: CandidateSpan[] = new Array(segs.length);
+  // Line numbers by walking forward once: segments come in order.
+  let line = 0;
+  let pos = 0;
+  for (let i = 0; i < segs.length; i++) {
+    const { start, end } = segs[i];
+    for (let nl = text.indexOf('\n', pos); nl >= 0 && nl < start; nl = text.indexOf('\n', nl + 1)) line++;
+    pos = start;
+    const t = text.slice(start, end);
+    out[i] = { id: spanId(file, start, end, t), file, start, end, text: t, line };
+  }
+  return out;
+}
+
+/**
+ * Spans of a JSONL file: one per record with a non-blank `text` string (trimmed; offsets into
+ * the record's text). Blank lines are skipped; malformed lines and records without text are
+ * warnings with the line. A file where no record has text is one warning.
+ */
+export function jsonlSpans(file: string, content: string): { spans: CandidateSpan[]; problems: CorpusProblem[] } {
+  const spans: CandidateSpan[] = [];
+  const problems: CorpusProblem[] = [];
+  let withoutText = 0;
+  let records = 0;
+  let lineNo = 0;
+  let from = 0;
+  while (from < content.length) {
+    let nl = content.indexOf('\n', from);
+    if (nl < 0) nl = content.length;
+    const raw = content.slice(from, nl);
+    const line = lineNo;
+    lineNo++;
+    from = nl + 1;
+    if (raw.trim() === '') continue;
+    const where = `${file}:${line + 1}`;
+    let obj: unknown;
+    try {
+      obj = JSON.parse(raw);
+    } catch (e) {
+      problems.push({ file, line, message: `${where}: not valid JSON (${(e as Error).message}); line skipped`, severity: 'warning' });
+      continue;
+    }
+    records++;
+    const text = typeof obj === 'object' && obj !== null && !Array.isArray(obj) ? (obj as Record<string, unknown>).text : undefined;
+    if (typeof text !== 'string') {
+      withoutText++;
+      problems.push({ file, line, message: `${where}: the record has no "text" string; line skipped`, severity: 'warning' });
+      continue;
+    }
+    let start = 0;
+    let end = text.length;
+    while (start < end && /\s/.test(text[start])) start++;
+    while (end > start && /\s/.test(text[end - 1])) end--;
+    if (end === start) {
+      problems.push({ file, line, message: `${where}: "text" is empty; line skipped`, severity: 'warning' });
+      continue;
+    }
+    const t = start === 0 && end === text.length ? text : text.slice(start, end);
+    spans.push({ id: recordSpanId(file, line, start, end, t), file, start, end, text: t, line });
+  }
+  if (records > 0 && withoutText === records) {
+    // Not a text dataset (e.g. a log or a label export): one message, not one per line.
+    const kept = problems.filter((p) => !p.message.includes('no "text" string'));
+    return { spans, problems: [...kept, { file, message: `${file}: no record has a "text" string; the file was skipped`, severity: 'warning' }] };
+  }
+  return { spans, problems };
+}
+
+function capProblems(file: string, problems: CorpusProblem[]): CorpusProblem[] {
+  if (problems.length <= MAX_PROBLEMS_PER_FILE) return problems;
+  const more = problems.length - MAX_PROBLEMS_PER_FILE;
+  return [...problems.slice(0, MAX_PROBLEMS_PER_FILE), { file, message: `${file}: ${more} more problem${more === 1 ? '' : 's'} not listed`, severity: 'warning' }];
+}
+
+/**
+ * The text a span's offsets point into: the file's text, or for a JSONL span the record's text
+ * on `line`. Read-only; errors are InputErrors naming the file (and line).
+ */
+export async function readSpanSource(root: string, file: string, line: number, maxFileSizeMB: number): Promise<string> {
+  const content = await readTextFile(resolve(root, file), { maxBytes: maxFileSizeMB * 1024 * 1024, displayName: file });
+  if (!isJsonlFile(file)) return content;
+  let from = 0;
+  for (let l = 0; l < line; l++) {
+    const nl = content.indexOf('\n', from);
+    if (nl < 0) throw new TextFileError('unreadable', `${file}:${line + 1}: the file has no such line`, file, line + 1);
+    from = nl + 1;
+  }
+  let nl = content.indexOf('\n', from);
+  if (nl < 0) nl = content.length;
+  let obj: unknown;
+  try {
+    obj = JSON.parse(content.slice(from, nl));
+  } catch (e) {
+    throw new TextFileError('unreadable', `${file}:${line + 1}: not valid JSON (${(e as Error).message})`, file, line + 1);
+  }
+  const text = typeof obj === 'object' && obj !== null ? (obj as Record<string, unknown>).text : undefined;
+  if (typeof text !== 'string') throw new TextFileError('unreadable', `${file}:${line + 1}: the record has no "text" string`, file, line + 1);
+  return text;
+}
+
+export interface SpanContext {
+  /** Text before the span, at most `chars` long, cut at a word boundary when truncated. */
+  readonly before: string;
+  readonly after: string;
+  /** Whether more text precedes `before` / follows `after` (show an ellipsis). */
+  readonly beforeTruncated: boolean;
+  readonly afterTruncated: boolean;
+}
+
+/**
+ * The surrounding text of [start, end) in `text`, for showing a span in context: up to `chars`
+ * UTF-16 units on each side, cut at whitespace where possible and never inside a surrogate pair.
+ */
+export function contextOf(text: string, start: number, end: number, chars: number): SpanContext {
+  const s = Math.max(0, Math.min(start, text.length));
+  const e = Math.max(s, Math.min(end, text.length));
+  let b = Math.max(0, s - Math.max(0, chars));
+  let a = Math.min(text.length, e + Math.max(0, chars));
+  const beforeTruncated = b > 0;
+  const afterTruncated = a < text.length;
+  if (beforeTruncated) {
+    const ws = text.slice(b, s).search(/\s/);
+    if (ws >= 0) b += ws + 1;
+    else if (isLowSurrogate(text.charCodeAt(b))) b++;
+  }
+  if (afterTruncated) {
+    const window = text.slice(e, a);
+    const m = /\s\S*$/.exec(window);
+    if (m && m.index > 0) a = e + m.index;
+    else if (isLowSurrogate(text.charCodeAt(a))) a--;
+  }
+  return { before: text.slice(b, s), after: text.slice(e, a), beforeTruncated, afterTruncated };
+}
+
+function isLowSurrogate(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
+}

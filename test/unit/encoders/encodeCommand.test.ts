@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { readJsonlTexts, runEncode } from '../../../src/cli/encode';
+import { InputError, SettingError } from '../../../src/core/errors';
+import { readNpy } from '../../../src/core/npy';
+import { silentLogger } from '../../../src/core/types';
+
+const dir = mkdtempSync(join(tmpdir(), 'lw-encode-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, content: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, content);
+  return p;
+}
+
+describe('labelwise encode', () => {
+  test('writes one float32 row per record in file order, labels optional', async () => {
+    const data = file('ok.jsonl', ['{"text": "The jury met."}', '{"text": "", "label": "x"}', '{"text": "Stock markets fell.", "spans": []}'].join('\n') + '\n');
+    const out = join(dir, 'ok.npy');
+    await runEncode({ data, out, model: 'default', device: 'cpu' }, silentLogger);
+    const m = readNpy(out);
+    assert.equal(m.rows, 3);
+    assert.equal(m.cols, 100);
+    assert.ok(m.data.subarray(100, 200).every((v) => v === 0));
+    assert.ok(Math.abs(Math.hypot(...m.data.subarray(0, 100)) - 1) < 1e-5);
+    assert.ok(Math.abs(Math.hypot(...m.data.subarray(200, 300)) - 1) < 1e-5);
+  });
+
+  test('bad records are reported with file and line, and nothing is written', async () => {
+    const cases: [string, RegExp][] = [
+      ['{"text": "a"}\nnot json\n', /bad1\.jsonl:2: not valid JSON/],
+      ['{"text": "a"}\n\n{"text": "b"}\n', /bad2\.jsonl:2: empty line/],
+      ['{"label": "a"}\n', /bad3\.jsonl:1: the record has no "text" string/],
+      ['[1, 2]\n', /bad4\.jsonl:1: a record must be a JSON object/],
+      ['', /bad5\.jsonl: the file is empty/],
+    ];
+    for (const [i, [content, re]] of cases.entries()) {
+      const data = file(`bad${i + 1}.jsonl`, content);
+      const out = join(dir, `bad${i + 1}.npy`);
+      await assert.rejects(runEncode({ data, out, model: 'default', device: 'cpu' }, silentLogger), (e: unknown) => InputError.is(e) && re.test(e.message));
+      assert.equal(existsSync(out), false);
+    }
+    assert.throws(() => readJsonlTexts(join(dir, 'absent.jsonl')), (e: unknown) => InputError.is(e) && /absent\.jsonl: cannot read/.test(e.message));
+  });
+
+  test('refuses to overwrite its input and rejects an unknown --device', async () => {
+    const data = file('same.jsonl', '{"text": "a b c"}\n');
+    await assert.rejects(runEncode({ data, out: data, model: 'default', device: 'cpu' }, silentLogger), InputError.is);
+    assert.equal(readFileSync(data, 'utf8'), '{"text": "a b c"}\n');
+    await assert.rejects(runEncode({ data, out: join(dir, 'x.npy'), model: 'default', device: 'gpu' }, silentLogger), (e: unknown) => SettingError.is(e) && e.setting === '--device');
+  });
+});

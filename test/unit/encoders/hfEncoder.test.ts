@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { cpSync, mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { makeTinyBert } from '../../fixtures/makeTinyBert.mjs';
+import { HfEncoder } from '../../../src/core/encoders/hfEncoder';
+import { loadEncoder } from '../../../src/core/encoders/loadEncoder';
+import { ModelError, SettingError } from '../../../src/core/errors';
+
+// Each run generates its own copy of the fixture: test files run in parallel processes.
+const root = mkdtempSync(join(tmpdir(), 'lw-hf-'));
+const bert = makeTinyBert(join(root, 'tiny-bert'));
+const texts = ['The cat sat on the mat.', 'Stock markets fell sharply after the election in the county court.', 'hello', ''];
+
+after(() => rmSync(root, { recursive: true, force: true }));
+
+describe('Hugging Face encoder (tiny random BERT)', () => {
+  let enc: HfEncoder;
+  before(async () => {
+    enc = (await loadEncoder({ model: bert, device: 'cpu' })) as HfEncoder;
+  });
+  after(async () => {
+    await enc.dispose();
+  });
+
+  test('matches transformers.js feature-extraction with mean pooling and normalisation', async () => {
+    const m = await enc.encode(texts);
+    assert.equal(m.rows, texts.length);
+    assert.equal(m.cols, 32);
+    const { pipeline, env } = await import('@huggingface/transformers');
+    env.allowRemoteModels = false;
+    env.localModelPath = `${root}/`;
+    const pipe = await pipeline('feature-extraction', 'tiny-bert', { device: 'cpu', dtype: 'fp32' });
+    try {
+      const ref = await pipe(texts, { pooling: 'mean', normalize: true });
+      assert.deepEqual(ref.dims, [texts.length, 32]);
+      const r = ref.data as Float32Array;
+      for (let i = 0; i < r.length; i++) assert.ok(Math.abs(r[i] - m.data[i]) < 1e-5, `element ${i}: ${r[i]} vs ${m.data[i]}`);
+    } finally {
+      await pipe.dispose();
+    }
+  });
+
+  test('a text encodes the same alone and padded in a batch', async () => {
+    const alone = await enc.encode([texts[0]]);
+    const batch = await enc.encode(texts);
+    for (let d = 0; d < 32; d++) assert.ok(Math.abs(alone.data[d] - batch.data[d]) < 1e-5);
+  });
+
+  test('rows are unit length and the id hashes the folder', async () => {
+    const m = await enc.encode(texts.slice(0, 3));
+    for (let i = 0; i < 3; i++) assert.ok(Math.abs(Math.hypot(...m.data.subarray(i * 32, (i + 1) * 32)) - 1) < 1e-5);
+    assert.match(enc.id, /^hf:tiny-bert@[0-9a-f]{16}$/);
+    assert.equal(enc.provider, 'cpu');
+  });
+
+  test('texts longer than the model allows are truncated, not rejected', async () => {
+    const m = await enc.encode([Array(400).fill('the cat').join(' ')]);
+    assert.equal(m.rows, 1);
+    assert.ok(Math.abs(Math.hypot(...m.data) - 1) < 1e-5);
+  });
+});
+
+describe('Hugging Face encoder bad input', () => {
+  const broken = (name: string, change: (dir: string) => void): string => {
+    const dir = join(root, name);
+    cpSync(bert, dir, { recursive: true });
+    change(dir);
+    return dir;
+  };
+
+  test('a missing folder names the folder', async () => {
+    const dir = join(root, 'nope');
+    await assert.rejects(loadEncoder({ model: dir, device: 'cpu' }), (e: unknown) => ModelError.is(e) && e.message.includes(dir) && /does not exist/.test(e.message));
+  });
+
+  test('a folder without onnx/model.onnx or tokenizer.json names what is missing', async () => {
+    const noModel = broken('no-model', (d) => unlinkSync(join(d, 'onnx', 'model.onnx')));
+    await assert.rejects(loadEncoder({ model: noModel, device: 'cpu' }), (e: unknown) => ModelError.is(e) && e.message.includes(noModel) && e.message.includes(join('onnx', 'model.onnx')));
+    const noTok = broken('no-tokenizer', (d) => unlinkSync(join(d, 'tokenizer.json')));
+    await assert.rejects(loadEncoder({ model: noTok, device: 'cpu' }), (e: unknown) => ModelError.is(e) && /missing tokenizer\.json/.test(e.message));
+  });
+
+  test('a corrupt model.onnx is a ModelError naming the file', async () => {
+    const dir = broken('corrupt', (d) => writeFileSync(join(d, 'onnx', 'model.onnx'), Buffer.from('this is not a protobuf \u0000\u00ff garbage')));
+    await assert.rejects(loadEncoder({ model: dir, device: 'cpu' }), (e: unknown) => ModelError.is(e) && e.message.includes(join(dir, 'onnx', 'model.onnx')));
+  });
+
+  test('a corrupt tokenizer.json or config.json is a ModelError naming the file', async () => {
+    const tok = broken('bad-tokenizer', (d) => writeFileSync(join(d, 'tokenizer.json'), '{"model": '));
+    await assert.rejects(loadEncoder({ model: tok, device: 'cpu' }), (e: unknown) => ModelError.is(e) && e.message.includes(join(tok, 'tokenizer.json')));
+    const cfg = broken('bad-config', (d) => writeFileSync(join(d, 'config.json'), 'nope'));
+    await assert.rejects(loadEncoder({ model: cfg, device: 'cpu' }), (e: unknown) => ModelError.is(e) && e.message.includes(join(cfg, 'config.json')));
+  });
+
+  test('an unknown device is a SettingError, before the folder is read', async () => {
+    await assert.rejects(loadEncoder({ model: join(root, 'nope'), device: 'tpu' as 'cpu' }), (e: unknown) => SettingError.is(e) && e.setting === 'labelwise.device');
+  });
+});

@@ -1,0 +1,148 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import { createEngine } from '../../../src/core/activeLearner';
+import type { SessionDeps } from '../../../src/core/session/labelingSession';
+import type { Disposable } from '../../../src/core/types';
+import { ALL_COMMANDS } from '../../../src/extension/commands/allCommands';
+import { LabelwiseApp, type PanelLike } from '../../../src/extension/labelwiseApp';
+import { registerCommands } from '../../../src/extension/registerCommands';
+import { WorkerClient } from '../../../src/extension/workerClient';
+import { AnswerCommand, ReadyCommand, StateNotification, UndoCommand, type HostToWebview, type PanelState } from '../../../src/protocol';
+import { memoryChannel } from '../session/memoryChannel';
+import { letterEncoder, lineCorpus, TOPICS } from '../session/testCorpus';
+import { FakeSurface } from './fakeSurface';
+
+/** A panel that records what the host posted and lets the test play the webview. */
+class FakePanel implements PanelLike {
+  readonly posted: HostToWebview[] = [];
+  private handlers = new Set<(m: unknown) => void>();
+  revealed = 0;
+  post(msg: HostToWebview): void {
+    this.posted.push(msg);
+  }
+  reveal(): void {
+    this.revealed++;
+  }
+  onMessage(h: (m: unknown) => void): Disposable {
+    this.handlers.add(h);
+    return { dispose: () => this.handlers.delete(h) };
+  }
+  onDidDispose(): Disposable {
+    return { dispose: () => undefined };
+  }
+  dispose(): void {}
+  send(m: unknown): void {
+    for (const h of this.handlers) h(m);
+  }
+  lastState(): PanelState | undefined {
+    const s = [...this.posted].reverse().find((m) => StateNotification.is(m));
+    return s?.params as PanelState | undefined;
+  }
+}
+
+async function until<T>(what: string, f: () => T | undefined): Promise<T> {
+  for (let i = 0; i < 500; i++) {
+    const v = f();
+    if (v !== undefined && v !== false) return v;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+const deps: SessionDeps = {
+  readCorpus: async () => lineCorpus(TOPICS),
+  loadEncoder: async () => letterEncoder(),
+  embed: async (encoder, texts, _c, progress) => {
+    progress(texts.length, texts.length);
+    return encoder.encode(texts);
+  },
+  createEngine: (X, opts) => createEngine(X, opts),
+};
+
+describe('the extension flow (fake VS Code, in-process worker)', () => {
+  let dir: string;
+  let surface: FakeSurface;
+  let panel: FakePanel;
+  let app: LabelwiseApp;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'labelwise-app-'));
+    for (const [f, lines] of Object.entries(TOPICS)) writeFileSync(join(dir, f), lines.join('\n') + '\n');
+    surface = new FakeSurface();
+    surface.root = dir;
+    surface.settings.set('labelwise.labels', ['sport', 'science', 'other', 'misc', 'more']);
+    surface.settings.set('labelwise.annotator', 'e2e');
+    surface.settings.set('labelwise.strategy', 'margin');
+    panel = new FakePanel();
+    app = new LabelwiseApp({ surface, openPanel: () => panel, startWorker: (logger) => new WorkerClient(() => memoryChannel(deps), logger) });
+    registerCommands(ALL_COMMANDS, { app, surface });
+  });
+  afterEach(() => {
+    app.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('start → five labels by key → undo → status 4/200 and six store lines → retrain', async () => {
+    await surface.commands.get('labelwise.startSession')?.();
+    assert.equal(panel.revealed, 1);
+    assert.equal(surface.progress[0].title, 'Labelwise: preparing the corpus');
+    panel.send(ReadyCommand.create({ restored: false }));
+    const first = await until('a first span', () => panel.lastState()?.current ?? undefined);
+    assert.ok(first.text.length > 0);
+
+    const labeled: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const cur = panel.lastState()?.current;
+      assert.ok(cur, `a span to label at key ${i + 1}`);
+      labeled.push(cur.id);
+      panel.send(AnswerCommand.create({ spanId: cur.id, label: ['sport', 'science', 'other', 'misc', 'more'][i], answer: 'accept' }, i + 1));
+      await until(`the panel to move past key ${i + 1}`, () => panel.lastState()?.ackSeq === i + 1 && panel.lastState()?.current?.id !== cur.id);
+    }
+    assert.equal(surface.items[0].text, '$(tag) 5/200');
+    panel.send(UndoCommand.create({}, 6));
+    await until('the undo', () => panel.lastState()?.ackSeq === 6);
+    assert.equal(surface.items[0].text, '$(tag) 4/200');
+    assert.equal(panel.lastState()?.current?.id, labeled[4], 'the undone span is shown again');
+
+    const lines = readFileSync(join(dir, '.labelwise', 'labels.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.equal(lines.length, 6);
+    assert.deepEqual(lines.slice(0, 5).map((l) => l.id), labeled);
+    assert.ok(lines.slice(0, 5).every((l) => l.annotator === 'e2e' && l.answer === 'accept'));
+    assert.equal(lines[5].undo, true);
+    assert.equal(lines[5].id, labeled[4]);
+
+    await surface.commands.get('labelwise.retrain')?.();
+    const info = surface.messages.find((m) => /retrained on 4 labels/.test(m.text));
+    assert.ok(info, JSON.stringify(surface.messages));
+    assert.equal(surface.messages.filter((m) => m.level === 'error').length, 0);
+    assert.equal(surface.items[0].text, '$(tag) 4/200');
+    assert.ok(surface.lines.some((l) => /session ready: 12 spans in 2 files/.test(l)), surface.lines.join('\n'));
+  });
+
+  test('a restart restores the stored labels; the status bar counts them before any session', async () => {
+    await surface.commands.get('labelwise.startSession')?.();
+    panel.send(ReadyCommand.create({ restored: false }));
+    const cur = await until('a first span', () => panel.lastState()?.current ?? undefined);
+    panel.send(AnswerCommand.create({ spanId: cur.id, label: 'sport', answer: 'accept' }, 1));
+    await until('the answer', () => panel.lastState()?.ackSeq === 1);
+    app.dispose();
+
+    const surface2 = new FakeSurface();
+    surface2.root = dir;
+    for (const [k, v] of surface.settings) surface2.settings.set(k, v);
+    const panel2 = new FakePanel();
+    const app2 = new LabelwiseApp({ surface: surface2, openPanel: () => panel2, startWorker: (logger) => new WorkerClient(() => memoryChannel(deps), logger) });
+    try {
+      assert.equal(surface2.items[0].text, '$(tag) 1/200');
+      const c = await app2.start();
+      assert.equal(c?.started.restored, 1);
+      assert.equal(c?.state().undoDepth, 1);
+      assert.notEqual(c?.state().current?.id, cur.id, 'a labeled span is not offered again');
+    } finally {
+      app2.dispose();
+    }
+  });
+});

@@ -1,0 +1,134 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import { ALL_COMMANDS } from '../../../src/extension/commands/allCommands';
+import { parseLabelList } from '../../../src/extension/commands/editLabels';
+import { budgetProblem } from '../../../src/extension/commands/setBudget';
+import { LabelwiseApp } from '../../../src/extension/labelwiseApp';
+import { registerCommands } from '../../../src/extension/registerCommands';
+import { FakeSurface } from './fakeSurface';
+
+interface Manifest {
+  activationEvents: string[];
+  contributes: { commands: { command: string; title: string; category: string }[] };
+}
+const manifest = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as Manifest;
+
+const TITLES = [
+  'Start Labeling Session',
+  'Next Batch',
+  'Retrain Model',
+  'Set Label Budget',
+  'Edit Label Set',
+  'Export Labels',
+  'Import Labels',
+  'Show Learning Curve',
+  'Review Contested Spans',
+  'Select Model and Device',
+];
+
+describe('commands', () => {
+  let dir: string;
+  let surface: FakeSurface;
+  let app: LabelwiseApp;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'labelwise-cmd-'));
+    surface = new FakeSurface();
+    surface.root = dir;
+    app = new LabelwiseApp({
+      surface,
+      openPanel: () => {
+        throw new Error('no panel in this test');
+      },
+      startWorker: () => {
+        throw new Error('no worker in this test');
+      },
+    });
+    registerCommands(ALL_COMMANDS, { app, surface });
+  });
+  afterEach(() => {
+    app.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the ten palette commands exist with the titles of the issue', () => {
+    assert.deepEqual(ALL_COMMANDS.map((c) => c.title), TITLES);
+  });
+
+  test('every command is registered, and package.json declares exactly these (category Labelwise, onCommand activation)', () => {
+    assert.deepEqual([...surface.commands.keys()].sort(), ALL_COMMANDS.map((c) => c.id).sort());
+    const declared = manifest.contributes.commands.map((c) => ({ id: c.command, title: c.title, category: c.category }));
+    assert.deepEqual(declared, ALL_COMMANDS.map((c) => ({ id: c.id, title: c.title, category: 'Labelwise' })));
+    for (const c of ALL_COMMANDS) assert.ok(manifest.activationEvents.includes(`onCommand:${c.id}`), `activation for ${c.id}`);
+    assert.ok(manifest.activationEvents.includes('onWebviewPanel:labelwise.panel'));
+  });
+
+  test('a session cannot start without a label set: the error names labelwise.labels', async () => {
+    await surface.commands.get('labelwise.startSession')?.();
+    const err = surface.messages.find((m) => m.level === 'error');
+    assert.ok(err, 'an error was shown');
+    assert.match(err.text, /labelwise\.labels/);
+    assert.deepEqual(err.actions, ['Open Settings']);
+  });
+
+  test('a bad setting is reported by name when a command runs', async () => {
+    surface.settings.set('labelwise.budget', -4);
+    await surface.commands.get('labelwise.setBudget')?.();
+    const err = surface.messages.find((m) => m.level === 'error');
+    assert.match(err?.text ?? '', /labelwise\.budget: must be a whole number/);
+  });
+
+  test('Set Label Budget validates the input and writes labelwise.budget', async () => {
+    assert.equal(budgetProblem('0'), 'Enter a whole number of labels, at least 1');
+    assert.equal(budgetProblem('abc'), 'Enter a whole number of labels, at least 1');
+    assert.equal(budgetProblem(' 300 '), undefined);
+    surface.inputAnswers.push('300');
+    await surface.commands.get('labelwise.setBudget')?.();
+    assert.deepEqual(surface.updates, [{ key: 'labelwise.budget', value: 300 }]);
+    assert.equal(surface.items[0].text, '$(tag) 0/300');
+  });
+
+  test('Edit Label Set parses a comma list and writes labelwise.labels', async () => {
+    assert.deepEqual(parseLabelList(' news, sports ,science'), { labels: ['news', 'sports', 'science'] });
+    assert.deepEqual(parseLabelList('news'), { problem: 'Enter at least two labels, separated by commas' });
+    assert.deepEqual(parseLabelList('a, b, a'), { problem: '"a" is listed twice' });
+    surface.inputAnswers.push('pos, neg');
+    await surface.commands.get('labelwise.editLabels')?.();
+    assert.deepEqual(surface.updates, [{ key: 'labelwise.labels', value: ['pos', 'neg'] }]);
+  });
+
+  test('Import Labels refuses a malformed file by line and writes nothing; a good one lands in the store', async () => {
+    surface.settings.set('labelwise.labels', ['pos', 'neg']);
+    const bad = join(dir, 'bad.jsonl');
+    writeFileSync(bad, '{"text": "fine", "label": "pos"}\n{not json\n');
+    surface.openAnswer = bad;
+    await surface.commands.get('labelwise.importLabels')?.();
+    const err = surface.messages.find((m) => m.level === 'error');
+    assert.match(err?.text ?? '', /bad\.jsonl:2/);
+    assert.throws(() => readFileSync(join(dir, '.labelwise', 'labels.jsonl')));
+    const good = join(dir, 'good.jsonl');
+    writeFileSync(good, '{"text": "fine", "label": "pos"}\n{"text": "awful", "label": "neg"}\n');
+    surface.openAnswer = good;
+    await surface.commands.get('labelwise.importLabels')?.();
+    const stored = readFileSync(join(dir, '.labelwise', 'labels.jsonl'), 'utf8').trim().split('\n');
+    assert.equal(stored.length, 2);
+    assert.equal(surface.items[0].text, '$(tag) 2/200');
+  });
+
+  test('Export Labels writes the chosen format', async () => {
+    surface.settings.set('labelwise.labels', ['pos', 'neg']);
+    const good = join(dir, 'good.jsonl');
+    writeFileSync(good, '{"text": "fine", "label": "pos"}\n');
+    surface.openAnswer = good;
+    await surface.commands.get('labelwise.importLabels')?.();
+    surface.pickAnswers.push((items) => items.find((i) => i.label === 'CSV'));
+    surface.saveAnswer = join(dir, 'out.csv');
+    await surface.commands.get('labelwise.exportLabels')?.();
+    const csv = readFileSync(join(dir, 'out.csv'), 'utf8');
+    assert.match(csv, /^id,file,start,end/);
+    assert.match(csv, /fine/);
+  });
+});

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { SettingError } from '../../../src/core/errors';
+import { defaultSettings, settingKeys } from '../../../src/core/settings';
+import { checkStartable, defaultAnnotator, readSettings } from '../../../src/extension/config';
+
+function reader(values: Record<string, unknown>): (k: string) => unknown {
+  return (k) => values[k];
+}
+
+function settingErrorFor(values: Record<string, unknown>): SettingError {
+  try {
+    readSettings(reader(values));
+  } catch (e) {
+    assert.ok(SettingError.is(e), `expected a SettingError, got ${String(e)}`);
+    return e;
+  }
+  assert.fail(`no error for ${JSON.stringify(values)}`);
+}
+
+describe('settings', () => {
+  test('unset settings get the defaults; an empty annotator becomes the OS user name', () => {
+    const s = readSettings(reader({}));
+    assert.deepEqual({ ...s, annotator: '' }, { ...defaultSettings, annotator: '' });
+    assert.equal(s.annotator, defaultAnnotator());
+    assert.notEqual(s.annotator, '');
+  });
+
+  test('set values are read by their full keys', () => {
+    const s = readSettings(reader({ 'labelwise.labels': ['a', ' b '], 'labelwise.budget': 50, 'labelwise.annotator': 'kim', 'labelwise.strategy': 'margin', 'labelwise.device': 'cpu' }));
+    assert.deepEqual(s.labels, ['a', 'b']);
+    assert.equal(s.budget, 50);
+    assert.equal(s.annotator, 'kim');
+    assert.equal(s.strategy, 'margin');
+    assert.equal(s.device, 'cpu');
+  });
+
+  const bad: [string, unknown, RegExp][] = [
+    ['labelwise.labels', 'news', /list of strings/],
+    ['labelwise.labels', ['a', 'a'], /listed twice/],
+    ['labelwise.labels', ['a', ''], /must not be empty/],
+    ['labelwise.budget', 0, /at least 1/],
+    ['labelwise.budget', 2.5, /whole number/],
+    ['labelwise.granularity', 'word', /sentence, paragraph, line/],
+    ['labelwise.include', [], /at least one glob/],
+    ['labelwise.exclude', [3], /list of strings/],
+    ['labelwise.maxFileSizeMB', -1, /positive number/],
+    ['labelwise.batchSize', 0, /from 1 to 1000/],
+    ['labelwise.strategy', 'best', /meta or one of .*margin/],
+    ['labelwise.diversity', 'yes', /true or false/],
+    ['labelwise.committeeSize', 1, /from 2 to 50/],
+    ['labelwise.model', '  ', /default/],
+    ['labelwise.device', 'gpu', /auto, cpu, cuda/],
+    ['labelwise.annotator', 7, /string/],
+    ['labelwise.autoRetrainEvery', -3, /at least 0/],
+    ['labelwise.seed', 'x', /whole number/],
+  ];
+  for (const [key, value, why] of bad) {
+    test(`a bad ${key} (${JSON.stringify(value)}) is reported naming the setting`, () => {
+      const e = settingErrorFor({ [key]: value });
+      assert.equal(e.setting, key);
+      assert.ok(e.message.startsWith(`${key}:`), e.message);
+      assert.match(e.message, why);
+    });
+  }
+
+  test('a session needs at least two labels', () => {
+    assert.throws(() => checkStartable(readSettings(reader({ 'labelwise.labels': ['only'] }))), (e: unknown) => SettingError.is(e) && e.setting === 'labelwise.labels');
+    assert.doesNotThrow(() => checkStartable(readSettings(reader({ 'labelwise.labels': ['a', 'b'] }))));
+  });
+
+  test('package.json declares every setting with a description and the same default', () => {
+    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'package.json'), 'utf8')) as {
+      contributes: { configuration: { properties: Record<string, { default: unknown; description?: string; markdownDescription?: string; enum?: unknown[] }> } };
+    };
+    const props = pkg.contributes.configuration.properties;
+    for (const [name, key] of Object.entries(settingKeys)) {
+      const p = props[key];
+      assert.ok(p, `${key} is missing from contributes.configuration`);
+      assert.ok((p.description ?? p.markdownDescription ?? '').length > 20, `${key} needs a description`);
+      assert.deepEqual(p.default, defaultSettings[name as keyof typeof defaultSettings], `${key} default`);
+    }
+    assert.deepEqual(Object.keys(props).sort(), Object.values(settingKeys).sort(), 'no undeclared settings');
+    assert.deepEqual(props['labelwise.device'].enum, ['auto', 'cpu', 'cuda']);
+    assert.ok(props['labelwise.strategy'].enum?.includes('meta'));
+  });
+});

@@ -1,0 +1,68 @@
+import type { SpanView } from '../../../src/protocol';
+import type { WorkerMethod, WorkerRequests } from '../../../src/core/session/workerProtocol';
+import type { EngineApi } from '../../../src/extension/labelingController';
+
+export function spanView(i: number): SpanView {
+  const text = `Sentence number ${i}.`;
+  return {
+    id: `span-${i}`,
+    file: 'data/a.txt',
+    line: i,
+    start: i * 100,
+    end: i * 100 + text.length,
+    text,
+    before: 'before ',
+    after: ' after',
+    why: { strategy: 'margin', score: 0.5 - i / 100, votes: { a: 3, b: 2 } },
+  };
+}
+
+/** A scripted engine: hands out span-0, span-1, … in order and records every request. */
+export class FakeEngine implements EngineApi {
+  readonly calls: { method: WorkerMethod; params: unknown }[] = [];
+  private handedOut = new Set<string>();
+  decided = new Map<string, { label: string | null; decided: boolean }>();
+
+  constructor(private readonly total = 50) {}
+
+  async request<M extends WorkerMethod>(method: M, params: WorkerRequests[M]['params']): Promise<WorkerRequests[M]['result']> {
+    this.calls.push({ method, params });
+    const r = this.answer(method, params as never);
+    return r as WorkerRequests[M]['result'];
+  }
+
+  count(method: WorkerMethod): number {
+    return this.calls.filter((c) => c.method === method).length;
+  }
+
+  private answer(method: WorkerMethod, params: Record<string, unknown>): unknown {
+    switch (method) {
+      case 'query': {
+        const exclude = new Set(params.exclude as string[]);
+        const out: SpanView[] = [];
+        for (let i = 0; i < this.total && out.length < (params.n as number); i++) {
+          const v = spanView(i);
+          if (exclude.has(v.id) || this.decided.get(v.id)?.decided || this.handedOut.has(v.id)) continue;
+          this.handedOut.add(v.id);
+          out.push(v);
+        }
+        return out;
+      }
+      case 'decide': {
+        this.decided.set(params.id as string, { label: params.label as string | null, decided: params.decided as boolean });
+        if (!(params.decided as boolean)) this.handedOut.delete(params.id as string);
+        return { labeled: [...this.decided.values()].filter((d) => d.label !== null).length, retrainStarted: false };
+      }
+      case 'retrain':
+        return { round: 1, labels: 4, estimatedAccuracy: 0.75, weights: { margin: 0.6, random: 0.4 }, millis: 3 };
+      case 'curve':
+        return { curve: [{ labels: 4, accuracy: 0.75 }], weights: [{ round: 1, labels: 4, weights: { margin: 0.6, random: 0.4 } }] };
+      case 'contested':
+        return [];
+      case 'views':
+        return (params.ids as string[]).map((id) => spanView(Number(id.split('-')[1])));
+      default:
+        throw new Error(`unexpected ${method}`);
+    }
+  }
+}

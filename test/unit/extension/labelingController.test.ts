@@ -1,0 +1,161 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import { defaultSettings, type LabelwiseSettings } from '../../../src/core/settings';
+import { LabelStore, storePath } from '../../../src/core/store/labelStore';
+import { LabelingController } from '../../../src/extension/labelingController';
+import { AnswerCommand, ReadyCommand, RetrainCommand, ShowViewCommand, UndoCommand, type PanelState } from '../../../src/protocol';
+import { FakeEngine } from './fakeEngine';
+
+const settings: LabelwiseSettings = { ...defaultSettings, labels: ['a', 'b', 'c'], annotator: 'kim', batchSize: 3, budget: 5 };
+const started = { spans: 50, files: 1, provider: 'cpu' as const, encoderId: 'fake', restored: 0, unmatched: 0, problems: [], labeled: 0, millis: 1 };
+
+function lines(file: string): Record<string, unknown>[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+describe('labeling controller (panel message routing)', () => {
+  let dir: string;
+  let store: LabelStore;
+  let engine: FakeEngine;
+  let notices: { level: string; message: string }[];
+  let c: LabelingController;
+  let states: PanelState[];
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'labelwise-ctrl-'));
+    store = LabelStore.open(storePath(dir));
+    engine = new FakeEngine();
+    notices = [];
+    c = new LabelingController({ settings, store, engine, started, notify: (level, message) => notices.push({ level, message }), now: () => '2026-11-23T10:00:00.000Z' });
+    states = [];
+    c.onChange(() => states.push(c.state()));
+  });
+  afterEach(() => {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('ready → the state with the first span and a queue filled ahead', async () => {
+    await c.handle(ReadyCommand.create({ restored: false }));
+    const s = c.state();
+    assert.equal(s.current?.id, 'span-0');
+    assert.deepEqual(s.queue.map((q) => q.id), ['span-1', 'span-2', 'span-3', 'span-4', 'span-5']);
+    assert.deepEqual(s.session.labels, [{ name: 'a', key: '1' }, { name: 'b', key: '2' }, { name: 'c', key: '3' }]);
+    assert.equal(s.session.labeled, 0);
+    assert.ok(states.length > 0, 'the panel was sent a state');
+  });
+
+  test('answer → the line is in the store before anything else, the worker is told, the queue advances', async () => {
+    await c.handle(ReadyCommand.create({ restored: false }));
+    const pending = c.handle(AnswerCommand.create({ spanId: 'span-0', label: 'b', answer: 'accept' }, 7));
+    await pending;
+    const l = lines(store.file);
+    assert.equal(l.length, 1);
+    assert.deepEqual(
+      { id: l[0].id, label: l[0].label, answer: l[0].answer, annotator: l[0].annotator, strategy: l[0].strategy, text: l[0].text, ts: l[0].ts },
+      { id: 'span-0', label: 'b', answer: 'accept', annotator: 'kim', strategy: 'margin', text: 'Sentence number 0.', ts: '2026-11-23T10:00:00.000Z' },
+    );
+    assert.deepEqual(l[0].source, { file: 'data/a.txt', start: 0, end: 18, line: 0 });
+    const s = c.state();
+    assert.equal(s.current?.id, 'span-1');
+    assert.equal(s.ackSeq, 7);
+    assert.equal(s.undoDepth, 1);
+    assert.equal(s.session.labeled, 1);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(engine.decided.get('span-0'), { label: 'b', decided: true });
+  });
+
+  test('skip and reject are stored without a label and do not count as labels', async () => {
+    await c.handle(ReadyCommand.create({ restored: false }));
+    await c.handle(AnswerCommand.create({ spanId: 'span-0', label: null, answer: 'ignore' }, 1));
+    await c.handle(AnswerCommand.create({ spanId: 'span-1', label: null, answer: 'reject' }, 2));
+    assert.deepEqual(lines(store.file).map((l) => [l.answer, l.label]), [['ignore', null], ['reject', null]]);
+    assert.equal(c.labeled, 0);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(engine.decided.get('span-1'), { label: null, decided: true });
+  });
+
+  test('undo writes an undo event, brings the span back first and tells the worker', async () => {
+    await c.handle(ReadyCommand.create({ restored: false }));
+    for (const [i, l] of ['a', 'b', 'c'].entries()) await c.handle(AnswerCommand.create({ spanId: `span-${i}`, label: l, answer: 'accept' }, i + 1));
+    assert.equal(c.labeled, 3);
+    await c.handle(UndoCommand.create({}, 4));
+    const l = lines(store.file);
+    assert.equal(l.length, 4);
+    assert.equal(l[3].undo, true);
+    assert.equal(l[3].id, 'span-2');
+    assert.equal(l[3].annotator, 'kim');
+    const s = c.state();
+    assert.equal(s.current?.id, 'span-2');
+    assert.equal(s.undoDepth, 2);
+    assert.equal(s.ackSeq, 4);
+    assert.equal(c.labeled, 2);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(engine.decided.get('span-2'), { label: null, decided: false });
+    // Undo goes further back, one decision per press.
+    await c.handle(UndoCommand.create({}, 5));
+    assert.equal(c.state().current?.id, 'span-1');
+    assert.equal(c.labeled, 1);
+  });
+
+  test('undo with nothing to undo tells the user and writes nothing', async () => {
+    await c.handle(ReadyCommand.create({ restored: false }));
+    await c.handle(UndoCommand.create({}, 1));
+    assert.match(notices[0].message, /Nothing to undo/);
+    assert.throws(() => readFileSync(store.file));
+  });
+
+  test('a label outside the label set is refused, nothing is written', async () => {
+    await c.handle(ReadyCommand.create({ restored: false }));
+    await c.handle(AnswerCommand.create({ spanId: 'span-0', label: 'zzz', answer: 'accept' }, 1));
+    assert.equal(notices[0].level, 'error');
+    assert.match(notices[0].message, /labelwise\.labels/);
+    assert.throws(() => readFileSync(store.file));
+    assert.equal(c.state().current?.id, 'span-0');
+  });
+
+  test('the queue is refilled ahead as the user labels', async () => {
+    await c.handle(ReadyCommand.create({ restored: false }));
+    for (let i = 0; i < 8; i++) await c.handle(AnswerCommand.create({ spanId: `span-${i}`, label: 'a', answer: 'accept' }, i + 1));
+    await c.refill();
+    const s = c.state();
+    assert.equal(s.current?.id, 'span-8');
+    assert.ok(s.queue.length >= settings.batchSize - 1, `queue has ${s.queue.length}`);
+    assert.ok(engine.count('query') >= 2);
+  });
+
+  test('budget spent: one warning', async () => {
+    await c.handle(ReadyCommand.create({ restored: false }));
+    for (let i = 0; i < 6; i++) await c.handle(AnswerCommand.create({ spanId: `span-${i}`, label: 'a', answer: 'accept' }, i + 1));
+    assert.equal(notices.filter((n) => /budget spent: 5\/5/.test(n.message)).length, 1);
+  });
+
+  test('retrain from the panel updates accuracy, curve and strategy weights', async () => {
+    await c.handle(ReadyCommand.create({ restored: false }));
+    await c.handle(RetrainCommand.create({}));
+    const s = c.state();
+    assert.equal(s.session.estimatedAccuracy, 0.75);
+    assert.deepEqual(s.curve, [{ labels: 4, accuracy: 0.75 }]);
+    assert.deepEqual(s.weights[0].weights, { margin: 0.6, random: 0.4 });
+    assert.equal(s.busy.retraining, false);
+    await c.handle(ShowViewCommand.create({ view: 'curve' }));
+    assert.equal(c.state().view, 'curve');
+  });
+
+  test('a restored session can undo decisions of an earlier one', async () => {
+    await c.handle(ReadyCommand.create({ restored: false }));
+    await c.handle(AnswerCommand.create({ spanId: 'span-0', label: 'a', answer: 'accept' }, 1));
+    c.dispose();
+    const again = new LabelingController({ settings, store: LabelStore.open(storePath(dir)), engine, started });
+    assert.equal(again.state().undoDepth, 1);
+    await again.handle(UndoCommand.create({}, 1));
+    assert.equal(again.state().current?.id, 'span-0');
+    assert.equal(again.labeled, 0);
+  });
+});

@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { rmSync } from 'node:fs';
+import { ModelError, SettingError } from '../../../src/core/errors';
+import { ActiveModel } from '../../../src/core/learners/activeModel';
+import { createRng } from '../../../src/core/learners/rng';
+import { choosePriorFile, createMetaSelector } from '../../../src/core/meta/metaSelector';
+import { STRATEGY_NAMES, type PoolState } from '../../../src/core/strategies/strategy';
+import type { Matrix } from '../../../src/core/types';
+import { buildFixturePriors, randomPrior } from './fixturePrior';
+
+const dir = buildFixturePriors({ prior: randomPrior(11), 'prior-without-toy': randomPrior(12, 6, 'toy') });
+after(() => rmSync(dir, { recursive: true, force: true }));
+
+/** 300 rows of 3 Gaussian classes in 8-d; 15 labeled. Gold labels of the rest stay here. */
+function task(seed: number): { X: Matrix; y: Int32Array; model: ActiveModel; state: (round: number, labeled: number[]) => PoolState } {
+  const rng = createRng(seed);
+  const n = 300;
+  const d = 8;
+  const X = new Float32Array(n * d);
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    y[i] = i % 3;
+    for (let j = 0; j < d; j++) X[i * d + j] = (j === y[i] ? 1.5 : 0) + (rng() + rng() + rng() - 1.5);
+  }
+  const M = { rows: n, cols: d, data: X };
+  const model = new ActiveModel(M, { classes: 3, seed, committeeSize: 3 });
+  const stateRng = createRng(seed + 1);
+  return {
+    X: M,
+    y,
+    model,
+    state: (round, labeled) => {
+      const rows = Int32Array.from(labeled);
+      const labels = Int32Array.from(labeled, (r) => y[r]);
+      model.fit(rows, labels);
+      const isL = new Set(labeled);
+      const unlabeled = Int32Array.from({ length: n }, (_, i) => i).filter((i) => !isL.has(i));
+      return model.poolState(unlabeled, rows, labels, round, stateRng);
+    },
+  };
+}
+
+const first = Array.from({ length: 15 }, (_, i) => i);
+
+describe('meta-learner selector', () => {
+  test('returns n distinct unlabeled rows, each with its strategy and score', async () => {
+    const t = task(1);
+    const sel = await createMetaSelector({ batch: 10, budget: 100, prior: join(dir, 'prior.json') });
+    try {
+      const state = t.state(1, first);
+      const picks = await sel.select(state, 10);
+      assert.equal(picks.length, 10);
+      assert.equal(new Set(picks.map((p) => p.row)).size, 10);
+      const unl = new Set(state.unlabeled);
+      for (const p of picks) {
+        assert.ok(unl.has(p.row), `row ${p.row} is not unlabeled`);
+        assert.ok((STRATEGY_NAMES as readonly string[]).includes(p.strategy), p.strategy);
+        assert.ok(Number.isFinite(p.score));
+      }
+      const w = sel.weights!();
+      assert.deepEqual(Object.keys(w).sort(), [...STRATEGY_NAMES].sort());
+      assert.ok(Math.abs(Object.values(w).reduce((a, b) => a + b, 0) - 1) < 1e-9);
+      assert.deepEqual(Object.keys(sel.priorGains()).sort(), [...STRATEGY_NAMES].sort());
+    } finally {
+      await sel.dispose();
+    }
+  });
+
+  test('runs a whole loop deterministically, with rewards from the labels it was given only', async () => {
+    const run = async (): Promise<{ rows: number[]; weights: Record<string, number> }> => {
+      const t = task(2);
+      const sel = await createMetaSelector({ batch: 10, budget: 75, prior: join(dir, 'prior.json'), eta: 1 });
+      const labeled = [...first];
+      const rows: number[] = [];
+      try {
+        for (let round = 1; round <= 6; round++) {
+          const state = t.state(round, labeled);
+          const picks = await sel.select(state, 10);
+          labeled.push(...picks.map((p) => p.row));
+          rows.push(...picks.map((p) => p.row));
+          // The simulated annotator answers these rows only.
+          await sel.feedback!(picks, Int32Array.from(picks, (p) => t.y[p.row]), t.state(round + 1, labeled));
+        }
+        assert.equal(new Set(labeled).size, labeled.length, 'a row was picked twice');
+        return { rows, weights: sel.weights!() };
+      } finally {
+        await sel.dispose();
+      }
+    };
+    const a = await run();
+    const b = await run();
+    assert.deepEqual(a, b);
+  });
+
+  test('the plain bandit (prior "none") starts from uniform weights', async () => {
+    const t = task(3);
+    const sel = await createMetaSelector({ batch: 5, prior: 'none' });
+    assert.equal(sel.priorFile, undefined);
+    const picks = await sel.select(t.state(1, first), 5);
+    assert.equal(picks.length, 5);
+    for (const v of Object.values(sel.weights!())) assert.ok(Math.abs(v - 1 / STRATEGY_NAMES.length) < 1e-12);
+  });
+
+  test('a pool smaller than the batch gives what is left', async () => {
+    const t = task(4);
+    const all = Array.from({ length: 297 }, (_, i) => i);
+    const sel = await createMetaSelector({ batch: 10, prior: 'none' });
+    const picks = await sel.select(t.state(1, all), 10);
+    assert.deepEqual(picks.map((p) => p.row).sort((a, b) => a - b), [297, 298, 299]);
+  });
+
+  test('picks the prior held out from the dataset being simulated', () => {
+    assert.equal(choosePriorFile({ dataset: 'toy' }, dir), join(dir, 'prior-without-toy.json'));
+    assert.equal(choosePriorFile({ dataset: 'other' }, dir), join(dir, 'prior.json'));
+    assert.equal(choosePriorFile({ dataset: 'toy', prior: 'none' }, dir), undefined);
+    assert.throws(() => choosePriorFile({ dataset: 'other', requireHeldOut: true }, dir), ModelError.is);
+  });
+
+  test('bad options are errors naming the setting', async () => {
+    await assert.rejects(createMetaSelector({ batch: 0, prior: 'none' }), (e: unknown) => SettingError.is(e) && e.setting === 'batch');
+    await assert.rejects(createMetaSelector({ batch: 5, prior: 'none', temperature: 0 }), (e: unknown) => SettingError.is(e) && e.setting === 'temperature');
+    await assert.rejects(createMetaSelector({ batch: 5, prior: join(dir, 'missing.json') }), /missing\.json/);
+  });
+});

@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { createEngine } from '../../../src/core/activeLearner';
+import type { Encoder } from '../../../src/core/encoders/encoder';
+import { loadEncoder } from '../../../src/core/encoders/loadEncoder';
+import { SettingError } from '../../../src/core/errors';
+import { CancelledError } from '../../../src/core/session/cancelledError';
+import { LabelingSession, type SessionCorpus, type SessionDeps } from '../../../src/core/session/labelingSession';
+import type { StartParams } from '../../../src/core/session/workerProtocol';
+import { defaultSettings, type LabelwiseSettings } from '../../../src/core/settings';
+import { lineCorpus, letterEncoder, TOPICS } from './testCorpus';
+
+const hasModel = existsSync(join(__dirname, '..', '..', '..', 'models', 'labelwise-glove100k.onnx'));
+
+function deps(corpus: SessionCorpus = lineCorpus(TOPICS)): SessionDeps {
+  return {
+    readCorpus: async () => corpus,
+    // The real embedded encoder when it has been built, else a small deterministic stand-in.
+    loadEncoder: async (o): Promise<Encoder> => (hasModel ? loadEncoder({ ...o, device: 'cpu' }) : letterEncoder()),
+    embed: async (encoder, texts, _cache, progress) => {
+      const m = await encoder.encode(texts);
+      progress(texts.length, texts.length);
+      return m;
+    },
+    createEngine: (X, opts) => createEngine(X, opts),
+  };
+}
+
+const settings: LabelwiseSettings = { ...defaultSettings, labels: ['sport', 'science'], annotator: 't', autoRetrainEvery: 0, committeeSize: 3, batchSize: 4, strategy: 'margin' };
+const params = (over: Partial<StartParams> = {}): StartParams => ({ root: '/nowhere', settings, cacheDir: '/nowhere/cache', decisions: [], ...over });
+const truth = (file: string): string => (file === 'sport.txt' ? 'sport' : 'science');
+
+describe('labeling session (plain Node)', () => {
+  test('start → batch with why → decisions → retrain → curve point and weights → undo', async () => {
+    const progress: string[] = [];
+    const { session, result } = await LabelingSession.open(params(), deps(), { progress: (m) => progress.push(m) });
+    try {
+      assert.equal(result.spans, 12);
+      assert.equal(result.files, 2);
+      assert.equal(result.labeled, 0);
+      assert.ok(progress.some((m) => /Encoding spans 12\/12/.test(m)), progress.join(' | '));
+
+      const batch = await session.query({ n: 4, exclude: [] });
+      assert.equal(batch.length, 4);
+      assert.equal(new Set(batch.map((b) => b.id)).size, 4);
+      for (const v of batch) {
+        assert.equal(typeof v.why.strategy, 'string');
+        assert.ok(Number.isFinite(v.why.score));
+        assert.deepEqual(Object.keys(v.why.votes).sort(), ['science', 'sport']);
+        assert.ok(v.before.length > 0 || v.after.length > 0, 'context from the source file');
+      }
+      // Held spans are never handed out twice.
+      const more = await session.query({ n: 4, exclude: batch.map((b) => b.id) });
+      assert.equal(more.filter((m) => batch.some((b) => b.id === m.id)).length, 0);
+
+      const all = await session.query({ n: 100, exclude: [] });
+      assert.equal(all.length, 12);
+      for (const v of all) session.decide({ id: v.id, label: truth(v.file), decided: true });
+      assert.equal(session.labeled, 12);
+      assert.deepEqual(await session.query({ n: 3, exclude: [] }), [], 'every span is decided');
+
+      const round = await session.retrain();
+      assert.equal(round.round, 1);
+      assert.equal(round.labels, 12);
+      assert.ok(round.estimatedAccuracy !== undefined && round.estimatedAccuracy >= 0 && round.estimatedAccuracy <= 1);
+      const curve = session.curveData();
+      assert.deepEqual(curve.curve, [{ labels: 12, accuracy: round.estimatedAccuracy }]);
+      assert.equal(curve.weights.length, 1);
+      assert.equal(curve.weights[0].round, 1);
+
+      // Undo: the span has no decision any more and can be queried again; a later batch shows "why" with a guess.
+      const undone = all[0];
+      session.decide({ id: undone.id, label: null, decided: false });
+      assert.equal(session.labeled, 11);
+      const again = await session.query({ n: 5, exclude: [] });
+      assert.deepEqual(again.map((v) => v.id), [undone.id]);
+      assert.ok(again[0].why.predicted, 'a trained model states its guess');
+      assert.ok(['sport', 'science'].includes(again[0].why.predicted.label));
+
+      const contested = await session.contested(5);
+      for (const c of contested) assert.equal(c.reason, 'committee');
+    } finally {
+      await session.dispose();
+    }
+  });
+
+  test('an automatic retrain starts every autoRetrainEvery labels and reports its round', async () => {
+    const rounds: number[] = [];
+    let started = 0;
+    let done!: () => void;
+    const finished = new Promise<void>((r) => (done = r));
+    const { session } = await LabelingSession.open(params({ settings: { ...settings, autoRetrainEvery: 3 } }), deps(), {
+      events: { onRetrainStarted: () => started++, onRetrained: (r) => (rounds.push(r.labels), done()), onRetrainFailed: (e) => assert.fail(String(e)) },
+    });
+    try {
+      const batch = await session.query({ n: 3, exclude: [] });
+      const r1 = session.decide({ id: batch[0].id, label: truth(batch[0].file), decided: true });
+      const r2 = session.decide({ id: batch[1].id, label: 'sport', decided: true });
+      assert.equal(r1.retrainStarted || r2.retrainStarted, false);
+      const r3 = session.decide({ id: batch[2].id, label: 'science', decided: true });
+      assert.equal(r3.retrainStarted, true);
+      await finished;
+      assert.equal(started, 1);
+      assert.deepEqual(rounds, [3]);
+    } finally {
+      await session.dispose();
+    }
+  });
+
+  test('stored decisions are restored and trained on; unknown ids are counted, not dropped', async () => {
+    const corpus = lineCorpus(TOPICS);
+    const decisions = corpus.spans.slice(0, 4).map((s) => ({ id: s.id, file: s.file, start: s.start, end: s.end, text: s.text, label: truth(s.file) }));
+    decisions.push({ id: 'gone', file: 'x.txt', start: 0, end: 3, text: 'abc', label: 'sport' });
+    decisions.push({ ...decisions[0], id: corpus.spans[11].id, label: null as unknown as string });
+    const { session, result } = await LabelingSession.open(params({ decisions }), deps(corpus));
+    try {
+      assert.equal(result.restored, 5);
+      assert.equal(result.unmatched, 1);
+      assert.equal(result.labeled, 4);
+      const ids = new Set((await session.query({ n: 100, exclude: [] })).map((v) => v.id));
+      assert.equal(ids.size, 12 - 5, 'labeled and skipped spans are not queried again');
+    } finally {
+      await session.dispose();
+    }
+  });
+
+  test('bad settings and an empty corpus are reported by setting name', async () => {
+    const reject = async (p: StartParams, d: SessionDeps, setting: string): Promise<void> => {
+      await assert.rejects(LabelingSession.open(p, d), (e: unknown) => SettingError.is(e) && e.setting === setting && e.message.includes(setting));
+    };
+    await reject(params({ settings: { ...settings, labels: ['one'] } }), deps(), 'labelwise.labels');
+    await reject(params({ settings: { ...settings, strategy: 'clever' } }), deps(), 'labelwise.strategy');
+    await reject(params(), deps(lineCorpus({})), 'labelwise.include');
+  });
+
+  test('a cancelled start stops with CancelledError', async () => {
+    const ac = new AbortController();
+    ac.abort();
+    await assert.rejects(LabelingSession.open(params(), deps(), { signal: ac.signal }), (e: unknown) => CancelledError.is(e));
+  });
+});

@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { SettingError } from '../../../src/core/errors';
+import { checkGranularity, segment, type Segment } from '../../../src/core/text/segment';
+import type { Granularity } from '../../../src/core/types';
+
+function texts(text: string, g: Granularity): string[] {
+  return segment(text, g).map((s) => text.slice(s.start, s.end));
+}
+
+function assertExactSlices(text: string, segs: Segment[]): void {
+  let prevEnd = 0;
+  for (const s of segs) {
+    assert.ok(s.start >= prevEnd && s.end > s.start && s.end <= text.length, `bad segment ${s.start}..${s.end}`);
+    const t = text.slice(s.start, s.end);
+    assert.equal(t, t.trim(), 'segments are trimmed');
+    prevEnd = s.end;
+  }
+}
+
+describe('sentence segmentation', () => {
+  const cases: [string, string[]][] = [
+    ['Mr. Smith went to Washington. He met Dr. Jones there.', ['Mr. Smith went to Washington.', 'He met Dr. Jones there.']],
+    ['The U.S. economy grew 3.5 percent. Analysts were surprised.', ['The U.S. economy grew 3.5 percent.', 'Analysts were surprised.']],
+    ['He lives in the U.S. The weather is fine.', ['He lives in the U.S.', 'The weather is fine.']],
+    ['J. R. R. Tolkien wrote books. They sold well.', ['J. R. R. Tolkien wrote books.', 'They sold well.']],
+    ['He said "Go home." Then he left.', ['He said "Go home."', 'Then he left.']],
+    ['(This is quoted.) Next one! Really?! Yes.', ['(This is quoted.)', 'Next one!', 'Really?!', 'Yes.']],
+    ['"Really?" she asked. It was.', ['"Really?" she asked.', 'It was.']],
+    ['It cost $3.50 at 5 p.m. yesterday. Then it rose.', ['It cost $3.50 at 5 p.m. yesterday.', 'Then it rose.']],
+    ['See Fig. 3 and No. 7 on p. 12. Visit example.com now... Then stop.', ['See Fig. 3 and No. 7 on p. 12.', 'Visit example.com now...', 'Then stop.']],
+    ['The St. Louis team won. Gen. Grant smiled.', ['The St. Louis team won.', 'Gen. Grant smiled.']],
+    ['你好。世界很大。', ['你好。', '世界很大。']],
+  ];
+  for (const [text, want] of cases) {
+    test(`splits ${JSON.stringify(text.slice(0, 30))}`, () => {
+      assert.deepEqual(texts(text, 'sentence'), want);
+      assertExactSlices(text, segment(text, 'sentence'));
+    });
+  }
+
+  test('a single line break is a hard wrap, a blank line ends the paragraph', () => {
+    assert.deepEqual(texts('It was a\nlong day\n\nNew para. Two.', 'sentence'), ['It was a\nlong day', 'New para.', 'Two.']);
+  });
+
+  test('Markdown headings and list items are their own spans', () => {
+    assert.deepEqual(texts('# Title\nSome text here.\n- item one\n- item two', 'sentence'), ['# Title', 'Some text here.', '- item one', '- item two']);
+  });
+
+  test('offsets are UTF-16 and slice emoji, CJK and CRLF text exactly', () => {
+    const text = '\uFEFF  Hello 😀 world. 👩‍👩‍👧 Family fun!\r\n\r\n日本語の文です。次の文🎉。\r\nLast one.';
+    const segs = segment(text, 'sentence');
+    assertExactSlices(text, segs);
+    assert.deepEqual(
+      segs.map((s) => text.slice(s.start, s.end)),
+      ['Hello 😀 world.', '👩‍👩‍👧 Family fun!', '日本語の文です。', '次の文🎉。', 'Last one.'],
+    );
+    // 'Hello' starts after the BOM and two spaces: offsets count UTF-16 units.
+    assert.equal(segs[0].start, 3);
+    assert.equal(segs[1].start, text.indexOf('👩'));
+  });
+
+  test('spans without a letter or digit are dropped', () => {
+    assert.deepEqual(texts('Intro.\n\n---\n\n***\n\nOutro.', 'sentence'), ['Intro.', 'Outro.']);
+  });
+});
+
+describe('line and paragraph segmentation', () => {
+  const text = 'first line\n  second line  \r\n\n\n third para\nstill third\n';
+  test('line: every non-blank line, trimmed (CR too)', () => {
+    assert.deepEqual(texts(text, 'line'), ['first line', 'second line', 'third para', 'still third']);
+    assertExactSlices(text, segment(text, 'line'));
+  });
+  test('paragraph: blocks between blank lines', () => {
+    assert.deepEqual(texts(text, 'paragraph'), ['first line\n  second line', 'third para\nstill third']);
+    assertExactSlices(text, segment(text, 'paragraph'));
+  });
+  test('empty and blank texts give no spans', () => {
+    for (const g of ['sentence', 'paragraph', 'line'] as const) {
+      assert.deepEqual(segment('', g), []);
+      assert.deepEqual(segment(' \n\t\n ', g), []);
+    }
+  });
+});
+
+describe('granularity setting', () => {
+  test('an unknown granularity is a SettingError naming labelwise.granularity', () => {
+    assert.throws(
+      () => checkGranularity('word'),
+      (e: unknown) => SettingError.is(e) && e.setting === 'labelwise.granularity' && /unknown granularity "word"/.test(e.message),
+    );
+    assert.throws(() => segment('Some text.', 'words' as Granularity), (e: unknown) => SettingError.is(e));
+    assert.equal(checkGranularity('line'), 'line');
+  });
+});
