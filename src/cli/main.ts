@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { LabelwiseError } from '../core/errors';
 import { runEncode, type EncodeOptions } from './encode';
+import { runExport, runImport, type ExportOptions, type ImportOptions } from './export';
 import { runSimulate, type SimulateOptions } from './simulate';
 
 function int(name: string): (v: string) => number {
@@ -54,6 +55,32 @@ export async function main(argv: string[]): Promise<number> {
     .option('--device <name>', 'auto|cpu|cuda', 'auto')
     .action(async (opts: EncodeOptions) => {
       await runEncode(opts);
+    });
+
+  program
+    .command('export')
+    .description('export the label store: labelwise JSONL, Prodigy-style JSONL, CSV, or Hugging Face datasets JSONL')
+    .option('--store <file>', 'label store', '.labelwise/labels.jsonl')
+    .option('--format <name>', 'labelwise|prodigy|csv|hf', 'labelwise')
+    .requiredOption('--out <file>', 'output file (hf also writes <name>.labels.json beside it)')
+    .option('--all', 'labelwise only: every event (history, undo) instead of the current decisions')
+    .option('--labels <list>', 'comma-separated label set, in order (fixes hf class indices)')
+    .action((opts: ExportOptions) => {
+      runExport(opts);
+    });
+
+  program
+    .command('import')
+    .description('import labels into the store, all or nothing: labelwise, Prodigy, CSV, Hugging Face or plain {"text","label"} JSONL')
+    .option('--store <file>', 'label store', '.labelwise/labels.jsonl')
+    .requiredOption('--in <file>', 'file to import')
+    .option('--format <name>', 'auto|labelwise|prodigy|csv|hf|plain', 'auto')
+    .option('--labels <list>', 'comma-separated label set: other labels are errors')
+    .option('--label-names <file>', 'hf: class names ({"label_names": [...]}); default <name>.labels.json beside the input')
+    .option('--annotator <name>', 'annotator of records that name none')
+    .option('--dry-run', 'validate and report only')
+    .action((opts: ImportOptions) => {
+      runImport(opts);
     });
 
   try {

@@ -30,16 +30,14 @@ const NT_STEMS: Readonly<Record<string, string>> = { ca: 'can', wo: 'will', sha:
 /** Clitics after the last apostrophe; null = dropped ('s is possessive or "is", 'd "had" or "would"). */
 const CLITICS: Readonly<Record<string, string | null>> = { s: null, re: 'are', ll: 'will', ve: 'have', m: 'am', d: null };
 
-// Character classes after folding: 1 = letter or digit, 2 = digit (also 1), 4 = space.
-const ALNUM = 1;
-const DIGIT = 2;
-const SPACE = 4;
+// info[c] = folded code unit (low 16 bits: lowercase, accent stripped, ’ → ') | class bits;
+// 0 = not computed yet. Classes are those of the folded character.
+const IS_ALNUM = 1 << 16;
+const IS_DIGIT = 1 << 17;
+const IS_SPACE = 1 << 18;
+const info = new Int32Array(65536);
 
-/** fold[c]: the code unit c stands for (lowercase, accent stripped, ’ → '); 0 = not computed. */
-const fold = new Uint16Array(65536);
-const klass = new Uint8Array(65536);
-
-function computeFold(c: number): number {
+function computeInfo(c: number): number {
   const ch = String.fromCharCode(c);
   let f = c;
   if (c === 0x2018 || c === 0x2019 || c === 0x02bc || c === 0x2032) f = 39;
@@ -48,19 +46,19 @@ function computeFold(c: number): number {
     const base = lower.normalize('NFD').replace(COMBINING, '');
     f = base.length === 1 ? base.charCodeAt(0) : lower.length === 1 ? lower.charCodeAt(0) : c;
   }
-  fold[c] = f === 0 ? c : f;
-  const fc = String.fromCharCode(fold[c]);
-  klass[c] = c === 0 || /\s/.test(ch) ? SPACE : /[a-z]/.test(fc) ? ALNUM : /[0-9]/.test(fc) ? ALNUM | DIGIT : 0;
-  return fold[c];
+  const fc = String.fromCharCode(f);
+  const k = c === 0 || /\s/.test(ch) ? IS_SPACE : /[a-z]/.test(fc) ? IS_ALNUM : /[0-9]/.test(fc) ? IS_ALNUM | IS_DIGIT : 0;
+  info[c] = f | k;
+  return info[c];
 }
-for (let c = 0; c < 128; c++) computeFold(c);
+for (let c = 0; c < 128; c++) computeInfo(c);
 
 /** Lowercased and folded like the scanner sees it, same length as the input (offsets hold). */
 export function normaliseText(text: string): string {
   let out = '';
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    out += String.fromCharCode(fold[c] || computeFold(c));
+    out += String.fromCharCode((info[c] || computeInfo(c)) & 0xffff);
   }
   return out;
 }
@@ -122,38 +120,36 @@ export class WordTokenizer {
     let i = 0;
     while (i < n) {
       let c = text.charCodeAt(i);
-      let f = fold[c] || computeFold(c);
-      let k = klass[c];
-      if (k & SPACE) {
+      let x = info[c] || computeInfo(c);
+      if (x & IS_SPACE) {
         i++;
         continue;
       }
       const start = i;
-      let h = WordTable.HASH_SEED;
-      if (k & ALNUM) {
-        // A word: alnum runs joined by - or ' (or . , between digits).
-        h = WordTable.step(h, f);
-        let prevDigit = (k & DIGIT) !== 0;
-        i++;
+      let f = x & 0xffff;
+      let h1 = WordTable.step1(WordTable.SEED1, f);
+      let h2 = WordTable.step2(WordTable.SEED2, f);
+      i++;
+      if (x & IS_ALNUM) {
+        // A word: alnum runs joined by - or ' (or . , between digits), hashed as it is read.
+        let prevDigit = (x & IS_DIGIT) !== 0;
         while (i < n) {
           c = text.charCodeAt(i);
-          f = fold[c] || computeFold(c);
-          k = klass[c];
-          if (k & ALNUM) {
-            prevDigit = (k & DIGIT) !== 0;
+          x = info[c] || computeInfo(c);
+          f = x & 0xffff;
+          if (x & IS_ALNUM) {
+            prevDigit = (x & IS_DIGIT) !== 0;
           } else if (i + 1 < n && (f === 45 || f === 39 || (prevDigit && (f === 46 || f === 44)))) {
             const c2 = text.charCodeAt(i + 1);
-            const k2 = klass[c2] || (computeFold(c2), klass[c2]);
-            if (!(k2 & ALNUM) || ((f === 46 || f === 44) && !(k2 & DIGIT))) break;
+            const x2 = info[c2] || computeInfo(c2);
+            if (!(x2 & IS_ALNUM) || ((f === 46 || f === 44) && !(x2 & IS_DIGIT))) break;
           } else break;
-          h = WordTable.step(h, f);
+          h1 = WordTable.step1(h1, f);
+          h2 = WordTable.step2(h2, f);
           i++;
         }
-      } else {
-        h = WordTable.step(h, f);
-        i++;
       }
-      const id = vocab.lookup(text, start, i, h, fold);
+      const id = vocab.lookup(h1, h2);
       if (id > 0) {
         if (pos >= cap) return -1;
         if (withOffsets) {

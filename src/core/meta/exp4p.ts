@@ -132,6 +132,7 @@ export class Exp4P {
         }
         for (let t = 0; t < m; t++) yhat += (reward * (at.get(drawn[t]) ?? 0)) / round.p[drawn[t]];
       }
+      if (process.env.DBG) console.log("upd", i, yhat / m, vhat, bonus, eta, reward);
       this.logW[i] += eta * (yhat / m + vhat * bonus);
     });
   }

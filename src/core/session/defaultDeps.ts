@@ -1,4 +1,6 @@
 import { createEngine } from '../activeLearner';
+import { EmbeddingCache } from '../encoders/embeddingCache';
+import type { Encoder } from '../encoders/encoder';
 import { loadEncoder } from '../encoders/loadEncoder';
 import { contextOf, readCorpus, readSpanSource } from '../text/corpus';
 import type { CandidateSpan, Logger, Matrix } from '../types';
@@ -66,12 +68,43 @@ async function embedChunked(encode: (texts: readonly string[]) => Promise<Matrix
   return { rows: texts.length, cols, data: data ?? new Float32Array(0) };
 }
 
+/**
+ * Vectors through the on-disk cache: cached texts cost nothing, the rest are encoded in small
+ * chunks (progress, cancellation) and persisted as they come, so a cancelled or crashed encode
+ * keeps what it finished. Without a usable cache folder it encodes without one.
+ */
+async function embedCached(encoder: Encoder, texts: readonly string[], cacheDir: string, progress: EmbedProgress, logger: Logger, signal?: AbortSignal): Promise<Matrix> {
+  let cache: EmbeddingCache;
+  try {
+    cache = await EmbeddingCache.open(cacheDir, encoder.id, encoder.dim, logger);
+  } catch (e) {
+    logger.warn(`embedding cache ${cacheDir} unavailable (${(e as Error).message}); encoding without it`);
+    return embedChunked((t) => encoder.encode(t), texts, progress, signal);
+  }
+  let base = 0;
+  let total = texts.length;
+  const chunked: Encoder = {
+    id: encoder.id,
+    dim: encoder.dim,
+    provider: encoder.provider,
+    encode: (t) => embedChunked((c) => encoder.encode(c), t, (done) => progress(base + done, total), signal),
+    dispose: () => Promise.resolve(),
+  };
+  const r = await cache.encodeWithCache(chunked, texts, (done, todo) => {
+    base = done;
+    total = todo;
+    progress(done, todo);
+  });
+  logger.info(`embeddings: ${r.hits} from the cache, ${r.misses} encoded`);
+  return r.vectors;
+}
+
 /** The real corpus reader, encoder, embedding cache and engine, as the worker uses them. */
-export function defaultDeps(): SessionDeps {
+export function defaultDeps(log: Logger): SessionDeps {
   return {
     readCorpus: (root, settings, logger) => sessionCorpus(root, settings, logger),
     loadEncoder: (opts) => loadEncoder(opts),
-    embed: (encoder, texts, _cacheDir, progress, signal) => embedChunked((t) => encoder.encode(t), texts, progress, signal),
+    embed: (encoder, texts, cacheDir, progress, signal) => embedCached(encoder, texts, cacheDir, progress, log, signal),
     createEngine: (X, opts, extra) => createEngine(X, opts, { batch: extra.batch, logger: extra.logger, dataset: extra.dataset }),
   };
 }

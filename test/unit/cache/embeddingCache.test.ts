@@ -1,0 +1,215 @@
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import type { Encoder } from '../../../src/core/encoders/encoder';
+import { EmbeddingCache, cacheFileName } from '../../../src/core/encoders/embeddingCache';
+import { hash128Hex } from '../../../src/core/text/fastHash';
+import type { Matrix } from '../../../src/core/types';
+
+const dirs: string[] = [];
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+function tmp(): string {
+  const d = mkdtempSync(join(tmpdir(), 'lw-cache-'));
+  dirs.push(d);
+  return d;
+}
+
+/** A deterministic fake encoder that records every text it is asked to encode. */
+class CountingEncoder implements Encoder {
+  readonly provider = 'cpu' as const;
+  readonly encoded: string[] = [];
+  calls = 0;
+  constructor(
+    readonly id: string,
+    readonly dim = 8,
+    private readonly salt = 0,
+  ) {}
+  async encode(texts: readonly string[]): Promise<Matrix> {
+    this.calls++;
+    this.encoded.push(...texts);
+    const data = new Float32Array(texts.length * this.dim);
+    texts.forEach((t, i) => {
+      for (let k = 0; k < this.dim; k++) data[i * this.dim + k] = vectorValue(t, k, this.salt);
+    });
+    return { rows: texts.length, cols: this.dim, data };
+  }
+  async dispose(): Promise<void> {}
+}
+
+function vectorValue(text: string, k: number, salt: number): number {
+  return Math.fround(((text.length * 31 + text.charCodeAt(0) * (k + 1) + salt * 1000) % 997) / 997 + k);
+}
+
+function expected(texts: readonly string[], dim = 8, salt = 0): Float32Array {
+  const out = new Float32Array(texts.length * dim);
+  texts.forEach((t, i) => {
+    for (let k = 0; k < dim; k++) out[i * dim + k] = vectorValue(t, k, salt);
+  });
+  return out;
+}
+
+const corpus = ['The first sentence.', 'A second one 😀.', 'Third: 日本語。', 'The first sentence.', 'Fourth and last.'];
+
+describe('EmbeddingCache', () => {
+  test('the second open encodes nothing and returns the same vectors', async () => {
+    const dir = tmp();
+    const enc = new CountingEncoder('fake-model@1');
+    const c1 = await EmbeddingCache.open(dir, enc.id, enc.dim);
+    const r1 = await c1.encodeWithCache(enc, corpus);
+    assert.equal(r1.hits, 0);
+    assert.equal(r1.misses, 5);
+    // The duplicate text is encoded once.
+    assert.deepEqual(enc.encoded, ['The first sentence.', 'A second one 😀.', 'Third: 日本語。', 'Fourth and last.']);
+    assert.deepEqual(r1.vectors.data, expected(corpus));
+
+    const enc2 = new CountingEncoder('fake-model@1');
+    const c2 = await EmbeddingCache.open(dir, enc2.id, enc2.dim);
+    assert.equal(c2.size, 4);
+    const r2 = await c2.encodeWithCache(enc2, corpus);
+    assert.equal(enc2.calls, 0);
+    assert.equal(r2.hits, 5);
+    assert.equal(r2.misses, 0);
+    assert.deepEqual(r2.vectors, r1.vectors);
+  });
+
+  test('a changed text is the only one re-encoded', async () => {
+    const dir = tmp();
+    const enc = new CountingEncoder('fake-model@1');
+    await (await EmbeddingCache.open(dir, enc.id, enc.dim)).encodeWithCache(enc, corpus);
+    const edited = [...corpus];
+    edited[2] = 'Third, edited.';
+    const enc2 = new CountingEncoder('fake-model@1');
+    const c2 = await EmbeddingCache.open(dir, enc2.id, enc2.dim);
+    const r = await c2.encodeWithCache(enc2, edited);
+    assert.deepEqual(enc2.encoded, ['Third, edited.']);
+    assert.equal(r.hits, 4);
+    assert.deepEqual(r.vectors.data, expected(edited));
+    // And the edit was appended: a third open has both versions.
+    assert.equal((await EmbeddingCache.open(dir, enc.id, enc.dim)).size, 5);
+  });
+
+  test('a different model id never gets another model’s vectors', async () => {
+    const dir = tmp();
+    const a = new CountingEncoder('model-a', 8, 0);
+    await (await EmbeddingCache.open(dir, a.id, a.dim)).encodeWithCache(a, corpus);
+    const b = new CountingEncoder('model-b', 8, 1);
+    const cb = await EmbeddingCache.open(dir, b.id, b.dim);
+    assert.equal(cb.size, 0);
+    const r = await cb.encodeWithCache(b, corpus);
+    assert.equal(r.hits, 0);
+    assert.deepEqual(r.vectors.data, expected(corpus, 8, 1));
+    assert.notEqual(cacheFileName('model-a'), cacheFileName('model-b'));
+    // Same id but another dimension: the old file is not used either.
+    const wide = new CountingEncoder('model-a', 16);
+    assert.equal((await EmbeddingCache.open(dir, wide.id, wide.dim)).size, 0);
+  });
+
+  test('a cache file holding another id under this name (a header mismatch) is ignored and replaced', async () => {
+    const dir = tmp();
+    const a = new CountingEncoder('model-a');
+    await (await EmbeddingCache.open(dir, a.id, a.dim)).encodeWithCache(a, corpus);
+    const file = join(dir, cacheFileName('model-a'));
+    // Pretend model-b's file name collides with model-a's file.
+    writeFileSync(join(dir, cacheFileName('model-b')), readFileSync(file));
+    const b = new CountingEncoder('model-b', 8, 1);
+    const cb = await EmbeddingCache.open(dir, b.id, b.dim);
+    assert.equal(cb.size, 0);
+    await cb.encodeWithCache(b, corpus.slice(0, 2));
+    const again = await EmbeddingCache.open(dir, b.id, b.dim);
+    assert.equal(again.size, 2);
+    assert.deepEqual(again.lookup(corpus.slice(0, 2)).vectors.data, expected(corpus.slice(0, 2), 8, 1));
+  });
+
+  test('a truncated or garbled tail is ignored, earlier entries survive, and the file is repaired', async () => {
+    const dir = tmp();
+    const enc = new CountingEncoder('fake-model@1');
+    const c = await EmbeddingCache.open(dir, enc.id, enc.dim);
+    await c.encodeWithCache(enc, ['one.', 'two.']);
+    await c.encodeWithCache(enc, ['three.']);
+    const file = join(dir, cacheFileName(enc.id));
+    const full = statSync(file).size;
+    const record = (4 + 1 + enc.dim) * 4;
+    // A crash in the middle of the last append.
+    truncateSync(file, full - 7);
+    const enc2 = new CountingEncoder(enc.id);
+    const c2 = await EmbeddingCache.open(dir, enc2.id, enc2.dim);
+    assert.equal(c2.size, 2);
+    const r = await c2.encodeWithCache(enc2, ['one.', 'two.', 'three.']);
+    assert.deepEqual(enc2.encoded, ['three.']);
+    assert.deepEqual(r.vectors.data, expected(['one.', 'two.', 'three.']));
+    assert.equal(statSync(file).size, full, 'rewritten without the broken tail');
+
+    // Zeros where a record should be (what a power loss can leave) are not taken as a record.
+    appendFileSync(file, Buffer.alloc(record));
+    const c3 = await EmbeddingCache.open(dir, enc.id, enc.dim);
+    assert.equal(c3.size, 3);
+    assert.deepEqual(c3.lookup(['three.']).missing, []);
+  });
+
+  test('lookup reports missing rows without encoding', async () => {
+    const dir = tmp();
+    const enc = new CountingEncoder('m');
+    const c = await EmbeddingCache.open(dir, enc.id, enc.dim);
+    await c.encodeWithCache(enc, ['a', 'b']);
+    const l = c.lookup(['b', 'x', 'a']);
+    assert.deepEqual(l.missing, [1]);
+    assert.deepEqual(l.vectors.data.subarray(8, 16), new Float32Array(8));
+    assert.deepEqual(l.vectors.data.subarray(0, 8), expected(['b']));
+  });
+
+  test('many entries survive growth of the table and a reopen', async () => {
+    const dir = tmp();
+    const enc = new CountingEncoder('m', 4);
+    const texts = Array.from({ length: 5000 }, (_, i) => `sentence number ${i}`);
+    const c = await EmbeddingCache.open(dir, enc.id, enc.dim);
+    const progress: number[] = [];
+    await c.encodeWithCache(enc, texts, (done) => progress.push(done));
+    assert.deepEqual(progress, [0, 4096, 5000]);
+    const c2 = await EmbeddingCache.open(dir, enc.id, enc.dim);
+    assert.equal(c2.size, 5000);
+    const l = c2.lookup(texts);
+    assert.equal(l.missing.length, 0);
+    assert.deepEqual(l.vectors.data, expected(texts, 4));
+  });
+
+  test('using a cache with another encoder is refused', async () => {
+    const c = await EmbeddingCache.open(tmp(), 'model-a', 8);
+    await assert.rejects(c.encodeWithCache(new CountingEncoder('model-b'), ['x']), /opened for model-a/);
+  });
+
+  test('an unwritable cache folder still returns right vectors (kept in memory)', async () => {
+    const dir = tmp();
+    const blocker = join(dir, 'file-not-dir');
+    writeFileSync(blocker, 'x');
+    const warnings: string[] = [];
+    const logger = { info: (): void => undefined, warn: (m: string): void => void warnings.push(m), error: (): void => undefined };
+    const enc = new CountingEncoder('m');
+    const c = await EmbeddingCache.open(join(blocker, 'cache'), enc.id, enc.dim, logger);
+    const r = await c.encodeWithCache(enc, ['a', 'b']);
+    assert.deepEqual(r.vectors.data, expected(['a', 'b']));
+    assert.ok(warnings.some((w) => /cannot write/.test(w)), warnings.join('\n'));
+    assert.equal((await c.encodeWithCache(enc, ['a'])).hits, 1);
+  });
+
+  test('clear removes only cache files', async () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'keep.txt'), 'x');
+    const enc = new CountingEncoder('m');
+    await (await EmbeddingCache.open(dir, enc.id, enc.dim)).encodeWithCache(enc, ['a']);
+    assert.equal(await EmbeddingCache.clear(dir), 1);
+    assert.deepEqual(readdirSync(dir), ['keep.txt']);
+  });
+});
+
+describe('hash128', () => {
+  test('matches MurmurHash3 x86 128 of the UTF-16LE bytes (reference values)', () => {
+    // Reference values computed with murmurhash3js-revisited x86.hash128 over Buffer.from(s, 'utf16le').
+    assert.equal(hash128Hex(''), '00000000000000000000000000000000');
+    assert.equal(hash128Hex('abc'), '2b5b97a320f75fb55012c2b45012c2b4');
+    assert.equal(hash128Hex('Hello 😀 world. 日本語'), '6bf9711883e958f380ab4b53af30de93');
+  });
+});
