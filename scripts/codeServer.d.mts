@@ -23,6 +23,8 @@ export interface RunningCodeServer {
 export function runLayout(root: string): RunLayout;
 export function makeRunDirs(layout: RunLayout): void;
 export function runEnv(layout: RunLayout, base?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
+export const chromiumPath: string;
+export const chromiumArgs: readonly string[];
 export const quietSettings: Readonly<Record<string, unknown>>;
 export function writeUserSettings(layout: RunLayout, extra?: Record<string, unknown>): void;
 export function freePort(): Promise<number>;

@@ -47,6 +47,10 @@ export function runEnv(layout, base = process.env) {
   return env;
 }
 
+/** Debian's Chromium and the flags that keep it quiet and offline in a container (E2E.md). */
+export const chromiumPath = '/usr/bin/chromium';
+export const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
 /** User settings that keep the workbench free of start pages, trust prompts, tips and telemetry. */
 export const quietSettings = {
   'workbench.startupEditor': 'none',

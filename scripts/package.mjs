@@ -114,6 +114,10 @@ export function checkVsixEntries(entries) {
   ];
   for (const m of must) if (!names.includes(m) && !(m.endsWith('LICENSE.txt') && names.includes('extension/LICENSE'))) problems.push(`missing ${m}`);
   if (!names.some((n) => /^extension\/models\/[^/]+\.onnx$/.test(n))) problems.push('missing the embedded model (extension/models/*.onnx); run npm run build:models');
+  // The meta-learner reads its default prior at run time (src/core/meta/prior.ts).
+  for (const f of ['models/prior/prior.json', 'models/prior/prior.onnx']) {
+    if (existsSync(join(repoRoot, f)) && !names.includes(`extension/${f}`)) problems.push(`missing extension/${f} (the meta-learner's default prior)`);
+  }
   const forbidden = [
     [/^extension\/src\//, 'sources'],
     [/^extension\/test\//, 'tests'],

@@ -320,16 +320,20 @@ function evaluate(p: { mean: number[]; std: number[]; layers: PriorLayer[] }, st
 function main(): void {
   const opt = args();
   const t0 = Date.now();
-  let states: StateRecord[];
-  if (opt.reuse && existsSync(opt.states)) {
-    states = JSON.parse(readFileSync(opt.states, 'utf8')) as StateRecord[];
-    console.error(`train:prior: reusing ${states.length} states from ${opt.states}`);
-  } else {
+  // Synthetic tasks depend on the seed only, so their states can be reused between runs; real
+  // tasks are always recomputed (their vectors may have changed).
+  const cached = opt.reuse && existsSync(opt.states) ? (JSON.parse(readFileSync(opt.states, 'utf8')) as StateRecord[]).filter((s) => s.source === 'synthetic') : [];
+  const states: StateRecord[] = [];
+  {
     const tasks: Task[] = [];
     for (let i = 0; i < opt.synthetic; i++) tasks.push(syntheticTask(i, opt.seed));
     for (const spec of opt.real) tasks.push(...realTasks(spec, opt.seed, 6));
-    states = [];
     tasks.forEach((t, i) => {
+      const reused = cached.filter((s) => s.task === t.name);
+      if (reused.length > 0) {
+        states.push(...reused);
+        return;
+      }
       const s = runTask(t, deriveSeed(opt.seed, i), opt.every);
       states.push(...s);
       const mean = STRATEGY_NAMES.map((_, k) => s.reduce((a, r) => a + r.gains[k], 0) / Math.max(1, s.length));
@@ -337,6 +341,7 @@ function main(): void {
     });
     mkdirSync(dirname(opt.states), { recursive: true });
     writeFileSync(opt.states, JSON.stringify(states));
+    console.error(`train:prior: ${states.length} states (${states.length - cached.length} new) saved to ${opt.states}`);
   }
   const sources = [...new Set(states.map((s) => s.source))].filter((s) => s !== 'synthetic').sort();
   mkdirSync(opt.out, { recursive: true });

@@ -290,10 +290,18 @@ export class LabelingController implements Disposable {
     this.listeners.clear();
   }
 
+  /**
+   * Answers and undos are applied in order before the next message is looked at; everything that
+   * waits on the engine (fetching, retraining, review lists) runs beside the queue of messages, so
+   * a keypress is never stuck behind a retrain.
+   */
   private async process(msg: unknown): Promise<void> {
+    const background = (what: string, p: Promise<unknown>): void => {
+      p.catch((e: unknown) => this.opts.notify?.('warning', `${what} failed: ${(e as Error).message}`));
+    };
     if (ReadyCommand.is(msg)) {
       this.emit();
-      if (this.queue.length === 0) await this.refill();
+      if (this.queue.length === 0) background('Fetching spans', this.refill());
       return;
     }
     if (AnswerCommand.is(msg)) {
@@ -310,15 +318,15 @@ export class LabelingController implements Disposable {
       return;
     }
     if (NextBatchCommand.is(msg)) {
-      await this.nextBatch();
+      background('Next batch', this.nextBatch());
       return;
     }
     if (RetrainCommand.is(msg)) {
-      await this.retrain().catch((e: unknown) => this.opts.notify?.('warning', `Retrain failed: ${(e as Error).message}`));
+      background('Retrain', this.retrain());
       return;
     }
     if (ShowViewCommand.is(msg)) {
-      await this.showView(msg.params.view);
+      background('Loading the view', this.showView(msg.params.view));
       return;
     }
     if (ResolveContestedCommand.is(msg)) {

@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { LabelwiseError, SettingError } from '../core/errors';
+import { LabelwiseError } from '../core/errors';
 import type { LabelwiseSettings } from '../core/settings';
 import { CancelledError } from '../core/session/cancelledError';
 import type { DecisionInput, RoundInfo } from '../core/session/workerProtocol';
-import { formatProblem } from '../core/store/eventLog';
 import { isLabeled, type LabelEvent } from '../core/store/events';
 import { LabelStore, storePath } from '../core/store/labelStore';
 import { reanchor, type OrphanSpan } from '../core/store/reanchor';
@@ -100,8 +99,8 @@ export class LabelwiseApp implements Disposable {
     if (!this.store || this.root !== root) {
       this.store?.close();
       this.store = LabelStore.open(storePath(root), { logger: this.logger });
+      // The store reports skipped lines (file:line: reason) through the logger as it loads.
       this.root = root;
-      for (const p of this.store.problems) this.logger.warn(formatProblem(p));
     }
     return this.store;
   }
@@ -186,8 +185,15 @@ export class LabelwiseApp implements Disposable {
       return;
     }
     this.logger.error(`${what}: ${errorText(e)}`);
-    const actions = SettingError.is(e) || (e as { setting?: unknown }).setting ? ['Open Settings'] : [];
-    void this.deps.surface.showError(`Labelwise: ${errorText(e)}`, ...actions);
+    const setting = (e as { setting?: unknown }).setting;
+    if (typeof setting === 'string' && setting.startsWith('labelwise.')) {
+      void this.deps.surface.showError(`Labelwise: ${errorText(e)}`, 'Open Settings').then((a) => {
+        if (a === 'Open Settings') return this.deps.surface.openSettings(setting);
+        return undefined;
+      });
+    } else {
+      void this.deps.surface.showError(`Labelwise: ${errorText(e)}`);
+    }
   }
 
   refreshStatus(): void {

@@ -74,6 +74,8 @@ export interface VscodeSurface {
   showSaveFile(options: { title: string; defaultPath: string; filters: Record<string, string[]> }): Promise<string | undefined>;
   /** A cancellable progress notification; `signal` aborts when the user presses Cancel. */
   withProgress<T>(title: string, run: (progress: ProgressLike, signal: AbortSignal) => Promise<T>): Promise<T>;
+  /** Opens the Settings editor filtered to one setting. */
+  openSettings(key: string): Promise<void>;
   /** Opens a workspace file with the range selected. */
   openSource(root: string, file: string, start: number, end: number): Promise<void>;
 }

@@ -60,6 +60,9 @@ export function createVscodeSurface(): VscodeSurface {
           return run(progress, ac.signal).finally(() => sub.dispose());
         }),
       ),
+    openSettings: async (key) => {
+      await vscode.commands.executeCommand('workbench.action.openSettings', key);
+    },
     openSource: async (root, file, start, end) => {
       const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(join(root, file)));
       const range = new vscode.Range(doc.positionAt(start), doc.positionAt(end));

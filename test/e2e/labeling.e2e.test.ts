@@ -4,7 +4,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { folderUrl, installExtension, logTail, makeRunDirs, runEnv, runLayout, startCodeServer, writeUserSettings, type RunningCodeServer } from '../../scripts/codeServer.mjs';
+import { chromiumArgs, chromiumPath, folderUrl, installExtension, logTail, makeRunDirs, runEnv, runLayout, startCodeServer, writeUserSettings, type RunningCodeServer } from '../../scripts/codeServer.mjs';
 import { aptHint, ensureCodeServer, isCodeServerInstalled, missingAptPackages } from '../../scripts/installCodeServer.mjs';
 import { checkVsixEntries, ensureVsix, listZip, repoRoot } from '../../scripts/package.mjs';
 import { notificationTexts, runCommand, sleep, statusBarTexts, waitForStatusBarText, webviewFrame, waitForWorkbench } from './workbench';
@@ -15,14 +15,11 @@ import { notificationTexts, runCommand, sleep, statusBarTexts, waitForStatusBarT
  * ../shared/E2E.md. No timed assertions: latency and wall time are printed, not checked.
  */
 
-const chromiumPath = '/usr/bin/chromium';
 const artifacts = join(repoRoot, 'test', 'e2e', 'artifacts');
 const sampleCorpus = join(repoRoot, 'samples', 'corpus');
 const labels = ['news', 'science', 'sports', 'fiction'];
 /** Keys pressed in order: one label each (1..4 = the labels above), then an undo. */
 const labelKeys = ['1', '2', '3', '4', '1'];
-
-const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
 
 interface StoreLine {
   readonly id: string;
@@ -123,7 +120,7 @@ test('labeling in real VS Code: palette, keyboard labels, undo, status bar, labe
     browser = await chromium.launch({
       executablePath: chromiumPath,
       headless: true,
-      args: chromiumArgs,
+      args: [...chromiumArgs],
       env: runEnv(browserLayout) as Record<string, string>,
       timeout: 60_000,
     });
@@ -193,6 +190,8 @@ test('labeling in real VS Code: palette, keyboard labels, undo, status bar, labe
       .map(Number);
 
     await runCommand(page, 'Labelwise: Retrain Model');
+    // Toasts can hide; the notification center lists every notification while it is open.
+    await runCommand(page, 'Notifications: Show Notifications');
     const retrained = await pollUntil('a notification that the model was retrained', 120_000, async () => {
       const texts = await notificationTexts(page as Page);
       const failed = texts.find((t) => /fail|error/i.test(t));

@@ -75,8 +75,11 @@ export function webviewFrame(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
 }
 
-/** Texts of visible notification toasts (errors from the extension end up here). */
+/**
+ * Texts of the notifications shown as toasts or listed in the notification center (a toast may
+ * be hidden while the center still holds it).
+ */
 export async function notificationTexts(page: Page): Promise<string[]> {
-  const toasts: Locator = page.locator('.notifications-toasts .notification-list-item-message');
-  return (await toasts.allInnerTexts()).map((t) => t.trim());
+  const items: Locator = page.locator('.notifications-toasts .notification-list-item-message, .notifications-center .notification-list-item-message');
+  return (await items.allTextContents()).map((t) => t.trim()).filter((t) => t !== '');
 }

@@ -7,9 +7,10 @@ import type { Logger } from '../types';
  * The meta-learner as a SelectorFactory: the default for `strategy: 'meta'` in simulate() and the
  * engine. When the context names a dataset, the meta-learner picks a prior held out from it.
  */
-export function metaSelectorFactory(logger?: Logger): SelectorFactory {
+export function metaSelectorFactory(logger?: Logger, extra: { readonly prior?: string; readonly requireHeldOut?: boolean } = {}): SelectorFactory {
   return (ctx: SelectorContext): Promise<BatchSelector> =>
     createMetaSelector({
+      ...extra,
       batch: ctx.batch,
       budget: ctx.budget,
       init: ctx.init,

@@ -40,6 +40,12 @@ export function findDefaultModel(): DefaultModelFiles {
 /** Batches of ~32k padded tokens: big enough to amortise a run, small enough for the cache. */
 export const DEFAULT_LIMITS: BatchLimits = { tokenBudget: 32_768, maxRows: 4096, skipEmpty: true };
 
+/**
+ * Known words kept per text. A mean over the first 16k words of a very long text is close to the
+ * mean over all of it, and the cap bounds a batch row to 16k × 100 floats (6.5 MB).
+ */
+export const MAX_TOKENS_PER_TEXT = 16_384;
+
 /** Token ids of many texts, back to back: text i is ids[offsets[i] .. offsets[i+1]). */
 export interface TokenizedTexts {
   readonly ids: Int32Array;
@@ -67,7 +73,7 @@ export function tokenizeAll(tokenizer: WordTokenizer, texts: readonly string[]):
       ids = bigger;
       end = tokenizer.idsInto(texts[i], ids, pos);
     }
-    pos = end;
+    pos = Math.min(end, offsets[i] + MAX_TOKENS_PER_TEXT);
     offsets[i + 1] = pos;
   }
   return { ids: ids.subarray(0, pos), offsets };

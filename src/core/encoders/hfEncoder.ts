@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { ModelError } from '../errors';
-import { openSession, type RuntimeSession } from '../runtime/session';
+import { openSession, type RuntimeSession, type Tensor } from '../runtime/session';
 import { silentLogger, type Matrix } from '../types';
 import { planBatches } from './batchPlan';
 import type { Encoder, EncoderOptions } from './encoder';
@@ -62,6 +62,15 @@ async function loadTokenizer(folder: string): Promise<HfTokenizer> {
   }
 }
 
+/** One padded batch: the feeds and, per row, the text it holds and its token count. */
+export interface HfBatch {
+  readonly rows: number;
+  readonly seq: number;
+  readonly feeds: Record<string, Tensor>;
+  readonly textIndex: Int32Array;
+  readonly lengths: Int32Array;
+}
+
 /** Batches of ~16k padded tokens: a transformer's activations grow with rows × seq × hidden. */
 const HF_LIMITS = { tokenBudget: 16_384, maxRows: 256 } as const;
 
@@ -113,13 +122,13 @@ export class HfEncoder implements Encoder {
     return [...ids.slice(0, this.maxLength - 1), ids[ids.length - 1]];
   }
 
-  async encode(texts: readonly string[]): Promise<Matrix> {
+  /** Tokenises and pads the texts into model batches (shortest first); see runBatch. */
+  prepareBatches(texts: readonly string[]): HfBatch[] {
     const seqs = texts.map((t) => this.tokenize(t));
     const plan = planBatches(seqs.map((s) => s.length), HF_LIMITS);
-    let dim = this.dim;
-    let out = dim > 0 ? new Float32Array(texts.length * dim) : new Float32Array(0);
-    const needsTypes = this.session.inputNames.includes('token_type_ids');
-    for (const b of plan.batches) {
+    const withTypes = this.session.inputNames.includes('token_type_ids');
+    const withMask = this.session.inputNames.includes('attention_mask');
+    return plan.batches.map((b) => {
       const rows = b.to - b.from;
       const seq = b.seq;
       const ids = new BigInt64Array(rows * seq);
@@ -128,38 +137,53 @@ export class HfEncoder implements Encoder {
       // int64 instead of converting every id to a BigInt.
       const ids32 = new Int32Array(ids.buffer);
       const mask32 = new Int32Array(mask.buffer);
+      const textIndex = plan.order.slice(b.from, b.to);
+      const lengths = new Int32Array(rows);
       for (let r = 0; r < rows; r++) {
-        const s = seqs[plan.order[b.from + r]];
+        const s = seqs[textIndex[r]];
+        lengths[r] = s.length;
         for (let j = 0; j < s.length; j++) {
           ids32[2 * (r * seq + j)] = s[j];
           mask32[2 * (r * seq + j)] = 1;
         }
       }
       const dims = [rows, seq];
-      const feeds: Record<string, { data: BigInt64Array; dims: number[] }> = { input_ids: { data: ids, dims } };
-      if (this.session.inputNames.includes('attention_mask')) feeds.attention_mask = { data: mask, dims };
-      if (needsTypes) feeds.token_type_ids = { data: new BigInt64Array(rows * seq), dims };
-      const res = (await this.session.run(feeds, [this.output]))[this.output];
+      const feeds: Record<string, Tensor> = { input_ids: { data: ids, dims } };
+      if (withMask) feeds.attention_mask = { data: mask, dims };
+      if (withTypes) feeds.token_type_ids = { data: new BigInt64Array(rows * seq), dims };
+      return { rows, seq, feeds, textIndex, lengths };
+    });
+  }
+
+  /** Runs one batch; returns the output (token states [rows, seq, h], or pooled [rows, h]). */
+  async runBatch(b: HfBatch): Promise<Tensor> {
+    return (await this.session.run(b.feeds, [this.output]))[this.output];
+  }
+
+  async encode(texts: readonly string[]): Promise<Matrix> {
+    let dim = this.dim;
+    let out = new Float32Array(texts.length * Math.max(dim, 0));
+    for (const b of this.prepareBatches(texts)) {
+      const res = await this.runBatch(b);
       const h = res.dims[res.dims.length - 1];
       if (dim <= 0) {
         dim = h;
         out = new Float32Array(texts.length * dim);
       }
       const data = res.data as Float32Array;
-      for (let r = 0; r < rows; r++) {
-        const row = out.subarray(plan.order[b.from + r] * dim, (plan.order[b.from + r] + 1) * dim);
+      for (let r = 0; r < b.rows; r++) {
+        const row = out.subarray(b.textIndex[r] * dim, (b.textIndex[r] + 1) * dim);
         if (this.pooled) row.set(data.subarray(r * h, (r + 1) * h));
         else {
-          const len = seqs[plan.order[b.from + r]].length;
-          for (let j = 0; j < len; j++) {
-            const base = (r * seq + j) * h;
+          // Mean over the real tokens (the mask); the 1/len cancels in the normalisation below.
+          for (let j = 0; j < b.lengths[r]; j++) {
+            const base = (r * b.seq + j) * h;
             for (let d = 0; d < h; d++) row[d] += data[base + d];
           }
         }
         let norm = 0;
         for (let d = 0; d < dim; d++) norm += row[d] * row[d];
         norm = Math.sqrt(norm);
-        // The mean's 1/len cancels in the normalisation.
         if (norm > 0) for (let d = 0; d < dim; d++) row[d] /= norm;
       }
     }

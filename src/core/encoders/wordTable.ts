@@ -6,6 +6,9 @@
  * three). Two different words would have to collide on both hashes (odds ~2^-64 per lookup) to be
  * confused. Word n of the list gets id n; id 0 means "not found" (and padding).
  */
+const HOT_SIZE = 4096;
+const HOT_MASK = HOT_SIZE - 1;
+
 export class WordTable {
   static readonly SEED1 = 0x811c9dc5 | 0;
   static readonly SEED2 = 0x2545f491 | 0;
@@ -21,6 +24,7 @@ export class WordTable {
   }
 
   private readonly slots: Int32Array;
+  private readonly hot = new Int32Array(HOT_SIZE * 3);
   private readonly mask: number;
   private readonly words: readonly string[];
   readonly size: number;
@@ -43,7 +47,7 @@ export class WordTable {
         h2 = WordTable.step2(h2, w.charCodeAt(j));
       }
       // Keep the first (most frequent) id of a duplicated word.
-      if (this.lookup(h1, h2) !== 0) continue;
+      if (this.find(h1, h2) !== 0) continue;
       let s = this.slot(h1);
       while (this.slots[s * 3 + 2] !== 0) s = (s + 1) & this.mask;
       this.slots[s * 3] = h1;
@@ -58,6 +62,19 @@ export class WordTable {
 
   /** Id of the word with these two hashes; 0 when absent. */
   lookup(h1: number, h2: number): number {
+    // A small direct-mapped cache in front of the big table: text is Zipfian, so most lookups
+    // are for a few thousand words whose entries then stay in the CPU cache.
+    const hot = this.hot;
+    const k = (h1 & HOT_MASK) * 3;
+    if (hot[k] === h1 && hot[k + 1] === h2 && hot[k + 2] !== 0) return hot[k + 2];
+    const id = this.find(h1, h2);
+    hot[k] = h1;
+    hot[k + 1] = h2;
+    hot[k + 2] = id;
+    return id;
+  }
+
+  private find(h1: number, h2: number): number {
     const slots = this.slots;
     let s = this.slot(h1);
     for (;;) {

@@ -28,6 +28,13 @@ export interface Exp4POptions {
   readonly explore?: number;
   /** Multiplicative-weights step size; default pmin/2 as in the paper. */
   readonly eta?: number;
+  /**
+   * Multiplier of the variance bonus v̂ᵢ·√(ln(N/δ)/(K·T)); default 1 (the paper). v̂ of the uniform
+   * expert grows like K, so with a separate, larger `eta` on a pool of thousands the bonus swamps
+   * the reward and hands every weight to the uniform arm within a round (measured on brown-genre):
+   * the meta-learner turns it off and explores through the explicit floor and the uniform expert.
+   */
+  readonly bonusScale?: number;
   /** Starting weights (e.g. from a learned prior); default all ones. */
   readonly initialWeights?: ArrayLike<number>;
 }
@@ -47,6 +54,7 @@ export class Exp4P {
   readonly delta: number;
   private readonly exploreOpt: number | undefined;
   private readonly etaOpt: number | undefined;
+  private readonly bonusScale: number;
   /** Log-weights, kept in log space so that long runs cannot overflow. */
   private logW: Float64Array;
 
@@ -59,6 +67,7 @@ export class Exp4P {
     this.delta = opts.delta ?? 0.1;
     this.exploreOpt = opts.explore;
     this.etaOpt = opts.eta;
+    this.bonusScale = opts.bonusScale ?? 1;
     this.logW = new Float64Array(opts.experts);
     if (opts.initialWeights) {
       if (opts.initialWeights.length !== opts.experts) throw new RangeError(`Exp4P: ${opts.initialWeights.length} initial weights for ${opts.experts} experts`);
@@ -108,7 +117,8 @@ export class Exp4P {
   }
 
   /**
-   * Updates the weights from the reward r ∈ [0, 1] earned by the arms drawn this round:
+   * Updates the weights from the reward r earned by the arms drawn this round (in [0, 1] in the
+   * paper; a centred reward works the same way):
    * wᵢ ← wᵢ·exp(η·(ŷᵢ + v̂ᵢ·√(ln(N/δ)/(K·T)))), ŷᵢ = mean over drawn a of r·ξᵢ(a)/p(a),
    * v̂ᵢ = Σₐ ξᵢ(a)/p(a).
    */
@@ -117,7 +127,7 @@ export class Exp4P {
     const m = drawn.length;
     if (m === 0) return;
     const eta = this.etaOpt ?? round.pmin / 2;
-    const bonus = Math.sqrt(Math.log(this.experts / this.delta) / (K * this.horizon));
+    const bonus = this.bonusScale * Math.sqrt(Math.log(this.experts / this.delta) / (K * this.horizon));
     advice.forEach((a, i) => {
       let yhat = 0;
       let vhat = 0;
@@ -132,7 +142,6 @@ export class Exp4P {
         }
         for (let t = 0; t < m; t++) yhat += (reward * (at.get(drawn[t]) ?? 0)) / round.p[drawn[t]];
       }
-      if (process.env.DBG) console.log("upd", i, yhat / m, vhat, bonus, eta, reward);
       this.logW[i] += eta * (yhat / m + vhat * bonus);
     });
   }

@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
-import { SettingError } from '../errors';
+import { ModelError, SettingError } from '../errors';
 import { allStrategies } from '../strategies/registry';
 import { selectBatch } from '../strategies/selectBatch';
 import type { BatchSelector, Pick, PoolState, Strategy } from '../strategies/strategy';
 import type { Device, Logger } from '../types';
 import { Exp4P, type Advice, type Exp4PRound } from './exp4p';
 import { computeFeatures } from './features';
-import { heldOutPriorPath, openPrior, priorDir, resolvePriorPath, type Prior } from './prior';
+import { heldOutPriorPath, loadPriorJson, openPrior, priorDir, resolvePriorPath, type Prior } from './prior';
 
 /**
  * The meta-learner: an Active-Learning-By-Learning bandit (EXP4.P over the query strategies as
@@ -17,9 +17,15 @@ import { heldOutPriorPath, openPrior, priorDir, resolvePriorPath, type Prior } f
  * becomes a softmax over strategies; the bandit's weights multiply it; each strategy advises the
  * batch it would pick on its own (uniform over those rows); the batch is drawn without replacement
  * from the mixed arm distribution, so strategies mix within a batch and rows several strategies
- * agree on are the likeliest. After the labels come back, the reward is the importance-weighted
- * accuracy (Hsu & Lin 2015) of the retrained model on every row the meta-learner queried, each
- * weighted by the inverse of its probability of being drawn: it uses only labels it was given.
+ * agree on are the likeliest.
+ *
+ * The reward is an importance-weighted accuracy as in Active Learning By Learning (Hsu & Lin 2015),
+ * but measured held out and paired: ALBL scores the retrained model on the rows it was trained on
+ * (≈ 1.0 with a softmax on a few hundred labels, so it tells the experts nothing). Here the rows a
+ * round queries are, until their labels arrive, unseen by both the model before the previous round
+ * and the model after it; the gain of the previous round's choice is the importance-weighted
+ * difference of those two models' accuracy on them (weights 1/P(row drawn), capped), minus a running
+ * baseline. It uses only the labels the meta-learner was given, never a test split.
  */
 export interface MetaSelectorOptions {
   /** Labels per round (the batch size the advice is built for). */
@@ -46,8 +52,12 @@ export interface MetaSelectorOptions {
   readonly temperature?: number;
   /** Total probability kept uniform over the pool on every draw (EXP4.P's K·pmin). */
   readonly explore?: number;
-  /** Bandit step size. */
+  /** Strategies whose mixing weight falls below this are not scored this round. */
+  readonly minShare?: number;
+  /** Bandit step size (per accuracy point of centred reward). */
   readonly eta?: number;
+  /** Cap on the importance weights of the reward, against one rare row deciding it. */
+  readonly weightCap?: number;
   readonly device?: Device;
   readonly logger?: Logger;
 }
@@ -55,7 +65,9 @@ export interface MetaSelectorOptions {
 export const META_DEFAULTS = {
   temperature: 0.5,
   explore: 0.02,
-  eta: 0.3,
+  eta: 0.1,
+  weightCap: 20,
+  minShare: 0.02,
 } as const;
 
 /** A BatchSelector with the meta-learner's extras, for the "why" view and tests. */
@@ -74,6 +86,10 @@ interface PendingRound {
   /** Arm indices (positions in state.unlabeled) drawn this round, in pick order. */
   readonly drawn: Int32Array;
   readonly rows: Int32Array;
+  /** Probability that each drawn row entered the batch, ≈ n·p (capped at 1). */
+  readonly inclusion: Float64Array;
+  /** Predicted class of every row of X by this round's model (−1 for labeled rows). */
+  readonly pred: Int32Array;
 }
 
 function softmax(v: Float64Array, temperature: number): Float64Array {
@@ -84,7 +100,11 @@ function softmax(v: Float64Array, temperature: number): Float64Array {
   return e.map((x) => x / s);
 }
 
-/** Picks which prior file a selector uses (see MetaSelectorOptions.prior). */
+/**
+ * Picks which prior file a selector uses (see MetaSelectorOptions.prior). With a dataset name and
+ * the default prior: that dataset's leave-one-out prior when there is one; otherwise the default,
+ * unless the default was trained on that very dataset, which is refused.
+ */
 export function choosePriorFile(opts: Pick_<MetaSelectorOptions, 'prior' | 'dataset' | 'requireHeldOut'>, dir = priorDir()): string | undefined {
   const prior = opts.prior ?? 'default';
   if (prior === 'none') return undefined;
@@ -92,7 +112,11 @@ export function choosePriorFile(opts: Pick_<MetaSelectorOptions, 'prior' | 'data
     const held = heldOutPriorPath(opts.dataset, dir);
     if (existsSync(held) || opts.requireHeldOut) return resolvePriorPath(prior, opts.dataset, dir);
   }
-  return resolvePriorPath(prior, undefined, dir);
+  const file = resolvePriorPath(prior, undefined, dir);
+  if (file && opts.dataset !== undefined && existsSync(file) && loadPriorJson(file).trainedOn.includes(opts.dataset)) {
+    throw new ModelError(`${file} was trained on "${opts.dataset}" and there is no ${heldOutPriorPath(opts.dataset, dir)}; train one with npm run train:prior, or use --strategy with a fixed strategy`);
+  }
+  return file;
 }
 
 type Pick_<T, K extends keyof T> = { [P in K]?: T[P] };
@@ -107,13 +131,15 @@ export async function createMetaSelector(opts: MetaSelectorOptions): Promise<Met
   const priorFile = choosePriorFile(opts);
   const prior: Prior | undefined = priorFile ? await openPrior({ file: priorFile, device: opts.device ?? 'cpu', logger: opts.logger }) : undefined;
   const rounds = Math.max(1, Math.ceil(((opts.budget ?? 300) - (opts.init ?? 0)) / opts.batch));
-  const bandit = new Exp4P({ experts: strategies.length, horizon: rounds, explore: opts.explore ?? META_DEFAULTS.explore, eta: opts.eta ?? META_DEFAULTS.eta });
+  const bandit = new Exp4P({ experts: strategies.length, horizon: rounds, explore: opts.explore ?? META_DEFAULTS.explore, eta: opts.eta ?? META_DEFAULTS.eta, bonusScale: 0 });
   const diversity = opts.diversity ?? true;
-  // Importance-weighted history of the rows this selector queried: row, label, 1/(n·p).
-  const histRows: number[] = [];
-  const histLabels: number[] = [];
-  const histWeights: number[] = [];
+  const weightCap = opts.weightCap ?? META_DEFAULTS.weightCap;
+  const minShare = opts.minShare ?? META_DEFAULTS.minShare;
+  // The round whose batch is being labeled, and the one before it (whose reward that batch measures).
   let pending: PendingRound | undefined;
+  let previous: PendingRound | undefined;
+  let baseline = 0;
+  let rewards = 0;
   let lastMix: Float64Array = bandit.weights();
   let lastGains: Float64Array | undefined;
 
@@ -157,8 +183,9 @@ export async function createMetaSelector(opts: MetaSelectorOptions): Promise<Met
           scores.push(undefined);
           return { kind: 'uniform' };
         }
-        // Skip scoring a strategy with no say this round (keeps rounds cheap when the prior is sure).
-        if (mix[i] < 1e-6) {
+        // Skip scoring a strategy with almost no say this round (keeps rounds cheap on a large
+        // pool when the prior is sure); its share moves to the others.
+        if (mix[i] < minShare) {
           scores.push(undefined);
           return { kind: 'sparse', arms: new Int32Array(0), probs: new Float64Array(0) };
         }
@@ -215,34 +242,46 @@ export async function createMetaSelector(opts: MetaSelectorOptions): Promise<Met
         rows[t] = state.unlabeled[a];
         picks.push({ row: state.unlabeled[a], strategy: strat, score: sc ? sc[a] : round.p[a] });
       });
-      pending = { advice, round, drawn, rows };
+      const pred = new Int32Array(state.X.rows).fill(-1);
+      const K = state.classes;
+      for (let u = 0; u < U; u++) {
+        let arg = 0;
+        for (let k = 1; k < K; k++) if (state.probs[u * K + k] > state.probs[u * K + arg]) arg = k;
+        pred[state.unlabeled[u]] = arg;
+      }
+      const inclusion = Float64Array.from(drawn, (a) => Math.min(1, want * round.p[a]));
+      pending = { advice, round, drawn, rows, inclusion, pred };
       return picks;
     },
-    feedback(picks: readonly Pick[], pickLabels: Int32Array, state: PoolState): void {
+    feedback(picks: readonly Pick[], pickLabels: Int32Array): void {
       if (!pending) return;
-      const { advice, round, drawn, rows } = pending;
+      const cur = pending;
       pending = undefined;
-      const m = drawn.length;
-      picks.forEach((pk, t) => {
-        const k = rows.indexOf(pk.row);
-        if (k < 0) return;
-        histRows.push(pk.row);
-        histLabels.push(pickLabels[t]);
-        // Probability that the row entered the batch, ≈ m·p (capped at 1).
-        histWeights.push(1 / Math.min(1, m * round.p[drawn[k]]));
-      });
-      if (histRows.length === 0) return;
-      const K = state.classes;
-      const probs = state.predict(Int32Array.from(histRows));
-      let num = 0;
-      let den = 0;
-      for (let i = 0; i < histRows.length; i++) {
-        let arg = 0;
-        for (let k = 1; k < K; k++) if (probs[i * K + k] > probs[i * K + arg]) arg = k;
-        den += histWeights[i];
-        if (arg === histLabels[i]) num += histWeights[i];
+      if (previous) {
+        // Held-out paired gain of the previous round: the model it produced (cur.pred) against the
+        // model before it (previous.pred), on the rows just labeled, which neither was trained on.
+        let num = 0;
+        let den = 0;
+        picks.forEach((pk, t) => {
+          const k = cur.rows.indexOf(pk.row);
+          if (k < 0) return;
+          const before = previous!.pred[pk.row];
+          const after = cur.pred[pk.row];
+          if (before < 0 || after < 0) return;
+          const w = Math.min(weightCap, 1 / cur.inclusion[k]);
+          num += w * ((after === pickLabels[t] ? 1 : 0) - (before === pickLabels[t] ? 1 : 0));
+          den += w;
+        });
+        if (den > 0) {
+          const gain = (100 * num) / den;
+          // Centre on a running baseline: the bandit should learn which choice beat the usual gain.
+          const reward = rewards === 0 ? 0 : gain - baseline;
+          rewards++;
+          baseline += (gain - baseline) / Math.min(rewards, 5);
+          bandit.update(previous.advice, previous.round, previous.drawn, reward);
+        }
       }
-      bandit.update(advice, round, drawn, den > 0 ? num / den : 0);
+      previous = cur;
     },
     weights(): Record<string, number> {
       const out: Record<string, number> = {};

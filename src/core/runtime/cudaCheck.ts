@@ -19,8 +19,11 @@ export interface CudaCheck {
 export const CUDA_PROVIDER_LIBS = ['libonnxruntime_providers_cuda.so', 'libonnxruntime_providers_shared.so'] as const;
 export const CUDA_SYSTEM_LIBS = ['libcudart.so.12', 'libcublas.so.12', 'libcublasLt.so.12', 'libcufft.so.11', 'libcudnn.so.9'] as const;
 
-/** The one command that adds the CUDA provider binaries to an installed onnxruntime-node. */
-export const CUDA_INSTALL_HINT = 'npm rebuild onnxruntime-node --onnxruntime-node-install=cuda12';
+/**
+ * The one command that adds the CUDA provider binaries to an installed onnxruntime-node (the
+ * environment variable wins over the repo's .npmrc, which skips the download).
+ */
+export const CUDA_INSTALL_HINT = 'ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node';
 
 function ortBinDir(): string {
   const pkg = require.resolve('onnxruntime-node/package.json');

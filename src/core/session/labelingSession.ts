@@ -87,6 +87,8 @@ export class LabelingSession {
   private running: Promise<RoundInfo> | undefined;
   private queued: Promise<RoundInfo> | undefined;
   private disposed = false;
+  /** Engine calls that await inside (retrain, query) run one at a time, never interleaved. */
+  private engineTurn: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly settings: LabelwiseSettings,
@@ -195,7 +197,7 @@ export class LabelingSession {
     const left = this.corpus.spans.length - exclude.size;
     const n = Math.min(params.n, left);
     if (n <= 0) return [];
-    const picks = await this.engine.query(n, exclude);
+    const picks = await this.exclusive(() => this.engine.query(n, exclude));
     return Promise.all(picks.filter((q) => !exclude.has(q.row)).map((q) => this.viewOf(this.corpus.spans[q.row], q)));
   }
 
@@ -301,7 +303,7 @@ export class LabelingSession {
 
   private async runRound(): Promise<RoundInfo> {
     const labels = this.labeled;
-    const r = await this.engine.retrain();
+    const r = await this.exclusive(() => this.engine.retrain());
     this.round++;
     const info: RoundInfo = {
       round: this.round,
@@ -316,6 +318,12 @@ export class LabelingSession {
       `retrained on ${info.labels} labels in ${Math.round(info.millis)} ms` + (info.estimatedAccuracy !== undefined ? `; estimated accuracy ${(info.estimatedAccuracy * 100).toFixed(1)}%` : ''),
     );
     return info;
+  }
+
+  private exclusive<T>(run: () => Promise<T>): Promise<T> {
+    const next = this.engineTurn.then(run);
+    this.engineTurn = next.catch(() => undefined);
+    return next;
   }
 
   private async viewOf(span: CandidateSpan, q: EngineQuery | undefined): Promise<SpanView> {

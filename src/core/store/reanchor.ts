@@ -146,17 +146,21 @@ interface Normalised {
 }
 
 function normalise(text: string): Normalised {
-  let out = '';
+  const parts: string[] = [];
   const map = new Int32Array(text.length);
   let n = 0;
+  let lastSpace = false;
   for (let i = 0; i < text.length; i++) {
-    if (/\s/.test(text[i])) {
-      if (n > 0 && out[n - 1] === ' ') continue;
-      out += ' ';
-    } else out += text[i];
+    const c = text.charCodeAt(i);
+    const space = c === 32 || (c >= 9 && c <= 13) || (c > 127 && /\s/.test(text[i]));
+    if (space) {
+      if (lastSpace) continue;
+      parts.push(' ');
+    } else parts.push(text[i]);
+    lastSpace = space;
     map[n++] = i;
   }
-  return { text: out, map: map.subarray(0, n) };
+  return { text: parts.join(''), map: map.subarray(0, n) };
 }
 
 function whitespaceOccurrences(original: string, norm: Normalised, needle: string): Occurrence[] {

@@ -1,11 +1,11 @@
 /**
  * MurmurHash3 x86 128-bit (seed 0) of a string's UTF-16LE code units, written into
- * out[offset .. offset+4) as four uint32 words. Not cryptographic: it is the embedding cache's key
+ * out[offset .. offset+4) as four 32-bit words. Not cryptographic: it is the embedding cache's key
  * because it is several times faster than SHA-256 on short texts (hashing is most of the cost of
  * re-opening a cached corpus), and 128 bits make an accidental collision negligible
  * (about 1e-27 for a million texts).
  */
-export function hash128(text: string, out: Uint32Array, offset = 0): void {
+export function hash128(text: string, out: Uint32Array | Int32Array, offset = 0): void {
   const n = text.length;
   let h1 = 0;
   let h2 = 0;

@@ -7,7 +7,8 @@ export const reviewContestedCommand: LabelwiseCommand = {
   async run({ app }): Promise<void> {
     const c = await app.start('review');
     if (!c) return;
-    const items = await c.loadContested();
+    // start('review') switched the panel to the review view, which loads the list.
+    const items = c.state().view === 'review' && c.state().contested.length > 0 ? c.state().contested : await c.loadContested();
     if (items.length === 0) app.logger.info('review: no contested spans yet (no annotator disagreements; the committee needs a retrain first)');
   },
 };

@@ -150,6 +150,21 @@ describe('EmbeddingCache', () => {
     assert.deepEqual(c3.lookup(['three.']).missing, []);
   });
 
+  test('a record garbled in place ends the trusted prefix; entries before it are kept', async () => {
+    const dir = tmp();
+    const enc = new CountingEncoder('m');
+    await (await EmbeddingCache.open(dir, enc.id, enc.dim)).encodeWithCache(enc, ['one.', 'two.', 'three.']);
+    const file = join(dir, cacheFileName(enc.id));
+    const bytes = readFileSync(file);
+    const record = (4 + 1 + enc.dim) * 4;
+    const second = bytes.length - 2 * record;
+    bytes.writeFloatLE(123.5, second + 20); // first vector value of the second record
+    writeFileSync(file, bytes);
+    const c = await EmbeddingCache.open(dir, enc.id, enc.dim);
+    assert.equal(c.size, 1);
+    assert.deepEqual(c.lookup(['one.', 'two.', 'three.']).missing, [1, 2]);
+  });
+
   test('lookup reports missing rows without encoding', async () => {
     const dir = tmp();
     const enc = new CountingEncoder('m');

@@ -136,3 +136,16 @@ test('the model build is reproducible: same bytes twice', () => {
     rmSync(b, { recursive: true, force: true });
   }
 });
+
+test('an empty list encodes to an empty matrix, and a huge text is capped, not exploded', async () => {
+  const enc = await loadEncoder({ model: 'default', device: 'cpu' });
+  try {
+    const empty = await enc.encode([]);
+    assert.deepEqual([empty.rows, empty.cols, empty.data.length], [0, 100, 0]);
+    const huge = 'the jury said the election was fair. '.repeat(20_000);
+    const [short, long] = [await enc.encode(['the jury said the election was fair.']), await enc.encode([huge])];
+    assert.ok(cos(short.data, long.data) > 0.9999);
+  } finally {
+    await enc.dispose();
+  }
+});

@@ -146,3 +146,33 @@ describe('the extension flow (fake VS Code, in-process worker)', () => {
     }
   });
 });
+
+describe('settings changes during a session', () => {
+  test('a new budget applies at once; a new label set asks to restart the session', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'labelwise-app-'));
+    for (const [f, lines] of Object.entries(TOPICS)) writeFileSync(join(dir, f), lines.join('\n') + '\n');
+    const surface = new FakeSurface();
+    surface.root = dir;
+    surface.settings.set('labelwise.labels', ['sport', 'science']);
+    surface.settings.set('labelwise.strategy', 'margin');
+    const panel = new FakePanel();
+    const app = new LabelwiseApp({ surface, openPanel: () => panel, startWorker: (logger) => new WorkerClient(() => memoryChannel(deps), logger) });
+    try {
+      const c = await app.start();
+      assert.ok(c);
+      await surface.updateSetting('labelwise.budget', 7);
+      assert.equal(surface.items[0].text, '$(tag) 0/7');
+      assert.equal(c.summary().budget, 7);
+      assert.equal(surface.messages.length, 0);
+      surface.buttonAnswers.push('Restart Session');
+      await surface.updateSetting('labelwise.labels', ['sport', 'science', 'arts']);
+      const ask = surface.messages.find((m) => m.actions.includes('Restart Session'));
+      assert.match(ask?.text ?? '', /labelwise\.labels changed/);
+      await until('the restarted session', () => (app.session && app.session !== c ? app.session : undefined));
+      assert.deepEqual(app.session?.summary().labels.map((l) => l.name), ['sport', 'science', 'arts']);
+    } finally {
+      app.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -66,8 +66,11 @@ describe('commands', () => {
     assert.ok(manifest.activationEvents.includes('onWebviewPanel:labelwise.panel'));
   });
 
-  test('a session cannot start without a label set: the error names labelwise.labels', async () => {
+  test('a session cannot start without a label set: the error names labelwise.labels and opens that setting', async () => {
+    surface.buttonAnswers.push('Open Settings');
     await surface.commands.get('labelwise.startSession')?.();
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(surface.settingsOpened, ['labelwise.labels']);
     const err = surface.messages.find((m) => m.level === 'error');
     assert.ok(err, 'an error was shown');
     assert.match(err.text, /labelwise\.labels/);

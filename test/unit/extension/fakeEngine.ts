@@ -22,11 +22,14 @@ export class FakeEngine implements EngineApi {
   readonly calls: { method: WorkerMethod; params: unknown }[] = [];
   private handedOut = new Set<string>();
   decided = new Map<string, { label: string | null; decided: boolean }>();
+  /** When set, retrain waits for it (a long retrain). */
+  retrainGate: Promise<void> | undefined;
 
   constructor(private readonly total = 50) {}
 
   async request<M extends WorkerMethod>(method: M, params: WorkerRequests[M]['params']): Promise<WorkerRequests[M]['result']> {
     this.calls.push({ method, params });
+    if (method === 'retrain') await this.retrainGate;
     const r = this.answer(method, params as never);
     return r as WorkerRequests[M]['result'];
   }

@@ -77,15 +77,15 @@ export class FakeSurface implements VscodeSurface {
   }
   async showInfo(text: string, ...actions: string[]): Promise<string | undefined> {
     this.messages.push({ level: 'info', text, actions });
-    return undefined;
+    return actions.length > 0 ? this.buttonAnswers.shift() : undefined;
   }
   async showWarning(text: string, ...actions: string[]): Promise<string | undefined> {
     this.messages.push({ level: 'warning', text, actions });
-    return undefined;
+    return actions.length > 0 ? this.buttonAnswers.shift() : undefined;
   }
   async showError(text: string, ...actions: string[]): Promise<string | undefined> {
     this.messages.push({ level: 'error', text, actions });
-    return undefined;
+    return actions.length > 0 ? this.buttonAnswers.shift() : undefined;
   }
   async showInputBox(options: InputBoxOptionsLike): Promise<string | undefined> {
     this.lastInput = options;
@@ -105,6 +105,12 @@ export class FakeSurface implements VscodeSurface {
     const rec = { title, reports: [] as { message?: string; increment?: number }[] };
     this.progress.push(rec);
     return run({ report: (v) => rec.reports.push(v) }, new AbortController().signal);
+  }
+  readonly settingsOpened: string[] = [];
+  /** Scripted button presses for showError / showInfo, in order. */
+  buttonAnswers: (string | undefined)[] = [];
+  async openSettings(key: string): Promise<void> {
+    this.settingsOpened.push(key);
   }
   async openSource(_root: string, file: string, start: number, end: number): Promise<void> {
     this.opened.push({ file, start, end });

@@ -12,6 +12,20 @@ import { FakeEngine } from './fakeEngine';
 const settings: LabelwiseSettings = { ...defaultSettings, labels: ['a', 'b', 'c'], annotator: 'kim', batchSize: 3, budget: 5 };
 const started = { spans: 50, files: 1, provider: 'cpu' as const, encoderId: 'fake', restored: 0, unmatched: 0, problems: [], labeled: 0, millis: 1 };
 
+/** The panel says ready; the first spans arrive in the background. */
+async function ready(ctrl: LabelingController): Promise<void> {
+  await ctrl.handle(ReadyCommand.create({ restored: false }));
+  await ctrl.refill();
+}
+
+async function until(what: string, f: () => boolean): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if (f()) return;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
 function lines(file: string): Record<string, unknown>[] {
   return readFileSync(file, 'utf8')
     .split('\n')
@@ -42,7 +56,7 @@ describe('labeling controller (panel message routing)', () => {
   });
 
   test('ready → the state with the first span and a queue filled ahead', async () => {
-    await c.handle(ReadyCommand.create({ restored: false }));
+    await ready(c);
     const s = c.state();
     assert.equal(s.current?.id, 'span-0');
     assert.deepEqual(s.queue.map((q) => q.id), ['span-1', 'span-2', 'span-3', 'span-4', 'span-5']);
@@ -52,7 +66,7 @@ describe('labeling controller (panel message routing)', () => {
   });
 
   test('answer → the line is in the store before anything else, the worker is told, the queue advances', async () => {
-    await c.handle(ReadyCommand.create({ restored: false }));
+    await ready(c);
     const pending = c.handle(AnswerCommand.create({ spanId: 'span-0', label: 'b', answer: 'accept' }, 7));
     await pending;
     const l = lines(store.file);
@@ -72,7 +86,7 @@ describe('labeling controller (panel message routing)', () => {
   });
 
   test('skip and reject are stored without a label and do not count as labels', async () => {
-    await c.handle(ReadyCommand.create({ restored: false }));
+    await ready(c);
     await c.handle(AnswerCommand.create({ spanId: 'span-0', label: null, answer: 'ignore' }, 1));
     await c.handle(AnswerCommand.create({ spanId: 'span-1', label: null, answer: 'reject' }, 2));
     assert.deepEqual(lines(store.file).map((l) => [l.answer, l.label]), [['ignore', null], ['reject', null]]);
@@ -82,7 +96,7 @@ describe('labeling controller (panel message routing)', () => {
   });
 
   test('undo writes an undo event, brings the span back first and tells the worker', async () => {
-    await c.handle(ReadyCommand.create({ restored: false }));
+    await ready(c);
     for (const [i, l] of ['a', 'b', 'c'].entries()) await c.handle(AnswerCommand.create({ spanId: `span-${i}`, label: l, answer: 'accept' }, i + 1));
     assert.equal(c.labeled, 3);
     await c.handle(UndoCommand.create({}, 4));
@@ -105,14 +119,14 @@ describe('labeling controller (panel message routing)', () => {
   });
 
   test('undo with nothing to undo tells the user and writes nothing', async () => {
-    await c.handle(ReadyCommand.create({ restored: false }));
+    await ready(c);
     await c.handle(UndoCommand.create({}, 1));
     assert.match(notices[0].message, /Nothing to undo/);
     assert.throws(() => readFileSync(store.file));
   });
 
   test('a label outside the label set is refused, nothing is written', async () => {
-    await c.handle(ReadyCommand.create({ restored: false }));
+    await ready(c);
     await c.handle(AnswerCommand.create({ spanId: 'span-0', label: 'zzz', answer: 'accept' }, 1));
     assert.equal(notices[0].level, 'error');
     assert.match(notices[0].message, /labelwise\.labels/);
@@ -121,7 +135,7 @@ describe('labeling controller (panel message routing)', () => {
   });
 
   test('the queue is refilled ahead as the user labels', async () => {
-    await c.handle(ReadyCommand.create({ restored: false }));
+    await ready(c);
     for (let i = 0; i < 8; i++) await c.handle(AnswerCommand.create({ spanId: `span-${i}`, label: 'a', answer: 'accept' }, i + 1));
     await c.refill();
     const s = c.state();
@@ -131,14 +145,15 @@ describe('labeling controller (panel message routing)', () => {
   });
 
   test('budget spent: one warning', async () => {
-    await c.handle(ReadyCommand.create({ restored: false }));
+    await ready(c);
     for (let i = 0; i < 6; i++) await c.handle(AnswerCommand.create({ spanId: `span-${i}`, label: 'a', answer: 'accept' }, i + 1));
     assert.equal(notices.filter((n) => /budget spent: 5\/5/.test(n.message)).length, 1);
   });
 
   test('retrain from the panel updates accuracy, curve and strategy weights', async () => {
-    await c.handle(ReadyCommand.create({ restored: false }));
+    await ready(c);
     await c.handle(RetrainCommand.create({}));
+    await until('the retrain', () => c.state().session.estimatedAccuracy !== undefined && !c.state().busy.retraining);
     const s = c.state();
     assert.equal(s.session.estimatedAccuracy, 0.75);
     assert.deepEqual(s.curve, [{ labels: 4, accuracy: 0.75 }]);
@@ -148,12 +163,30 @@ describe('labeling controller (panel message routing)', () => {
     assert.equal(c.state().view, 'curve');
   });
 
+  test('labeling goes on while a retrain runs: answers are stored and acknowledged meanwhile', async () => {
+    await ready(c);
+    let release!: () => void;
+    engine.retrainGate = new Promise<void>((r) => (release = r));
+    await c.handle(RetrainCommand.create({}));
+    assert.equal(c.state().busy.retraining, true);
+    await c.handle(AnswerCommand.create({ spanId: 'span-0', label: 'a', answer: 'accept' }, 1));
+    await c.handle(AnswerCommand.create({ spanId: 'span-1', label: 'b', answer: 'accept' }, 2));
+    assert.equal(c.state().ackSeq, 2);
+    assert.equal(c.state().current?.id, 'span-2');
+    assert.equal(lines(store.file).length, 2);
+    assert.equal(c.state().busy.retraining, true, 'the retrain is still running');
+    release();
+    await until('the retrain', () => !c.state().busy.retraining);
+    assert.equal(c.state().session.estimatedAccuracy, 0.75);
+  });
+
   test('a restored session can undo decisions of an earlier one', async () => {
-    await c.handle(ReadyCommand.create({ restored: false }));
+    await ready(c);
     await c.handle(AnswerCommand.create({ spanId: 'span-0', label: 'a', answer: 'accept' }, 1));
     c.dispose();
     const again = new LabelingController({ settings, store: LabelStore.open(storePath(dir)), engine, started });
     assert.equal(again.state().undoDepth, 1);
+    await ready(again);
     await again.handle(UndoCommand.create({}, 1));
     assert.equal(again.state().current?.id, 'span-0');
     assert.equal(again.labeled, 0);

@@ -52,6 +52,18 @@ describe('Exp4P', () => {
     assert.ok(w[1] > w[0], `uniform ${w[1]} vs sparse ${w[0]}`);
   });
 
+  test('without the variance bonus, a zero reward leaves the weights alone; with it, the uniform arm is favoured', () => {
+    const off = new Exp4P({ experts: 2, horizon: 10, explore: 0.4, eta: 0.5, bonusScale: 0 });
+    off.update(advice, off.distribution(advice, 4), [1], 0);
+    close(off.weights(), [0.5, 0.5]);
+    const on = make();
+    on.update(advice, on.distribution(advice, 4), [1], 0);
+    // v̂ of the uniform expert (Σ 0.25/p = 4.812) exceeds the one-arm expert's (1/0.475 = 2.105).
+    const w = on.weights();
+    const bonus = Math.sqrt(Math.log(2 / 0.1) / 40);
+    close(w, [1 / (1 + Math.exp(0.5 * bonus * (0.25 / 0.475 + 0.75 / 0.175 - 1 / 0.475))), 1 / (1 + Math.exp(-0.5 * bonus * (0.25 / 0.475 + 0.75 / 0.175 - 1 / 0.475)))]);
+  });
+
   test('is deterministic: the same rewards give the same weights', () => {
     const run = (): Float64Array => {
       const b = make();

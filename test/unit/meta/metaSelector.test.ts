@@ -116,6 +116,8 @@ describe('meta-learner selector', () => {
     assert.equal(choosePriorFile({ dataset: 'other' }, dir), join(dir, 'prior.json'));
     assert.equal(choosePriorFile({ dataset: 'toy', prior: 'none' }, dir), undefined);
     assert.throws(() => choosePriorFile({ dataset: 'other', requireHeldOut: true }, dir), ModelError.is);
+    // The fixture default lists "synthetic" as a training source: it may not be used on it.
+    assert.throws(() => choosePriorFile({ dataset: 'synthetic' }, dir), (e: unknown) => ModelError.is(e) && /trained on "synthetic"/.test(e.message));
   });
 
   test('bad options are errors naming the setting', async () => {

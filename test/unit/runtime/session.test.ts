@@ -57,7 +57,7 @@ describe('device resolution', () => {
       }
       return;
     }
-    await assert.rejects(openSession(model, { device: 'cuda' }), (e: unknown) => ModelError.is(e) && e.message.includes('libonnxruntime_providers_cuda.so') && e.message.includes('--onnxruntime-node-install=cuda12'));
+    await assert.rejects(openSession(model, { device: 'cuda' }), (e: unknown) => ModelError.is(e) && e.message.includes('libonnxruntime_providers_cuda.so') && e.message.includes('ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild onnxruntime-node'));
     assert.match(describeMissing(check), /libonnxruntime_providers_shared\.so/);
   });
 });

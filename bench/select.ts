@@ -1,0 +1,133 @@
+// `npm run bench:select`: the engine's speed targets (issue 4), medians of repeated runs:
+//   - selecting a batch of 10 from 100,000 candidates with a 5-member committee (≤ 150 ms):
+//     scoring + the shared diverse batch selector, per strategy, on probabilities already
+//     computed at retrain time (that prediction pass is timed separately);
+//   - retraining the committee on 2,000 labels (≤ 1 s), warm-started as in a labeling session,
+//     and from scratch;
+//   - a full 300-label `simulate` on brown-genre (≤ 30 s), encoding included, as the CLI runs it.
+import { join } from 'node:path';
+import { metaSelectorFactory } from '../src/core/al/metaFactory';
+import { simulate } from '../src/core/al/simulate';
+import { loadEncoder } from '../src/core/encoders/loadEncoder';
+import { ActiveModel } from '../src/core/learners/activeModel';
+import { BootstrapCommittee } from '../src/core/learners/committee';
+import { createRng } from '../src/core/learners/rng';
+import { createFixedSelector } from '../src/core/strategies/fixedSelector';
+import { allStrategies } from '../src/core/strategies/registry';
+import type { PoolState } from '../src/core/strategies/strategy';
+import { readGoldDataset } from '../src/core/text/dataset';
+import { silentLogger, type Matrix } from '../src/core/types';
+
+const N = 100_000;
+const D = 100;
+const K = 6;
+const LABELS = 2000;
+
+function median(v: number[]): number {
+  const s = [...v].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
+}
+
+async function time<T>(reps: number, f: () => T | Promise<T>): Promise<number> {
+  const ms: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    await f();
+    ms.push(performance.now() - t0);
+  }
+  return median(ms);
+}
+
+/** L2-normalised Gaussian vectors labeled by a random linear teacher with label noise. */
+function syntheticPool(seed: number): { X: Matrix; y: Int32Array } {
+  const rng = createRng(seed);
+  const gauss = (): number => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
+  const data = new Float32Array(N * D);
+  const teacher = Float64Array.from({ length: K * D }, gauss);
+  const y = new Int32Array(N);
+  for (let i = 0; i < N; i++) {
+    let n = 0;
+    for (let j = 0; j < D; j++) {
+      const v = gauss();
+      data[i * D + j] = v;
+      n += v * v;
+    }
+    n = Math.sqrt(n);
+    let best = 0;
+    let bestV = -Infinity;
+    for (let k = 0; k < K; k++) {
+      let s = 0;
+      for (let j = 0; j < D; j++) s += teacher[k * D + j] * data[i * D + j];
+      s += 3 * gauss();
+      if (s > bestV) {
+        bestV = s;
+        best = k;
+      }
+    }
+    y[i] = best;
+    for (let j = 0; j < D; j++) data[i * D + j] /= n;
+  }
+  return { X: { rows: N, cols: D, data }, y };
+}
+
+async function main(): Promise<void> {
+  const out: string[] = [];
+  const say = (s: string): void => {
+    out.push(s);
+    process.stdout.write(`${s}\n`);
+  };
+  say(`bench:select — medians; node ${process.version}, ${new Date().toISOString()}`);
+  const { X, y } = syntheticPool(1);
+  const labeled = Int32Array.from({ length: LABELS }, (_, i) => i * (N / LABELS));
+  const labels = Int32Array.from(labeled, (r) => y[r]);
+
+  // Retraining the committee (5 members) on 2,000 labels.
+  const warm = new BootstrapCommittee({ classes: K, seed: 1, size: 5 });
+  warm.fit(X, labeled.subarray(0, LABELS - 10), labels.subarray(0, LABELS - 10));
+  const warmMs = await time(5, () => warm.fit(X, labeled, labels, { warmStart: true }));
+  const coldMs = await time(3, () => new BootstrapCommittee({ classes: K, seed: 1, size: 5 }).fit(X, labeled, labels));
+  say(`retrain 5-member committee on ${LABELS} labels, ${D}-d: warm-started ${warmMs.toFixed(0)} ms, from scratch ${coldMs.toFixed(0)} ms (target ≤ 1000 ms)`);
+
+  // Prediction pass over the pool at retrain time: main model + 5 members on 100,000 rows.
+  const model = new ActiveModel(X, { classes: K, committeeSize: 5, seed: 1 });
+  model.fit(labeled, labels);
+  const isLabeled = new Uint8Array(N);
+  for (const r of labeled) isLabeled[r] = 1;
+  const unlabeled = Int32Array.from([...Array(N).keys()].filter((r) => !isLabeled[r]));
+  let state: PoolState | undefined;
+  const predictMs = await time(3, () => {
+    state = model.poolState(unlabeled, labeled, labels, 1, createRng(1));
+    void state.committeeProbs.length;
+  });
+  say(`predict ${unlabeled.length} candidates with the main model + 5 members (once per retrain): ${predictMs.toFixed(0)} ms`);
+
+  // Selecting a batch of 10 from the ~100,000 candidates, per strategy.
+  const s = state!;
+  for (const strategy of allStrategies()) {
+    const sel = createFixedSelector(strategy, { diversity: true });
+    const ms = await time(7, () => sel.select(s, 10));
+    say(`select 10 of ${unlabeled.length} with ${strategy.name.padEnd(16)} (diverse): ${ms.toFixed(1)} ms (target ≤ 150 ms)`);
+  }
+  const meta = await metaSelectorFactory(silentLogger)({ strategy: 'meta', classes: K, seed: 1, diversity: true, batch: 10, budget: 3000, init: LABELS });
+  const metaMs = await time(5, () => meta.select(s, 10));
+  say(`select 10 of ${unlabeled.length} with meta (prior + all strategies' advice): ${metaMs.toFixed(1)} ms (target ≤ 150 ms)`);
+
+  // A full 300-label simulate on brown-genre, encoding included (as `labelwise simulate` without --vectors).
+  const file = join(__dirname, '..', '..', 'shared', 'datasets', 'brown-genre.jsonl');
+  const data = readGoldDataset(file);
+  for (const strategy of ['margin', 'meta']) {
+    const ms = await time(3, async () => {
+      const encoder = await loadEncoder({ model: 'default', device: 'cpu', logger: silentLogger });
+      const vectors = await encoder.encode(data.records.map((r) => r.text));
+      await encoder.dispose();
+      await simulate({ data, vectors, strategy, seed: 1, init: 20, batch: 10, budget: 300, testFraction: 0.3, metaFactory: metaSelectorFactory(silentLogger) });
+    });
+    say(`full simulate on brown-genre (encode ${data.records.length} records + 300 labels) with ${strategy}: ${(ms / 1000).toFixed(1)} s (target ≤ 30 s)`);
+  }
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench:select: ${(e as Error).stack ?? String(e)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { LabelEvent } from '../../../src/core/store/events';
+import { colorSlot, planDecorations } from '../../../src/extension/decorationPlan';
+
+function ev(over: Partial<LabelEvent> & { text: string; start: number }): LabelEvent {
+  return {
+    id: `id-${over.start}`,
+    source: { file: 'a.txt', start: over.start, end: over.start + over.text.length },
+    label: 'news',
+    spans: [],
+    answer: 'accept',
+    annotator: 'kim',
+    strategy: 'margin',
+    score: 0.25,
+    ts: '2026-11-23T10:00:00.000Z',
+    ...over,
+  };
+}
+
+describe('decorations of labeled spans', () => {
+  const text = 'First sentence here. Second one there. Third.';
+
+  test('labeled spans of the file are placed, with label, annotator and time in the hover', () => {
+    const plan = planDecorations([ev({ text: 'Second one there.', start: 21 }), ev({ text: 'x', start: 0, source: { file: 'b.txt', start: 0, end: 1 } })], 'a.txt', text);
+    assert.equal(plan.length, 1);
+    assert.deepEqual({ start: plan[0].start, end: plan[0].end, label: plan[0].label }, { start: 21, end: 38, label: 'news' });
+    assert.match(plan[0].hover, /\*\*news\*\* · labeled by kim · 2026\\-11\\-23 10:00:00 UTC/);
+    assert.match(plan[0].hover, /chosen by margin \(score 0\.250\)/);
+  });
+
+  test('after an edit the span is found again by its text; a vanished span is not drawn', () => {
+    const edited = 'New intro. ' + text;
+    const plan = planDecorations([ev({ text: 'Second one there.', start: 21 }), ev({ text: 'Gone sentence.', start: 0 })], 'a.txt', edited);
+    assert.deepEqual(plan.map((p) => [p.start, p.end]), [[32, 49]]);
+  });
+
+  test('skips, rejects and undone decisions are not highlighted', () => {
+    const plan = planDecorations([ev({ text: 'Third.', start: 39, answer: 'ignore', label: null }), ev({ text: 'First sentence here.', start: 0, answer: 'reject', label: null })], 'a.txt', text);
+    assert.deepEqual(plan, []);
+  });
+
+  test('each label keeps its colour: its place in the label set, a stable hash otherwise', () => {
+    assert.equal(colorSlot('b', ['a', 'b'], 6), 1);
+    assert.equal(colorSlot('h', ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'], 6), 1);
+    assert.equal(colorSlot('zzz', [], 6), colorSlot('zzz', [], 6));
+    assert.ok(colorSlot('zzz', [], 6) < 6);
+  });
+});
