@@ -9,7 +9,8 @@
 //
 // Input: the paragraphs of ../shared/datasets/brown-genre.jsonl split into sentences at . ! ?
 // followed by a capitalised word (a plain regex, good enough for a benchmark). Figures are
-// medians over RUNS runs after one warm-up. Options: --runs N, --device auto|cpu|cuda,
+// medians over RUNS runs after one warm-up; end-to-end and raw runs alternate, so their ratio holds
+// even while other processes load the machine. Options: --runs N, --device auto|cpu|cuda,
 // --data FILE.jsonl, --bert-sentences N.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -47,6 +48,32 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
     xs.push((performance.now() - t0) / 1000);
   }
   return median(xs);
+}
+
+/**
+ * Median seconds of `a` and of `b`, run alternately (a, b, b, a, ...) after a warm-up of each, so
+ * that both see the same machine load: their ratio stays meaningful on a busy machine.
+ */
+async function timePair(a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<[number, number]> {
+  await a();
+  await b();
+  const xa: number[] = [];
+  const xb: number[] = [];
+  const once = async (fn: () => Promise<unknown>, xs: number[]): Promise<void> => {
+    const t0 = performance.now();
+    await fn();
+    xs.push((performance.now() - t0) / 1000);
+  };
+  for (let i = 0; i < RUNS; i++) {
+    if (i % 2 === 0) {
+      await once(a, xa);
+      await once(b, xb);
+    } else {
+      await once(b, xb);
+      await once(a, xa);
+    }
+  }
+  return [median(xa), median(xb)];
 }
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -94,10 +121,12 @@ async function main(): Promise<void> {
   const tokenized = tokenizeAll(glove.tokenizer, sents);
   const batches = makeBatches(tokenized);
   const tokenizeS = await time(async () => tokenizeAll(glove.tokenizer, sents));
-  const endToEnd = await time(() => glove.encode(sents));
-  const raw = await time(async () => {
-    for (const b of batches) await glove.run(b, 'sentence_embedding');
-  });
+  const [endToEnd, raw] = await timePair(
+    () => glove.encode(sents),
+    async () => {
+      for (const b of batches) await glove.run(b, 'sentence_embedding');
+    },
+  );
   const padded = batches.reduce((a, b) => a + b.rows * b.seq, 0);
   console.log(`\nembedded encoder ${glove.id} on ${glove.provider.toUpperCase()}: ${tokenized.ids.length} known tokens, ${batches.length} batches, ${((padded / tokenized.ids.length - 1) * 100).toFixed(1)}% padding`);
   console.log(`  end to end (tokenize + batch + run): ${fmt(sents.length / endToEnd)} sentences/s (${endToEnd.toFixed(3)} s)`);
@@ -112,10 +141,12 @@ async function main(): Promise<void> {
     const bert = (await loadEncoder({ model: join(bertDir, 'tiny-bert'), device })) as HfEncoder;
     const subset = sents.slice(0, BERT_SENTENCES);
     const bertBatches = bert.prepareBatches(subset);
-    const bertE2E = await time(() => bert.encode(subset));
-    const bertRaw = await time(async () => {
-      for (const b of bertBatches) await bert.runBatch(b);
-    });
+    const [bertE2E, bertRaw] = await timePair(
+      () => bert.encode(subset),
+      async () => {
+        for (const b of bertBatches) await bert.runBatch(b);
+      },
+    );
     console.log(`\ntiny BERT (2 layers, hidden 32, random weights) ${bert.id} on ${bert.provider.toUpperCase()}, first ${subset.length} sentences:`);
     console.log(`  end to end (tokenize + batch + run + pool): ${fmt(subset.length / bertE2E)} sentences/s (${bertE2E.toFixed(3)} s)`);
     console.log(`  raw ONNX Runtime session, same ids:         ${fmt(subset.length / bertRaw)} sentences/s (${bertRaw.toFixed(3)} s)  ← ceiling`);

@@ -119,7 +119,12 @@ export async function ensureCodeServer({ quiet = false } = {}) {
   const dir = codeServerDir();
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'labelwise-code-server', private: true, version: '0.0.0' }, null, 2));
+  // npm 11 is moving to "dependency install scripts are blocked unless allowed" (allowScripts in
+  // package.json; the --allow-scripts flag is refused for project installs). These are the
+  // packages whose scripts must run; the nested install that code-server's postinstall runs in
+  // lib/vscode uses its own package.json, so verifyInstall() checks that every script did run.
+  const allowScripts = Object.fromEntries(scriptPackages.map((p) => [p, true]));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'labelwise-code-server', private: true, version: '0.0.0', allowScripts }, null, 2));
   // A project .npmrc of our own so that the user's npm settings that would break the install
   // (yes=false, ignore-scripts) do not apply; nodedir from the user config is kept by npm.
   writeFileSync(join(dir, '.npmrc'), 'yes=true\nignore-scripts=false\nfund=false\naudit=false\n');
@@ -145,11 +150,6 @@ export async function ensureCodeServer({ quiet = false } = {}) {
     npm_config_yes: 'true',
     npm_config_ignore_scripts: 'false',
     npm_config_update_notifier: 'false',
-    // npm 11 is moving to "dependency install scripts are blocked unless allowed": these are the
-    // packages (code-server's own and those its postinstall installs in lib/vscode) whose scripts
-    // must run. Passed through the environment so the nested npm of the postinstall sees it too;
-    // verifyInstall() below checks that they really ran.
-    npm_config_allow_scripts: scriptPackages.join(','),
   };
   // Called from an npm script: npm_config_* of the outer run (e.g. a --prefix) must not steer this one.
   for (const k of Object.keys(env)) if (/^npm_(config_(prefix|global|local_prefix)|package_|lifecycle_)/.test(k)) delete env[k];

@@ -2,11 +2,13 @@ import { writeFileSync } from 'node:fs';
 import { metaSelectorFactory } from '../core/al/metaFactory';
 import { readSplit } from '../core/al/split';
 import { simulate } from '../core/al/simulate';
+import { simulateSpans, type SpanSimulationResult } from '../core/al/simulateSpans';
 import { loadEncoder } from '../core/encoders/loadEncoder';
 import { InputError, SettingError } from '../core/errors';
 import { readNpy } from '../core/npy';
 import { STRATEGY_CHOICES } from '../core/strategies/registry';
-import { readGoldDataset } from '../core/text/dataset';
+import { readGoldDataset, type GoldDataset } from '../core/text/dataset';
+import type { TokenVectors } from '../core/encoders/encoder';
 import { DEVICES, type Device, type Logger, type Matrix } from '../core/types';
 
 export interface SimulateOptions {
@@ -41,6 +43,11 @@ export async function runSimulate(opts: SimulateOptions): Promise<void> {
     throw new SettingError('--device', `unknown device "${opts.device}"; valid devices: ${DEVICES.join(', ')}`);
   }
   const data = readGoldDataset(opts.data);
+  if (data.task === 'spans') {
+    const result = await simulateEntitySpans(data, opts);
+    emit(result, opts.out);
+    return;
+  }
   const vectors = opts.vectors ? readNpy(opts.vectors) : await encodeRecords(data.records.map((r) => r.text), opts.model, opts.device as Device);
   if (opts.vectors && vectors.rows !== data.records.length) {
     throw new InputError(`${opts.vectors} has ${vectors.rows} rows but ${opts.data} has ${data.records.length} records; they must match one to one`, opts.vectors);
@@ -61,9 +68,46 @@ export async function runSimulate(opts: SimulateOptions): Promise<void> {
     metaFactory: metaSelectorFactory(stderrLogger),
     logger: stderrLogger,
   });
+  emit(result, opts.out);
+}
+
+function emit(result: object, out: string | undefined): void {
   const json = JSON.stringify(result);
-  if (opts.out) writeFileSync(opts.out, `${json}\n`);
+  if (out) writeFileSync(out, `${json}\n`);
   else process.stdout.write(`${json}\n`);
+}
+
+/** Entity spans: per-token vectors from the encoder, a token tagger, span-level F1. */
+async function simulateEntitySpans(data: GoldDataset, opts: SimulateOptions): Promise<SpanSimulationResult> {
+  if (opts.vectors) {
+    throw new SettingError('--vectors', `${opts.data} holds entity spans, which need per-token vectors from the encoder; --vectors (one row per record) only serves text classification`);
+  }
+  const split = opts.split ? readSplit(opts.split, data.records.length) : undefined;
+  const t0 = performance.now();
+  const encoder = await loadEncoder({ model: opts.model, device: opts.device as Device, logger: stderrLogger });
+  let tokens: TokenVectors[];
+  try {
+    if (!encoder.encodeTokens) throw new SettingError('--model', `the encoder ${encoder.id} gives no per-token vectors, which entity spans need`);
+    tokens = await encoder.encodeTokens(data.records.map((r) => r.text));
+    stderrLogger.info(`encoded the tokens of ${tokens.length} records with ${encoder.id} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  } finally {
+    await encoder.dispose();
+  }
+  return simulateSpans({
+    data,
+    tokens,
+    strategy: opts.strategy,
+    seed: opts.seed,
+    init: opts.init,
+    batch: opts.batch,
+    budget: opts.budget,
+    testFraction: opts.testFraction,
+    split,
+    committeeSize: opts.committee,
+    diversity: opts.diversity,
+    metaFactory: metaSelectorFactory(stderrLogger),
+    logger: stderrLogger,
+  });
 }
 
 /** Encodes the records with the `--model` encoder (what the extension uses) when no --vectors are given. */

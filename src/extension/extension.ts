@@ -44,6 +44,15 @@ export function activate(context: vscode.ExtensionContext): void {
       current.logger.info(`label store ${store.file}: ${store.state.counts().decisions} decisions`);
       decorations.setStore(store, root, current.settings().labels);
       current.refreshStatus();
+      // Re-anchoring reads the labeled files: after activation has returned, not during it.
+      setTimeout(() => {
+        try {
+          const orphans = current.checkAnchors();
+          if (orphans > 0) current.output.show(true);
+        } catch (e) {
+          current.report(e, 'Cannot check the labeled spans');
+        }
+      }, 0);
     } catch (e) {
       current.report(e, 'Cannot load the label store');
     }

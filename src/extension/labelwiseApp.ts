@@ -7,7 +7,8 @@ import type { DecisionInput, RoundInfo } from '../core/session/workerProtocol';
 import { isLabeled, type LabelEvent } from '../core/store/events';
 import { LabelStore, storePath } from '../core/store/labelStore';
 import { reanchor, type OrphanSpan } from '../core/store/reanchor';
-import type { Disposable, Logger } from '../core/types';
+import type { CandidateSpan, Disposable, Logger } from '../core/types';
+import { createTextLookup } from '../core/store/formats/importRecords';
 import { NoticeNotification, StateNotification, type HostToWebview, type PanelState, type PanelView, type SpanView } from '../protocol';
 import { checkStartable, readSettings } from './config';
 import { LabelingController } from './labelingController';
@@ -163,6 +164,16 @@ export class LabelwiseApp implements Disposable {
     }
   }
 
+  /**
+   * Finds corpus spans by text, for imports of records that carry no workspace place (plain or
+   * Prodigy JSONL): only while a session runs, since the worker holds the corpus.
+   */
+  async textLookup(): Promise<((text: string) => CandidateSpan | undefined) | undefined> {
+    if (!this.controller || !this.worker) return undefined;
+    const spans = await this.worker.request('spans', {});
+    return createTextLookup(spans);
+  }
+
   /** Re-reads the store (after an import) and tells the worker about every changed span. */
   afterImport(events: readonly LabelEvent[]): void {
     this.refreshStatus();
@@ -313,6 +324,16 @@ export class LabelwiseApp implements Disposable {
       this.report(e, 'Cannot start a labeling session');
       return undefined;
     }
+  }
+
+  /**
+   * Finds the store's labeled spans again in their files and lists the ones that cannot be found
+   * (file:line, text, label) in the output channel. Returns how many were orphaned.
+   */
+  checkAnchors(): number {
+    const root = this.workspaceRoot();
+    this.restoreDecisions(this.openStore(), root);
+    return this.orphans.length;
   }
 
   /** The store's current decisions, found again in their (possibly edited) files; orphans are listed. */

@@ -89,9 +89,12 @@ async function runInCodeServer(workspace) {
     let report;
     const exited = new Promise((res) => (report = res));
     await page.exposeFunction('codeAutomationExit', (code) => report(Number(code)));
+    // The extension host's console (mocha's report) arrives as styled "%c[Extension Host]" messages.
     page.on('console', (m) => {
       const text = m.text();
-      if (!/vsda|Failed to load resource|^%c/.test(text)) process.stdout.write(`${text}\n`);
+      if (!text.includes('[Extension Host]')) return;
+      const plain = text.replace(/%c/g, '').replace(/\s*color:\s*[^\s;]*;?/g, '').replace(/\[Extension Host\]\s?/, '');
+      process.stdout.write(`${plain}\n`);
     });
     const remote = (p) => `vscode-remote://127.0.0.1:${server.port}${p}`;
     const payload = JSON.stringify([

@@ -72,7 +72,7 @@ export async function simulate(opts: SimulateOptions): Promise<SimulationResult>
   const ds = opts.data;
   const name = opts.name ?? basename(ds.file).replace(/\.jsonl$/i, '');
   if (ds.task !== 'classify') {
-    throw new InputError(`${ds.file}: entity-span datasets ("spans" records) are not supported by simulate yet; only text classification ("label" records) is`, ds.file);
+    throw new InputError(`${ds.file}: entity-span datasets ("spans" records) need per-token vectors: use simulateSpans() (simulateSpans.ts), not simulate()`, ds.file);
   }
   if (ds.classes.length < 2) {
     throw new InputError(`${ds.file}: every record has the label "${ds.classes[0]}"; classification needs at least 2 classes`, ds.file);

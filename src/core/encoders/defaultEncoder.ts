@@ -79,26 +79,58 @@ export function tokenizeAll(tokenizer: WordTokenizer, texts: readonly string[]):
   return { ids: ids.subarray(0, pos), offsets };
 }
 
-/** Splits tokenised texts into padded model batches (shortest texts first). */
-export function makeBatches(t: TokenizedTexts, limits: BatchLimits = DEFAULT_LIMITS): ModelBatch[] {
+/**
+ * Yields tokenised texts as padded model batches, shortest texts first. With `scratch`, every
+ * batch is written into the same two growing buffers (each batch is then valid only until the
+ * next one is taken): encode() runs one batch at a time, so it allocates almost nothing per call.
+ */
+export function* batchesOf(t: TokenizedTexts, limits: BatchLimits = DEFAULT_LIMITS, scratch?: { ids: Int32Array; mask: Int32Array }): Generator<ModelBatch> {
   const n = t.offsets.length - 1;
   const lengths = new Int32Array(n);
   for (let i = 0; i < n; i++) lengths[i] = t.offsets[i + 1] - t.offsets[i];
   const plan = planBatches(lengths, limits);
-  return plan.batches.map((b) => {
+  for (const b of plan.batches) {
     const rows = b.to - b.from;
-    const inputIds = new Int32Array(rows * b.seq);
-    const attentionMask = new Int32Array(rows * b.seq);
-    const textIndex = plan.order.slice(b.from, b.to);
+    const size = rows * b.seq;
+    let inputIds: Int32Array;
+    let attentionMask: Int32Array;
+    if (scratch) {
+      if (scratch.ids.length < size) {
+        scratch.ids = new Int32Array(Math.max(size, limits.tokenBudget));
+        scratch.mask = new Int32Array(scratch.ids.length);
+      }
+      inputIds = scratch.ids.subarray(0, size);
+      attentionMask = scratch.mask.subarray(0, size);
+    } else {
+      inputIds = new Int32Array(size);
+      attentionMask = new Int32Array(size);
+    }
+    const textIndex = plan.order.subarray(b.from, b.to);
     for (let r = 0; r < rows; r++) {
       const i = textIndex[r];
       const s = t.offsets[i];
       const len = t.offsets[i + 1] - s;
-      inputIds.set(t.ids.subarray(s, s + len), r * b.seq);
-      attentionMask.fill(1, r * b.seq, r * b.seq + len);
+      const row = r * b.seq;
+      // Plain loops: a subarray per row would allocate one object per text.
+      const ids = t.ids;
+      for (let j = 0; j < len; j++) {
+        inputIds[row + j] = ids[s + j];
+        attentionMask[row + j] = 1;
+      }
+      if (scratch) {
+        for (let j = len; j < b.seq; j++) {
+          inputIds[row + j] = 0;
+          attentionMask[row + j] = 0;
+        }
+      }
     }
-    return { rows, seq: b.seq, inputIds, attentionMask, textIndex };
-  });
+    yield { rows, seq: b.seq, inputIds, attentionMask, textIndex };
+  }
+}
+
+/** All batches at once, each with its own buffers (for callers that keep them, e.g. the bench). */
+export function makeBatches(t: TokenizedTexts, limits: BatchLimits = DEFAULT_LIMITS): ModelBatch[] {
+  return [...batchesOf(t, limits)];
 }
 
 const vocabularies = new Map<string, WordTable>();
@@ -152,9 +184,17 @@ export class DefaultEncoder implements Encoder {
 
   async encode(texts: readonly string[]): Promise<Matrix> {
     const out = new Float32Array(texts.length * this.dim);
-    for (const b of makeBatches(tokenizeAll(this.tokenizer, texts))) {
+    // Batches run one after the other, so one pair of buffers serves every batch of this call
+    // (per call, not per encoder: concurrent calls must not write into each other's feeds).
+    const scratch = { ids: new Int32Array(0), mask: new Int32Array(0) };
+    for (const b of batchesOf(tokenizeAll(this.tokenizer, texts), DEFAULT_LIMITS, scratch)) {
       const res = await this.run(b, 'sentence_embedding');
-      for (let r = 0; r < b.rows; r++) out.set(res.subarray(r * this.dim, (r + 1) * this.dim), b.textIndex[r] * this.dim);
+      const dim = this.dim;
+      for (let r = 0; r < b.rows; r++) {
+        const from = r * dim;
+        const to = b.textIndex[r] * dim;
+        for (let d = 0; d < dim; d++) out[to + d] = res[from + d];
+      }
     }
     return { rows: texts.length, cols: this.dim, data: out };
   }

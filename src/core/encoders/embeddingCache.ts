@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { LabelwiseError } from '../errors';
 import { hash128 } from '../text/fastHash';
@@ -7,24 +8,40 @@ import { silentLogger, type Logger, type Matrix } from '../types';
 import type { Encoder } from './encoder';
 
 /*
- * On-disk format: one file per encoder id, `<slug>-<sha256(id)[:12]>.lwcache`, little-endian:
+ * On-disk format: one file per encoder id, `<slug>-<sha256(id)[:12]>.lwcache`, little-endian.
  *
- *   header  "LWEMBC01" | u32 version | u32 dim | u32 idBytes | u32 0 | 8 bytes 0 | id (UTF-8, padded to 4)
- *   record  u32×4 key (MurmurHash3-128 of the text) | u32 check | f32×dim vector   (fixed size)
+ *   file header  "LWEMBC02" | u32 version | u32 dim | u32 idBytes | u32 0 | 8 bytes 0 | id (UTF-8, padded to 4)
+ *   chunk        u32 "LWCK" | u32 n | u32 keysCheck | u32 headCheck
+ *                n × (u32×4 key = MurmurHash3-128 of the text | u32 vectorCheck)
+ *                n × dim f32 vectors, dense, in key order
  *
- * Records are only ever appended. A crash mid-append leaves a short or garbled tail: the loader
- * keeps the longest prefix of whole records whose checks hold and ignores the rest, and the next
- * write rewrites the file (temp file + rename) without the bad tail, so earlier entries are never
- * lost or corrupted. The header holds the full encoder id and dim; a file whose header does not
- * match is treated as empty, so one model never sees another model's vectors.
+ * Each flush appends one chunk in one write. Opening reads only the headers and keys (24 bytes a
+ * text); vectors are read when looked up, straight into the result, so re-opening an unchanged
+ * corpus touches each vector once and stale entries cost nothing. A crash mid-append leaves a
+ * short or garbled last chunk: it is ignored (its checks or its length fail) and the next write
+ * rewrites the file (temp file + rename) without it, so earlier entries are never lost. A vector
+ * whose check fails on read (a zeroed page after a power loss) counts as a miss and is re-encoded.
+ * The header holds the full encoder id and dim; a file whose header does not match is treated as
+ * empty, so one model never sees another model's vectors.
  */
-const MAGIC = 'LWEMBC01';
-const VERSION = 1;
+const MAGIC = 'LWEMBC02';
+const VERSION = 2;
 const FIXED_HEADER = 32;
+const CHUNK_MAGIC = 0x4b43574c; // "LWCK"
+const CHUNK_HEAD = 16;
 const KEY_WORDS = 4;
+/** Key words plus the vector check. */
+const ENTRY_WORDS = KEY_WORDS + 1;
 const EXT = '.lwcache';
-/** Missing texts are encoded and persisted in chunks of this many, so a long encode that is interrupted keeps most of its work. */
+/** Missing texts are encoded and persisted in chunks of this many, so an interrupted encode keeps most of its work. */
 const ENCODE_CHUNK = 4096;
+/** More chunks than this and the next write compacts the file into one. */
+const MAX_CHUNKS = 64;
+/**
+ * Lookups needing more separate file ranges than this read the covering range in one go and copy
+ * from it; fewer are read straight into the result (no second buffer to allocate and fill).
+ */
+const MAX_DIRECT_READS = 2048;
 
 export interface CacheLookup {
   /** texts.length × dim; rows of missing texts are zero. */
@@ -37,7 +54,7 @@ export interface CachedEncoding {
   readonly vectors: Matrix;
   /** Texts served from the cache. */
   readonly hits: number;
-  /** Texts that had to be encoded (each distinct missing text counts once per occurrence). */
+  /** Texts that had to be encoded (a missing text counts once per occurrence). */
   readonly misses: number;
 }
 
@@ -45,26 +62,36 @@ export type CacheProgress = (encoded: number, toEncode: number) => void;
 
 /**
  * An embedding cache keyed by encoder id and text: a second open of an unchanged corpus encodes
- * nothing, a changed span re-encodes only that span. One instance per (dir, encoder id); it holds
- * every cached vector of that encoder in memory (rows × dim float32).
+ * nothing, a changed span re-encodes only that span. One instance per (dir, encoder id). It keeps
+ * keys in memory, vectors on disk; vectors added in this session stay in memory as well. It holds
+ * no open file between calls, so there is nothing to close.
  */
 export class EmbeddingCache {
-  /**
-   * Every record, in the on-disk layout (key | check | vector), `stride` words each. Loading is
-   * a zero-copy view of the file's bytes; appends grow it. Later records of a key win.
-   */
-  private recs: Int32Array = new Int32Array(0);
-  private recsF: Float32Array = new Float32Array(0);
   private count = 0;
-  /** Records [0, persisted) are on disk. */
-  private persisted = 0;
-  /** Open-addressing table: slot → record + 1 (0 = empty). Capacity is a power of two. */
-  private table: Int32Array = new Int32Array(1024);
+  private keys = new Int32Array(1024 * KEY_WORDS);
+  private vchecks = new Int32Array(1024);
+  /** Where row r's vector is: ≥ 0 a byte offset in the file; < 0 `-(m + 1)` for session row m. */
+  private where = new Float64Array(1024);
+  /** Open-addressing table: slot → row + 1 (0 = empty). Capacity is a power of two. */
+  private table = new Int32Array(2048);
   private distinct = 0;
-  /** Whether the file on disk must be rewritten whole (missing, foreign header or bad tail). */
+  /**
+   * Vectors added in this session: blocks as the encoder returned them (not copied), and for
+   * session row m its block and row in the block.
+   */
+  private memBlocks: Float32Array[] = [];
+  private memBlockOf = new Int32Array(1024);
+  private memRowOf = new Int32Array(1024);
+  private memCount = 0;
+  /** Session rows [0, memPersisted) are already in the file. */
+  private memPersisted = 0;
+  /** The file the offsets refer to (dev:ino), or '' when no row is on disk. */
+  private fileIdentity = '';
+  private chunks = 0;
+  /** Whether the next write must rewrite the file whole (missing, foreign header, bad tail, too many chunks). */
   private rewrite = true;
   private writing: Promise<void> = Promise.resolve();
-  private readonly stride: number;
+  private readonly rowBytes: number;
   private readonly header: Buffer;
 
   private constructor(
@@ -73,7 +100,7 @@ export class EmbeddingCache {
     readonly dim: number,
     private readonly logger: Logger,
   ) {
-    this.stride = KEY_WORDS + 1 + dim;
+    this.rowBytes = dim * 4;
     this.header = makeHeader(encoderId, dim);
   }
 
@@ -86,13 +113,7 @@ export class EmbeddingCache {
     if (!encoderId) throw new LabelwiseError('embedding cache: the encoder id is empty');
     if (!Number.isInteger(dim) || dim <= 0) throw new LabelwiseError(`embedding cache: bad dimension ${dim}`);
     const cache = new EmbeddingCache(join(dir, cacheFileName(encoderId)), encoderId, dim, logger);
-    let buf: Buffer | undefined;
-    try {
-      buf = await readWhole(cache.file);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') logger.warn(`embedding cache ${cache.file}: cannot read (${(e as Error).message}); starting empty`);
-    }
-    if (buf) cache.load(buf);
+    await cache.load();
     return cache;
   }
 
@@ -104,7 +125,7 @@ export class EmbeddingCache {
     } catch {
       return 0;
     }
-    const ours = names.filter((n) => n.endsWith(EXT) || n.endsWith(`${EXT}.tmp`));
+    const ours = names.filter((n) => n.endsWith(EXT) || /\.lwcache\.\d+\.tmp$/.test(n));
     await Promise.all(ours.map((n) => rm(join(dir, n), { force: true })));
     return ours.length;
   }
@@ -114,55 +135,99 @@ export class EmbeddingCache {
     return this.distinct;
   }
 
-  private load(buf: Buffer): void {
-    const h = this.header;
-    if (buf.length < h.length || !buf.subarray(0, h.length).equals(h)) {
-      this.logger.warn(`embedding cache ${this.file}: written for another model or format; starting empty`);
+  /** Reads the chunk headers and keys of the file (not the vectors). */
+  private async load(): Promise<void> {
+    let fh: FileHandle;
+    try {
+      fh = await open(this.file, 'r');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.logger.warn(`embedding cache ${this.file}: cannot read (${(e as Error).message}); starting empty`);
       return;
     }
-    const body = buf.length - h.length;
-    const recordBytes = this.stride * 4;
-    const whole = Math.floor(body / recordBytes);
-    // Header and records are multiples of 4 bytes, so the records can be viewed in place.
-    const aligned = buf.byteOffset % 4 === 0 ? buf : Buffer.from(buf);
-    const words = new Int32Array(aligned.buffer, aligned.byteOffset + h.length, whole * this.stride);
-    let good = 0;
-    while (good < whole && checksum(words, good * this.stride, this.dim) === words[good * this.stride + KEY_WORDS]) good++;
-    this.recs = words;
-    this.recsF = new Float32Array(words.buffer, words.byteOffset, words.length);
-    this.growTable(good);
-    for (let r = 0; r < good; r++) this.index(r);
-    this.count = good;
-    this.persisted = good;
-    const clean = good === whole && body === whole * recordBytes;
-    this.rewrite = !clean;
-    if (!clean) this.logger.warn(`embedding cache ${this.file}: ignored a damaged tail after ${good} entries (an interrupted write); it will be rewritten`);
-  }
-
-  /** Room for `extra` more records. */
-  private reserve(extra: number): void {
-    const need = (this.count + extra) * this.stride;
-    if (need > this.recs.length) {
-      const recs = new Int32Array(Math.max(need, this.recs.length * 2, 1024 * this.stride));
-      recs.set(this.recs.subarray(0, this.count * this.stride));
-      this.recs = recs;
-      this.recsF = new Float32Array(recs.buffer);
+    try {
+      const st = await fh.stat();
+      const size = st.size;
+      const h = this.header;
+      const head = await readAt(fh, 0, Math.min(size, h.length));
+      if (head.length < h.length || !head.equals(h)) {
+        this.logger.warn(`embedding cache ${this.file}: written for another model or format; starting empty`);
+        return;
+      }
+      let pos = h.length;
+      let clean = true;
+      while (pos < size) {
+        const ch = await readAt(fh, pos, CHUNK_HEAD);
+        const n = ch.length === CHUNK_HEAD ? ch.readUInt32LE(4) : -1;
+        const keysCheck = n >= 0 ? ch.readInt32LE(8) : 0;
+        if (n <= 0 || ch.readUInt32LE(0) !== CHUNK_MAGIC || ch.readInt32LE(12) !== headCheck(n, keysCheck)) {
+          clean = false;
+          break;
+        }
+        const keysAt = pos + CHUNK_HEAD;
+        const vecsAt = keysAt + n * ENTRY_WORDS * 4;
+        const end = vecsAt + n * this.rowBytes;
+        if (end > size) {
+          clean = false;
+          break;
+        }
+        const kb = await readAt(fh, keysAt, n * ENTRY_WORDS * 4);
+        const entries = new Int32Array(kb.buffer, kb.byteOffset, Math.floor(kb.length / 4));
+        if (entries.length !== n * ENTRY_WORDS || mix(entries, 0, entries.length) !== keysCheck) {
+          clean = false;
+          break;
+        }
+        this.reserve(n);
+        for (let i = 0; i < n; i++) this.addRow(entries, i * ENTRY_WORDS, entries[i * ENTRY_WORDS + KEY_WORDS], vecsAt + i * this.rowBytes);
+        this.chunks++;
+        pos = end;
+      }
+      this.fileIdentity = `${st.dev}:${st.ino}`;
+      this.rewrite = !clean || this.chunks > MAX_CHUNKS;
+      if (!clean) this.logger.warn(`embedding cache ${this.file}: ignored a damaged tail after ${this.count} entries (an interrupted write); it will be rewritten`);
+    } catch (e) {
+      this.logger.warn(`embedding cache ${this.file}: cannot read (${(e as Error).message}); starting empty`);
+      this.resetRows();
+    } finally {
+      await fh.close();
     }
-    this.growTable(this.count + extra);
   }
 
-  private growTable(records: number): void {
-    if (records * 2 <= this.table.length) return;
-    let size = this.table.length;
-    while (records * 2 > size) size *= 2;
-    const old = this.table;
-    this.table = new Int32Array(size);
-    const mask = size - 1;
-    for (const slot of old) {
-      if (slot === 0) continue;
-      let s = this.recs[(slot - 1) * this.stride] & mask;
-      while (this.table[s] !== 0) s = (s + 1) & mask;
-      this.table[s] = slot;
+  private resetRows(): void {
+    this.count = 0;
+    this.distinct = 0;
+    this.table.fill(0);
+    this.fileIdentity = '';
+    this.chunks = 0;
+    this.rewrite = true;
+  }
+
+  /** Room for `extra` more rows. */
+  private reserve(extra: number): void {
+    const need = this.count + extra;
+    if (need > this.where.length) {
+      const cap = Math.max(need, this.where.length * 2);
+      const keys = new Int32Array(cap * KEY_WORDS);
+      keys.set(this.keys.subarray(0, this.count * KEY_WORDS));
+      this.keys = keys;
+      const vchecks = new Int32Array(cap);
+      vchecks.set(this.vchecks.subarray(0, this.count));
+      this.vchecks = vchecks;
+      const where = new Float64Array(cap);
+      where.set(this.where.subarray(0, this.count));
+      this.where = where;
+    }
+    if (need * 2 > this.table.length) {
+      let size = this.table.length;
+      while (need * 2 > size) size *= 2;
+      const old = this.table;
+      this.table = new Int32Array(size);
+      const mask = size - 1;
+      for (const slot of old) {
+        if (slot === 0) continue;
+        let s = this.keys[(slot - 1) * KEY_WORDS] & mask;
+        while (this.table[s] !== 0) s = (s + 1) & mask;
+        this.table[s] = slot;
+      }
     }
   }
 
@@ -173,21 +238,43 @@ export class EmbeddingCache {
     const k1 = key[o + 1];
     const k2 = key[o + 2];
     const k3 = key[o + 3];
-    const recs = this.recs;
-    const stride = this.stride;
+    const keys = this.keys;
     for (let s = k0 & mask; ; s = (s + 1) & mask) {
       const slot = this.table[s];
       if (slot === 0) return s;
-      const r = (slot - 1) * stride;
-      if (recs[r] === k0 && recs[r + 1] === k1 && recs[r + 2] === k2 && recs[r + 3] === k3) return s;
+      const r = (slot - 1) * KEY_WORDS;
+      if (keys[r] === k0 && keys[r + 1] === k1 && keys[r + 2] === k2 && keys[r + 3] === k3) return s;
     }
   }
 
-  /** Points the table at record r (replacing an earlier record of the same key). */
-  private index(r: number): void {
-    const s = this.slotOf(this.recs, r * this.stride);
+  /** Adds a row (room reserved); a later row of the same key replaces the earlier one. */
+  private addRow(key: Int32Array, o: number, vcheck: number, where: number): void {
+    const r = this.count++;
+    for (let k = 0; k < KEY_WORDS; k++) this.keys[r * KEY_WORDS + k] = key[o + k];
+    this.vchecks[r] = vcheck;
+    this.where[r] = where;
+    const s = this.slotOf(key, o);
     if (this.table[s] === 0) this.distinct++;
     this.table[s] = r + 1;
+  }
+
+  private forget(row: number): void {
+    const s = this.slotOf(this.keys, row * KEY_WORDS);
+    if (this.table[s] !== row + 1) return;
+    // Backward-shift deletion keeps linear probing correct without tombstones.
+    const mask = this.table.length - 1;
+    let hole = s;
+    this.table[hole] = 0;
+    this.distinct--;
+    for (let j = (hole + 1) & mask; this.table[j] !== 0; j = (j + 1) & mask) {
+      const home = this.keys[(this.table[j] - 1) * KEY_WORDS] & mask;
+      // Move the entry back if the hole lies cyclically in [home, j).
+      if (((j - home) & mask) >= ((j - hole) & mask)) {
+        this.table[hole] = this.table[j];
+        this.table[j] = 0;
+        hole = j;
+      }
+    }
   }
 
   /** Keys of the texts (4 words each). */
@@ -197,26 +284,137 @@ export class EmbeddingCache {
     return keys;
   }
 
-  /** Cached vectors of the texts and which are missing. Reads memory only. */
-  lookup(texts: readonly string[]): CacheLookup {
+  /** Cached vectors of the texts and which are missing. Reads the file, never writes it. */
+  async lookup(texts: readonly string[]): Promise<CacheLookup> {
+    for (let attempt = 0; ; attempt++) {
+      const r = await this.tryLookup(texts);
+      if (r) return r;
+      // The file was replaced by another process (compacted or repaired): re-read its index.
+      if (attempt > 0) {
+        this.logger.warn(`embedding cache ${this.file}: the file keeps changing; serving this session's vectors only`);
+        this.dropFileRows();
+        return (await this.tryLookup(texts))!;
+      }
+      this.dropFileRows();
+      await this.load();
+    }
+  }
+
+  /** Forgets the rows that live in the file, keeping this session's rows. */
+  private dropFileRows(): void {
+    const memRows: number[] = [];
+    for (let r = 0; r < this.count; r++) if (this.where[r] < 0 && this.table[this.slotOf(this.keys, r * KEY_WORDS)] === r + 1) memRows.push(r);
+    const keys = this.keys.slice(0, this.count * KEY_WORDS);
+    const where = this.where.slice(0, this.count);
+    const vchecks = this.vchecks.slice(0, this.count);
+    this.resetRows();
+    this.reserve(memRows.length);
+    for (const r of memRows) this.addRow(keys, r * KEY_WORDS, vchecks[r], where[r]);
+    // This session's rows must go into whatever file is there now.
+    this.memPersisted = 0;
+  }
+
+  /** undefined when the file is not the one the offsets refer to. */
+  private async tryLookup(texts: readonly string[]): Promise<CacheLookup | undefined> {
     const keys = this.keysOf(texts);
     const dim = this.dim;
-    const stride = this.stride;
     const data = new Float32Array(texts.length * dim);
-    const missing: number[] = [];
-    const recsF = this.recsF;
+    const rowOf = new Int32Array(texts.length);
+    const fromFile = new Int32Array(texts.length);
+    let nFromFile = 0;
     for (let i = 0; i < texts.length; i++) {
       const slot = this.table[this.slotOf(keys, i * KEY_WORDS)];
-      if (slot === 0) {
-        missing.push(i);
-        continue;
+      const row = slot - 1;
+      rowOf[i] = row;
+      if (row < 0) continue;
+      const w = this.where[row];
+      if (w >= 0) {
+        fromFile[nFromFile++] = i;
+      } else {
+        const m = -w - 1;
+        const block = this.memBlocks[this.memBlockOf[m]];
+        const from = this.memRowOf[m] * dim;
+        const to = i * dim;
+        for (let k = 0; k < dim; k++) data[to + k] = block[from + k];
       }
-      // A plain loop: a subarray per row costs more than the copy itself.
-      const from = (slot - 1) * stride + KEY_WORDS + 1;
-      const to = i * dim;
-      for (let k = 0; k < dim; k++) data[to + k] = recsF[from + k];
     }
+    if (nFromFile > 0) {
+      const ok = await this.readRows(fromFile.subarray(0, nFromFile), rowOf, data);
+      if (!ok) return undefined;
+    }
+    const missing: number[] = [];
+    for (let i = 0; i < texts.length; i++) if (rowOf[i] < 0) missing.push(i);
     return { vectors: { rows: texts.length, cols: dim, data }, missing };
+  }
+
+  /**
+   * Reads the vectors of texts `idx` (rows rowOf[i], all in the file) into data. Runs of texts
+   * whose vectors are adjacent in the file are read straight into place; when there are too many
+   * runs, the covering byte range is read once and copied from. A row whose check fails becomes a
+   * miss (rowOf[i] = -1) and is forgotten, so it is encoded again.
+   */
+  private async readRows(idx: Int32Array, rowOf: Int32Array, data: Float32Array): Promise<boolean> {
+    let fh: FileHandle;
+    try {
+      fh = await open(this.file, 'r');
+    } catch {
+      return false;
+    }
+    const rb = this.rowBytes;
+    const dim = this.dim;
+    try {
+      const st = await fh.stat();
+      if (`${st.dev}:${st.ino}` !== this.fileIdentity) return false;
+      const out = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+      // Runs: consecutive texts whose rows are consecutive in the file. A repeated text is not
+      // read again but copied from its first occurrence afterwards.
+      const runs: [number, number, number][] = []; // [first text, count, file offset]
+      const firstOf = new Int32Array(this.count).fill(-1);
+      const repeats: [number, number][] = []; // [text, earlier text with the same row]
+      for (const i of idx) {
+        const seen = firstOf[rowOf[i]];
+        if (seen >= 0) {
+          repeats.push([i, seen]);
+          continue;
+        }
+        firstOf[rowOf[i]] = i;
+        const off = this.where[rowOf[i]];
+        const last = runs[runs.length - 1];
+        if (last && last[0] + last[1] === i && last[2] + last[1] * rb === off) last[1]++;
+        else runs.push([i, 1, off]);
+      }
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const [, n, off] of runs) {
+        lo = Math.min(lo, off);
+        hi = Math.max(hi, off + n * rb);
+      }
+      if (hi > st.size) return false;
+      if (runs.length <= MAX_DIRECT_READS) {
+        await Promise.all(runs.map(([i, n, off]) => readInto(fh, out, i * rb, n * rb, off)));
+      } else {
+        const span = await readAt(fh, lo, hi - lo);
+        for (const [i, n, off] of runs) span.copy(out, i * rb, off - lo, off - lo + n * rb);
+      }
+      for (const [i, from] of repeats) out.copy(out, i * rb, from * rb, (from + 1) * rb);
+      const words = new Int32Array(data.buffer, data.byteOffset, data.length);
+      for (const i of idx) {
+        const row = rowOf[i];
+        if (vectorCheck(words, i * dim, dim) !== this.vchecks[row]) {
+          this.logger.warn(`embedding cache ${this.file}: a damaged vector will be encoded again`);
+          data.fill(0, i * dim, (i + 1) * dim);
+          this.forget(row);
+          rowOf[i] = -1;
+          this.rewrite = true;
+        }
+      }
+      return true;
+    } catch (e) {
+      this.logger.warn(`embedding cache ${this.file}: cannot read vectors (${(e as Error).message})`);
+      return false;
+    } finally {
+      await fh.close();
+    }
   }
 
   /**
@@ -227,17 +425,30 @@ export class EmbeddingCache {
     if (vectors.rows !== texts.length || vectors.cols !== this.dim) {
       throw new LabelwiseError(`embedding cache: expected ${texts.length}×${this.dim} vectors, got ${vectors.rows}×${vectors.cols}`);
     }
+    this.putOwned(texts, vectors.data.slice(0, texts.length * this.dim));
+  }
+
+  /** put() without the copy: the cache keeps `data` (texts.length × dim) as it is. */
+  private putOwned(texts: readonly string[], data: Float32Array): void {
+    const dim = this.dim;
     const keys = this.keysOf(texts);
     this.reserve(texts.length);
-    const dim = this.dim;
+    if (this.memCount + texts.length > this.memBlockOf.length) {
+      const cap = Math.max(this.memCount + texts.length, this.memBlockOf.length * 2);
+      const blockOf = new Int32Array(cap);
+      blockOf.set(this.memBlockOf.subarray(0, this.memCount));
+      this.memBlockOf = blockOf;
+      const rowOf = new Int32Array(cap);
+      rowOf.set(this.memRowOf.subarray(0, this.memCount));
+      this.memRowOf = rowOf;
+    }
+    const block = this.memBlocks.push(data) - 1;
+    const words = new Int32Array(data.buffer, data.byteOffset, texts.length * dim);
     for (let i = 0; i < texts.length; i++) {
-      const r = this.count++;
-      const o = r * this.stride;
-      for (let k = 0; k < KEY_WORDS; k++) this.recs[o + k] = keys[i * KEY_WORDS + k];
-      const v = o + KEY_WORDS + 1;
-      for (let k = 0; k < dim; k++) this.recsF[v + k] = vectors.data[i * dim + k];
-      this.recs[o + KEY_WORDS] = checksum(this.recs, o, dim);
-      this.index(r);
+      const m = this.memCount++;
+      this.memBlockOf[m] = block;
+      this.memRowOf[m] = i;
+      this.addRow(keys, i * KEY_WORDS, vectorCheck(words, i * dim, dim), -(m + 1));
     }
   }
 
@@ -250,7 +461,7 @@ export class EmbeddingCache {
     if (encoder.id !== this.encoderId || encoder.dim !== this.dim) {
       throw new LabelwiseError(`embedding cache: opened for ${this.encoderId} (dim ${this.dim}) but asked to encode with ${encoder.id} (dim ${encoder.dim})`);
     }
-    const found = this.lookup(texts);
+    const found = await this.lookup(texts);
     const data = found.vectors.data;
     const dim = this.dim;
     // Distinct missing texts, each with the positions that need its vector.
@@ -269,10 +480,13 @@ export class EmbeddingCache {
         throw new LabelwiseError(`encoder ${encoder.id} returned ${m.rows}×${m.cols} vectors for ${chunk.length} texts (dim ${dim})`);
       }
       for (let j = 0; j < chunk.length; j++) {
-        const row = m.data.subarray(j * dim, (j + 1) * dim);
-        for (const i of distinct.get(chunk[j])!) data.set(row, i * dim);
+        const from = j * dim;
+        for (const i of distinct.get(chunk[j])!) {
+          const to = i * dim;
+          for (let k = 0; k < dim; k++) data[to + k] = m.data[from + k];
+        }
       }
-      this.put(chunk, m);
+      this.putOwned(chunk, m.data.subarray(0, chunk.length * dim));
       await this.flushQuietly();
       onProgress?.(Math.min(c + ENCODE_CHUNK, todo.length), todo.length);
     }
@@ -296,49 +510,136 @@ export class EmbeddingCache {
   }
 
   private async writePending(): Promise<void> {
-    const upto = this.count;
-    if (upto === this.persisted && !this.rewrite) return;
+    if (this.memPersisted === this.memCount && !this.rewrite) return;
     await mkdir(dirname(this.file), { recursive: true });
-    const bytes = (from: number): Buffer => Buffer.from(this.recs.buffer, this.recs.byteOffset + from * this.stride * 4, (upto - from) * this.stride * 4);
-    if (this.rewrite) {
-      // Header and every record, then an atomic rename over the old file.
-      const tmp = `${this.file}.${process.pid}.tmp`;
-      try {
-        await writeFile(tmp, Buffer.concat([this.header, bytes(0)]));
-        await rename(tmp, this.file);
-      } catch (e) {
-        await rm(tmp, { force: true });
-        throw e;
-      }
-      this.rewrite = false;
-    } else {
-      // One write in append mode: records land whole after whatever is there.
+    if (this.rewrite) return this.rewriteFile();
+    // Append this session's new rows as one chunk, in one write. They stay in memory too, so
+    // nothing depends on where the chunk lands (another process may append at the same time).
+    const rows: number[] = [];
+    for (let r = 0; r < this.count; r++) {
+      const w = this.where[r];
+      if (w < 0 && -w - 1 >= this.memPersisted) rows.push(r);
+    }
+    const upto = this.memCount;
+    if (rows.length > 0) {
       const fh = await open(this.file, 'a');
       try {
-        await fh.write(bytes(this.persisted));
+        // One writev is one system call: the chunk lands whole, after whatever is there.
+        await fh.writev(this.chunkBuffers(rows, (r) => this.vectorOfMemRow(r)));
       } finally {
         await fh.close();
       }
+      this.chunks++;
     }
-    this.persisted = upto;
+    this.memPersisted = upto;
+    if (this.chunks > MAX_CHUNKS) this.rewrite = true;
   }
-}
 
-/** The whole file in one buffer, read with as few calls as possible. */
-async function readWhole(file: string): Promise<Buffer> {
-  const fh = await open(file, 'r');
-  try {
-    const size = (await fh.stat()).size;
-    const buf = Buffer.allocUnsafeSlow(size);
-    let got = 0;
-    while (got < size) {
-      const { bytesRead } = await fh.read(buf, got, size - got, got);
-      if (bytesRead === 0) break;
-      got += bytesRead;
+  private vectorOfMemRow(r: number): Float32Array {
+    const m = -this.where[r] - 1;
+    const from = this.memRowOf[m] * this.dim;
+    return this.memBlocks[this.memBlockOf[m]].subarray(from, from + this.dim);
+  }
+
+  /**
+   * One chunk of the given rows, as buffers to write in order. When the rows are consecutive
+   * rows of one session block (the usual case: one encoder call), the vectors are written
+   * straight from that block without a copy.
+   */
+  private chunkBuffers(rows: number[], vectorOf: (row: number, j: number) => Float32Array): Buffer[] {
+    const n = rows.length;
+    const dim = this.dim;
+    const entries = new Int32Array(n * ENTRY_WORDS);
+    for (let j = 0; j < n; j++) {
+      const r = rows[j];
+      for (let k = 0; k < KEY_WORDS; k++) entries[j * ENTRY_WORDS + k] = this.keys[r * KEY_WORDS + k];
+      entries[j * ENTRY_WORDS + KEY_WORDS] = this.vchecks[r];
     }
-    return got === size ? buf : buf.subarray(0, got);
-  } finally {
-    await fh.close();
+    let vecs: Float32Array | undefined;
+    const m0 = this.where[rows[0]] < 0 ? -this.where[rows[0]] - 1 : -1;
+    if (m0 >= 0) {
+      const block = this.memBlockOf[m0];
+      const start = this.memRowOf[m0];
+      let contiguous = true;
+      for (let j = 1; j < n && contiguous; j++) {
+        const w = this.where[rows[j]];
+        const m = -w - 1;
+        contiguous = w < 0 && this.memBlockOf[m] === block && this.memRowOf[m] === start + j;
+      }
+      if (contiguous) vecs = this.memBlocks[block].subarray(start * dim, (start + n) * dim);
+    }
+    if (!vecs) {
+      vecs = new Float32Array(n * dim);
+      for (let j = 0; j < n; j++) vecs.set(vectorOf(rows[j], j), j * dim);
+    }
+    const keysCheck = mix(entries, 0, entries.length);
+    const head = Buffer.alloc(CHUNK_HEAD);
+    head.writeUInt32LE(CHUNK_MAGIC, 0);
+    head.writeUInt32LE(n, 4);
+    head.writeInt32LE(keysCheck, 8);
+    head.writeInt32LE(headCheck(n, keysCheck), 12);
+    return [head, Buffer.from(entries.buffer), Buffer.from(vecs.buffer, vecs.byteOffset, vecs.byteLength)];
+  }
+
+  /** Header plus one chunk of every live row, written to a temp file and renamed over the old one. */
+  private async rewriteFile(): Promise<void> {
+    const live: number[] = [];
+    for (let r = 0; r < this.count; r++) if (this.table[this.slotOf(this.keys, r * KEY_WORDS)] === r + 1) live.push(r);
+    const vectors = new Array<Float32Array>(live.length);
+    const fileRows = live.filter((r) => this.where[r] >= 0);
+    if (fileRows.length > 0) {
+      // Read the surviving vectors from the current file (this also re-checks them).
+      const probe = new Float32Array(fileRows.length * this.dim);
+      const rowOf = Int32Array.from(fileRows);
+      const ok = await this.readRows(
+        Int32Array.from(fileRows, (_, j) => j),
+        rowOf,
+        probe,
+      );
+      if (!ok) {
+        // The file changed under us: keep only this session's rows.
+        this.dropFileRows();
+        return this.rewriteFile();
+      }
+      const posInLive = new Map<number, number>();
+      live.forEach((r, j) => posInLive.set(r, j));
+      fileRows.forEach((r, j) => {
+        if (rowOf[j] >= 0) vectors[posInLive.get(r)!] = probe.subarray(j * this.dim, (j + 1) * this.dim);
+      });
+    }
+    const rows: number[] = [];
+    const vecs: Float32Array[] = [];
+    live.forEach((r, j) => {
+      const v = this.where[r] < 0 ? this.vectorOfMemRow(r) : vectors[j];
+      if (v) {
+        rows.push(r);
+        vecs.push(v);
+      }
+    });
+    const tmp = `${this.file}.${process.pid}.tmp`;
+    try {
+      const fh = await open(tmp, 'w');
+      try {
+        await fh.writev(rows.length > 0 ? [this.header, ...this.chunkBuffers(rows, (_, j) => vecs[j])] : [this.header]);
+      } finally {
+        await fh.close();
+      }
+      await rename(tmp, this.file);
+    } catch (e) {
+      await rm(tmp, { force: true });
+      throw e;
+    }
+    const st = await stat(this.file);
+    this.fileIdentity = `${st.dev}:${st.ino}`;
+    // Every live row now lives in the new file; keep the memory copies (another process may
+    // replace this file too).
+    const vecsAt = this.header.length + CHUNK_HEAD + rows.length * ENTRY_WORDS * 4;
+    rows.forEach((r, j) => {
+      if (this.where[r] >= 0) this.where[r] = vecsAt + j * this.rowBytes;
+    });
+    this.chunks = rows.length > 0 ? 1 : 0;
+    this.memPersisted = this.memCount;
+    this.rewrite = false;
   }
 }
 
@@ -361,23 +662,51 @@ function makeHeader(encoderId: string, dim: number): Buffer {
   return h;
 }
 
-/**
- * Check word of a record: a multiply-xor mix of its key, every 8th vector word and the last one,
- * seeded so that an all-zero record never passes. It catches what a crash leaves behind: a cut
- * record (also caught by its length), zero-filled blocks after a power loss (a zeroed page always
- * covers a sampled word) and a shifted record. Sampling, not summing every word, keeps loading
- * ~10× cheaper: a reopened cache must be much faster than encoding.
- */
-function checksum(words: Int32Array, o: number, dim: number): number {
+async function readAt(fh: FileHandle, position: number, length: number): Promise<Buffer> {
+  const buf = Buffer.allocUnsafeSlow(length);
+  let got = 0;
+  while (got < length) {
+    const { bytesRead } = await fh.read(buf, got, length - got, position + got);
+    if (bytesRead === 0) break;
+    got += bytesRead;
+  }
+  return got === length ? buf : buf.subarray(0, got);
+}
+
+async function readInto(fh: FileHandle, out: Buffer, at: number, length: number, position: number): Promise<void> {
+  let got = 0;
+  while (got < length) {
+    const { bytesRead } = await fh.read(out, at + got, length - got, position + got);
+    if (bytesRead === 0) throw new Error('unexpected end of file');
+    got += bytesRead;
+  }
+}
+
+/** A multiply-xor mix of words[o, o+n), seeded so all-zero input never gives 0. */
+function mix(words: Int32Array, o: number, n: number): number {
   const P = 0x01000193;
-  let h = Math.imul(0x9e3779b9 ^ dim, P);
-  h = Math.imul(h ^ words[o], P);
-  h = Math.imul(h ^ words[o + 1], P);
-  h = Math.imul(h ^ words[o + 2], P);
-  h = Math.imul(h ^ words[o + 3], P);
-  const v = o + KEY_WORDS + 1;
-  for (let k = 0; k < dim; k += 8) h = Math.imul(h ^ words[v + k], P);
-  h = Math.imul(h ^ words[v + dim - 1], P);
+  let h = Math.imul(0x9e3779b9 ^ n, P);
+  for (let k = o; k < o + n; k++) h = Math.imul(h ^ words[k], P);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  h ^= h >>> 12;
+  return h | 0 || 1;
+}
+
+function headCheck(n: number, keysCheck: number): number {
+  return mix(Int32Array.of(CHUNK_MAGIC | 0, n, keysCheck), 0, 3);
+}
+
+/**
+ * Check of a vector: every 8th word and the last one. A zeroed page (what a power loss can leave)
+ * always covers a sampled word of each row it touches (a prefix of a row holds word 0, a suffix
+ * the last word, a middle part ≥ 8 words), and sampling keeps the check cheap next to reading.
+ */
+function vectorCheck(words: Int32Array, o: number, dim: number): number {
+  const P = 0x01000193;
+  let h = Math.imul(0x85ebca6b ^ dim, P);
+  for (let k = 0; k < dim; k += 8) h = Math.imul(h ^ words[o + k], P);
+  h = Math.imul(h ^ words[o + dim - 1], P);
   h ^= h >>> 15;
   h = Math.imul(h, 0x2c1b3c6d);
   h ^= h >>> 12;

@@ -126,6 +126,7 @@ export class WordTokenizer {
         continue;
       }
       const start = i;
+      let joined = false;
       let f = x & 0xffff;
       let h1 = WordTable.step1(WordTable.SEED1, f);
       let h2 = WordTable.step2(WordTable.SEED2, f);
@@ -143,6 +144,7 @@ export class WordTokenizer {
             const c2 = text.charCodeAt(i + 1);
             const x2 = info[c2] || computeInfo(c2);
             if (!(x2 & IS_ALNUM) || ((f === 46 || f === 44) && !(x2 & IS_DIGIT))) break;
+            joined ||= f === 45 || f === 39;
           } else break;
           h1 = WordTable.step1(h1, f);
           h2 = WordTable.step2(h2, f);
@@ -157,7 +159,8 @@ export class WordTokenizer {
           this.ends[pos] = i;
         }
         out[pos++] = id;
-      } else if (i - start > 2) {
+      } else if (joined) {
+        // Only words with inner hyphens or apostrophes can be split into known parts.
         for (const t of this.expand(normaliseText(text.slice(start, i)), start)) {
           if (t.id === 0 && !withOffsets) continue;
           if (pos >= cap) return -1;

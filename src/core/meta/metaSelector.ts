@@ -70,6 +70,8 @@ export const META_DEFAULTS = {
   minShare: 0.02,
 } as const;
 
+const REWARD_CLIP = 10;
+
 /** A BatchSelector with the meta-learner's extras, for the "why" view and tests. */
 export interface MetaSelector extends BatchSelector {
   /** Prior JSON in use, or undefined for the plain bandit. */
@@ -275,7 +277,8 @@ export async function createMetaSelector(opts: MetaSelectorOptions): Promise<Met
         if (den > 0) {
           const gain = (100 * num) / den;
           // Centre on a running baseline: the bandit should learn which choice beat the usual gain.
-          const reward = rewards === 0 ? 0 : gain - baseline;
+          // Clipped: on ten rows one flipped prediction is already ten points.
+          const reward = rewards === 0 ? 0 : Math.max(-REWARD_CLIP, Math.min(REWARD_CLIP, gain - baseline));
           rewards++;
           baseline += (gain - baseline) / Math.min(rewards, 5);
           bandit.update(previous.advice, previous.round, previous.drawn, reward);

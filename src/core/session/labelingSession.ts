@@ -276,6 +276,11 @@ export class LabelingSession {
     return out;
   }
 
+  /** The candidate spans of the pool, in corpus order. */
+  spans(): CandidateSpan[] {
+    return [...this.corpus.spans];
+  }
+
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;

@@ -1,5 +1,6 @@
 import type { ContestedItem, CurvePoint, SpanView, StrategyWeightsPoint } from '../../protocol';
 import type { LabelwiseSettings } from '../settings';
+import type { CandidateSpan } from '../types';
 
 /**
  * The typed messages between the extension host and the engine worker (worker_threads, or a forked
@@ -89,6 +90,8 @@ export interface WorkerRequests {
   contested: { params: { readonly k: number }; result: ContestedItem[] };
   /** Views (with context) of the given span ids, for spans the host must show that it does not hold. */
   views: { params: { readonly ids: readonly string[] }; result: SpanView[] };
+  /** Every candidate span of the pool (for matching imported records to the corpus by text). */
+  spans: { params: Record<string, never>; result: CandidateSpan[] };
 }
 
 export type WorkerMethod = keyof WorkerRequests;

@@ -26,7 +26,9 @@ export const importLabelsCommand: LabelwiseCommand = {
       return;
     }
     try {
-      const result = importLabels(content, name, 'auto', { labels: settings.labels, annotator: settings.annotator });
+      const lookup = await app.textLookup();
+      if (!lookup) app.logger.info('import: no labeling session is running, so records without a workspace place are kept free-standing (start a session first to match them to the corpus by text)');
+      const result = importLabels(content, name, 'auto', { labels: settings.labels, annotator: settings.annotator, ...(lookup ? { lookup } : {}) });
       store.appendMany(result.events);
       app.afterImport(result.events);
       const msg = `imported ${result.events.length} ${result.format} records from ${name} (${result.bySource} with their workspace place, ${result.byText} matched by text, ${result.freeStanding} free-standing)`;

@@ -68,7 +68,7 @@ describe('simulate', () => {
       (e: unknown) => InputError.is(e) && /10 rows but .* has 180 records/.test(e.message),
     );
     const spans = { ...data, task: 'spans' as const };
-    await assert.rejects(simulate({ ...base, data: spans }), (e: unknown) => InputError.is(e) && /entity-span datasets .* not supported/.test(e.message));
+    await assert.rejects(simulate({ ...base, data: spans }), (e: unknown) => InputError.is(e) && /entity-span datasets .* use simulateSpans\(\)/.test(e.message));
     await assert.rejects(simulate({ ...base, strategy: 'bald' }), (e: unknown) => SettingError.is(e) && /valid strategies: meta, random/.test(e.message));
     await assert.rejects(simulate({ ...base, batch: 0 }), SettingError);
     await assert.rejects(simulate({ ...base, init: 50, budget: 40 }), SettingError);

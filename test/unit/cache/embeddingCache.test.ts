@@ -6,7 +6,7 @@ import { after, describe, test } from 'node:test';
 import type { Encoder } from '../../../src/core/encoders/encoder';
 import { EmbeddingCache, cacheFileName } from '../../../src/core/encoders/embeddingCache';
 import { hash128Hex } from '../../../src/core/text/fastHash';
-import type { Matrix } from '../../../src/core/types';
+import type { Logger, Matrix } from '../../../src/core/types';
 
 const dirs: string[] = [];
 after(() => {
@@ -50,6 +50,10 @@ function expected(texts: readonly string[], dim = 8, salt = 0): Float32Array {
     for (let k = 0; k < dim; k++) out[i * dim + k] = vectorValue(t, k, salt);
   });
   return out;
+}
+
+function recorder(warnings: string[]): Logger {
+  return { info: (): void => undefined, warn: (m: string): void => void warnings.push(m), error: (): void => undefined };
 }
 
 const corpus = ['The first sentence.', 'A second one 😀.', 'Third: 日本語。', 'The first sentence.', 'Fourth and last.'];
@@ -121,7 +125,7 @@ describe('EmbeddingCache', () => {
     await cb.encodeWithCache(b, corpus.slice(0, 2));
     const again = await EmbeddingCache.open(dir, b.id, b.dim);
     assert.equal(again.size, 2);
-    assert.deepEqual(again.lookup(corpus.slice(0, 2)).vectors.data, expected(corpus.slice(0, 2), 8, 1));
+    assert.deepEqual((await again.lookup(corpus.slice(0, 2))).vectors.data, expected(corpus.slice(0, 2), 8, 1));
   });
 
   test('a truncated or garbled tail is ignored, earlier entries survive, and the file is repaired', async () => {
@@ -132,37 +136,73 @@ describe('EmbeddingCache', () => {
     await c.encodeWithCache(enc, ['three.']);
     const file = join(dir, cacheFileName(enc.id));
     const full = statSync(file).size;
-    const record = (4 + 1 + enc.dim) * 4;
     // A crash in the middle of the last append.
     truncateSync(file, full - 7);
+    const warnings: string[] = [];
     const enc2 = new CountingEncoder(enc.id);
-    const c2 = await EmbeddingCache.open(dir, enc2.id, enc2.dim);
+    const c2 = await EmbeddingCache.open(dir, enc2.id, enc2.dim, recorder(warnings));
     assert.equal(c2.size, 2);
+    assert.match(warnings.join('\n'), /damaged tail after 2 entries/);
     const r = await c2.encodeWithCache(enc2, ['one.', 'two.', 'three.']);
     assert.deepEqual(enc2.encoded, ['three.']);
     assert.deepEqual(r.vectors.data, expected(['one.', 'two.', 'three.']));
-    assert.equal(statSync(file).size, full, 'rewritten without the broken tail');
+    // Rewritten as one clean chunk of the three entries.
+    const header = 32 + Math.ceil(enc.id.length / 4) * 4;
+    assert.equal(statSync(file).size, header + 16 + 3 * (20 + 4 * enc.dim));
 
-    // Zeros where a record should be (what a power loss can leave) are not taken as a record.
-    appendFileSync(file, Buffer.alloc(record));
+    // Zeros after the last chunk (what a power loss can leave) are not taken as entries.
+    appendFileSync(file, Buffer.alloc(200));
     const c3 = await EmbeddingCache.open(dir, enc.id, enc.dim);
     assert.equal(c3.size, 3);
-    assert.deepEqual(c3.lookup(['three.']).missing, []);
+    const l = await c3.lookup(['one.', 'two.', 'three.']);
+    assert.deepEqual(l.missing, []);
+    assert.deepEqual(l.vectors.data, expected(['one.', 'two.', 'three.']));
   });
 
-  test('a record garbled in place ends the trusted prefix; entries before it are kept', async () => {
+  test('a vector damaged in place is a miss and is encoded again; the others are kept', async () => {
     const dir = tmp();
     const enc = new CountingEncoder('m');
     await (await EmbeddingCache.open(dir, enc.id, enc.dim)).encodeWithCache(enc, ['one.', 'two.', 'three.']);
     const file = join(dir, cacheFileName(enc.id));
     const bytes = readFileSync(file);
-    const record = (4 + 1 + enc.dim) * 4;
-    const second = bytes.length - 2 * record;
-    bytes.writeFloatLE(123.5, second + 20); // first vector value of the second record
+    // Vectors are the last 3 × dim floats: zero the second one, as a lost page would.
+    bytes.fill(0, bytes.length - 2 * 4 * enc.dim, bytes.length - 4 * enc.dim);
     writeFileSync(file, bytes);
+    const enc2 = new CountingEncoder('m');
+    const c = await EmbeddingCache.open(dir, enc2.id, enc2.dim);
+    const r = await c.encodeWithCache(enc2, ['one.', 'two.', 'three.']);
+    assert.deepEqual(enc2.encoded, ['two.']);
+    assert.deepEqual(r.vectors.data, expected(['one.', 'two.', 'three.']));
+    const again = await EmbeddingCache.open(dir, enc.id, enc.dim);
+    assert.deepEqual((await again.lookup(['one.', 'two.', 'three.'])).vectors.data, expected(['one.', 'two.', 'three.']));
+  });
+
+  test('a file replaced by another process (repaired or compacted) is re-read, not misread', async () => {
+    const dir = tmp();
+    const enc = new CountingEncoder('m');
+    await (await EmbeddingCache.open(dir, enc.id, enc.dim)).encodeWithCache(enc, ['a', 'b']);
+    const first = await EmbeddingCache.open(dir, enc.id, enc.dim);
+    // Another window: sees a damaged tail, so its next write rewrites the file with a new layout.
+    appendFileSync(join(dir, cacheFileName(enc.id)), Buffer.from('garbage!'));
+    const other = await EmbeddingCache.open(dir, enc.id, enc.dim);
+    await other.encodeWithCache(new CountingEncoder('m'), ['new text', 'b', 'a']);
+    const l = await first.lookup(['a', 'new text', 'b']);
+    assert.deepEqual(l.missing, []);
+    assert.deepEqual(l.vectors.data, expected(['a', 'new text', 'b']));
+  });
+
+  test('many small appends are compacted into one chunk', async () => {
+    const dir = tmp();
+    const enc = new CountingEncoder('m', 4);
     const c = await EmbeddingCache.open(dir, enc.id, enc.dim);
-    assert.equal(c.size, 1);
-    assert.deepEqual(c.lookup(['one.', 'two.', 'three.']).missing, [1, 2]);
+    for (let i = 0; i < 70; i++) await c.encodeWithCache(enc, [`edit ${i}`]);
+    const c2 = await EmbeddingCache.open(dir, enc.id, enc.dim);
+    assert.equal(c2.size, 70);
+    const texts = Array.from({ length: 70 }, (_, i) => `edit ${i}`);
+    assert.deepEqual((await c2.lookup(texts)).vectors.data, expected(texts, 4));
+    const header = 32 + 4;
+    const chunks = (statSync(join(dir, cacheFileName('m'))).size - header - 70 * (20 + 16)) / 16;
+    assert.ok(chunks < 64, `${chunks} chunks`);
   });
 
   test('lookup reports missing rows without encoding', async () => {
@@ -170,7 +210,7 @@ describe('EmbeddingCache', () => {
     const enc = new CountingEncoder('m');
     const c = await EmbeddingCache.open(dir, enc.id, enc.dim);
     await c.encodeWithCache(enc, ['a', 'b']);
-    const l = c.lookup(['b', 'x', 'a']);
+    const l = await c.lookup(['b', 'x', 'a']);
     assert.deepEqual(l.missing, [1]);
     assert.deepEqual(l.vectors.data.subarray(8, 16), new Float32Array(8));
     assert.deepEqual(l.vectors.data.subarray(0, 8), expected(['b']));
@@ -186,7 +226,7 @@ describe('EmbeddingCache', () => {
     assert.deepEqual(progress, [0, 4096, 5000]);
     const c2 = await EmbeddingCache.open(dir, enc.id, enc.dim);
     assert.equal(c2.size, 5000);
-    const l = c2.lookup(texts);
+    const l = await c2.lookup(texts);
     assert.equal(l.missing.length, 0);
     assert.deepEqual(l.vectors.data, expected(texts, 4));
   });
@@ -201,7 +241,7 @@ describe('EmbeddingCache', () => {
     const blocker = join(dir, 'file-not-dir');
     writeFileSync(blocker, 'x');
     const warnings: string[] = [];
-    const logger = { info: (): void => undefined, warn: (m: string): void => void warnings.push(m), error: (): void => undefined };
+    const logger = recorder(warnings);
     const enc = new CountingEncoder('m');
     const c = await EmbeddingCache.open(join(blocker, 'cache'), enc.id, enc.dim, logger);
     const r = await c.encodeWithCache(enc, ['a', 'b']);

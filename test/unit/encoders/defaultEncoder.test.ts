@@ -149,3 +149,17 @@ test('an empty list encodes to an empty matrix, and a huge text is capped, not e
     await enc.dispose();
   }
 });
+
+test('concurrent encode calls on one encoder do not mix their batches', async () => {
+  const enc = await loadEncoder({ model: 'default', device: 'cpu' });
+  try {
+    const a = ['the jury met on friday', 'stock markets fell', 'a b c the'];
+    const b = ['music and art', 'the river flooded the valley', 'he said no'];
+    const [ra, rb] = await Promise.all([enc.encode(a), enc.encode(b)]);
+    const [sa, sb] = [await enc.encode(a), await enc.encode(b)];
+    assert.deepEqual(ra.data, sa.data);
+    assert.deepEqual(rb.data, sb.data);
+  } finally {
+    await enc.dispose();
+  }
+});

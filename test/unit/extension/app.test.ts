@@ -122,6 +122,21 @@ describe('the extension flow (fake VS Code, in-process worker)', () => {
     assert.ok(surface.lines.some((l) => /session ready: 12 spans in 2 files/.test(l)), surface.lines.join('\n'));
   });
 
+  test('Import Labels during a session matches plain records to corpus spans by text and trains on them', async () => {
+    await surface.commands.get('labelwise.startSession')?.();
+    const file = join(dir, 'gold.jsonl');
+    writeFileSync(file, JSON.stringify({ text: TOPICS['sport.txt'][0], label: 'sport' }) + '\n' + JSON.stringify({ text: 'Not in the corpus at all.', label: 'science' }) + '\n');
+    surface.openAnswer = file;
+    await surface.commands.get('labelwise.importLabels')?.();
+    const info = surface.messages.find((m) => /imported 2 plain records/.test(m.text));
+    assert.match(info?.text ?? '', /1 matched by text, 1 free-standing/);
+    const stored = readFileSync(join(dir, '.labelwise', 'labels.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { source: { file: string } });
+    assert.equal(stored[0].source.file, 'sport.txt');
+    assert.equal(surface.items[0].text, '$(tag) 2/200');
+    const round = await app.retrain();
+    assert.equal(round?.labels, 1, 'the matched record is a training label in the worker');
+  });
+
   test('a restart restores the stored labels; the status bar counts them before any session', async () => {
     await surface.commands.get('labelwise.startSession')?.();
     panel.send(ReadyCommand.create({ restored: false }));
@@ -172,6 +187,31 @@ describe('settings changes during a session', () => {
       assert.deepEqual(app.session?.summary().labels.map((l) => l.name), ['sport', 'science', 'arts']);
     } finally {
       app.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('re-anchoring on activation', () => {
+  test('labeled spans whose text is gone are listed with file:line in the output channel, never dropped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'labelwise-anchor-'));
+    try {
+      writeFileSync(join(dir, 'a.txt'), 'Alpha one.\nBeta two.\n');
+      const surface = new FakeSurface();
+      surface.root = dir;
+      surface.settings.set('labelwise.labels', ['x', 'y']);
+      const app = new LabelwiseApp({ surface, openPanel: () => new FakePanel(), startWorker: () => assert.fail('no worker') });
+      const store = app.openStore();
+      const base = { spans: [], answer: 'accept' as const, annotator: 'kim', strategy: null, score: null, ts: '2026-11-23T10:00:00.000Z' };
+      store.append({ ...base, id: 'a', source: { file: 'a.txt', start: 0, end: 10, line: 0 }, text: 'Alpha one.', label: 'x' });
+      store.append({ ...base, id: 'b', source: { file: 'a.txt', start: 11, end: 20, line: 1 }, text: 'Beta two.', label: 'y' });
+      writeFileSync(join(dir, 'a.txt'), 'New first line.\nAlpha one.\n');
+      assert.equal(app.checkAnchors(), 1);
+      assert.ok(surface.lines.some((l) => /a\.txt:2: labeled span cannot be found after an edit \("Beta two\.", label y\); kept in the store/.test(l)), surface.lines.join('\n'));
+      assert.ok(surface.lines.some((l) => /1 labeled spans moved after edits and were found again/.test(l)));
+      assert.equal(readFileSync(join(dir, '.labelwise', 'labels.jsonl'), 'utf8').trim().split('\n').length, 2, 'the store is unchanged');
+      app.dispose();
+    } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });

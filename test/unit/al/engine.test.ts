@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { createEngine } from '../../../src/core/activeLearner';
+import type { EngineOptions } from '../../../src/core/engine';
+import { InputError, NotTrainedError, SettingError } from '../../../src/core/errors';
+import type { BatchSelector, Pick } from '../../../src/core/strategies/strategy';
+import { blobs } from '../learners/helpers';
+
+const { X, y } = blobs(3, 40, 6, 1.2, 9);
+const opts: EngineOptions = { classes: ['a', 'b', 'c'], committeeSize: 4, strategy: 'margin', diversity: true, seed: 1 };
+
+function labelFirst(engine: ReturnType<typeof createEngine>, n: number): void {
+  for (let r = 0; r < n; r++) engine.setLabel(r, y[r]);
+}
+
+describe('createEngine', () => {
+  test('before the first retrain: a seeded, spread-out cold start and no contested rows', async () => {
+    const e = createEngine(X, opts);
+    assert.equal(e.trained, false);
+    const q = await e.query(5);
+    assert.equal(q.length, 5);
+    assert.equal(new Set(q.map((x) => x.row)).size, 5);
+    for (const x of q) {
+      assert.equal(x.strategy, 'random');
+      assert.deepEqual(x.votes, [0, 0, 0]);
+    }
+    assert.deepEqual(
+      q.map((x) => x.row),
+      (await createEngine(X, opts).query(5)).map((x) => x.row),
+    );
+    assert.throws(() => e.contested(3), NotTrainedError);
+    await assert.rejects(e.retrain(), NotTrainedError);
+  });
+
+  test('retrain, then query returns unlabeled rows with their why: strategy, score, votes, probs', async () => {
+    const e = createEngine(X, opts);
+    labelFirst(e, 12);
+    const r = await e.retrain();
+    assert.equal(r.labeled, 12);
+    assert.ok(r.estimatedAccuracy !== undefined && r.estimatedAccuracy >= 0 && r.estimatedAccuracy <= 1);
+    assert.deepEqual(r.weights, { margin: 1 });
+    assert.equal(e.trained, true);
+    const q = await e.query(4, new Set([50, 51]));
+    assert.equal(q.length, 4);
+    for (const x of q) {
+      assert.ok(x.row >= 12, 'a labeled row was queried');
+      assert.ok(x.row !== 50 && x.row !== 51, 'an excluded row was queried');
+      assert.equal(x.strategy, 'margin');
+      assert.equal(x.votes.reduce((a, b) => a + b, 0), 4);
+      assert.ok(Math.abs(x.probs.reduce((a, b) => a + b, 0) - 1) < 1e-5);
+      assert.ok(x.score >= 0 && x.score <= 1);
+    }
+  });
+
+  test('no accuracy estimate with fewer than 10 labels', async () => {
+    const e = createEngine(X, opts);
+    labelFirst(e, 6);
+    assert.equal((await e.retrain()).estimatedAccuracy, undefined);
+  });
+
+  test('setLabel(row, null) undoes a label; bad rows and classes are input errors', async () => {
+    const e = createEngine(X, opts);
+    labelFirst(e, 10);
+    e.setLabel(3, null);
+    assert.equal(e.labeledCount, 9);
+    assert.throws(() => e.setLabel(X.rows, 0), (err: unknown) => InputError.is(err) && /not in the pool/.test(err.message));
+    assert.throws(() => e.setLabel(0, 3), (err: unknown) => InputError.is(err) && /a, b, c/.test(err.message));
+    await e.retrain();
+    const rows = (await e.query(120)).map((q) => q.row);
+    assert.ok(rows.includes(3), 'an undone row is back in the pool');
+    assert.equal(rows.length, X.rows - 9);
+  });
+
+  test('contested rows are sorted by committee vote entropy', async () => {
+    const e = createEngine(X, { ...opts, committeeSize: 5 });
+    labelFirst(e, 9);
+    await e.retrain();
+    const c = e.contested(10);
+    for (let i = 1; i < c.length; i++) assert.ok(c[i - 1].score >= c[i].score);
+    for (const x of c) {
+      assert.ok(x.score > 0);
+      assert.ok(Math.max(...x.votes) < 5, 'a unanimous row is not contested');
+    }
+  });
+
+  test('meta goes through the injected factory and receives feedback for answered picks', async () => {
+    let feedbacks = 0;
+    const fake: BatchSelector = {
+      name: 'fake-meta',
+      select: (state, n): Promise<Pick[]> => Promise.resolve(Array.from(state.unlabeled.subarray(0, n), (row) => ({ row, strategy: 'entropy', score: 0.5 }))),
+      feedback: (picks, labels): void => {
+        feedbacks++;
+        assert.equal(picks.length, labels.length);
+      },
+      weights: () => ({ entropy: 0.7, random: 0.3 }),
+    };
+    const e = createEngine(X, { ...opts, strategy: 'meta' }, { metaFactory: () => fake });
+    labelFirst(e, 10);
+    await e.retrain();
+    const q = await e.query(3);
+    assert.deepEqual(q.map((x) => x.strategy), ['entropy', 'entropy', 'entropy']);
+    for (const x of q) e.setLabel(x.row, y[x.row]);
+    const r = await e.retrain();
+    assert.equal(feedbacks, 1);
+    assert.deepEqual(r.weights, { entropy: 0.7, random: 0.3 });
+  });
+
+  test('bad options: fewer than 2 classes, unknown strategy', () => {
+    assert.throws(() => createEngine(X, { ...opts, classes: ['only'] }), (e: unknown) => SettingError.is(e) && /at least 2 labels/.test(e.message));
+    assert.throws(() => createEngine(X, { ...opts, strategy: 'bald' as 'margin' }), (e: unknown) => SettingError.is(e) && /valid strategies: meta, random/.test(e.message));
+  });
+});

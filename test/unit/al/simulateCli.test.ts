@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { runSimulate, type SimulateOptions } from '../../../src/cli/simulate';
+import { InputError, SettingError } from '../../../src/core/errors';
+import { writeNpy } from '../../../src/core/npy';
+import { syntheticDataset } from './synthetic';
+
+describe('labelwise simulate (runSimulate)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'labelwise-sim-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const { data, vectors } = syntheticDataset(3, 30, 2);
+  const dataFile = join(dir, 'toy.jsonl');
+  writeFileSync(dataFile, data.records.map((r) => JSON.stringify({ text: r.text, label: r.label })).join('\n') + '\n');
+  const npy = join(dir, 'toy.npy');
+  writeNpy(npy, vectors);
+  const base: SimulateOptions = {
+    data: dataFile,
+    strategy: 'entropy',
+    seed: 3,
+    init: 10,
+    batch: 10,
+    budget: 40,
+    testFraction: 0.3,
+    model: 'default',
+    device: 'cpu',
+    vectors: npy,
+    committee: 5,
+    diversity: true,
+  };
+
+  test('writes the contract JSON to --out, the same for the same seed', async () => {
+    const out1 = join(dir, 'r1.json');
+    const out2 = join(dir, 'r2.json');
+    await runSimulate({ ...base, out: out1 });
+    await runSimulate({ ...base, out: out2 });
+    const r1 = JSON.parse(readFileSync(out1, 'utf8')) as Record<string, unknown>;
+    const r2 = JSON.parse(readFileSync(out2, 'utf8')) as Record<string, unknown>;
+    assert.equal(r1.dataset, 'toy');
+    assert.equal(r1.strategy, 'entropy');
+    delete r1.seconds;
+    delete r2.seconds;
+    assert.deepEqual(r1, r2);
+  });
+
+  test('a record without a label is an error naming the file and line', async () => {
+    const bad = join(dir, 'bad.jsonl');
+    writeFileSync(bad, '{"text": "a", "label": "x"}\n{"text": "b"}\n');
+    await assert.rejects(runSimulate({ ...base, data: bad, vectors: undefined }), (e: unknown) => InputError.is(e) && e.message.startsWith(`${bad}:2:`));
+  });
+
+  test('a record without text is an error naming the file and line', async () => {
+    const bad = join(dir, 'notext.jsonl');
+    writeFileSync(bad, '{"text": "a", "label": "x"}\n{"text": "b", "label": "y"}\n{"label": "x"}\n');
+    await assert.rejects(runSimulate({ ...base, data: bad, vectors: undefined }), (e: unknown) => InputError.is(e) && e.message.startsWith(`${bad}:3:`) && /"text"/.test(e.message));
+  });
+
+  test('vectors that do not match the records in count are an error naming the vectors file', async () => {
+    const short = join(dir, 'short.npy');
+    writeNpy(short, { rows: 5, cols: vectors.cols, data: vectors.data.slice(0, 5 * vectors.cols) });
+    await assert.rejects(runSimulate({ ...base, vectors: short }), (e: unknown) => InputError.is(e) && e.message.startsWith(short) && /5 rows but .* 90 records/.test(e.message));
+  });
+
+  test('a bad --split file is an error naming it', async () => {
+    const split = join(dir, 'split.json');
+    writeFileSync(split, JSON.stringify({ testIds: [0, 1, 500] }));
+    await assert.rejects(runSimulate({ ...base, split }), (e: unknown) => InputError.is(e) && e.message.startsWith(split) && /testIds\[2\] = 500/.test(e.message));
+  });
+
+  test('an unknown strategy or device lists the valid ones', async () => {
+    await assert.rejects(runSimulate({ ...base, strategy: 'uncertainty' }), (e: unknown) => SettingError.is(e) && /valid strategies: meta, random, least-confidence, margin, entropy, vote-entropy, kl, egl/.test(e.message));
+    await assert.rejects(runSimulate({ ...base, device: 'tpu' }), (e: unknown) => SettingError.is(e) && /auto, cpu, cuda/.test(e.message));
+  });
+
+  test('a single-class dataset is a clear error', async () => {
+    const one = join(dir, 'one.jsonl');
+    writeFileSync(one, data.records.map((r) => JSON.stringify({ text: r.text, label: 'same' })).join('\n') + '\n');
+    await assert.rejects(runSimulate({ ...base, data: one }), (e: unknown) => InputError.is(e) && /every record has the label "same"/.test(e.message));
+  });
+});
+
+describe('labelwise simulate on entity spans', () => {
+  test('--vectors (one row per record) is refused: entity spans need per-token vectors', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'labelwise-spans-'));
+    try {
+      const f = join(dir, 'names.jsonl');
+      writeFileSync(f, '{"text": "Ann met Bob", "spans": [{"start": 0, "end": 3, "label": "NAME"}]}\n');
+      await assert.rejects(
+        runSimulate({ data: f, vectors: join(dir, 'v.npy'), strategy: 'margin', seed: 1, init: 1, batch: 1, budget: 2, testFraction: 0.3, model: 'default', device: 'cpu', committee: 5, diversity: true }),
+        (e: unknown) => SettingError.is(e) && /per-token vectors/.test(e.message) && e.message.includes(f),
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
