@@ -57,9 +57,12 @@ async function main(): Promise<void> {
     const first = await (await EmbeddingCache.open(cacheDir, encoder.id, encoder.dim)).encodeWithCache(encoder, sentences);
     const fill = performance.now() - t0;
     console.log(`encode through empty cache ${first.misses} misses  ${fill.toFixed(0).padStart(5)} ms (includes writing the cache)`);
-    const warm = await best(5, async () => (await EmbeddingCache.open(cacheDir, encoder.id, encoder.dim)).encodeWithCache(encoder, sentences));
+    // A re-open happens in a later session, not right after encoding: let ONNX Runtime's worker
+    // threads go idle first so they do not compete with it on a small machine.
+    await new Promise((r) => setTimeout(r, 1000));
+    const warm = await best(10, async () => (await EmbeddingCache.open(cacheDir, encoder.id, encoder.dim)).encodeWithCache(encoder, sentences));
     if (warm.value.misses !== 0) throw new Error(`expected a warm cache, got ${warm.value.misses} misses`);
-    console.log(`re-open from cache         ${warm.value.hits} hits    ${warm.ms.toFixed(1).padStart(5)} ms  (open + hash + lookup)  ${(cold.ms / warm.ms).toFixed(1)}× faster than cold`);
+    console.log(`re-open from cache         ${warm.value.hits} hits    ${warm.ms.toFixed(1).padStart(5)} ms  (open + hash + read vectors; best of 10)  ${(cold.ms / warm.ms).toFixed(1)}× faster than cold (best of 5)`);
   } finally {
     await encoder.dispose();
   }
