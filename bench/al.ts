@@ -3,7 +3,8 @@
 // Writes BENCHMARKS.md and one SVG learning-curve plot per dataset in bench/plots/.
 //
 // Each (dataset, strategy, seed) result is cached in bench/.cache/al/ (gitignored), so an
-// interrupted run resumes where it stopped; --fresh ignores the cache. --jobs N runs N worker
+// interrupted run resumes where it stopped; --fresh ignores the cache, --rerun a,b only the
+// cached runs of those strategies (e.g. --rerun meta after retraining the prior). --jobs N runs N worker
 // processes (each writes its own cache files atomically). Other flags: --seeds N, --datasets a,b,
 // --strategies a,b, --no-peers.
 import { spawn } from 'node:child_process';
@@ -64,6 +65,8 @@ interface Args {
   datasets: string[];
   strategies: string[];
   fresh: boolean;
+  /** Strategies whose cached results are ignored (e.g. meta after retraining the prior). */
+  rerun: string[];
   peers: boolean;
   worker?: { index: number; of: number };
 }
@@ -75,6 +78,7 @@ function parseArgs(argv: string[]): Args {
     datasets: DATASETS.map((d) => d.name),
     strategies: ['meta', ...STRATEGY_NAMES],
     fresh: false,
+    rerun: [],
     peers: true,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -98,6 +102,10 @@ function parseArgs(argv: string[]): Args {
         break;
       case '--fresh':
         a.fresh = true;
+        break;
+      case '--rerun':
+        a.rerun = v.split(',');
+        i++;
         break;
       case '--no-peers':
         a.peers = false;
@@ -182,7 +190,7 @@ async function runTasks(tasks: Task[], args: Args, label: string): Promise<Failu
   const loaded = new Map<string, { data: GoldDataset; vectors: Matrix }>();
   const trainedOn = defaultPriorTrainedOn();
   const failures: Failure[] = [];
-  const todo = tasks.filter((t) => args.fresh || !existsSync(cacheFile(t)));
+  const todo = tasks.filter((t) => args.fresh || args.rerun.includes(t.strategy) || !existsSync(cacheFile(t)));
   let done = 0;
   for (const t of todo) {
     const spec = DATASETS.find((d) => d.name === t.dataset)!;
@@ -222,6 +230,7 @@ async function runTasks(tasks: Task[], args: Args, label: string): Promise<Failu
 async function runParallel(tasks: Task[], args: Args): Promise<void> {
   const passOn = ['--seeds', String(args.seeds), '--datasets', args.datasets.join(','), '--strategies', args.strategies.join(',')];
   if (args.fresh) passOn.push('--fresh');
+  if (args.rerun.length) passOn.push('--rerun', args.rerun.join(','));
   if (!args.peers) passOn.push('--no-peers');
   const children = Array.from({ length: args.jobs }, (_, i) =>
     new Promise<void>((resolve, reject) => {
@@ -361,7 +370,8 @@ function report(args: Args, tasks: Task[], failures: Failure[], seconds: number)
   p('of labels at which a run first reaches 95 % of the accuracy of the same learner trained on the whole pool (">300": most runs');
   p('never did within the budget). p-values: two-sided paired Wilcoxon signed-rank test over seeds (exact, ties averaged).');
   p();
-  p(`${args.seeds} seeds per dataset and strategy; the whole benchmark took ${(seconds / 60).toFixed(1)} min on this machine (cached runs are reused).`);
+  const compute = [...results.values()].reduce((a, r) => a + r.seconds, 0);
+  p(`${args.seeds} seeds per dataset and strategy, ${results.size} runs in all: ${(compute / 60).toFixed(1)} min of simulation (this report: ${(seconds / 60).toFixed(1)} min, cached runs reused).`);
   p();
   p('| dataset | records | classes | source |');
   p('|---|---|---|---|');
@@ -394,7 +404,7 @@ function report(args: Args, tasks: Task[], failures: Failure[], seconds: number)
     p();
     p(`![learning curves on ${name}](bench/plots/${name}.svg)`);
     p();
-    p('| strategy | AULC (mean ± sd) | acc @50 | acc @100 | acc @300 | labels to 95 % of full |');
+    p('| strategy | AULC, % (mean ± sd) | accuracy @50, % | @100 | @300 | labels to 95 % of full |');
     p('|---|---|---|---|---|---|');
     const ordered = [...(meta ? [meta] : []), ...[...fixed].sort((a, b) => mean(b.aulc) - mean(a.aulc))];
     for (const r of ordered) {
@@ -425,7 +435,7 @@ function report(args: Args, tasks: Task[], failures: Failure[], seconds: number)
   if (summary.length) {
     p('## Targets');
     p();
-    p('| dataset | meta AULC | random | best fixed | meta − best | p vs random | p vs best | not significantly below random | within 0.5 points of best | above best |');
+    p('| dataset | meta AULC, % | random | best fixed | meta − best (points) | p vs random | p vs best | not significantly below random | within 0.5 points of best | above best |');
     p('|---|---|---|---|---|---|---|---|---|---|');
     for (const s of summary) p(s);
     p();

@@ -2,7 +2,7 @@
 // writes its weights as JSON to models/prior/ (models/buildPrior.mjs turns them into ONNX).
 //
 //   npm run train:prior -- [--real NAME=DATA.jsonl[:VECTORS.npy]]... [--synthetic 40] [--seed 1]
-//                          [--states .cache/prior-states.json] [--reuse-states] [--out models/prior]
+//                          [--states .cache/prior-states.json] [--reuse-states | --refit] [--out models/prior]
 //
 // Without --real: brown-genre (../shared/datasets) and the bench sets (bench/datasets/*.jsonl)
 // that exist, encoded with the embedded default encoder. About 8 minutes on 2 cores from scratch;
@@ -45,7 +45,7 @@ export interface Task {
   readonly classes: number;
 }
 
-interface StateRecord {
+export interface StateRecord {
   readonly source: string;
   readonly task: string;
   readonly labels: number;
@@ -58,7 +58,7 @@ const INIT = 20;
 const BATCH = 10;
 const BUDGET = 300;
 
-function args(): { real: string[]; synthetic: number; seed: number; states: string; reuse: boolean; out: string; every: number } {
+function args(): { real: string[]; synthetic: number; seed: number; states: string; reuse: boolean; refit: boolean; out: string; every: number } {
   const a = process.argv.slice(2);
   const get = (k: string, d: string): string => {
     const i = a.indexOf(k);
@@ -74,6 +74,7 @@ function args(): { real: string[]; synthetic: number; seed: number; states: stri
     seed: Number(get('--seed', '1')),
     states: get('--states', '.cache/prior-states.json'),
     reuse: a.includes('--reuse-states'),
+    refit: a.includes('--refit'),
     out: get('--out', 'models/prior'),
     every: Number(get('--every', '2')),
   };
@@ -217,6 +218,29 @@ function runTask(task: Task, seed: number, every: number): StateRecord[] {
   return out;
 }
 
+/**
+ * The training target of a state: each strategy's mean one-round gain over the rest of its task
+ * (this state and every later sampled state of the same trajectory). One round's gain is mostly
+ * noise (a few test rows flipping); what a round's choice should follow is how the strategy does
+ * from here on, which is also what the area under the learning curve rewards.
+ */
+export function restOfTaskGains(states: readonly StateRecord[]): number[][] {
+  const byTask = new Map<string, number[]>();
+  states.forEach((s, i) => {
+    const list = byTask.get(s.task);
+    if (list) list.push(i);
+    else byTask.set(s.task, [i]);
+  });
+  const out: number[][] = states.map((s) => s.gains.slice());
+  for (const idx of byTask.values()) {
+    for (const i of idx) {
+      const later = idx.filter((j) => states[j].labels >= states[i].labels);
+      out[i] = states[i].gains.map((_, k) => later.reduce((a, j) => a + states[j].gains[k], 0) / later.length);
+    }
+  }
+  return out;
+}
+
 /** Small MLP fitted with Adam on centred gains (accuracy points). Deterministic for a seed. */
 function fitMlp(states: StateRecord[], hidden: number, seed: number): { mean: number[]; std: number[]; layers: PriorLayer[]; rmse: number } {
   const F = FEATURE_NAMES.length;
@@ -228,8 +252,9 @@ function fitMlp(states: StateRecord[], hidden: number, seed: number): { mean: nu
   for (const s of states) s.features.forEach((v, j) => (std[j] += (v - mean[j]) ** 2 / n));
   for (let j = 0; j < F; j++) std[j] = Math.sqrt(std[j]) > 1e-6 ? Math.sqrt(std[j]) : 1;
   const X = states.map((s) => s.features.map((v, j) => (v - mean[j]) / std[j]));
-  const Y = states.map((s) => {
-    const g = s.gains.map((v) => v * 100);
+  const targets = restOfTaskGains(states);
+  const Y = targets.map((t) => {
+    const g = t.map((v) => v * 100);
     const m = g.reduce((a, b) => a + b, 0) / S;
     return g.map((v) => v - m);
   });
@@ -347,9 +372,13 @@ async function main(): Promise<void> {
   const t0 = Date.now();
   // Synthetic tasks depend on the seed only, so their states can be reused between runs; real
   // tasks are always recomputed (their vectors may have changed).
-  const cached = opt.reuse && existsSync(opt.states) ? (JSON.parse(readFileSync(opt.states, 'utf8')) as StateRecord[]).filter((s) => s.source === 'synthetic') : [];
+  const cached = (opt.reuse || opt.refit) && existsSync(opt.states) ? (JSON.parse(readFileSync(opt.states, 'utf8')) as StateRecord[]).filter((s) => opt.refit || s.source === 'synthetic') : [];
   const states: StateRecord[] = [];
-  {
+  if (opt.refit) {
+    // --refit: fit the priors again on the saved states, simulating nothing.
+    states.push(...cached);
+    console.error(`train:prior: refitting on ${states.length} saved states from ${opt.states}`);
+  } else {
     const tasks: Task[] = [];
     for (let i = 0; i < opt.synthetic; i++) tasks.push(syntheticTask(i, opt.seed));
     for (const spec of opt.real) tasks.push(...(await realTasks(spec, opt.seed, 6)));
@@ -382,7 +411,7 @@ async function main(): Promise<void> {
       mean: fit.mean,
       std: fit.std,
       layers: fit.layers,
-      training: { states: train.length, tasks: new Set(train.map((s) => s.task)).size, target: 'one-round test-accuracy gain in points, centred over strategies', trainRmse: Number(fit.rmse.toFixed(4)), init: INIT, batch: BATCH, budget: BUDGET, seed: opt.seed },
+      training: { states: train.length, tasks: new Set(train.map((s) => s.task)).size, target: 'mean one-round test-accuracy gain over the rest of the task, in points, centred over strategies', trainRmse: Number(fit.rmse.toFixed(4)), init: INIT, batch: BATCH, budget: BUDGET, seed: opt.seed },
     };
     const file = join(opt.out, held ? `prior-without-${held}.json` : 'prior.json');
     writeFileSync(file, `${JSON.stringify(prior)}\n`);

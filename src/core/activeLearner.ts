@@ -46,6 +46,8 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
   const labels = new Map<number, number>();
   const rng: Rng = createRng(deriveSeed(opts.seed, 3));
   let selector: Promise<BatchSelector> | undefined;
+  // The selector once built, so that weights() can answer synchronously.
+  let resolved: BatchSelector | undefined;
   let round = 0;
   let trained = false;
   // Probabilities of every row after the last retrain: main model and each committee member.
@@ -57,7 +59,7 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
     selector ??= createSelector(
       { strategy: opts.strategy, classes: K, seed: opts.seed, diversity: opts.diversity, batch: deps.batch ?? 10, dataset: deps.dataset },
       deps.metaFactory ?? metaSelectorFactory(deps.logger),
-    );
+    ).then((s) => (resolved = s));
     return selector;
   };
 
@@ -183,6 +185,7 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
       pendingPicks.push(...picks);
       return picks.map((p) => whyOf(p.row, p.strategy, p.score));
     },
+    // Over every row, labeled ones included: a committee split on a labeled row can flag a label error.
     contested(k: number): EngineQuery[] {
       if (!trained) throw new NotTrainedError('contested rows need a trained committee; retrain first');
       const M = allMembers.length;
@@ -202,20 +205,8 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
       return scored.slice(0, Math.max(0, k)).map((s) => whyOf(s.row, 'vote-entropy', s.h));
     },
     weights(): Record<string, number> {
-      return lastWeights();
+      return resolved?.weights?.() ?? (opts.strategy === 'meta' ? {} : { [opts.strategy]: 1 });
     },
   };
-  let resolved: BatchSelector | undefined;
-  void getSelectorLater();
-  function getSelectorLater(): void {
-    // Remember the selector once built, so weights() can answer synchronously.
-    getSelector().then(
-      (s) => (resolved = s),
-      () => undefined,
-    );
-  }
-  function lastWeights(): Record<string, number> {
-    return resolved?.weights?.() ?? (opts.strategy === 'meta' ? {} : { [opts.strategy]: 1 });
-  }
   return engine;
 }

@@ -88,10 +88,15 @@ async function runInCodeServer(workspace) {
     const page = await browser.newPage();
     let report;
     const exited = new Promise((res) => (report = res));
-    await page.exposeFunction('codeAutomationExit', (code) => report(Number(code)));
+    await page.exposeFunction('codeAutomationExit', (code) => {
+      if (process.env.LABELWISE_DEBUG_CONSOLE) process.stderr.write(`codeAutomationExit(${code})\n`);
+      report(Number(code));
+    });
     // The extension host's console (mocha's report) arrives as styled "%c[Extension Host]" messages.
+    const t0 = Date.now();
     page.on('console', (m) => {
       const text = m.text();
+      if (process.env.LABELWISE_DEBUG_CONSOLE) process.stderr.write(`[console +${((Date.now() - t0) / 1000).toFixed(1)}s] ${text.slice(0, 300)}\n`);
       if (!text.includes('[Extension Host]')) return;
       const plain = text.replace(/%c/g, '').replace(/\s*color:\s*[^\s;]*;?/g, '').replace(/\[Extension Host\]\s?/, '');
       process.stdout.write(`${plain}\n`);

@@ -49,6 +49,8 @@ export interface SimulateOptions {
   readonly split?: Split;
   readonly committeeSize?: number;
   readonly diversity?: boolean;
+  /** With diversity: candidates per pick the diverse batch is drawn from (default 3). */
+  readonly candidateFactor?: number;
   /** Builds the meta-learner's selector for `strategy: 'meta'`. */
   readonly metaFactory?: SelectorFactory;
   /** Dataset name in the result (default: the file name without .jsonl). */
@@ -120,7 +122,7 @@ export async function simulate(opts: SimulateOptions): Promise<SimulationResult>
 
   const model = new ActiveModel(Xp, { classes: K, committeeSize: opts.committeeSize, seed: opts.seed, C: opts.C, classBalanced: opts.classBalanced });
   const selector = await createSelector(
-    { strategy: opts.strategy, classes: K, seed: opts.seed, diversity: opts.diversity ?? true, batch: opts.batch, budget, dataset: name },
+    { strategy: opts.strategy, classes: K, seed: opts.seed, diversity: opts.diversity ?? true, candidateFactor: opts.candidateFactor, batch: opts.batch, budget, init, dataset: name },
     opts.metaFactory,
   );
   const rng = createRng(deriveSeed(opts.seed, 3));

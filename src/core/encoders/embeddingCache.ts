@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { FileHandle } from 'node:fs/promises';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { LabelwiseError } from '../errors';
 import { hash128 } from '../text/fastHash';
@@ -137,18 +137,20 @@ export class EmbeddingCache {
 
   /** Reads the chunk headers and keys of the file (not the vectors). */
   private async load(): Promise<void> {
-    let fh: FileHandle;
+    // Reads are synchronous: they are small (headers and keys) and come from the page cache, and
+    // a round trip through the thread pool per read costs more than the read.
+    let fd: number;
     try {
-      fh = await open(this.file, 'r');
+      fd = openSync(this.file, 'r');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'ENOENT') this.logger.warn(`embedding cache ${this.file}: cannot read (${(e as Error).message}); starting empty`);
       return;
     }
     try {
-      const st = await fh.stat();
+      const st = fstatSync(fd);
       const size = st.size;
       const h = this.header;
-      const head = await readAt(fh, 0, Math.min(size, h.length));
+      const head = readAt(fd, 0, Math.min(size, h.length));
       if (head.length < h.length || !head.equals(h)) {
         this.logger.warn(`embedding cache ${this.file}: written for another model or format; starting empty`);
         return;
@@ -156,7 +158,7 @@ export class EmbeddingCache {
       let pos = h.length;
       let clean = true;
       while (pos < size) {
-        const ch = await readAt(fh, pos, CHUNK_HEAD);
+        const ch = readAt(fd, pos, CHUNK_HEAD);
         const n = ch.length === CHUNK_HEAD ? ch.readUInt32LE(4) : -1;
         const keysCheck = n >= 0 ? ch.readInt32LE(8) : 0;
         if (n <= 0 || ch.readUInt32LE(0) !== CHUNK_MAGIC || ch.readInt32LE(12) !== headCheck(n, keysCheck)) {
@@ -170,7 +172,7 @@ export class EmbeddingCache {
           clean = false;
           break;
         }
-        const kb = await readAt(fh, keysAt, n * ENTRY_WORDS * 4);
+        const kb = readAt(fd, keysAt, n * ENTRY_WORDS * 4);
         const entries = new Int32Array(kb.buffer, kb.byteOffset, Math.floor(kb.length / 4));
         if (entries.length !== n * ENTRY_WORDS || mix(entries, 0, entries.length) !== keysCheck) {
           clean = false;
@@ -188,7 +190,7 @@ export class EmbeddingCache {
       this.logger.warn(`embedding cache ${this.file}: cannot read (${(e as Error).message}); starting empty`);
       this.resetRows();
     } finally {
-      await fh.close();
+      closeSync(fd);
     }
   }
 
@@ -303,7 +305,7 @@ export class EmbeddingCache {
   /** Forgets the rows that live in the file, keeping this session's rows. */
   private dropFileRows(): void {
     const memRows: number[] = [];
-    for (let r = 0; r < this.count; r++) if (this.where[r] < 0 && this.table[this.slotOf(this.keys, r * KEY_WORDS)] === r + 1) memRows.push(r);
+    for (let r = 0; r < this.count; r++) if (this.where[r] < 0 && this.isLive(r)) memRows.push(r);
     const keys = this.keys.slice(0, this.count * KEY_WORDS);
     const where = this.where.slice(0, this.count);
     const vchecks = this.vchecks.slice(0, this.count);
@@ -354,16 +356,17 @@ export class EmbeddingCache {
    * miss (rowOf[i] = -1) and is forgotten, so it is encoded again.
    */
   private async readRows(idx: Int32Array, rowOf: Int32Array, data: Float32Array): Promise<boolean> {
-    let fh: FileHandle;
+    // Synchronous for the same reason as load(): page-cache reads, many of them.
+    let fd: number;
     try {
-      fh = await open(this.file, 'r');
+      fd = openSync(this.file, 'r');
     } catch {
       return false;
     }
     const rb = this.rowBytes;
     const dim = this.dim;
     try {
-      const st = await fh.stat();
+      const st = fstatSync(fd);
       if (`${st.dev}:${st.ino}` !== this.fileIdentity) return false;
       const out = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
       // Runs: consecutive texts whose rows are consecutive in the file. A repeated text is not
@@ -391,9 +394,9 @@ export class EmbeddingCache {
       }
       if (hi > st.size) return false;
       if (runs.length <= MAX_DIRECT_READS) {
-        await Promise.all(runs.map(([i, n, off]) => readInto(fh, out, i * rb, n * rb, off)));
+        for (const [i, n, off] of runs) readInto(fd, out, i * rb, n * rb, off);
       } else {
-        const span = await readAt(fh, lo, hi - lo);
+        const span = readAt(fd, lo, hi - lo);
         for (const [i, n, off] of runs) span.copy(out, i * rb, off - lo, off - lo + n * rb);
       }
       for (const [i, from] of repeats) out.copy(out, i * rb, from * rb, (from + 1) * rb);
@@ -413,7 +416,7 @@ export class EmbeddingCache {
       this.logger.warn(`embedding cache ${this.file}: cannot read vectors (${(e as Error).message})`);
       return false;
     } finally {
-      await fh.close();
+      closeSync(fd);
     }
   }
 
@@ -464,32 +467,44 @@ export class EmbeddingCache {
     const found = await this.lookup(texts);
     const data = found.vectors.data;
     const dim = this.dim;
-    // Distinct missing texts, each with the positions that need its vector.
-    const distinct = new Map<string, number[]>();
+    // Distinct missing texts: each is encoded once, into the row of its first occurrence, and
+    // copied to the rows of its repeats at the end.
+    const firstOf = new Map<string, number>();
+    const todo: string[] = [];
+    const todoRow: number[] = [];
+    const repeats: number[] = []; // pairs: [row, row of the first occurrence]
     for (const i of found.missing) {
-      const at = distinct.get(texts[i]);
-      if (at) at.push(i);
-      else distinct.set(texts[i], [i]);
+      const first = firstOf.get(texts[i]);
+      if (first === undefined) {
+        firstOf.set(texts[i], i);
+        todo.push(texts[i]);
+        todoRow.push(i);
+      } else {
+        repeats.push(i, first);
+      }
     }
-    const todo = [...distinct.keys()];
     onProgress?.(0, todo.length);
+    // Writes run in the background while the next chunk is encoded; they are serialised, and
+    // each writes everything put so far, so awaiting the last one awaits them all.
+    let written: Promise<void> = Promise.resolve();
     for (let c = 0; c < todo.length; c += ENCODE_CHUNK) {
       const chunk = todo.slice(c, c + ENCODE_CHUNK);
       const m = await encoder.encode(chunk);
       if (m.rows !== chunk.length || m.cols !== dim) {
         throw new LabelwiseError(`encoder ${encoder.id} returned ${m.rows}×${m.cols} vectors for ${chunk.length} texts (dim ${dim})`);
       }
+      const src = m.data;
       for (let j = 0; j < chunk.length; j++) {
         const from = j * dim;
-        for (const i of distinct.get(chunk[j])!) {
-          const to = i * dim;
-          for (let k = 0; k < dim; k++) data[to + k] = m.data[from + k];
-        }
+        const to = todoRow[c + j] * dim;
+        for (let k = 0; k < dim; k++) data[to + k] = src[from + k];
       }
-      this.putOwned(chunk, m.data.subarray(0, chunk.length * dim));
-      await this.flushQuietly();
+      this.putOwned(chunk, src.subarray(0, chunk.length * dim));
+      written = this.flushQuietly();
       onProgress?.(Math.min(c + ENCODE_CHUNK, todo.length), todo.length);
     }
+    for (let r = 0; r < repeats.length; r += 2) data.copyWithin(repeats[r] * dim, repeats[r + 1] * dim, (repeats[r + 1] + 1) * dim);
+    await written;
     return { vectors: found.vectors, hits: texts.length - found.missing.length, misses: found.missing.length };
   }
 
@@ -513,26 +528,51 @@ export class EmbeddingCache {
     if (this.memPersisted === this.memCount && !this.rewrite) return;
     await mkdir(dirname(this.file), { recursive: true });
     if (this.rewrite) return this.rewriteFile();
-    // Append this session's new rows as one chunk, in one write. They stay in memory too, so
-    // nothing depends on where the chunk lands (another process may append at the same time).
+    // Append this session's new rows as one chunk, in one write.
     const rows: number[] = [];
     for (let r = 0; r < this.count; r++) {
       const w = this.where[r];
-      if (w < 0 && -w - 1 >= this.memPersisted) rows.push(r);
+      if (w < 0 && -w - 1 >= this.memPersisted && this.isLive(r)) rows.push(r);
     }
     const upto = this.memCount;
     if (rows.length > 0) {
+      const buffers = this.chunkBuffers(rows, (r) => this.vectorOfMemRow(r));
+      const bytes = buffers.reduce((a, b) => a + b.length, 0);
       const fh = await open(this.file, 'a');
       try {
+        const before = await fh.stat();
         // One writev is one system call: the chunk lands whole, after whatever is there.
-        await fh.writev(this.chunkBuffers(rows, (r) => this.vectorOfMemRow(r)));
+        await fh.writev(buffers);
+        const after = await fh.stat();
+        // Where it landed is certain only if the file is the one our offsets refer to and
+        // nobody else appended meanwhile; then the rows can be read back from the file and the
+        // memory copies dropped. Otherwise they simply stay in memory.
+        if (`${before.dev}:${before.ino}` === this.fileIdentity && after.size === before.size + bytes) {
+          const vecsAt = before.size + CHUNK_HEAD + rows.length * ENTRY_WORDS * 4;
+          rows.forEach((r, j) => {
+            this.where[r] = vecsAt + j * this.rowBytes;
+          });
+        }
       } finally {
         await fh.close();
       }
       this.chunks++;
     }
     this.memPersisted = upto;
+    this.releaseMemory();
     if (this.chunks > MAX_CHUNKS) this.rewrite = true;
+  }
+
+  /** Drops the session's vector blocks once every row can be read back from the file. */
+  private releaseMemory(): void {
+    for (let r = 0; r < this.count; r++) if (this.where[r] < 0 && this.isLive(r)) return;
+    // Rows still pointing into memory are superseded ones, never read again.
+    this.memBlocks = [];
+  }
+
+  /** Whether row r is the current row of its key (not superseded or forgotten). */
+  private isLive(r: number): boolean {
+    return this.table[this.slotOf(this.keys, r * KEY_WORDS)] === r + 1;
   }
 
   private vectorOfMemRow(r: number): Float32Array {
@@ -583,8 +623,10 @@ export class EmbeddingCache {
 
   /** Header plus one chunk of every live row, written to a temp file and renamed over the old one. */
   private async rewriteFile(): Promise<void> {
+    // Rows put while this runs are left for the next append.
+    const upto = this.memCount;
     const live: number[] = [];
-    for (let r = 0; r < this.count; r++) if (this.table[this.slotOf(this.keys, r * KEY_WORDS)] === r + 1) live.push(r);
+    for (let r = 0; r < this.count; r++) if (this.isLive(r)) live.push(r);
     const vectors = new Array<Float32Array>(live.length);
     const fileRows = live.filter((r) => this.where[r] >= 0);
     if (fileRows.length > 0) {
@@ -617,10 +659,14 @@ export class EmbeddingCache {
       }
     });
     const tmp = `${this.file}.${process.pid}.tmp`;
+    let identity = '';
     try {
       const fh = await open(tmp, 'w');
       try {
         await fh.writev(rows.length > 0 ? [this.header, ...this.chunkBuffers(rows, (_, j) => vecs[j])] : [this.header]);
+        // The identity of the file we wrote, whatever may be renamed over it later.
+        const st = await fh.stat();
+        identity = `${st.dev}:${st.ino}`;
       } finally {
         await fh.close();
       }
@@ -629,17 +675,17 @@ export class EmbeddingCache {
       await rm(tmp, { force: true });
       throw e;
     }
-    const st = await stat(this.file);
-    this.fileIdentity = `${st.dev}:${st.ino}`;
-    // Every live row now lives in the new file; keep the memory copies (another process may
-    // replace this file too).
+    this.fileIdentity = identity;
+    // Every live row now lives in the new file (if another process replaces it later, lookups
+    // notice and re-read). Rows not written (stale duplicates, damaged) are no longer reachable.
     const vecsAt = this.header.length + CHUNK_HEAD + rows.length * ENTRY_WORDS * 4;
     rows.forEach((r, j) => {
-      if (this.where[r] >= 0) this.where[r] = vecsAt + j * this.rowBytes;
+      this.where[r] = vecsAt + j * this.rowBytes;
     });
     this.chunks = rows.length > 0 ? 1 : 0;
-    this.memPersisted = this.memCount;
+    this.memPersisted = upto;
     this.rewrite = false;
+    this.releaseMemory();
   }
 }
 
@@ -662,23 +708,23 @@ function makeHeader(encoderId: string, dim: number): Buffer {
   return h;
 }
 
-async function readAt(fh: FileHandle, position: number, length: number): Promise<Buffer> {
+function readAt(fd: number, position: number, length: number): Buffer {
   const buf = Buffer.allocUnsafeSlow(length);
   let got = 0;
   while (got < length) {
-    const { bytesRead } = await fh.read(buf, got, length - got, position + got);
-    if (bytesRead === 0) break;
-    got += bytesRead;
+    const n = readSync(fd, buf, got, length - got, position + got);
+    if (n === 0) break;
+    got += n;
   }
   return got === length ? buf : buf.subarray(0, got);
 }
 
-async function readInto(fh: FileHandle, out: Buffer, at: number, length: number, position: number): Promise<void> {
+function readInto(fd: number, out: Buffer, at: number, length: number, position: number): void {
   let got = 0;
   while (got < length) {
-    const { bytesRead } = await fh.read(out, at + got, length - got, position + got);
-    if (bytesRead === 0) throw new Error('unexpected end of file');
-    got += bytesRead;
+    const n = readSync(fd, out, at + got, length - got, position + got);
+    if (n === 0) throw new Error('unexpected end of file');
+    got += n;
   }
 }
 

@@ -10,6 +10,8 @@ export interface SelectorContext {
   readonly classes: number;
   readonly seed: number;
   readonly diversity: boolean;
+  /** With diversity: candidates per pick the diverse batch is drawn from (see BatchOptions). */
+  readonly candidateFactor?: number;
   /** Spans per round. */
   readonly batch: number;
   /** Label budget, when known (simulation). */
@@ -34,5 +36,5 @@ export async function createSelector(ctx: SelectorContext, metaFactory?: Selecto
     if (!metaFactory) throw new SettingError('strategy', 'the meta-learner is not available in this build; choose a fixed strategy');
     return metaFactory(ctx);
   }
-  return createFixedSelector(strategyByName(ctx.strategy), { diversity: ctx.diversity });
+  return createFixedSelector(strategyByName(ctx.strategy), { diversity: ctx.diversity, candidateFactor: ctx.candidateFactor });
 }

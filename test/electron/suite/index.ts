@@ -1,3 +1,4 @@
+import { format } from 'node:util';
 import Mocha from 'mocha';
 import { defineExtensionTests } from './extension.test';
 
@@ -11,7 +12,18 @@ export async function run(): Promise<void> {
   // mocha's `suite`/`test` context the way mocha's file loader would.
   mocha.suite.emit('pre-require', globalThis, 'labelwise-electron-suite', mocha);
   defineExtensionTests();
-  await new Promise<void>((resolve, reject) => {
-    mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} test(s) failed`)) : resolve()));
-  });
+  // The report goes through console.log. In code-server it reaches the runner as browser console
+  // messages among the workbench's own, so each line carries a marker and arrives preformatted.
+  const log = console.log;
+  console.log = (...args: unknown[]): void => log(`${suiteMarker} ${format(...args)}`);
+  try {
+    await new Promise<void>((resolve, reject) => {
+      mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} test(s) failed`)) : resolve()));
+    });
+  } finally {
+    console.log = log;
+  }
 }
+
+/** Prefix of the suite's report lines (test/electron/run.mjs filters on it). */
+export const suiteMarker = '[labelwise-suite]';

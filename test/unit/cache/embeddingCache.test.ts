@@ -205,6 +205,19 @@ describe('EmbeddingCache', () => {
     assert.ok(chunks < 64, `${chunks} chunks`);
   });
 
+  test('a text stored again with a new vector supersedes the old one, in memory and on disk', async () => {
+    const dir = tmp();
+    const c = await EmbeddingCache.open(dir, 'm', 2);
+    c.put(['same', 'other'], { rows: 2, cols: 2, data: Float32Array.of(1, 1, 5, 5) });
+    await c.flush();
+    c.put(['same'], { rows: 1, cols: 2, data: Float32Array.of(2, 2) });
+    assert.deepEqual((await c.lookup(['same', 'other'])).vectors.data, Float32Array.of(2, 2, 5, 5));
+    await c.flush();
+    assert.equal(c.size, 2);
+    const again = await EmbeddingCache.open(dir, 'm', 2);
+    assert.deepEqual((await again.lookup(['same', 'other'])).vectors.data, Float32Array.of(2, 2, 5, 5));
+  });
+
   test('lookup reports missing rows without encoding', async () => {
     const dir = tmp();
     const enc = new CountingEncoder('m');
