@@ -271,6 +271,11 @@ function labelsTo95(r: SimulationResult): number {
 }
 
 const pct = (x: number | undefined): string => (x === undefined || Number.isNaN(x) ? '—' : (100 * x).toFixed(1));
+/** Signed percentage points, with "+0.0" rather than "-0.0" for a difference that rounds to zero. */
+const signedPct = (x: number): string => {
+  const v = pct(x);
+  return v === '-0.0' ? '0.0' : x >= 0 ? `+${v}` : v;
+};
 const fmtP = (p: number): string => (p < 0.001 ? '< 0.001' : p.toFixed(3));
 
 interface StrategyRows {
@@ -421,12 +426,12 @@ function report(args: Args, tasks: Task[], failures: Failure[], seconds: number)
       const vsBest = wilcoxonSignedRank(meta.aulc, best.aulc);
       const dR = mean(meta.aulc) - mean(random.aulc);
       const dB = mean(meta.aulc) - mean(best.aulc);
-      p(`Meta vs random: ${dR >= 0 ? '+' : ''}${pct(dR)} AULC points, W+ = ${vsRandom.wPlus}, W− = ${vsRandom.wMinus}, p = ${fmtP(vsRandom.p)} (n = ${vsRandom.n}).`);
-      p(`Meta vs the best fixed strategy in hindsight (${best.strategy}): ${dB >= 0 ? '+' : ''}${pct(dB)} points, W+ = ${vsBest.wPlus}, W− = ${vsBest.wMinus}, p = ${fmtP(vsBest.p)} (n = ${vsBest.n}).`);
+      p(`Meta vs random: ${signedPct(dR)} AULC points, W+ = ${vsRandom.wPlus}, W− = ${vsRandom.wMinus}, p = ${fmtP(vsRandom.p)} (n = ${vsRandom.n}).`);
+      p(`Meta vs the best fixed strategy in hindsight (${best.strategy}): ${signedPct(dB)} points, W+ = ${vsBest.wPlus}, W− = ${vsBest.wMinus}, p = ${fmtP(vsBest.p)} (n = ${vsBest.n}).`);
       p();
       const belowRandom = dR < 0 && vsRandom.p < 0.05;
       summary.push(
-        `| ${name} | ${pct(mean(meta.aulc))} | ${pct(mean(random.aulc))} | ${best.strategy} ${pct(mean(best.aulc))} | ${dB >= 0 ? '+' : ''}${pct(dB)} | ${fmtP(vsRandom.p)} | ${fmtP(vsBest.p)} | ${belowRandom ? 'no' : 'yes'} | ${dB >= -0.005 ? 'yes' : 'no'} | ${dB > 0 ? 'yes' : 'no'} |`,
+        `| ${name} | ${pct(mean(meta.aulc))} | ${pct(mean(random.aulc))} | ${best.strategy} ${pct(mean(best.aulc))} | ${signedPct(dB)} | ${fmtP(vsRandom.p)} | ${fmtP(vsBest.p)} | ${belowRandom ? 'no' : 'yes'} | ${dB >= -0.005 ? 'yes' : 'no'} | ${dB > 0 ? 'yes' : 'no'} |`,
       );
     }
     mkdirSync(PLOTS, { recursive: true });
@@ -454,7 +459,7 @@ function report(args: Args, tasks: Task[], failures: Failure[], seconds: number)
       if (runs.length) ours.push({ name: strategy, a: runs.map((r) => r.aulc), full: mean(runs.map((r) => r.fullData.accuracy)) });
     }
     ours.sort((x, y) => (x.name === 'meta' ? -1 : y.name === 'meta' ? 1 : mean(y.a) - mean(x.a)));
-    for (const o of ours) p(`| Labelwise ${o.name} | **${mean(o.a).toFixed(3)}** | ${o.a.map((v) => v.toFixed(3)).join(' ')} | ${o.full.toFixed(3)} |`);
+    for (const o of ours) p(`| Labelwise ${o.name} | ${o.name === 'meta' ? `**${mean(o.a).toFixed(3)}**` : mean(o.a).toFixed(3)} | ${o.a.map((v) => v.toFixed(3)).join(' ')} | ${o.full.toFixed(3)} |`);
     for (const peer of PEERS) p(`| ${peer.name} | ${peer.aulc.toFixed(3)} | — | ${PEERS_FULL.toFixed(3)} |`);
     p();
   }

@@ -15,7 +15,7 @@ import type { Encoder } from './encoder';
  *                n × (u32×4 key = MurmurHash3-128 of the text | u32 vectorCheck)
  *                n × dim f32 vectors, dense, in key order
  *
- * Each flush appends one chunk in one write. Opening reads only the headers and keys (24 bytes a
+ * Each flush appends one chunk in one write. Opening reads only the headers and keys (20 bytes a
  * text); vectors are read when looked up, straight into the result, so re-opening an unchanged
  * corpus touches each vector once and stale entries cost nothing. A crash mid-append leaves a
  * short or garbled last chunk: it is ignored (its checks or its length fail) and the next write
@@ -63,8 +63,10 @@ export type CacheProgress = (encoded: number, toEncode: number) => void;
 /**
  * An embedding cache keyed by encoder id and text: a second open of an unchanged corpus encodes
  * nothing, a changed span re-encodes only that span. One instance per (dir, encoder id). It keeps
- * keys in memory, vectors on disk; vectors added in this session stay in memory as well. It holds
- * no open file between calls, so there is nothing to close.
+ * keys in memory (~40 bytes a text) and vectors on disk; vectors added in this session stay in
+ * memory only until they are safely written. It holds no open file between calls, so there is
+ * nothing to close. Reads are synchronous (page-cache reads of a few MB): use it off the UI
+ * thread, as the engine worker and the CLI do.
  */
 export class EmbeddingCache {
   private count = 0;
