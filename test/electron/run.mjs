@@ -17,6 +17,8 @@ import * as esbuild from 'esbuild';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const outFile = join(root, 'out', 'test', 'electron', 'index.js');
 const viaCodeServer = process.argv.includes('--code-server');
+/** Must match suiteMarker in suite/index.ts. */
+const suiteMarker = '[labelwise-suite]';
 
 function fail(msg) {
   process.stderr.write(`test:electron: ${msg}\n`);
@@ -92,14 +94,13 @@ async function runInCodeServer(workspace) {
       if (process.env.LABELWISE_DEBUG_CONSOLE) process.stderr.write(`codeAutomationExit(${code})\n`);
       report(Number(code));
     });
-    // The extension host's console (mocha's report) arrives as styled "%c[Extension Host]" messages.
+    // The suite's report lines carry a marker (suite/index.ts); everything else is the workbench's.
     const t0 = Date.now();
     page.on('console', (m) => {
       const text = m.text();
       if (process.env.LABELWISE_DEBUG_CONSOLE) process.stderr.write(`[console +${((Date.now() - t0) / 1000).toFixed(1)}s] ${text.slice(0, 300)}\n`);
-      if (!text.includes('[Extension Host]')) return;
-      const plain = text.replace(/%c/g, '').replace(/\s*color:\s*[^\s;]*;?/g, '').replace(/\[Extension Host\]\s?/, '');
-      process.stdout.write(`${plain}\n`);
+      const at = text.indexOf(suiteMarker);
+      if (at >= 0) process.stdout.write(`${text.slice(at + suiteMarker.length + 1)}\n`);
     });
     const remote = (p) => `vscode-remote://127.0.0.1:${server.port}${p}`;
     const payload = JSON.stringify([
@@ -107,8 +108,10 @@ async function runInCodeServer(workspace) {
       ['extensionTestsPath', remote(outFile)],
     ]);
     await page.goto(`${cs.folderUrl(server.url, workspace)}&payload=${encodeURIComponent(payload)}`);
-    const timeout = new Promise((res) => setTimeout(() => res('timeout'), 5 * 60_000));
+    let timer;
+    const timeout = new Promise((res) => (timer = setTimeout(() => res('timeout'), 5 * 60_000)));
     const code = await Promise.race([exited, timeout]);
+    clearTimeout(timer);
     if (code === 'timeout') throw new Error(`the suite did not finish within 5 minutes; code-server log:\n${cs.logTail(layout.logFile)}`);
     if (code !== 0) throw new Error(`the suite failed (exit code ${code})`);
     process.stdout.write('test:electron: the suite passed in code-server\n');

@@ -12,16 +12,18 @@ export async function run(): Promise<void> {
   // mocha's `suite`/`test` context the way mocha's file loader would.
   mocha.suite.emit('pre-require', globalThis, 'labelwise-electron-suite', mocha);
   defineExtensionTests();
-  // The report goes through console.log. In code-server it reaches the runner as browser console
-  // messages among the workbench's own, so each line carries a marker and arrives preformatted.
-  const log = console.log;
-  console.log = (...args: unknown[]): void => log(`${suiteMarker} ${format(...args)}`);
+  // Reporters print through Base.consoleLog (console.log as mocha found it). In code-server that
+  // reaches the runner as browser console messages among the workbench's own, so each report line
+  // carries a marker and arrives preformatted.
+  const base = Mocha.reporters.Base as unknown as { consoleLog: (...args: unknown[]) => void };
+  const log = base.consoleLog;
+  base.consoleLog = (...args: unknown[]): void => log(`${suiteMarker} ${format(...args)}`);
   try {
     await new Promise<void>((resolve, reject) => {
       mocha.run((failures) => (failures > 0 ? reject(new Error(`${failures} test(s) failed`)) : resolve()));
     });
   } finally {
-    console.log = log;
+    base.consoleLog = log;
   }
 }
 
