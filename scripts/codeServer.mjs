@@ -17,7 +17,8 @@ export function runLayout(root) {
     xdgConfig: join(abs, 'xdg', 'config'),
     xdgData: join(abs, 'xdg', 'data'),
     xdgCache: join(abs, 'xdg', 'cache'),
-    xdgRuntime: join(abs, 'xdg', 'runtime'),
+    // Short: VS Code puts IPC sockets here, and a socket path may not pass 107 characters.
+    xdgRuntime: join(abs, 'rt'),
     tmp: join(abs, 'tmp'),
     logFile: join(abs, 'code-server.log'),
   };

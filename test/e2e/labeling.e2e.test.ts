@@ -99,7 +99,7 @@ test('labeling in real VS Code: palette, keyboard labels, undo, status bar, labe
   const installSeconds = (Date.now() - tInstall) / 1000;
 
   const runDir = mkdtempSync(join(tmpdir(), 'labelwise-e2e-'));
-  const layout = runLayout(join(runDir, 'code-server'));
+  const layout = runLayout(join(runDir, 'cs'));
   const browserLayout = runLayout(join(runDir, 'browser'));
   const workspace = join(runDir, 'workspace');
   cpSync(sampleCorpus, workspace, { recursive: true });

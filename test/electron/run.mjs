@@ -78,7 +78,7 @@ async function runInCodeServer(workspace) {
   const { ensureCodeServer } = await import('../../scripts/installCodeServer.mjs');
   const entry = await ensureCodeServer();
   const runDir = mkdtempSync(join(tmpdir(), 'labelwise-cs-tests-'));
-  const layout = cs.runLayout(join(runDir, 'code-server'));
+  const layout = cs.runLayout(join(runDir, 'cs'));
   const browserLayout = cs.runLayout(join(runDir, 'browser'));
   cs.makeRunDirs(browserLayout);
   cs.writeUserSettings(layout);

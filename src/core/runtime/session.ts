@@ -62,6 +62,9 @@ async function create(model: string | Uint8Array, provider: Provider, threads: n
     executionProviders: [provider],
     // ONNX Runtime's own warnings (e.g. nodes placed on CPU under CUDA) would go to stderr unasked.
     logSeverityLevel: 3,
+    // Idle intra-op threads would otherwise spin after each run and steal the CPU from whatever
+    // runs next (tokenizing, the learner) — on a 2-core laptop that costs more than it saves.
+    extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
   };
   return typeof model === 'string' ? ort.InferenceSession.create(model, options) : ort.InferenceSession.create(model, options);
 }
