@@ -1,14 +1,17 @@
 // `node --import tsx bench/corpus.ts [--data FILE.jsonl] [--encoder]`: a benchmark, not a test.
 // Writes the dataset's texts as .txt files (100 paragraphs each, blank-line separated) into a
 // temp workspace and prints spans/s of readCorpus at each granularity. With --encoder it also
-// times the embedded encoder cold, through an empty cache, and re-opening the warm cache.
+// times the embedded encoder cold (read + segment + encode), the first open through the cache and
+// manifest, and re-opening the unchanged corpus through the cache alone and through the manifest.
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { openCorpusEncoded } from '../src/core/encoders/corpusManifest';
 import { EmbeddingCache } from '../src/core/encoders/embeddingCache';
+import type { Encoder } from '../src/core/encoders/encoder';
 import { loadEncoder } from '../src/core/encoders/loadEncoder';
 import { defaultSettings } from '../src/core/settings';
-import { readCorpus } from '../src/core/text/corpus';
+import { readCorpus, type CorpusOptions } from '../src/core/text/corpus';
 import type { Granularity } from '../src/core/types';
 
 const args = process.argv.slice(2);
@@ -40,32 +43,80 @@ async function main(): Promise<void> {
   }
   console.log(`corpus: ${texts.length} paragraphs in ${Math.ceil(texts.length / 100)} files`);
   const opts = { root, include: defaultSettings.include, exclude: defaultSettings.exclude, maxFileSizeMB: 10 };
-  let sentences: string[] = [];
   for (const granularity of ['paragraph', 'sentence', 'line'] as Granularity[]) {
     const { ms, value } = await best(3, () => readCorpus({ ...opts, granularity }));
     console.log(`readCorpus ${granularity.padEnd(9)} ${String(value.spans.length).padStart(6)} spans  ${ms.toFixed(0).padStart(5)} ms  ${Math.round((value.spans.length / ms) * 1000)} spans/s`);
-    if (granularity === 'sentence') sentences = value.spans.map((s) => s.text);
   }
   if (!withEncoder) return;
 
   const encoder = await loadEncoder({ model: 'default', device: 'cpu' });
   try {
-    await encoder.encode(sentences.slice(0, 1000)); // warm-up
-    const cold = await best(5, () => encoder.encode(sentences));
-    console.log(`encode cold (no cache)     ${sentences.length} sentences  ${cold.ms.toFixed(0).padStart(5)} ms  ${Math.round((sentences.length / cold.ms) * 1000)} sentences/s`);
-    const t0 = performance.now();
-    const first = await (await EmbeddingCache.open(cacheDir, encoder.id, encoder.dim)).encodeWithCache(encoder, sentences);
-    const fill = performance.now() - t0;
-    console.log(`encode through empty cache ${first.misses} misses  ${fill.toFixed(0).padStart(5)} ms (includes writing the cache)`);
-    // A re-open happens in a later session, not right after encoding: let ONNX Runtime's worker
-    // threads go idle first so they do not compete with it on a small machine.
-    await new Promise((r) => setTimeout(r, 1000));
-    const warm = await best(10, async () => (await EmbeddingCache.open(cacheDir, encoder.id, encoder.dim)).encodeWithCache(encoder, sentences));
-    if (warm.value.misses !== 0) throw new Error(`expected a warm cache, got ${warm.value.misses} misses`);
-    console.log(`re-open from cache         ${warm.value.hits} hits    ${warm.ms.toFixed(1).padStart(5)} ms  (open + hash + read vectors; best of 10): ${(cold.ms / warm.ms).toFixed(1)}× faster than the plain cold encode, ${(fill / warm.ms).toFixed(1)}× faster than the first open through the cache`);
+    await reopenBench(encoder, { ...opts, granularity: 'sentence' });
   } finally {
     await encoder.dispose();
   }
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+const idle = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Cold encode (read + segment + encode, no cache) vs the first open through the cache (the same
+ * plus writing the cache and the manifest) vs re-opening the unchanged corpus through the cache
+ * alone (read + segment + hash + look up) and through the manifest (list + stat + read the
+ * manifest). Medians over RUNS runs; each cold and first-open run starts from an empty folder.
+ */
+async function reopenBench(encoder: Encoder, corpus: CorpusOptions): Promise<void> {
+  const RUNS = 7;
+  // A real workspace's files were not written a moment ago. A file changed within ~2.5 s of its
+  // stat is "racy" and read again at the next open (see corpusManifest.ts), so wait that long.
+  await idle(2600);
+  const warm = await readCorpus(corpus);
+  await encoder.encode(warm.spans.slice(0, 1000).map((s) => s.text)); // warm-up
+  const cold: number[] = [];
+  const first: number[] = [];
+  const viaCache: number[] = [];
+  const viaManifest: number[] = [];
+  let spans = 0;
+  for (let r = 0; r < RUNS; r++) {
+    // Let ONNX Runtime's worker threads go idle between phases: on 2 cores they slow what follows.
+    await idle(300);
+    let t = performance.now();
+    const c = await readCorpus(corpus);
+    await encoder.encode(c.spans.map((s) => s.text));
+    cold.push(performance.now() - t);
+    spans = c.spans.length;
+
+    const dir = join(cacheDir, `run-${r}`);
+    await idle(300);
+    t = performance.now();
+    const f = await openCorpusEncoded({ corpus, encoder, cacheDir: dir });
+    first.push(performance.now() - t);
+    if (f.stats.misses !== spans || !f.stats.written) throw new Error('expected a cold first open that writes the manifest');
+
+    await idle(300);
+    t = performance.now();
+    const c2 = await readCorpus(corpus);
+    const cached = await (await EmbeddingCache.open(dir, encoder.id, encoder.dim)).encodeWithCache(encoder, c2.spans.map((s) => s.text));
+    viaCache.push(performance.now() - t);
+    if (cached.misses !== 0) throw new Error(`expected a warm cache, got ${cached.misses} misses`);
+
+    await idle(300);
+    t = performance.now();
+    const m = await openCorpusEncoded({ corpus, encoder, cacheDir: dir });
+    viaManifest.push(performance.now() - t);
+    if (m.stats.filesRead !== 0 || m.stats.misses !== 0 || m.spans.length !== spans) throw new Error(`expected a full manifest reuse, got ${JSON.stringify(m.stats)}`);
+  }
+  const [c, f, vc, vm] = [median(cold), median(first), median(viaCache), median(viaManifest)];
+  console.log(`\nre-open, ${spans} sentence spans, medians of ${RUNS} runs:`);
+  console.log(`  cold: read + segment + encode, no cache   ${c.toFixed(1).padStart(7)} ms`);
+  console.log(`  first open through the cache + manifest   ${f.toFixed(1).padStart(7)} ms  (${(f / c).toFixed(2)}× the cold time: writing cache and manifest)`);
+  console.log(`  re-open via the embedding cache only      ${vc.toFixed(1).padStart(7)} ms  (read + segment + hash + look up): ${(c / vc).toFixed(1)}× faster than cold`);
+  console.log(`  re-open via the corpus manifest           ${vm.toFixed(1).padStart(7)} ms  (list + stat + read manifest): ${(c / vm).toFixed(1)}× faster than cold, ${(f / vm).toFixed(1)}× faster than the first open`);
 }
 
 main()

@@ -71,7 +71,10 @@ export function packageVsix() {
   const vsce = join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
   if (!existsSync(vsce)) throw new Error(`${vsce} is missing: run npm ci first`);
   try {
-    run(process.execPath, [vsce, 'package', '--target', vsixTarget, '--out', tmp, '--allow-missing-repository', '--no-update-package-json', '--no-git-tag-version'], 'vsce package');
+    // No repository URL in package.json: vsce would refuse README's relative links (it rewrites
+    // them against the repository); they stay relative instead.
+    const flags = ['--allow-missing-repository', '--no-rewrite-relative-links', '--no-update-package-json', '--no-git-tag-version'];
+    run(process.execPath, [vsce, 'package', '--target', vsixTarget, '--out', tmp, ...flags], 'vsce package');
     renameSync(tmp, out);
   } finally {
     rmSync(tmp, { force: true });

@@ -69,7 +69,7 @@ async function main() {
   say('');
   say(`Workspace: ${ws}${sample ? ' (a copy of samples/corpus; --reset-sample starts it over)' : ''}`);
   say(`Labels:    ${join(ws, '.labelwise', 'labels.jsonl')}`);
-  say(`Then run "Labelwise: Start Labeling Session" from the command palette (F1), or click the status bar item.`);
+  say(`Then run "Labelwise: Start Labeling Session" from the command palette (F1).`);
   say(`Log: ${server.logFile}`);
   say('Press Ctrl+C to stop.');
 

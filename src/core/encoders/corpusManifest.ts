@@ -1,0 +1,506 @@
+import { createHash } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import * as zlib from 'node:zlib';
+import { checkCorpusOptions, listCorpusFiles, readCorpus, type CorpusOptions, type CorpusProblem } from '../text/corpus';
+import { silentLogger, type CandidateSpan, type Logger, type Matrix } from '../types';
+import { EmbeddingCache, type CacheProgress } from './embeddingCache';
+import type { Encoder } from './encoder';
+
+/*
+ * A corpus manifest (like git's index): for one (workspace, corpus options, encoder), per file its
+ * stat (size, mtime, ctime, inode), its spans and their vectors, as they were at the last open.
+ * Re-opening lists the files and stats them; a file whose stat matches is neither read, nor
+ * segmented, nor hashed: its spans and vectors come from the manifest. Changed and new files go
+ * through the normal path (read → segment → per-text embedding cache → encode the misses), and
+ * the manifest is rewritten (temp file + fsync + rename) only when something changed.
+ *
+ * On-disk format, little-endian, one file per key: `corpus-<sha256(key)[:16]>.lwmanifest`
+ *
+ *   "LWCMAN01" | u32 metaBytes | u32 check | u32 totalBytes | u32 0
+ *   meta       UTF-8 JSON { key, dim, spans, textUnits, files: [...] }, padded to 8
+ *   table      spans × i32 (start, end, line, textUnits)
+ *   ids        spans × 24 latin1 bytes (span ids are 24 hex digits), padded to 8
+ *   texts      textUnits × UTF-16LE code units (exact, lone surrogates included), padded to 8
+ *   vectors    spans × dim f32
+ *
+ * `check` covers everything after the 24-byte head (see checksum). A manifest that is short, long,
+ * garbled, or written for another key (encoder id, dim, granularity, include/exclude, root,
+ * maxFileSizeMB, format version) is ignored and rebuilt; it never throws and never touches a
+ * workspace file (files are only opened for reading).
+ *
+ * Racy entries: a file modified within the same timestamp tick as our stat could change without
+ * its stat changing. As git does, a file whose mtime or ctime is within RACY_MS of the moment it
+ * was stat'ed is not recorded, so it is simply read again at the next open.
+ */
+const MAGIC = 'LWCMAN01';
+const FORMAT_VERSION = 1;
+const HEAD = 24;
+const ID_CHARS = 24;
+const EXT = '.lwmanifest';
+/** Files modified this recently (ms) before their stat are re-read next time (timestamp granularity: FAT has 2 s). */
+const RACY_MS = 2500;
+/** Stride of the sampled part of the check (see checksum). */
+const SAMPLE_STRIDE = 16;
+
+export interface CorpusEncodeOptions {
+  readonly corpus: CorpusOptions;
+  readonly encoder: Encoder;
+  /** Folder of the embedding cache; the manifest lives next to it. */
+  readonly cacheDir: string;
+  readonly logger?: Logger;
+  /** Progress of encoding the texts of changed files (after the cache lookup). */
+  readonly onProgress?: CacheProgress;
+  /**
+   * Anything else that decides spans (e.g. the extension's version, so that a new segmenter never
+   * reuses spans cut by an old one). Part of the manifest key.
+   */
+  readonly version?: string;
+  /** Encodes the cache misses of changed files; defaults to `encoder.encode` (the session passes a chunked, cancellable one). */
+  readonly encode?: (texts: readonly string[]) => Promise<Matrix>;
+  /** Clock for the racy-file rule (tests move it forward to stand for files written long ago). */
+  readonly now?: () => number;
+}
+
+export interface CorpusOpenStats {
+  /** Files whose spans and vectors came from the manifest (not read). */
+  readonly filesReused: number;
+  /** Files read, segmented and looked up in the embedding cache. */
+  readonly filesRead: number;
+  /** Spans served from the manifest. */
+  readonly spansReused: number;
+  /** Texts of read files found in the embedding cache. */
+  readonly hits: number;
+  /** Texts of read files that had to be encoded. */
+  readonly misses: number;
+  /** What became of the manifest found on disk. */
+  readonly manifest: 'used' | 'missing' | 'ignored';
+  /** Whether a new manifest was written. */
+  readonly written: boolean;
+}
+
+export interface EncodedCorpus {
+  /** Ordered by file path (code-unit order), then by position, as readCorpus orders them. */
+  readonly spans: CandidateSpan[];
+  /** spans.length × dim, row i for spans[i]. */
+  readonly vectors: Matrix;
+  readonly problems: CorpusProblem[];
+  /** Files read or reused that gave no error (as Corpus.files), sorted. */
+  readonly files: string[];
+  readonly stats: CorpusOpenStats;
+}
+
+interface FileStamp {
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly ctimeMs: number;
+  readonly ino: number;
+}
+
+interface ManifestFile extends FileStamp {
+  readonly file: string;
+  /** Whether the file was read (false: skipped with an error problem). */
+  readonly read: boolean;
+  readonly spans: number;
+  readonly problems: CorpusProblem[];
+}
+
+interface Manifest {
+  readonly files: Map<string, { entry: ManifestFile; first: number }>;
+  readonly table: Int32Array;
+  readonly ids: string;
+  readonly texts: string;
+  /** Start of each span's text in `texts`. */
+  readonly textAt: Float64Array;
+  readonly vectors: Float32Array;
+}
+
+/** One file of the result, in file order, from the manifest or freshly read. */
+interface Part {
+  readonly entry: ManifestFile | undefined;
+  readonly file: string;
+  readonly spans: CandidateSpan[];
+  readonly problems: CorpusProblem[];
+  readonly read: boolean;
+  /** Rows of the vectors: from the manifest (row of its first span) or from the fresh encode. */
+  readonly fromManifest: boolean;
+  readonly row: number;
+}
+
+/** Name of the manifest of one key (any key maps to a safe name). */
+export function manifestFileName(key: string): string {
+  return `corpus-${createHash('sha256').update(key).digest('hex').slice(0, 16)}${EXT}`;
+}
+
+/** Removes every corpus manifest in `dir`; other files are left alone. */
+export async function clearCorpusManifests(dir: string): Promise<number> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return 0;
+  }
+  const ours = names.filter((n) => n.endsWith(EXT) || /\.lwmanifest\.\d+\.tmp$/.test(n));
+  await Promise.all(ours.map((n) => rm(join(dir, n), { force: true })));
+  return ours.length;
+}
+
+/**
+ * Reads and encodes the corpus, reusing every unchanged file's spans and vectors from the last
+ * open (see the format note above). The result equals readCorpus + the embedding cache: same
+ * spans, same order, same problems, same vectors. Invalid options throw a SettingError (as
+ * readCorpus); a missing, damaged or foreign manifest is rebuilt; a manifest that cannot be
+ * written is logged and skipped (the next open reads everything again).
+ */
+export async function openCorpusEncoded(opts: CorpusEncodeOptions): Promise<EncodedCorpus> {
+  const logger = opts.logger ?? silentLogger;
+  const corpus = checkCorpusOptions(opts.corpus);
+  const { encoder } = opts;
+  const dim = encoder.dim;
+  const root = resolve(corpus.root);
+  const key = JSON.stringify({
+    format: FORMAT_VERSION,
+    version: opts.version ?? '',
+    encoder: encoder.id,
+    dim,
+    root,
+    include: corpus.include,
+    exclude: corpus.exclude,
+    granularity: corpus.granularity,
+    maxFileSizeMB: corpus.maxFileSizeMB,
+  });
+  const path = join(opts.cacheDir, manifestFileName(key));
+  const { manifest, state } = loadManifest(path, key, dim, logger);
+
+  const listed = await listCorpusFiles(corpus);
+  const stamps = new Map<string, FileStamp | undefined>();
+  const statAt = (opts.now ?? Date.now)();
+  const toRead: string[] = [];
+  let filesReused = 0;
+  for (const f of listed) {
+    const st = statOf(join(root, f));
+    stamps.set(f, st);
+    const old = manifest?.files.get(f);
+    if (old && st && sameStamp(old.entry, st)) filesReused++;
+    else toRead.push(f);
+  }
+
+  // Changed and new files: the normal path.
+  const readParts = new Map<string, Part>();
+  let hits = 0;
+  let misses = 0;
+  let fresh: Matrix = { rows: 0, cols: dim, data: new Float32Array(0) };
+  if (toRead.length > 0) {
+    const c = await readCorpus({ ...corpus, files: toRead });
+    const byFile = new Map<string, { spans: CandidateSpan[]; problems: CorpusProblem[] }>();
+    const group = (f: string): { spans: CandidateSpan[]; problems: CorpusProblem[] } => {
+      let g = byFile.get(f);
+      if (!g) byFile.set(f, (g = { spans: [], problems: [] }));
+      return g;
+    };
+    for (const s of c.spans) group(s.file).spans.push(s);
+    for (const p of c.problems) group(p.file).problems.push(p);
+    const readOk = new Set(c.files);
+    const texts = c.spans.map((s) => s.text);
+    if (texts.length > 0) {
+      const cache = await EmbeddingCache.open(opts.cacheDir, encoder.id, dim, logger).catch((e: unknown) => {
+        logger.warn(`embedding cache ${opts.cacheDir} unavailable (${(e as Error).message}); encoding without it`);
+        return undefined;
+      });
+      const encode = opts.encode ?? ((t: readonly string[]): Promise<Matrix> => encoder.encode(t));
+      if (cache) {
+        const viaEncode: Encoder = { id: encoder.id, dim, provider: encoder.provider, encode, dispose: () => Promise.resolve() };
+        const r = await cache.encodeWithCache(viaEncode, texts, opts.onProgress);
+        await cache.flush().catch((e: unknown) => logger.warn(`embedding cache ${opts.cacheDir}: not saved (${(e as Error).message})`));
+        fresh = r.vectors;
+        hits = r.hits;
+        misses = r.misses;
+      } else {
+        fresh = await encode(texts);
+        misses = texts.length;
+      }
+    }
+    let row = 0;
+    for (const f of toRead) {
+      const g = byFile.get(f) ?? { spans: [], problems: [] };
+      readParts.set(f, { entry: undefined, file: f, spans: g.spans, problems: g.problems, read: readOk.has(f), fromManifest: false, row });
+      row += g.spans.length;
+    }
+  }
+
+  // Assemble in file order.
+  const parts: Part[] = [];
+  let total = 0;
+  for (const f of listed) {
+    const p = readParts.get(f) ?? reusedPart(manifest!, f);
+    if (!p) continue; // listed by the glob but dropped by the include/exclude re-check: as readCorpus does
+    parts.push(p);
+    total += p.spans.length;
+  }
+  const spans: CandidateSpan[] = new Array(total);
+  const problems: CorpusProblem[] = [];
+  const files: string[] = [];
+  let vectors: Float32Array;
+  if (manifest && toRead.length === 0 && total === manifest.table.length / 4) {
+    // Everything unchanged and nothing removed: the manifest's vectors are the result, in order.
+    vectors = manifest.vectors;
+  } else {
+    vectors = new Float32Array(total * dim);
+  }
+  let at = 0;
+  for (const p of parts) {
+    for (let i = 0; i < p.spans.length; i++) spans[at + i] = p.spans[i];
+    if (vectors !== manifest?.vectors) {
+      const src = p.fromManifest ? manifest!.vectors : fresh.data;
+      vectors.set(src.subarray(p.row * dim, (p.row + p.spans.length) * dim), at * dim);
+    }
+    at += p.spans.length;
+    for (const q of p.problems) problems.push(q);
+    if (p.read) files.push(p.file);
+  }
+
+  // Persist when anything differs from the manifest on disk.
+  const changed = !manifest || toRead.length > 0 || manifest.files.size !== filesReused;
+  let written = false;
+  if (changed) {
+    const entries: ManifestFile[] = [];
+    let keep = 0;
+    for (const p of parts) {
+      if (p.fromManifest) {
+        entries.push(p.entry!);
+        continue;
+      }
+      const before = stamps.get(p.file);
+      const after = statOf(join(root, p.file));
+      // Changed while we read it, or too recent to trust its timestamps: leave it for next time.
+      if (!before || !after || !sameStamp(before, after) || isRacy(before, statAt)) continue;
+      entries.push({ file: p.file, ...before, read: p.read, spans: p.spans.length, problems: p.problems });
+      keep++;
+    }
+    if (keep > 0 || entries.length !== (manifest?.files.size ?? -1)) {
+      try {
+        await writeManifest(path, key, dim, entries, parts, vectors);
+        written = true;
+      } catch (e) {
+        logger.warn(`corpus manifest ${path}: not saved (${(e as Error).message}); the next open reads every file again`);
+      }
+    }
+  }
+  return {
+    spans,
+    vectors: { rows: total, cols: dim, data: vectors },
+    problems,
+    files,
+    stats: { filesReused, filesRead: toRead.length, spansReused: total - fresh.rows, hits, misses, manifest: state, written },
+  };
+}
+
+function statOf(file: string): FileStamp | undefined {
+  let st: Stats;
+  try {
+    st = statSync(file);
+  } catch {
+    return undefined;
+  }
+  return { size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, ino: st.ino };
+}
+
+function sameStamp(a: FileStamp, b: FileStamp): boolean {
+  return a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
+}
+
+function isRacy(st: FileStamp, statAt: number): boolean {
+  return st.mtimeMs >= statAt - RACY_MS || st.ctimeMs >= statAt - RACY_MS;
+}
+
+function reusedPart(m: Manifest, file: string): Part | undefined {
+  const e = m.files.get(file);
+  if (!e) return undefined;
+  const { entry, first } = e;
+  const spans: CandidateSpan[] = new Array(entry.spans);
+  for (let i = 0; i < entry.spans; i++) {
+    const r = first + i;
+    const o = r * 4;
+    const from = m.textAt[r];
+    spans[i] = {
+      id: m.ids.slice(r * ID_CHARS, (r + 1) * ID_CHARS),
+      file,
+      start: m.table[o],
+      end: m.table[o + 1],
+      text: m.texts.slice(from, from + m.table[o + 3]),
+      line: m.table[o + 2],
+    };
+  }
+  return { entry, file, spans, problems: entry.problems, read: entry.read, fromManifest: true, row: first };
+}
+
+function pad8(n: number): number {
+  return Math.ceil(n / 8) * 8;
+}
+
+/**
+ * Check of a manifest: CRC-32 of the structural part (meta, span table, ids), which must be exact,
+ * mixed with every SAMPLE_STRIDE-th 32-bit word of the texts and vectors. A full CRC of those
+ * (~16 MB for 23k spans) would cost ~3 ms, as much as the rest of a re-open; the sample still
+ * catches truncation, garbage and zeroed pages (a 4 KB page holds 64 sampled words).
+ */
+function checksum(buf: Buffer, from: number, bulkAt: number): number {
+  const structural = buf.subarray(from, bulkAt);
+  // zlib.crc32 exists from Node 20.15; older Nodes get a JS hash.
+  const crc = (zlib as unknown as { crc32?: (d: Uint8Array) => number }).crc32;
+  let h: number;
+  if (crc) h = crc(structural);
+  else {
+    h = 0x811c9dc5;
+    for (let i = 0; i < structural.length; i++) h = Math.imul(h ^ structural[i], 0x01000193);
+  }
+  const words = new Int32Array(buf.buffer, buf.byteOffset + bulkAt, (buf.length - bulkAt) >> 2);
+  for (let i = 0; i < words.length; i += SAMPLE_STRIDE) h = Math.imul(h ^ words[i], 0x01000193);
+  if (words.length > 0) h = Math.imul(h ^ words[words.length - 1], 0x01000193);
+  return h >>> 0;
+}
+
+function loadManifest(path: string, key: string, dim: number, logger: Logger): { manifest: Manifest | undefined; state: CorpusOpenStats['manifest'] } {
+  let buf: Buffer;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      buf = Buffer.allocUnsafeSlow(size);
+      let got = 0;
+      while (got < size) {
+        const n = readSync(fd, buf, got, size - got, got);
+        if (n === 0) break;
+        got += n;
+      }
+      if (got < size) buf = buf.subarray(0, got);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') logger.warn(`corpus manifest ${path}: cannot read (${(e as Error).message}); rebuilding it`);
+    return { manifest: undefined, state: 'missing' };
+  }
+  try {
+    const m = parseManifest(buf, key, dim);
+    return { manifest: m, state: 'used' };
+  } catch (e) {
+    logger.warn(`corpus manifest ${path}: ignored (${(e as Error).message}); rebuilding it`);
+    return { manifest: undefined, state: 'ignored' };
+  }
+}
+
+function parseManifest(buf: Buffer, key: string, dim: number): Manifest {
+  if (buf.length < HEAD || buf.toString('latin1', 0, 8) !== MAGIC) throw new Error('not a manifest of this format');
+  const metaBytes = buf.readUInt32LE(8);
+  const check = buf.readUInt32LE(12);
+  const totalBytes = buf.readUInt32LE(16);
+  if (totalBytes !== buf.length) throw new Error(`truncated or extended: ${buf.length} bytes, expected ${totalBytes}`);
+  if (HEAD + metaBytes > buf.length) throw new Error('truncated');
+  const meta = JSON.parse(buf.toString('utf8', HEAD, HEAD + metaBytes)) as {
+    key: string;
+    dim: number;
+    spans: number;
+    textUnits: number;
+    files: ManifestFile[];
+  };
+  if (meta.key !== key || meta.dim !== dim) throw new Error('written for other options or another model');
+  const n = meta.spans;
+  let pos = HEAD + pad8(metaBytes);
+  const tableAt = pos;
+  pos += n * 16;
+  const idsAt = pos;
+  pos += pad8(n * ID_CHARS);
+  const textsAt = pos;
+  pos += pad8(meta.textUnits * 2);
+  const vecAt = pos;
+  pos += n * dim * 4;
+  if (pos !== buf.length) throw new Error('section sizes do not add up');
+  if (checksum(buf, HEAD, textsAt) !== check) throw new Error('damaged (check mismatch)');
+  // The buffer is our own (allocUnsafeSlow, offset 0), so aligned typed views need no copy.
+  const table = new Int32Array(buf.buffer, buf.byteOffset + tableAt, n * 4);
+  const ids = buf.toString('latin1', idsAt, idsAt + n * ID_CHARS);
+  const texts = buf.toString('utf16le', textsAt, textsAt + meta.textUnits * 2);
+  const vectors = new Float32Array(buf.buffer, buf.byteOffset + vecAt, n * dim);
+  const textAt = new Float64Array(n);
+  let t = 0;
+  for (let r = 0; r < n; r++) {
+    textAt[r] = t;
+    t += table[r * 4 + 3];
+  }
+  if (t !== meta.textUnits) throw new Error('span texts do not add up');
+  const files = new Map<string, { entry: ManifestFile; first: number }>();
+  let first = 0;
+  for (const entry of meta.files) {
+    files.set(entry.file, { entry, first });
+    first += entry.spans;
+  }
+  if (first !== n) throw new Error('file span counts do not add up');
+  return { files, table, ids, texts, textAt, vectors };
+}
+
+async function writeManifest(path: string, key: string, dim: number, entries: ManifestFile[], parts: Part[], vectors: Float32Array): Promise<void> {
+  const kept = new Set(entries.map((e) => e.file));
+  const spans: CandidateSpan[] = [];
+  const rows: number[] = [];
+  let row = 0;
+  for (const p of parts) {
+    if (kept.has(p.file)) {
+      for (let i = 0; i < p.spans.length; i++) {
+        spans.push(p.spans[i]);
+        rows.push(row + i);
+      }
+    }
+    row += p.spans.length;
+  }
+  const n = spans.length;
+  let textUnits = 0;
+  for (const s of spans) {
+    if (s.id.length !== ID_CHARS) throw new Error(`unexpected span id "${s.id}"`);
+    textUnits += s.text.length;
+  }
+  const meta = Buffer.from(JSON.stringify({ key, dim, spans: n, textUnits, files: entries }), 'utf8');
+  const tableAt = HEAD + pad8(meta.length);
+  const idsAt = tableAt + n * 16;
+  const textsAt = idsAt + pad8(n * ID_CHARS);
+  const vecAt = textsAt + pad8(textUnits * 2);
+  const total = vecAt + n * dim * 4;
+  if (total > 0xffffffff) throw new Error('corpus too large for a manifest');
+  const buf = Buffer.alloc(total);
+  buf.write(MAGIC, 0, 'latin1');
+  buf.writeUInt32LE(meta.length, 8);
+  buf.writeUInt32LE(total, 16);
+  meta.copy(buf, HEAD);
+  const table = new Int32Array(buf.buffer, buf.byteOffset + tableAt, n * 4);
+  const out = new Float32Array(buf.buffer, buf.byteOffset + vecAt, n * dim);
+  let idPos = idsAt;
+  let textPos = textsAt;
+  for (let i = 0; i < n; i++) {
+    const s = spans[i];
+    table[i * 4] = s.start;
+    table[i * 4 + 1] = s.end;
+    table[i * 4 + 2] = s.line;
+    table[i * 4 + 3] = s.text.length;
+    idPos += buf.write(s.id, idPos, 'latin1');
+    textPos += buf.write(s.text, textPos, 'utf16le');
+    out.set(vectors.subarray(rows[i] * dim, (rows[i] + 1) * dim), i * dim);
+  }
+  buf.writeUInt32LE(checksum(buf, HEAD, textsAt), 12);
+  await mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.${process.pid}.tmp`;
+  try {
+    const fh = await open(tmp, 'w');
+    try {
+      await fh.writeFile(buf);
+      // On disk before the rename, so a power loss leaves the old manifest or the new one, whole.
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
