@@ -4,7 +4,9 @@
 //      ONNX Runtime session run over the same, already tokenised and batched, token ids: the
 //      ceiling, and the ratio of the two;
 //   2. the same for the tiny random BERT of test/fixtures (transformers.js tokenizer);
-//   3. cold encode versus re-encode of the unchanged corpus from the on-disk embedding cache;
+//   3. cold encode versus re-encode of the unchanged corpus from the on-disk embedding cache, and
+//      the whole re-open of a corpus of files: cold (read + segment + encode) vs first open vs
+//      re-open through the cache alone vs through the corpus manifest (bench/reopen.ts);
 //   4. peak memory (max RSS).
 //
 // Input: the paragraphs of ../shared/datasets/brown-genre.jsonl split into sentences at . ! ?
@@ -19,6 +21,7 @@ import { makeTinyBert } from '../test/fixtures/makeTinyBert.mjs';
 import { DefaultEncoder, makeBatches } from '../src/core/encoders/defaultEncoder';
 import { tokenizeAll } from '../src/core/encoders/tokenizedTexts';
 import { EmbeddingCache } from '../src/core/encoders/embeddingCache';
+import { reopenBench, writeWorkspace } from './reopen';
 import type { Encoder } from '../src/core/encoders/encoder';
 import { HfEncoder } from '../src/core/encoders/hfEncoder';
 import { loadEncoder } from '../src/core/encoders/loadEncoder';
@@ -157,6 +160,23 @@ async function main(): Promise<void> {
     console.log('\nembedding cache (cold encode + write vs. re-open + lookup of the unchanged corpus):');
     await cacheSection(`embedded encoder, ${sents.length} sentences`, glove, sents);
     await cacheSection(`tiny BERT, ${subset.length} sentences`, bert, subset);
+    // 3b. The whole re-open: files → spans → vectors, with the corpus manifest.
+    console.log('\ncorpus re-open (the sentences as .txt files, one a line, 100 a file; granularity line):');
+    const ws = mkdtempSync(join(tmpdir(), 'lw-bench-ws-'));
+    try {
+      writeWorkspace(ws, sents, 100, '\n');
+      const corpus = { root: ws, include: ['**/*.txt'], exclude: [], granularity: 'line' as const, maxFileSizeMB: 10 };
+      await reopenBench(glove, corpus, RUNS);
+      const wsBert = mkdtempSync(join(tmpdir(), 'lw-bench-ws-'));
+      try {
+        writeWorkspace(wsBert, subset, 100, '\n');
+        await reopenBench(bert, { ...corpus, root: wsBert }, RUNS);
+      } finally {
+        rmSync(wsBert, { recursive: true, force: true });
+      }
+    } finally {
+      rmSync(ws, { recursive: true, force: true });
+    }
     await bert.dispose();
   } finally {
     rmSync(bertDir, { recursive: true, force: true });

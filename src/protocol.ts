@@ -95,8 +95,16 @@ export interface StrategyWeightsPoint {
 
 export interface ContestedItem {
   readonly span: SpanView;
-  readonly reason: 'committee' | 'annotators';
-  /** For 'annotators': each annotator's label. For 'committee': votes per label. */
+  /**
+   * 'orphan': a stored decision whose span cannot be found in its file any more (the file is gone
+   * or the text was edited away). The store keeps it; the panel lists it so the user sees it.
+   */
+  readonly reason: 'committee' | 'annotators' | 'orphan';
+  /**
+   * For 'annotators': each annotator's label. For 'committee': votes per label. For 'orphan':
+   * `label` (the stored label, or the answer when there is none), `annotator` and `problem`
+   * ('file-missing' | 'text-not-found').
+   */
   readonly detail: Record<string, string | number>;
 }
 
@@ -111,6 +119,8 @@ export const NextBatchCommand = ipc<'nextBatch', Record<string, never>>('nextBat
 export const RetrainCommand = ipc<'retrain', Record<string, never>>('retrain');
 export const ShowViewCommand = ipc<'showView', { readonly view: PanelView }>('showView');
 export const ResolveContestedCommand = ipc<'resolveContested', { readonly spanId: string; readonly label: string }>('resolveContested');
+/** Drops an item from the review list for this session (an orphan the user has seen); nothing is stored. */
+export const DismissContestedCommand = ipc<'dismissContested', { readonly spanId: string }>('dismissContested');
 
 // ---------------------------------------------------------------------------------------------
 // Host → webview
@@ -148,6 +158,7 @@ export type WebviewToHost =
   | ReturnType<typeof NextBatchCommand.create>
   | ReturnType<typeof RetrainCommand.create>
   | ReturnType<typeof ShowViewCommand.create>
-  | ReturnType<typeof ResolveContestedCommand.create>;
+  | ReturnType<typeof ResolveContestedCommand.create>
+  | ReturnType<typeof DismissContestedCommand.create>;
 
 export type HostToWebview = ReturnType<typeof StateNotification.create> | ReturnType<typeof NoticeNotification.create>;

@@ -5,7 +5,7 @@ import { ActiveModel } from './learners/activeModel';
 import { createRng, deriveSeed, shuffleInPlace, type Rng } from './learners/rng';
 import { SoftmaxRegression } from './learners/softmax';
 import { committeeVotes } from './strategies/committeeVotes';
-import { STRATEGY_CHOICES } from './strategies/registry';
+import { STRATEGY_CHOICES, isStrategyName, strategyByName } from './strategies/registry';
 import { selectBatch } from './strategies/selectBatch';
 import { createSelector, type SelectorFactory } from './strategies/selectorFactory';
 import type { BatchSelector, Pick, PoolState } from './strategies/strategy';
@@ -206,6 +206,23 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
     },
     weights(): Record<string, number> {
       return resolved?.weights?.() ?? (opts.strategy === 'meta' ? {} : { [opts.strategy]: 1 });
+    },
+    explain(picks: readonly Pick[]): EngineQuery[] {
+      const valid = picks.filter((p) => Number.isInteger(p.row) && p.row >= 0 && p.row < X.rows);
+      if (!trained) return valid.map((p) => whyOf(p.row, p.strategy, p.score));
+      const scoreOf = new Map<Pick, number>();
+      for (const name of new Set(valid.map((p) => p.strategy))) {
+        // Random draws from the engine's rng: rescoring would shift later batches, so it keeps its score.
+        if (name === 'random' || !isStrategyName(name)) continue;
+        const group = valid.filter((p) => p.strategy === name);
+        try {
+          const scores = strategyByName(name).score(stateFor(Int32Array.from(group, (p) => p.row)));
+          group.forEach((p, i) => scoreOf.set(p, scores[i]));
+        } catch (e) {
+          deps.logger?.warn(`could not rescore ${group.length} spans with ${name}: ${(e as Error).message}`);
+        }
+      }
+      return valid.map((p) => whyOf(p.row, p.strategy, scoreOf.get(p) ?? p.score));
     },
   };
   return engine;

@@ -1,5 +1,5 @@
 import type { Matrix } from './types';
-import type { StrategyName } from './strategies/strategy';
+import type { Pick, StrategyName } from './strategies/strategy';
 
 /**
  * The labeling engine as the extension (through its worker) and the CLI's `select` see it:
@@ -49,4 +49,10 @@ export interface LabelingEngine {
   contested(k: number): EngineQuery[];
   /** Current mixing weights over strategies. */
   weights(): Record<string, number>;
+  /**
+   * The "why" of rows picked earlier, as the current model sees them: votes, probabilities and,
+   * for a fixed per-row strategy, its score now (random / unknown keep the pick's score). Used to
+   * refresh the spans a panel already shows after a retrain. Optional: older engines lack it.
+   */
+  explain?(picks: readonly Pick[]): EngineQuery[];
 }

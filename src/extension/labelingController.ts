@@ -1,5 +1,6 @@
 import {
   AnswerCommand,
+  DismissContestedCommand,
   NextBatchCommand,
   OpenSourceCommand,
   ReadyCommand,
@@ -20,6 +21,7 @@ import {
 import type { LabelwiseSettings } from '../core/settings';
 import { annotatorDisagreements, resolutionEvent } from '../core/store/contested';
 import { isLabeled, type LabelEvent } from '../core/store/events';
+import type { OrphanSpan } from '../core/store/reanchor';
 import type { LabelStore } from '../core/store/labelStore';
 import { silentLogger, type Disposable, type Logger } from '../core/types';
 import type { RequestOptions } from './workerClient';
@@ -42,11 +44,15 @@ export interface ControllerOptions {
   readonly openSource?: (span: SpanView) => void;
   /** Current time as ISO string (tests fix it). */
   readonly now?: () => string;
+  /** Stored decisions whose spans cannot be found any more; the review view lists them. */
+  readonly orphans?: () => readonly OrphanSpan[];
 }
 
 /** How many decisions the undo stack keeps (the issue asks for at least 20). */
 export const UNDO_DEPTH = 100;
 const CONTESTED_K = 30;
+/** After a retrain the current span and the next two stay (re-explained); the rest is picked again. */
+const KEEP_AFTER_RETRAIN = 3;
 
 function labelButtons(labels: readonly string[]): LabelButton[] {
   return labels.map((name, i) => ({ name, key: i < 9 ? String(i + 1) : '' }));
@@ -75,6 +81,8 @@ export class LabelingController implements Disposable {
   private curve: CurvePoint[] = [];
   private weights: StrategyWeightsPoint[] = [];
   private contested: ContestedItem[] = [];
+  /** Review items the user dismissed (orphans seen): hidden for the rest of this session. */
+  private readonly dismissed = new Set<string>();
   private busyMessage: string | undefined;
   private budgetWarned = false;
   private chain: Promise<void> = Promise.resolve();
@@ -279,7 +287,16 @@ export class LabelingController implements Disposable {
       detail: { ...d.byAnnotator },
     }));
     const seen = new Set(ids);
-    this.contested = [...people, ...committee.filter((c) => !seen.has(c.span.id))];
+    const items = [...people, ...committee.filter((c) => !seen.has(c.span.id))];
+    for (const c of items) seen.add(c.span.id);
+    const orphans = (this.opts.orphans?.() ?? [])
+      .filter((o) => !seen.has(o.event.id))
+      .map((o): ContestedItem => ({
+        span: this.viewOfEvent(o.event),
+        reason: 'orphan',
+        detail: { label: o.event.label ?? o.event.answer, annotator: o.event.annotator, problem: o.reason },
+      }));
+    this.contested = [...items, ...orphans].filter((c) => !this.dismissed.has(c.span.id));
     for (const c of this.contested) if (!this.known.has(c.span.id)) this.known.set(c.span.id, c.span);
     this.emit();
     return this.contested;
@@ -331,6 +348,10 @@ export class LabelingController implements Disposable {
     }
     if (ResolveContestedCommand.is(msg)) {
       this.resolve(msg.params.spanId, msg.params.label);
+      return;
+    }
+    if (DismissContestedCommand.is(msg)) {
+      this.dismiss(msg.params.spanId);
       return;
     }
     this.logger.warn(`panel sent an unknown message: ${JSON.stringify(msg)?.slice(0, 200)}`);
@@ -435,6 +456,13 @@ export class LabelingController implements Disposable {
     this.tell(spanId);
   }
 
+  /** Hides a review item for the rest of the session; the store is not touched. */
+  private dismiss(spanId: string): void {
+    this.dismissed.add(spanId);
+    this.contested = this.contested.filter((c) => c.span.id !== spanId);
+    this.emit();
+  }
+
   /** Tells the worker the span's current decision as the store has it now. */
   private tell(id: string): void {
     const cur = this.store.state.current(id);
@@ -467,14 +495,30 @@ export class LabelingController implements Disposable {
       this.curve = [...data.curve];
       this.weights = [...data.weights];
     }
-    // The spans queued behind the next few were picked by the old model: ask the new one.
-    const keep = Math.min(this.queue.length, 3);
-    if (this.queue.length > keep) {
-      await this.fetching;
-      this.queue = this.queue.slice(0, Math.min(this.queue.length, 3));
+    // The spans queued behind the next few were picked by the old model: ask the new one. The
+    // first few stay (the one on screen never jumps away) and get the new model's "why".
+    await this.fetching;
+    if (this.queue.length > KEEP_AFTER_RETRAIN) {
+      this.queue = this.queue.slice(0, KEEP_AFTER_RETRAIN);
       void this.refill();
     }
+    await this.explainQueue();
     this.emit();
+  }
+
+  /** Replaces the "why" of the spans still queued with the current model's (they keep their place). */
+  private async explainQueue(): Promise<void> {
+    const items = this.queue.map((s) => ({ id: s.id, strategy: s.why.strategy, score: s.why.score }));
+    if (items.length === 0) return;
+    const fresh = await this.engine.request('explain', { items }).catch((e: unknown) => {
+      this.logger.warn(`could not refresh the "why" of the queued spans: ${(e as Error).message}`);
+      return [] as SpanView[];
+    });
+    const byId = new Map(fresh.map((v) => [v.id, v]));
+    if (byId.size === 0) return;
+    // The queue may have moved on meanwhile (answers, undo): update by id, never reorder.
+    this.queue = this.queue.map((s) => byId.get(s.id) ?? s);
+    for (const v of byId.values()) if (this.known.has(v.id)) this.known.set(v.id, v);
   }
 
   private checkBudget(): void {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { LabelwiseError } from '../core/errors';
 import type { LabelwiseSettings } from '../core/settings';
 import { CancelledError } from '../core/session/cancelledError';
@@ -272,7 +272,14 @@ export class LabelwiseApp implements Disposable {
         let last = 0;
         return worker.request(
           'start',
-          { root, settings, cacheDir: this.deps.cacheDir?.(root) ?? join(root, '.labelwise', 'cache'), decisions },
+          {
+            root,
+            settings,
+            cacheDir: this.deps.cacheDir?.(root) ?? join(root, '.labelwise', 'cache'),
+            decisions,
+            // Beside the label store (and committed with it): the curve view survives a restart.
+            curveFile: join(dirname(storePath(root)), 'curve.jsonl'),
+          },
           {
             signal,
             onProgress: (message, fraction) => {
@@ -297,6 +304,7 @@ export class LabelwiseApp implements Disposable {
         logger: this.logger,
         notify: (level, message) => this.notify(level, message),
         openSource: (span) => this.openSource(span),
+        orphans: () => this.orphans,
       });
       this.controller = controller;
       controller.onChange(() => {
@@ -333,6 +341,8 @@ export class LabelwiseApp implements Disposable {
   checkAnchors(): number {
     const root = this.workspaceRoot();
     this.restoreDecisions(this.openStore(), root);
+    // The review view lists orphans too: show the fresh list if it is open.
+    if (this.controller?.state().view === 'review') void this.controller.loadContested().catch(() => undefined);
     return this.orphans.length;
   }
 

@@ -1,5 +1,6 @@
 import {
   AnswerCommand,
+  DismissContestedCommand,
   NextBatchCommand,
   NoticeNotification,
   OpenSourceCommand,
@@ -280,6 +281,15 @@ export class PanelModel {
     const item = this.display.contested.find((c) => c.span.id === spanId);
     if (item === undefined || !this.display.session.labels.some((l) => l.name === label)) return 'ignored';
     this.transport.post(ResolveContestedCommand.create({ spanId, label }));
+    this.resolved.add(spanId);
+    this.changed(true);
+    return 'handled';
+  }
+
+  /** Hides a review item (an orphan the user has seen) for this session; the host stores nothing. */
+  dismissContested(spanId: string): KeyOutcome {
+    if (!this.display.contested.some((c) => c.span.id === spanId)) return 'ignored';
+    this.transport.post(DismissContestedCommand.create({ spanId }));
     this.resolved.add(spanId);
     this.changed(true);
     return 'handled';

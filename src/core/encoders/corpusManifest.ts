@@ -14,7 +14,7 @@ import type { Encoder } from './encoder';
  * Re-opening lists the files and stats them; a file whose stat matches is neither read, nor
  * segmented, nor hashed: its spans and vectors come from the manifest. Changed and new files go
  * through the normal path (read → segment → per-text embedding cache → encode the misses), and
- * the manifest is rewritten (temp file + fsync + rename) only when something changed.
+ * the manifest is rewritten (temp file + rename) only when something changed.
  *
  * On-disk format, little-endian, one file per key: `corpus-<sha256(key)[:16]>.lwmanifest`
  *
@@ -22,7 +22,8 @@ import type { Encoder } from './encoder';
  *   meta       UTF-8 JSON { key, dim, spans, textUnits, files: [...] }, padded to 8
  *   table      spans × i32 (start, end, line, textUnits)
  *   ids        spans × 24 latin1 bytes (span ids are 24 hex digits), padded to 8
- *   texts      textUnits × UTF-16LE code units (exact, lone surrogates included), padded to 8
+ *   texts      textUnits code units: latin1 bytes when every unit is < 256 (half the bytes to read
+ *              and one-byte strings), else UTF-16LE (exact, lone surrogates included); padded to 8
  *   vectors    spans × dim f32
  *
  * `check` covers everything after the 24-byte head (see checksum). A manifest that is short, long,
@@ -42,7 +43,7 @@ const EXT = '.lwmanifest';
 /** Files modified this recently (ms) before their stat are re-read next time (timestamp granularity: FAT has 2 s). */
 const RACY_MS = 2500;
 /** Stride of the sampled part of the check (see checksum). */
-const SAMPLE_STRIDE = 16;
+const SAMPLE_STRIDE = 64;
 
 export interface CorpusEncodeOptions {
   readonly corpus: CorpusOptions;
@@ -343,7 +344,7 @@ function pad8(n: number): number {
  * Check of a manifest: CRC-32 of the structural part (meta, span table, ids), which must be exact,
  * mixed with every SAMPLE_STRIDE-th 32-bit word of the texts and vectors. A full CRC of those
  * (~16 MB for 23k spans) would cost ~3 ms, as much as the rest of a re-open; the sample still
- * catches truncation, garbage and zeroed pages (a 4 KB page holds 64 sampled words).
+ * catches truncation, garbage and zeroed pages (a 4 KB page holds 16 sampled words).
  */
 function checksum(buf: Buffer, from: number, bulkAt: number): number {
   const structural = buf.subarray(from, bulkAt);
@@ -403,6 +404,7 @@ function parseManifest(buf: Buffer, key: string, dim: number): Manifest {
     dim: number;
     spans: number;
     textUnits: number;
+    wide: boolean;
     files: ManifestFile[];
   };
   if (meta.key !== key || meta.dim !== dim) throw new Error('written for other options or another model');
@@ -413,7 +415,8 @@ function parseManifest(buf: Buffer, key: string, dim: number): Manifest {
   const idsAt = pos;
   pos += pad8(n * ID_CHARS);
   const textsAt = pos;
-  pos += pad8(meta.textUnits * 2);
+  const unit = meta.wide ? 2 : 1;
+  pos += pad8(meta.textUnits * unit);
   const vecAt = pos;
   pos += n * dim * 4;
   if (pos !== buf.length) throw new Error('section sizes do not add up');
@@ -421,7 +424,7 @@ function parseManifest(buf: Buffer, key: string, dim: number): Manifest {
   // The buffer is our own (allocUnsafeSlow, offset 0), so aligned typed views need no copy.
   const table = new Int32Array(buf.buffer, buf.byteOffset + tableAt, n * 4);
   const ids = buf.toString('latin1', idsAt, idsAt + n * ID_CHARS);
-  const texts = buf.toString('utf16le', textsAt, textsAt + meta.textUnits * 2);
+  const texts = buf.toString(meta.wide ? 'utf16le' : 'latin1', textsAt, textsAt + meta.textUnits * unit);
   const vectors = new Float32Array(buf.buffer, buf.byteOffset + vecAt, n * dim);
   const textAt = new Float64Array(n);
   let t = 0;
@@ -456,15 +459,17 @@ async function writeManifest(path: string, key: string, dim: number, entries: Ma
   }
   const n = spans.length;
   let textUnits = 0;
+  let wide = false;
   for (const s of spans) {
-    if (s.id.length !== ID_CHARS) throw new Error(`unexpected span id "${s.id}"`);
+    if (s.id.length !== ID_CHARS || !/^[0-9a-f]+$/.test(s.id)) throw new Error(`unexpected span id "${s.id}"`);
     textUnits += s.text.length;
+    if (!wide && /[^\u0000-\u00ff]/.test(s.text)) wide = true;
   }
-  const meta = Buffer.from(JSON.stringify({ key, dim, spans: n, textUnits, files: entries }), 'utf8');
+  const meta = Buffer.from(JSON.stringify({ key, dim, spans: n, textUnits, wide, files: entries }), 'utf8');
   const tableAt = HEAD + pad8(meta.length);
   const idsAt = tableAt + n * 16;
   const textsAt = idsAt + pad8(n * ID_CHARS);
-  const vecAt = textsAt + pad8(textUnits * 2);
+  const vecAt = textsAt + pad8(textUnits * (wide ? 2 : 1));
   const total = vecAt + n * dim * 4;
   if (total > 0xffffffff) throw new Error('corpus too large for a manifest');
   const buf = Buffer.alloc(total);
@@ -483,7 +488,7 @@ async function writeManifest(path: string, key: string, dim: number, entries: Ma
     table[i * 4 + 2] = s.line;
     table[i * 4 + 3] = s.text.length;
     idPos += buf.write(s.id, idPos, 'latin1');
-    textPos += buf.write(s.text, textPos, 'utf16le');
+    textPos += buf.write(s.text, textPos, wide ? 'utf16le' : 'latin1');
     out.set(vectors.subarray(rows[i] * dim, (rows[i] + 1) * dim), i * dim);
   }
   buf.writeUInt32LE(checksum(buf, HEAD, textsAt), 12);
@@ -492,9 +497,9 @@ async function writeManifest(path: string, key: string, dim: number, entries: Ma
   try {
     const fh = await open(tmp, 'w');
     try {
+      // No fsync: it costs 25-90 ms here on every first open, and a manifest that a power loss
+      // leaves short or zeroed fails its length or check and is rebuilt (it is only a cache).
       await fh.writeFile(buf);
-      // On disk before the rename, so a power loss leaves the old manifest or the new one, whole.
-      await fh.sync();
     } finally {
       await fh.close();
     }

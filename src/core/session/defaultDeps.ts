@@ -2,7 +2,8 @@ import { createEngine } from '../activeLearner';
 import { EmbeddingCache } from '../encoders/embeddingCache';
 import type { Encoder } from '../encoders/encoder';
 import { loadEncoder } from '../encoders/loadEncoder';
-import { contextOf, readCorpus, readSpanSource } from '../text/corpus';
+import { openCorpusEncoded } from '../encoders/corpusManifest';
+import { contextOf, readCorpus, readSpanSource, type Corpus, type CorpusOptions } from '../text/corpus';
 import type { CandidateSpan, Logger, Matrix } from '../types';
 import { CancelledError } from './cancelledError';
 import type { EmbedProgress, SessionCorpus, SessionDeps } from './labelingSession';
@@ -16,7 +17,16 @@ const ENCODE_CHUNK = 256;
 
 /** The corpus reader of src/core/text behind the session's corpus view. */
 async function sessionCorpus(root: string, settings: SessionDepsSettings, logger: Logger): Promise<SessionCorpus> {
-  const corpus = await readCorpus({ root, include: settings.include, exclude: settings.exclude, granularity: settings.granularity, maxFileSizeMB: settings.maxFileSizeMB });
+  const corpus = await readCorpus(corpusOptions(root, settings));
+  return corpusView(root, settings, logger, corpus);
+}
+
+function corpusOptions(root: string, settings: SessionDepsSettings): CorpusOptions {
+  return { root, include: settings.include, exclude: settings.exclude, granularity: settings.granularity, maxFileSizeMB: settings.maxFileSizeMB };
+}
+
+/** The session's view of a read corpus: its spans, and their surrounding text read on demand. */
+function corpusView(root: string, settings: SessionDepsSettings, logger: Logger, corpus: Pick<Corpus, 'spans' | 'files' | 'problems'>): SessionCorpus {
   const sources = new Map<string, Promise<string>>();
   const source = (span: CandidateSpan): Promise<string> => {
     // A JSONL span's offsets are into its record's text, so the key includes the line.
@@ -99,12 +109,39 @@ async function embedCached(encoder: Encoder, texts: readonly string[], cacheDir:
   return r.vectors;
 }
 
+/**
+ * Corpus and vectors through the corpus manifest: files unchanged since the last open are neither
+ * read nor encoded; the others go through the embedding cache, encoded in small chunks (progress,
+ * cancellation) as embedCached does.
+ */
+async function openEncoded(root: string, settings: SessionDepsSettings, encoder: Encoder, cacheDir: string, progress: EmbedProgress, logger: Logger, signal?: AbortSignal): Promise<{ corpus: SessionCorpus; vectors: Matrix }> {
+  let base = 0;
+  let total = 0;
+  const r = await openCorpusEncoded({
+    corpus: corpusOptions(root, settings),
+    encoder,
+    cacheDir,
+    logger,
+    encode: (t) => embedChunked((c) => encoder.encode(c), t, (done) => progress(base + done, total), signal),
+    onProgress: (done, todo) => {
+      base = done;
+      total = todo;
+      progress(done, todo);
+    },
+  });
+  const s = r.stats;
+  logger.info(`corpus manifest: ${s.filesReused} files unchanged (${s.spansReused} spans reused), ${s.filesRead} read`);
+  logger.info(`embeddings: ${s.hits} from the cache, ${s.misses} encoded`);
+  return { corpus: corpusView(root, settings, logger, r), vectors: r.vectors };
+}
+
 /** The real corpus reader, encoder, embedding cache and engine, as the worker uses them. */
 export function defaultDeps(log: Logger): SessionDeps {
   return {
     readCorpus: (root, settings, logger) => sessionCorpus(root, settings, logger),
     loadEncoder: (opts) => loadEncoder(opts),
     embed: (encoder, texts, cacheDir, progress, signal) => embedCached(encoder, texts, cacheDir, progress, log, signal),
+    openEncoded: (root, settings, encoder, cacheDir, progress, logger, signal) => openEncoded(root, settings, encoder, cacheDir, progress, logger, signal),
     createEngine: (X, opts, extra) => createEngine(X, opts, { batch: extra.batch, logger: extra.logger, dataset: extra.dataset }),
   };
 }

@@ -84,6 +84,7 @@ export class WorkerDispatcher {
       curve: () => this.need().curveData(),
       contested: (params) => this.need().contested(params.k),
       views: (params) => this.need().views(params.ids),
+      explain: (params) => this.need().explain(params.items),
       spans: () => this.need().spans(),
     };
     const h = handlers[msg.method] as Handler<WorkerMethod> | undefined;

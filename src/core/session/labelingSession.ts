@@ -7,7 +7,8 @@ import type { LabelwiseSettings } from '../settings';
 import { STRATEGY_NAMES, type StrategyName } from '../strategies/strategy';
 import { silentLogger, type CandidateSpan, type Logger, type Matrix } from '../types';
 import { CancelledError } from './cancelledError';
-import type { CurveData, DecideParams, DecideResult, QueryParams, RoundInfo, StartParams, StartResult } from './workerProtocol';
+import { appendCurveLog, readCurveLog } from './curveLog';
+import type { CurveData, DecideParams, DecideResult, ExplainItem, QueryParams, RoundInfo, StartParams, StartResult } from './workerProtocol';
 
 /** The corpus as the session needs it: candidate spans in a stable order, and their context. */
 export interface SessionCorpus {
@@ -32,6 +33,12 @@ export interface SessionDeps {
   loadEncoder(opts: EncoderOptions): Promise<Encoder>;
   /** Vectors of `texts` (row i for texts[i]) through the on-disk cache in `cacheDir`. */
   embed(encoder: Encoder, texts: readonly string[], cacheDir: string, progress: EmbedProgress, signal?: AbortSignal): Promise<Matrix>;
+  /**
+   * Optional: the corpus and its vectors in one step, so that unchanged files are neither read nor
+   * encoded again (the corpus manifest, encoders/corpusManifest.ts). When given, the session uses
+   * it instead of readCorpus + embed (and loads the encoder first, since it needs its id).
+   */
+  openEncoded?(root: string, settings: LabelwiseSettings, encoder: Encoder, cacheDir: string, progress: EmbedProgress, logger: Logger, signal?: AbortSignal): Promise<{ corpus: SessionCorpus; vectors: Matrix }>;
   createEngine(X: Matrix, opts: EngineOptions, extra: EngineExtras): LabelingEngine;
 }
 
@@ -89,6 +96,12 @@ export class LabelingSession {
   private disposed = false;
   /** Engine calls that await inside (retrain, query) run one at a time, never interleaved. */
   private engineTurn: Promise<unknown> = Promise.resolve();
+  /** Where rounds are appended (StartParams.curveFile), and the writes in flight, in order. */
+  private curveFile: string | undefined;
+  private curveWrite: Promise<void> = Promise.resolve();
+  private curveNewLineFirst = false;
+  /** Labels of the last round restored from the curve file, until the first round of this session. */
+  private restoredLabels: number | undefined;
 
   private constructor(
     private readonly settings: LabelwiseSettings,
@@ -110,27 +123,38 @@ export class LabelingSession {
       throw new SettingError('labelwise.labels', 'labelwise.labels: set at least two labels (for example ["positive", "negative"]) before starting a session');
     }
     const strategy = checkStrategy(settings.strategy);
-    progress('Reading the corpus', 0);
-    const corpus = await deps.readCorpus(params.root, settings, logger, opts.signal);
-    for (const p of corpus.problems) logger.warn(p);
-    if (corpus.spans.length === 0) {
-      throw new SettingError('labelwise.include', `no candidate spans found in ${params.root}: check labelwise.include / labelwise.exclude (${settings.include.join(', ')})`);
+    const reportCorpus = (c: SessionCorpus): void => {
+      for (const p of c.problems) logger.warn(p);
+      if (c.spans.length === 0) {
+        throw new SettingError('labelwise.include', `no candidate spans found in ${params.root}: check labelwise.include / labelwise.exclude (${settings.include.join(', ')})`);
+      }
+      logger.info(`corpus: ${c.spans.length} ${settings.granularity} spans in ${c.files} files`);
+    };
+    let read: SessionCorpus | undefined;
+    if (!deps.openEncoded) {
+      progress('Reading the corpus', 0);
+      read = await deps.readCorpus(params.root, settings, logger, opts.signal);
+      reportCorpus(read);
+      checkSignal(opts.signal);
     }
-    logger.info(`corpus: ${corpus.spans.length} ${settings.granularity} spans in ${corpus.files} files`);
-    checkSignal(opts.signal);
     progress('Loading the encoder', 0.05);
     const encoder = await deps.loadEncoder({ model: settings.model, device: settings.device, logger });
     logger.info(`encoder ${encoder.id} (dim ${encoder.dim}) on ${encoder.provider.toUpperCase()}`);
     try {
       checkSignal(opts.signal);
-      const texts = corpus.spans.map((s) => s.text);
-      const X = await deps.embed(
-        encoder,
-        texts,
-        params.cacheDir,
-        (done, total) => progress(`Encoding spans ${done}/${total}`, 0.1 + 0.85 * (total === 0 ? 1 : done / total)),
-        opts.signal,
-      );
+      const embedProgress: EmbedProgress = (done, total) => progress(`Encoding spans ${done}/${total}`, 0.1 + 0.85 * (total === 0 ? 1 : done / total));
+      let corpus: SessionCorpus;
+      let X: Matrix;
+      if (read) {
+        corpus = read;
+        X = await deps.embed(encoder, corpus.spans.map((s) => s.text), params.cacheDir, embedProgress, opts.signal);
+      } else {
+        progress('Reading the corpus', 0.08);
+        const opened = await deps.openEncoded!(params.root, settings, encoder, params.cacheDir, embedProgress, logger, opts.signal);
+        corpus = opened.corpus;
+        X = opened.vectors;
+        reportCorpus(corpus);
+      }
       checkSignal(opts.signal);
       const engine = deps.createEngine(X, {
         classes: settings.labels,
@@ -140,6 +164,7 @@ export class LabelingSession {
         seed: settings.seed,
       }, { batch: settings.batchSize, logger, dataset: basename(params.root) });
       const session = new LabelingSession(settings, corpus, engine, encoder, logger, opts.events ?? {});
+      if (params.curveFile !== undefined) await session.restoreCurve(params.curveFile);
       let restored = 0;
       let unmatched = 0;
       for (const d of params.decisions) {
@@ -266,6 +291,24 @@ export class LabelingSession {
     );
   }
 
+  /**
+   * The spans the host already shows, with their "why" as the current model sees them (after a
+   * retrain the old one says "not trained" or is stale). Spans not in the pool are left out; an
+   * engine without `explain` gives an empty list, and the host keeps what it had.
+   */
+  async explain(items: readonly ExplainItem[]): Promise<SpanView[]> {
+    const explain = this.engine.explain?.bind(this.engine);
+    if (!explain) return [];
+    const picks: { row: number; strategy: string; score: number }[] = [];
+    for (const it of items) {
+      const row = this.rowById.get(it.id);
+      if (row !== undefined) picks.push({ row, strategy: it.strategy, score: it.score });
+    }
+    if (picks.length === 0) return [];
+    const qs = await this.exclusive(async () => explain(picks));
+    return Promise.all(qs.map((q) => this.viewOf(this.corpus.spans[q.row], q)));
+  }
+
   /** Views of spans by id (those not in the pool are left out). */
   async views(ids: readonly string[]): Promise<SpanView[]> {
     const out: SpanView[] = [];
@@ -285,6 +328,7 @@ export class LabelingSession {
     if (this.disposed) return;
     this.disposed = true;
     await this.running?.catch(() => undefined);
+    await this.curveWrite;
     await this.encoder.dispose();
   }
 
@@ -306,19 +350,45 @@ export class LabelingSession {
     return true;
   }
 
+  /** Takes the rounds of earlier sessions from the curve file; new rounds are appended to it. */
+  async restoreCurve(file: string): Promise<void> {
+    const h = await readCurveLog(file, this.logger);
+    this.curveFile = file;
+    this.curveNewLineFirst = !h.endsClean;
+    this.curvePoints.push(...h.curve);
+    this.weightPoints.push(...h.weights);
+    this.round = h.lastRound;
+    this.restoredLabels = h.weights.at(-1)?.labels;
+    if (h.weights.length > 0) this.logger.info(`learning curve: ${h.weights.length} earlier rounds restored from ${file}`);
+  }
+
   private async runRound(): Promise<RoundInfo> {
     const labels = this.labeled;
     const r = await this.exclusive(() => this.engine.retrain());
-    this.round++;
+    const restored = this.restoredLabels;
+    this.restoredLabels = undefined;
+    // Retraining on the stored labels at start repeats the last recorded round: not a new point.
+    const repeat = restored !== undefined && restored === (r.labeled ?? labels);
+    if (!repeat) this.round++;
     const info: RoundInfo = {
-      round: this.round,
+      round: Math.max(1, this.round),
       labels: r.labeled ?? labels,
       ...(r.estimatedAccuracy !== undefined ? { estimatedAccuracy: r.estimatedAccuracy } : {}),
       weights: r.weights,
       millis: r.millis,
     };
-    if (info.estimatedAccuracy !== undefined) this.curvePoints.push({ labels: info.labels, accuracy: info.estimatedAccuracy });
-    this.weightPoints.push({ round: info.round, labels: info.labels, weights: info.weights });
+    if (!repeat) {
+      if (info.estimatedAccuracy !== undefined) this.curvePoints.push({ labels: info.labels, accuracy: info.estimatedAccuracy });
+      this.weightPoints.push({ round: info.round, labels: info.labels, weights: info.weights });
+      const file = this.curveFile;
+      if (file !== undefined) {
+        const newLineFirst = this.curveNewLineFirst;
+        this.curveNewLineFirst = false;
+        this.curveWrite = this.curveWrite.then(() => appendCurveLog(file, info, this.logger, { newLineFirst }));
+        // One short append: the round is reported only once its line is on disk (it never throws).
+        await this.curveWrite;
+      }
+    }
     this.logger.info(
       `retrained on ${info.labels} labels in ${Math.round(info.millis)} ms` + (info.estimatedAccuracy !== undefined ? `; estimated accuracy ${(info.estimatedAccuracy * 100).toFixed(1)}%` : ''),
     );

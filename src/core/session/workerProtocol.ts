@@ -28,6 +28,12 @@ export interface StartParams {
   readonly cacheDir: string;
   /** Decisions already in the label store (re-anchored by the host). */
   readonly decisions: readonly DecisionInput[];
+  /**
+   * Where the learning curve and strategy weights of every round are kept (absolute; the host
+   * passes `.labelwise/curve.jsonl`). Read at start so the curve view survives a restart; each
+   * retrain appends a line. Without it the curve lives only as long as the session.
+   */
+  readonly curveFile?: string;
 }
 
 export interface StartResult {
@@ -50,6 +56,13 @@ export interface QueryParams {
   readonly n: number;
   /** Span ids the host already holds in its queue: never returned again. */
   readonly exclude: readonly string[];
+}
+
+/** A span the host already shows, with the strategy and score it was picked by. */
+export interface ExplainItem {
+  readonly id: string;
+  readonly strategy: string;
+  readonly score: number;
 }
 
 export interface DecideParams {
@@ -90,6 +103,12 @@ export interface WorkerRequests {
   contested: { params: { readonly k: number }; result: ContestedItem[] };
   /** Views (with context) of the given span ids, for spans the host must show that it does not hold. */
   views: { params: { readonly ids: readonly string[] }; result: SpanView[] };
+  /**
+   * Views of spans the host already shows, with their "why" (votes, guess and, where it is a
+   * per-span score, the strategy's score) from the current model: sent after a retrain. Spans not
+   * in the pool are left out; an engine that cannot explain answers with an empty list.
+   */
+  explain: { params: { readonly items: readonly ExplainItem[] }; result: SpanView[] };
   /** Every candidate span of the pool (for matching imported records to the corpus by text). */
   spans: { params: Record<string, never>; result: CandidateSpan[] };
 }

@@ -142,9 +142,10 @@ function queueList(queue: readonly SpanView[], model: PanelModel): HTMLElement {
   return h(
     'section',
     { class: 'queue-section', attrs: { 'aria-labelledby': 'queue-title' } },
-    h('h3', { id: 'queue-title' }, `Up next in this batch (${queue.length})`),
+    // The host keeps more than one batch queued so the next span never waits; "batch" would overstate it.
+    h('h3', { id: 'queue-title', title: 'Picked ahead so the next span never waits; re-picked by the new model after each retrain' }, `Up next (${queue.length})`),
     queue.length === 0
-      ? h('p', { id: 'queue', class: 'muted' }, 'Last span of the batch.')
+      ? h('p', { id: 'queue', class: 'muted' }, 'Nothing else queued right now.')
       : h(
           'ol',
           { id: 'queue', class: 'queue' },

@@ -1,11 +1,13 @@
 import type { ContestedItem } from '../../protocol';
 import { h } from '../dom';
 import type { PanelDisplay, PanelModel } from '../panelModel';
+import { sourceRef } from '../format';
 import { sourceLink, spanInContext, voteBars } from './common';
 
 /** Contested spans (committee or annotators disagree), each resolved with one click. */
 export function reviewView(d: PanelDisplay, model: PanelModel): HTMLElement {
-  const committee = d.contested.filter((c) => c.reason === 'committee').length;
+  const count = (reason: ContestedItem['reason']): number => d.contested.filter((c) => c.reason === reason).length;
+  const orphans = count('orphan');
   return h(
     'div',
     { id: 'review-view', class: 'review-view' },
@@ -13,10 +15,44 @@ export function reviewView(d: PanelDisplay, model: PanelModel): HTMLElement {
       'p',
       { class: 'muted' },
       d.contested.length === 0
-        ? 'Nothing contested right now: the committee agrees and no two annotators disagree.'
-        : `${d.contested.length} contested span(s): ${committee} where the committee disagrees, ${d.contested.length - committee} where annotators disagree. Pick the right label to resolve each.`,
+        ? 'Nothing contested right now: the committee agrees, no two annotators disagree and every labeled span is found in its file.'
+        : `${d.contested.length - orphans} contested span(s): ${count('committee')} where the committee disagrees, ${count('annotators')} where annotators disagree. Pick the right label to resolve each.` +
+            (orphans > 0 ? ` ${orphans} labeled span(s) can no longer be found in their files (kept in the store, not used for training).` : ''),
     ),
-    h('ol', { id: 'contested', class: 'contested' }, ...d.contested.map((c) => contestedCard(c, d, model))),
+    h('ol', { id: 'contested', class: 'contested' }, ...d.contested.map((c) => (c.reason === 'orphan' ? orphanCard(c, model) : contestedCard(c, d, model)))),
+  );
+}
+
+/** A stored decision whose span is gone from its file: shown as stored, dismissible, never deleted. */
+function orphanCard(item: ContestedItem, model: PanelModel): HTMLElement {
+  const problem = item.detail.problem === 'file-missing' ? 'File is gone' : 'Text not found after an edit';
+  return h(
+    'li',
+    { class: 'contested-item reason-orphan', data: { spanId: item.span.id } },
+    h(
+      'div',
+      { class: 'span-meta' },
+      h('span', { class: 'chip reason-chip' }, `Orphaned label: ${problem}`),
+      h('span', { class: 'source-ref', title: 'Where the span was when it was labeled' }, sourceRef(item.span.file, item.span.line)),
+    ),
+    h('blockquote', { class: 'orphan-text' }, item.span.text),
+    h(
+      'p',
+      { class: 'orphan-detail' },
+      'Stored label ',
+      h('strong', null, String(item.detail.label ?? '')),
+      item.detail.annotator !== undefined ? ` by ${String(item.detail.annotator)}` : '',
+      '. It stays in .labelwise/labels.jsonl; restore the text (or the file) to use it again.',
+    ),
+    h(
+      'div',
+      { class: 'resolve-buttons' },
+      h(
+        'button',
+        { class: 'dismiss-button secondary', data: { spanId: item.span.id }, title: 'Hide it from this list for this session; nothing is deleted', onClick: () => model.dismissContested(item.span.id) },
+        'Dismiss',
+      ),
+    ),
   );
 }
 

@@ -160,6 +160,62 @@ describe('the extension flow (fake VS Code, in-process worker)', () => {
       app2.dispose();
     }
   });
+
+  test('the learning curve is written to .labelwise/curve.jsonl and shown again after a restart', async () => {
+    await surface.commands.get('labelwise.startSession')?.();
+    panel.send(ReadyCommand.create({ restored: false }));
+    for (let i = 0; i < 4; i++) {
+      const cur = await until('a span', () => panel.lastState()?.current ?? undefined);
+      panel.send(AnswerCommand.create({ spanId: cur.id, label: i % 2 ? 'sport' : 'science', answer: 'accept' }, i + 1));
+      await until('the answer', () => panel.lastState()?.ackSeq === i + 1);
+    }
+    await surface.commands.get('labelwise.retrain')?.();
+    const weights = app.session?.state().weights;
+    assert.equal(weights?.length, 1);
+    app.dispose();
+    const curveFile = join(dir, '.labelwise', 'curve.jsonl');
+    const stored = readFileSync(curveFile, 'utf8').trim().split('\n');
+    assert.equal(stored.length, 1);
+    assert.equal((JSON.parse(stored[0]) as { labels: number }).labels, 4);
+    const labelsBefore = readFileSync(join(dir, '.labelwise', 'labels.jsonl'), 'utf8');
+
+    const surface2 = new FakeSurface();
+    surface2.root = dir;
+    for (const [k, v] of surface.settings) surface2.settings.set(k, v);
+    const panel2 = new FakePanel();
+    const app2 = new LabelwiseApp({ surface: surface2, openPanel: () => panel2, startWorker: (logger) => new WorkerClient(() => memoryChannel(deps), logger) });
+    try {
+      const c = await app2.start('curve');
+      assert.deepEqual(c?.state().weights, weights, 'the rounds of the last session are back');
+      assert.equal(readFileSync(curveFile, 'utf8').trim().split('\n').length, 1, 'retraining on the same stored labels adds no point');
+      assert.equal(readFileSync(join(dir, '.labelwise', 'labels.jsonl'), 'utf8'), labelsBefore, 'the label store is not rewritten');
+    } finally {
+      app2.dispose();
+    }
+  });
+
+  test('orphaned labels are listed in the review view (reason "orphan") as well as in the output channel', async () => {
+    const store = app.openStore();
+    store.append({
+      id: 'orphan-1',
+      source: { file: 'gone.txt', start: 0, end: 12, line: 2 },
+      text: 'Lost words.',
+      label: 'sport',
+      spans: [],
+      answer: 'accept',
+      annotator: 'kim',
+      strategy: null,
+      score: null,
+      ts: '2026-11-23T10:00:00.000Z',
+    });
+    const c = await app.start('review');
+    const orphan = c?.state().contested.find((x) => x.reason === 'orphan');
+    assert.ok(orphan, JSON.stringify(c?.state().contested));
+    assert.equal(orphan.span.file, 'gone.txt');
+    assert.equal(orphan.span.text, 'Lost words.');
+    assert.deepEqual(orphan.detail, { label: 'sport', annotator: 'kim', problem: 'file-missing' });
+    assert.ok(surface.lines.some((l) => /gone\.txt:3: labeled span is in a file that is gone/.test(l)), surface.lines.join('\n'));
+  });
 });
 
 describe('settings changes during a session', () => {

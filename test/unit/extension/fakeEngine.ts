@@ -24,12 +24,17 @@ export class FakeEngine implements EngineApi {
   decided = new Map<string, { label: string | null; decided: boolean }>();
   /** When set, retrain waits for it (a long retrain). */
   retrainGate: Promise<void> | undefined;
+  /** Retrains so far: a trained fake explains spans with a guess ("a", probability 0.9). */
+  retrains = 0;
 
   constructor(private readonly total = 50) {}
 
   async request<M extends WorkerMethod>(method: M, params: WorkerRequests[M]['params']): Promise<WorkerRequests[M]['result']> {
     this.calls.push({ method, params });
-    if (method === 'retrain') await this.retrainGate;
+    if (method === 'retrain') {
+      await this.retrainGate;
+      this.retrains++;
+    }
     const r = this.answer(method, params as never);
     return r as WorkerRequests[M]['result'];
   }
@@ -47,7 +52,7 @@ export class FakeEngine implements EngineApi {
           const v = spanView(i);
           if (exclude.has(v.id) || this.decided.get(v.id)?.decided || this.handedOut.has(v.id)) continue;
           this.handedOut.add(v.id);
-          out.push(v);
+          out.push(this.retrains > 0 ? { ...v, why: { ...v.why, predicted: { label: 'b', probability: 0.6 } } } : v);
         }
         return out;
       }
@@ -64,6 +69,12 @@ export class FakeEngine implements EngineApi {
         return [];
       case 'views':
         return (params.ids as string[]).map((id) => spanView(Number(id.split('-')[1])));
+      case 'explain':
+        if (this.retrains === 0) return [];
+        return (params.items as { id: string; strategy: string; score: number }[]).map((it) => {
+          const v = spanView(Number(it.id.split('-')[1]));
+          return { ...v, why: { strategy: it.strategy, score: 0.25, votes: { a: 4, b: 1 }, predicted: { label: 'a', probability: 0.9 } } };
+        });
       default:
         throw new Error(`unexpected ${method}`);
     }

@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import { defaultSettings, type LabelwiseSettings } from '../../../src/core/settings';
 import { LabelStore, storePath } from '../../../src/core/store/labelStore';
 import { LabelingController } from '../../../src/extension/labelingController';
-import { AnswerCommand, ReadyCommand, RetrainCommand, ShowViewCommand, UndoCommand, type PanelState } from '../../../src/protocol';
+import { AnswerCommand, DismissContestedCommand, ReadyCommand, RetrainCommand, ShowViewCommand, UndoCommand, type PanelState } from '../../../src/protocol';
+import type { OrphanSpan } from '../../../src/core/store/reanchor';
 import { FakeEngine } from './fakeEngine';
 
 const settings: LabelwiseSettings = { ...defaultSettings, labels: ['a', 'b', 'c'], annotator: 'kim', batchSize: 3, budget: 5 };
@@ -178,6 +179,92 @@ describe('labeling controller (panel message routing)', () => {
     release();
     await until('the retrain', () => !c.state().busy.retraining);
     assert.equal(c.state().session.estimatedAccuracy, 0.75);
+  });
+
+  test('after a retrain the span on screen stays and shows the new guess; the spans behind are explained or picked again', async () => {
+    await ready(c);
+    const before = c.state();
+    assert.equal(before.current?.why.predicted, undefined, 'not trained yet');
+    assert.ok(before.queue.length > 3);
+    const kept = [before.current?.id, before.queue[0].id, before.queue[1].id];
+    await c.handle(RetrainCommand.create({}));
+    await until('the retrain', () => c.state().session.estimatedAccuracy !== undefined && !c.state().busy.retraining);
+    await c.refill();
+    const s = c.state();
+    assert.equal(s.current?.id, before.current?.id, 'the span on screen does not jump away');
+    assert.deepEqual(s.current?.why.predicted, { label: 'a', probability: 0.9 });
+    assert.deepEqual(s.current?.why.votes, { a: 4, b: 1 });
+    assert.equal(s.current?.why.strategy, 'margin');
+    assert.deepEqual([s.current?.id, s.queue[0].id, s.queue[1].id], kept, 'the next two keep their place');
+    const explained = engine.calls.filter((x) => x.method === 'explain');
+    assert.equal(explained.length, 1);
+    assert.deepEqual((explained[0].params as { items: { id: string }[] }).items.map((i) => i.id), kept);
+    for (const v of [s.current, ...s.queue]) assert.ok(v?.why.predicted, `${v?.id} has the new model's guess`);
+    // The spans that were queued further back were dropped; the refill asks the new model.
+    await c.handle(AnswerCommand.create({ spanId: kept[0] ?? '', label: 'a', answer: 'accept' }, 1));
+    await c.refill();
+    const after = c.state();
+    assert.ok(after.queue.length >= 3, 'the queue is filled again');
+    assert.ok(!after.queue.some((q) => before.queue.slice(2).some((b) => b.id === q.id)), 'old picks behind the kept ones are not back');
+    for (const v of [after.current, ...after.queue]) assert.ok(v?.why.predicted, `${v?.id} has the new model's guess`);
+  });
+
+  test('an automatic retrain (worker notification) also refreshes the "why" of the spans shown', async () => {
+    await ready(c);
+    const id = c.state().current?.id;
+    c.notification({ kind: 'retrainStarted' });
+    assert.equal(c.state().busy.retraining, true);
+    engine.retrains = 1; // the worker retrained on its own
+    c.notification({ kind: 'retrained', round: { round: 1, labels: 4, estimatedAccuracy: 0.75, weights: {}, millis: 1 } });
+    await until('the refresh', () => !c.state().busy.retraining);
+    assert.equal(c.state().current?.id, id);
+    assert.equal(c.state().current?.why.predicted?.label, 'a');
+  });
+
+  test('a span answered while the new "why" was on its way is not brought back', async () => {
+    await ready(c);
+    let release!: () => void;
+    engine.retrainGate = new Promise<void>((r) => (release = r));
+    await c.handle(RetrainCommand.create({}));
+    await c.handle(AnswerCommand.create({ spanId: 'span-0', label: 'a', answer: 'accept' }, 1));
+    release();
+    await until('the retrain', () => !c.state().busy.retraining);
+    const ids = [c.state().current?.id, ...c.state().queue.map((q) => q.id)];
+    assert.ok(!ids.includes('span-0'));
+    assert.equal(c.state().current?.id, 'span-1');
+  });
+
+  test('orphaned labels are listed in the review view and can be dismissed; the store is untouched', async () => {
+    const orphan: OrphanSpan = {
+      reason: 'text-not-found',
+      event: {
+        id: 'gone-1',
+        source: { file: 'data/old.txt', start: 10, end: 30, line: 4 },
+        text: 'A sentence that was edited away.',
+        label: 'b',
+        spans: [],
+        answer: 'accept',
+        annotator: 'lee',
+        strategy: 'margin',
+        score: 0.2,
+        ts: '2026-11-20T10:00:00.000Z',
+      },
+    };
+    const oc = new LabelingController({ settings, store, engine, started, orphans: () => [orphan] });
+    await ready(oc);
+    await oc.showView('review');
+    const items = oc.state().contested.filter((x) => x.reason === 'orphan');
+    assert.equal(items.length, 1);
+    assert.equal(items[0].span.text, 'A sentence that was edited away.');
+    assert.equal(items[0].span.file, 'data/old.txt');
+    assert.equal(items[0].span.line, 4);
+    assert.deepEqual(items[0].detail, { label: 'b', annotator: 'lee', problem: 'text-not-found' });
+    await oc.handle(DismissContestedCommand.create({ spanId: 'gone-1' }));
+    assert.equal(oc.state().contested.length, 0);
+    await oc.loadContested();
+    assert.equal(oc.state().contested.length, 0, 'dismissed for the rest of the session');
+    assert.equal(store.events().length, 0, 'nothing written');
+    oc.dispose();
   });
 
   test('a restored session can undo decisions of an earlier one', async () => {

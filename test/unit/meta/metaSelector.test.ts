@@ -94,6 +94,23 @@ describe('meta-learner selector', () => {
     assert.deepEqual(a, b);
   });
 
+  test('the default strategy gets its margin added to the prior\'s gain, and nothing else changes', async () => {
+    const t = task(5);
+    const state = t.state(1, first);
+    const gains = async (defaultMargin: number): Promise<Record<string, number>> => {
+      const sel = await createMetaSelector({ batch: 5, prior: join(dir, 'prior.json'), defaultMargin });
+      try {
+        await sel.select({ ...state, rng: createRng(9) }, 5);
+        return sel.priorGains();
+      } finally {
+        await sel.dispose();
+      }
+    };
+    const plain = await gains(0);
+    const biased = await gains(5);
+    for (const name of STRATEGY_NAMES) assert.ok(Math.abs(biased[name] - plain[name] - (name === 'margin' ? 5 : 0)) < 1e-9, name);
+  });
+
   test('the plain bandit (prior "none") starts from uniform weights', async () => {
     const t = task(3);
     const sel = await createMetaSelector({ batch: 5, prior: 'none' });

@@ -35,7 +35,9 @@ describe('the worker’s real dependencies (corpus reader, embedded encoder, cac
       } finally {
         await first.session.dispose();
       }
-      assert.equal(readdirSync(join(root, 'cache')).length, 1);
+      const cacheFiles = readdirSync(join(root, 'cache'));
+      assert.equal(cacheFiles.filter((n) => n.endsWith('.lwcache')).length, 1, cacheFiles.join(', '));
+      assert.equal(cacheFiles.filter((n) => n.endsWith('.lwmanifest')).length, 1, cacheFiles.join(', '));
       logs.length = 0;
       const second = await LabelingSession.open(params, defaultDeps(logger), { logger });
       await second.session.dispose();

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { createEngine } from '../../../src/core/activeLearner';
@@ -139,5 +140,95 @@ describe('labeling session (plain Node)', () => {
     const ac = new AbortController();
     ac.abort();
     await assert.rejects(LabelingSession.open(params(), deps(), { signal: ac.signal }), (e: unknown) => CancelledError.is(e));
+  });
+
+  test('explain: the spans already shown get the new model\'s guess after a retrain, in the order asked', async () => {
+    const { session } = await LabelingSession.open(params(), deps());
+    try {
+      const shown = await session.query({ n: 3, exclude: [] });
+      assert.ok(shown.every((v) => v.why.predicted === undefined), 'no guess before training');
+      const rest = (await session.query({ n: 100, exclude: shown.map((v) => v.id) })).slice(0, 6);
+      for (const v of rest) session.decide({ id: v.id, label: truth(v.file), decided: true });
+      await session.retrain();
+      const items = shown.map((v) => ({ id: v.id, strategy: v.why.strategy, score: v.why.score }));
+      const fresh = await session.explain([...items, { id: 'not-in-pool', strategy: 'margin', score: 1 }]);
+      assert.deepEqual(fresh.map((v) => v.id), shown.map((v) => v.id), 'unknown ids are left out, order kept');
+      for (const v of fresh) {
+        assert.ok(v.why.predicted && ['sport', 'science'].includes(v.why.predicted.label), 'a trained model states its guess');
+        assert.ok(v.why.predicted.probability > 0 && v.why.predicted.probability <= 1);
+        assert.equal(Object.values(v.why.votes).reduce((a, b) => a + b, 0), settings.committeeSize, 'every member votes');
+        assert.ok(v.before.length > 0 || v.after.length > 0, 'context is kept');
+      }
+      // A margin pick is rescored by the new model: 1 - (p1 - p2), in 0..1.
+      const margin = await session.explain([{ id: shown[0].id, strategy: 'margin', score: -5 }]);
+      assert.notEqual(margin[0].why.score, -5);
+      assert.equal(margin[0].why.strategy, 'margin');
+      // A random pick keeps its score (rescoring would draw from the engine's generator).
+      const random = await session.explain([{ id: shown[0].id, strategy: 'random', score: 0.125 }]);
+      assert.equal(random[0].why.score, 0.125);
+    } finally {
+      await session.dispose();
+    }
+  });
+
+  test('the learning curve is kept in curveFile and restored by the next session', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'labelwise-curve-'));
+    const curveFile = join(dir, '.labelwise', 'curve.jsonl');
+    try {
+      const first = await LabelingSession.open(params({ curveFile }), deps());
+      const all = await first.session.query({ n: 100, exclude: [] });
+      const decisions = all.slice(0, 8).map((v) => ({ id: v.id, file: v.file, start: v.start, end: v.end, text: v.text, label: truth(v.file) }));
+      for (const d of decisions) first.session.decide({ id: d.id, label: d.label, decided: true });
+      const r1 = await first.session.retrain();
+      await first.session.dispose();
+      const stored = readFileSync(curveFile, 'utf8').trim().split('\n');
+      assert.equal(stored.length, 1);
+      assert.deepEqual(JSON.parse(stored[0]).weights, r1.weights);
+      const curve1 = first.session.curveData();
+
+      // Restart: the rounds come back; retraining on the same stored labels is not a new point.
+      const second = await LabelingSession.open(params({ curveFile, decisions }), deps());
+      try {
+        assert.deepEqual(second.session.curveData(), curve1);
+        assert.equal(readFileSync(curveFile, 'utf8').trim().split('\n').length, 1);
+        const more = await second.session.query({ n: 2, exclude: [] });
+        for (const v of more) second.session.decide({ id: v.id, label: truth(v.file), decided: true });
+        const r2 = await second.session.retrain();
+        assert.equal(r2.round, 2, 'round numbers go on from the stored ones');
+        const w = second.session.curveData().weights;
+        assert.deepEqual(w.map((p) => [p.round, p.labels]), [[1, 8], [2, 10]]);
+      } finally {
+        await second.session.dispose();
+      }
+      assert.equal(readFileSync(curveFile, 'utf8').trim().split('\n').length, 2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a damaged curve file is skipped with a warning naming file and line; the session starts', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'labelwise-curve-'));
+    const curveFile = join(dir, 'curve.jsonl');
+    writeFileSync(curveFile, '{"round": 1, "labels": 5, "accuracy": 0.5, "weights": {"margin": 1}}\n{not json\n{"round": 2, "labels": 9, "accura');
+    const warnings: string[] = [];
+    const logger = { info: (): void => undefined, warn: (m: string): void => void warnings.push(m), error: (m: string): void => void warnings.push(m) };
+    try {
+      const { session } = await LabelingSession.open(params({ curveFile }), deps(), { logger });
+      try {
+        assert.deepEqual(session.curveData().curve, [{ labels: 5, accuracy: 0.5 }]);
+        assert.ok(warnings.some((w) => w.includes(`${curveFile}:2:`)), warnings.join('\n'));
+        assert.ok(warnings.some((w) => w.includes(`${curveFile}:3:`)), warnings.join('\n'));
+        const all = await session.query({ n: 6, exclude: [] });
+        for (const v of all) session.decide({ id: v.id, label: truth(v.file), decided: true });
+        await session.retrain();
+      } finally {
+        await session.dispose();
+      }
+      // The partial last line is left alone; the new round starts on a line of its own.
+      const lines = readFileSync(curveFile, 'utf8').split('\n');
+      assert.equal(JSON.parse(lines[3]).round, 2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

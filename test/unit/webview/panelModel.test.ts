@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { AnswerCommand, ResolveContestedCommand, ShowViewCommand, UndoCommand, type ContestedItem } from '../../../src/protocol';
+import { AnswerCommand, DismissContestedCommand, ResolveContestedCommand, ShowViewCommand, UndoCommand, type ContestedItem } from '../../../src/protocol';
 import { HISTORY_SHOWN, PanelModel, type PanelDisplay } from '../../../src/webview/panelModel';
 import { FakeTransport, hostState, labelsOf, span, stateMsg } from './fakeTransport';
 
@@ -413,5 +413,20 @@ describe('views, help and the label finder', () => {
     t.send(stateMsg(hostState(0, 2, { contested: [contested[0]], view: 'review' })));
     t.send(stateMsg(hostState(0, 2, { contested, view: 'review' })));
     assert.equal(model.display.contested.length, 2, 'contested again later: shown again');
+  });
+
+  test('dismissing an orphaned label posts it and hides it at once', () => {
+    const contested: ContestedItem[] = [
+      { span: span(7), reason: 'committee', detail: { news: 3, sports: 2 } },
+      { span: span(9), reason: 'orphan', detail: { label: 'news', annotator: 'ann', problem: 'file-missing' } },
+    ];
+    const { model, t } = started();
+    t.send(stateMsg(hostState(0, 2, { contested, view: 'review' })));
+    assert.equal(model.dismissContested('s99'), 'ignored');
+    assert.equal(model.dismissContested('s9'), 'handled');
+    assert.deepEqual(t.last(), DismissContestedCommand.create({ spanId: 's9' }));
+    assert.deepEqual(model.display.contested.map((c) => c.span.id), ['s7']);
+    t.send(stateMsg(hostState(0, 2, { contested: [contested[0]], view: 'review' })));
+    assert.deepEqual(model.display.contested.map((c) => c.span.id), ['s7']);
   });
 });

@@ -1,0 +1,102 @@
+import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { CurvePoint, StrategyWeightsPoint } from '../../protocol';
+import type { Logger } from '../types';
+import type { RoundInfo } from './workerProtocol';
+
+/**
+ * The learning curve and the strategy weights of every retrain round, kept beside the label store
+ * (`.labelwise/curve.jsonl`) so the curve view survives a restart. Append-only, one round a line:
+ * `{"round": 3, "labels": 30, "accuracy": 0.71, "weights": {"margin": 0.6}, "ts": "..."}`.
+ * It is a log of what happened, not a source of truth: a damaged line is skipped with a warning,
+ * an unreadable file is ignored, and a failed write only costs the curve that round.
+ */
+export interface CurveHistory {
+  readonly curve: CurvePoint[];
+  readonly weights: StrategyWeightsPoint[];
+  /** Highest round number in the file (0 when none): new rounds continue from it. */
+  readonly lastRound: number;
+  /** False when the file ends in a partial line: the next append starts a new line first. */
+  readonly endsClean: boolean;
+}
+
+interface CurveLine {
+  readonly round: number;
+  readonly labels: number;
+  readonly accuracy?: number;
+  readonly weights: Record<string, number>;
+}
+
+function parseLine(text: string): CurveLine | string {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch (e) {
+    return `not JSON (${(e as Error).message})`;
+  }
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'not a JSON object';
+  const o = v as Record<string, unknown>;
+  if (typeof o.round !== 'number' || !Number.isInteger(o.round) || o.round < 1) return '"round" must be a positive integer';
+  if (typeof o.labels !== 'number' || !Number.isInteger(o.labels) || o.labels < 0) return '"labels" must be a non-negative integer';
+  if (o.accuracy !== undefined && (typeof o.accuracy !== 'number' || !(o.accuracy >= 0 && o.accuracy <= 1))) return '"accuracy" must be a number in 0..1';
+  if (typeof o.weights !== 'object' || o.weights === null || Array.isArray(o.weights)) return '"weights" must be an object';
+  const weights: Record<string, number> = {};
+  for (const [k, w] of Object.entries(o.weights as Record<string, unknown>)) {
+    if (typeof w !== 'number' || !Number.isFinite(w)) return `weight "${k}" is not a number`;
+    weights[k] = w;
+  }
+  return { round: o.round, labels: o.labels, ...(typeof o.accuracy === 'number' ? { accuracy: o.accuracy } : {}), weights };
+}
+
+/** Reads the rounds stored so far; a missing file is an empty history, damage is warned about and skipped. */
+export async function readCurveLog(file: string, logger: Logger): Promise<CurveHistory> {
+  const empty: CurveHistory = { curve: [], weights: [], lastRound: 0, endsClean: true };
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') logger.warn(`${file}: cannot read the learning curve (${(e as Error).message}); it starts empty`);
+    return empty;
+  }
+  const curve: CurvePoint[] = [];
+  const weights: StrategyWeightsPoint[] = [];
+  let lastRound = 0;
+  let skipped = 0;
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '') return;
+    const r = parseLine(line);
+    if (typeof r === 'string') {
+      if (skipped++ < 5) logger.warn(`${file}:${i + 1}: skipped a damaged learning-curve line: ${r}`);
+      return;
+    }
+    lastRound = Math.max(lastRound, r.round);
+    if (r.accuracy !== undefined) curve.push({ labels: r.labels, accuracy: r.accuracy });
+    weights.push({ round: r.round, labels: r.labels, weights: r.weights });
+  });
+  if (skipped > 5) logger.warn(`${file}: ${skipped} damaged learning-curve lines skipped in all`);
+  return { curve, weights, lastRound, endsClean: text === '' || text.endsWith('\n') };
+}
+
+/** The line a round is stored as. */
+export function curveLine(info: RoundInfo, ts: string): string {
+  const o = {
+    round: info.round,
+    labels: info.labels,
+    ...(info.estimatedAccuracy !== undefined ? { accuracy: info.estimatedAccuracy } : {}),
+    weights: info.weights,
+    ts,
+  };
+  return `${JSON.stringify(o)}\n`;
+}
+
+/** Appends one round; never throws (a failed write is warned about). */
+export async function appendCurveLog(file: string, info: RoundInfo, logger: Logger, opts: { readonly newLineFirst?: boolean; readonly now?: () => string } = {}): Promise<void> {
+  const now = opts.now ?? ((): string => new Date().toISOString());
+  try {
+    await mkdir(dirname(file), { recursive: true });
+    await appendFile(file, (opts.newLineFirst ? '\n' : '') + curveLine(info, now()), 'utf8');
+  } catch (e) {
+    logger.warn(`${file}: could not record the learning curve (${(e as Error).message})`);
+  }
+}

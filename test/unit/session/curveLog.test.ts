@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { appendCurveLog, curveLine, readCurveLog } from '../../../src/core/session/curveLog';
+import type { Logger } from '../../../src/core/types';
+
+function recorder(): { logger: Logger; warnings: string[] } {
+  const warnings: string[] = [];
+  return { warnings, logger: { info: () => undefined, warn: (m) => void warnings.push(m), error: (m) => void warnings.push(m) } };
+}
+
+describe('learning-curve log (.labelwise/curve.jsonl)', () => {
+  test('rounds appended are read back as curve points and weights; a round without accuracy has only weights', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'labelwise-curvelog-'));
+    try {
+      const file = join(dir, 'sub', 'curve.jsonl');
+      const { logger, warnings } = recorder();
+      await appendCurveLog(file, { round: 1, labels: 4, weights: { random: 1 }, millis: 2 }, logger, { now: () => 'T1' });
+      await appendCurveLog(file, { round: 2, labels: 12, estimatedAccuracy: 0.5, weights: { margin: 0.7, egl: 0.3 }, millis: 2 }, logger, { now: () => 'T2' });
+      assert.equal(readFileSync(file, 'utf8'), '{"round":1,"labels":4,"weights":{"random":1},"ts":"T1"}\n{"round":2,"labels":12,"accuracy":0.5,"weights":{"margin":0.7,"egl":0.3},"ts":"T2"}\n');
+      const h = await readCurveLog(file, logger);
+      assert.deepEqual(h.curve, [{ labels: 12, accuracy: 0.5 }]);
+      assert.deepEqual(h.weights, [
+        { round: 1, labels: 4, weights: { random: 1 } },
+        { round: 2, labels: 12, weights: { margin: 0.7, egl: 0.3 } },
+      ]);
+      assert.equal(h.lastRound, 2);
+      assert.equal(h.endsClean, true);
+      assert.deepEqual(warnings, []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a missing file is an empty history, silently', async () => {
+    const { logger, warnings } = recorder();
+    const h = await readCurveLog(join(tmpdir(), 'labelwise-no-such-dir', 'curve.jsonl'), logger);
+    assert.deepEqual(h, { curve: [], weights: [], lastRound: 0, endsClean: true });
+    assert.deepEqual(warnings, []);
+  });
+
+  test('bad lines are skipped with file:line and the reason; good ones are kept', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'labelwise-curvelog-'));
+    try {
+      const file = join(dir, 'curve.jsonl');
+      writeFileSync(
+        file,
+        [
+          '[1, 2]',
+          '{"round": 0, "labels": 3, "weights": {}}',
+          '{"round": 1, "labels": 3, "accuracy": 1.5, "weights": {}}',
+          '{"round": 1, "labels": 3, "weights": {"margin": "high"}}',
+          '',
+          curveLine({ round: 3, labels: 20, estimatedAccuracy: 0.8, weights: { kl: 1 }, millis: 1 }, 'T').trim(),
+          '{"round": 4,',
+        ].join('\n'),
+      );
+      const { logger, warnings } = recorder();
+      const h = await readCurveLog(file, logger);
+      assert.deepEqual(h.curve, [{ labels: 20, accuracy: 0.8 }]);
+      assert.equal(h.lastRound, 3);
+      assert.equal(h.endsClean, false);
+      assert.equal(warnings.length, 5, warnings.join('\n'));
+      assert.match(warnings[0], new RegExp(`${file.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&')}:1: .*not a JSON object`));
+      assert.match(warnings[1], /:2: .*"round" must be a positive integer/);
+      assert.match(warnings[2], /:3: .*"accuracy" must be a number in 0\.\.1/);
+      assert.match(warnings[3], /:4: .*weight "margin" is not a number/);
+      assert.match(warnings[4], /:7: .*not JSON/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a write that fails is a warning, not an error', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'labelwise-curvelog-'));
+    try {
+      const blocker = join(dir, 'file');
+      writeFileSync(blocker, 'x');
+      const { logger, warnings } = recorder();
+      await appendCurveLog(join(blocker, 'curve.jsonl'), { round: 1, labels: 1, weights: {}, millis: 1 }, logger);
+      assert.equal(warnings.length, 1);
+      assert.match(warnings[0], /could not record the learning curve/);
+      assert.equal(readFileSync(blocker, 'utf8'), 'x');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
