@@ -84,7 +84,10 @@ export interface CorpusOpenStats {
 export interface EncodedCorpus {
   /** Ordered by file path (code-unit order), then by position, as readCorpus orders them. */
   readonly spans: CandidateSpan[];
-  /** spans.length × dim, row i for spans[i]. */
+  /**
+   * spans.length × dim, row i for spans[i]. When every file is reused, `data` is a view into the
+   * manifest's read buffer (no copy): use its byteOffset/length, not its whole `.buffer`.
+   */
   readonly vectors: Matrix;
   readonly problems: CorpusProblem[];
   /** Files read or reused that gave no error (as Corpus.files), sorted. */
@@ -234,7 +237,7 @@ export async function openCorpusEncoded(opts: CorpusEncodeOptions): Promise<Enco
   const parts: Part[] = [];
   let total = 0;
   for (const f of listed) {
-    const p = readParts.get(f) ?? reusedPart(manifest!, f);
+    const p = readParts.get(f) ?? (manifest ? reusedPart(manifest, f) : undefined);
     if (!p) continue; // listed by the glob but dropped by the include/exclude re-check: as readCorpus does
     parts.push(p);
     total += p.spans.length;
