@@ -34,9 +34,11 @@ export async function runCommand(page: Page, title: string, timeoutMs = 90_000):
       await focusWorkbench(page);
       continue;
     }
-    await input.fill(`>${title}`);
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
     try {
+      // Inside the try: the palette can close under us (a notification or a webview taking focus),
+      // and that is one more attempt, not a failure.
+      await input.fill(`>${title}`, { timeout: 5000 });
       await row.waitFor({ state: 'visible', timeout: 2500 });
       await row.click();
       await input.waitFor({ state: 'hidden', timeout: 5000 }).catch(() => undefined);
