@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { metaSelectorFactory } from '../core/al/metaFactory';
 import { readSplit } from '../core/al/split';
-import { simulate } from '../core/al/simulate';
+import { simulate, type SimulateOptions as LoopOptions } from '../core/al/simulate';
 import { simulateSpans, type SpanSimulationResult } from '../core/al/simulateSpans';
 import { loadEncoder } from '../core/encoders/loadEncoder';
 import { InputError, SettingError } from '../core/errors';
@@ -53,9 +53,13 @@ export async function runSimulate(opts: SimulateOptions): Promise<void> {
     throw new InputError(`${opts.vectors} has ${vectors.rows} rows but ${opts.data} has ${data.records.length} records; they must match one to one`, opts.vectors);
   }
   const split = opts.split ? readSplit(opts.split, data.records.length) : undefined;
-  const result = await simulate({
-    data,
-    vectors,
+  const result = await simulate({ data, vectors, ...loopOptions(opts, split) });
+  emit(result, opts.out);
+}
+
+/** The options of the simulation loop that classification and entity spans share. */
+function loopOptions(opts: SimulateOptions, split: ReturnType<typeof readSplit> | undefined): Omit<LoopOptions, 'data' | 'vectors'> {
+  return {
     strategy: opts.strategy,
     seed: opts.seed,
     init: opts.init,
@@ -67,8 +71,7 @@ export async function runSimulate(opts: SimulateOptions): Promise<void> {
     diversity: opts.diversity,
     metaFactory: metaSelectorFactory(stderrLogger),
     logger: stderrLogger,
-  });
-  emit(result, opts.out);
+  };
 }
 
 function emit(result: object, out: string | undefined): void {
@@ -93,21 +96,7 @@ async function simulateEntitySpans(data: GoldDataset, opts: SimulateOptions): Pr
   } finally {
     await encoder.dispose();
   }
-  return simulateSpans({
-    data,
-    tokens,
-    strategy: opts.strategy,
-    seed: opts.seed,
-    init: opts.init,
-    batch: opts.batch,
-    budget: opts.budget,
-    testFraction: opts.testFraction,
-    split,
-    committeeSize: opts.committee,
-    diversity: opts.diversity,
-    metaFactory: metaSelectorFactory(stderrLogger),
-    logger: stderrLogger,
-  });
+  return simulateSpans({ data, tokens, ...loopOptions(opts, split) });
 }
 
 /** Encodes the records with the `--model` encoder (what the extension uses) when no --vectors are given. */
