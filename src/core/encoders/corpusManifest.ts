@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import * as zlib from 'node:zlib';
@@ -110,26 +110,47 @@ interface ManifestFile extends FileStamp {
   readonly problems: CorpusProblem[];
 }
 
+interface ManifestPlace {
+  readonly entry: ManifestFile;
+  /** Row of the file's first span. */
+  readonly first: number;
+  /** Where the file's first span text starts in `Manifest.texts`. */
+  readonly textAt: number;
+}
+
 interface Manifest {
-  readonly files: Map<string, { entry: ManifestFile; first: number }>;
+  readonly files: Map<string, ManifestPlace>;
+  readonly spans: number;
   readonly table: Int32Array;
+  /**
+   * Span ids (24 characters each, from 0) and, when the texts are latin1, the texts too (after
+   * the ids' padding; ManifestPlace.textAt counts from the string's start): one decode call. A Buffer decoded to a string of more than ~1 MB
+   * becomes an external string (one memcpy); a smaller one is copied onto the V8 heap, which
+   * measured ~10× slower per byte, so decoding the ids alone cost more than all the texts.
+   */
   readonly ids: string;
+  /** The span texts: `ids` itself (latin1) or a UTF-16 string of its own. */
   readonly texts: string;
-  /** Start of each span's text in `texts`. */
-  readonly textAt: Float64Array;
   readonly vectors: Float32Array;
 }
 
-/** One file of the result, in file order, from the manifest or freshly read. */
+/**
+ * One file of the result, in file order, from the manifest or freshly read. A manifest part's
+ * spans are built straight into the result array (no per-file array in between).
+ */
 interface Part {
   readonly entry: ManifestFile | undefined;
   readonly file: string;
-  readonly spans: CandidateSpan[];
+  /** The read spans; undefined for a manifest part. */
+  readonly spans: CandidateSpan[] | undefined;
+  readonly count: number;
   readonly problems: CorpusProblem[];
   readonly read: boolean;
   /** Rows of the vectors: from the manifest (row of its first span) or from the fresh encode. */
   readonly fromManifest: boolean;
   readonly row: number;
+  /** Manifest parts: start of the first span's text in `Manifest.texts`. */
+  readonly textAt: number;
 }
 
 /** Name of the manifest of one key (any key maps to a safe name). */
@@ -175,16 +196,19 @@ export async function openCorpusEncoded(opts: CorpusEncodeOptions): Promise<Enco
     maxFileSizeMB: corpus.maxFileSizeMB,
   });
   const path = join(opts.cacheDir, manifestFileName(key));
-  const { manifest, state } = loadManifest(path, key, dim, logger);
+  // Reading the manifest (most of it the vectors, whose fresh pages the kernel must fault in) runs
+  // on libuv's thread pool while this thread lists and stats the files.
+  const reading = readManifestFile(path, logger);
 
   const listed = await listCorpusFiles(corpus);
   const stamps = new Map<string, FileStamp | undefined>();
   const statAt = (opts.now ?? Date.now)();
+  for (const f of listed) stamps.set(f, statOf(join(root, f)));
+  const { manifest, state } = loadManifest(await reading, path, key, dim, logger);
   const toRead: string[] = [];
   let filesReused = 0;
   for (const f of listed) {
-    const st = statOf(join(root, f));
-    stamps.set(f, st);
+    const st = stamps.get(f);
     const old = manifest?.files.get(f);
     if (old && st && sameStamp(old.entry, st)) filesReused++;
     else toRead.push(f);
@@ -228,7 +252,7 @@ export async function openCorpusEncoded(opts: CorpusEncodeOptions): Promise<Enco
     let row = 0;
     for (const f of toRead) {
       const g = byFile.get(f) ?? { spans: [], problems: [] };
-      readParts.set(f, { entry: undefined, file: f, spans: g.spans, problems: g.problems, read: readOk.has(f), fromManifest: false, row });
+      readParts.set(f, { entry: undefined, file: f, spans: g.spans, count: g.spans.length, problems: g.problems, read: readOk.has(f), fromManifest: false, row, textAt: 0 });
       row += g.spans.length;
     }
   }
@@ -240,13 +264,13 @@ export async function openCorpusEncoded(opts: CorpusEncodeOptions): Promise<Enco
     const p = readParts.get(f) ?? (manifest ? reusedPart(manifest, f) : undefined);
     if (!p) continue; // listed by the glob but dropped by the include/exclude re-check: as readCorpus does
     parts.push(p);
-    total += p.spans.length;
+    total += p.count;
   }
   const spans: CandidateSpan[] = new Array(total);
   const problems: CorpusProblem[] = [];
   const files: string[] = [];
   let vectors: Float32Array;
-  if (manifest && toRead.length === 0 && total === manifest.table.length / 4) {
+  if (manifest && toRead.length === 0 && total === manifest.spans) {
     // Everything unchanged and nothing removed: the manifest's vectors are the result, in order.
     vectors = manifest.vectors;
   } else {
@@ -254,12 +278,13 @@ export async function openCorpusEncoded(opts: CorpusEncodeOptions): Promise<Enco
   }
   let at = 0;
   for (const p of parts) {
-    for (let i = 0; i < p.spans.length; i++) spans[at + i] = p.spans[i];
+    if (p.spans) for (let i = 0; i < p.count; i++) spans[at + i] = p.spans[i];
+    else fillFromManifest(manifest!, p, spans, at);
     if (vectors !== manifest?.vectors) {
       const src = p.fromManifest ? manifest!.vectors : fresh.data;
-      vectors.set(src.subarray(p.row * dim, (p.row + p.spans.length) * dim), at * dim);
+      vectors.set(src.subarray(p.row * dim, (p.row + p.count) * dim), at * dim);
     }
-    at += p.spans.length;
+    at += p.count;
     for (const q of p.problems) problems.push(q);
     if (p.read) files.push(p.file);
   }
@@ -279,12 +304,12 @@ export async function openCorpusEncoded(opts: CorpusEncodeOptions): Promise<Enco
       const after = statOf(join(root, p.file));
       // Changed while we read it, or too recent to trust its timestamps: leave it for next time.
       if (!before || !after || !sameStamp(before, after) || isRacy(before, statAt)) continue;
-      entries.push({ file: p.file, ...before, read: p.read, spans: p.spans.length, problems: p.problems });
+      entries.push({ file: p.file, ...before, read: p.read, spans: p.count, problems: p.problems });
       keep++;
     }
     if (keep > 0 || entries.length !== (manifest?.files.size ?? -1)) {
       try {
-        await writeManifest(path, key, dim, entries, parts, vectors);
+        await writeManifest(path, key, dim, entries, parts, spans, vectors);
         written = true;
       } catch (e) {
         logger.warn(`corpus manifest ${path}: not saved (${(e as Error).message}); the next open reads every file again`);
@@ -321,22 +346,31 @@ function isRacy(st: FileStamp, statAt: number): boolean {
 function reusedPart(m: Manifest, file: string): Part | undefined {
   const e = m.files.get(file);
   if (!e) return undefined;
-  const { entry, first } = e;
-  const spans: CandidateSpan[] = new Array(entry.spans);
-  for (let i = 0; i < entry.spans; i++) {
-    const r = first + i;
-    const o = r * 4;
-    const from = m.textAt[r];
-    spans[i] = {
-      id: m.ids.slice(r * ID_CHARS, (r + 1) * ID_CHARS),
+  const { entry, first, textAt } = e;
+  return { entry, file, spans: undefined, count: entry.spans, problems: entry.problems, read: entry.read, fromManifest: true, row: first, textAt };
+}
+
+/** Builds a manifest part's spans into `out` from index `at` (the hot loop of a re-open). */
+function fillFromManifest(m: Manifest, p: Part, out: CandidateSpan[], at: number): void {
+  const { table, ids, texts } = m;
+  const file = p.file;
+  let from = p.textAt;
+  let o = p.row * 4;
+  let idAt = p.row * ID_CHARS;
+  for (let i = 0; i < p.count; i++) {
+    const to = from + table[o + 3];
+    out[at + i] = {
+      id: ids.slice(idAt, idAt + ID_CHARS),
       file,
-      start: m.table[o],
-      end: m.table[o + 1],
-      text: m.texts.slice(from, from + m.table[o + 3]),
-      line: m.table[o + 2],
+      start: table[o],
+      end: table[o + 1],
+      text: texts.slice(from, to),
+      line: table[o + 2],
     };
+    from = to;
+    o += 4;
+    idAt += ID_CHARS;
   }
-  return { entry, file, spans, problems: entry.problems, read: entry.read, fromManifest: true, row: first };
 }
 
 function pad8(n: number): number {
@@ -365,27 +399,35 @@ function checksum(buf: Buffer, from: number, bulkAt: number): number {
   return h >>> 0;
 }
 
-function loadManifest(path: string, key: string, dim: number, logger: Logger): { manifest: Manifest | undefined; state: CorpusOpenStats['manifest'] } {
-  let buf: Buffer;
+/**
+ * The manifest's bytes in a buffer of its own (allocUnsafeSlow: offset 0, not pooled, so the typed
+ * views into it are aligned and it lives as long as the returned vectors), or undefined when it
+ * is missing or unreadable (logged). Never rejects.
+ */
+async function readManifestFile(path: string, logger: Logger): Promise<Buffer | undefined> {
   try {
-    const fd = openSync(path, 'r');
+    const fh = await open(path, 'r');
     try {
-      const size = fstatSync(fd).size;
-      buf = Buffer.allocUnsafeSlow(size);
+      const size = (await fh.stat()).size;
+      const buf = Buffer.allocUnsafeSlow(size);
       let got = 0;
       while (got < size) {
-        const n = readSync(fd, buf, got, size - got, got);
-        if (n === 0) break;
-        got += n;
+        const { bytesRead } = await fh.read(buf, got, size - got, got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
       }
-      if (got < size) buf = buf.subarray(0, got);
+      return got < size ? buf.subarray(0, got) : buf;
     } finally {
-      closeSync(fd);
+      await fh.close();
     }
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') logger.warn(`corpus manifest ${path}: cannot read (${(e as Error).message}); rebuilding it`);
-    return { manifest: undefined, state: 'missing' };
+    return undefined;
   }
+}
+
+function loadManifest(buf: Buffer | undefined, path: string, key: string, dim: number, logger: Logger): { manifest: Manifest | undefined; state: CorpusOpenStats['manifest'] } {
+  if (!buf) return { manifest: undefined, state: 'missing' };
   try {
     const m = parseManifest(buf, key, dim);
     return { manifest: m, state: 'used' };
@@ -426,39 +468,59 @@ function parseManifest(buf: Buffer, key: string, dim: number): Manifest {
   if (checksum(buf, HEAD, textsAt) !== check) throw new Error('damaged (check mismatch)');
   // The buffer is our own (allocUnsafeSlow, offset 0), so aligned typed views need no copy.
   const table = new Int32Array(buf.buffer, buf.byteOffset + tableAt, n * 4);
-  const ids = buf.toString('latin1', idsAt, idsAt + n * ID_CHARS);
-  const texts = buf.toString(meta.wide ? 'utf16le' : 'latin1', textsAt, textsAt + meta.textUnits * unit);
-  const vectors = new Float32Array(buf.buffer, buf.byteOffset + vecAt, n * dim);
-  const textAt = new Float64Array(n);
-  let t = 0;
-  for (let r = 0; r < n; r++) {
-    textAt[r] = t;
-    t += table[r * 4 + 3];
+  let ids: string;
+  let texts: string;
+  let textBase: number;
+  if (meta.wide) {
+    ids = buf.toString('latin1', idsAt, idsAt + n * ID_CHARS);
+    texts = buf.toString('utf16le', textsAt, textsAt + meta.textUnits * 2);
+    textBase = 0;
+  } else {
+    // One string for ids, padding and texts (see Manifest.ids).
+    ids = texts = buf.toString('latin1', idsAt, textsAt + meta.textUnits);
+    textBase = textsAt - idsAt;
   }
-  if (t !== meta.textUnits) throw new Error('span texts do not add up');
-  const files = new Map<string, { entry: ManifestFile; first: number }>();
+  const vectors = new Float32Array(buf.buffer, buf.byteOffset + vecAt, n * dim);
+  const files = new Map<string, ManifestPlace>();
   let first = 0;
+  let t = 0;
   for (const entry of meta.files) {
-    files.set(entry.file, { entry, first });
-    first += entry.spans;
+    const count = entry.spans;
+    if (!(Number.isInteger(count) && count >= 0 && first + count <= n)) throw new Error('file span counts do not add up');
+    files.set(entry.file, { entry, first, textAt: textBase + t });
+    for (let r = first; r < first + count; r++) {
+      const len = table[r * 4 + 3];
+      if (len < 0) throw new Error('span texts do not add up');
+      t += len;
+    }
+    first += count;
   }
   if (first !== n) throw new Error('file span counts do not add up');
-  return { files, table, ids, texts, textAt, vectors };
+  if (t !== meta.textUnits) throw new Error('span texts do not add up');
+  return { files, spans: n, table, ids, texts, vectors };
 }
 
-async function writeManifest(path: string, key: string, dim: number, entries: ManifestFile[], parts: Part[], vectors: Float32Array): Promise<void> {
+async function writeManifest(
+  path: string,
+  key: string,
+  dim: number,
+  entries: ManifestFile[],
+  parts: Part[],
+  all: readonly CandidateSpan[],
+  vectors: Float32Array,
+): Promise<void> {
   const kept = new Set(entries.map((e) => e.file));
   const spans: CandidateSpan[] = [];
   const rows: number[] = [];
   let row = 0;
   for (const p of parts) {
     if (kept.has(p.file)) {
-      for (let i = 0; i < p.spans.length; i++) {
-        spans.push(p.spans[i]);
+      for (let i = 0; i < p.count; i++) {
+        spans.push(all[row + i]);
         rows.push(row + i);
       }
     }
-    row += p.spans.length;
+    row += p.count;
   }
   const n = spans.length;
   let textUnits = 0;
