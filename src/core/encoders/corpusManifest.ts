@@ -3,7 +3,7 @@ import { statSync, type Stats } from 'node:fs';
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import * as zlib from 'node:zlib';
-import { checkCorpusOptions, listCorpusFiles, readCorpus, type CorpusOptions, type CorpusProblem } from '../text/corpus';
+import { SPANS_VERSION, checkCorpusOptions, listCorpusFiles, readCorpus, type CorpusOptions, type CorpusProblem } from '../text/corpus';
 import { silentLogger, type CandidateSpan, type Logger, type Matrix } from '../types';
 import { EmbeddingCache, type CacheProgress } from './embeddingCache';
 import type { Encoder } from './encoder';
@@ -186,6 +186,7 @@ export async function openCorpusEncoded(opts: CorpusEncodeOptions): Promise<Enco
   const root = resolve(corpus.root);
   const key = JSON.stringify({
     format: FORMAT_VERSION,
+    spans: SPANS_VERSION,
     version: opts.version ?? '',
     encoder: encoder.id,
     dim,

@@ -42,6 +42,13 @@ export interface Corpus {
 }
 
 /** At most this many problems are listed per file; the rest are counted in one line. */
+/**
+ * Version of how files become spans (segmentation, trimming, JSONL records, span ids). Caches of
+ * spans (the corpus manifest) include it in their key: bump it whenever a change here or in
+ * segment.ts / spanId.ts would give different spans for the same file.
+ */
+export const SPANS_VERSION = 1;
+
 const MAX_PROBLEMS_PER_FILE = 20;
 /** Files read at once. */
 const READ_CONCURRENCY = 8;
