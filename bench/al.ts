@@ -22,6 +22,7 @@ import { STRATEGY_NAMES } from '../src/core/strategies/strategy';
 import { readGoldDataset, type GoldDataset } from '../src/core/text/dataset';
 import { silentLogger, type Matrix } from '../src/core/types';
 import { buildDatasets, DATASET_DIR } from '../scripts/buildDatasets';
+import { median } from './stats';
 
 const ROOT = join(__dirname, '..');
 const SHARED = join(ROOT, '..', 'shared');
@@ -252,12 +253,6 @@ function sd(v: readonly number[]): number {
   if (v.length < 2) return 0;
   const m = mean(v);
   return Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1));
-}
-
-function median(v: readonly number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
 }
 
 function accAt(r: SimulationResult, labels: number): number | undefined {

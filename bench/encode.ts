@@ -26,6 +26,7 @@ import type { Encoder } from '../src/core/encoders/encoder';
 import { HfEncoder } from '../src/core/encoders/hfEncoder';
 import { loadEncoder } from '../src/core/encoders/loadEncoder';
 import { checkDevice } from '../src/core/runtime/session';
+import { median } from './stats';
 
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -36,11 +37,6 @@ const RUNS = Number(arg('runs', '5'));
 const device = checkDevice(arg('device', 'auto'), '--device');
 const dataFile = resolve(arg('data', join(__dirname, '..', '..', 'shared', 'datasets', 'brown-genre.jsonl')));
 const BERT_SENTENCES = Number(arg('bert-sentences', '5000'));
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
 
 /** Median seconds of `fn` over RUNS runs, after one warm-up run. */
 async function time(fn: () => Promise<unknown>): Promise<number> {

@@ -10,6 +10,7 @@ import { openCorpusEncoded } from '../src/core/encoders/corpusManifest';
 import { EmbeddingCache } from '../src/core/encoders/embeddingCache';
 import type { Encoder } from '../src/core/encoders/encoder';
 import { readCorpus, type CorpusOptions } from '../src/core/text/corpus';
+import { median } from './stats';
 
 /** Writes `texts` into `root`/data as .txt files of `perFile` texts each, joined by `sep`. */
 export function writeWorkspace(root: string, texts: readonly string[], perFile: number, sep: string): void {
@@ -17,11 +18,6 @@ export function writeWorkspace(root: string, texts: readonly string[], perFile: 
   for (let f = 0; f * perFile < texts.length; f++) {
     writeFileSync(join(root, 'data', `part-${String(f).padStart(4, '0')}.txt`), texts.slice(f * perFile, (f + 1) * perFile).join(sep) + '\n');
   }
-}
-
-export function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
 /**

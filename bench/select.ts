@@ -17,17 +17,12 @@ import { allStrategies } from '../src/core/strategies/registry';
 import type { PoolState } from '../src/core/strategies/strategy';
 import { readGoldDataset } from '../src/core/text/dataset';
 import { silentLogger, type Matrix } from '../src/core/types';
+import { median } from './stats';
 
 const N = 100_000;
 const D = 100;
 const K = 6;
 const LABELS = 2000;
-
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  const h = s.length >> 1;
-  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2;
-}
 
 async function time<T>(reps: number, f: () => T | Promise<T>): Promise<number> {
   const ms: number[] = [];

@@ -46,7 +46,8 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function isOffset(v: unknown): v is number {
+/** A UTF-16 offset: a non-negative integer. */
+export function isOffset(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= 0;
 }
 

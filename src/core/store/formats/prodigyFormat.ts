@@ -1,4 +1,4 @@
-import type { LabelEvent } from '../events';
+import { isOffset, type LabelEvent } from '../events';
 import { parseAnswer, parseSpans, type ImportProblem, type ImportRecord } from './importRecords';
 import { isRecord, readJsonl } from './jsonl';
 import { prodigyHashes } from './prodigyHash';
@@ -147,6 +147,3 @@ export function readTaskRecords(
   return { records, problems };
 }
 
-function isOffset(v: unknown): v is number {
-  return typeof v === 'number' && Number.isInteger(v) && v >= 0;
-}
