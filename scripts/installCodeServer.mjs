@@ -108,6 +108,15 @@ function verifyInstall(dir) {
 }
 
 /**
+ * The install prefix whose `include/node/node.h` matches the running Node (Debian: /usr; nvm and
+ * the official tarballs: the folder above bin/), or undefined when the headers are not installed.
+ */
+export function localNodeHeaders(execPath = process.execPath) {
+  const prefix = resolve(execPath, '..', '..');
+  return existsSync(join(prefix, 'include', 'node', 'node.h')) ? prefix : undefined;
+}
+
+/**
  * Installs code-server into the cache folder if it is not there yet; returns the entry.js path.
  * Idempotent: a marker file is written only after the install was verified.
  */
@@ -151,6 +160,12 @@ export async function ensureCodeServer({ quiet = false } = {}) {
     npm_config_ignore_scripts: 'false',
     npm_config_update_notifier: 'false',
   };
+  // node-gyp (argon2, kerberos, node-pty) downloads Node's headers from nodejs.org unless nodedir
+  // points at local ones. A user's npm config rarely sets it (a fresh home folder never does), so
+  // point it at the headers of the Node that runs us whenever they are installed beside it.
+  const headers = localNodeHeaders();
+  if (headers && !env.npm_config_nodedir) env.npm_config_nodedir = headers;
+  else if (!headers && !env.npm_config_nodedir) log('warning: no local Node headers found (include/node/node.h beside the node binary); node-gyp may try to download them');
   // Called from an npm script: npm_config_* of the outer run (e.g. a --prefix) must not steer this one.
   for (const k of Object.keys(env)) if (/^npm_(config_(prefix|global|local_prefix)|package_|lifecycle_)/.test(k)) delete env[k];
   const fd = openSync(logFile, 'w');
