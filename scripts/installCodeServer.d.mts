@@ -13,3 +13,7 @@ export function isCodeServerInstalled(): boolean;
 export function missingAptPackages(options?: { withChromium?: boolean }): AptNeed[];
 export function aptHint(missing: readonly AptNeed[]): string;
 export function ensureCodeServer(options?: { quiet?: boolean }): Promise<string>;
+/** Prefix holding include/node/node.h for the Node at `execPath`, or undefined. */
+export function localNodeHeaders(execPath?: string): string | undefined;
+/** Environment of the nested npm install of code-server (nodedir set when local headers exist). */
+export function installEnv(base: NodeJS.ProcessEnv, tmp: string, execPath?: string): NodeJS.ProcessEnv;

@@ -117,6 +117,28 @@ export function localNodeHeaders(execPath = process.execPath) {
 }
 
 /**
+ * The environment of the nested `npm install code-server`: scripts allowed (as root too), rg from
+ * the cache in `tmp`, and node-gyp (argon2, kerberos, node-pty) pointed at the local Node headers.
+ * Without nodedir node-gyp downloads the headers from nodejs.org, which fails offline; a user's npm
+ * config rarely sets it and a fresh home folder never does, so it must not depend on one.
+ */
+export function installEnv(base, tmp, execPath = process.execPath) {
+  const env = {
+    ...base,
+    TMPDIR: tmp,
+    npm_config_unsafe_perm: 'true',
+    npm_config_yes: 'true',
+    npm_config_ignore_scripts: 'false',
+    npm_config_update_notifier: 'false',
+  };
+  const headers = localNodeHeaders(execPath);
+  if (headers && !env.npm_config_nodedir) env.npm_config_nodedir = headers;
+  // Called from an npm script: npm_config_* of the outer run (e.g. a --prefix) must not steer this one.
+  for (const k of Object.keys(env)) if (/^npm_(config_(prefix|global|local_prefix)|package_|lifecycle_)/.test(k)) delete env[k];
+  return env;
+}
+
+/**
  * Installs code-server into the cache folder if it is not there yet; returns the entry.js path.
  * Idempotent: a marker file is written only after the install was verified.
  */
@@ -135,7 +157,7 @@ export async function ensureCodeServer({ quiet = false } = {}) {
   const allowScripts = Object.fromEntries(scriptPackages.map((p) => [p, true]));
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'labelwise-code-server', private: true, version: '0.0.0', allowScripts }, null, 2));
   // A project .npmrc of our own so that the user's npm settings that would break the install
-  // (yes=false, ignore-scripts) do not apply; nodedir from the user config is kept by npm.
+  // (yes=false, ignore-scripts) do not apply; nodedir comes from installEnv().
   writeFileSync(join(dir, '.npmrc'), 'yes=true\nignore-scripts=false\nfund=false\naudit=false\n');
 
   // @vscode/ripgrep's postinstall downloads rg from GitHub unless it finds this cached archive.
@@ -152,22 +174,8 @@ export async function ensureCodeServer({ quiet = false } = {}) {
   log(`installing code-server@${codeServerVersion} into ${dir} (first use only; 2-4 minutes, ~300 MB)`);
   log(`install log: ${logFile}`);
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const env = {
-    ...process.env,
-    TMPDIR: tmp,
-    npm_config_unsafe_perm: 'true',
-    npm_config_yes: 'true',
-    npm_config_ignore_scripts: 'false',
-    npm_config_update_notifier: 'false',
-  };
-  // node-gyp (argon2, kerberos, node-pty) downloads Node's headers from nodejs.org unless nodedir
-  // points at local ones. A user's npm config rarely sets it (a fresh home folder never does), so
-  // point it at the headers of the Node that runs us whenever they are installed beside it.
-  const headers = localNodeHeaders();
-  if (headers && !env.npm_config_nodedir) env.npm_config_nodedir = headers;
-  else if (!headers && !env.npm_config_nodedir) log('warning: no local Node headers found (include/node/node.h beside the node binary); node-gyp may try to download them');
-  // Called from an npm script: npm_config_* of the outer run (e.g. a --prefix) must not steer this one.
-  for (const k of Object.keys(env)) if (/^npm_(config_(prefix|global|local_prefix)|package_|lifecycle_)/.test(k)) delete env[k];
+  const env = installEnv(process.env, tmp);
+  if (!env.npm_config_nodedir) log('warning: no local Node headers found (include/node/node.h beside the node binary); node-gyp may try to download them');
   const fd = openSync(logFile, 'w');
   const code = await new Promise((res) => {
     const child = spawn(
