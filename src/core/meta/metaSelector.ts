@@ -43,7 +43,7 @@ export interface MetaSelectorOptions {
    * used instead, so that a simulation never runs with a prior trained on its own data.
    */
   readonly prior?: string;
-  /** Dataset key (file name without .jsonl) being labeled or simulated. */
+  /** Dataset key (gold file name without .jsonl) being simulated; never a workspace or folder name. */
   readonly dataset?: string;
   /** Fail rather than fall back to the default prior when `dataset` has no held-out prior. */
   readonly requireHeldOut?: boolean;
