@@ -87,7 +87,7 @@ async function simulateEntitySpans(data: GoldDataset, opts: SimulateOptions): Pr
   }
   const split = opts.split ? readSplit(opts.split, data.records.length) : undefined;
   const t0 = performance.now();
-  const encoder = await loadEncoder({ model: opts.model, device: opts.device as Device, logger: stderrLogger });
+  const encoder = await loadEncoder({ model: opts.model, device: opts.device as Device, logger: stderrLogger, baseDir: process.cwd() });
   let tokens: TokenVectors[];
   try {
     if (!encoder.encodeTokens) throw new SettingError('--model', `the encoder ${encoder.id} gives no per-token vectors, which entity spans need`);
@@ -102,7 +102,7 @@ async function simulateEntitySpans(data: GoldDataset, opts: SimulateOptions): Pr
 /** Encodes the records with the `--model` encoder (what the extension uses) when no --vectors are given. */
 async function encodeRecords(texts: string[], model: string, device: Device): Promise<Matrix> {
   const t0 = performance.now();
-  const encoder = await loadEncoder({ model, device, logger: stderrLogger });
+  const encoder = await loadEncoder({ model, device, logger: stderrLogger, baseDir: process.cwd() });
   try {
     const m = await encoder.encode(texts);
     stderrLogger.info(`encoded ${m.rows} records with ${encoder.id} on ${encoder.provider.toUpperCase()} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

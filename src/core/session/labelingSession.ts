@@ -139,7 +139,7 @@ export class LabelingSession {
       checkSignal(opts.signal);
     }
     progress('Loading the encoder', 0.05);
-    const encoder = await deps.loadEncoder({ model: settings.model, device: settings.device, logger });
+    const encoder = await deps.loadEncoder({ model: settings.model, device: settings.device, logger, baseDir: params.root });
     logger.info(`encoder ${encoder.id} (dim ${encoder.dim}) on ${encoder.provider.toUpperCase()}`);
     try {
       checkSignal(opts.signal);
