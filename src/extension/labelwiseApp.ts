@@ -11,6 +11,7 @@ import type { CandidateSpan, Disposable, Logger } from '../core/types';
 import { createTextLookup } from '../core/store/formats/importRecords';
 import { NoticeNotification, StateNotification, type HostToWebview, type PanelState, type PanelView, type SpanView } from '../protocol';
 import { checkStartable, readSettings, restrictToTrust } from './config';
+import { askForLabels } from './labelSet';
 import { LabelingController } from './labelingController';
 import { StatusBar } from './statusBar';
 import type { OutputLike, VscodeSurface } from './surface';
@@ -264,8 +265,17 @@ export class LabelwiseApp implements Disposable {
         this.logger.warn(trusted.notice);
         void this.deps.surface.showWarning(`Labelwise: ${trusted.notice}.`);
       }
-      checkStartable(settings);
       root = this.workspaceRoot();
+      if (settings.labels.length < 2) {
+        // First run: ask for the label set here rather than sending the user to the settings.
+        const labels = await askForLabels(this.deps.surface, settings.labels, 'Labelwise: labels for this workspace (saved to labelwise.labels)');
+        if (!labels) {
+          this.logger.info('no label set given; the labeling session was not started');
+          return undefined;
+        }
+        settings = { ...settings, labels };
+      }
+      checkStartable(settings);
       store = this.openStore();
     } catch (e) {
       this.report(e, 'Cannot start a labeling session');
