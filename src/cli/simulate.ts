@@ -25,6 +25,13 @@ export interface SimulateOptions {
   split?: string;
   committee: number;
   diversity: boolean;
+  /**
+   * The meta-learner's prior: "auto" (default) picks the leave-one-out prior of the dataset named
+   * like the --data file, so a benchmark never runs with a prior trained on its own data, and
+   * refuses a default prior trained on a dataset of that name; "default", "none" or a prior JSON
+   * file choose explicitly, whatever the file is called.
+   */
+  prior?: string;
   out?: string;
 }
 
@@ -69,7 +76,7 @@ function loopOptions(opts: SimulateOptions, split: ReturnType<typeof readSplit> 
     split,
     committeeSize: opts.committee,
     diversity: opts.diversity,
-    metaFactory: metaSelectorFactory(stderrLogger),
+    metaFactory: metaSelectorFactory(stderrLogger, opts.prior === undefined || opts.prior === 'auto' ? {} : { prior: opts.prior }),
     logger: stderrLogger,
   };
 }
