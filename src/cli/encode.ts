@@ -59,7 +59,7 @@ export async function runEncode(opts: EncodeOptions, logger: Logger = stderrLogg
   if (resolve(opts.out) === resolve(opts.data)) throw new InputError(`--out ${opts.out} is the input file; choose another path`, opts.out);
   const texts = readJsonlTexts(opts.data);
   const t0 = performance.now();
-  const encoder = await loadEncoder({ model: opts.model, device, logger });
+  const encoder = await loadEncoder({ model: opts.model, device, logger, baseDir: process.cwd() });
   try {
     const m = await encoder.encode(texts);
     try {

@@ -25,6 +25,13 @@ export interface SimulateOptions {
   split?: string;
   committee: number;
   diversity: boolean;
+  /**
+   * The meta-learner's prior: "auto" (default) picks the leave-one-out prior of the dataset named
+   * like the --data file, so a benchmark never runs with a prior trained on its own data, and
+   * refuses a default prior trained on a dataset of that name; "default", "none" or a prior JSON
+   * file choose explicitly, whatever the file is called.
+   */
+  prior?: string;
   out?: string;
 }
 
@@ -69,7 +76,7 @@ function loopOptions(opts: SimulateOptions, split: ReturnType<typeof readSplit> 
     split,
     committeeSize: opts.committee,
     diversity: opts.diversity,
-    metaFactory: metaSelectorFactory(stderrLogger),
+    metaFactory: metaSelectorFactory(stderrLogger, opts.prior === undefined || opts.prior === 'auto' ? {} : { prior: opts.prior }),
     logger: stderrLogger,
   };
 }
@@ -87,7 +94,7 @@ async function simulateEntitySpans(data: GoldDataset, opts: SimulateOptions): Pr
   }
   const split = opts.split ? readSplit(opts.split, data.records.length) : undefined;
   const t0 = performance.now();
-  const encoder = await loadEncoder({ model: opts.model, device: opts.device as Device, logger: stderrLogger });
+  const encoder = await loadEncoder({ model: opts.model, device: opts.device as Device, logger: stderrLogger, baseDir: process.cwd() });
   let tokens: TokenVectors[];
   try {
     if (!encoder.encodeTokens) throw new SettingError('--model', `the encoder ${encoder.id} gives no per-token vectors, which entity spans need`);
@@ -102,7 +109,7 @@ async function simulateEntitySpans(data: GoldDataset, opts: SimulateOptions): Pr
 /** Encodes the records with the `--model` encoder (what the extension uses) when no --vectors are given. */
 async function encodeRecords(texts: string[], model: string, device: Device): Promise<Matrix> {
   const t0 = performance.now();
-  const encoder = await loadEncoder({ model, device, logger: stderrLogger });
+  const encoder = await loadEncoder({ model, device, logger: stderrLogger, baseDir: process.cwd() });
   try {
     const m = await encoder.encode(texts);
     stderrLogger.info(`encoded ${m.rows} records with ${encoder.id} on ${encoder.provider.toUpperCase()} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);

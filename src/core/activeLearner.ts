@@ -14,13 +14,21 @@ import type { Logger, Matrix } from './types';
 export interface EngineDeps {
   /** Builds the meta-learner for `strategy: 'meta'` (default: src/core/meta's). */
   readonly metaFactory?: SelectorFactory;
-  /** Dataset or workspace name, passed to the meta-learner (prior hold-out). */
-  readonly dataset?: string;
   /** Default batch size the selector is tuned for (labelwise.batchSize). */
   readonly batch?: number;
   /** Inverse L2 strength of the base learner (see SoftmaxOptions.C). */
   readonly C?: number;
   readonly logger?: Logger;
+}
+
+/** A model in service: fitted learners, every row's probabilities under them, and its round. */
+interface Fitted {
+  readonly model: ActiveModel;
+  /** Main model's probabilities, rows × classes. */
+  readonly probs: Float32Array;
+  /** Each committee member's probabilities, rows × classes. */
+  readonly members: Float32Array[];
+  readonly round: number;
 }
 
 /** Labels needed before retrain() also reports a cross-validated accuracy estimate. */
@@ -42,24 +50,33 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
   if (!STRATEGY_CHOICES.includes(opts.strategy)) {
     throw new SettingError('labelwise.strategy', `unknown strategy "${opts.strategy}"; valid strategies: ${STRATEGY_CHOICES.join(', ')}`);
   }
-  const model = new ActiveModel(X, { classes: K, committeeSize: opts.committeeSize, seed: opts.seed, C: deps.C });
+  // The untrained model every retrain's copy starts from until the first round succeeds.
+  const untrained = new ActiveModel(X, { classes: K, committeeSize: opts.committeeSize, seed: opts.seed, C: deps.C });
   const labels = new Map<number, number>();
   const rng: Rng = createRng(deriveSeed(opts.seed, 3));
   let selector: Promise<BatchSelector> | undefined;
   // The selector once built, so that weights() can answer synchronously.
   let resolved: BatchSelector | undefined;
-  let round = 0;
-  let trained = false;
-  // Probabilities of every row after the last retrain: main model and each committee member.
-  let allProbs: Float32Array = new Float32Array(0);
-  let allMembers: Float32Array[] = [];
+  // The model in service: replaced only by a retrain that succeeded from start to end.
+  let served: Fitted | undefined;
   let pendingPicks: Pick[] = [];
 
   const getSelector = (): Promise<BatchSelector> => {
-    selector ??= createSelector(
-      { strategy: opts.strategy, classes: K, seed: opts.seed, diversity: opts.diversity, batch: deps.batch ?? 10, dataset: deps.dataset },
-      deps.metaFactory ?? metaSelectorFactory(deps.logger),
-    ).then((s) => (resolved = s));
+    // The labeling engine never names a dataset: the meta-learner uses the shipped prior whatever
+    // the workspace is called (a leave-one-out prior is for simulations, chosen by simulate()).
+    selector ??= Promise.resolve(
+      createSelector(
+        { strategy: opts.strategy, classes: K, seed: opts.seed, diversity: opts.diversity, batch: deps.batch ?? 10 },
+        deps.metaFactory ?? metaSelectorFactory(deps.logger),
+      ),
+    ).then(
+      (s) => (resolved = s),
+      (e: unknown) => {
+        // Not cached: a later retrain tries again instead of failing for good.
+        selector = undefined;
+        throw e;
+      },
+    );
     return selector;
   };
 
@@ -68,7 +85,7 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
     return { rows, y: Int32Array.from(rows, (r) => labels.get(r)!) };
   };
 
-  const stateFor = (unlabeled: Int32Array): PoolState => {
+  const stateFor = (fit: Fitted, unlabeled: Int32Array): PoolState => {
     const { rows, y } = labeledArrays();
     const slice = (src: Float32Array): Float32Array => {
       const out = new Float32Array(unlabeled.length * K);
@@ -81,19 +98,19 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
       unlabeled,
       labeled: rows,
       labels: y,
-      probs: slice(allProbs),
-      committeeProbs: allMembers.map(slice),
+      probs: slice(fit.probs),
+      committeeProbs: fit.members.map(slice),
       rng,
-      round,
-      predict: (r: Int32Array): Float32Array => model.main.predictProba(X, r),
+      round: fit.round,
+      predict: (r: Int32Array): Float32Array => fit.model.main.predictProba(X, r),
     };
   };
 
   const whyOf = (row: number, strategy: string, score: number): EngineQuery => {
     const votes = new Array<number>(K).fill(0);
-    const probs = trained ? Array.from(allProbs.subarray(row * K, (row + 1) * K)) : new Array<number>(K).fill(1 / K);
-    if (trained) {
-      const one = allMembers.map((m) => m.subarray(row * K, (row + 1) * K));
+    const probs = served ? Array.from(served.probs.subarray(row * K, (row + 1) * K)) : new Array<number>(K).fill(1 / K);
+    if (served) {
+      const one = served.members.map((m) => m.subarray(row * K, (row + 1) * K));
       committeeVotes(one, K, 0, votes);
     }
     return { row, strategy, score, votes, probs };
@@ -135,7 +152,7 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
       return labels.size;
     },
     get trained(): boolean {
-      return trained;
+      return served !== undefined;
     },
     setLabel(row: number, cls: number | null): void {
       if (!Number.isInteger(row) || row < 0 || row >= X.rows) throw new InputError(`row ${row} is not in the pool (0..${X.rows - 1})`);
@@ -152,21 +169,26 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
       const t0 = performance.now();
       if (labels.size === 0) throw new NotTrainedError('label at least one span before retraining');
       const { rows, y } = labeledArrays();
-      model.fit(rows, y);
-      allProbs = model.main.predictProba(X);
-      allMembers = model.memberProba();
-      trained = true;
-      round++;
+      // A round is all or nothing: the new model is fitted into a copy (warm-started from the one
+      // in service) and swapped in only once every step that can fail has succeeded, so a failed
+      // retrain (a prior that cannot be opened, a learner error) leaves the previous model
+      // answering queries, and the next retrain simply tries again.
       const sel = await getSelector();
+      const model = (served?.model ?? untrained).clone();
+      model.fit(rows, y);
+      const next: Fitted = { model, probs: model.main.predictProba(X), members: model.memberProba(), round: (served?.round ?? 0) + 1 };
       // Reward the selector for the picks that have come back labeled since the last round.
+      const taken = pendingPicks.length;
       const answered = pendingPicks.filter((p) => labels.has(p.row));
-      pendingPicks = [];
       if (answered.length > 0 && sel.feedback) {
         const unl: number[] = [];
         for (let r = 0; r < X.rows; r++) if (!labels.has(r)) unl.push(r);
-        await sel.feedback(answered, Int32Array.from(answered, (p) => labels.get(p.row)!), stateFor(Int32Array.from(unl)));
+        await sel.feedback(answered, Int32Array.from(answered, (p) => labels.get(p.row)!), stateFor(next, Int32Array.from(unl)));
       }
       const estimatedAccuracy = crossValidated(rows, y);
+      served = next;
+      // Picks made while this round ran belong to the next one.
+      pendingPicks = pendingPicks.slice(taken);
       return { labeled: rows.length, estimatedAccuracy, weights: engine.weights(), millis: performance.now() - t0 };
     },
     async query(n: number, exclude?: ReadonlySet<number>): Promise<EngineQuery[]> {
@@ -174,20 +196,22 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
       for (let r = 0; r < X.rows; r++) if (!labels.has(r) && !exclude?.has(r)) unl.push(r);
       if (unl.length === 0 || n <= 0) return [];
       const unlabeled = Int32Array.from(unl);
-      if (!trained) {
+      if (!served) {
         // Cold start: a spread-out random batch (k-means++ seeding over a random sample).
         const sample = shuffleInPlace(unlabeled.slice(), rng).slice(0, Math.min(COLD_START_SAMPLE, unlabeled.length));
         const pos = selectBatch(X, sample, new Float32Array(sample.length), n, rng, { diversity: opts.diversity, candidateFactor: sample.length / Math.max(1, n) });
         return pos.map((p) => whyOf(sample[p], 'random', 0));
       }
+      const fit = served;
       const sel = await getSelector();
-      const picks = await sel.select(stateFor(unlabeled), n);
+      const picks = await sel.select(stateFor(fit, unlabeled), n);
       pendingPicks.push(...picks);
       return picks.map((p) => whyOf(p.row, p.strategy, p.score));
     },
     // Over every row, labeled ones included: a committee split on a labeled row can flag a label error.
     contested(k: number): EngineQuery[] {
-      if (!trained) throw new NotTrainedError('contested rows need a trained committee; retrain first');
+      if (!served) throw new NotTrainedError('contested rows need a trained committee; retrain first');
+      const { probs: allProbs, members: allMembers } = served;
       const M = allMembers.length;
       const votes = new Float64Array(K);
       const scored: { row: number; h: number; conf: number }[] = [];
@@ -209,14 +233,15 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
     },
     explain(picks: readonly Pick[]): EngineQuery[] {
       const valid = picks.filter((p) => Number.isInteger(p.row) && p.row >= 0 && p.row < X.rows);
-      if (!trained) return valid.map((p) => whyOf(p.row, p.strategy, p.score));
+      const fit = served;
+      if (!fit) return valid.map((p) => whyOf(p.row, p.strategy, p.score));
       const scoreOf = new Map<Pick, number>();
       for (const name of new Set(valid.map((p) => p.strategy))) {
         // Random draws from the engine's rng: rescoring would shift later batches, so it keeps its score.
         if (name === 'random' || !isStrategyName(name)) continue;
         const group = valid.filter((p) => p.strategy === name);
         try {
-          const scores = strategyByName(name).score(stateFor(Int32Array.from(group, (p) => p.row)));
+          const scores = strategyByName(name).score(stateFor(fit, Int32Array.from(group, (p) => p.row)));
           group.forEach((p, i) => scoreOf.set(p, scores[i]));
         } catch (e) {
           deps.logger?.warn(`could not rescore ${group.length} spans with ${name}: ${(e as Error).message}`);

@@ -23,6 +23,13 @@ export const settingKeys = {
   seed: 'labelwise.seed',
 } as const;
 
+/**
+ * Settings that name a path Labelwise loads and runs (a model folder). They are honoured only in a
+ * trusted workspace: package.json lists them under capabilities.untrustedWorkspaces
+ * .restrictedConfigurations, and in Restricted Mode the extension uses the defaults instead.
+ */
+export const pathSettingKeys: readonly string[] = [settingKeys.model];
+
 export interface LabelwiseSettings {
   labels: string[];
   budget: number;

@@ -1,6 +1,6 @@
 import { userInfo } from 'node:os';
 import { SettingError } from '../core/errors';
-import { defaultSettings, settingKeys, type LabelwiseSettings } from '../core/settings';
+import { defaultSettings, pathSettingKeys, settingKeys, type LabelwiseSettings } from '../core/settings';
 import { STRATEGY_NAMES } from '../core/strategies/strategy';
 import { DEVICES, GRANULARITIES, type Device, type Granularity } from '../core/types';
 
@@ -92,6 +92,24 @@ export function readSettings(get: SettingReader): LabelwiseSettings {
     annotator: annotator === '' ? defaultAnnotator() : annotator,
     autoRetrainEvery: int(val('autoRetrainEvery'), 'autoRetrainEvery', 0),
     seed: int(val('seed'), 'seed', 0),
+  };
+}
+
+/**
+ * The settings as a workspace of this trust may use them. In Restricted Mode a setting that names a
+ * path to load (labelwise.model: a model folder, whose ONNX graph and tokenizer Labelwise would
+ * run) falls back to its default, and `notice` says so; everything else (labeling with the embedded
+ * model) works as in a trusted workspace. VS Code already ignores a workspace's own value of these
+ * settings there (package.json restrictedConfigurations); this also covers a user-level relative
+ * path, which would resolve into the untrusted folder.
+ */
+export function restrictToTrust(s: LabelwiseSettings, trusted: boolean): { settings: LabelwiseSettings; notice?: string } {
+  if (trusted || s.model === defaultSettings.model) return { settings: s };
+  return {
+    settings: { ...s, model: defaultSettings.model },
+    notice:
+      `this workspace is in Restricted Mode, so ${pathSettingKeys.join(', ')} ("${s.model}") is not loaded and labeling uses the ` +
+      `embedded default model; trust the workspace to use that model`,
   };
 }
 

@@ -10,7 +10,8 @@ import { reanchor, type OrphanSpan } from '../core/store/reanchor';
 import type { CandidateSpan, Disposable, Logger } from '../core/types';
 import { createTextLookup } from '../core/store/formats/importRecords';
 import { NoticeNotification, StateNotification, type HostToWebview, type PanelState, type PanelView, type SpanView } from '../protocol';
-import { checkStartable, readSettings } from './config';
+import { checkStartable, readSettings, restrictToTrust } from './config';
+import { askForLabels } from './labelSet';
 import { LabelingController } from './labelingController';
 import { StatusBar } from './statusBar';
 import type { OutputLike, VscodeSurface } from './surface';
@@ -75,6 +76,8 @@ export class LabelwiseApp implements Disposable {
     this.logger = { info: line('info '), warn: line('warn '), error: line('error') };
     this.statusBar = new StatusBar(deps.surface);
     this.subs.push(deps.surface.onSettingsChanged(() => this.settingsChanged()));
+    // Settings that Restricted Mode set aside (labelwise.model) apply once the workspace is trusted.
+    this.subs.push(deps.surface.onTrustGranted(() => this.settingsChanged()));
     this.refreshStatus();
   }
 
@@ -82,9 +85,13 @@ export class LabelwiseApp implements Disposable {
     return this.controller;
   }
 
-  /** Settings as they are now; a bad value throws a SettingError naming it. */
+  /** Settings as they are now, as this workspace's trust allows; a bad value throws a SettingError naming it. */
   settings(): LabelwiseSettings {
-    return readSettings((k) => this.deps.surface.getSetting(k));
+    return this.trustedSettings().settings;
+  }
+
+  private trustedSettings(): ReturnType<typeof restrictToTrust> {
+    return restrictToTrust(readSettings((k) => this.deps.surface.getSetting(k)), this.deps.surface.isTrusted());
   }
 
   /** The workspace folder, or an error saying one is needed. */
@@ -252,9 +259,23 @@ export class LabelwiseApp implements Disposable {
     let root: string;
     let store: LabelStore;
     try {
-      settings = this.settings();
-      checkStartable(settings);
+      const trusted = this.trustedSettings();
+      settings = trusted.settings;
+      if (trusted.notice) {
+        this.logger.warn(trusted.notice);
+        void this.deps.surface.showWarning(`Labelwise: ${trusted.notice}.`);
+      }
       root = this.workspaceRoot();
+      if (settings.labels.length < 2) {
+        // First run: ask for the label set here rather than sending the user to the settings.
+        const labels = await askForLabels(this.deps.surface, settings.labels, 'Labelwise: labels for this workspace (saved to labelwise.labels)');
+        if (!labels) {
+          this.logger.info('no label set given; the labeling session was not started');
+          return undefined;
+        }
+        settings = { ...settings, labels };
+      }
+      checkStartable(settings);
       store = this.openStore();
     } catch (e) {
       this.report(e, 'Cannot start a labeling session');

@@ -64,6 +64,10 @@ export interface VscodeSurface {
   onSettingsChanged(listener: () => void): Disposable;
   /** Absolute path of the first workspace folder, if any. */
   workspaceRoot(): string | undefined;
+  /** `workspace.isTrusted`: false in Restricted Mode. */
+  isTrusted(): boolean;
+  /** `workspace.onDidGrantWorkspaceTrust`: the user trusted the workspace (it never goes back without a reload). */
+  onTrustGranted(listener: () => void): Disposable;
 
   showInfo(message: string, ...actions: string[]): Promise<string | undefined>;
   showWarning(message: string, ...actions: string[]): Promise<string | undefined>;

@@ -25,6 +25,8 @@ export function createVscodeSurface(): VscodeSurface {
         if (e.affectsConfiguration('labelwise')) listener();
       }),
     workspaceRoot: () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+    isTrusted: () => vscode.workspace.isTrusted,
+    onTrustGranted: (listener): Disposable => vscode.workspace.onDidGrantWorkspaceTrust(listener),
     showInfo: async (m, ...a) => vscode.window.showInformationMessage(m, ...a),
     showWarning: async (m, ...a) => vscode.window.showWarningMessage(m, ...a),
     showError: async (m, ...a) => vscode.window.showErrorMessage(m, ...a),

@@ -5,7 +5,9 @@ import type { Logger } from '../types';
 
 /**
  * The meta-learner as a SelectorFactory: the default for `strategy: 'meta'` in simulate() and the
- * engine. When the context names a dataset, the meta-learner picks a prior held out from it.
+ * engine. When the context names a dataset to hold out (simulate() does, the engine never), the
+ * meta-learner picks the prior trained without it, unless `extra.prior` names the prior
+ * explicitly: then that prior is used whatever the dataset is called.
  */
 export function metaSelectorFactory(logger?: Logger, extra: { readonly prior?: string; readonly requireHeldOut?: boolean } = {}): SelectorFactory {
   return (ctx: SelectorContext): Promise<BatchSelector> =>
@@ -16,7 +18,7 @@ export function metaSelectorFactory(logger?: Logger, extra: { readonly prior?: s
       init: ctx.init,
       seed: ctx.seed,
       diversity: ctx.diversity,
-      dataset: ctx.dataset,
+      dataset: extra.prior === undefined ? ctx.holdOut : undefined,
       logger,
     });
 }

@@ -122,7 +122,7 @@ export async function simulate(opts: SimulateOptions): Promise<SimulationResult>
 
   const model = new ActiveModel(Xp, { classes: K, committeeSize: opts.committeeSize, seed: opts.seed, C: opts.C, classBalanced: opts.classBalanced });
   const selector = await createSelector(
-    { strategy: opts.strategy, classes: K, seed: opts.seed, diversity: opts.diversity ?? true, candidateFactor: opts.candidateFactor, batch: opts.batch, budget, init, dataset: name },
+    { strategy: opts.strategy, classes: K, seed: opts.seed, diversity: opts.diversity ?? true, candidateFactor: opts.candidateFactor, batch: opts.batch, budget, init, holdOut: name },
     opts.metaFactory,
   );
   const rng = createRng(deriveSeed(opts.seed, 3));

@@ -108,7 +108,7 @@ export async function simulateSpans(opts: SpanSimulateOptions): Promise<SpanSimu
 
   const model = new ActiveModel(pool.X, { classes: T, committeeSize: opts.committeeSize, seed: opts.seed, C: opts.C, classBalanced: opts.classBalanced });
   const selector = await createSelector(
-    { strategy: opts.strategy, classes: T, seed: opts.seed, diversity: opts.diversity ?? true, batch: opts.batch, budget, init: initPos.length, dataset: name },
+    { strategy: opts.strategy, classes: T, seed: opts.seed, diversity: opts.diversity ?? true, batch: opts.batch, budget, init: initPos.length, holdOut: name },
     opts.metaFactory,
   );
   const rng = createRng(deriveSeed(opts.seed, 3));

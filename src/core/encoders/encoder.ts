@@ -27,4 +27,10 @@ export interface EncoderOptions {
   readonly model: string;
   readonly device: Device;
   readonly logger?: Logger;
+  /**
+   * Folder a relative `model` path is resolved against: the workspace folder in the extension (a
+   * committed `labelwise.model` of "models/bert" means the workspace's models/bert whatever the
+   * editor's working directory is), the working directory in the CLI. Default: process.cwd().
+   */
+  readonly baseDir?: string;
 }

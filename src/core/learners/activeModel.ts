@@ -28,15 +28,28 @@ export class ActiveModel {
   constructor(
     readonly X: Matrix,
     readonly opts: ActiveModelOptions,
+    learners?: { readonly main: SoftmaxRegression; readonly committee: BootstrapCommittee },
   ) {
-    this.main = new SoftmaxRegression({ classes: opts.classes, C: opts.C, classBalanced: opts.classBalanced });
-    this.committee = new BootstrapCommittee({
-      classes: opts.classes,
-      C: opts.C,
-      classBalanced: opts.classBalanced,
-      size: opts.committeeSize ?? DEFAULT_COMMITTEE_SIZE,
-      seed: deriveSeed(opts.seed, 0x636f6d),
-    });
+    this.main = learners?.main ?? new SoftmaxRegression({ classes: opts.classes, C: opts.C, classBalanced: opts.classBalanced });
+    this.committee =
+      learners?.committee ??
+      new BootstrapCommittee({
+        classes: opts.classes,
+        C: opts.C,
+        classBalanced: opts.classBalanced,
+        size: opts.committeeSize ?? DEFAULT_COMMITTEE_SIZE,
+        seed: deriveSeed(opts.seed, 0x636f6d),
+      });
+  }
+
+  /**
+   * An independent copy (weights, pending committee fit and all): fitting the copy gives exactly
+   * what fitting this model would, and this one keeps answering meanwhile.
+   */
+  clone(): ActiveModel {
+    const c = new ActiveModel(this.X, this.opts, { main: this.main.clone(), committee: this.committee.clone() });
+    c.pending = this.pending;
+    return c;
   }
 
   get trained(): boolean {

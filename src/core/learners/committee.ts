@@ -25,12 +25,22 @@ export class BootstrapCommittee implements ProbabilisticClassifier {
   private readonly seed: number;
   private fits = 0;
 
-  constructor(opts: CommitteeOptions) {
+  constructor(
+    private readonly opts: CommitteeOptions,
+    members?: readonly SoftmaxRegression[],
+  ) {
     const size = opts.size ?? DEFAULT_COMMITTEE_SIZE;
     if (!Number.isInteger(size) || size < 2) throw new SettingError('labelwise.committeeSize', `the committee needs at least 2 members, got ${size}`);
     this.classes = opts.classes;
     this.seed = opts.seed;
-    this.members = Array.from({ length: size }, () => new SoftmaxRegression(opts));
+    this.members = members ?? Array.from({ length: size }, () => new SoftmaxRegression(opts));
+  }
+
+  /** An independent copy: same members' weights and the same place in the resampling sequence. */
+  clone(): BootstrapCommittee {
+    const c = new BootstrapCommittee(this.opts, this.members.map((m) => m.clone()));
+    c.fits = this.fits;
+    return c;
   }
 
   get trained(): boolean {

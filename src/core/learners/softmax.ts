@@ -56,6 +56,20 @@ export class SoftmaxRegression implements ProbabilisticClassifier {
     return this.W !== undefined;
   }
 
+  /**
+   * An independent copy, weights included: a fit of the copy warm-starts exactly as a fit of this
+   * model would, and leaves this one untouched (the engine retrains into a copy and swaps it in
+   * only when the whole round succeeded).
+   */
+  clone(): SoftmaxRegression {
+    const c = new SoftmaxRegression({ classes: this.classes, C: this.C, classBalanced: this.classBalanced, maxIter: this.maxIter, tol: this.tol });
+    c.W = this.W?.slice();
+    c.Wraw = this.Wraw?.slice();
+    c.dim = this.dim;
+    c.lastIterations = this.lastIterations;
+    return c;
+  }
+
   /** A copy of the weights (class-major, bias last in each class block). */
   weights(): Float64Array {
     if (!this.Wraw) throw new NotTrainedError();

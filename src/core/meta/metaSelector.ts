@@ -43,7 +43,7 @@ export interface MetaSelectorOptions {
    * used instead, so that a simulation never runs with a prior trained on its own data.
    */
   readonly prior?: string;
-  /** Dataset key (file name without .jsonl) being labeled or simulated. */
+  /** Dataset key (gold file name without .jsonl) being simulated; never a workspace or folder name. */
   readonly dataset?: string;
   /** Fail rather than fall back to the default prior when `dataset` has no held-out prior. */
   readonly requireHeldOut?: boolean;
@@ -134,7 +134,10 @@ export function choosePriorFile(opts: { readonly prior?: string; readonly datase
   }
   const file = resolvePriorPath(prior, undefined, dir);
   if (file && opts.dataset !== undefined && existsSync(file) && loadPriorJson(file).trainedOn.includes(opts.dataset)) {
-    throw new ModelError(`${file} was trained on "${opts.dataset}" and there is no ${heldOutPriorPath(opts.dataset, dir)}; train one with npm run train:prior, or use --strategy with a fixed strategy`);
+    throw new ModelError(
+      `${file} was trained on "${opts.dataset}" and there is no ${heldOutPriorPath(opts.dataset, dir)}; train one with npm run train:prior, ` +
+        `use --strategy with a fixed strategy, or, if your file only shares the name, choose the prior with --prior default`,
+    );
   }
   return file;
 }

@@ -142,6 +142,6 @@ export function defaultDeps(log: Logger): SessionDeps {
     loadEncoder: (opts) => loadEncoder(opts),
     embed: (encoder, texts, cacheDir, progress, signal) => embedCached(encoder, texts, cacheDir, progress, log, signal),
     openEncoded: (root, settings, encoder, cacheDir, progress, logger, signal) => openEncoded(root, settings, encoder, cacheDir, progress, logger, signal),
-    createEngine: (X, opts, extra) => createEngine(X, opts, { batch: extra.batch, logger: extra.logger, dataset: extra.dataset }),
+    createEngine: (X, opts, extra) => createEngine(X, opts, { batch: extra.batch, logger: extra.logger }),
   };
 }

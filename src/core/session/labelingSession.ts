@@ -1,4 +1,3 @@
-import { basename } from 'node:path';
 import type { ContestedItem, CurvePoint, SpanView, StrategyWeightsPoint, WhyInfo } from '../../protocol';
 import type { EngineOptions, EngineQuery, LabelingEngine } from '../engine';
 import type { Encoder, EncoderOptions } from '../encoders/encoder';
@@ -42,11 +41,13 @@ export interface SessionDeps {
   createEngine(X: Matrix, opts: EngineOptions, extra: EngineExtras): LabelingEngine;
 }
 
-/** What the engine may also use: the batch size it is tuned for, a log, the workspace name. */
+/**
+ * What the engine may also use: the batch size it is tuned for and a log. Deliberately no
+ * workspace or folder name: a user's folder name must never choose (or refuse) a learned prior.
+ */
 export interface EngineExtras {
   readonly batch: number;
   readonly logger: Logger;
-  readonly dataset: string;
 }
 
 export interface SessionEvents {
@@ -138,7 +139,7 @@ export class LabelingSession {
       checkSignal(opts.signal);
     }
     progress('Loading the encoder', 0.05);
-    const encoder = await deps.loadEncoder({ model: settings.model, device: settings.device, logger });
+    const encoder = await deps.loadEncoder({ model: settings.model, device: settings.device, logger, baseDir: params.root });
     logger.info(`encoder ${encoder.id} (dim ${encoder.dim}) on ${encoder.provider.toUpperCase()}`);
     try {
       checkSignal(opts.signal);
@@ -162,7 +163,7 @@ export class LabelingSession {
         strategy,
         diversity: settings.diversity,
         seed: settings.seed,
-      }, { batch: settings.batchSize, logger, dataset: basename(params.root) });
+      }, { batch: settings.batchSize, logger });
       const session = new LabelingSession(settings, corpus, engine, encoder, logger, opts.events ?? {});
       if (params.curveFile !== undefined) await session.restoreCurve(params.curveFile);
       let restored = 0;

@@ -19,10 +19,12 @@ export interface SelectorContext {
   /** Labels the run starts from, when known (simulation). */
   readonly init?: number;
   /**
-   * Name of the dataset being labeled or simulated (e.g. "brown-genre"), so the meta-learner can
-   * pick a learned prior that was never trained on it.
+   * Simulations and benchmarks only: the gold dataset being simulated (its file name without
+   * .jsonl, e.g. "brown-genre"), so that the meta-learner runs with a learned prior that was never
+   * trained on it (its leave-one-out prior). The labeling engine never sets it: a workspace or
+   * folder name must not select or refuse a prior.
    */
-  readonly dataset?: string;
+  readonly holdOut?: string;
 }
 
 export type SelectorFactory = (ctx: SelectorContext) => BatchSelector | Promise<BatchSelector>;

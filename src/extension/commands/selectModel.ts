@@ -1,6 +1,19 @@
+import { dirname, isAbsolute, relative, sep } from 'node:path';
 import { settingKeys } from '../../core/settings';
 import { DEVICES, type Device } from '../../core/types';
 import type { LabelwiseCommand } from './command';
+
+/**
+ * The value stored for a chosen model folder: relative to the workspace folder (with "/") when it
+ * lies inside it, so the setting can be committed and resolves the same on every machine;
+ * absolute otherwise.
+ */
+export function modelSettingFor(folder: string, root: string | undefined): string {
+  if (!root) return folder;
+  const rel = relative(root, folder);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return folder;
+  return rel.split(sep).join('/');
+}
 
 /** Chooses the encoder (embedded default or a local Hugging Face ONNX folder) and the device. */
 export const selectModelCommand: LabelwiseCommand = {
@@ -19,9 +32,14 @@ export const selectModelCommand: LabelwiseCommand = {
     if (!modelPick) return;
     let model = modelPick.label;
     if (modelPick.kind === 'folder') {
+      if (!surface.isTrusted()) {
+        // A model folder is code Labelwise would run (an ONNX graph, a tokenizer): trusted workspaces only.
+        void surface.showWarning('Labelwise: this workspace is in Restricted Mode; a model folder can be used only in a trusted workspace. Labeling uses the embedded default model.');
+        return;
+      }
       const file = await surface.showOpenFile({ title: 'Labelwise: pick the model\'s config.json (its folder is used)', filters: { 'Model config': ['json'] } });
       if (!file) return;
-      model = file.replace(/[\\/][^\\/]*$/, '');
+      model = modelSettingFor(dirname(file), surface.workspaceRoot());
     }
     const devicePick = await surface.showQuickPick(
       DEVICES.map((d) => ({

@@ -105,6 +105,61 @@ describe('createEngine', () => {
     assert.deepEqual(r.weights, { entropy: 0.7, random: 0.3 });
   });
 
+  test('a retrain whose selector cannot be built fails alone: still untrained, queries answer, the next retrain works', async () => {
+    let builds = 0;
+    const fake: BatchSelector = {
+      name: 'fake-meta',
+      select: (state, n): Promise<Pick[]> => Promise.resolve(Array.from(state.unlabeled.subarray(0, n), (row) => ({ row, strategy: 'margin', score: 0.5 }))),
+    };
+    const factory = (): Promise<BatchSelector> => (++builds === 1 ? Promise.reject(new Error('prior refused')) : Promise.resolve(fake));
+    const e = createEngine(X, { ...opts, strategy: 'meta' }, { metaFactory: factory });
+    labelFirst(e, 10);
+    await assert.rejects(e.retrain(), /prior refused/);
+    assert.equal(e.trained, false, 'a failed first retrain must not mark the engine trained');
+    const cold = await e.query(3);
+    assert.equal(cold.length, 3);
+    for (const x of cold) assert.equal(x.strategy, 'random');
+    // The failed build is not cached: the next retrain builds the selector again and succeeds.
+    const r = await e.retrain();
+    assert.equal(r.labeled, 10);
+    assert.equal(e.trained, true);
+    assert.deepEqual((await e.query(2)).map((x) => x.strategy), ['margin', 'margin']);
+    assert.equal(builds, 2);
+  });
+
+  test('a retrain that fails midway leaves the previous model in service; a later retrain works', async () => {
+    let failNext = false;
+    const fake: BatchSelector = {
+      name: 'fake-meta',
+      select: (state, n): Promise<Pick[]> => Promise.resolve(Array.from(state.unlabeled.subarray(0, n), (row) => ({ row, strategy: 'margin', score: 0.5 }))),
+      feedback: (): void => {
+        if (failNext) throw new Error('prior session lost');
+      },
+    };
+    const e = createEngine(X, { ...opts, strategy: 'meta' }, { metaFactory: () => fake });
+    labelFirst(e, 6);
+    await e.retrain();
+    const watch: Pick[] = [100, 101, 102].map((row) => ({ row, strategy: 'margin', score: 0 }));
+    const before = e.explain!(watch).map((q) => ({ probs: q.probs, votes: q.votes }));
+    // Labels the old model never saw, half of them on the queried rows (so feedback runs, and throws).
+    const picked = await e.query(4);
+    for (const x of picked) e.setLabel(x.row, y[x.row]);
+    for (let r = 40; r < 60; r++) e.setLabel(r, y[r]);
+    failNext = true;
+    await assert.rejects(e.retrain(), /prior session lost/);
+    assert.equal(e.trained, true);
+    assert.deepEqual(
+      e.explain!(watch).map((q) => ({ probs: q.probs, votes: q.votes })),
+      before,
+      'the failed round changed the model in service',
+    );
+    assert.equal((await e.query(3)).length, 3, 'queries still answer after a failed retrain');
+    failNext = false;
+    const r = await e.retrain();
+    assert.equal(r.labeled, 30);
+    assert.notDeepEqual(e.explain!(watch).map((q) => q.probs), before.map((b) => b.probs), 'the later retrain put a new model in service');
+  });
+
   test('bad options: fewer than 2 classes, unknown strategy', () => {
     assert.throws(() => createEngine(X, { ...opts, classes: ['only'] }), (e: unknown) => SettingError.is(e) && /at least 2 labels/.test(e.message));
     assert.throws(() => createEngine(X, { ...opts, strategy: 'bald' as 'margin' }), (e: unknown) => SettingError.is(e) && /valid strategies: meta, random/.test(e.message));

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { runSimulate, type SimulateOptions } from '../../../src/cli/simulate';
-import { InputError, SettingError } from '../../../src/core/errors';
+import { InputError, ModelError, SettingError } from '../../../src/core/errors';
 import { writeNpy } from '../../../src/core/npy';
 import { syntheticDataset } from './synthetic';
 
@@ -43,6 +43,19 @@ describe('labelwise simulate (runSimulate)', () => {
     delete r1.seconds;
     delete r2.seconds;
     assert.deepEqual(r1, r2);
+  });
+
+  test('meta on a file that only shares a training dataset\'s name: refused by default, runs with --prior default', async () => {
+    const named = join(dir, 'synthetic.jsonl');
+    writeFileSync(named, readFileSync(dataFile, 'utf8'));
+    const opts: SimulateOptions = { ...base, data: named, strategy: 'meta' };
+    await assert.rejects(runSimulate({ ...opts, out: join(dir, 'refused.json') }), (e: unknown) => ModelError.is(e) && /trained on "synthetic"/.test(e.message) && /--prior default/.test(e.message));
+    const out = join(dir, 'named.json');
+    await runSimulate({ ...opts, prior: 'default', out });
+    const r = JSON.parse(readFileSync(out, 'utf8')) as { dataset: string; strategy: string; curve: unknown[] };
+    assert.equal(r.dataset, 'synthetic');
+    assert.equal(r.strategy, 'meta');
+    assert.ok(r.curve.length > 1);
   });
 
   test('a record without a label is an error naming the file and line', async () => {

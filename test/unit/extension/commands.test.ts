@@ -66,15 +66,16 @@ describe('commands', () => {
     assert.ok(manifest.activationEvents.includes('onWebviewPanel:labelwise.panel'));
   });
 
-  test('a session cannot start without a label set: the error names labelwise.labels and opens that setting', async () => {
-    surface.buttonAnswers.push('Open Settings');
+  test('without a label set, Start asks for one; cancelling the box starts nothing and shows nothing alarming', async () => {
+    surface.inputAnswers.push(undefined);
     await surface.commands.get('labelwise.startSession')?.();
     await new Promise((r) => setImmediate(r));
-    assert.deepEqual(surface.settingsOpened, ['labelwise.labels']);
-    const err = surface.messages.find((m) => m.level === 'error');
-    assert.ok(err, 'an error was shown');
-    assert.match(err.text, /labelwise\.labels/);
-    assert.deepEqual(err.actions, ['Open Settings']);
+    assert.ok(surface.lastInput, 'an input box asked for the labels');
+    assert.deepEqual(surface.messages, []);
+    assert.deepEqual(surface.settingsOpened, []);
+    assert.deepEqual(surface.updates, []);
+    assert.equal(app.session, undefined);
+    assert.ok(surface.lines.some((l) => /no label set given; the labeling session was not started/.test(l)), surface.lines.join('\n'));
   });
 
   test('a bad setting is reported by name when a command runs', async () => {

@@ -75,6 +75,20 @@ export class FakeSurface implements VscodeSurface {
   workspaceRoot(): string | undefined {
     return this.root;
   }
+  /** False plays Restricted Mode; grantTrust() plays the user trusting the workspace. */
+  trusted = true;
+  readonly trustListeners = new Set<() => void>();
+  isTrusted(): boolean {
+    return this.trusted;
+  }
+  onTrustGranted(listener: () => void): Disposable {
+    this.trustListeners.add(listener);
+    return { dispose: () => this.trustListeners.delete(listener) };
+  }
+  grantTrust(): void {
+    this.trusted = true;
+    for (const l of this.trustListeners) l();
+  }
   async showInfo(text: string, ...actions: string[]): Promise<string | undefined> {
     this.messages.push({ level: 'info', text, actions });
     return actions.length > 0 ? this.buttonAnswers.shift() : undefined;
