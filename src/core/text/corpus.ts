@@ -48,7 +48,8 @@ export interface Corpus {
  * spans (the corpus manifest) include it in their key: bump it whenever a change here or in
  * segment.ts / spanId.ts would give different spans for the same file.
  */
-export const SPANS_VERSION = 1;
+// 2: files Labelwise wrote (exports, store copies) give no spans (labelwiseOutput.ts).
+export const SPANS_VERSION = 2;
 
 const MAX_PROBLEMS_PER_FILE = 20;
 /** Files read at once. */
