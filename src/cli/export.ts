@@ -5,6 +5,7 @@ import { formatProblem } from '../core/store/eventLog';
 import { hfSidecarPath, parseHfLabelNames } from '../core/store/formats/hfFormat';
 import { EXPORT_FORMATS, IMPORT_FORMATS, exportLabels, importLabelBytes, type ExportFormat, type ImportFormat } from '../core/store/formats/labelFormats';
 import { writeExportFiles, type ExportFile } from '../core/store/exportFile';
+import { readImportFile } from '../core/store/importFile';
 import { LabelStore, STORE_RELATIVE_PATH } from '../core/store/labelStore';
 
 export interface ExportOptions {
@@ -72,25 +73,18 @@ export function runExport(opts: ExportOptions): void {
 }
 
 /** `labelwise import`: validates a whole file, then appends its labels to the store in one write. */
-export function runImport(opts: ImportOptions): void {
+export async function runImport(opts: ImportOptions): Promise<void> {
   if (!(IMPORT_FORMATS as readonly string[]).includes(opts.format)) {
     throw new InputError(`--format must be one of ${IMPORT_FORMATS.join(', ')}, got "${opts.format}"`);
   }
   const input = path.resolve(opts.in);
-  let content: Buffer;
-  try {
-    const st = fs.statSync(input);
-    if (!st.isFile()) throw new Error('not a regular file');
-    content = fs.readFileSync(input);
-  } catch (e) {
-    throw new InputError(`${opts.in}: cannot read the file to import (${(e as Error).message})`, opts.in);
-  }
+  const content = await readImportFile(input, opts.in);
   let labelNames: string[] | undefined;
   const namesFile = opts.labelNames ?? (fs.existsSync(hfSidecarPath(input)) ? hfSidecarPath(input) : undefined);
   if (namesFile !== undefined) {
     let names: string[] | { error: string };
     try {
-      names = parseHfLabelNames(fs.readFileSync(namesFile, 'utf8'));
+      names = parseHfLabelNames((await readImportFile(namesFile, namesFile, 16 * 1024 * 1024)).toString('utf8'));
     } catch (e) {
       names = { error: `cannot read it (${(e as Error).message})` };
     }

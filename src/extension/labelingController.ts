@@ -22,7 +22,7 @@ import type { LabelwiseSettings } from '../core/settings';
 import { annotatorDisagreements, resolutionEvent } from '../core/store/contested';
 import { isLabeled, type LabelEvent } from '../core/store/events';
 import type { OrphanSpan } from '../core/store/reanchor';
-import type { LabelStore } from '../core/store/labelStore';
+import { StoreWriteError, type LabelStore } from '../core/store/labelStore';
 import { silentLogger, type Disposable, type Logger } from '../core/types';
 import type { RequestOptions } from './workerClient';
 import type { RoundInfo, StartResult, WorkerMethod, WorkerNotification, WorkerRequests } from '../core/session/workerProtocol';
@@ -432,7 +432,11 @@ export class LabelingController implements Disposable {
     try {
       this.store.undo(id, this.settings.annotator, this.now());
     } catch (e) {
-      this.opts.notify?.('warning', `Cannot undo: ${(e as Error).message}`);
+      // A store that cannot be written is an error shown as a notification too (see save()).
+      if (StoreWriteError.is(e)) {
+        this.undoStack.push(id);
+        this.opts.notify?.('error', e.message, true);
+      } else this.opts.notify?.('warning', `Cannot undo: ${(e as Error).message}`);
       this.emit();
       return;
     }

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readImportFile } from '../../core/store/importFile';
 import { importLabelBytes } from '../../core/store/formats/labelFormats';
 import { toRelative } from '../labelwiseApp';
 import type { LabelwiseCommand } from './command';
@@ -20,10 +20,9 @@ export const importLabelsCommand: LabelwiseCommand = {
     const name = rel.startsWith('..') ? file : rel;
     let content: Buffer;
     try {
-      if (!statSync(file).isFile()) throw new Error('not a regular file');
-      content = readFileSync(file);
+      content = await readImportFile(file, name);
     } catch (e) {
-      app.report(new Error(`${file}: cannot read (${(e as Error).message})`), 'Import failed');
+      app.report(e, 'Import failed');
       return;
     }
     try {

@@ -10,7 +10,7 @@ import { ALL_COMMANDS } from '../../../src/extension/commands/allCommands';
 import { LabelwiseApp, type PanelLike } from '../../../src/extension/labelwiseApp';
 import { registerCommands } from '../../../src/extension/registerCommands';
 import { WorkerClient } from '../../../src/extension/workerClient';
-import { AnswerCommand, NoticeNotification, OpenSourceCommand, ReadyCommand, StateNotification, type HostToWebview, type PanelState } from '../../../src/protocol';
+import { AnswerCommand, NoticeNotification, OpenSourceCommand, ReadyCommand, StateNotification, UndoCommand, type HostToWebview, type PanelState } from '../../../src/protocol';
 import { memoryChannel } from '../session/memoryChannel';
 import { letterEncoder, lineCorpus, TOPICS } from '../session/testCorpus';
 import { FakeSurface } from './fakeSurface';
@@ -152,6 +152,30 @@ describe('store write errors during labeling', () => {
     assert.deepEqual(existsSync(storeFile) ? readFileSync(storeFile) : Buffer.alloc(0), before);
     assert.equal(panel.lastState()?.current?.id, cur.id, 'the span stays on screen, unlabeled');
     assert.equal(store.state.current(cur.id), undefined);
+  });
+
+  test('an undo that hits EROFS is an error notification, and the undo can be retried', async () => {
+    await app.start();
+    panel.send(ReadyCommand.create({ restored: false }));
+    const cur = await until('a span', () => panel.lastState()?.current ?? undefined);
+    const store = app.openStore();
+    panel.send(AnswerCommand.create({ spanId: cur.id, label: 'sport', answer: 'accept' }, 1));
+    await until('the label stored', () => store.state.current(cur.id));
+    const before = readFileSync(store.file);
+    const realWrite = (store as unknown as { write: unknown }).write;
+    Object.assign(store, {
+      write: (): number => {
+        throw Object.assign(new Error('EROFS: read-only file system, write'), { code: 'EROFS' });
+      },
+    });
+    panel.send(UndoCommand.create({}, 2));
+    const toast = await until('an error toast', () => surface.messages.find((m) => m.level === 'error'));
+    assert.ok(toast.text.includes(store.file), toast.text);
+    assert.match(toast.text, /read-only \(EROFS\)/);
+    assert.deepEqual(readFileSync(store.file), before);
+    Object.assign(store, { write: realWrite });
+    panel.send(UndoCommand.create({}, 3));
+    await until('the undo stored', () => (store.state.current(cur.id) === undefined ? true : undefined));
   });
 });
 

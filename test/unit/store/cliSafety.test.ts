@@ -1,5 +1,6 @@
 import { test, beforeEach, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -136,4 +137,15 @@ test('a negative .npy shape is a clear error naming the file', async () => {
   fs.writeFileSync(npy, Buffer.from(buf.toString('latin1').replace('(4, 2)', '(-4, 2)'), 'latin1'));
   assert.equal(await main(['simulate', '--data', data, '--vectors', npy, '--out', path.join(dir, 'r.json')]), 1, stderr);
   assert.match(stderr, /neg\.npy: the \.npy shape \(-4, 2\) must be two non-negative integers/);
+});
+
+test('an import from a FIFO is refused at once, never read (a blocking read would hang)', () => {
+  const fifo = path.join(dir, 'pipe.jsonl');
+  if (spawnSync('mkfifo', [fifo]).status !== 0) return; // no FIFOs on this platform
+  const script = `const { main } = require(${JSON.stringify(path.resolve('src/cli/main.ts'))});
+main(['import', '--store', ${JSON.stringify(store)}, '--in', ${JSON.stringify(fifo)}]).then((rc) => process.exit(rc));`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+  assert.equal(r.signal, null, `the import hung (killed after 20 s): ${r.stderr}`);
+  assert.equal(r.status, 1, r.stderr);
+  assert.match(r.stderr, /pipe\.jsonl: not a regular file; nothing was imported/);
 });
