@@ -9,16 +9,21 @@ export const EXPORTS_RELATIVE_DIR = '.labelwise/exports';
 
 /**
  * Why `target` must not be written by an export, or undefined. An export must never replace the
- * label store (checked on real paths, so a symlink or another spelling is caught too), nor any
- * other file in a `.labelwise/` folder (curve log, registry) except in its `exports/` folder.
+ * label store (checked on real paths, so a symlink or another spelling is caught too) nor any other
+ * file in the store's `.labelwise/` folder (curve log, export registry) except in its `exports/`
+ * folder, nor another workspace's `.labelwise/labels.jsonl`.
  */
 export function exportTargetProblem(target: string, storeFile: string): string | undefined {
   const real = realPathOf(target);
-  if (real === realPathOf(storeFile)) return `${target} is the label store itself; choose another file`;
-  const parts = real.split(path.sep);
-  const at = parts.lastIndexOf('.labelwise');
-  if (at >= 0 && (parts[at + 1] !== 'exports' || parts.length < at + 3)) {
-    return `${target} is inside a .labelwise folder, which holds the label store; export to .labelwise/exports/ or outside .labelwise`;
+  const realStore = realPathOf(storeFile);
+  if (real === realStore) return `${target} is the label store itself; choose another file`;
+  const storeDir = path.dirname(realStore);
+  const exportsDir = path.join(storeDir, 'exports');
+  if (path.basename(storeDir) === '.labelwise' && isInside(storeDir, real) && !(isInside(exportsDir, real) && real !== exportsDir)) {
+    return `${target} is inside the .labelwise folder, which holds the label store; export to .labelwise/exports/ or outside .labelwise`;
+  }
+  if (path.basename(real) === 'labels.jsonl' && path.basename(path.dirname(real)) === '.labelwise') {
+    return `${target} is the label store of a Labelwise workspace; choose another file`;
   }
   try {
     if (!fs.statSync(real).isFile()) return `${target} exists and is not a regular file`;
@@ -58,7 +63,10 @@ export function writeExportFiles(files: readonly ExportFile[], storeFile: string
       fs.writeFileSync(tmp, f.content, 'utf8');
     }
     // Registered before the files appear, so a corpus read that sees them also sees the entry.
-    if (workspaceRoot !== undefined) registerExports(workspaceRoot, files);
+    if (workspaceRoot !== undefined) {
+      current = path.join(workspaceRoot, '.labelwise', EXPORT_REGISTRY_FILE);
+      registerExports(workspaceRoot, files);
+    }
     for (const [i, f] of files.entries()) {
       current = f.path;
       fs.renameSync(temps[i], f.path);
@@ -66,7 +74,7 @@ export function writeExportFiles(files: readonly ExportFile[], storeFile: string
     }
   } catch (e) {
     for (const t of temps) if (t !== '') fs.rmSync(t, { force: true });
-    throw new InputError(`${current}: cannot write the export (${(e as Error).message}); nothing was written`, current);
+    throw new InputError(`${current}: cannot write (${(e as Error).message}); the export was not written`, current);
   }
 }
 

@@ -51,7 +51,7 @@ test('the hf label-names sidecar may not overwrite a store named *.labels.json',
 test('an export into .labelwise/ (other than exports/) is refused; .labelwise/exports/ is fine', async () => {
   const curve = path.join(dir, '.labelwise', 'curve.jsonl');
   assert.equal(await main(['export', '--store', store, '--out', curve]), 1);
-  assert.match(stderr, /inside a \.labelwise folder/);
+  assert.match(stderr, /inside the \.labelwise folder/);
   assert.equal(fs.existsSync(curve), false);
   assert.equal(await main(['export', '--store', store, '--out', path.join(dir, '.labelwise', 'exports', 'x.jsonl')]), 0, stderr);
 });
@@ -148,4 +148,19 @@ main(['import', '--store', ${JSON.stringify(store)}, '--in', ${JSON.stringify(fi
   assert.equal(r.signal, null, `the import hung (killed after 20 s): ${r.stderr}`);
   assert.equal(r.status, 1, r.stderr);
   assert.match(r.stderr, /pipe\.jsonl: not a regular file; nothing was imported/);
+});
+
+test('an export may not replace the store through a symlinked folder, nor another workspace store', async () => {
+  fs.symlinkSync(path.join(dir, '.labelwise'), path.join(dir, 'alias'));
+  const before = fs.readFileSync(store);
+  assert.equal(await main(['export', '--store', store, '--out', path.join(dir, 'alias', 'labels.jsonl')]), 1);
+  assert.match(stderr, /is the label store itself/);
+  const other = storePath(path.join(dir, 'ws2'));
+  seed(other);
+  assert.equal(await main(['export', '--store', store, '--out', other]), 1);
+  assert.match(stderr, /is the label store of a Labelwise workspace/);
+  assert.deepEqual(fs.readFileSync(store), before);
+  // A folder that merely has .labelwise among its ancestors is an ordinary place to export to.
+  const deep = path.join(dir, 'home', '.labelwise', 'projects', 'out.jsonl');
+  assert.equal(await main(['export', '--store', store, '--out', deep]), 0, stderr);
 });
