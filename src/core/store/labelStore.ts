@@ -93,6 +93,8 @@ export class LabelStore {
   private endsWithNewline = true;
   private nextLine = 1;
   private pendingSync = 0;
+  /** True when the file was created by the open for the current append (removed if that append fails). */
+  private createdByAppend = false;
   private stored: StoredEvent[] = [];
   private storeProblems: StoreProblem[] = [];
   private labelState = new LabelState();
@@ -183,6 +185,7 @@ export class LabelStore {
     const prefix = this.endsWithNewline ? '' : '\n';
     const buf = Buffer.from(prefix + lines.join('\n') + '\n', 'utf8');
     this.writeAll(fd, buf, events.length);
+    this.createdByAppend = false;
     this.knownSize = (this.knownSize >= 0 ? this.knownSize : 0) + buf.length;
     this.endsWithNewline = true;
     for (const e of events) {
@@ -234,16 +237,21 @@ export class LabelStore {
     } catch (e) {
       const { code, words } = describeErrno(e);
       const what = count === 1 ? 'this label was NOT saved' : `none of these ${count} labels was saved`;
-      const kept = `the ${this.stored.length} label event${this.stored.length === 1 ? '' : 's'} already in it ${this.stored.length === 1 ? 'is' : 'are'} safe`;
+      const n = this.stored.length;
+      const kept = n === 0 ? 'it held no label events before' : `the ${n} label event${n === 1 ? '' : 's'} already in it ${n === 1 ? 'is' : 'are'} safe`;
       let partial = false;
-      if (off > 0) {
-        try {
-          fs.ftruncateSync(fd, before);
-        } catch {
-          partial = true;
-        }
+      try {
+        // Checked on the file, not on `off`: a failing call may still have written a part.
+        if (fs.fstatSync(fd).size !== before) fs.ftruncateSync(fd, before);
+      } catch {
+        partial = true;
       }
       this.knownSize = -1;
+      // A store file this append created is removed again, so "unchanged" holds literally.
+      if (!partial && before === 0 && this.createdByAppend) {
+        this.close();
+        fs.rmSync(this.file, { force: true });
+      }
       const state = partial
         ? `${off} bytes of an incomplete write could not be removed from its end; they will be reported and skipped as a torn line`
         : 'the file is unchanged';
@@ -263,6 +271,7 @@ export class LabelStore {
     if (this.fd !== undefined && (!st || st.ino !== this.ino)) this.close();
     if (this.fd === undefined) {
       const created = !st;
+      this.createdByAppend = created;
       if (created) fs.mkdirSync(path.dirname(this.file), { recursive: true });
       this.fd = fs.openSync(this.file, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, 0o644);
       const own = fs.fstatSync(this.fd);

@@ -87,6 +87,18 @@ describe('a failed append leaves the store exactly as it was', () => {
     assert.deepEqual(fs.readFileSync(file), before);
   });
 
+  test('a first append that fails leaves no store file behind, and a later one works', () => {
+    let fail = true;
+    const write = failingWrite(50, 'ENOSPC');
+    const store = LabelStore.open(file, { writeSync: (fd, buf, off, len) => (fail ? write(fd, buf, off, len) : fs.writeSync(fd, buf, off, len)) });
+    assert.throws(() => store.append(ev(1)), /this label was NOT saved, the file is unchanged; it held no label events before/);
+    assert.equal(fs.existsSync(file), false);
+    fail = false;
+    store.append(ev(1));
+    store.append(ev(2));
+    assert.equal(LabelStore.open(file).events().length, 2);
+  });
+
   test('EROFS and EACCES name the store file and say the label was not saved', () => {
     for (const code of ['EROFS', 'EACCES']) {
       const store = LabelStore.open(file, { writeSync: failingWrite(0, code) });
