@@ -3,7 +3,9 @@ import * as path from 'node:path';
 import { InputError } from '../core/errors';
 import { formatProblem } from '../core/store/eventLog';
 import { hfSidecarPath, parseHfLabelNames } from '../core/store/formats/hfFormat';
-import { EXPORT_FORMATS, IMPORT_FORMATS, exportLabels, importLabels, type ExportFormat, type ImportFormat } from '../core/store/formats/labelFormats';
+import { EXPORT_FORMATS, IMPORT_FORMATS, exportLabels, importLabelBytes, type ExportFormat, type ImportFormat } from '../core/store/formats/labelFormats';
+import { writeExportFiles, type ExportFile } from '../core/store/exportFile';
+import { readImportFile } from '../core/store/importFile';
 import { LabelStore, STORE_RELATIVE_PATH } from '../core/store/labelStore';
 
 export interface ExportOptions {
@@ -32,8 +34,21 @@ function splitLabels(s: string | undefined): string[] | undefined {
   return labels.length > 0 ? labels : undefined;
 }
 
-function openStore(store: string | undefined): LabelStore {
+/** The workspace folder of a store at `<root>/.labelwise/labels.jsonl`; undefined for a store elsewhere. */
+function workspaceOf(storeFile: string): string | undefined {
+  const dir = path.dirname(storeFile);
+  return path.basename(dir) === '.labelwise' ? path.dirname(dir) : undefined;
+}
+
+/**
+ * Opens the store. `mustExist`: a store that is not there is an error (an export of a mistyped
+ * --store must not quietly "export 0"); an import creates it.
+ */
+function openStore(store: string | undefined, mustExist: boolean): LabelStore {
   const file = path.resolve(store ?? STORE_RELATIVE_PATH);
+  if (mustExist && !fs.existsSync(file)) {
+    throw new InputError(`--store ${store ?? STORE_RELATIVE_PATH}: no label store at ${file} (run in the workspace folder, or pass the path of its .labelwise/labels.jsonl)`, file);
+  }
   const s = LabelStore.open(file);
   for (const p of s.problems) process.stderr.write(`labelwise: warning: ${formatProblem(p)}\n`);
   return s;
@@ -46,67 +61,54 @@ export function runExport(opts: ExportOptions): void {
   }
   const format = opts.format as ExportFormat;
   if (opts.all && format !== 'labelwise') throw new InputError('--all is only meaningful with --format labelwise');
-  const store = openStore(opts.store);
+  const store = openStore(opts.store, true);
   const out = path.resolve(opts.out);
-  if (out === store.file) throw new InputError(`--out ${opts.out} is the label store itself; choose another file`);
   const events = opts.all ? store.events().map((s) => s.event) : store.state.decisions();
   const result = exportLabels(format, events, { labels: splitLabels(opts.labels) });
-  writeFileAtomic(out, result.content);
-  let note = '';
-  if (result.sidecar !== undefined) {
-    const sidecar = hfSidecarPath(out);
-    writeFileAtomic(sidecar, result.sidecar);
-    note = ` and its label names to ${sidecar}`;
-  }
+  const files: ExportFile[] = [{ path: out, content: result.content, format }];
+  if (result.sidecar !== undefined) files.push({ path: hfSidecarPath(out), content: result.sidecar, format: 'hf-label-names' });
+  writeExportFiles(files, store.file, workspaceOf(store.file));
+  const note = files.length > 1 ? ` and its label names to ${files[1].path}` : '';
   process.stderr.write(`labelwise: exported ${result.count} ${opts.all ? 'events' : 'decisions'} as ${format} to ${out}${note}\n`);
 }
 
 /** `labelwise import`: validates a whole file, then appends its labels to the store in one write. */
-export function runImport(opts: ImportOptions): void {
+export async function runImport(opts: ImportOptions): Promise<void> {
   if (!(IMPORT_FORMATS as readonly string[]).includes(opts.format)) {
     throw new InputError(`--format must be one of ${IMPORT_FORMATS.join(', ')}, got "${opts.format}"`);
   }
   const input = path.resolve(opts.in);
-  let content: string;
-  try {
-    content = fs.readFileSync(input, 'utf8');
-  } catch (e) {
-    throw new InputError(`${opts.in}: cannot read the file to import (${(e as Error).message})`, opts.in);
-  }
+  const content = await readImportFile(input, opts.in);
   let labelNames: string[] | undefined;
   const namesFile = opts.labelNames ?? (fs.existsSync(hfSidecarPath(input)) ? hfSidecarPath(input) : undefined);
   if (namesFile !== undefined) {
     let names: string[] | { error: string };
     try {
-      names = parseHfLabelNames(fs.readFileSync(namesFile, 'utf8'));
+      names = parseHfLabelNames((await readImportFile(namesFile, namesFile, 16 * 1024 * 1024)).toString('utf8'));
     } catch (e) {
       names = { error: `cannot read it (${(e as Error).message})` };
     }
     if (!Array.isArray(names)) throw new InputError(`${namesFile}: ${names.error}`, namesFile);
     labelNames = names;
   }
-  const store = openStore(opts.store);
+  const store = openStore(opts.store, false);
   // Free-standing events name the import file relative to the workspace that holds the store.
   const workspace = path.dirname(path.dirname(store.file));
   const rel = path.relative(workspace, input);
   const importName = rel.startsWith('..') || path.isAbsolute(rel) ? input : rel.split(path.sep).join('/');
-  const result = importLabels(content, importName, opts.format as ImportFormat, {
+  const result = importLabelBytes(content, importName, opts.format as ImportFormat, {
     labels: splitLabels(opts.labels),
     labelNames,
     annotator: opts.annotator ?? '',
   });
-  if (!opts.dryRun) store.appendMany(result.events);
-  store.close();
+  for (const w of result.warnings ?? []) process.stderr.write(`labelwise: warning: ${w.file}:${w.line}: ${w.reason}\n`);
+  try {
+    if (!opts.dryRun) store.appendMany(result.events);
+  } finally {
+    store.close();
+  }
   process.stderr.write(
     `labelwise: ${opts.dryRun ? 'would import' : 'imported'} ${result.events.length} ${result.format} records into ${store.file} ` +
       `(${result.bySource} with their workspace place, ${result.byText} matched by text, ${result.freeStanding} free-standing)\n`,
   );
-}
-
-/** Writes via a temporary file and a rename, so a reader never sees half an export. */
-function writeFileAtomic(file: string, content: string): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.tmp-${process.pid}`;
-  fs.writeFileSync(tmp, content);
-  fs.renameSync(tmp, file);
 }

@@ -80,8 +80,8 @@ export async function main(argv: string[]): Promise<number> {
     .option('--label-names <file>', 'hf: class names ({"label_names": [...]}); default <name>.labels.json beside the input')
     .option('--annotator <name>', 'annotator of records that name none')
     .option('--dry-run', 'validate and report only')
-    .action((opts: ImportOptions) => {
-      runImport(opts);
+    .action(async (opts: ImportOptions) => {
+      await runImport(opts);
     });
 
   try {

@@ -30,8 +30,11 @@ export function readNpy(file: string): Matrix {
   }
   if (buf.length < 10 || buf.toString('latin1', 0, 6) !== '\x93NUMPY') throw new InputError(`${file}: not a NumPy .npy file`, file);
   const major = buf[6];
-  const hlen = major === 1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8);
+  if (major < 1 || major > 3) throw new InputError(`${file}: .npy format version ${major} is not supported`, file);
   const hstart = major === 1 ? 10 : 12;
+  if (buf.length < hstart) throw new InputError(`${file}: truncated .npy header`, file);
+  const hlen = major === 1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8);
+  if (buf.length < hstart + hlen) throw new InputError(`${file}: truncated .npy header`, file);
   const header = buf.toString('latin1', hstart, hstart + hlen);
   const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1];
   const fortran = /'fortran_order':\s*True/.test(header);
@@ -39,6 +42,9 @@ export function readNpy(file: string): Matrix {
   if (!descr || !shape) throw new InputError(`${file}: unreadable .npy header`, file);
   if (fortran) throw new InputError(`${file}: Fortran-order arrays are not supported; save with C order`, file);
   if (shape.length !== 2) throw new InputError(`${file}: expected a 2-D array (records × dims), got shape (${shape.join(', ')})`, file);
+  if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
+    throw new InputError(`${file}: the .npy shape (${shape.join(', ')}) must be two non-negative integers`, file);
+  }
   const [rows, cols] = shape;
   const off = hstart + hlen;
   const n = rows * cols;
@@ -53,6 +59,17 @@ export function readNpy(file: string): Matrix {
     for (let i = 0; i < n; i++) data[i] = buf.readDoubleLE(off + i * 8);
   } else {
     throw new InputError(`${file}: dtype ${descr} is not supported (use float32)`, file);
+  }
+  // A NaN or infinite component poisons every dot product the learner takes with it.
+  for (let i = 0; i < n; i++) {
+    if (!Number.isFinite(data[i])) {
+      const row = Math.floor(i / cols);
+      throw new InputError(
+        `${file}: row ${row} (zero-based; record ${row + 1} of the data) has a non-finite value ${String(data[i])} in column ${i % cols}${descr === '<f8' ? ' (as float32)' : ''}; every vector component must be a finite number`,
+        file,
+        row + 1,
+      );
+    }
   }
   return { rows, cols, data };
 }

@@ -22,7 +22,7 @@ import type { LabelwiseSettings } from '../core/settings';
 import { annotatorDisagreements, resolutionEvent } from '../core/store/contested';
 import { isLabeled, type LabelEvent } from '../core/store/events';
 import type { OrphanSpan } from '../core/store/reanchor';
-import type { LabelStore } from '../core/store/labelStore';
+import { StoreWriteError, type LabelStore } from '../core/store/labelStore';
 import { silentLogger, type Disposable, type Logger } from '../core/types';
 import type { RequestOptions } from './workerClient';
 import type { RoundInfo, StartResult, WorkerMethod, WorkerNotification, WorkerRequests } from '../core/session/workerProtocol';
@@ -38,8 +38,11 @@ export interface ControllerOptions {
   readonly engine: EngineApi;
   readonly started: StartResult;
   readonly logger?: Logger;
-  /** Shows a message in the panel (or a notification when the panel is closed). */
-  readonly notify?: (level: 'info' | 'warning' | 'error', message: string) => void;
+  /**
+   * Shows a message in the panel (or a notification when the panel is closed). `toast`: show it as
+   * a notification as well, even with the panel open (a label that could not be saved).
+   */
+  readonly notify?: (level: 'info' | 'warning' | 'error', message: string, toast?: boolean) => void;
   /** Opens the span's source file with the span selected. */
   readonly openSource?: (span: SpanView) => void;
   /** Current time as ISO string (tests fix it). */
@@ -383,7 +386,7 @@ export class LabelingController implements Disposable {
       score: Number.isFinite(view.why.score) ? view.why.score : null,
       ts: this.now(),
     };
-    this.store.append(event);
+    if (!this.save(event)) return;
     this.undoStack.push(spanId);
     if (this.undoStack.length > UNDO_DEPTH) this.undoStack.shift();
     this.queue = this.queue.filter((s) => s.id !== spanId);
@@ -391,6 +394,23 @@ export class LabelingController implements Disposable {
     this.emit();
     this.tell(spanId);
     void this.refill();
+  }
+
+  /**
+   * Appends one decision. When the store cannot be written (disk full, read-only, no permission)
+   * the store is left as it was, the span stays on screen unlabeled, and the error, which names
+   * the store file and says what was not saved, goes to the panel and to a notification.
+   */
+  private save(event: LabelEvent): boolean {
+    try {
+      this.store.append(event);
+      return true;
+    } catch (e) {
+      this.logger.error((e as Error).message);
+      this.opts.notify?.('error', (e as Error).message, true);
+      this.emit();
+      return false;
+    }
   }
 
   private async undo(seq: number | undefined): Promise<void> {
@@ -412,7 +432,11 @@ export class LabelingController implements Disposable {
     try {
       this.store.undo(id, this.settings.annotator, this.now());
     } catch (e) {
-      this.opts.notify?.('warning', `Cannot undo: ${(e as Error).message}`);
+      // A store that cannot be written is an error shown as a notification too (see save()).
+      if (StoreWriteError.is(e)) {
+        this.undoStack.push(id);
+        this.opts.notify?.('error', e.message, true);
+      } else this.opts.notify?.('warning', `Cannot undo: ${(e as Error).message}`);
       this.emit();
       return;
     }
@@ -449,7 +473,7 @@ export class LabelingController implements Disposable {
       return;
     }
     const decision = label === 'reject' ? { label: null, answer: 'reject' as const } : { label };
-    this.store.append(resolutionEvent(base, decision, this.settings.annotator, this.now()));
+    if (!this.save(resolutionEvent(base, decision, this.settings.annotator, this.now()))) return;
     this.contested = this.contested.filter((c) => c.span.id !== spanId);
     this.queue = this.queue.filter((s) => s.id !== spanId);
     this.emit();

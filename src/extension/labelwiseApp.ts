@@ -7,6 +7,7 @@ import type { DecisionInput, RoundInfo } from '../core/session/workerProtocol';
 import { isLabeled, type LabelEvent } from '../core/store/events';
 import { LabelStore, storePath } from '../core/store/labelStore';
 import { reanchor, type OrphanSpan } from '../core/store/reanchor';
+import { resolveInWorkspace } from '../core/store/workspacePath';
 import type { CandidateSpan, Disposable, Logger } from '../core/types';
 import { createTextLookup } from '../core/store/formats/importRecords';
 import { NoticeNotification, StateNotification, type HostToWebview, type PanelState, type PanelView, type SpanView } from '../protocol';
@@ -323,7 +324,7 @@ export class LabelwiseApp implements Disposable {
         engine: worker,
         started,
         logger: this.logger,
-        notify: (level, message) => this.notify(level, message),
+        notify: (level, message, toast) => this.notify(level, message, toast),
         openSource: (span) => this.openSource(span),
         orphans: () => this.orphans,
       });
@@ -444,15 +445,22 @@ export class LabelwiseApp implements Disposable {
     this.panel?.post(StateNotification.create(state));
   }
 
-  private notify(level: 'info' | 'warning' | 'error', message: string): void {
+  private notify(level: 'info' | 'warning' | 'error', message: string, toast = false): void {
     this.logger[level === 'warning' ? 'warn' : level](message);
     if (this.panel) this.panel.post(NoticeNotification.create({ level, message }));
-    else if (level === 'error') void this.deps.surface.showError(`Labelwise: ${message}`);
+    if (this.panel && !toast) return;
+    if (level === 'error') void this.deps.surface.showError(`Labelwise: ${message}`);
     else if (level === 'warning') void this.deps.surface.showWarning(`Labelwise: ${message}`);
   }
 
   private openSource(span: SpanView): void {
     if (!this.root) return;
+    // A store is committed with the corpus: never let a path in it open a file outside the workspace.
+    const place = resolveInWorkspace(this.root, span.file);
+    if ('error' in place) {
+      this.notify('error', `Cannot open ${span.file}: ${place.error}`, true);
+      return;
+    }
     this.deps.surface.openSource(this.root, span.file, span.start, span.end).catch((e: unknown) => this.report(e, `Cannot open ${span.file}`));
   }
 

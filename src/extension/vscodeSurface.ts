@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { resolveInWorkspace } from '../core/store/workspacePath';
 import * as vscode from 'vscode';
 import type { Disposable } from '../core/types';
 import type { ConfigTarget, InputBoxOptionsLike, OutputLike, ProgressLike, QuickPickItemLike, StatusBarItemLike, VscodeSurface } from './surface';
@@ -66,7 +66,10 @@ export function createVscodeSurface(): VscodeSurface {
       await vscode.commands.executeCommand('workbench.action.openSettings', key);
     },
     openSource: async (root, file, start, end) => {
-      const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(join(root, file)));
+      // Second line of defence (the app checks first): never open a file outside the workspace.
+      const place = resolveInWorkspace(root, file);
+      if ('error' in place) throw new Error(place.error);
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(place.abs));
       const range = new vscode.Range(doc.positionAt(start), doc.positionAt(end));
       await vscode.window.showTextDocument(doc, { selection: range, viewColumn: vscode.ViewColumn.One, preview: true });
     },

@@ -1,4 +1,5 @@
 import type { Answer } from '../../protocol';
+import { workspacePathProblem } from './workspacePath';
 
 /** Where an event came from when it was brought in by an import rather than labeled here. */
 export interface ImportOrigin {
@@ -63,6 +64,8 @@ export function parseLabelEvent(value: unknown): { event: LabelEvent } | { error
   const s = v.source;
   if (!isObject(s)) return { error: 'missing "source" object' };
   if (typeof s.file !== 'string' || s.file === '') return { error: '"source.file" must be a non-empty string' };
+  const pathProblem = workspacePathProblem(s.file);
+  if (pathProblem) return { error: `"source.file" ${pathProblem}` };
   if (!isOffset(s.start) || !isOffset(s.end) || s.end < s.start) {
     return { error: '"source.start"/"source.end" must be offsets with start <= end' };
   }

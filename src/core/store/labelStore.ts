@@ -5,6 +5,7 @@ import { silentLogger, type Logger } from '../types';
 import { parseEventLog, formatProblem, type StoreProblem, type StoredEvent } from './eventLog';
 import { parseLabelEvent, undoEvent, type LabelEvent } from './events';
 import { LabelState } from './labelState';
+import { decodeUtf8Lines, INVALID_UTF8_REASON } from './utf8Lines';
 
 /** Where the store lives, relative to the workspace folder. */
 export const STORE_RELATIVE_PATH = '.labelwise/labels.jsonl';
@@ -21,6 +22,49 @@ export interface LabelStoreOptions {
    */
   readonly fsyncEvery?: number;
   readonly logger?: Logger;
+  /**
+   * The write call appends go through (fs.writeSync). Tests pass one that fails part-way to check
+   * that a failed append leaves the file exactly as it was.
+   */
+  readonly writeSync?: (fd: number, buf: Buffer, offset: number, length: number) => number;
+}
+
+/** Largest store read on load: far above any real store, low enough to never hang activation. */
+export const MAX_STORE_BYTES = 1024 * 1024 * 1024;
+
+/**
+ * An append that did not reach the file. The message names the store file, says why (disk full,
+ * read-only, no permission) and what was and was not saved.
+ */
+export class StoreWriteError extends LabelwiseError {
+  constructor(
+    message: string,
+    readonly file: string,
+    /** The errno code of the failed write (ENOSPC, EROFS, EACCES, ...). */
+    readonly errno: string | undefined,
+    /** True when the file could not be put back to its size before the write. */
+    readonly partial: boolean,
+  ) {
+    super(message, 'store-write');
+  }
+  static override is(e: unknown): e is StoreWriteError {
+    return e instanceof StoreWriteError;
+  }
+}
+
+const ERRNO_WORDS: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is exceeded',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EIO: 'an I/O error',
+};
+
+function describeErrno(e: unknown): { code: string | undefined; words: string } {
+  const code = (e as NodeJS.ErrnoException).code;
+  const words = code && ERRNO_WORDS[code] ? `${ERRNO_WORDS[code]} (${code})` : (e as Error).message;
+  return { code, words };
 }
 
 /** One event as a JSON line, with the contract's fields first so the file reads well in diffs. */
@@ -49,11 +93,14 @@ export class LabelStore {
   private endsWithNewline = true;
   private nextLine = 1;
   private pendingSync = 0;
+  /** True when the file was created by the open for the current append (removed if that append fails). */
+  private createdByAppend = false;
   private stored: StoredEvent[] = [];
   private storeProblems: StoreProblem[] = [];
   private labelState = new LabelState();
   private readonly fsyncEvery: number;
   private readonly logger: Logger;
+  private readonly write: (fd: number, buf: Buffer, offset: number, length: number) => number;
 
   private constructor(
     readonly file: string,
@@ -63,6 +110,7 @@ export class LabelStore {
     if (!Number.isInteger(every) || every < 0) throw new LabelwiseError(`fsyncEvery must be a non-negative integer, got ${every}`);
     this.fsyncEvery = every;
     this.logger = options.logger ?? silentLogger;
+    this.write = options.writeSync ?? ((fd, buf, offset, length): number => fs.writeSync(fd, buf, offset, length));
   }
 
   /** Opens (and loads) the store at `file`. The file and its folder are created on the first append. */
@@ -74,25 +122,26 @@ export class LabelStore {
 
   /** Re-reads the file, e.g. after it changed on disk (a git pull). */
   reload(): void {
-    let text = '';
-    try {
-      text = fs.readFileSync(this.file, 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw new InputError(`${this.file}: cannot read the label store (${(e as Error).message})`, this.file);
-      }
-    }
+    const buf = readStoreBytes(this.file);
+    const decoded = decodeUtf8Lines(buf);
+    const text = decoded.text;
     const parsed = parseEventLog(text, this.file);
     this.stored = parsed.events;
-    this.storeProblems = parsed.problems;
+    // Lines with invalid UTF-8 are still loaded (their events parse) but never silently: each is
+    // reported with its line, like a skipped line.
+    const utf8: StoreProblem[] = decoded.badLines.map((line) => ({ file: this.file, line, reason: INVALID_UTF8_REASON, torn: false }));
+    this.storeProblems = [...parsed.problems, ...utf8].sort((a, b) => a.line - b.line);
     this.endsWithNewline = parsed.endsWithNewline;
     this.nextLine = text === '' ? 1 : text.split('\n').length + (parsed.endsWithNewline ? 0 : 1);
     this.labelState = new LabelState(parsed.events.map((s) => s.event));
     this.knownSize = -1;
-    for (const p of parsed.problems) this.logger.warn(formatProblem(p));
+    for (const p of this.storeProblems) this.logger.warn(formatProblem(p));
   }
 
-  /** Lines that were skipped on load (malformed, or torn by a crash). They stay in the file. */
+  /**
+   * Lines reported on load: skipped (malformed, torn by a crash, a path outside the workspace) or
+   * loaded with invalid UTF-8 replaced. They stay in the file untouched.
+   */
   get problems(): readonly StoreProblem[] {
     return this.storeProblems;
   }
@@ -125,11 +174,18 @@ export class LabelStore {
       if ('error' in checked) throw new LabelwiseError(`event ${i} (id ${String(e.id)}) is not a valid label event: ${checked.error}`);
       lines.push(serializeEvent(e));
     }
-    const fd = this.openForAppend();
+    let fd: number;
+    try {
+      fd = this.openForAppend();
+    } catch (e) {
+      const { code, words } = describeErrno(e);
+      const what = events.length === 1 ? 'this label was NOT saved' : `none of these ${events.length} labels was saved`;
+      throw new StoreWriteError(`cannot open the label store ${this.file} for writing: ${words}; ${what}, the file is unchanged.`, this.file, code, false);
+    }
     const prefix = this.endsWithNewline ? '' : '\n';
     const buf = Buffer.from(prefix + lines.join('\n') + '\n', 'utf8');
-    let off = 0;
-    while (off < buf.length) off += fs.writeSync(fd, buf, off, buf.length - off);
+    this.writeAll(fd, buf, events.length);
+    this.createdByAppend = false;
     this.knownSize = (this.knownSize >= 0 ? this.knownSize : 0) + buf.length;
     this.endsWithNewline = true;
     for (const e of events) {
@@ -167,6 +223,42 @@ export class LabelStore {
     this.ino = undefined;
   }
 
+  /**
+   * Writes the whole batch, or nothing: on a failed write (disk full, read-only, permission) the
+   * file is truncated back to its size before the batch, so a retry neither duplicates events nor
+   * finds a torn line. Only if that truncation fails too does a fragment stay; the error says so,
+   * and the next load reports and skips it as a torn line.
+   */
+  private writeAll(fd: number, buf: Buffer, count: number): void {
+    const before = fs.fstatSync(fd).size;
+    let off = 0;
+    try {
+      while (off < buf.length) off += this.write(fd, buf, off, buf.length - off);
+    } catch (e) {
+      const { code, words } = describeErrno(e);
+      const what = count === 1 ? 'this label was NOT saved' : `none of these ${count} labels was saved`;
+      const n = this.stored.length;
+      const kept = n === 0 ? 'it held no label events before' : `the ${n} label event${n === 1 ? '' : 's'} already in it ${n === 1 ? 'is' : 'are'} safe`;
+      let partial = false;
+      try {
+        // Checked on the file, not on `off`: a failing call may still have written a part.
+        if (fs.fstatSync(fd).size !== before) fs.ftruncateSync(fd, before);
+      } catch {
+        partial = true;
+      }
+      this.knownSize = -1;
+      // A store file this append created is removed again, so "unchanged" holds literally.
+      if (!partial && before === 0 && this.createdByAppend) {
+        this.close();
+        fs.rmSync(this.file, { force: true });
+      }
+      const state = partial
+        ? `${off} bytes of an incomplete write could not be removed from its end; they will be reported and skipped as a torn line`
+        : 'the file is unchanged';
+      throw new StoreWriteError(`cannot write the label store ${this.file}: ${words}; ${what}, ${state}; ${kept}. Free space or fix permissions, then answer again.`, this.file, code, partial);
+    }
+  }
+
   private openForAppend(): number {
     // The file may have been replaced or deleted under us (git checkout, a user): then write to
     // the file that is at the path now, not to an unlinked inode.
@@ -179,6 +271,7 @@ export class LabelStore {
     if (this.fd !== undefined && (!st || st.ino !== this.ino)) this.close();
     if (this.fd === undefined) {
       const created = !st;
+      this.createdByAppend = created;
       if (created) fs.mkdirSync(path.dirname(this.file), { recursive: true });
       this.fd = fs.openSync(this.file, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, 0o644);
       const own = fs.fstatSync(this.fd);
@@ -192,6 +285,41 @@ export class LabelStore {
       this.knownSize = size;
     }
     return this.fd;
+  }
+}
+
+/**
+ * The store's bytes ('' when it does not exist). Refuses, naming the file, anything that is not a
+ * regular file (a FIFO or a device such as /dev/zero would block or never end) and files over
+ * MAX_STORE_BYTES. Opened non-blocking so that even opening a FIFO cannot hang.
+ */
+function readStoreBytes(file: string): Buffer {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return Buffer.alloc(0);
+    throw new InputError(`${file}: cannot read the label store (${(e as Error).message})`, file);
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (!st.isFile()) throw new InputError(`${file}: the label store is not a regular file; not read`, file);
+    if (st.size > MAX_STORE_BYTES) {
+      throw new InputError(`${file}: the label store is ${(st.size / 2 ** 20).toFixed(0)} MB, over the ${MAX_STORE_BYTES / 2 ** 20} MB limit; not read`, file);
+    }
+    const buf = Buffer.alloc(st.size);
+    let off = 0;
+    while (off < buf.length) {
+      const n = fs.readSync(fd, buf, off, buf.length - off, off);
+      if (n === 0) break;
+      off += n;
+    }
+    return off === buf.length ? buf : buf.subarray(0, off);
+  } catch (e) {
+    if (InputError.is(e)) throw e;
+    throw new InputError(`${file}: cannot read the label store (${(e as Error).message})`, file);
+  } finally {
+    fs.closeSync(fd);
   }
 }
 

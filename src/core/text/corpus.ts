@@ -4,6 +4,7 @@ import { glob } from 'tinyglobby';
 import { SettingError } from '../errors';
 import { settingKeys } from '../settings';
 import type { CandidateSpan, Granularity } from '../types';
+import { ExportRecogniser, loadExportRegistry } from './labelwiseOutput';
 import { TextFileError, readTextFile } from './readTextFile';
 import { checkGranularity, segment } from './segment';
 import { recordSpanId, spanId } from './spanId';
@@ -47,7 +48,8 @@ export interface Corpus {
  * spans (the corpus manifest) include it in their key: bump it whenever a change here or in
  * segment.ts / spanId.ts would give different spans for the same file.
  */
-export const SPANS_VERSION = 1;
+// 2: files Labelwise wrote (exports, store copies) give no spans (labelwiseOutput.ts).
+export const SPANS_VERSION = 2;
 
 const MAX_PROBLEMS_PER_FILE = 20;
 /** Files read at once. */
@@ -143,12 +145,14 @@ export async function readCorpus(opts: CorpusOptions): Promise<Corpus> {
   const root = resolve(opts.root);
   const listed = await listCorpusFiles(opts);
   const maxBytes = opts.maxFileSizeMB * 1024 * 1024;
+  // Files Labelwise wrote (label exports, store copies) are never corpus: see labelwiseOutput.ts.
+  const exports = new ExportRecogniser(loadExportRegistry(root));
   const results: FileResult[] = new Array(listed.length);
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < listed.length) {
       const i = next++;
-      results[i] = await readCorpusFile(root, listed[i], opts.granularity, maxBytes);
+      results[i] = await readCorpusFile(root, listed[i], opts.granularity, maxBytes, exports);
     }
   };
   await Promise.all(Array.from({ length: Math.min(READ_CONCURRENCY, listed.length) }, worker));
@@ -170,7 +174,7 @@ interface FileResult {
   readonly problems: CorpusProblem[];
 }
 
-async function readCorpusFile(root: string, file: string, granularity: Granularity, maxBytes: number): Promise<FileResult> {
+async function readCorpusFile(root: string, file: string, granularity: Granularity, maxBytes: number, exports: ExportRecogniser): Promise<FileResult> {
   let text: string;
   try {
     text = await readTextFile(resolve(root, file), { maxBytes, displayName: file });
@@ -178,6 +182,10 @@ async function readCorpusFile(root: string, file: string, granularity: Granulari
     const message = TextFileError.is(e) || e instanceof Error ? e.message : String(e);
     const line = TextFileError.is(e) && e.line !== undefined ? e.line - 1 : undefined;
     return { file, read: false, spans: [], problems: [{ file, line, message, severity: 'error' }] };
+  }
+  const written = exports.reason(file, text);
+  if (written) {
+    return { file, read: false, spans: [], problems: [{ file, message: `${file}: ${written}; not read as corpus`, severity: 'warning' }] };
   }
   if (text.trim() === '') {
     return { file, read: true, spans: [], problems: [{ file, message: `${file}: the file is empty; nothing to label`, severity: 'warning' }] };

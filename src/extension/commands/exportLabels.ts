@@ -1,5 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { EXPORTS_RELATIVE_DIR, exportTargetProblem, writeExportFiles, type ExportFile } from '../../core/store/exportFile';
 import { exportLabels, formatExtension, type ExportFormat } from '../../core/store/formats/labelFormats';
 import { hfSidecarPath } from '../../core/store/formats/hfFormat';
 import type { LabelwiseCommand } from './command';
@@ -27,16 +28,35 @@ export const exportLabelsCommand: LabelwiseCommand = {
     if (!item) return;
     const root = app.workspaceRoot();
     const ext = formatExtension(item.format);
+    // Exports default to .labelwise/exports/, which labelwise.exclude keeps out of the corpus.
+    const folder = join(root, ...EXPORTS_RELATIVE_DIR.split('/'));
+    try {
+      mkdirSync(folder, { recursive: true });
+    } catch {
+      // The dialog falls back to another folder; the write below reports real errors.
+    }
     const out = await surface.showSaveFile({
       title: 'Labelwise: export labels to',
-      defaultPath: join(root, `labels-${item.format}${ext}`),
+      defaultPath: join(folder, `labels-${item.format}${ext}`),
       filters: ext === '.csv' ? { CSV: ['csv'] } : { JSONL: ['jsonl'] },
     });
     if (!out) return;
+    const refused = exportTargetProblem(out, store.file);
+    if (refused) {
+      app.logger.warn(`export refused: ${refused}`);
+      void surface.showError(`Labelwise: export refused: ${refused}.`);
+      return;
+    }
     const events = item.format === 'labelwise' ? store.events().map((s) => s.event) : store.state.decisions();
     const result = exportLabels(item.format, events, { labels: app.settings().labels });
-    writeFileSync(out, result.content, 'utf8');
-    if (result.sidecar !== undefined) writeFileSync(hfSidecarPath(out), result.sidecar, 'utf8');
+    const files: ExportFile[] = [{ path: out, content: result.content, format: item.format }];
+    if (result.sidecar !== undefined) files.push({ path: hfSidecarPath(out), content: result.sidecar, format: 'hf-label-names' });
+    try {
+      writeExportFiles(files, store.file, root);
+    } catch (e) {
+      app.report(e, 'Export failed');
+      return;
+    }
     app.logger.info(`exported ${result.count} records as ${item.format} to ${out}`);
     void surface.showInfo(`Labelwise: exported ${result.count} records to ${out}.`);
   },

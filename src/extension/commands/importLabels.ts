@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { importLabels } from '../../core/store/formats/labelFormats';
+import { readImportFile } from '../../core/store/importFile';
+import { importLabelBytes } from '../../core/store/formats/labelFormats';
 import { toRelative } from '../labelwiseApp';
 import type { LabelwiseCommand } from './command';
 
@@ -18,19 +18,24 @@ export const importLabelsCommand: LabelwiseCommand = {
     const settings = app.settings();
     const rel = toRelative(root, file);
     const name = rel.startsWith('..') ? file : rel;
-    let content: string;
+    let content: Buffer;
     try {
-      content = readFileSync(file, 'utf8');
+      content = await readImportFile(file, name);
     } catch (e) {
-      app.report(new Error(`${file}: cannot read (${(e as Error).message})`), 'Import failed');
+      app.report(e, 'Import failed');
       return;
     }
     try {
       const lookup = await app.textLookup();
       if (!lookup) app.logger.info('import: no labeling session is running, so records without a workspace place are kept free-standing (start a session first to match them to the corpus by text)');
-      const result = importLabels(content, name, 'auto', { labels: settings.labels, annotator: settings.annotator, ...(lookup ? { lookup } : {}) });
+      const result = importLabelBytes(content, name, 'auto', { labels: settings.labels, annotator: settings.annotator, ...(lookup ? { lookup } : {}) });
       store.appendMany(result.events);
       app.afterImport(result.events);
+      for (const w of result.warnings ?? []) app.logger.warn(`import: ${w.file}:${w.line}: ${w.reason}`);
+      if (result.warnings && result.warnings.length > 0) {
+        const first = result.warnings[0];
+        void surface.showWarning(`Labelwise: ${result.warnings.length} imported line(s) had invalid UTF-8, read as U+FFFD (first: ${first.file}:${first.line}); see the Labelwise output.`);
+      }
       const msg = `imported ${result.events.length} ${result.format} records from ${name} (${result.bySource} with their workspace place, ${result.byText} matched by text, ${result.freeStanding} free-standing)`;
       app.logger.info(msg);
       void surface.showInfo(`Labelwise: ${msg}.`);

@@ -112,7 +112,9 @@ export class FakeSurface implements VscodeSurface {
   async showOpenFile(): Promise<string | undefined> {
     return this.openAnswer;
   }
-  async showSaveFile(): Promise<string | undefined> {
+  lastSave: { title: string; defaultPath: string } | undefined;
+  async showSaveFile(options: { title: string; defaultPath: string }): Promise<string | undefined> {
+    this.lastSave = options;
     return this.saveAnswer;
   }
   async withProgress<T>(title: string, run: (progress: ProgressLike, signal: AbortSignal) => Promise<T>): Promise<T> {

@@ -3,6 +3,7 @@ import { InputError } from '../../errors';
 import type { CandidateSpan } from '../../types';
 import { spanId } from '../../text/spanId';
 import { ANSWERS, checkSpan, type EventSpan, type LabelEvent } from '../events';
+import { workspacePathProblem } from '../workspacePath';
 
 /** One bad record of an import. */
 export interface ImportProblem {
@@ -73,6 +74,8 @@ export interface ImportResult {
   readonly byText: number;
   /** Records kept as free-standing events (source file = the import file). */
   readonly freeStanding: number;
+  /** Lines that were imported but deserve a look (invalid UTF-8 read as U+FFFD), as `file:line`. */
+  readonly warnings?: readonly ImportProblem[];
 }
 
 /** Parses a string `answer`, defaulting to accept. */
@@ -121,9 +124,22 @@ export function recordsToEvents(
   options: ImportOptions,
 ): ImportResult {
   const problems = [...readerProblems];
-  for (const rec of records) {
+  // The corpus span of each record without a workspace place of its own (undefined: free-standing).
+  const matched = records.map((rec) => (rec.source ? undefined : options.lookup?.(rec.text)));
+  const importPathProblem = workspacePathProblem(importName);
+  for (const [i, rec] of records.entries()) {
     const p = labelProblem(rec, options.labels);
     if (p) problems.push({ file: importName, line: rec.line, reason: p });
+    // Every path the store names must stay inside the workspace (it is read on every activation).
+    const own = rec.source ? workspacePathProblem(rec.source.file) : undefined;
+    if (own) problems.push({ file: importName, line: rec.line, reason: `the record's file ${own}` });
+    else if (!rec.source && !matched[i] && importPathProblem) {
+      problems.push({
+        file: importName,
+        line: rec.line,
+        reason: 'the record has no workspace place and matches no corpus text, and the import file is outside the workspace folder (copy it into the workspace, or start a labeling session so records are matched by text)',
+      });
+    }
   }
   if (problems.length === 0 && records.length === 0) {
     problems.push({ file: importName, line: 1, reason: 'the file holds no records' });
@@ -133,11 +149,11 @@ export function recordsToEvents(
   let bySource = 0;
   let byText = 0;
   let freeStanding = 0;
-  const events = records.map((rec): LabelEvent => {
+  const events = records.map((rec, i): LabelEvent => {
     let id: string;
     let source: LabelEvent['source'];
     let text = rec.text;
-    const corpus = rec.source ? undefined : options.lookup?.(rec.text);
+    const corpus = matched[i];
     if (rec.source) {
       source = rec.source;
       id = rec.id ?? spanId(rec.source.file, rec.source.start, rec.source.end, rec.text);

@@ -6,6 +6,7 @@ import { recordsToEvents, type ImportOptions, type ImportResult } from './import
 import { readJsonl, isRecord } from './jsonl';
 import { exportLabelwise, importLabelwise } from './labelwiseFormat';
 import { exportProdigy, readTaskRecords } from './prodigyFormat';
+import { decodeUtf8Lines, INVALID_UTF8_REASON } from '../utf8Lines';
 
 export type ExportFormat = 'labelwise' | 'prodigy' | 'csv' | 'hf';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['labelwise', 'prodigy', 'csv', 'hf'];
@@ -87,4 +88,15 @@ export function importLabels(content: string, importName: string, format: Import
   if (f === 'labelwise') return importLabelwise(content, importName, options);
   const read = f === 'csv' ? readCsvRecords(content, importName) : readTaskRecords(content, importName, options.labelNames);
   return recordsToEvents(f, importName, read.records, read.problems, options);
+}
+
+/**
+ * importLabels on the raw bytes of a file: decodes UTF-8 and reports each line that held invalid
+ * bytes (read as U+FFFD) in `result.warnings` as `file:line`, instead of replacing them silently.
+ */
+export function importLabelBytes(bytes: Uint8Array, importName: string, format: ImportFormat = 'auto', options: ImportOptions = {}): ImportResult {
+  const decoded = decodeUtf8Lines(bytes);
+  const result = importLabels(decoded.text, importName, format, options);
+  if (decoded.badLines.length === 0) return result;
+  return { ...result, warnings: decoded.badLines.map((line) => ({ file: importName, line, reason: INVALID_UTF8_REASON })) };
 }

@@ -36,6 +36,9 @@ export function exportProdigy(decisions: readonly LabelEvent[]): string {
   return out;
 }
 
+/** The largest time a JavaScript Date can hold, in milliseconds either side of 1970. */
+const MAX_DATE_MS = 8.64e15;
+
 function isInt32(v: unknown): boolean {
   return typeof v === 'number' && Number.isInteger(v) && v >= -2147483648 && v <= 2147483647;
 }
@@ -126,8 +129,15 @@ export function readTaskRecords(
       source = isOffset(line) ? { file, start, end, line } : { file, start, end };
     }
     let ts: string | undefined;
-    if (typeof r._timestamp === 'number' && Number.isFinite(r._timestamp)) ts = new Date(r._timestamp * 1000).toISOString();
-    else if (typeof r.ts === 'string' && !Number.isNaN(Date.parse(r.ts))) ts = r.ts;
+    if (typeof r._timestamp === 'number' && Number.isFinite(r._timestamp)) {
+      // Seconds since 1970; a Date holds at most ±8.64e15 ms, beyond that toISOString throws.
+      const ms = r._timestamp * 1000;
+      if (!(Math.abs(ms) <= MAX_DATE_MS)) {
+        bad(l.line, `"_timestamp" ${r._timestamp} is not a time in seconds since 1970 (at most ${MAX_DATE_MS / 1000})`);
+        continue;
+      }
+      ts = new Date(ms).toISOString();
+    } else if (typeof r.ts === 'string' && !Number.isNaN(Date.parse(r.ts))) ts = r.ts;
     const annotator = typeof r._annotator_id === 'string' ? r._annotator_id : typeof r.annotator === 'string' ? r.annotator : undefined;
     const strategy = typeof meta.strategy === 'string' ? meta.strategy : undefined;
     const score = typeof meta.score === 'number' ? meta.score : undefined;
