@@ -8,6 +8,7 @@ import { silentLogger, type CandidateSpan, type Logger, type Matrix } from '../t
 import { CancelledError } from './cancelledError';
 import { appendCurveLog, readCurveLog } from './curveLog';
 import type { CurveData, DecideParams, DecideResult, ExplainItem, QueryParams, RoundInfo, StartParams, StartResult } from './workerProtocol';
+import { emptyRecord } from '../record';
 
 /** The corpus as the session needs it: candidate spans in a stable order, and their context. */
 export interface SessionCorpus {
@@ -283,7 +284,7 @@ export class LabelingSession {
         .contested(k)
         .filter((q) => !this.labelOf.has(q.row))
         .map(async (q) => {
-          const detail: Record<string, number> = {};
+          const detail = emptyRecord<number>();
           this.settings.labels.forEach((l, i) => {
             if ((q.votes[i] ?? 0) > 0) detail[l] = q.votes[i];
           });
@@ -419,7 +420,7 @@ export class LabelingSession {
 
   private whyOf(q: EngineQuery | undefined): WhyInfo {
     const labels = this.settings.labels;
-    const votes: Record<string, number> = {};
+    const votes = emptyRecord<number>();
     if (!q) return { strategy: 'review', score: 0, votes };
     labels.forEach((l, i) => {
       votes[l] = q.votes[i] ?? 0;

@@ -1,5 +1,6 @@
 import type { LabelEvent } from './events';
 import type { LabelState } from './labelState';
+import { emptyRecord } from '../record';
 
 /** What an annotator said about a span, as one comparable string: the label, "reject", or the entity spans. */
 export function decisionKey(e: LabelEvent): string {
@@ -39,7 +40,7 @@ export function annotatorDisagreements(state: LabelState): AnnotatorDisagreement
         break;
       }
     }
-    const byAnnotator: Record<string, string> = {};
+    const byAnnotator = emptyRecord<string>();
     let latest: LabelEvent | undefined;
     for (const e of live.slice(from)) {
       if (e.answer === 'ignore') continue;

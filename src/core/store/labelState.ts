@@ -1,5 +1,6 @@
 import type { Answer } from '../../protocol';
 import type { LabelEvent } from './events';
+import { emptyRecord } from '../record';
 
 export interface LabelCounts {
   /** Events read or written, undo events included. */
@@ -83,7 +84,7 @@ export class LabelState {
 
   counts(): LabelCounts {
     const byAnswer: Record<Answer, number> = { accept: 0, reject: 0, ignore: 0 };
-    const byLabel: Record<string, number> = {};
+    const byLabel = emptyRecord<number>();
     let decisions = 0;
     for (const stack of this.live.values()) {
       const e = stack[stack.length - 1];
