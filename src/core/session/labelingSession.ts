@@ -8,7 +8,7 @@ import { silentLogger, type CandidateSpan, type Logger, type Matrix } from '../t
 import { CancelledError } from './cancelledError';
 import { appendCurveLog, readCurveLog } from './curveLog';
 import type { CurveData, DecideParams, DecideResult, ExplainItem, QueryParams, RoundInfo, StartParams, StartResult } from './workerProtocol';
-import { emptyRecord } from '../record';
+import { emptyRecord, toRecord } from '../record';
 
 /** The corpus as the session needs it: candidate spans in a stable order, and their context. */
 export interface SessionCorpus {
@@ -288,7 +288,7 @@ export class LabelingSession {
           this.settings.labels.forEach((l, i) => {
             if ((q.votes[i] ?? 0) > 0) detail[l] = q.votes[i];
           });
-          return { span: await this.viewOf(this.corpus.spans[q.row], q), reason: 'committee' as const, detail };
+          return { span: await this.viewOf(this.corpus.spans[q.row], q), reason: 'committee' as const, detail: toRecord(detail) };
         }),
     );
   }
@@ -421,7 +421,7 @@ export class LabelingSession {
   private whyOf(q: EngineQuery | undefined): WhyInfo {
     const labels = this.settings.labels;
     const votes = emptyRecord<number>();
-    if (!q) return { strategy: 'review', score: 0, votes };
+    if (!q) return { strategy: 'review', score: 0, votes: {} };
     labels.forEach((l, i) => {
       votes[l] = q.votes[i] ?? 0;
     });
@@ -431,6 +431,6 @@ export class LabelingSession {
       for (let i = 1; i < q.probs.length; i++) if (q.probs[i] > q.probs[best]) best = i;
       predicted = { label: labels[best], probability: q.probs[best] };
     }
-    return { strategy: q.strategy, score: q.score, votes, ...(predicted ? { predicted } : {}) };
+    return { strategy: q.strategy, score: q.score, votes: toRecord(votes), ...(predicted ? { predicted } : {}) };
   }
 }

@@ -1,6 +1,6 @@
 import type { LabelEvent } from './events';
 import type { LabelState } from './labelState';
-import { emptyRecord } from '../record';
+import { emptyRecord, toRecord } from '../record';
 
 /** What an annotator said about a span, as one comparable string: the label, "reject", or the entity spans. */
 export function decisionKey(e: LabelEvent): string {
@@ -47,7 +47,7 @@ export function annotatorDisagreements(state: LabelState): AnnotatorDisagreement
       byAnnotator[e.annotator] = decisionKey(e);
       latest = e;
     }
-    if (latest && new Set(Object.values(byAnnotator)).size > 1) out.push({ id, event: latest, byAnnotator });
+    if (latest && new Set(Object.values(byAnnotator)).size > 1) out.push({ id, event: latest, byAnnotator: toRecord(byAnnotator) });
   }
   return out.sort(
     (a, b) =>

@@ -1,6 +1,6 @@
 import type { Answer } from '../../protocol';
 import type { LabelEvent } from './events';
-import { emptyRecord } from '../record';
+import { emptyRecord, toRecord } from '../record';
 
 export interface LabelCounts {
   /** Events read or written, undo events included. */
@@ -94,6 +94,6 @@ export class LabelState {
       if (e.label !== null) byLabel[e.label] = (byLabel[e.label] ?? 0) + 1;
       for (const sp of e.spans) byLabel[sp.label] = (byLabel[sp.label] ?? 0) + 1;
     }
-    return { events: this.eventCount, decisions, byAnswer, byLabel };
+    return { events: this.eventCount, decisions, byAnswer, byLabel: toRecord(byLabel) };
   }
 }
