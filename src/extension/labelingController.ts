@@ -53,6 +53,7 @@ export const UNDO_DEPTH = 100;
 const CONTESTED_K = 30;
 /** After a retrain the current span and the next two stay (re-explained); the rest is picked again. */
 const KEEP_AFTER_RETRAIN = 3;
+let sessionCount = 0;
 
 function labelButtons(labels: readonly string[]): LabelButton[] {
   return labels.map((name, i) => ({ name, key: i < 9 ? String(i + 1) : '' }));
@@ -69,6 +70,8 @@ function labelButtons(labels: readonly string[]): LabelButton[] {
  */
 export class LabelingController implements Disposable {
   private view: PanelView = 'label';
+  /** Tells the panel which session its spans belong to (it forgets spans of another one). */
+  private readonly sessionId = `${Date.now().toString(36)}-${++sessionCount}`;
   private queue: SpanView[] = [];
   private readonly known = new Map<string, SpanView>();
   private readonly undoStack: string[] = [];
@@ -176,6 +179,7 @@ export class LabelingController implements Disposable {
       weights: this.weights,
       contested: this.contested,
       ...(this.ackSeq !== undefined ? { ackSeq: this.ackSeq } : {}),
+      sessionId: this.sessionId,
     };
   }
 
@@ -498,17 +502,45 @@ export class LabelingController implements Disposable {
     // The spans queued behind the next few were picked by the old model: ask the new one. The
     // first few stay (the one on screen never jumps away) and get the new model's "why".
     await this.fetching;
-    if (this.queue.length > KEEP_AFTER_RETRAIN) {
-      this.queue = this.queue.slice(0, KEEP_AFTER_RETRAIN);
-      void this.refill();
-    }
+    if (this.queue.length > KEEP_AFTER_RETRAIN) void this.repick();
     await this.explainQueue();
     this.emit();
   }
 
-  /** Replaces the "why" of the spans still queued with the current model's (they keep their place). */
+  /**
+   * Asks the new model for the spans behind the first few and swaps them in only when they are
+   * here: the old picks stay queued meanwhile, so the panel never runs dry while the new ones are
+   * on their way (a fast annotator answers the kept few before the query returns). Spans that
+   * leave the queue stay in `known`: an answer for one the panel still shows is stored as usual.
+   */
+  private repick(): Promise<void> {
+    const keepIds = this.queue.slice(0, KEEP_AFTER_RETRAIN).map((s) => s.id);
+    const n = Math.max(this.settings.batchSize * 2 - KEEP_AFTER_RETRAIN, 1);
+    this.fetching = this.engine
+      .request('query', { n, exclude: keepIds })
+      .then((views) => {
+        // The first few of the queue as it is now: answers may have moved it on meanwhile.
+        const keep = this.queue.slice(0, KEEP_AFTER_RETRAIN);
+        const kept = new Set(keep.map((s) => s.id));
+        const fresh = views.filter((v) => !kept.has(v.id) && !this.store.state.current(v.id));
+        for (const v of fresh) this.known.set(v.id, v);
+        // Nothing new (the corpus is used up): keep the old picks rather than empty the queue.
+        if (fresh.length > 0) this.queue = [...keep, ...fresh];
+        this.emit();
+      })
+      .catch((e: unknown) => {
+        this.logger.error(`could not pick the next spans after a retrain: ${(e as Error).message}`);
+      })
+      .finally(() => {
+        this.fetching = undefined;
+        if (!this.disposed) void this.refill();
+      });
+    return this.fetching;
+  }
+
+  /** Replaces the "why" of the first few queued spans with the current model's (they keep their place). */
   private async explainQueue(): Promise<void> {
-    const items = this.queue.map((s) => ({ id: s.id, strategy: s.why.strategy, score: s.why.score }));
+    const items = this.queue.slice(0, KEEP_AFTER_RETRAIN).map((s) => ({ id: s.id, strategy: s.why.strategy, score: s.why.score }));
     if (items.length === 0) return;
     const fresh = await this.engine.request('explain', { items }).catch((e: unknown) => {
       this.logger.warn(`could not refresh the "why" of the queued spans: ${(e as Error).message}`);

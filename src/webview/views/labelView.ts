@@ -16,7 +16,8 @@ export function labelView(d: PanelDisplay, model: PanelModel): HTMLElement {
     main.append(
       h(
         'section',
-        { class: 'span-card', attrs: { 'aria-labelledby': 'current-title' } },
+        // data-span-id: which span is on screen, for the user's tools and the e2e suite.
+        { class: 'span-card', attrs: { 'aria-labelledby': 'current-title' }, data: { spanId: cur.id } },
         h(
           'div',
           { class: 'span-meta' },
