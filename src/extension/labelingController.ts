@@ -46,6 +46,8 @@ export interface ControllerOptions {
   readonly now?: () => string;
   /** Stored decisions whose spans cannot be found any more; the review view lists them. */
   readonly orphans?: () => readonly OrphanSpan[];
+  /** Spans kept queued ahead of the panel at least (default LOOKAHEAD); two batches when more. */
+  readonly lookahead?: number;
 }
 
 /** How many decisions the undo stack keeps (the issue asks for at least 20). */
@@ -54,6 +56,14 @@ const CONTESTED_K = 30;
 /** After a retrain the current span and the next two stay (re-explained); the rest is picked again. */
 const KEEP_AFTER_RETRAIN = 3;
 let sessionCount = 0;
+/**
+ * Spans queued ahead of the panel, at least. The panel advances on its own through what it holds;
+ * new spans take a round trip (panel → host → worker, where a query waits behind a running
+ * retrain, → panel). Keys typed back to back (a few ms apart) or a retrain of a large corpus
+ * (seconds) outrun a queue of two small batches, and the panel would show "no span" under the
+ * next key. Sixty spans of context are a few tens of kilobytes per state.
+ */
+export const LOOKAHEAD = 60;
 
 function labelButtons(labels: readonly string[]): LabelButton[] {
   return labels.map((name, i) => ({ name, key: i < 9 ? String(i + 1) : '' }));
@@ -193,11 +203,19 @@ export class LabelingController implements Disposable {
     return run;
   }
 
-  /** Fills the queue up to two batches ahead; resolves when the fetch in progress is done. */
+  /** How many spans the queue is filled up to. */
+  private get ahead(): number {
+    return Math.max(this.settings.batchSize * 2, this.opts.lookahead ?? LOOKAHEAD);
+  }
+
+  /**
+   * Tops the queue up to `ahead` once a batch of it has been used; resolves when the fetch in
+   * progress is done.
+   */
   refill(): Promise<void> {
     if (this.fetching) return this.fetching;
-    if (this.queue.length >= this.settings.batchSize || this.disposed) return Promise.resolve();
-    const n = Math.max(this.settings.batchSize * 2 - this.queue.length, 1);
+    if (this.queue.length > this.ahead - this.settings.batchSize || this.disposed) return Promise.resolve();
+    const n = Math.max(this.ahead - this.queue.length, 1);
     this.fetching = this.engine
       .request('query', { n, exclude: this.queue.map((s) => s.id) })
       .then((views) => {
@@ -515,7 +533,7 @@ export class LabelingController implements Disposable {
    */
   private repick(): Promise<void> {
     const keepIds = this.queue.slice(0, KEEP_AFTER_RETRAIN).map((s) => s.id);
-    const n = Math.max(this.settings.batchSize * 2 - KEEP_AFTER_RETRAIN, 1);
+    const n = Math.max(this.ahead - KEEP_AFTER_RETRAIN, 1);
     this.fetching = this.engine
       .request('query', { n, exclude: keepIds })
       .then((views) => {

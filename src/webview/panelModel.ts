@@ -256,7 +256,13 @@ export class PanelModel {
   /** Labels (or skips, or rejects) the current span and advances to the next one at once. */
   answer(label: string | null, answer: Answer): KeyOutcome {
     const d = this.display;
-    if (this.view !== 'label' || d.current === null) return 'ignored';
+    if (this.view !== 'label' || !d.connected) return 'ignored';
+    if (d.current === null) {
+      // Nothing on screen to apply it to: say so rather than drop the key without a word.
+      this.notice = { level: 'warning', message: 'No span on screen: that key was not applied. The next spans are on their way.' };
+      this.changed(false);
+      return 'handled';
+    }
     if (label !== null && answer === 'accept' && !d.session.labels.some((l) => l.name === label)) return 'ignored';
     const seq = this.nextSeq++;
     const decision: Decision = { seq, span: d.current, label, answer };

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { defaultSettings, type LabelwiseSettings } from '../../../src/core/settings';
 import { LabelStore, storePath } from '../../../src/core/store/labelStore';
-import { LabelingController } from '../../../src/extension/labelingController';
+import { LabelingController, LOOKAHEAD } from '../../../src/extension/labelingController';
 import { AnswerCommand, DismissContestedCommand, ReadyCommand, RetrainCommand, ShowViewCommand, UndoCommand, type PanelState } from '../../../src/protocol';
 import type { OrphanSpan } from '../../../src/core/store/reanchor';
 import { FakeEngine } from './fakeEngine';
@@ -47,7 +47,8 @@ describe('labeling controller (panel message routing)', () => {
     store = LabelStore.open(storePath(dir));
     engine = new FakeEngine();
     notices = [];
-    c = new LabelingController({ settings, store, engine, started, notify: (level, message) => notices.push({ level, message }), now: () => '2026-11-23T10:00:00.000Z' });
+    // lookahead 0: two batches of 3 ahead, small enough to follow span by span.
+    c = new LabelingController({ settings, store, engine, started, notify: (level, message) => notices.push({ level, message }), now: () => '2026-11-23T10:00:00.000Z', lookahead: 0 });
     states = [];
     c.onChange(() => states.push(c.state()));
   });
@@ -265,6 +266,19 @@ describe('labeling controller (panel message routing)', () => {
     assert.equal(last?.label, 'b');
     assert.equal(last?.text, 'Sentence number 5.');
     assert.ok(!notices.some((n) => n.level === 'error'), JSON.stringify(notices));
+  });
+
+  test('by default the queue holds LOOKAHEAD spans ahead, topped up once a batch of it is used', async () => {
+    const eng = new FakeEngine(200);
+    const deep = new LabelingController({ settings, store, engine: eng, started });
+    await deep.handle(ReadyCommand.create({ restored: false }));
+    await deep.refill();
+    const spans = (): number => (deep.state().current ? 1 : 0) + deep.state().queue.length;
+    assert.equal(spans(), LOOKAHEAD);
+    for (let i = 0; i < settings.batchSize; i++) await deep.handle(AnswerCommand.create({ spanId: `span-${i}`, label: 'a', answer: 'accept' }, i + 1));
+    await deep.refill();
+    assert.equal(spans(), LOOKAHEAD, 'topped up again');
+    deep.dispose();
   });
 
   test('every state names its session, the same one throughout', async () => {

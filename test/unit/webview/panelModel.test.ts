@@ -147,7 +147,11 @@ describe('keys to messages', () => {
     for (const key of ['1', 's', 'x', 'Enter', ' ', 'o', '/']) assert.equal(model.handleKey({ key }), 'ignored', key);
     t.send(stateMsg(hostState(0, 0)));
     assert.equal(model.display.current, null);
-    for (const key of ['1', 's', 'x', 'Enter', ' ', 'o', '/']) assert.equal(model.handleKey({ key }), 'ignored', key);
+    for (const key of ['Enter', 'o', '/']) assert.equal(model.handleKey({ key }), 'ignored', key);
+    assert.equal(model.display.notice, null);
+    // A labeling key with nothing on screen is not sent, and the panel says so.
+    for (const key of ['1', 's', 'x', ' ']) assert.equal(model.handleKey({ key }), 'handled', key);
+    assert.match((model.display as PanelDisplay).notice?.message ?? '', /No span on screen: that key was not applied/);
     assert.deepEqual(t.methods(), ['ready']);
     // Panel-level keys still work.
     assert.equal(model.handleKey({ key: 'n' }), 'handled');
@@ -159,7 +163,8 @@ describe('keys to messages', () => {
     const { model } = labeling(1);
     model.handleKey({ key: '1' });
     assert.equal(model.display.current, null);
-    assert.equal(model.handleKey({ key: '1' }), 'ignored');
+    assert.equal(model.handleKey({ key: '1' }), 'handled');
+    assert.equal(model.display.notice?.level, 'warning');
   });
 
   test('digits with no label, chords and unknown keys are left to VS Code', () => {
