@@ -93,8 +93,8 @@ export interface PersistedPanel {
 /** Local undo memory. The host keeps its own undo stack; this one drives the display and must cover at least 20. */
 export const HISTORY_LIMIT = 50;
 export const HISTORY_SHOWN = 20;
-/** Spans received and not answered that the panel keeps to show when the host's queue is empty. */
-export const SPARE_LIMIT = 60;
+/** Spans received and not answered that the panel keeps to show when the host's queue is empty (the host queues 100 ahead). */
+export const SPARE_LIMIT = 200;
 
 const EMPTY_SESSION: SessionSummary = { labels: [], budget: 0, labeled: 0, annotator: '', strategy: '' };
 
@@ -259,7 +259,7 @@ export class PanelModel {
     if (this.view !== 'label' || !d.connected) return 'ignored';
     if (d.current === null) {
       // Nothing on screen to apply it to: say so rather than drop the key without a word.
-      this.notice = { level: 'warning', message: 'No span on screen: that key was not applied. The next spans are on their way.' };
+      this.notice = { level: 'warning', message: 'No span on screen: that key was not applied.' };
       this.changed(false);
       return 'handled';
     }
@@ -552,7 +552,7 @@ export function isPanelState(v: unknown): v is PanelState {
   );
 }
 
-export function isSpanView(v: unknown): v is SpanView {
+function isSpanView(v: unknown): v is SpanView {
   if (typeof v !== 'object' || v === null) return false;
   const s = v as Record<string, unknown>;
   return typeof s.id === 'string' && typeof s.text === 'string' && typeof s.why === 'object' && s.why !== null;
