@@ -145,6 +145,12 @@ export interface PanelState {
    * them from which spans are still in `current` / `queue`.
    */
   readonly ackSeq?: number;
+  /**
+   * Optional: identifies the host's labeling session (one per controller). The panel keeps the span
+   * it shows, and spans it received earlier, only while this stays the same: a restarted session (or
+   * a reloaded window) does not know them.
+   */
+  readonly sessionId?: string;
 }
 
 export const StateNotification = ipc<'state', PanelState>('state');

@@ -134,9 +134,20 @@ export class LabelwiseApp implements Disposable {
     return this.starting;
   }
 
-  /** Wraps a panel restored by VS Code after a window reload and starts the session behind it. */
+  /**
+   * Wraps a panel restored by VS Code after a window reload and starts the session behind it. One
+   * panel per window: when "Start Labeling Session" already opened one (it can run before the
+   * serializer), or another panel was restored first, the extra one is closed, never left live
+   * and unheard.
+   */
   async restorePanel(panel: PanelLike): Promise<void> {
-    this.attachPanel(panel);
+    if (this.panel !== undefined && this.panel !== panel) {
+      this.logger.info('a restored Labelwise panel was closed: this window already has one');
+      panel.dispose();
+      this.panel.reveal();
+    } else {
+      this.attachPanel(panel);
+    }
     await this.start();
   }
 

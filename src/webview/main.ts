@@ -14,15 +14,21 @@ function boot(): void {
   let noticeTimer: ReturnType<typeof setTimeout> | undefined;
   let width = 0;
 
-  // Changes are drawn once per frame: a burst of host states (or keys typed faster than frames)
-  // costs one render, so a key press never waits behind a backlog of stale renders.
+  // Most changes are drawn once per frame: a burst of host states costs one render. A change of
+  // the current span is drawn at once: the next key labels the span the model holds as current,
+  // so the DOM must never show an older one, not even until the next frame.
   let frame: number | undefined;
+  let drawnSpan: string | null | undefined;
   const draw = (): void => {
+    if (frame !== undefined) cancelAnimationFrame(frame);
     frame = undefined;
-    render(root, model.display, model);
+    const d = model.display;
+    drawnSpan = d.current?.id ?? null;
+    render(root, d, model);
   };
   model.onChange((d) => {
-    frame ??= requestAnimationFrame(draw);
+    if ((d.current?.id ?? null) !== drawnSpan) draw();
+    else frame ??= requestAnimationFrame(draw);
     if (d.notice !== null && noticeTimer === undefined) {
       noticeTimer = setTimeout(() => {
         noticeTimer = undefined;
@@ -57,7 +63,6 @@ function boot(): void {
 
   model.start();
   // The first frame is drawn at once so a restored panel never flashes empty.
-  if (frame !== undefined) cancelAnimationFrame(frame);
   draw();
   root.focus({ preventScroll: true });
 }

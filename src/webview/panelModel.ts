@@ -86,11 +86,15 @@ export interface PersistedPanel {
   readonly resolved: readonly string[];
   readonly nextSeq: number;
   readonly help: boolean;
+  /** The span on screen when the state was saved (absent in states saved by older panels). */
+  readonly pinned?: SpanView | null;
 }
 
 /** Local undo memory. The host keeps its own undo stack; this one drives the display and must cover at least 20. */
 export const HISTORY_LIMIT = 50;
 export const HISTORY_SHOWN = 20;
+/** Spans received and not answered that the panel keeps to show when the host's queue is empty (the host queues 100 ahead). */
+export const SPARE_LIMIT = 200;
 
 const EMPTY_SESSION: SessionSummary = { labels: [], budget: 0, labeled: 0, annotator: '', strategy: '' };
 
@@ -110,6 +114,21 @@ export class PanelModel {
   private search: { query: string; index: number } | null = null;
   private notice: Notice | null = null;
   private restored = false;
+  /**
+   * The span on screen. A host state never replaces it while it is unanswered: the host reorders
+   * or trims its queue (after a retrain, "next batch") without knowing how far ahead the panel is,
+   * and a key must label the span the user is looking at. Only an answer, an undo or a new host
+   * session moves it.
+   */
+  private pinned: SpanView | null = null;
+  /**
+   * Every span received from this host session and not answered here, oldest first: when the host's
+   * queue is momentarily empty (its refill still on the way) the panel shows one of these rather
+   * than an empty state. The host still knows them (its `known` map), so answers are stored.
+   */
+  private spare = new Map<string, SpanView>();
+  /** Spans answered here in this host session (until undone): never shown again from `spare`. */
+  private done = new Set<string>();
   private cached: PanelDisplay | null = null;
   private readonly listeners = new Set<(d: PanelDisplay) => void>();
   private subscription: Disposable | null = null;
@@ -127,6 +146,8 @@ export class PanelModel {
       this.resolved = new Set(saved.resolved);
       this.nextSeq = saved.nextSeq;
       this.help = saved.help;
+      this.pinned = saved.pinned !== undefined && saved.pinned !== null && isSpanView(saved.pinned) ? saved.pinned : null;
+      for (const op of this.pending) if (op.kind === 'answer') this.done.add(op.decision.span.id);
       this.restored = true;
     }
     this.subscription = this.transport.onMessage((msg) => this.receive(msg));
@@ -235,11 +256,21 @@ export class PanelModel {
   /** Labels (or skips, or rejects) the current span and advances to the next one at once. */
   answer(label: string | null, answer: Answer): KeyOutcome {
     const d = this.display;
-    if (this.view !== 'label' || d.current === null) return 'ignored';
+    if (this.view !== 'label' || !d.connected) return 'ignored';
+    if (d.current === null) {
+      // Nothing on screen to apply it to: say so rather than drop the key without a word.
+      this.notice = { level: 'warning', message: 'No span on screen: that key was not applied.' };
+      this.changed(false);
+      return 'handled';
+    }
     if (label !== null && answer === 'accept' && !d.session.labels.some((l) => l.name === label)) return 'ignored';
     const seq = this.nextSeq++;
     const decision: Decision = { seq, span: d.current, label, answer };
     this.transport.post(AnswerCommand.create({ spanId: d.current.id, label, answer }, seq));
+    this.done.add(d.current.id);
+    this.spare.delete(d.current.id);
+    // The next span comes from the host's queue (or the spare ones) in compute().
+    this.pinned = null;
     this.pending.push({ kind: 'answer', seq, decision });
     this.history.push(decision);
     if (this.history.length > HISTORY_LIMIT) this.history.splice(0, this.history.length - HISTORY_LIMIT);
@@ -256,6 +287,11 @@ export class PanelModel {
     const decision = this.history.pop() ?? null;
     this.transport.post(UndoCommand.create({}, seq));
     this.pending.push({ kind: 'undo', seq, decision });
+    if (decision !== null) {
+      this.done.delete(decision.span.id);
+      // The undone span comes back in front of the one shown now.
+      this.pinned = null;
+    }
     this.search = null;
     this.changed(true);
     return decision === null ? 'handled' : 'advanced';
@@ -282,6 +318,9 @@ export class PanelModel {
     if (item === undefined || !this.display.session.labels.some((l) => l.name === label)) return 'ignored';
     this.transport.post(ResolveContestedCommand.create({ spanId, label }));
     this.resolved.add(spanId);
+    this.done.add(spanId);
+    this.spare.delete(spanId);
+    if (this.pinned?.id === spanId) this.pinned = null;
     this.changed(true);
     return 'handled';
   }
@@ -337,8 +376,19 @@ export class PanelModel {
     // The host switches views only on purpose (a command like "Show Learning Curve"); a state that
     // merely repeats its old view must not undo a switch the user just made here.
     if (previous === null ? !this.restored : next.view !== previous.view) this.view = next.view;
+    // Another host session (a restart, a reloaded window) does not know the spans of this one.
+    if ((previous !== null || this.restored) && next.sessionId !== previous?.sessionId) {
+      this.pinned = null;
+      this.spare.clear();
+      this.done.clear();
+    }
     this.host = next;
     this.confirmPending(next);
+    for (const s of spansOf(next)) if (!this.done.has(s.id)) this.spare.set(s.id, s);
+    for (const id of this.spare.keys()) {
+      if (this.spare.size <= SPARE_LIMIT) break;
+      this.spare.delete(id);
+    }
     if (next.ackSeq !== undefined && next.ackSeq >= this.nextSeq) this.nextSeq = next.ackSeq + 1;
     const hostContested = new Set(next.contested.map((c) => c.span.id));
     for (const id of this.resolved) if (!hostContested.has(id)) this.resolved.delete(id);
@@ -351,9 +401,11 @@ export class PanelModel {
   /** Drops the optimistic operations the host has already applied. */
   private confirmPending(next: PanelState): void {
     if (this.pending.length === 0) return;
+    const last = this.pending[this.pending.length - 1];
     const ack = next.ackSeq;
     if (ack !== undefined) {
       this.pending = this.pending.filter((op) => op.seq > ack);
+      this.followHostUndo(last, next);
       return;
     }
     // Without ackSeq: the host applies commands in order, so the newest operation with visible
@@ -372,6 +424,18 @@ export class PanelModel {
       }
     }
     this.pending = this.pending.slice(confirmedThrough + 1);
+    this.followHostUndo(last, next);
+  }
+
+  /**
+   * An undo of a decision this panel does not remember (made before a reload, or deeper than the
+   * local history) brings back a span only the host knows: once the host has applied it, and
+   * nothing was pressed since, its front span is the one to show.
+   */
+  private followHostUndo(last: PendingOp, next: PanelState): void {
+    if (last.kind !== 'undo' || last.decision !== null || this.pending.includes(last)) return;
+    this.pinned = null;
+    if (next.current !== null) this.done.delete(next.current.id);
   }
 
   private compute(): PanelDisplay {
@@ -395,6 +459,14 @@ export class PanelModel {
         undoDelta -= 1;
       }
     }
+    // The span on screen stays until it is answered; when the host's queue is empty meanwhile, a
+    // span received earlier and not answered is shown rather than nothing.
+    const open = (s: SpanView): boolean => !this.done.has(s.id) && !this.resolved.has(s.id);
+    const pinned = this.pinned;
+    const fresh = (s: SpanView): SpanView => this.spare.get(s.id) ?? list.find((l) => l.id === s.id) ?? s;
+    let current: SpanView | null = pinned !== null && open(pinned) ? fresh(pinned) : (list.find(open) ?? null);
+    if (current === null && host !== null) current = [...this.spare.values()].find(open) ?? null;
+    const queue = list.filter((s) => s.id !== current?.id);
     const session = host?.session ?? EMPTY_SESSION;
     const undoDepth = Math.max(0, (host?.undoDepth ?? 0) + undoDelta);
     const search = this.search;
@@ -407,8 +479,8 @@ export class PanelModel {
       connected: host !== null,
       view: this.view,
       session: { ...session, labeled: Math.max(0, session.labeled + labeledDelta) },
-      current: list[0] ?? null,
-      queue: list.slice(1),
+      current,
+      queue,
       undoDepth,
       canUndo: undoDepth > 0 || this.history.length > 0,
       retraining: host?.busy.retraining ?? false,
@@ -426,8 +498,10 @@ export class PanelModel {
 
   private changed(persist: boolean): void {
     this.cached = null;
-    if (persist) this.persist();
     const d = this.display;
+    // What is computed here is what the DOM draws (synchronously, see main.ts): pin it.
+    this.pinned = d.current;
+    if (persist) this.persist();
     for (const l of this.listeners) l(d);
   }
 
@@ -441,6 +515,7 @@ export class PanelModel {
       resolved: [...this.resolved],
       nextSeq: this.nextSeq,
       help: this.help,
+      pinned: this.pinned,
     };
     this.transport.setState(state);
   }

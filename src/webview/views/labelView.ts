@@ -4,6 +4,9 @@ import { formatPercent, formatScore, oneLine, sourceRef } from '../format';
 import type { Decision, PanelDisplay, PanelModel } from '../panelModel';
 import { sourceLink, spanInContext, voteBars } from './common';
 
+/** Spans of the queue listed under "Up next". */
+const QUEUE_SHOWN = 12;
+
 /** The labeling view: current span, label buttons, actions, "why", the queue and recent decisions. */
 export function labelView(d: PanelDisplay, model: PanelModel): HTMLElement {
   const main = h('div', { class: 'label-main' });
@@ -16,7 +19,8 @@ export function labelView(d: PanelDisplay, model: PanelModel): HTMLElement {
     main.append(
       h(
         'section',
-        { class: 'span-card', attrs: { 'aria-labelledby': 'current-title' } },
+        // data-span-id: which span is on screen, for the user's tools and the e2e suite.
+        { class: 'span-card', attrs: { 'aria-labelledby': 'current-title' }, data: { spanId: cur.id } },
         h(
           'div',
           { class: 'span-meta' },
@@ -149,7 +153,9 @@ function queueList(queue: readonly SpanView[], model: PanelModel): HTMLElement {
       : h(
           'ol',
           { id: 'queue', class: 'queue' },
-          ...queue.map((s) =>
+          // The host queues far ahead (see LOOKAHEAD); the first few are enough to read, and a short
+          // list keeps the redraw under each key cheap.
+          ...queue.slice(0, QUEUE_SHOWN).map((s) =>
             h(
               'li',
               { data: { spanId: s.id } },
@@ -157,6 +163,7 @@ function queueList(queue: readonly SpanView[], model: PanelModel): HTMLElement {
               h('a', { class: 'queue-ref', attrs: { href: '#' }, title: 'Open in the editor', onClick: () => model.openSource(s.id) }, sourceRef(s.file, s.line)),
             ),
           ),
+          queue.length > QUEUE_SHOWN ? h('li', { class: 'muted queue-more' }, `and ${queue.length - QUEUE_SHOWN} more`) : null,
         ),
   );
 }

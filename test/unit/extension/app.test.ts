@@ -30,10 +30,21 @@ class FakePanel implements PanelLike {
     this.handlers.add(h);
     return { dispose: () => this.handlers.delete(h) };
   }
-  onDidDispose(): Disposable {
-    return { dispose: () => undefined };
+  disposed = false;
+  private disposeHandlers = new Set<() => void>();
+  onDidDispose(h: () => void): Disposable {
+    this.disposeHandlers.add(h);
+    return { dispose: () => this.disposeHandlers.delete(h) };
   }
-  dispose(): void {}
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const h of this.disposeHandlers) h();
+  }
+  /** Listened to by the app (a live panel whose messages reach a session). */
+  get heard(): boolean {
+    return this.handlers.size > 0;
+  }
   send(m: unknown): void {
     for (const h of this.handlers) h(m);
   }
@@ -271,4 +282,57 @@ describe('re-anchoring on activation', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+describe('one panel per window after a reload', () => {
+  for (const order of ['start, then the serializer restores', 'the serializer restores, then start'] as const) {
+    test(`${order}: one live panel, and a key in it reaches the store`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'labelwise-reload-'));
+      for (const [f, lines] of Object.entries(TOPICS)) writeFileSync(join(dir, f), lines.join('\n') + '\n');
+      const surface = new FakeSurface();
+      surface.root = dir;
+      surface.settings.set('labelwise.labels', ['sport', 'science']);
+      surface.settings.set('labelwise.strategy', 'margin');
+      const created: FakePanel[] = [];
+      const app = new LabelwiseApp({
+        surface,
+        openPanel: () => {
+          const p = new FakePanel();
+          created.push(p);
+          return p;
+        },
+        startWorker: (logger) => new WorkerClient(() => memoryChannel(deps), logger),
+      });
+      const restored = new FakePanel();
+      try {
+        if (order === 'start, then the serializer restores') {
+          const starting = app.start();
+          const restoring = app.restorePanel(restored);
+          await Promise.all([starting, restoring]);
+        } else {
+          const restoring = app.restorePanel(restored);
+          const starting = app.start();
+          await Promise.all([starting, restoring]);
+        }
+        // A second panel restored later (two were open before the reload) is closed too.
+        const another = new FakePanel();
+        await app.restorePanel(another);
+        const all = [...created, restored, another];
+        const live = all.filter((p) => !p.disposed);
+        assert.equal(live.length, 1, `live panels: ${live.length} of ${all.length}`);
+        const panel = live[0];
+        assert.ok(panel.heard, 'the live panel is the one the session listens to');
+        assert.ok(all.filter((p) => p !== panel).every((p) => !p.heard), 'no closed panel is listened to');
+        panel.send(ReadyCommand.create({ restored: panel === restored }));
+        const cur = await until('a span in the live panel', () => panel.lastState()?.current ?? undefined);
+        panel.send(AnswerCommand.create({ spanId: cur.id, label: 'sport', answer: 'accept' }, 1));
+        await until('the answer', () => panel.lastState()?.ackSeq === 1);
+        const stored = readFileSync(join(dir, '.labelwise', 'labels.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string; label: string });
+        assert.deepEqual(stored.map((l) => [l.id, l.label]), [[cur.id, 'sport']]);
+      } finally {
+        app.dispose();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
 });

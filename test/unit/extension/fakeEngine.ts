@@ -24,6 +24,8 @@ export class FakeEngine implements EngineApi {
   decided = new Map<string, { label: string | null; decided: boolean }>();
   /** When set, retrain waits for it (a long retrain). */
   retrainGate: Promise<void> | undefined;
+  /** When set, queries wait for it (a query stuck behind a retrain in the worker). */
+  queryGate: Promise<void> | undefined;
   /** Retrains so far: a trained fake explains spans with a guess ("a", probability 0.9). */
   retrains = 0;
 
@@ -35,6 +37,7 @@ export class FakeEngine implements EngineApi {
       await this.retrainGate;
       this.retrains++;
     }
+    if (method === 'query') await this.queryGate;
     const r = this.answer(method, params as never);
     return r as WorkerRequests[M]['result'];
   }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { defaultSettings, type LabelwiseSettings } from '../../../src/core/settings';
 import { LabelStore, storePath } from '../../../src/core/store/labelStore';
-import { LabelingController } from '../../../src/extension/labelingController';
+import { LabelingController, LOOKAHEAD } from '../../../src/extension/labelingController';
 import { AnswerCommand, DismissContestedCommand, ReadyCommand, RetrainCommand, ShowViewCommand, UndoCommand, type PanelState } from '../../../src/protocol';
 import type { OrphanSpan } from '../../../src/core/store/reanchor';
 import { FakeEngine } from './fakeEngine';
@@ -47,7 +47,8 @@ describe('labeling controller (panel message routing)', () => {
     store = LabelStore.open(storePath(dir));
     engine = new FakeEngine();
     notices = [];
-    c = new LabelingController({ settings, store, engine, started, notify: (level, message) => notices.push({ level, message }), now: () => '2026-11-23T10:00:00.000Z' });
+    // lookahead 0: two batches of 3 ahead, small enough to follow span by span.
+    c = new LabelingController({ settings, store, engine, started, notify: (level, message) => notices.push({ level, message }), now: () => '2026-11-23T10:00:00.000Z', lookahead: 0 });
     states = [];
     c.onChange(() => states.push(c.state()));
   });
@@ -232,6 +233,62 @@ describe('labeling controller (panel message routing)', () => {
     const ids = [c.state().current?.id, ...c.state().queue.map((q) => q.id)];
     assert.ok(!ids.includes('span-0'));
     assert.equal(c.state().current?.id, 'span-1');
+  });
+
+  test('after an automatic retrain the queue never runs dry while the new picks are on their way', async () => {
+    await ready(c);
+    const before = [c.state().current?.id, ...c.state().queue.map((q) => q.id)];
+    assert.equal(before.length, 6, 'two batches of 3 queued');
+    let release!: () => void;
+    engine.queryGate = new Promise<void>((r) => (release = r));
+    const seen = states.length;
+    c.notification({ kind: 'retrainStarted' });
+    engine.retrains = 1;
+    c.notification({ kind: 'retrained', round: { round: 1, labels: 4, estimatedAccuracy: 0.75, weights: {}, millis: 1 } });
+    await until('the refresh', () => !c.state().busy.retraining);
+    // A fast annotator answers the first four spans while the new model's query waits.
+    for (let i = 0; i < 4; i++) await c.handle(AnswerCommand.create({ spanId: before[i] ?? '', label: 'a', answer: 'accept' }, i + 1));
+    assert.equal(c.state().current?.id, before[4], 'the next old pick is still there to label');
+    assert.ok(
+      states.slice(seen).every((s) => s.current !== null),
+      `the panel was sent an empty queue: ${JSON.stringify(states.slice(seen).map((s) => [s.current?.id ?? null, s.queue.length]))}`,
+    );
+    release();
+    await until('the new picks', () => c.state().queue.some((q) => !before.includes(q.id)));
+    const after = c.state();
+    assert.equal(after.current?.id, before[4], 'the span at the front stays in front when the new picks arrive');
+    assert.ok(after.queue.length >= 3, `queue of ${after.queue.length}`);
+    // An answer for an old pick that left the queue (the panel may still show it) is stored as usual.
+    const gone = before[5] ?? '';
+    await c.handle(AnswerCommand.create({ spanId: gone, label: 'b', answer: 'accept' }, 5));
+    const last = lines(store.file).at(-1);
+    assert.equal(last?.id, gone);
+    assert.equal(last?.label, 'b');
+    assert.equal(last?.text, 'Sentence number 5.');
+    assert.ok(!notices.some((n) => n.level === 'error'), JSON.stringify(notices));
+  });
+
+  test('by default the queue holds LOOKAHEAD spans ahead, topped up once a batch of it is used', async () => {
+    const eng = new FakeEngine(200);
+    const deep = new LabelingController({ settings, store, engine: eng, started });
+    await deep.handle(ReadyCommand.create({ restored: false }));
+    await deep.refill();
+    const spans = (): number => (deep.state().current ? 1 : 0) + deep.state().queue.length;
+    assert.equal(spans(), LOOKAHEAD);
+    for (let i = 0; i < settings.batchSize; i++) await deep.handle(AnswerCommand.create({ spanId: `span-${i}`, label: 'a', answer: 'accept' }, i + 1));
+    await deep.refill();
+    assert.equal(spans(), LOOKAHEAD, 'topped up again');
+    deep.dispose();
+  });
+
+  test('every state names its session, the same one throughout', async () => {
+    await ready(c);
+    const id = c.state().sessionId;
+    assert.ok(typeof id === 'string' && id !== '');
+    await c.handle(AnswerCommand.create({ spanId: 'span-0', label: 'a', answer: 'accept' }, 1));
+    assert.equal(c.state().sessionId, id);
+    const other = new LabelingController({ settings, store, engine: new FakeEngine(), started });
+    assert.notEqual(other.state().sessionId, id, 'another session has another id');
   });
 
   test('orphaned labels are listed in the review view and can be dismissed; the store is untouched', async () => {

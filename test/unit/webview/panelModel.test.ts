@@ -147,7 +147,11 @@ describe('keys to messages', () => {
     for (const key of ['1', 's', 'x', 'Enter', ' ', 'o', '/']) assert.equal(model.handleKey({ key }), 'ignored', key);
     t.send(stateMsg(hostState(0, 0)));
     assert.equal(model.display.current, null);
-    for (const key of ['1', 's', 'x', 'Enter', ' ', 'o', '/']) assert.equal(model.handleKey({ key }), 'ignored', key);
+    for (const key of ['Enter', 'o', '/']) assert.equal(model.handleKey({ key }), 'ignored', key);
+    assert.equal(model.display.notice, null);
+    // A labeling key with nothing on screen is not sent, and the panel says so.
+    for (const key of ['1', 's', 'x', ' ']) assert.equal(model.handleKey({ key }), 'handled', key);
+    assert.match((model.display as PanelDisplay).notice?.message ?? '', /No span on screen: that key was not applied/);
     assert.deepEqual(t.methods(), ['ready']);
     // Panel-level keys still work.
     assert.equal(model.handleKey({ key: 'n' }), 'handled');
@@ -159,7 +163,8 @@ describe('keys to messages', () => {
     const { model } = labeling(1);
     model.handleKey({ key: '1' });
     assert.equal(model.display.current, null);
-    assert.equal(model.handleKey({ key: '1' }), 'ignored');
+    assert.equal(model.handleKey({ key: '1' }), 'handled');
+    assert.equal(model.display.notice?.level, 'warning');
   });
 
   test('digits with no label, chords and unknown keys are left to VS Code', () => {
@@ -430,3 +435,111 @@ describe('views, help and the label finder', () => {
     assert.deepEqual(model.display.contested.map((c) => c.span.id), ['s7']);
   });
 });
+
+describe('the span on screen is the span a key labels (fast typing across retrains)', () => {
+  const answered = (t: FakeTransport): string[] =>
+    t.posted.filter((m) => AnswerCommand.is(m)).map((m) => (m.params as { spanId: string }).spanId);
+
+  test('a host state that reorders or trims its queue does not replace the span on screen', () => {
+    const { model, t } = labeling(10);
+    model.handleKey({ key: '1' });
+    t.send(stateMsg(hostState(1, 10, { ackSeq: 1, sessionId: 'one' })));
+    // Four keys back to back: the host has seen none of them when its retrain ends.
+    for (let i = 0; i < 4; i++) model.handleKey({ key: '1' });
+    assert.equal(shown(model), 's5');
+    // After the retrain the host kept its first three (s1..s3) and picked s20.. behind them.
+    const retrained = hostState(20, 26, { ackSeq: 1, sessionId: 'one' });
+    t.send(stateMsg({ ...retrained, current: span(1, 'news'), queue: [span(2), span(3), ...spansOf(retrained)] }));
+    assert.equal(shown(model), 's5', 'the span on screen stays');
+    // Even a state that puts it last, or leaves it out, does not move it.
+    t.send(stateMsg(hostState(20, 26, { ackSeq: 5, sessionId: 'one' })));
+    assert.equal(shown(model), 's5');
+    assert.equal(model.handleKey({ key: '2' }), 'advanced');
+    assert.deepEqual(answered(t), ['s0', 's1', 's2', 's3', 's4', 's5'], 'each key labeled the span shown when it arrived');
+    assert.equal((t.last()?.params as { label: string }).label, 'sports');
+    assert.equal(shown(model), 's20', 'then the host order goes on');
+  });
+
+  test('the panel never shows an empty state while it holds unanswered spans; no key is lost', () => {
+    const { model, t } = labeling(6);
+    model.handleKey({ key: '1' });
+    t.send(stateMsg(hostState(1, 6, { ackSeq: 1, sessionId: 'one' })));
+    for (let i = 0; i < 3; i++) model.handleKey({ key: '1' });
+    assert.equal(shown(model), 's4');
+    // The retrain trimmed the host's queue to s1..s3 (answered here already); its refill is on the way.
+    t.send(stateMsg(hostState(1, 4, { ackSeq: 1, sessionId: 'one' })));
+    assert.equal(shown(model), 's4');
+    assert.equal(model.handleKey({ key: '3' }), 'advanced');
+    assert.equal(shown(model), 's5', 'a span received earlier is shown, not "no span"');
+    assert.equal(model.handleKey({ key: '2' }), 'advanced');
+    assert.deepEqual(answered(t), ['s0', 's1', 's2', 's3', 's4', 's5']);
+    // Nothing left here and nothing from the host: now it is empty, until the refill arrives.
+    assert.equal(shown(model), undefined);
+    t.send(stateMsg(hostState(30, 35, { ackSeq: 6, sessionId: 'one' })));
+    assert.equal(shown(model), 's30');
+    // Answered spans never come back from the spare ones.
+    t.send(stateMsg(hostState(0, 0, { ackSeq: 6, sessionId: 'one' })));
+    assert.equal(shown(model), 's30');
+    model.handleKey({ key: '1' });
+    assert.ok(!['s0', 's1', 's2', 's3', 's4', 's5'].includes(shown(model) ?? ''), shown(model));
+  });
+
+  test('an undo brings its span back in front of the one on screen', () => {
+    const { model, t } = labeling(6);
+    model.handleKey({ key: '1' });
+    model.handleKey({ key: '2' });
+    assert.equal(shown(model), 's2');
+    model.handleKey({ key: 'Backspace' });
+    assert.equal(shown(model), 's1');
+    t.send(stateMsg(hostState(1, 6, { ackSeq: 3, undoDepth: 1 })));
+    assert.equal(shown(model), 's1');
+    model.handleKey({ key: '3' });
+    assert.equal(shown(model), 's2');
+    assert.deepEqual(answered(t), ['s0', 's1', 's1']);
+  });
+
+  test('a new host session (restart, reload) releases the span on screen and the spare ones', () => {
+    const { model, t } = started();
+    t.send(stateMsg(hostState(0, 5, { sessionId: 'one' })));
+    model.handleKey({ key: '1' });
+    assert.equal(shown(model), 's1');
+    // The restart's loading state (no session yet), then the new session's first state.
+    t.send(stateMsg(hostState(0, 0)));
+    assert.equal(shown(model), undefined, 'the old session\'s spans are not shown to the new one');
+    t.send(stateMsg(hostState(40, 43, { sessionId: 'two' })));
+    assert.equal(shown(model), 's40');
+  });
+
+  test('a reload keeps the span on screen for the same host session, not for another', () => {
+    const first = labeling(6);
+    first.t.send(stateMsg(hostState(0, 6, { sessionId: 'one' })));
+    first.model.handleKey({ key: '1' });
+    first.model.handleKey({ key: '1' });
+    first.t.send(stateMsg(hostState(20, 25, { ackSeq: 2, sessionId: 'one' })));
+    assert.equal(shown(first.model), 's2');
+    const same = started(first.t.saved);
+    assert.equal(shown(same.model), 's2', 'restored as it was');
+    same.t.send(stateMsg(hostState(20, 25, { ackSeq: 2, sessionId: 'one' })));
+    assert.equal(shown(same.model), 's2');
+    const other = started(first.t.saved);
+    other.t.send(stateMsg(hostState(20, 25, { sessionId: 'two' })));
+    assert.equal(shown(other.model), 's20');
+  });
+
+  test('resolving the span on screen in the review view moves on', () => {
+    const { model, t } = labeling(4);
+    const item: ContestedItem = { span: span(0), reason: 'committee', detail: { news: 3 } };
+    t.send(stateMsg(hostState(0, 4, { contested: [item] })));
+    assert.equal(model.resolveContested('s0', 'news'), 'handled');
+    assert.equal(shown(model), 's1');
+  });
+});
+
+function spansOf(s: { current: ReturnType<typeof span> | null; queue: readonly ReturnType<typeof span>[] }): ReturnType<typeof span>[] {
+  return s.current === null ? [...s.queue] : [s.current, ...s.queue];
+}
+
+/** The id of the span the panel shows (read through a call, so no assertion narrows it). */
+function shown(model: PanelModel): string | undefined {
+  return model.display.current?.id;
+}
