@@ -1,5 +1,7 @@
-import { join } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import * as vscode from 'vscode';
+import { LabelwiseError } from '../core/errors';
+import { documentRange, locateSource } from '../core/text/spanLocator';
 import type { Disposable } from '../core/types';
 import type { ConfigTarget, InputBoxOptionsLike, OutputLike, ProgressLike, QuickPickItemLike, StatusBarItemLike, VscodeSurface } from './surface';
 
@@ -63,9 +65,13 @@ export function createVscodeSurface(): VscodeSurface {
     openSettings: async (key) => {
       await vscode.commands.executeCommand('workbench.action.openSettings', key);
     },
-    openSource: async (root, file, start, end) => {
-      const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(join(root, file)));
-      const range = new vscode.Range(doc.positionAt(start), doc.positionAt(end));
+    openSource: async (root, file, start, end, line) => {
+      const abs = resolve(root, file);
+      const rel = relative(resolve(root), abs);
+      if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) throw new LabelwiseError(`${file}: not inside the workspace folder; not opened`);
+      const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(abs));
+      const at = documentRange(locateSource(file, doc.getText()), line, start, end) ?? { start: 0, end: 0 };
+      const range = new vscode.Range(doc.positionAt(at.start), doc.positionAt(at.end));
       await vscode.window.showTextDocument(doc, { selection: range, viewColumn: vscode.ViewColumn.One, preview: true });
     },
   };

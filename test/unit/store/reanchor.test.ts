@@ -1,8 +1,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { reanchor, lineOf } from '../../../src/core/store/reanchor';
+import { reanchor, lineOf, type AnchorSource } from '../../../src/core/store/reanchor';
 import { spanId } from '../../../src/core/text/spanId';
+import { fileSpans, locateSource } from '../../../src/core/text/spanLocator';
 import type { LabelEvent } from '../../../src/core/store/events';
+
+/** Files as they are now, cut by the span locator (line granularity, as these fixtures are). */
+function now(files: Record<string, string>, granularity: 'line' | 'sentence' = 'line'): AnchorSource {
+  return {
+    file: (f) => (f in files ? { spans: fileSpans(f, files[f], granularity).spans, source: locateSource(f, files[f]) } : undefined),
+    corpus: new Map(Object.entries(files).map(([f, c]) => [f, fileSpans(f, c, granularity).spans])),
+  };
+}
 
 function decision(file: string, content: string, text: string, label: string, from = 0): LabelEvent {
   const start = content.indexOf(text, from);
@@ -30,7 +39,7 @@ test('after an edit: an unchanged span stays, a moved span is found with a new i
   const deleted = decision('a.txt', before, 'Rain is coming.', 'weather');
   // Insert text before the second sentence and delete the third one.
   const after = 'The cat sat.\nA new first line.\nStocks fell sharply today.\nThe end.\n';
-  const result = reanchor([kept, movedSpan, deleted], (f) => (f === 'a.txt' ? after : undefined));
+  const result = reanchor([kept, movedSpan, deleted], now({ 'a.txt': after }));
   assert.deepEqual(result.anchored, [kept]);
   assert.equal(result.moved.length, 1);
   const m = result.moved[0];
@@ -49,7 +58,7 @@ test('the occurrence nearest the old offset wins, and two decisions never claim 
   const first = decision('b.txt', content, 'Yes.', 'A', 0);
   const third = decision('b.txt', content, 'Yes.', 'C', 20);
   const after = 'intro\n' + content;
-  const result = reanchor([first, third], () => after);
+  const result = reanchor([first, third], now({ 'b.txt': after }));
   assert.equal(result.moved.length, 2);
   const byLabel = new Map(result.moved.map((m) => [m.rebased.label, m.rebased.source.start]));
   assert.equal(byLabel.get('A'), first.source.start + 6);
@@ -57,11 +66,11 @@ test('the occurrence nearest the old offset wins, and two decisions never claim 
 });
 
 test('a span whose whitespace changed is found by whitespace-normalised match, with the file text as it is now', () => {
-  const d = decision('c.txt', 'x\nOne two three.\ny', 'One two three.', 'L');
-  const after = 'zz\nx\nOne  two\n  three.\ny';
-  const result = reanchor([d], () => after);
+  const d = decision('c.txt', 'x\n\nOne two three.\n\ny', 'One two three.', 'L');
+  const after = 'zz\nx\n\nOne  two\n  three.\n\ny';
+  const result = reanchor([d], now({ 'c.txt': after }, 'sentence'));
   assert.equal(result.moved.length, 1);
-  assert.equal(result.moved[0].match, 'whitespace');
+  assert.equal(result.moved[0].match, 'normalised');
   assert.equal(result.moved[0].rebased.text, 'One  two\n  three.');
   assert.equal(after.slice(result.moved[0].rebased.source.start, result.moved[0].rebased.source.end), 'One  two\n  three.');
 });
@@ -69,7 +78,7 @@ test('a span whose whitespace changed is found by whitespace-normalised match, w
 test('spans of a missing file are orphans; free-standing imported events are kept apart', () => {
   const d = decision('gone.txt', 'Hello.', 'Hello.', 'L');
   const free: LabelEvent = { ...d, source: { file: 'imports/x.jsonl', start: 0, end: 6 }, imported: { format: 'plain', file: 'imports/x.jsonl', line: 1 } };
-  const result = reanchor([d, free], () => undefined);
+  const result = reanchor([d, free], now({}));
   assert.deepEqual(result.orphans, [{ event: d, reason: 'file-missing' }]);
   assert.deepEqual(result.freeStanding, [free]);
 });
