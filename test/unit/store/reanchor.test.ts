@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { reanchor, lineOf, type AnchorSource } from '../../../src/core/store/reanchor';
-import { spanId } from '../../../src/core/text/spanId';
+import { recordSpanId, spanId } from '../../../src/core/text/spanId';
 import { fileSpans, locateSource } from '../../../src/core/text/spanLocator';
 import type { LabelEvent } from '../../../src/core/store/events';
 
@@ -87,4 +87,84 @@ test('lineOf counts newlines before an offset', () => {
   assert.equal(lineOf('a\nb\nc', 0), 0);
   assert.equal(lineOf('a\nb\nc', 2), 1);
   assert.equal(lineOf('a\nb\nc', 4), 2);
+});
+
+/** A decision on the candidate span of `file` whose text is `text`, as the panel stores it. */
+function onSpan(file: string, content: string, text: string, label: string, granularity: 'line' | 'sentence' = 'sentence'): LabelEvent {
+  const s = fileSpans(file, content, granularity).spans.find((x) => x.text === text);
+  assert.ok(s, `fixture: span "${text}" in ${file}`);
+  return { id: s.id, source: { file, start: s.start, end: s.end, line: s.line }, text, label, spans: [], answer: 'accept', annotator: 'ann', strategy: null, score: null, ts: '2026-11-23T10:00:00.000Z' };
+}
+
+test('"2." moves to the sentence "2.", never into "2.405" even when that is nearer the old offset', () => {
+  const content = 'The value was 2.405 today.\n\n2.\n\nEnd.\n';
+  const d = onSpan('n.txt', content, '2.', 'L');
+  const after = 'A new opening paragraph, forty chars.\n\n' + content;
+  const r = reanchor([d], now({ 'n.txt': after }, 'sentence'));
+  assert.equal(r.moved.length, 1);
+  const at = r.moved[0].rebased.source;
+  assert.equal(after.slice(at.start, at.end), '2.');
+  assert.equal(after.slice(at.start - 2, at.start), '\n\n', 'the stand-alone "2.", not the one inside 2.405');
+  // With the stand-alone "2." deleted, it is an orphan rather than a piece of "2.405".
+  const gone = reanchor([d], now({ 'n.txt': 'The value was 2.405 today.\n\nEnd.\n' }, 'sentence'));
+  assert.equal(gone.orphans.length, 1);
+});
+
+test('a renamed file: its spans are found in the new file that holds most of their texts, with the ids the corpus reader gives', () => {
+  const a = 'First sentence here. Second sentence there. Third one too.\n';
+  const ds = ['First sentence here.', 'Second sentence there.', 'Third one too.'].map((t) => onSpan('a.txt', a, t, 'L'));
+  const other = 'Unrelated text. First sentence here.\n';
+  const r = reanchor(ds, now({ 'sub/renamed.txt': 'Intro. ' + a, 'b.txt': other }, 'sentence'));
+  assert.equal(r.orphans.length, 0);
+  assert.deepEqual(r.moved.map((m) => [m.rebased.source.file, m.match]), ds.map(() => ['sub/renamed.txt', 'renamed']));
+  const spans = fileSpans('sub/renamed.txt', 'Intro. ' + a, 'sentence').spans;
+  for (const m of r.moved) assert.ok(spans.some((s) => s.id === m.rebased.id && s.text === m.rebased.text));
+});
+
+test('a deleted sentence whose text is in an unlabeled file is found there only when that is the one place', () => {
+  const a = 'Keep me here. Moved elsewhere now.\n';
+  const ds = ['Keep me here.', 'Moved elsewhere now.'].map((t) => onSpan('a.txt', a, t, 'L'));
+  const r = reanchor(ds, now({ 'a.txt': 'Keep me here.\n', 'c.txt': 'Moved elsewhere now.\n' }, 'sentence'));
+  assert.deepEqual(r.moved.map((m) => m.rebased.source.file), ['c.txt']);
+  const twice = reanchor(ds, now({ 'a.txt': 'Keep me here.\n', 'c.txt': 'Moved elsewhere now.\n', 'd.txt': 'Moved elsewhere now.\n' }, 'sentence'));
+  assert.equal(twice.orphans.length, 1, 'two candidate files: ambiguous, reported');
+});
+
+test('text is compared NFC-normalised: an NFD file keeps its labels', () => {
+  const nfc = 'Le café était animé. Personne ne parlait.\n';
+  const d = onSpan('f.txt', nfc, 'Le café était animé.', 'L');
+  const r = reanchor([d], now({ 'f.txt': nfc.normalize('NFD') }, 'sentence'));
+  assert.equal(r.moved.length, 1);
+  assert.equal(r.moved[0].match, 'normalised');
+  assert.equal(r.moved[0].rebased.text, 'Le café était animé.'.normalize('NFD'));
+});
+
+test('a one-character typo fixed inside a long span keeps the label; a short or ambiguous one does not', () => {
+  const before = 'The commitee approved the budget for next year. Short one.\n';
+  const d = onSpan('t.txt', before, 'The commitee approved the budget for next year.', 'L');
+  const fixed = 'The committee approved the budget for next year. Short one.\n';
+  const r = reanchor([d], now({ 't.txt': fixed }, 'sentence'));
+  assert.equal(r.moved.length, 1);
+  assert.equal(r.moved[0].match, 'near');
+  assert.equal(r.moved[0].rebased.text, 'The committee approved the budget for next year.');
+  // Two spans within one edit: ambiguous, so an orphan rather than a guess.
+  const two = 'The committee approved the budget for next year. The commitee approved the budget for next yeah.\n';
+  assert.equal(reanchor([d], now({ 't.txt': two }, 'sentence')).orphans.length, 1);
+  // Short spans are never matched approximately.
+  const s = onSpan('t.txt', before, 'Short one.', 'L');
+  assert.equal(reanchor([s], now({ 't.txt': 'The commitee approved the budget for next year. Short two.\n' }, 'sentence')).orphans.length, 1);
+});
+
+test('JSONL: a record moved to another line is found with its record id; one whose text changed by escapes only stays', () => {
+  const recs = ['He said "stop".', 'Second record.'];
+  const content = recs.map((text) => JSON.stringify({ text })).join('\n') + '\n';
+  const d = onSpan('r.jsonl', content, 'He said "stop".', 'L');
+  assert.equal(d.source.line, 0);
+  const after = JSON.stringify({ text: 'New first record.' }) + '\n' + JSON.stringify({ meta: 1, text: 'He said "stop".' }) + '\n';
+  const r = reanchor([d], now({ 'r.jsonl': after }, 'sentence'));
+  assert.equal(r.moved.length, 1);
+  assert.equal(r.moved[0].rebased.source.line, 1);
+  assert.equal(r.moved[0].rebased.id, recordSpanId('r.jsonl', 1, 0, 15, 'He said "stop".'));
+  const escaped = '{"text": "He said \\u0022stop\\u0022."}\n{"text": "Second record."}\n';
+  assert.deepEqual(reanchor([d], now({ 'r.jsonl': escaped }, 'sentence')).anchored, [d]);
 });
