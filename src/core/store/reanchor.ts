@@ -53,6 +53,8 @@ export interface AnchorSource {
   readonly corpus?: ReadonlyMap<string, readonly CandidateSpan[]>;
 }
 
+const WORD = /[\p{L}\p{N}]/u;
+
 /** Spans shorter than this (in key characters) are never matched approximately. */
 const NEAR_MIN_CHARS = 20;
 /** Edits allowed in an approximate match: one per this many characters (at least one). */
@@ -88,8 +90,10 @@ export function reanchor(decisions: readonly LabelEvent[], source: AnchorSource)
     return files.get(path);
   };
   const claimed = new Set<string>();
+  const placedAt = new Map<LabelEvent, CandidateSpan>();
   const place = (e: LabelEvent, span: CandidateSpan, match: AnchorMatch | 'in-place'): void => {
     claimed.add(span.id);
+    placedAt.set(e, span);
     if (match === 'in-place' && span.id === e.id && span.line === (e.source.line ?? span.line)) {
       anchored.push(e);
       return;
@@ -97,20 +101,19 @@ export function reanchor(decisions: readonly LabelEvent[], source: AnchorSource)
     moved.push({ event: e, rebased: rebase(e, span), match: match === 'in-place' ? 'exact' : match });
   };
 
-  // 1. In place.
+  // 1. In place, on the span grid.
   let lost: LabelEvent[] = [];
   for (const e of decisions) {
     if (e.imported && e.imported.file === e.source.file) {
       freeStanding.push(e);
       continue;
     }
-    const f = fileState(e.source.file);
-    const span = f?.inPlace(e);
+    const span = fileState(e.source.file)?.onGrid(e);
     if (span && !claimed.has(span.id)) place(e, span, 'in-place');
     else lost.push(e);
   }
 
-  // 2. Same file, by text.
+  // 2. Same file, by text, on the span grid.
   const byFile = groupBy(lost, (e) => e.source.file);
   lost = [];
   for (const [path, events] of byFile) {
@@ -121,6 +124,15 @@ export function reanchor(decisions: readonly LabelEvent[], source: AnchorSource)
     }
     lost.push(...assignNearest(events, (e) => f.withKey(keyOf(e)), claimed, (e, s) => place(e, s, s.text === e.text ? 'exact' : 'normalised')));
   }
+
+  // 2b. In place off the grid (an import, another granularity): the text is still at its offsets,
+  // on token boundaries (never "2." read out of "12.405").
+  lost = lost.filter((e) => {
+    const span = fileState(e.source.file)?.offGrid(e);
+    if (!span || claimed.has(span.id)) return true;
+    place(e, span, 'in-place');
+    return false;
+  });
 
   // 3. Files no decision refers to: renamed, moved, new.
   const targetOf = new Map<string, string>();
@@ -160,7 +172,7 @@ export function reanchor(decisions: readonly LabelEvent[], source: AnchorSource)
   for (const e of lost) {
     const path = fileState(e.source.file) ? e.source.file : targetOf.get(e.source.file);
     const f = path !== undefined ? (fileState(path) ?? corpusState(source, path, files)) : undefined;
-    const span = f && e.spans.length === 0 ? f.near(keyOf(e), claimed) : undefined;
+    const span = f && path !== undefined && e.spans.length === 0 ? f.near(keyOf(e), claimed, bounds(e, path, decisions, placedAt)) : undefined;
     if (!span) {
       stillLost.push(e);
       continue;
@@ -203,15 +215,22 @@ class FileState {
     this.path = f.spans[0]?.file ?? f.source?.file ?? '';
   }
 
-  inPlace(e: LabelEvent): CandidateSpan | undefined {
+  /** The candidate span at the decision's stored place, if it still holds the decision's text. */
+  onGrid(e: LabelEvent): CandidateSpan | undefined {
     this.byPlace ??= new Map(this.f.spans.map((s) => [placeKey(s.file, s.line, s.start, s.end, s), s]));
-    const onGrid = this.byPlace.get(placeKey(e.source.file, e.source.line, e.source.start, e.source.end));
-    if (onGrid && onGrid.text === e.text) return onGrid;
+    const span = this.byPlace.get(placeKey(e.source.file, e.source.line, e.source.start, e.source.end));
+    return span && span.text === e.text ? span : undefined;
+  }
+
+  /** The decision's text at its stored offsets though not a candidate span, starting and ending on token boundaries. */
+  offGrid(e: LabelEvent): CandidateSpan | undefined {
     const src = this.f.source;
     if (!src) return undefined;
     const unit = unitAt(src, e.source.line);
-    if (!unit || e.source.end > unit.text.length || unit.text.slice(e.source.start, e.source.end) !== e.text) return undefined;
-    return spanIn(e.source.file, unit, e.source.start, e.source.end);
+    const { start, end } = e.source;
+    if (!unit || end > unit.text.length || unit.text.slice(start, end) !== e.text) return undefined;
+    if ((start > 0 && WORD.test(unit.text[start - 1]) && WORD.test(e.text[0] ?? '')) || (end < unit.text.length && WORD.test(unit.text[end]))) return undefined;
+    return spanIn(e.source.file, unit, start, end);
   }
 
   withKey(key: string): readonly CandidateSpan[] {
@@ -228,12 +247,14 @@ class FileState {
   }
 
   /** The one unclaimed span whose key is within the near-match distance of `key`, if exactly one is. */
-  near(key: string, claimed: ReadonlySet<string>): CandidateSpan | undefined {
+  near(key: string, claimed: ReadonlySet<string>, within: { lo: number; hi: number }): CandidateSpan | undefined {
     if (key.length < NEAR_MIN_CHARS) return undefined;
     const k = Math.max(1, Math.floor(key.length / NEAR_CHARS_PER_EDIT));
     let found: CandidateSpan | undefined;
     for (const s of this.f.spans) {
       if (claimed.has(s.id) || Math.abs(s.text.length - key.length) > k + 8) continue;
+      const at = position(s.file, s.line, s.start);
+      if (at <= within.lo || at >= within.hi) continue;
       const sk = textKey(s.text);
       if (Math.abs(sk.length - key.length) > k || editDistanceWithin(key, sk, k) > k) continue;
       if (found) return undefined;
@@ -241,6 +262,31 @@ class FileState {
     }
     return found;
   }
+}
+
+/** Order of places in a file (JSONL: by record line, then offset). */
+function position(file: string, line: number | undefined, start: number): number {
+  return file.toLowerCase().endsWith('.jsonl') ? (line ?? 0) * 1e9 + start : start;
+}
+
+/**
+ * Where a near match of `e` may lie in `path`: after the new place of the nearest decision that
+ * came before it in its old file, and before the new place of the nearest one after it. A typo
+ * fixed in place keeps its order among its labeled neighbours; a look-alike elsewhere does not.
+ */
+function bounds(e: LabelEvent, path: string, decisions: readonly LabelEvent[], placedAt: ReadonlyMap<LabelEvent, CandidateSpan>): { lo: number; hi: number } {
+  const me = position(e.source.file, e.source.line, e.source.start);
+  let prev: { old: number; now: number } | undefined;
+  let next: { old: number; now: number } | undefined;
+  for (const d of decisions) {
+    const s = placedAt.get(d);
+    if (!s || d.source.file !== e.source.file || s.file !== path) continue;
+    const old = position(d.source.file, d.source.line, d.source.start);
+    const now = position(s.file, s.line, s.start);
+    if (old < me && (!prev || old > prev.old)) prev = { old, now };
+    if (old > me && (!next || old < next.old)) next = { old, now };
+  }
+  return { lo: prev?.now ?? -Infinity, hi: next?.now ?? Infinity };
 }
 
 /** JSONL spans are placed by line too: the same offsets in another record are another span. */

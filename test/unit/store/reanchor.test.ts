@@ -168,3 +168,24 @@ test('JSONL: a record moved to another line is found with its record id; one who
   const escaped = '{"text": "He said \\u0022stop\\u0022."}\n{"text": "Second record."}\n';
   assert.deepEqual(reanchor([d], now({ 'r.jsonl': escaped }, 'sentence')).anchored, [d]);
 });
+
+test('a deleted span does not jump to a look-alike on the other side of a labeled neighbour', () => {
+  const before = 'Table one shows the results for the year. The middle sentence is labeled too. Table two shows the results for the year.\n';
+  const gone = onSpan('w.txt', before, 'Table one shows the results for the year.', 'A');
+  const middle = onSpan('w.txt', before, 'The middle sentence is labeled too.', 'B');
+  const after = 'The middle sentence is labeled too. Table two shows the results for the year.\n';
+  const r = reanchor([gone, middle], now({ 'w.txt': after }, 'sentence'));
+  assert.deepEqual(r.orphans.map((o) => o.event.label), ['A'], 'the deleted span is an orphan, not placed on "Table two"');
+});
+
+test('an off-grid decision stays in place only on token boundaries: "2." is not read out of "12.405"', () => {
+  const content = 'Values: 12.405 and more.\n';
+  const d: LabelEvent = { ...onSpan('v.txt', 'Values: 12.405 and more.\n', 'Values: 12.405 and more.', 'L'), text: '2.', source: { file: 'v.txt', start: 9, end: 11, line: 0 }, id: 'x' };
+  assert.equal(content.slice(9, 11), '2.');
+  const r = reanchor([d], now({ 'v.txt': content }, 'sentence'));
+  assert.equal(r.orphans.length, 1);
+  // A whole word off the grid (an imported span) stays where it is.
+  const w: LabelEvent = { ...d, text: 'Values', source: { file: 'v.txt', start: 0, end: 6, line: 0 }, id: 'y' };
+  const kept = reanchor([w], now({ 'v.txt': content }, 'sentence'));
+  assert.deepEqual(kept.moved.map((m) => [m.rebased.source.start, m.rebased.source.end, m.rebased.id]), [[0, 6, spanId('v.txt', 0, 6, 'Values')]]);
+});
