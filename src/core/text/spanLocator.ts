@@ -106,6 +106,14 @@ export function unitSpanId(file: string, unit: SourceUnit, start: number, end: n
   return unit.line === undefined ? spanId(file, start, end, text) : recordSpanId(file, unit.line, start, end, text);
 }
 
+/**
+ * The id of a span known by its place alone (an imported record with `source`): a JSONL file's
+ * spans are record spans when the line is known, as the corpus reader makes them.
+ */
+export function placeSpanId(file: string, line: number | undefined, start: number, end: number, text: string): string {
+  return unitSpanId(file, { line: isJsonlFile(file) ? line : undefined, text }, start, end, text);
+}
+
 /** The unit a span with this `line` points into (JSONL: the record on that line). */
 export function unitAt(src: LocatedSource, line: number | undefined): SourceUnit | undefined {
   if (!src.jsonl) return src.units[0];
