@@ -1,6 +1,6 @@
 import { isLabeled, type LabelEvent } from '../core/store/events';
-import { reanchor } from '../core/store/reanchor';
-import { documentRange, locateSource, sourceSpans } from '../core/text/spanLocator';
+import { onTokenBoundaries, reanchor } from '../core/store/reanchor';
+import { documentRange, locateSource, sourceSpans, unitAt } from '../core/text/spanLocator';
 import type { Granularity } from '../core/types';
 
 /** One labeled span to highlight in an open document. */
@@ -27,8 +27,16 @@ export function planDecorations(decisions: readonly LabelEvent[], file: string, 
   const mine = decisions.filter((e) => e.source.file === file && isLabeled(e) && e.label !== null);
   if (mine.length === 0) return [];
   const src = locateSource(file, text);
-  const r = reanchor(mine, { file: (f) => (f === file ? { spans: sourceSpans(src, granularity).spans, source: src } : undefined) });
-  const placed: LabelEvent[] = [...r.anchored, ...r.moved.map((m) => m.rebased)];
+  // Typing in a long file redraws often: segment it only when some span is not where it was.
+  const inPlace = mine.every((e) => {
+    const unit = unitAt(src, e.source.line);
+    return unit !== undefined && unit.text.slice(e.source.start, e.source.end) === e.text && onTokenBoundaries(unit.text, e.source.start, e.source.end);
+  });
+  let placed: LabelEvent[] = mine;
+  if (!inPlace) {
+    const r = reanchor(mine, { file: (f) => (f === file ? { spans: sourceSpans(src, granularity).spans, source: src } : undefined) });
+    placed = [...r.anchored, ...r.moved.map((m) => m.rebased)];
+  }
   return placed
     .flatMap((e) => {
       const at = documentRange(src, e.source.line, e.source.start, e.source.end);

@@ -55,6 +55,12 @@ export interface AnchorSource {
 
 const WORD = /[\p{L}\p{N}]/u;
 
+/** Whether text[start, end) is not a piece of a longer word or number ("2." in "12.405"). */
+export function onTokenBoundaries(text: string, start: number, end: number): boolean {
+  if (start > 0 && start < text.length && WORD.test(text[start - 1]) && WORD.test(text[start])) return false;
+  return !(end < text.length && end > start && WORD.test(text[end]) && (WORD.test(text[end - 1]) || text[end - 1] === '.' || text[end - 1] === ','));
+}
+
 /** Spans shorter than this (in key characters) are never matched approximately. */
 const NEAR_MIN_CHARS = 20;
 /** Edits allowed in an approximate match: one per this many characters (at least one). */
@@ -229,7 +235,7 @@ class FileState {
     const unit = unitAt(src, e.source.line);
     const { start, end } = e.source;
     if (!unit || end > unit.text.length || unit.text.slice(start, end) !== e.text) return undefined;
-    if ((start > 0 && WORD.test(unit.text[start - 1]) && WORD.test(e.text[0] ?? '')) || (end < unit.text.length && WORD.test(unit.text[end]))) return undefined;
+    if (!onTokenBoundaries(unit.text, start, end)) return undefined;
     return spanIn(e.source.file, unit, start, end);
   }
 

@@ -49,6 +49,15 @@ describe('decorations of labeled spans', () => {
     assert.equal(('{"text": "New first."}\n' + doc).slice(moved[0].start, moved[0].end), JSON.stringify(text).slice(1, -1));
   });
 
+  test('"2." is drawn on the sentence "2.", never on the "2." inside "12.405" now at its old offset', () => {
+    const before = 'Intro here.\n\n2.\n\nEnd.\n';
+    const stored = ev({ text: '2.', start: before.indexOf('2.') });
+    const after = 'The values: 12.405 seen.\n\n2.\n\nEnd.\n';
+    assert.equal(after.slice(stored.source.start, stored.source.end), '2.', 'fixture: the old offset now holds the "2." of 12.405');
+    const plan = planDecorations([stored], 'a.txt', after);
+    assert.deepEqual(plan.map((p) => [p.start, p.end]), [[after.indexOf('\n2.') + 1, after.indexOf('\n2.') + 3]]);
+  });
+
   test('skips, rejects and undone decisions are not highlighted', () => {
     const plan = planDecorations([ev({ text: 'Third.', start: 39, answer: 'ignore', label: null }), ev({ text: 'First sentence here.', start: 0, answer: 'reject', label: null })], 'a.txt', text);
     assert.deepEqual(plan, []);
