@@ -9,8 +9,8 @@
 //   wrong  — placed anywhere else
 //   orphan — reported as an orphan, and its text is indeed gone
 //   miss   — reported as an orphan although a span with its text exists
-//   off grid — found at its place, but its text is no longer a whole candidate span (reported by
-//            the session as not a candidate span, not trained on)
+//   off grid — found at its place, and its text is no longer a candidate span anywhere in its
+//            file (reported by the session as not a candidate span, not trained on)
 // Only spans in files the edit touched are counted. Options: --data FILE --files N --per-file N
 // --seed N --json.
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -367,7 +367,7 @@ async function main(): Promise<void> {
           if (ok) {
             row.right++;
             if (p.near) row.near++;
-          } else if (!span && want !== null && p.e.source.file === want.file && textKey(p.e.text) === want.key) {
+          } else if (!span && want !== null && p.e.source.file === want.file && textKey(p.e.text) === want.key && !corpus.some((c) => c.file === want.file && textKey(c.text) === want.key)) {
             row.offGrid++;
           } else {
             row.wrong++;
