@@ -69,18 +69,21 @@ const NEAR_CHARS_PER_EDIT = 40;
 /**
  * Finds the spans of `decisions` again in the current state of their files.
  *
- * 1. In place: the file holds the span's text at the stored offsets (JSONL: in the record on the
- *    stored line) → anchored.
+ * 1. In place: the candidate span at the stored place (JSONL: in the record on the stored line)
+ *    still holds the span's text → anchored.
  * 2. Same file: a candidate span of the file with the same text, compared NFC-normalised with
  *    whitespace folded; of several, the one nearest the old place wins, and two decisions never
  *    claim the same span. Matching whole candidate spans (not substrings) keeps "2." from landing
  *    inside "2.405", and gives the moved span the id the corpus reader gives it.
+ *    Then a decision that is not a candidate span (an import, another granularity) stays where
+ *    it is if its text is still at its offsets, starting and ending on token boundaries.
  * 3. New files: a decision whose file is gone (renamed, moved) or lost its text is looked for in
  *    corpus files that no decision refers to; for a file that is gone the new file holding most of
  *    its texts is taken first.
  * 4. Near match: a span of at least 20 characters whose text changed by one edit per 40 characters
  *    (a typo fixed) is placed on the one candidate span of its file within that distance, only
- *    when exactly one is, and only for decisions without entity spans.
+ *    when exactly one is, between the new places of its labeled neighbours, and only for
+ *    decisions without entity spans (their offsets could not follow the edit).
  * Whatever is left is an orphan. Nothing is written: the caller uses the rebased events in memory.
  */
 export function reanchor(decisions: readonly LabelEvent[], source: AnchorSource): ReanchorResult {
