@@ -70,7 +70,9 @@ const opt = (name: string, dflt: string): string => {
   const i = args.indexOf(`--${name}`);
   return i >= 0 && i + 1 < args.length ? args[i + 1] : dflt;
 };
-const DATA = opt('data', existsSync('/work/shared/datasets/brown-genre.jsonl') ? '/work/shared/datasets/brown-genre.jsonl' : join(__dirname, '..', '..', 'shared', 'datasets', 'brown-genre.jsonl'));
+// The dev set beside the repository (../shared/datasets, DESIGN.md), or beside a worktree's parent.
+const DEV_SET = [join(__dirname, '..', '..', 'shared'), join(__dirname, '..', '..', '..', 'shared')].map((d) => join(d, 'datasets', 'brown-genre.jsonl'));
+const DATA = opt('data', DEV_SET.find((f) => existsSync(f)) ?? DEV_SET[0]);
 const FILES = Number(opt('files', '60'));
 const PER_FILE = Number(opt('per-file', '10'));
 const RECORDS_PER_FILE = 8;
@@ -313,6 +315,7 @@ function decision(s: CandidateSpan, i: number): LabelEvent {
 }
 
 async function main(): Promise<void> {
+  if (!existsSync(DATA)) throw new Error(`${DATA}: dev set not found; pass --data FILE.jsonl (records with a "text" field)`);
   const records = readFileSync(DATA, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => (JSON.parse(l) as { text: string }).text.replace(/\s+/g, ' ').trim());
   const models = buildModels(records);
   const base = mkdtempSync(join(tmpdir(), 'labelwise-bench-reanchor-'));
