@@ -63,8 +63,11 @@ export function onTokenBoundaries(text: string, start: number, end: number): boo
 
 /** Spans shorter than this (in key characters) are never matched approximately. */
 const NEAR_MIN_CHARS = 20;
-/** Edits allowed in an approximate match: one per this many characters (at least one). */
-const NEAR_CHARS_PER_EDIT = 40;
+/**
+ * Edits allowed in an approximate match: one per this many characters (at least one). A typo is
+ * one edit; a sentence that grew by a few words (a re-segmentation) is several, and not a typo.
+ */
+const NEAR_CHARS_PER_EDIT = 100;
 
 /**
  * Finds the spans of `decisions` again in the current state of their files.
@@ -80,8 +83,8 @@ const NEAR_CHARS_PER_EDIT = 40;
  * 3. New files: a decision whose file is gone (renamed, moved) or lost its text is looked for in
  *    corpus files that no decision refers to; for a file that is gone the new file holding most of
  *    its texts is taken first.
- * 4. Near match: a span of at least 20 characters whose text changed by one edit per 40 characters
- *    (a typo fixed) is placed on the one candidate span of its file within that distance, only
+ * 4. Near match: a span of at least 20 characters whose text changed by one edit per 100
+ *    characters (a typo fixed; two swapped letters count as one edit) is placed on the one candidate span of its file within that distance, only
  *    when exactly one is, between the new places of its labeled neighbours, and only for
  *    decisions without entity spans (their offsets could not follow the edit).
  * Whatever is left is an orphan. Nothing is written: the caller uses the rebased events in memory.
@@ -358,12 +361,16 @@ function codeUnitOrder(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** Levenshtein distance of a and b, or k + 1 as soon as it is known to exceed k (banded). */
+/**
+ * Edit distance of a and b (insertions, deletions, substitutions, and a swap of two neighbours as
+ * one edit: optimal string alignment), or k + 1 as soon as it is known to exceed k (banded).
+ */
 export function editDistanceWithin(a: string, b: string, k: number): number {
   const n = a.length;
   const m = b.length;
   if (Math.abs(n - m) > k) return k + 1;
   const INF = k + 1;
+  let before = new Array<number>(m + 1).fill(INF);
   let prev = new Array<number>(m + 1);
   let cur = new Array<number>(m + 1);
   for (let j = 0; j <= m; j++) prev[j] = j <= k ? j : INF;
@@ -373,14 +380,16 @@ export function editDistanceWithin(a: string, b: string, k: number): number {
     cur.fill(INF);
     cur[0] = i <= k ? i : INF;
     let best = cur[0];
+    const ai = a.charCodeAt(i - 1);
     for (let j = lo; j <= hi; j++) {
-      const sub = prev[j - 1] + (a.charCodeAt(i - 1) === b.charCodeAt(j - 1) ? 0 : 1);
-      const v = Math.min(sub, prev[j] + 1, cur[j - 1] + 1, INF);
-      cur[j] = v;
-      if (v < best) best = v;
+      const bj = b.charCodeAt(j - 1);
+      let v = Math.min(prev[j - 1] + (ai === bj ? 0 : 1), prev[j] + 1, cur[j - 1] + 1);
+      if (i > 1 && j > 1 && ai === b.charCodeAt(j - 2) && a.charCodeAt(i - 2) === bj) v = Math.min(v, before[j - 2] + 1);
+      cur[j] = Math.min(v, INF);
+      if (cur[j] < best) best = cur[j];
     }
     if (best > k) return INF;
-    [prev, cur] = [cur, prev];
+    [before, prev, cur] = [prev, cur, before];
   }
   return Math.min(prev[m], INF);
 }

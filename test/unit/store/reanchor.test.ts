@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { reanchor, lineOf, type AnchorSource } from '../../../src/core/store/reanchor';
+import { editDistanceWithin, reanchor, lineOf, type AnchorSource } from '../../../src/core/store/reanchor';
 import { recordSpanId, spanId } from '../../../src/core/text/spanId';
 import { fileSpans, locateSource } from '../../../src/core/text/spanLocator';
 import type { LabelEvent } from '../../../src/core/store/events';
@@ -188,4 +188,20 @@ test('an off-grid decision stays in place only on token boundaries: "2." is not 
   const w: LabelEvent = { ...d, text: 'Values', source: { file: 'v.txt', start: 0, end: 6, line: 0 }, id: 'y' };
   const kept = reanchor([w], now({ 'v.txt': content }, 'sentence'));
   assert.deepEqual(kept.moved.map((m) => [m.rebased.source.start, m.rebased.source.end, m.rebased.id]), [[0, 6, spanId('v.txt', 0, 6, 'Values')]]);
+});
+
+test('edit distance: a swap of two letters is one edit; the band gives up past k', () => {
+  assert.equal(editDistanceWithin('the committee', 'teh committee', 1), 1);
+  assert.equal(editDistanceWithin('kitten', 'sitting', 3), 3);
+  assert.equal(editDistanceWithin('kitten', 'sitting', 2), 3);
+  assert.equal(editDistanceWithin('same', 'same', 0), 0);
+});
+
+test('a span that only grew into a longer sentence (re-segmentation) is not a near match', () => {
+  const before = 'The cities end their fiscal years in the month of June\n\n30. It was late.\n';
+  const d = onSpan('m.txt', before, 'The cities end their fiscal years in the month of June', 'L');
+  const after = 'Intro. The cities end their fiscal years in the month of June 30. It was late.\n';
+  const r = reanchor([d], now({ 'm.txt': after }, 'sentence'));
+  assert.deepEqual(r.moved, [], 'not placed on "... June 30."');
+  assert.equal(r.orphans.length, 1);
 });
