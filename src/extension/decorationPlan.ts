@@ -1,5 +1,7 @@
 import { isLabeled, type LabelEvent } from '../core/store/events';
-import { reanchor } from '../core/store/reanchor';
+import { onTokenBoundaries, reanchor } from '../core/store/reanchor';
+import { documentRange, locateSource, sourceSpans, unitAt } from '../core/text/spanLocator';
+import type { Granularity } from '../core/types';
 
 /** One labeled span to highlight in an open document. */
 export interface PlannedDecoration {
@@ -15,20 +17,35 @@ function md(s: string): string {
 }
 
 /**
- * Where the labeled spans of `file` are in its current `text` (which may have unsaved edits):
- * spans still at their stored offsets, or found again by their text nearby (re-anchoring).
- * Spans that cannot be found are left out here; the output channel lists them as orphans.
+ * Where the labeled spans of `file` are in its current `text` (the editor's document, which may
+ * have unsaved edits): spans still at their stored offsets, or found again by their text
+ * (re-anchoring, with the span locator the corpus reader uses). Offsets are the document's: for a
+ * JSONL record they point into the JSON line, through its escapes. Spans that cannot be found are
+ * left out here; the output channel lists them as orphans.
  */
-export function planDecorations(decisions: readonly LabelEvent[], file: string, text: string): PlannedDecoration[] {
+export function planDecorations(decisions: readonly LabelEvent[], file: string, text: string, granularity: Granularity = 'sentence'): PlannedDecoration[] {
   const mine = decisions.filter((e) => e.source.file === file && isLabeled(e) && e.label !== null);
   if (mine.length === 0) return [];
-  const r = reanchor(mine, (f) => (f === file ? text : undefined));
-  const placed: LabelEvent[] = [...r.anchored, ...r.moved.map((m) => m.rebased)];
+  const src = locateSource(file, text);
+  // Typing in a long file redraws often: segment it only when some span is not where it was.
+  const inPlace = mine.every((e) => {
+    const unit = unitAt(src, e.source.line);
+    return unit !== undefined && unit.text.slice(e.source.start, e.source.end) === e.text && onTokenBoundaries(unit.text, e.source.start, e.source.end);
+  });
+  let placed: LabelEvent[] = mine;
+  if (!inPlace) {
+    const r = reanchor(mine, { file: (f) => (f === file ? { spans: sourceSpans(src, granularity).spans, source: src } : undefined) });
+    placed = [...r.anchored, ...r.moved.map((m) => m.rebased)];
+  }
   return placed
-    .map((e) => ({
+    .flatMap((e) => {
+      const at = documentRange(src, e.source.line, e.source.start, e.source.end);
+      return at ? [{ e, at }] : [];
+    })
+    .map(({ e, at }) => ({
       label: e.label as string,
-      start: e.source.start,
-      end: e.source.end,
+      start: at.start,
+      end: at.end,
       hover: `**${md(e.label as string)}** · labeled by ${md(e.annotator || 'unknown')} · ${md(e.ts.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC'))}` +
         (e.strategy ? `  \nchosen by ${md(e.strategy)}${e.score !== null ? ` (score ${e.score.toFixed(3)})` : ''}` : ''),
     }))

@@ -1,7 +1,7 @@
 import { join, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
 import type { LabelStore } from '../core/store/labelStore';
-import type { Disposable } from '../core/types';
+import type { Disposable, Granularity } from '../core/types';
 import { colorSlot, planDecorations } from './decorationPlan';
 
 /** Label colours: theme chart colours for the underline, a faint fill that works on light and dark. */
@@ -33,6 +33,7 @@ export class LabelDecorations implements Disposable {
   private store: LabelStore | undefined;
   private root: string | undefined;
   private labels: readonly string[] = [];
+  private granularity: Granularity = 'sentence';
   private readonly subs: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
 
@@ -46,8 +47,9 @@ export class LabelDecorations implements Disposable {
   }
 
   /** Uses this store from now on and redraws. */
-  setStore(store: LabelStore, root: string, labels: readonly string[]): void {
+  setStore(store: LabelStore, root: string, labels: readonly string[], granularity: Granularity): void {
     this.store = store;
+    this.granularity = granularity;
     this.root = root;
     this.labels = labels;
     this.schedule();
@@ -63,7 +65,7 @@ export class LabelDecorations implements Disposable {
       if (doc.uri.scheme !== 'file') continue;
       const rel = relative(root, doc.uri.fsPath);
       if (rel.startsWith('..') || rel === join('.labelwise', 'labels.jsonl')) continue;
-      const plan = planDecorations(decisions, rel.split(sep).join('/'), doc.getText());
+      const plan = planDecorations(decisions, rel.split(sep).join('/'), doc.getText(), this.granularity);
       const perType: vscode.DecorationOptions[][] = this.types.map(() => []);
       for (const p of plan) {
         const md = new vscode.MarkdownString(p.hover);

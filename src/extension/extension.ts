@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import type { Granularity } from '../core/types';
 import { ALL_COMMANDS } from './commands/allCommands';
 import { LabelDecorations } from './decorations';
 import { LabelwiseApp } from './labelwiseApp';
@@ -12,6 +13,13 @@ export function activate(context: vscode.ExtensionContext): void {
   const surface = createVscodeSurface();
   const workerScript = join(context.extensionPath, 'dist', 'worker.js');
   const decorations = new LabelDecorations();
+  const granularity = (): Granularity => {
+    try {
+      return current.settings().granularity;
+    } catch {
+      return 'sentence';
+    }
+  };
   const current = new LabelwiseApp({
     surface,
     openPanel: () => createPanel(context.extensionUri),
@@ -24,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): void {
       } catch {
         labels = [];
       }
-      decorations.setStore(store, root, labels);
+      decorations.setStore(store, root, labels, granularity());
     },
   });
   context.subscriptions.push(current, decorations, ...registerCommands(ALL_COMMANDS, { app: current, surface }));
@@ -42,16 +50,16 @@ export function activate(context: vscode.ExtensionContext): void {
     try {
       const store = current.openStore();
       current.logger.info(`label store ${store.file}: ${store.state.counts().decisions} decisions`);
-      decorations.setStore(store, root, current.settings().labels);
+      decorations.setStore(store, root, current.settings().labels, granularity());
       current.refreshStatus();
-      // Re-anchoring reads the labeled files: after activation has returned, not during it.
+      // Re-anchoring reads the labeled files: in the engine worker, after activation has returned.
       setTimeout(() => {
-        try {
-          const orphans = current.checkAnchors();
-          if (orphans > 0) current.output.show(true);
-        } catch (e) {
-          current.report(e, 'Cannot check the labeled spans');
-        }
+        current.checkAnchors().then(
+          (orphans) => {
+            if (orphans > 0) current.output.show(true);
+          },
+          (e: unknown) => current.report(e, 'Cannot check the labeled spans'),
+        );
       }, 0);
     } catch (e) {
       current.report(e, 'Cannot load the label store');

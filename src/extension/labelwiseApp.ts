@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { LabelwiseError } from '../core/errors';
 import type { LabelwiseSettings } from '../core/settings';
 import { CancelledError } from '../core/session/cancelledError';
-import type { DecisionInput, RoundInfo } from '../core/session/workerProtocol';
+import type { AnchorParams, AnchorReport, RoundInfo } from '../core/session/workerProtocol';
 import { isLabeled, type LabelEvent } from '../core/store/events';
 import { LabelStore, storePath } from '../core/store/labelStore';
-import { reanchor, type OrphanSpan } from '../core/store/reanchor';
+import type { OrphanSpan } from '../core/store/reanchor';
 import { resolveInWorkspace } from '../core/store/workspacePath';
 import type { CandidateSpan, Disposable, Logger } from '../core/types';
 import { createTextLookup } from '../core/store/formats/importRecords';
@@ -296,7 +295,8 @@ export class LabelwiseApp implements Disposable {
     const panel = this.ensurePanel();
     panel.reveal();
     this.postLoading(settings, 'Reading and encoding the corpus…');
-    const decisions = this.restoreDecisions(store, root);
+    // As stored: the worker finds them again in the files (off this thread) and reports orphans.
+    const decisions = store.state.decisions();
     this.logger.info(`session: ${decisions.length} stored decisions, annotator "${settings.annotator}", strategy ${settings.strategy}`);
     const worker = this.deps.startWorker(this.logger);
     this.worker = worker;
@@ -329,6 +329,7 @@ export class LabelwiseApp implements Disposable {
           `(engine in a worker ${worker.kind}), ${started.restored} decisions restored, ${started.millis} ms`,
       );
       if (started.problems.length > 0) this.logger.warn(`${started.problems.length} corpus problems (listed above)`);
+      if (started.anchors) this.showAnchors(started.anchors);
       const controller = new LabelingController({
         settings,
         store,
@@ -369,43 +370,53 @@ export class LabelwiseApp implements Disposable {
 
   /**
    * Finds the store's labeled spans again in their files and lists the ones that cannot be found
-   * (file:line, text, label) in the output channel. Returns how many were orphaned.
+   * (file:line, text, label) in the output channel. The engine worker does the reading: the
+   * session's, or a short-lived one when no session runs. Resolves to how many were orphaned.
    */
-  checkAnchors(): number {
+  async checkAnchors(): Promise<number> {
     const root = this.workspaceRoot();
-    this.restoreDecisions(this.openStore(), root);
+    const settings = this.settings();
+    const params: AnchorParams = {
+      root,
+      granularity: settings.granularity,
+      include: settings.include,
+      exclude: settings.exclude,
+      maxFileSizeMB: settings.maxFileSizeMB,
+      decisions: this.openStore().state.decisions(),
+    };
+    let report: AnchorReport;
+    if (this.worker) {
+      report = await this.worker.request('anchors', params);
+    } else {
+      const worker = this.deps.startWorker(this.logger);
+      try {
+        report = await worker.request('anchors', params);
+      } finally {
+        worker.dispose();
+      }
+    }
+    this.showAnchors(report);
+    if (this.store && this.root) this.deps.onStoreChanged?.(this.store, this.root, this.orphans);
     // The review view lists orphans too: show the fresh list if it is open.
     if (this.controller?.state().view === 'review') void this.controller.loadContested().catch(() => undefined);
     return this.orphans.length;
   }
 
-  /** The store's current decisions, found again in their (possibly edited) files; orphans are listed. */
-  private restoreDecisions(store: LabelStore, root: string): DecisionInput[] {
-    const readFile = (file: string): string | undefined => {
-      try {
-        return readFileSync(join(root, file), 'utf8');
-      } catch {
-        return undefined;
-      }
-    };
-    const r = reanchor(store.state.decisions(), readFile);
-    this.orphans = r.orphans;
+  /** Keeps the orphans for the review view and lists them (file:line, text, label) in the output channel. */
+  private showAnchors(r: AnchorReport): void {
+    this.orphans = [...r.orphans];
     for (const o of r.orphans) {
+      const where = o.reason === 'file-missing' ? (o.detail ? `is in a file that cannot be read (${o.detail})` : 'is in a file that is gone') : 'cannot be found after an edit';
       this.logger.warn(
-        `${o.event.source.file}:${(o.event.source.line ?? 0) + 1}: labeled span ${o.reason === 'file-missing' ? 'is in a file that is gone' : 'cannot be found after an edit'} ` +
+        `${o.event.source.file}:${(o.event.source.line ?? 0) + 1}: labeled span ${where} ` +
           `("${o.event.text.slice(0, 60)}", label ${o.event.label ?? o.event.answer}); kept in the store, not used for training`,
       );
     }
-    if (r.moved.length > 0) this.logger.info(`${r.moved.length} labeled spans moved after edits and were found again by their text`);
-    const toInput = (e: LabelEvent): DecisionInput => ({
-      id: e.id,
-      file: e.source.file,
-      start: e.source.start,
-      end: e.source.end,
-      text: e.text,
-      label: isLabeled(e) ? e.label : null,
-    });
-    return [...r.anchored.map(toInput), ...r.moved.map((m) => toInput(m.rebased))];
+    const moved = Object.values(r.moved).reduce((a, b) => a + (b ?? 0), 0);
+    if (moved > 0) {
+      const how = Object.entries(r.moved).map(([k, n]) => `${n} ${k}`).join(', ');
+      this.logger.info(`${moved} labeled spans moved after edits and were found again by their text (${how})`);
+    }
   }
 
   private ensurePanel(): PanelLike {
@@ -472,7 +483,7 @@ export class LabelwiseApp implements Disposable {
       this.notify('error', `Cannot open ${span.file}: ${place.error}`, true);
       return;
     }
-    this.deps.surface.openSource(this.root, span.file, span.start, span.end).catch((e: unknown) => this.report(e, `Cannot open ${span.file}`));
+    this.deps.surface.openSource(this.root, span.file, span.start, span.end, span.line).catch((e: unknown) => this.report(e, `Cannot open ${span.file}`));
   }
 
   private settingsChanged(): void {

@@ -80,6 +80,9 @@ export interface VscodeSurface {
   withProgress<T>(title: string, run: (progress: ProgressLike, signal: AbortSignal) => Promise<T>): Promise<T>;
   /** Opens the Settings editor filtered to one setting. */
   openSettings(key: string): Promise<void>;
-  /** Opens a workspace file with the range selected. */
-  openSource(root: string, file: string, start: number, end: number): Promise<void>;
+  /**
+   * Opens a workspace file with the span selected: [start, end) are span offsets (for a JSONL
+   * file into the record's text on `line`), mapped to the document by the span locator.
+   */
+  openSource(root: string, file: string, start: number, end: number, line?: number): Promise<void>;
 }

@@ -1,5 +1,7 @@
 import { resolveInWorkspace } from '../core/store/workspacePath';
 import * as vscode from 'vscode';
+import { LabelwiseError } from '../core/errors';
+import { documentRange, locateSource } from '../core/text/spanLocator';
 import type { Disposable } from '../core/types';
 import type { ConfigTarget, InputBoxOptionsLike, OutputLike, ProgressLike, QuickPickItemLike, StatusBarItemLike, VscodeSurface } from './surface';
 
@@ -65,12 +67,13 @@ export function createVscodeSurface(): VscodeSurface {
     openSettings: async (key) => {
       await vscode.commands.executeCommand('workbench.action.openSettings', key);
     },
-    openSource: async (root, file, start, end) => {
+    openSource: async (root, file, start, end, line) => {
       // Second line of defence (the app checks first): never open a file outside the workspace.
       const place = resolveInWorkspace(root, file);
-      if ('error' in place) throw new Error(place.error);
+      if ('error' in place) throw new LabelwiseError(place.error);
       const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(place.abs));
-      const range = new vscode.Range(doc.positionAt(start), doc.positionAt(end));
+      const at = documentRange(locateSource(file, doc.getText()), line, start, end) ?? { start: 0, end: 0 };
+      const range = new vscode.Range(doc.positionAt(at.start), doc.positionAt(at.end));
       await vscode.window.showTextDocument(doc, { selection: range, viewColumn: vscode.ViewColumn.One, preview: true });
     },
   };

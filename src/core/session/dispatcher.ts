@@ -1,7 +1,9 @@
 import { LabelwiseError } from '../errors';
 import type { Logger } from '../types';
 import { CancelledError } from './cancelledError';
-import { LabelingSession, type SessionDeps } from './labelingSession';
+import { reanchorWorkspace } from '../store/reanchorWorkspace';
+import { readCorpus } from '../text/corpus';
+import { anchorReport, LabelingSession, type SessionDeps } from './labelingSession';
 import { isHostToWorker, toWireError, type RequestMessage, type WorkerMethod, type WorkerRequests, type WorkerToHost } from './workerProtocol';
 
 type Handler<M extends WorkerMethod> = (params: WorkerRequests[M]['params'], ctx: { id: number; signal: AbortSignal }) => Promise<WorkerRequests[M]['result']> | WorkerRequests[M]['result'];
@@ -86,6 +88,18 @@ export class WorkerDispatcher {
       views: (params) => this.need().views(params.ids),
       explain: (params) => this.need().explain(params.items),
       spans: () => this.need().spans(),
+      anchors: async (params) => {
+        const r = this.session
+          ? await this.session.reanchor(params.root, params.decisions)
+          : await reanchorWorkspace(params.decisions, {
+              root: params.root,
+              granularity: params.granularity,
+              maxFileSizeMB: params.maxFileSizeMB,
+              // Read only when some decision is not in place: renamed files are looked for there.
+              corpus: async () => (await readCorpus({ root: params.root, include: params.include, exclude: params.exclude, granularity: params.granularity, maxFileSizeMB: params.maxFileSizeMB })).spans,
+            });
+        return anchorReport(r);
+      },
     };
     const h = handlers[msg.method] as Handler<WorkerMethod> | undefined;
     if (!h) throw new LabelwiseError(`worker: unknown request "${String(msg.method)}"`);

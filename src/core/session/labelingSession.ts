@@ -7,7 +7,10 @@ import { STRATEGY_NAMES, type StrategyName } from '../strategies/strategy';
 import { silentLogger, type CandidateSpan, type Logger, type Matrix } from '../types';
 import { CancelledError } from './cancelledError';
 import { appendCurveLog, readCurveLog } from './curveLog';
-import type { CurveData, DecideParams, DecideResult, ExplainItem, QueryParams, RoundInfo, StartParams, StartResult } from './workerProtocol';
+import { isLabeled, type LabelEvent } from '../store/events';
+import type { ReanchorResult } from '../store/reanchor';
+import { reanchorWorkspace } from '../store/reanchorWorkspace';
+import type { AnchorReport, CurveData, DecideParams, DecideResult, ExplainItem, QueryParams, RoundInfo, StartParams, StartResult } from './workerProtocol';
 import { emptyRecord, toRecord } from '../record';
 
 /** The corpus as the session needs it: candidate spans in a stable order, and their context. */
@@ -63,6 +66,18 @@ export interface OpenOptions {
   readonly progress?: (message: string, fraction?: number) => void;
   readonly signal?: AbortSignal;
   readonly events?: SessionEvents;
+}
+
+/** The decisions re-anchoring placed (in place or moved), with their current ids. */
+export function placedDecisions(r: ReanchorResult): LabelEvent[] {
+  return [...r.anchored, ...r.moved.map((m) => m.rebased)];
+}
+
+/** What the host needs of a re-anchoring: counts, and the orphans to list. */
+export function anchorReport(r: ReanchorResult): AnchorReport {
+  const moved: AnchorReport['moved'] = {};
+  for (const m of r.moved) moved[m.match] = (moved[m.match] ?? 0) + 1;
+  return { anchored: r.anchored.length, moved, orphans: r.orphans };
 }
 
 function checkSignal(signal: AbortSignal | undefined): void {
@@ -167,16 +182,18 @@ export class LabelingSession {
       }, { batch: settings.batchSize, logger });
       const session = new LabelingSession(settings, corpus, engine, encoder, logger, opts.events ?? {});
       if (params.curveFile !== undefined) await session.restoreCurve(params.curveFile);
+      progress('Finding the labeled spans again', 0.96);
+      const anchored = await session.reanchor(params.root, params.decisions);
       let restored = 0;
       let unmatched = 0;
-      for (const d of params.decisions) {
+      for (const d of placedDecisions(anchored)) {
         const row = session.rowById.get(d.id);
         if (row === undefined) {
           unmatched++;
           continue;
         }
         restored++;
-        session.applyDecision(row, d.label, true);
+        session.applyDecision(row, isLabeled(d) ? d.label : null, true);
       }
       if (unmatched > 0) logger.info(`${unmatched} stored decisions are not candidate spans of this corpus (granularity or files changed); they stay in the store`);
       session.sinceRetrain = 0;
@@ -194,6 +211,7 @@ export class LabelingSession {
           encoderId: encoder.id,
           restored,
           unmatched,
+          anchors: anchorReport(anchored),
           problems: corpus.problems,
           labeled: session.labeled,
           millis: Date.now() - t0,
@@ -203,6 +221,14 @@ export class LabelingSession {
       await encoder.dispose().catch(() => undefined);
       throw e;
     }
+  }
+
+  /**
+   * Finds stored decisions again in the files as they are now (reanchorWorkspace), against this
+   * session's corpus: only files with a decision that is not a span of the pool are read.
+   */
+  reanchor(root: string, decisions: readonly LabelEvent[]): Promise<ReanchorResult> {
+    return reanchorWorkspace(decisions, { root, granularity: this.settings.granularity, maxFileSizeMB: this.settings.maxFileSizeMB, corpus: this.corpus.spans });
   }
 
   /** Labeled spans in the pool. */

@@ -1,6 +1,8 @@
 import type { ContestedItem, CurvePoint, SpanView, StrategyWeightsPoint } from '../../protocol';
 import type { LabelwiseSettings } from '../settings';
-import type { CandidateSpan } from '../types';
+import type { LabelEvent } from '../store/events';
+import type { AnchorMatch, OrphanSpan } from '../store/reanchor';
+import type { CandidateSpan, Granularity } from '../types';
 
 /**
  * The typed messages between the extension host and the engine worker (worker_threads, or a forked
@@ -9,15 +11,28 @@ import type { CandidateSpan } from '../types';
  * cancelled by id. The worker also sends notifications (log lines, finished background retrains).
  */
 
-/** A decision the host has stored, as the worker needs it to label its pool. */
-export interface DecisionInput {
-  readonly id: string;
-  readonly file: string;
-  readonly start: number;
-  readonly end: number;
-  readonly text: string;
-  /** The label of an accepted decision; null for skip / reject (decided, but no label). */
-  readonly label: string | null;
+/**
+ * What re-anchoring found (the worker does it: it reads files). The host lists the orphans in
+ * its output channel and the review view; nothing here changes the store.
+ */
+export interface AnchorReport {
+  /** Decisions still in place. */
+  readonly anchored: number;
+  /** Decisions found again elsewhere, by how they were found. */
+  readonly moved: Partial<Record<AnchorMatch, number>>;
+  /** Decisions whose span cannot be found (kept in the store, not used for training). */
+  readonly orphans: readonly OrphanSpan[];
+}
+
+/** Re-anchors the store's decisions without a session (the host's "check anchors" on activation). */
+export interface AnchorParams {
+  readonly root: string;
+  readonly granularity: Granularity;
+  readonly include: readonly string[];
+  readonly exclude: readonly string[];
+  readonly maxFileSizeMB: number;
+  /** The store's current decisions, as stored. */
+  readonly decisions: readonly LabelEvent[];
 }
 
 export interface StartParams {
@@ -26,8 +41,11 @@ export interface StartParams {
   readonly settings: LabelwiseSettings;
   /** Folder for the on-disk embedding cache (absolute). */
   readonly cacheDir: string;
-  /** Decisions already in the label store (re-anchored by the host). */
-  readonly decisions: readonly DecisionInput[];
+  /**
+   * The label store's current decisions, as stored. The worker re-anchors them (finds each span
+   * again in the files as they are now) before it applies them to the pool.
+   */
+  readonly decisions: readonly LabelEvent[];
   /**
    * Where the learning curve and strategy weights of every round are kept (absolute; the host
    * passes `.labelwise/curve.jsonl`). Read at start so the curve view survives a restart; each
@@ -43,8 +61,10 @@ export interface StartResult {
   readonly encoderId: string;
   /** Decisions of the store that matched a span of the pool. */
   readonly restored: number;
-  /** Decisions whose span is not among the candidates (e.g. granularity changed): kept, not used for training. */
+  /** Decisions found in their files but not among the candidates (e.g. granularity changed): kept, not used for training. */
   readonly unmatched: number;
+  /** Re-anchoring of the stored decisions (orphans are neither restored nor unmatched); the worker always sends it. */
+  readonly anchors?: AnchorReport;
   /** Corpus problems, `file:line: reason`. */
   readonly problems: readonly string[];
   /** Labeled spans (accepted with a label in the label set). */
@@ -109,6 +129,11 @@ export interface WorkerRequests {
    * in the pool are left out; an engine that cannot explain answers with an empty list.
    */
   explain: { params: { readonly items: readonly ExplainItem[] }; result: SpanView[] };
+  /**
+   * Re-anchors decisions: against the running session's corpus when there is one, else against
+   * the workspace read with `AnchorParams`.
+   */
+  anchors: { params: AnchorParams; result: AnchorReport };
   /** Every candidate span of the pool (for matching imported records to the corpus by text). */
   spans: { params: Record<string, never>; result: CandidateSpan[] };
 }

@@ -6,8 +6,11 @@ import { settingKeys } from '../settings';
 import type { CandidateSpan, Granularity } from '../types';
 import { ExportRecogniser, loadExportRegistry } from './labelwiseOutput';
 import { TextFileError, readTextFile } from './readTextFile';
-import { checkGranularity, segment } from './segment';
-import { recordSpanId, spanId } from './spanId';
+import { checkGranularity } from './segment';
+import { fileSpans, isJsonlFile, locateSource, recordOnLine, sourceSpans, type CorpusProblem } from './spanLocator';
+
+export type { CorpusProblem } from './spanLocator';
+export { isJsonlFile } from './spanLocator';
 
 export interface CorpusOptions {
   /** Workspace folder; every path in the result is relative to it, with forward slashes. */
@@ -23,17 +26,6 @@ export interface CorpusOptions {
   readonly files?: readonly string[];
 }
 
-export interface CorpusProblem {
-  /** Workspace-relative path. */
-  readonly file: string;
-  /** Zero-based line, where the problem is on one line (the message shows it one-based). */
-  readonly line?: number;
-  /** Ready to show: starts with `file` or `file:line`. */
-  readonly message: string;
-  /** `error`: the file was skipped. `warning`: part of it was (a bad JSONL line) or it was empty. */
-  readonly severity: 'warning' | 'error';
-}
-
 export interface Corpus {
   /** Ordered by file path (code-unit order), then by position in the file. */
   readonly spans: CandidateSpan[];
@@ -42,15 +34,16 @@ export interface Corpus {
   readonly files: string[];
 }
 
-/** At most this many problems are listed per file; the rest are counted in one line. */
 /**
  * Version of how files become spans (segmentation, trimming, JSONL records, span ids). Caches of
  * spans (the corpus manifest) include it in their key: bump it whenever a change here or in
  * segment.ts / spanId.ts would give different spans for the same file.
  */
-// 2: files Labelwise wrote (exports, store copies) give no spans (labelwiseOutput.ts).
-export const SPANS_VERSION = 2;
+// 3: files Labelwise wrote (exports, store copies) give no spans (labelwiseOutput.ts); the span
+// locator (spanLocator.ts) applies the Markdown list rule to Markdown files only.
+export const SPANS_VERSION = 3;
 
+/** At most this many problems are listed per file; the rest are counted in one line. */
 const MAX_PROBLEMS_PER_FILE = 20;
 /** Files read at once. */
 const READ_CONCURRENCY = 8;
@@ -85,10 +78,6 @@ function checkPatterns(value: unknown, setting: string): void {
       throw new SettingError(setting, `${setting}: "${p}" must be relative to the workspace folder (no absolute paths, no "..")`);
     }
   }
-}
-
-export function isJsonlFile(file: string): boolean {
-  return file.toLowerCase().endsWith('.jsonl');
 }
 
 /** Workspace-relative files matching include minus exclude, sorted (code-unit order). */
@@ -190,25 +179,7 @@ async function readCorpusFile(root: string, file: string, granularity: Granulari
   if (text.trim() === '') {
     return { file, read: true, spans: [], problems: [{ file, message: `${file}: the file is empty; nothing to label`, severity: 'warning' }] };
   }
-  if (isJsonlFile(file)) return { file, read: true, ...jsonlSpans(file, text) };
-  return { file, read: true, spans: textSpans(file, text, granularity), problems: [] };
-}
-
-/** Candidate spans of one text file's content. */
-export function textSpans(file: string, text: string, granularity: Granularity): CandidateSpan[] {
-  const segs = segment(text, granularity);
-  const out: CandidateSpan[] = new Array(segs.length);
-  // Line numbers by walking forward once: segments come in order.
-  let line = 0;
-  let pos = 0;
-  for (let i = 0; i < segs.length; i++) {
-    const { start, end } = segs[i];
-    for (let nl = text.indexOf('\n', pos); nl >= 0 && nl < start; nl = text.indexOf('\n', nl + 1)) line++;
-    pos = start;
-    const t = text.slice(start, end);
-    out[i] = { id: spanId(file, start, end, t), file, start, end, text: t, line };
-  }
-  return out;
+  return { file, read: true, ...fileSpans(file, text, granularity) };
 }
 
 /**
@@ -217,52 +188,7 @@ export function textSpans(file: string, text: string, granularity: Granularity):
  * warnings with the line. A file where no record has text is one warning.
  */
 export function jsonlSpans(file: string, content: string): { spans: CandidateSpan[]; problems: CorpusProblem[] } {
-  const spans: CandidateSpan[] = [];
-  const problems: CorpusProblem[] = [];
-  let withoutText = 0;
-  let records = 0;
-  let lineNo = 0;
-  let from = 0;
-  while (from < content.length) {
-    let nl = content.indexOf('\n', from);
-    if (nl < 0) nl = content.length;
-    const raw = content.slice(from, nl);
-    const line = lineNo;
-    lineNo++;
-    from = nl + 1;
-    if (raw.trim() === '') continue;
-    const where = `${file}:${line + 1}`;
-    let obj: unknown;
-    try {
-      obj = JSON.parse(raw);
-    } catch (e) {
-      problems.push({ file, line, message: `${where}: not valid JSON (${(e as Error).message}); line skipped`, severity: 'warning' });
-      continue;
-    }
-    records++;
-    const text = typeof obj === 'object' && obj !== null && !Array.isArray(obj) ? (obj as Record<string, unknown>).text : undefined;
-    if (typeof text !== 'string') {
-      withoutText++;
-      problems.push({ file, line, message: `${where}: the record has no "text" string; line skipped`, severity: 'warning' });
-      continue;
-    }
-    let start = 0;
-    let end = text.length;
-    while (start < end && /\s/.test(text[start])) start++;
-    while (end > start && /\s/.test(text[end - 1])) end--;
-    if (end === start) {
-      problems.push({ file, line, message: `${where}: "text" is empty; line skipped`, severity: 'warning' });
-      continue;
-    }
-    const t = start === 0 && end === text.length ? text : text.slice(start, end);
-    spans.push({ id: recordSpanId(file, line, start, end, t), file, start, end, text: t, line });
-  }
-  if (records > 0 && withoutText === records) {
-    // Not a text dataset (e.g. a log or a label export): one message, not one per line.
-    const kept = problems.filter((p) => !p.message.includes('no "text" string'));
-    return { spans, problems: [...kept, { file, message: `${file}: no record has a "text" string; the file was skipped`, severity: 'warning' }] };
-  }
-  return { spans, problems };
+  return sourceSpans(locateSource(file, content), 'line');
 }
 
 function capProblems(file: string, problems: CorpusProblem[]): CorpusProblem[] {
@@ -278,23 +204,9 @@ function capProblems(file: string, problems: CorpusProblem[]): CorpusProblem[] {
 export async function readSpanSource(root: string, file: string, line: number, maxFileSizeMB: number): Promise<string> {
   const content = await readTextFile(resolve(root, file), { maxBytes: maxFileSizeMB * 1024 * 1024, displayName: file });
   if (!isJsonlFile(file)) return content;
-  let from = 0;
-  for (let l = 0; l < line; l++) {
-    const nl = content.indexOf('\n', from);
-    if (nl < 0) throw new TextFileError('unreadable', `${file}:${line + 1}: the file has no such line`, file, line + 1);
-    from = nl + 1;
-  }
-  let nl = content.indexOf('\n', from);
-  if (nl < 0) nl = content.length;
-  let obj: unknown;
-  try {
-    obj = JSON.parse(content.slice(from, nl));
-  } catch (e) {
-    throw new TextFileError('unreadable', `${file}:${line + 1}: not valid JSON (${(e as Error).message})`, file, line + 1);
-  }
-  const text = typeof obj === 'object' && obj !== null ? (obj as Record<string, unknown>).text : undefined;
-  if (typeof text !== 'string') throw new TextFileError('unreadable', `${file}:${line + 1}: the record has no "text" string`, file, line + 1);
-  return text;
+  const unit = recordOnLine(file, content, line);
+  if (!unit) throw new TextFileError('unreadable', `${file}:${line + 1}: no record with a "text" string on this line`, file, line + 1);
+  return unit.text;
 }
 
 export interface SpanContext {

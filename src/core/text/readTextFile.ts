@@ -1,3 +1,4 @@
+import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { InputError } from '../errors';
 
@@ -35,7 +36,9 @@ export async function readTextFile(path: string, opts: TextFileOptions): Promise
   const name = opts.displayName ?? path;
   let buf: Buffer;
   try {
-    const fh = await open(path, 'r');
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer, forever; the
+    // fstat below then refuses it. On a regular file the flag changes nothing.
+    const fh = await open(path, constants.O_RDONLY | (process.platform === 'win32' ? 0 : constants.O_NONBLOCK));
     try {
       const st = await fh.stat();
       if (!st.isFile()) throw new TextFileError('unreadable', `${name}: not a regular file`, name);

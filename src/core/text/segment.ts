@@ -8,6 +8,12 @@ export interface Segment {
   readonly end: number;
 }
 
+/**
+ * How a text file is read: `markdown` also starts a block at an ordered-list line (`1.`, `9)`);
+ * in plain text such a line is usually a re-wrapped sentence that begins with a number.
+ */
+export type TextFormat = 'markdown' | 'plain';
+
 /** Validates a granularity setting value; the error names the setting. */
 export function checkGranularity(value: unknown, setting: string = settingKeys.granularity): Granularity {
   if (typeof value !== 'string' || !(GRANULARITIES as readonly string[]).includes(value)) {
@@ -25,9 +31,9 @@ export function checkGranularity(value: unknown, setting: string = settingKeys.g
  * - `paragraph`: blocks separated by blank lines.
  * - `sentence`: sentences within paragraphs (see splitSentences); a single line break inside a
  *   paragraph is a hard wrap, not a boundary, unless the next line starts a Markdown list item,
- *   heading, quote or table row.
+ *   heading, quote or table row (an ordered-list item `1.` only in `markdown`).
  */
-export function segment(text: string, granularity: Granularity): Segment[] {
+export function segment(text: string, granularity: Granularity, format: TextFormat = 'markdown'): Segment[] {
   switch (granularity) {
     case 'line':
       return keepWordy(text, splitLines(text));
@@ -36,7 +42,7 @@ export function segment(text: string, granularity: Granularity): Segment[] {
     case 'sentence': {
       const out: Segment[] = [];
       for (const p of splitParagraphs(text)) {
-        for (const block of splitBlockLines(text, p)) out.push(...splitSentences(text, block.start, block.end));
+        for (const block of splitBlockLines(text, p, format)) out.push(...splitSentences(text, block.start, block.end));
       }
       return keepWordy(text, out);
     }
@@ -107,11 +113,12 @@ function splitParagraphs(text: string): Segment[] {
 }
 
 // A line that starts a Markdown block of its own: heading, list item, block quote, table row, fence.
-const BLOCK_START = /^[ \t]{0,3}(?:#{1,6}\s|[-*+]\s|\d{1,9}[.)]\s|>|\||```|~~~)/;
+const BLOCK_START = /^[ \t]{0,3}(?:#{1,6}\s|[-*+]\s|>|\||```|~~~)/;
+const ORDERED_ITEM = /^[ \t]{0,3}\d{1,9}[.)]\s/;
 const HEADING = /^[ \t]{0,3}#{1,6}\s/;
 
 /** Cuts a paragraph at line breaks that start (or end) a Markdown block; other breaks are wraps. */
-function splitBlockLines(text: string, para: Segment): Segment[] {
+function splitBlockLines(text: string, para: Segment, format: TextFormat): Segment[] {
   const out: Segment[] = [];
   let blockStart = para.start;
   let lineStart = para.start;
@@ -120,7 +127,7 @@ function splitBlockLines(text: string, para: Segment): Segment[] {
     let nl = text.indexOf('\n', lineStart);
     if (nl < 0 || nl > para.end) nl = para.end;
     const line = text.slice(lineStart, nl);
-    const startsBlock = lineStart > para.start && (BLOCK_START.test(line) || prevWasHeading);
+    const startsBlock = lineStart > para.start && (BLOCK_START.test(line) || prevWasHeading || (format === 'markdown' && ORDERED_ITEM.test(line)));
     if (startsBlock) {
       const s = trimmed(text, blockStart, lineStart);
       if (s) out.push(s);

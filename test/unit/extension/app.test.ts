@@ -267,13 +267,16 @@ describe('re-anchoring on activation', () => {
       const surface = new FakeSurface();
       surface.root = dir;
       surface.settings.set('labelwise.labels', ['x', 'y']);
-      const app = new LabelwiseApp({ surface, openPanel: () => new FakePanel(), startWorker: () => assert.fail('no worker') });
+      // No session runs: a short-lived engine worker does the reading.
+      let workers = 0;
+      const app = new LabelwiseApp({ surface, openPanel: () => new FakePanel(), startWorker: (logger) => (workers++, new WorkerClient(() => memoryChannel(deps), logger)) });
       const store = app.openStore();
       const base = { spans: [], answer: 'accept' as const, annotator: 'kim', strategy: null, score: null, ts: '2026-11-23T10:00:00.000Z' };
       store.append({ ...base, id: 'a', source: { file: 'a.txt', start: 0, end: 10, line: 0 }, text: 'Alpha one.', label: 'x' });
       store.append({ ...base, id: 'b', source: { file: 'a.txt', start: 11, end: 20, line: 1 }, text: 'Beta two.', label: 'y' });
       writeFileSync(join(dir, 'a.txt'), 'New first line.\nAlpha one.\n');
-      assert.equal(app.checkAnchors(), 1);
+      assert.equal(await app.checkAnchors(), 1);
+      assert.equal(workers, 1);
       assert.ok(surface.lines.some((l) => /a\.txt:2: labeled span cannot be found after an edit \("Beta two\.", label y\); kept in the store/.test(l)), surface.lines.join('\n'));
       assert.ok(surface.lines.some((l) => /1 labeled spans moved after edits and were found again/.test(l)));
       assert.equal(readFileSync(join(dir, '.labelwise', 'labels.jsonl'), 'utf8').trim().split('\n').length, 2, 'the store is unchanged');

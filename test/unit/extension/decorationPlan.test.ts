@@ -35,6 +35,29 @@ describe('decorations of labeled spans', () => {
     assert.deepEqual(plan.map((p) => [p.start, p.end]), [[32, 49]]);
   });
 
+  test('in a JSONL file the highlight covers the record text in the raw JSON line, through its escapes', () => {
+    const records = [{ text: 'Warm-up line.' }, { id: 7, text: 'He said "stop", then left\\right é.' }];
+    const doc = records.map((r) => JSON.stringify(r)).join('\n') + '\n';
+    const text = records[1].text;
+    const stored = ev({ text, start: 0, id: 'r2', source: { file: 'd.jsonl', start: 0, end: text.length, line: 1 } });
+    const plan = planDecorations([stored], 'd.jsonl', doc);
+    assert.equal(plan.length, 1);
+    assert.equal(doc.slice(plan[0].start, plan[0].end), JSON.stringify(text).slice(1, -1));
+    // A record inserted above: found again on its new line.
+    const moved = planDecorations([stored], 'd.jsonl', '{"text": "New first."}\n' + doc);
+    assert.equal(moved.length, 1);
+    assert.equal(('{"text": "New first."}\n' + doc).slice(moved[0].start, moved[0].end), JSON.stringify(text).slice(1, -1));
+  });
+
+  test('"2." is drawn on the sentence "2.", never on the "2." inside "12.405" now at its old offset', () => {
+    const before = 'Intro here.\n\n2.\n\nEnd.\n';
+    const stored = ev({ text: '2.', start: before.indexOf('2.') });
+    const after = 'The values: 12.405 seen.\n\n2.\n\nEnd.\n';
+    assert.equal(after.slice(stored.source.start, stored.source.end), '2.', 'fixture: the old offset now holds the "2." of 12.405');
+    const plan = planDecorations([stored], 'a.txt', after);
+    assert.deepEqual(plan.map((p) => [p.start, p.end]), [[after.indexOf('\n2.') + 1, after.indexOf('\n2.') + 3]]);
+  });
+
   test('skips, rejects and undone decisions are not highlighted', () => {
     const plan = planDecorations([ev({ text: 'Third.', start: 39, answer: 'ignore', label: null }), ev({ text: 'First sentence here.', start: 0, answer: 'reject', label: null })], 'a.txt', text);
     assert.deepEqual(plan, []);

@@ -10,6 +10,7 @@ import { SettingError } from '../../../src/core/errors';
 import { CancelledError } from '../../../src/core/session/cancelledError';
 import { LabelingSession, type SessionCorpus, type SessionDeps } from '../../../src/core/session/labelingSession';
 import type { StartParams } from '../../../src/core/session/workerProtocol';
+import type { LabelEvent } from '../../../src/core/store/events';
 import { defaultSettings, type LabelwiseSettings } from '../../../src/core/settings';
 import { lineCorpus, letterEncoder, TOPICS } from './testCorpus';
 
@@ -32,6 +33,19 @@ function deps(corpus: SessionCorpus = lineCorpus(TOPICS)): SessionDeps {
 const settings: LabelwiseSettings = { ...defaultSettings, labels: ['sport', 'science'], annotator: 't', autoRetrainEvery: 0, committeeSize: 3, batchSize: 4, strategy: 'margin' };
 const params = (over: Partial<StartParams> = {}): StartParams => ({ root: '/nowhere', settings, cacheDir: '/nowhere/cache', decisions: [], ...over });
 const truth = (file: string): string => (file === 'sport.txt' ? 'sport' : 'science');
+/** A decision as the label store holds it: accepted with `label`, or skipped (label null). */
+const storedEvent = (s: { id: string; file: string; start: number; end: number; text: string; line: number }, label: string | null): LabelEvent => ({
+  id: s.id,
+  source: { file: s.file, start: s.start, end: s.end, line: s.line },
+  text: s.text,
+  label,
+  spans: [],
+  answer: label === null ? 'ignore' : 'accept',
+  annotator: 't',
+  strategy: null,
+  score: null,
+  ts: '2026-11-23T10:00:00.000Z',
+});
 
 describe('labeling session (plain Node)', () => {
   test('start → batch with why → decisions → retrain → curve point and weights → undo', async () => {
@@ -110,15 +124,16 @@ describe('labeling session (plain Node)', () => {
     }
   });
 
-  test('stored decisions are restored and trained on; unknown ids are counted, not dropped', async () => {
+  test('stored decisions are restored and trained on; a decision whose file is gone is an orphan, not dropped', async () => {
     const corpus = lineCorpus(TOPICS);
-    const decisions = corpus.spans.slice(0, 4).map((s) => ({ id: s.id, file: s.file, start: s.start, end: s.end, text: s.text, label: truth(s.file) }));
-    decisions.push({ id: 'gone', file: 'x.txt', start: 0, end: 3, text: 'abc', label: 'sport' });
-    decisions.push({ ...decisions[0], id: corpus.spans[11].id, label: null as unknown as string });
+    const decisions = corpus.spans.slice(0, 4).map((s) => storedEvent(s, truth(s.file)));
+    decisions.push(storedEvent({ id: 'gone', file: 'x.txt', start: 0, end: 3, text: 'abc', line: 0 }, 'sport'));
+    decisions.push(storedEvent(corpus.spans[11], null));
     const { session, result } = await LabelingSession.open(params({ decisions }), deps(corpus));
     try {
       assert.equal(result.restored, 5);
-      assert.equal(result.unmatched, 1);
+      assert.equal(result.unmatched, 0);
+      assert.deepEqual(result.anchors?.orphans.map((o) => [o.event.id, o.reason]), [['gone', 'file-missing']]);
       assert.equal(result.labeled, 4);
       const ids = new Set((await session.query({ n: 100, exclude: [] })).map((v) => v.id));
       assert.equal(ids.size, 12 - 5, 'labeled and skipped spans are not queried again');
@@ -177,7 +192,7 @@ describe('labeling session (plain Node)', () => {
     try {
       const first = await LabelingSession.open(params({ curveFile }), deps());
       const all = await first.session.query({ n: 100, exclude: [] });
-      const decisions = all.slice(0, 8).map((v) => ({ id: v.id, file: v.file, start: v.start, end: v.end, text: v.text, label: truth(v.file) }));
+      const decisions = all.slice(0, 8).map((v) => storedEvent(v, truth(v.file)));
       for (const d of decisions) first.session.decide({ id: d.id, label: d.label, decided: true });
       const r1 = await first.session.retrain();
       await first.session.dispose();

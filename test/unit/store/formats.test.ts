@@ -5,7 +5,7 @@ import { ImportError, createTextLookup } from '../../../src/core/store/formats/i
 import { murmurhash3, prodigyHashes } from '../../../src/core/store/formats/prodigyHash';
 import { parseHfLabelNames, hfSidecarPath } from '../../../src/core/store/formats/hfFormat';
 import { LabelState } from '../../../src/core/store/labelState';
-import { spanId } from '../../../src/core/text/spanId';
+import { recordSpanId, spanId } from '../../../src/core/text/spanId';
 import type { LabelEvent } from '../../../src/core/store/events';
 import type { CandidateSpan } from '../../../src/core/types';
 
@@ -208,5 +208,16 @@ describe('malformed imports are reported by line and nothing is imported', () =>
   test('CSV rows are numbered by the line they start on', () => {
     const back = importLabels('Text,Label\n"two\nlines",news\nnext,news\n', 'in.csv');
     assert.deepEqual(back.events.map((e) => e.imported?.line), [2, 4]);
+  });
+});
+
+describe('imported places get the ids the corpus reader gives', () => {
+  test('a Prodigy record placed in a JSONL record (meta.source, line) gets its record span id', () => {
+    const line = JSON.stringify({ text: 'He said "no".', meta: { source: 'data/r.jsonl', start: 0, end: 13, line: 4 }, label: 'news', answer: 'accept' });
+    const r = importLabels(line + '\n', 'in.jsonl', 'prodigy');
+    assert.equal(r.events.length, 1);
+    assert.equal(r.events[0].id, recordSpanId('data/r.jsonl', 4, 0, 13, 'He said "no".'));
+    const txt = importLabels(JSON.stringify({ text: 'Plain.', meta: { source: 'a.txt', start: 3, end: 9, line: 0 }, label: 'news', answer: 'accept' }) + '\n', 'in.jsonl', 'prodigy');
+    assert.equal(txt.events[0].id, spanId('a.txt', 3, 9, 'Plain.'));
   });
 });

@@ -8,7 +8,7 @@ import { defaultSettings } from '../../../src/core/settings';
 import { main } from '../../../src/cli/main';
 import { LabelStore, storePath } from '../../../src/core/store/labelStore';
 import { exportLabels } from '../../../src/core/store/formats/labelFormats';
-import { textSpans } from '../../../src/core/text/corpus';
+import { fileSpans } from '../../../src/core/text/spanLocator';
 
 let dir: string;
 const write = process.stderr.write.bind(process.stderr);
@@ -18,7 +18,7 @@ beforeEach(() => {
   fs.writeFileSync(path.join(dir, 'a.txt'), 'The match ended in a draw. Stocks fell sharply today.\n');
   fs.writeFileSync(path.join(dir, 'corpus.jsonl'), '{"id":"r1","text":"A plain corpus record.","file":"x","start":0,"end":3}\n');
   const store = LabelStore.open(storePath(dir));
-  for (const [i, s] of textSpans('a.txt', fs.readFileSync(path.join(dir, 'a.txt'), 'utf8'), 'sentence').entries()) {
+  for (const [i, s] of fileSpans('a.txt', fs.readFileSync(path.join(dir, 'a.txt'), 'utf8'), 'sentence').spans.entries()) {
     store.append({ id: s.id, source: { file: s.file, start: s.start, end: s.end, line: s.line }, text: s.text, label: i ? 'biz' : 'sport', spans: [], answer: 'accept', annotator: 'a', strategy: null, score: null, ts: '2026-11-23T10:00:00.000Z' });
   }
   store.close();

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { SettingError } from '../../../src/core/errors';
 import { checkGranularity, segment, type Segment } from '../../../src/core/text/segment';
+import { fileSpans } from '../../../src/core/text/spanLocator';
 import type { Granularity } from '../../../src/core/types';
 
 function texts(text: string, g: Granularity): string[] {
@@ -91,5 +92,20 @@ describe('granularity setting', () => {
     );
     assert.throws(() => segment('Some text.', 'words' as Granularity), (e: unknown) => SettingError.is(e));
     assert.equal(checkGranularity('line'), 'line');
+  });
+});
+
+describe('ordered-list lines are a Markdown rule only', () => {
+  const wrapped = 'Prices rose sharply in the spring of\n1990. Analysts were surprised by the\nspeed of it.\n';
+
+  test('in a plain .txt file a wrapped line that starts with "1990." continues the sentence', () => {
+    const spans = fileSpans('p.txt', wrapped, 'sentence').spans.map((s) => s.text);
+    assert.deepEqual(spans, ['Prices rose sharply in the spring of\n1990.', 'Analysts were surprised by the\nspeed of it.']);
+  });
+
+  test('in a Markdown file "1." and "9)" still start list items', () => {
+    const md = 'Steps to follow\n1. open the file\n9) close it again\n';
+    assert.deepEqual(fileSpans('s.md', md, 'sentence').spans.map((s) => s.text), ['Steps to follow', '1. open the file', '9) close it again']);
+    assert.deepEqual(fileSpans('s.txt', md, 'sentence').spans.map((s) => s.text), ['Steps to follow\n1. open the file\n9) close it again']);
   });
 });

@@ -2,6 +2,7 @@ import type { Answer } from '../../../protocol';
 import { InputError } from '../../errors';
 import type { CandidateSpan } from '../../types';
 import { spanId } from '../../text/spanId';
+import { placeSpanId } from '../../text/spanLocator';
 import { ANSWERS, checkSpan, type EventSpan, type LabelEvent } from '../events';
 import { workspacePathProblem } from '../workspacePath';
 
@@ -156,7 +157,7 @@ export function recordsToEvents(
     const corpus = matched[i];
     if (rec.source) {
       source = rec.source;
-      id = rec.id ?? spanId(rec.source.file, rec.source.start, rec.source.end, rec.text);
+      id = rec.id ?? placeSpanId(rec.source.file, rec.source.line, rec.source.start, rec.source.end, rec.text);
       bySource++;
     } else if (corpus) {
       source = { file: corpus.file, start: corpus.start, end: corpus.end, line: corpus.line };
