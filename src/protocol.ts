@@ -75,6 +75,27 @@ export interface SessionSummary {
   readonly estimatedAccuracy?: number;
   readonly annotator: string;
   readonly strategy: string;
+  /** 95 % interval of `estimatedAccuracy` (Wilson score interval over its `n` held-out predictions). */
+  readonly accuracyInterval?: AccuracyIntervalView;
+  /** Labels the estimate was made on (it may be older than `labeled`: it changes at each retrain). */
+  readonly accuracyLabels?: number;
+  /** Retrain rounds so far, earlier sessions included (from `.labelwise/curve.jsonl`). */
+  readonly rounds?: number;
+  /** Candidate spans of the corpus. */
+  readonly candidates?: number;
+  /** Labeled spans per label (current decisions, any annotator), every label of the set present. */
+  readonly perLabel?: Readonly<Record<string, number>>;
+  /** Spans with a decision of any kind (labeled, skipped or rejected). */
+  readonly decided?: number;
+}
+
+export interface AccuracyIntervalView {
+  readonly low: number;
+  readonly high: number;
+  /** Held-out predictions behind the estimate. */
+  readonly n: number;
+  /** Confidence level, e.g. 0.95. */
+  readonly level: number;
 }
 
 export interface BusyInfo {

@@ -8,6 +8,7 @@ import {
   RetrainCommand,
   ShowViewCommand,
   UndoCommand,
+  type AccuracyIntervalView,
   type Answer,
   type ContestedItem,
   type CurvePoint,
@@ -25,7 +26,7 @@ import type { OrphanSpan } from '../core/store/reanchor';
 import { StoreWriteError, type LabelStore } from '../core/store/labelStore';
 import { silentLogger, type Disposable, type Logger } from '../core/types';
 import type { RequestOptions } from './workerClient';
-import type { RoundInfo, StartResult, WorkerMethod, WorkerNotification, WorkerRequests } from '../core/session/workerProtocol';
+import type { RoundInfo, RoundSummary, StartResult, WorkerMethod, WorkerNotification, WorkerRequests } from '../core/session/workerProtocol';
 
 /** The engine as the controller sees it: the worker client, or a direct call in tests. */
 export interface EngineApi {
@@ -95,6 +96,8 @@ export class LabelingController implements Disposable {
   private exhausted = false;
   private retrainingCount = 0;
   private estimatedAccuracy: number | undefined;
+  private accuracyInterval: AccuracyIntervalView | undefined;
+  private accuracyLabels: number | undefined;
   private rounds = 0;
   private curve: CurvePoint[] = [];
   private weights: StrategyWeightsPoint[] = [];
@@ -120,6 +123,9 @@ export class LabelingController implements Disposable {
     this.now = opts.now ?? ((): string => new Date().toISOString());
     this.budgetWarned = this.labeled >= this.settings.budget;
     this.restoreUndoStack();
+    // The figures of the last round (this start's retrain, or the curve file's last line) until
+    // this session retrains: a reloaded window shows them at once.
+    if (opts.started.lastRound) this.takeRound(opts.started.lastRound);
   }
 
   get started(): StartResult {
@@ -171,14 +177,36 @@ export class LabelingController implements Disposable {
     return restart;
   }
 
+  get interval(): AccuracyIntervalView | undefined {
+    return this.accuracyInterval;
+  }
+
+  /** What the panel's header and progress section and the status bar show: one count for all. */
   summary(): SessionSummary {
+    const perLabel: Record<string, number> = Object.create(null) as Record<string, number>;
+    for (const l of this.settings.labels) perLabel[l] = 0;
+    let labeled = 0;
+    let decided = 0;
+    for (const e of this.store.state.decisions()) {
+      decided++;
+      if (!isLabeled(e)) continue;
+      labeled++;
+      // A stored label outside the current set (renamed labels) still counts in `labeled`.
+      if (e.label !== null) perLabel[e.label] = (perLabel[e.label] ?? 0) + 1;
+    }
     return {
       labels: labelButtons(this.settings.labels),
       budget: this.settings.budget,
-      labeled: this.labeled,
+      labeled,
       ...(this.estimatedAccuracy !== undefined ? { estimatedAccuracy: this.estimatedAccuracy } : {}),
       annotator: this.settings.annotator,
       strategy: this.settings.strategy,
+      ...(this.estimatedAccuracy !== undefined && this.accuracyInterval ? { accuracyInterval: this.accuracyInterval } : {}),
+      ...(this.estimatedAccuracy !== undefined && this.accuracyLabels !== undefined ? { accuracyLabels: this.accuracyLabels } : {}),
+      rounds: this.rounds,
+      candidates: this.opts.started.spans,
+      perLabel: { ...perLabel },
+      decided,
     };
   }
 
@@ -535,9 +563,17 @@ export class LabelingController implements Disposable {
     this.emit();
   }
 
-  private async retrained(round: RoundInfo): Promise<void> {
+  /** Takes a round's figures: the round count, and the estimate with its interval when it has one. */
+  private takeRound(round: RoundSummary): void {
     this.rounds = Math.max(this.rounds, round.round);
-    if (round.estimatedAccuracy !== undefined) this.estimatedAccuracy = round.estimatedAccuracy;
+    if (round.estimatedAccuracy === undefined) return;
+    this.estimatedAccuracy = round.estimatedAccuracy;
+    this.accuracyInterval = round.accuracyInterval;
+    this.accuracyLabels = round.labels;
+  }
+
+  private async retrained(round: RoundInfo): Promise<void> {
+    this.takeRound(round);
     const data = await this.engine.request('curve', {}).catch(() => undefined);
     if (data) {
       this.curve = [...data.curve];
