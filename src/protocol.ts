@@ -129,6 +129,44 @@ export interface ContestedItem {
   readonly detail: Record<string, string | number>;
 }
 
+/** κ or α for one label or overall; `value` absent when it cannot be computed (`note` says why). */
+export interface AgreementFigure {
+  readonly value?: number;
+  /** Observed share of agreement. */
+  readonly observed?: number;
+  /** Agreement expected by chance from the label frequencies. */
+  readonly expected?: number;
+  /** Spans the figure is computed on (answered by two or more annotators). */
+  readonly units: number;
+  readonly note?: string;
+}
+
+/** A span whose annotators answered differently. */
+export interface AgreementItem {
+  readonly span: SpanView;
+  /** Annotator → answer (the label, "reject", or the entity spans). */
+  readonly byAnnotator: Readonly<Record<string, string>>;
+  /** Labels (and "reject") the answers mention: the per-label rows it counts against. */
+  readonly labels: readonly string[];
+  /** The review decision that settled it, when there is one. */
+  readonly resolvedAs?: string;
+}
+
+/**
+ * Inter-annotator agreement (src/core/store/agreement.ts): Cohen's κ for two annotators,
+ * Krippendorff's α (nominal) for more; absent `method` when fewer than two annotators share a span.
+ */
+export interface AgreementView {
+  readonly method?: 'cohen-kappa' | 'krippendorff-alpha';
+  readonly annotators: readonly string[];
+  readonly overall: AgreementFigure;
+  readonly perLabel: readonly (AgreementFigure & { readonly label: string })[];
+  /** The spans behind the disagreements, most annotators first, at most a hundred. */
+  readonly disagreements: readonly AgreementItem[];
+  /** Disagreements in all. */
+  readonly disagreementCount: number;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Webview → host
 
@@ -158,6 +196,8 @@ export interface PanelState {
   readonly curve: readonly CurvePoint[];
   readonly weights: readonly StrategyWeightsPoint[];
   readonly contested: readonly ContestedItem[];
+  /** Optional: agreement between annotators, sent with the review view. */
+  readonly agreement?: AgreementView;
   /**
    * Optional: the highest message `id` among the webview's `answer` / `undo` commands that the host
    * had applied when it produced this state. The panel sends those commands with increasing ids

@@ -9,6 +9,8 @@ import {
   ShowViewCommand,
   UndoCommand,
   type AccuracyIntervalView,
+  type AgreementFigure,
+  type AgreementView,
   type Answer,
   type ContestedItem,
   type CurvePoint,
@@ -20,10 +22,12 @@ import {
   type StrategyWeightsPoint,
 } from '../protocol';
 import type { LabelwiseSettings } from '../core/settings';
+import { agreementReport, type Coefficient } from '../core/store/agreement';
 import { annotatorDisagreements, resolutionEvent } from '../core/store/contested';
 import { isLabeled, type LabelEvent } from '../core/store/events';
 import type { OrphanSpan } from '../core/store/reanchor';
 import { StoreWriteError, type LabelStore } from '../core/store/labelStore';
+import { emptyRecord, toRecord } from '../core/record';
 import { silentLogger, type Disposable, type Logger } from '../core/types';
 import type { RequestOptions } from './workerClient';
 import type { RoundInfo, RoundSummary, StartResult, WorkerMethod, WorkerNotification, WorkerRequests } from '../core/session/workerProtocol';
@@ -57,6 +61,8 @@ export interface ControllerOptions {
 /** How many decisions the undo stack keeps (the issue asks for at least 20). */
 export const UNDO_DEPTH = 100;
 const CONTESTED_K = 30;
+/** Spans behind disagreements sent to the review view (each with its context). */
+const AGREEMENT_SPANS = 100;
 /** After a retrain the current span and the next two stay (re-explained); the rest is picked again. */
 const KEEP_AFTER_RETRAIN = 3;
 let sessionCount = 0;
@@ -102,6 +108,7 @@ export class LabelingController implements Disposable {
   private curve: CurvePoint[] = [];
   private weights: StrategyWeightsPoint[] = [];
   private contested: ContestedItem[] = [];
+  private agreement: AgreementView | undefined;
   /** Review items the user dismissed (orphans seen): hidden for the rest of this session. */
   private readonly dismissed = new Set<string>();
   private busyMessage: string | undefined;
@@ -183,7 +190,7 @@ export class LabelingController implements Disposable {
 
   /** What the panel's header and progress section and the status bar show: one count for all. */
   summary(): SessionSummary {
-    const perLabel: Record<string, number> = Object.create(null) as Record<string, number>;
+    const perLabel = emptyRecord<number>();
     for (const l of this.settings.labels) perLabel[l] = 0;
     let labeled = 0;
     let decided = 0;
@@ -205,7 +212,7 @@ export class LabelingController implements Disposable {
       ...(this.estimatedAccuracy !== undefined && this.accuracyLabels !== undefined ? { accuracyLabels: this.accuracyLabels } : {}),
       rounds: this.rounds,
       candidates: this.opts.started.spans,
-      perLabel: { ...perLabel },
+      perLabel: toRecord(perLabel),
       decided,
     };
   }
@@ -221,6 +228,7 @@ export class LabelingController implements Disposable {
       curve: this.curve,
       weights: this.weights,
       contested: this.contested,
+      ...(this.agreement ? { agreement: this.agreement } : {}),
       ...(this.ackSeq !== undefined ? { ackSeq: this.ackSeq } : {}),
       sessionId: this.sessionId,
     };
@@ -334,8 +342,11 @@ export class LabelingController implements Disposable {
       this.logger.warn(`committee disagreement unavailable: ${(e as Error).message}`);
       return [] as ContestedItem[];
     });
+    const report = agreementReport(this.store.state, this.settings.labels);
+    const shown = report.disagreements.slice(0, AGREEMENT_SPANS);
     const ids = disagreements.map((d) => d.id);
-    const views = new Map((await this.engine.request('views', { ids }).catch(() => [] as SpanView[])).map((v) => [v.id, v]));
+    const wanted = [...new Set([...ids, ...shown.map((d) => d.id)])];
+    const views = new Map((await this.engine.request('views', { ids: wanted }).catch(() => [] as SpanView[])).map((v) => [v.id, v]));
     const people: ContestedItem[] = disagreements.map((d) => ({
       span: views.get(d.id) ?? this.viewOfEvent(d.event),
       reason: 'annotators',
@@ -353,6 +364,21 @@ export class LabelingController implements Disposable {
       }));
     this.contested = [...items, ...orphans].filter((c) => !this.dismissed.has(c.span.id));
     for (const c of this.contested) if (!this.known.has(c.span.id)) this.known.set(c.span.id, c.span);
+    this.agreement = {
+      ...(report.method ? { method: report.method } : {}),
+      annotators: report.annotators,
+      overall: figure(report.overall),
+      perLabel: report.perLabel.map((l) => ({ label: l.label, ...figure(l) })),
+      disagreements: shown.map((d) => ({
+        span: views.get(d.id) ?? this.known.get(d.id) ?? this.viewOfEvent(d.event),
+        byAnnotator: d.byAnnotator,
+        labels: d.labels,
+        ...(d.resolvedAs !== undefined ? { resolvedAs: d.resolvedAs } : {}),
+      })),
+      disagreementCount: report.disagreements.length,
+    };
+    // A click on one of them opens it, and a resolution can be stored for it.
+    for (const d of this.agreement.disagreements) if (!this.known.has(d.span.id)) this.known.set(d.span.id, d.span);
     this.emit();
     return this.contested;
   }
@@ -528,6 +554,10 @@ export class LabelingController implements Disposable {
     if (!this.save(resolutionEvent(base, decision, this.settings.annotator, this.now()))) return;
     this.contested = this.contested.filter((c) => c.span.id !== spanId);
     this.queue = this.queue.filter((s) => s.id !== spanId);
+    if (this.agreement) {
+      const resolvedAs = decision.label ?? 'reject';
+      this.agreement = { ...this.agreement, disagreements: this.agreement.disagreements.map((d) => (d.span.id === spanId ? { ...d, resolvedAs } : d)) };
+    }
     this.emit();
     this.tell(spanId);
   }
@@ -666,4 +696,15 @@ export class LabelingController implements Disposable {
     if (this.disposed) return;
     for (const l of this.listeners) l();
   }
+}
+
+/** A coefficient as the panel gets it (JSON: no undefined values). */
+function figure(c: Coefficient): AgreementFigure {
+  return {
+    ...(c.value !== undefined ? { value: c.value } : {}),
+    ...(c.observed !== undefined ? { observed: c.observed } : {}),
+    ...(c.expected !== undefined ? { expected: c.expected } : {}),
+    units: c.units,
+    ...(c.note !== undefined ? { note: c.note } : {}),
+  };
 }

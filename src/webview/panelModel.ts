@@ -64,6 +64,8 @@ export interface PanelDisplay {
   readonly curve: PanelState['curve'];
   readonly weights: PanelState['weights'];
   readonly contested: readonly ContestedItem[];
+  /** Agreement between annotators (review view), once the host sent it. */
+  readonly agreement: PanelState['agreement'];
   /** Recent decisions, newest first, at most `HISTORY_SHOWN`. */
   readonly history: readonly Decision[];
   readonly help: boolean;
@@ -495,6 +497,7 @@ export class PanelModel {
       curve: host?.curve ?? [],
       weights: host?.weights ?? [],
       contested: (host?.contested ?? []).filter((c) => !this.resolved.has(c.span.id)),
+      agreement: host?.agreement,
       history: this.history.slice(-HISTORY_SHOWN).reverse(),
       help: this.help,
       search: searchView,
