@@ -2,7 +2,8 @@ import { dirname, join, relative, sep } from 'node:path';
 import { LabelwiseError } from '../core/errors';
 import type { LabelwiseSettings } from '../core/settings';
 import { CancelledError } from '../core/session/cancelledError';
-import type { AnchorParams, AnchorReport, RoundInfo } from '../core/session/workerProtocol';
+import { lastRecordedRound } from '../core/session/curveLog';
+import type { AnchorParams, AnchorReport, RoundInfo, RoundSummary } from '../core/session/workerProtocol';
 import { isLabeled, type LabelEvent } from '../core/store/events';
 import { LabelStore, storePath } from '../core/store/labelStore';
 import type { OrphanSpan } from '../core/store/reanchor';
@@ -44,6 +45,11 @@ export interface AppDeps {
 
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** `.labelwise/curve.jsonl`: the rounds of every session, beside the label store. */
+function curvePath(root: string): string {
+  return join(dirname(storePath(root)), 'curve.jsonl');
 }
 
 /** Workspace-relative path with forward slashes, as the store writes it. */
@@ -257,16 +263,23 @@ export class LabelwiseApp implements Disposable {
       settings = undefined;
     }
     let labeled = 0;
-    if (this.deps.surface.workspaceRoot()) {
+    let last: RoundSummary | undefined;
+    const root = this.deps.surface.workspaceRoot();
+    if (root) {
       try {
         labeled = this.openStore().state.decisions().filter(isLabeled).length;
       } catch {
         labeled = 0;
       }
+      // The last figures recorded, before a session (re)starts: a reloaded window shows them at once.
+      last = lastRecordedRound(curvePath(root));
     }
     this.statusBar.update({
       labeled,
       budget: settings?.budget ?? 200,
+      ...(last?.estimatedAccuracy !== undefined ? { estimatedAccuracy: last.estimatedAccuracy, accuracyLabels: last.labels } : {}),
+      ...(last?.estimatedAccuracy !== undefined && last.accuracyInterval ? { accuracyInterval: last.accuracyInterval } : {}),
+      ...(last ? { rounds: last.round } : {}),
       active: false,
       retraining: false,
       annotator: settings?.annotator ?? '',
@@ -332,7 +345,7 @@ export class LabelwiseApp implements Disposable {
             cacheDir: this.deps.cacheDir?.(root) ?? join(root, '.labelwise', 'cache'),
             decisions,
             // Beside the label store (and committed with it): the curve view survives a restart.
-            curveFile: join(dirname(storePath(root)), 'curve.jsonl'),
+            curveFile: curvePath(root),
           },
           {
             signal,

@@ -75,6 +75,7 @@ export function renderStatus(s: StatusInfo): StatusRender {
     if (s.retraining) lines.push('Retraining in the background…');
     lines.push('', 'Click to open the labeling panel.');
   } else {
+    if (s.rounds !== undefined) lines.push(`Retrain rounds: ${s.rounds} (as last recorded)`);
     lines.push('', 'Click to start a labeling session.');
   }
   // Two trailing spaces: a Markdown line break, so each detail gets its own line.

@@ -1,8 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { CurvePoint, StrategyWeightsPoint } from '../../protocol';
 import type { AccuracyInterval } from '../al/accuracyInterval';
-import type { Logger } from '../types';
+import { silentLogger, type Logger } from '../types';
 import type { RoundInfo, RoundSummary } from './workerProtocol';
 
 /**
@@ -76,6 +77,26 @@ export async function readCurveLog(file: string, logger: Logger): Promise<CurveH
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') logger.warn(`${file}: cannot read the learning curve (${(e as Error).message}); it starts empty`);
     return empty;
   }
+  return parseCurveLog(text, file, logger);
+}
+
+/**
+ * The newest round recorded in the file, read synchronously (the status bar before any session
+ * runs: a reloaded window shows the last figures at once). Undefined when there is none or the
+ * file cannot be read; damage is not reported here (the session's read reports it).
+ */
+export function lastRecordedRound(file: string): RoundSummary | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  return parseCurveLog(text, file, silentLogger).last;
+}
+
+/** The rounds of a curve file's text; damaged lines are warned about (file:line) and skipped. */
+export function parseCurveLog(text: string, file: string, logger: Logger): CurveHistory {
   const curve: CurvePoint[] = [];
   const weights: StrategyWeightsPoint[] = [];
   let lastRound = 0;

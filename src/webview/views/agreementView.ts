@@ -74,7 +74,7 @@ function labelRow(v: AgreementView, l: AgreementFigure & { readonly label: strin
       'summary',
       { title: `${figureTitle(v, l)}. ${HOW_ANSWERS_COUNT}` },
       h('span', { class: 'agreement-name' }, l.label),
-      h('span', { class: 'agreement-value' }, value(l)),
+      h('span', { class: 'agreement-value' }, `${v.method === 'cohen-kappa' ? 'κ' : 'α'} ${value(l)}`),
       h('span', { class: 'muted agreement-count' }, items.length === 0 ? 'no disagreement' : `${items.length} disagreement(s)`),
     ),
     items.length === 0

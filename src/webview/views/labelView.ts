@@ -37,9 +37,9 @@ export function labelView(d: PanelDisplay, model: PanelModel): HTMLElement {
       whyBox(cur),
     );
   }
+  side.append(progressView(d));
   if (!(cur === null && d.queue.length === 0)) side.append(queueList(d.queue, model));
   side.append(historyList(d.history, d, model));
-  side.append(progressView(d));
   return h('div', { class: 'label-view' }, main, side);
 }
 

@@ -160,4 +160,24 @@ describe('progress: the status bar and the panel count the same, and the last fi
     assert.match(tooltip(surface), /Retrain rounds: 2/);
     assert.match(tooltip(surface), /Estimated accuracy: \*\*75%\*\*, 95% interval 60%–86% \(cross-validated on 40 labels/);
   });
+
+  test('a reloaded window shows the last recorded figures in the status bar before any session starts', () => {
+    mkdirSync(join(dir, '.labelwise'));
+    writeFileSync(
+      join(dir, '.labelwise', 'curve.jsonl'),
+      '{"round":3,"labels":40,"accuracy":0.75,"interval":{"low":0.598,"high":0.858,"n":40,"level":0.95},"weights":{"margin":1},"ts":"2026-12-01T10:05:00Z"}\n',
+    );
+    const reloaded = new FakeSurface();
+    reloaded.root = dir;
+    for (const [k, v] of surface.settings) reloaded.settings.set(k, v);
+    const app2 = new LabelwiseApp({ surface: reloaded, openPanel: () => new RecordingPanel(reloaded), startWorker: (logger) => new WorkerClient(() => memoryChannel(deps), logger) });
+    try {
+      assert.equal(app2.session, undefined);
+      assert.equal(reloaded.items[0].text, '$(tag) 0/200 · 75%');
+      assert.match(tooltip(reloaded), /95% interval 60%–86% \(cross-validated on 40 labels/);
+      assert.match(tooltip(reloaded), /Retrain rounds: 3 \(as last recorded\)/);
+    } finally {
+      app2.dispose();
+    }
+  });
 });
