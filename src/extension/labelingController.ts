@@ -228,7 +228,8 @@ export class LabelingController implements Disposable {
       curve: this.curve,
       weights: this.weights,
       contested: this.contested,
-      ...(this.agreement ? { agreement: this.agreement } : {}),
+      // Only with the review view: a state goes to the panel at every key, and this one is long.
+      ...(this.agreement && this.view === 'review' ? { agreement: this.agreement } : {}),
       ...(this.ackSeq !== undefined ? { ackSeq: this.ackSeq } : {}),
       sessionId: this.sessionId,
     };
@@ -370,7 +371,8 @@ export class LabelingController implements Disposable {
       overall: figure(report.overall),
       perLabel: report.perLabel.map((l) => ({ label: l.label, ...figure(l) })),
       disagreements: shown.map((d) => ({
-        span: views.get(d.id) ?? this.known.get(d.id) ?? this.viewOfEvent(d.event),
+        // The list shows the span's own text; its context stays here (in `known`) for opening it.
+        span: { ...(views.get(d.id) ?? this.known.get(d.id) ?? this.viewOfEvent(d.event)), before: '', after: '' },
         byAnnotator: d.byAnnotator,
         labels: d.labels,
         ...(d.resolvedAs !== undefined ? { resolvedAs: d.resolvedAs } : {}),
@@ -378,7 +380,10 @@ export class LabelingController implements Disposable {
       disagreementCount: report.disagreements.length,
     };
     // A click on one of them opens it, and a resolution can be stored for it.
-    for (const d of this.agreement.disagreements) if (!this.known.has(d.span.id)) this.known.set(d.span.id, d.span);
+    for (const d of shown) {
+      const v = views.get(d.id);
+      if (!this.known.has(d.id)) this.known.set(d.id, v ?? this.viewOfEvent(d.event));
+    }
     this.emit();
     return this.contested;
   }
