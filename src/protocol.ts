@@ -75,6 +75,27 @@ export interface SessionSummary {
   readonly estimatedAccuracy?: number;
   readonly annotator: string;
   readonly strategy: string;
+  /** 95 % interval of `estimatedAccuracy` (Wilson score interval over its `n` held-out predictions). */
+  readonly accuracyInterval?: AccuracyIntervalView;
+  /** Labels the estimate was made on (it may be older than `labeled`: it changes at each retrain). */
+  readonly accuracyLabels?: number;
+  /** Retrain rounds so far, earlier sessions included (from `.labelwise/curve.jsonl`). */
+  readonly rounds?: number;
+  /** Candidate spans of the corpus. */
+  readonly candidates?: number;
+  /** Labeled spans per label (current decisions, any annotator), every label of the set present. */
+  readonly perLabel?: Readonly<Record<string, number>>;
+  /** Spans with a decision of any kind (labeled, skipped or rejected). */
+  readonly decided?: number;
+}
+
+export interface AccuracyIntervalView {
+  readonly low: number;
+  readonly high: number;
+  /** Held-out predictions behind the estimate. */
+  readonly n: number;
+  /** Confidence level, e.g. 0.95. */
+  readonly level: number;
 }
 
 export interface BusyInfo {
@@ -108,6 +129,44 @@ export interface ContestedItem {
   readonly detail: Record<string, string | number>;
 }
 
+/** κ or α for one label or overall; `value` absent when it cannot be computed (`note` says why). */
+export interface AgreementFigure {
+  readonly value?: number;
+  /** Observed share of agreement. */
+  readonly observed?: number;
+  /** Agreement expected by chance from the label frequencies. */
+  readonly expected?: number;
+  /** Spans the figure is computed on (answered by two or more annotators). */
+  readonly units: number;
+  readonly note?: string;
+}
+
+/** A span whose annotators answered differently. */
+export interface AgreementItem {
+  readonly span: SpanView;
+  /** Annotator → answer (the label, "reject", or the entity spans). */
+  readonly byAnnotator: Readonly<Record<string, string>>;
+  /** Labels (and "reject") the answers mention: the per-label rows it counts against. */
+  readonly labels: readonly string[];
+  /** The review decision that settled it, when there is one. */
+  readonly resolvedAs?: string;
+}
+
+/**
+ * Inter-annotator agreement (src/core/store/agreement.ts): Cohen's κ for two annotators,
+ * Krippendorff's α (nominal) for more; absent `method` when fewer than two annotators share a span.
+ */
+export interface AgreementView {
+  readonly method?: 'cohen-kappa' | 'krippendorff-alpha';
+  readonly annotators: readonly string[];
+  readonly overall: AgreementFigure;
+  readonly perLabel: readonly (AgreementFigure & { readonly label: string })[];
+  /** The spans behind the disagreements, most annotators first, at most a hundred. */
+  readonly disagreements: readonly AgreementItem[];
+  /** Disagreements in all. */
+  readonly disagreementCount: number;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Webview → host
 
@@ -137,6 +196,8 @@ export interface PanelState {
   readonly curve: readonly CurvePoint[];
   readonly weights: readonly StrategyWeightsPoint[];
   readonly contested: readonly ContestedItem[];
+  /** Optional: agreement between annotators, sent with the review view. */
+  readonly agreement?: AgreementView;
   /**
    * Optional: the highest message `id` among the webview's `answer` / `undo` commands that the host
    * had applied when it produced this state. The panel sends those commands with increasing ids

@@ -116,7 +116,7 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
     return { row, strategy, score, votes, probs };
   };
 
-  const crossValidated = (rows: Int32Array, y: Int32Array): number | undefined => {
+  const crossValidated = (rows: Int32Array, y: Int32Array): { readonly correct: number; readonly total: number } | undefined => {
     const present = new Set(y);
     if (rows.length < MIN_LABELS_FOR_ESTIMATE || present.size < 2) return undefined;
     const cvRng = createRng(deriveSeed(opts.seed, 5, rows.length));
@@ -143,7 +143,7 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
         total++;
       });
     }
-    return total ? correct / total : undefined;
+    return total ? { correct, total } : undefined;
   };
 
   const engine: LabelingEngine = {
@@ -185,11 +185,16 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
         for (let r = 0; r < X.rows; r++) if (!labels.has(r)) unl.push(r);
         await sel.feedback(answered, Int32Array.from(answered, (p) => labels.get(p.row)!), stateFor(next, Int32Array.from(unl)));
       }
-      const estimatedAccuracy = crossValidated(rows, y);
+      const heldOut = crossValidated(rows, y);
       served = next;
       // Picks made while this round ran belong to the next one.
       pendingPicks = pendingPicks.slice(taken);
-      return { labeled: rows.length, estimatedAccuracy, weights: engine.weights(), millis: performance.now() - t0 };
+      return {
+        labeled: rows.length,
+        ...(heldOut ? { estimatedAccuracy: heldOut.correct / heldOut.total, heldOut } : {}),
+        weights: engine.weights(),
+        millis: performance.now() - t0,
+      };
     },
     async query(n: number, exclude?: ReadonlySet<number>): Promise<EngineQuery[]> {
       const unl: number[] = [];

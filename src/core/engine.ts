@@ -31,6 +31,8 @@ export interface RetrainResult {
   readonly labeled: number;
   /** Cross-validated accuracy estimate on the labels so far, when there are enough of them. */
   readonly estimatedAccuracy?: number;
+  /** The held-out predictions behind `estimatedAccuracy` (each label predicted once, by a fold that did not see it). */
+  readonly heldOut?: { readonly correct: number; readonly total: number };
   /** Meta-learner's strategy weights after this round. */
   readonly weights: Record<string, number>;
   readonly millis: number;

@@ -8,6 +8,9 @@ import {
   RetrainCommand,
   ShowViewCommand,
   UndoCommand,
+  type AccuracyIntervalView,
+  type AgreementFigure,
+  type AgreementView,
   type Answer,
   type ContestedItem,
   type CurvePoint,
@@ -19,13 +22,15 @@ import {
   type StrategyWeightsPoint,
 } from '../protocol';
 import type { LabelwiseSettings } from '../core/settings';
+import { agreementReport, type Coefficient } from '../core/store/agreement';
 import { annotatorDisagreements, resolutionEvent } from '../core/store/contested';
 import { isLabeled, type LabelEvent } from '../core/store/events';
 import type { OrphanSpan } from '../core/store/reanchor';
 import { StoreWriteError, type LabelStore } from '../core/store/labelStore';
+import { emptyRecord, toRecord } from '../core/record';
 import { silentLogger, type Disposable, type Logger } from '../core/types';
 import type { RequestOptions } from './workerClient';
-import type { RoundInfo, StartResult, WorkerMethod, WorkerNotification, WorkerRequests } from '../core/session/workerProtocol';
+import type { RoundInfo, RoundSummary, StartResult, WorkerMethod, WorkerNotification, WorkerRequests } from '../core/session/workerProtocol';
 
 /** The engine as the controller sees it: the worker client, or a direct call in tests. */
 export interface EngineApi {
@@ -56,6 +61,8 @@ export interface ControllerOptions {
 /** How many decisions the undo stack keeps (the issue asks for at least 20). */
 export const UNDO_DEPTH = 100;
 const CONTESTED_K = 30;
+/** Spans behind disagreements sent to the review view (each with its context). */
+const AGREEMENT_SPANS = 100;
 /** After a retrain the current span and the next two stay (re-explained); the rest is picked again. */
 const KEEP_AFTER_RETRAIN = 3;
 let sessionCount = 0;
@@ -95,10 +102,13 @@ export class LabelingController implements Disposable {
   private exhausted = false;
   private retrainingCount = 0;
   private estimatedAccuracy: number | undefined;
+  private accuracyInterval: AccuracyIntervalView | undefined;
+  private accuracyLabels: number | undefined;
   private rounds = 0;
   private curve: CurvePoint[] = [];
   private weights: StrategyWeightsPoint[] = [];
   private contested: ContestedItem[] = [];
+  private agreement: AgreementView | undefined;
   /** Review items the user dismissed (orphans seen): hidden for the rest of this session. */
   private readonly dismissed = new Set<string>();
   private busyMessage: string | undefined;
@@ -120,6 +130,9 @@ export class LabelingController implements Disposable {
     this.now = opts.now ?? ((): string => new Date().toISOString());
     this.budgetWarned = this.labeled >= this.settings.budget;
     this.restoreUndoStack();
+    // The figures of the last round (this start's retrain, or the curve file's last line) until
+    // this session retrains: a reloaded window shows them at once.
+    if (opts.started.lastRound) this.takeRound(opts.started.lastRound);
   }
 
   get started(): StartResult {
@@ -171,14 +184,36 @@ export class LabelingController implements Disposable {
     return restart;
   }
 
+  get interval(): AccuracyIntervalView | undefined {
+    return this.accuracyInterval;
+  }
+
+  /** What the panel's header and progress section and the status bar show: one count for all. */
   summary(): SessionSummary {
+    const perLabel = emptyRecord<number>();
+    for (const l of this.settings.labels) perLabel[l] = 0;
+    let labeled = 0;
+    let decided = 0;
+    for (const e of this.store.state.decisions()) {
+      decided++;
+      if (!isLabeled(e)) continue;
+      labeled++;
+      // A stored label outside the current set (renamed labels) still counts in `labeled`.
+      if (e.label !== null) perLabel[e.label] = (perLabel[e.label] ?? 0) + 1;
+    }
     return {
       labels: labelButtons(this.settings.labels),
       budget: this.settings.budget,
-      labeled: this.labeled,
+      labeled,
       ...(this.estimatedAccuracy !== undefined ? { estimatedAccuracy: this.estimatedAccuracy } : {}),
       annotator: this.settings.annotator,
       strategy: this.settings.strategy,
+      ...(this.estimatedAccuracy !== undefined && this.accuracyInterval ? { accuracyInterval: this.accuracyInterval } : {}),
+      ...(this.estimatedAccuracy !== undefined && this.accuracyLabels !== undefined ? { accuracyLabels: this.accuracyLabels } : {}),
+      rounds: this.rounds,
+      candidates: this.opts.started.spans,
+      perLabel: toRecord(perLabel),
+      decided,
     };
   }
 
@@ -193,6 +228,8 @@ export class LabelingController implements Disposable {
       curve: this.curve,
       weights: this.weights,
       contested: this.contested,
+      // Only with the review view: a state goes to the panel at every key, and this one is long.
+      ...(this.agreement && this.view === 'review' ? { agreement: this.agreement } : {}),
       ...(this.ackSeq !== undefined ? { ackSeq: this.ackSeq } : {}),
       sessionId: this.sessionId,
     };
@@ -306,8 +343,11 @@ export class LabelingController implements Disposable {
       this.logger.warn(`committee disagreement unavailable: ${(e as Error).message}`);
       return [] as ContestedItem[];
     });
+    const report = agreementReport(this.store.state, this.settings.labels);
+    const shown = report.disagreements.slice(0, AGREEMENT_SPANS);
     const ids = disagreements.map((d) => d.id);
-    const views = new Map((await this.engine.request('views', { ids }).catch(() => [] as SpanView[])).map((v) => [v.id, v]));
+    const wanted = [...new Set([...ids, ...shown.map((d) => d.id)])];
+    const views = new Map((await this.engine.request('views', { ids: wanted }).catch(() => [] as SpanView[])).map((v) => [v.id, v]));
     const people: ContestedItem[] = disagreements.map((d) => ({
       span: views.get(d.id) ?? this.viewOfEvent(d.event),
       reason: 'annotators',
@@ -325,6 +365,25 @@ export class LabelingController implements Disposable {
       }));
     this.contested = [...items, ...orphans].filter((c) => !this.dismissed.has(c.span.id));
     for (const c of this.contested) if (!this.known.has(c.span.id)) this.known.set(c.span.id, c.span);
+    this.agreement = {
+      ...(report.method ? { method: report.method } : {}),
+      annotators: report.annotators,
+      overall: figure(report.overall),
+      perLabel: report.perLabel.map((l) => ({ label: l.label, ...figure(l) })),
+      disagreements: shown.map((d) => ({
+        // The list shows the span's own text; its context stays here (in `known`) for opening it.
+        span: { ...(views.get(d.id) ?? this.known.get(d.id) ?? this.viewOfEvent(d.event)), before: '', after: '' },
+        byAnnotator: d.byAnnotator,
+        labels: d.labels,
+        ...(d.resolvedAs !== undefined ? { resolvedAs: d.resolvedAs } : {}),
+      })),
+      disagreementCount: report.disagreements.length,
+    };
+    // A click on one of them opens it, and a resolution can be stored for it.
+    for (const d of shown) {
+      const v = views.get(d.id);
+      if (!this.known.has(d.id)) this.known.set(d.id, v ?? this.viewOfEvent(d.event));
+    }
     this.emit();
     return this.contested;
   }
@@ -500,6 +559,10 @@ export class LabelingController implements Disposable {
     if (!this.save(resolutionEvent(base, decision, this.settings.annotator, this.now()))) return;
     this.contested = this.contested.filter((c) => c.span.id !== spanId);
     this.queue = this.queue.filter((s) => s.id !== spanId);
+    if (this.agreement) {
+      const resolvedAs = decision.label ?? 'reject';
+      this.agreement = { ...this.agreement, disagreements: this.agreement.disagreements.map((d) => (d.span.id === spanId ? { ...d, resolvedAs } : d)) };
+    }
     this.emit();
     this.tell(spanId);
   }
@@ -535,9 +598,17 @@ export class LabelingController implements Disposable {
     this.emit();
   }
 
-  private async retrained(round: RoundInfo): Promise<void> {
+  /** Takes a round's figures: the round count, and the estimate with its interval when it has one. */
+  private takeRound(round: RoundSummary): void {
     this.rounds = Math.max(this.rounds, round.round);
-    if (round.estimatedAccuracy !== undefined) this.estimatedAccuracy = round.estimatedAccuracy;
+    if (round.estimatedAccuracy === undefined) return;
+    this.estimatedAccuracy = round.estimatedAccuracy;
+    this.accuracyInterval = round.accuracyInterval;
+    this.accuracyLabels = round.labels;
+  }
+
+  private async retrained(round: RoundInfo): Promise<void> {
+    this.takeRound(round);
     const data = await this.engine.request('curve', {}).catch(() => undefined);
     if (data) {
       this.curve = [...data.curve];
@@ -630,4 +701,15 @@ export class LabelingController implements Disposable {
     if (this.disposed) return;
     for (const l of this.listeners) l();
   }
+}
+
+/** A coefficient as the panel gets it (JSON: no undefined values). */
+function figure(c: Coefficient): AgreementFigure {
+  return {
+    ...(c.value !== undefined ? { value: c.value } : {}),
+    ...(c.observed !== undefined ? { observed: c.observed } : {}),
+    ...(c.expected !== undefined ? { expected: c.expected } : {}),
+    units: c.units,
+    ...(c.note !== undefined ? { note: c.note } : {}),
+  };
 }

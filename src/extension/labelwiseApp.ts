@@ -2,14 +2,15 @@ import { dirname, join, relative, sep } from 'node:path';
 import { LabelwiseError } from '../core/errors';
 import type { LabelwiseSettings } from '../core/settings';
 import { CancelledError } from '../core/session/cancelledError';
-import type { AnchorParams, AnchorReport, RoundInfo } from '../core/session/workerProtocol';
+import { lastRecordedRound } from '../core/session/curveLog';
+import type { AnchorParams, AnchorReport, RoundInfo, RoundSummary } from '../core/session/workerProtocol';
 import { isLabeled, type LabelEvent } from '../core/store/events';
 import { LabelStore, storePath } from '../core/store/labelStore';
 import type { OrphanSpan } from '../core/store/reanchor';
 import { resolveInWorkspace } from '../core/store/workspacePath';
 import type { CandidateSpan, Disposable, Logger } from '../core/types';
 import { createTextLookup } from '../core/store/formats/importRecords';
-import { NoticeNotification, StateNotification, type HostToWebview, type PanelState, type PanelView, type SpanView } from '../protocol';
+import { NoticeNotification, StateNotification, type HostToWebview, type PanelState, type PanelView, type SessionSummary, type SpanView } from '../protocol';
 import { checkStartable, readSettings, restrictToTrust } from './config';
 import { askForLabels } from './labelSet';
 import { LabelingController } from './labelingController';
@@ -44,6 +45,11 @@ export interface AppDeps {
 
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
+}
+
+/** `.labelwise/curve.jsonl`: the rounds of every session, beside the label store. */
+function curvePath(root: string): string {
+  return join(dirname(storePath(root)), 'curve.jsonl');
 }
 
 /** Workspace-relative path with forward slashes, as the store writes it. */
@@ -225,31 +231,59 @@ export class LabelwiseApp implements Disposable {
     }
   }
 
-  refreshStatus(): void {
+  /**
+   * Updates the status bar. With a session it shows `session`, the summary the panel gets in the
+   * same tick (publish()), so the two never show different counts; without one, the store's count.
+   */
+  refreshStatus(session: SessionSummary | undefined = this.controller?.summary()): void {
+    const c = this.controller;
+    if (c && session) {
+      this.statusBar.update({
+        labeled: session.labeled,
+        budget: session.budget,
+        ...(session.estimatedAccuracy !== undefined ? { estimatedAccuracy: session.estimatedAccuracy } : {}),
+        ...(session.accuracyInterval ? { accuracyInterval: session.accuracyInterval } : {}),
+        ...(session.accuracyLabels !== undefined ? { accuracyLabels: session.accuracyLabels } : {}),
+        active: true,
+        retraining: c.retraining,
+        annotator: session.annotator,
+        strategy: session.strategy,
+        provider: c.started.provider,
+        spans: session.candidates ?? c.started.spans,
+        rounds: session.rounds ?? c.roundCount,
+        ...(session.perLabel ? { perLabel: session.perLabel } : {}),
+        ...(session.decided !== undefined ? { decided: session.decided } : {}),
+      });
+      return;
+    }
     let settings: LabelwiseSettings | undefined;
     try {
       settings = this.settings();
     } catch {
       settings = undefined;
     }
-    const c = this.controller;
-    let labeled = c?.labeled ?? 0;
-    if (!c && this.deps.surface.workspaceRoot()) {
+    let labeled = 0;
+    let last: RoundSummary | undefined;
+    const root = this.deps.surface.workspaceRoot();
+    if (root) {
       try {
         labeled = this.openStore().state.decisions().filter(isLabeled).length;
       } catch {
         labeled = 0;
       }
+      // The last figures recorded, before a session (re)starts: a reloaded window shows them at once.
+      last = lastRecordedRound(curvePath(root));
     }
     this.statusBar.update({
       labeled,
       budget: settings?.budget ?? 200,
-      ...(c?.accuracy !== undefined ? { estimatedAccuracy: c.accuracy } : {}),
-      active: c !== undefined,
-      retraining: c?.retraining ?? false,
+      ...(last?.estimatedAccuracy !== undefined ? { estimatedAccuracy: last.estimatedAccuracy, accuracyLabels: last.labels } : {}),
+      ...(last?.estimatedAccuracy !== undefined && last.accuracyInterval ? { accuracyInterval: last.accuracyInterval } : {}),
+      ...(last ? { rounds: last.round } : {}),
+      active: false,
+      retraining: false,
       annotator: settings?.annotator ?? '',
       strategy: settings?.strategy ?? 'meta',
-      ...(c ? { provider: c.started.provider, spans: c.started.spans, rounds: c.roundCount } : {}),
     });
   }
 
@@ -311,7 +345,7 @@ export class LabelwiseApp implements Disposable {
             cacheDir: this.deps.cacheDir?.(root) ?? join(root, '.labelwise', 'cache'),
             decisions,
             // Beside the label store (and committed with it): the curve view survives a restart.
-            curveFile: join(dirname(storePath(root)), 'curve.jsonl'),
+            curveFile: curvePath(root),
           },
           {
             signal,
@@ -341,10 +375,7 @@ export class LabelwiseApp implements Disposable {
         orphans: () => this.orphans,
       });
       this.controller = controller;
-      controller.onChange(() => {
-        this.postState();
-        this.refreshStatus();
-      });
+      controller.onChange(() => this.publish());
       worker.onNotification((n) => controller.notification(n));
       worker.onStopped((e) => {
         this.report(e, 'The labeling engine stopped');
@@ -354,8 +385,7 @@ export class LabelwiseApp implements Disposable {
       controller.onChange(() => this.deps.onStoreChanged?.(store, root, this.orphans));
       if (view !== 'label') await controller.showView(view);
       await controller.refill();
-      this.postState();
-      this.refreshStatus();
+      this.publish();
       return controller;
     } catch (e) {
       if (this.worker === worker) {
@@ -441,8 +471,19 @@ export class LabelwiseApp implements Disposable {
     ];
   }
 
-  private postState(): void {
-    if (this.panel && this.controller) this.panel.post(StateNotification.create(this.controller.state()));
+  /**
+   * One state for the panel and the status bar, in the same tick and status bar first: whenever the
+   * panel has a count, the status bar already shows it (never a count behind the panel's).
+   */
+  private publish(): void {
+    const c = this.controller;
+    if (!c) {
+      this.refreshStatus();
+      return;
+    }
+    const state = c.state();
+    this.refreshStatus(state.session);
+    this.panel?.post(StateNotification.create(state));
   }
 
   /** The panel's state while the session is being prepared: no span yet, a busy message. */

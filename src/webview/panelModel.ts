@@ -64,6 +64,8 @@ export interface PanelDisplay {
   readonly curve: PanelState['curve'];
   readonly weights: PanelState['weights'];
   readonly contested: readonly ContestedItem[];
+  /** Agreement between annotators (review view), once the host sent it. */
+  readonly agreement: PanelState['agreement'];
   /** Recent decisions, newest first, at most `HISTORY_SHOWN`. */
   readonly history: readonly Decision[];
   readonly help: boolean;
@@ -443,7 +445,14 @@ export class PanelModel {
     let list = host === null ? [] : spansOf(host);
     let labeledDelta = 0;
     let undoDelta = 0;
+    // Per label and decided spans move with the optimistic answers too: the progress section and
+    // the header count the same decisions.
+    const labelDelta = new Map<string, number>();
+    const bump = (d: Decision | null, by: number): void => {
+      if (d !== null && d.answer === 'accept' && d.label !== null) labelDelta.set(d.label, (labelDelta.get(d.label) ?? 0) + by);
+    };
     for (const op of this.pending) {
+      bump(op.decision, op.kind === 'answer' ? 1 : -1);
       // Like the host's label count: only accepted labels spend the budget.
       const counts = op.decision !== null && op.decision.answer === 'accept' ? 1 : 0;
       if (op.kind === 'answer') {
@@ -478,7 +487,7 @@ export class PanelModel {
     return {
       connected: host !== null,
       view: this.view,
-      session: { ...session, labeled: Math.max(0, session.labeled + labeledDelta) },
+      session: withDeltas(session, labeledDelta, undoDelta, labelDelta),
       current,
       queue,
       undoDepth,
@@ -488,6 +497,7 @@ export class PanelModel {
       curve: host?.curve ?? [],
       weights: host?.weights ?? [],
       contested: (host?.contested ?? []).filter((c) => !this.resolved.has(c.span.id)),
+      agreement: host?.agreement,
       history: this.history.slice(-HISTORY_SHOWN).reverse(),
       help: this.help,
       search: searchView,
@@ -519,6 +529,18 @@ export class PanelModel {
     };
     this.transport.setState(state);
   }
+}
+
+/** The host's summary with this panel's unconfirmed decisions counted in. */
+function withDeltas(session: SessionSummary, labeled: number, decided: number, perLabel: ReadonlyMap<string, number>): SessionSummary {
+  const out: { -readonly [K in keyof SessionSummary]: SessionSummary[K] } = { ...session, labeled: Math.max(0, session.labeled + labeled) };
+  if (session.decided !== undefined) out.decided = Math.max(0, session.decided + decided);
+  if (session.perLabel !== undefined && perLabel.size > 0) {
+    const counts: Record<string, number> = { ...session.perLabel };
+    for (const [label, by] of perLabel) counts[label] = Math.max(0, (counts[label] ?? 0) + by);
+    out.perLabel = counts;
+  }
+  return out;
 }
 
 function spansOf(state: PanelState): SpanView[] {

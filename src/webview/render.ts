@@ -5,6 +5,7 @@ import type { PanelDisplay, PanelModel } from './panelModel';
 import { curveView } from './views/curveView';
 import { helpView } from './views/helpView';
 import { labelView } from './views/labelView';
+import { accuracyText } from './accuracyText';
 import { reviewView } from './views/reviewView';
 
 const TABS: readonly { view: PanelView; title: string; key: string }[] = [
@@ -65,7 +66,7 @@ function header(d: PanelDisplay, model: PanelModel): HTMLElement {
       { id: 'budget', class: `budget${spent ? ' is-spent' : ''}`, title: `${s.labeled} of ${s.budget} labels` },
       h('span', { class: 'bar', attrs: { role: 'progressbar', 'aria-valuemin': '0', 'aria-valuemax': String(s.budget), 'aria-valuenow': String(s.labeled) } }, fill),
       h('span', { id: 'budget-text' }, `${s.labeled} / ${s.budget}`),
-      s.estimatedAccuracy !== undefined ? h('span', { id: 'accuracy', class: 'muted', title: 'Estimated accuracy' }, `≈ ${formatPercent(s.estimatedAccuracy)}`) : null,
+      s.estimatedAccuracy !== undefined ? h('span', { id: 'accuracy', class: 'muted', title: `Estimated accuracy ${accuracyText(s).text}. ${accuracyText(s).title}` }, `≈ ${formatPercent(s.estimatedAccuracy)}`) : null,
     ),
     h(
       'div',

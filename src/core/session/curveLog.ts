@@ -1,13 +1,17 @@
+import { readFileSync } from 'node:fs';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { CurvePoint, StrategyWeightsPoint } from '../../protocol';
-import type { Logger } from '../types';
-import type { RoundInfo } from './workerProtocol';
+import type { AccuracyInterval } from '../al/accuracyInterval';
+import { silentLogger, type Logger } from '../types';
+import type { RoundInfo, RoundSummary } from './workerProtocol';
 
 /**
  * The learning curve and the strategy weights of every retrain round, kept beside the label store
  * (`.labelwise/curve.jsonl`) so the curve view survives a restart. Append-only, one round a line:
- * `{"round": 3, "labels": 30, "accuracy": 0.71, "weights": {"margin": 0.6}, "ts": "..."}`.
+ * `{"round": 3, "labels": 30, "accuracy": 0.71, "interval": {"low": 0.53, "high": 0.84, "n": 30},
+ * "weights": {"margin": 0.6}, "ts": "..."}` (`interval`: the estimate's 95 % Wilson interval; lines
+ * written before it existed have none).
  * It is a log of what happened, not a source of truth: a damaged line is skipped with a warning,
  * an unreadable file is ignored, and a failed write only costs the curve that round.
  */
@@ -18,13 +22,26 @@ export interface CurveHistory {
   readonly lastRound: number;
   /** False when the file ends in a partial line: the next append starts a new line first. */
   readonly endsClean: boolean;
+  /** The round with the highest number, as the status bar shows it after a reload. */
+  readonly last?: RoundSummary;
 }
 
 interface CurveLine {
   readonly round: number;
   readonly labels: number;
   readonly accuracy?: number;
+  readonly interval?: AccuracyInterval;
   readonly weights: Record<string, number>;
+}
+
+/** A stored interval, or undefined when it is absent or not a sane one (it is only a display aid). */
+function parseInterval(v: unknown, accuracy: number | undefined): AccuracyInterval | undefined {
+  if (typeof v !== 'object' || v === null || accuracy === undefined) return undefined;
+  const o = v as Record<string, unknown>;
+  const { low, high, n } = o;
+  if (typeof low !== 'number' || typeof high !== 'number' || typeof n !== 'number') return undefined;
+  if (!(low >= 0 && low <= accuracy && accuracy <= high && high <= 1) || !(Number.isInteger(n) && n > 0)) return undefined;
+  return { low, high, n, level: typeof o.level === 'number' && o.level > 0 && o.level < 1 ? o.level : 0.95 };
 }
 
 function parseLine(text: string): CurveLine | string {
@@ -45,7 +62,9 @@ function parseLine(text: string): CurveLine | string {
     if (typeof w !== 'number' || !Number.isFinite(w)) return `weight "${k}" is not a number`;
     weights[k] = w;
   }
-  return { round: o.round, labels: o.labels, ...(typeof o.accuracy === 'number' ? { accuracy: o.accuracy } : {}), weights };
+  const accuracy = typeof o.accuracy === 'number' ? o.accuracy : undefined;
+  const interval = parseInterval(o.interval, accuracy);
+  return { round: o.round, labels: o.labels, ...(accuracy !== undefined ? { accuracy } : {}), ...(interval ? { interval } : {}), weights };
 }
 
 /** Reads the rounds stored so far; a missing file is an empty history, damage is warned about and skipped. */
@@ -58,9 +77,30 @@ export async function readCurveLog(file: string, logger: Logger): Promise<CurveH
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') logger.warn(`${file}: cannot read the learning curve (${(e as Error).message}); it starts empty`);
     return empty;
   }
+  return parseCurveLog(text, file, logger);
+}
+
+/**
+ * The newest round recorded in the file, read synchronously (the status bar before any session
+ * runs: a reloaded window shows the last figures at once). Undefined when there is none or the
+ * file cannot be read; damage is not reported here (the session's read reports it).
+ */
+export function lastRecordedRound(file: string): RoundSummary | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+  return parseCurveLog(text, file, silentLogger).last;
+}
+
+/** The rounds of a curve file's text; damaged lines are warned about (file:line) and skipped. */
+export function parseCurveLog(text: string, file: string, logger: Logger): CurveHistory {
   const curve: CurvePoint[] = [];
   const weights: StrategyWeightsPoint[] = [];
   let lastRound = 0;
+  let last: RoundSummary | undefined;
   let skipped = 0;
   text.split('\n').forEach((raw, i) => {
     const line = raw.trim();
@@ -70,12 +110,20 @@ export async function readCurveLog(file: string, logger: Logger): Promise<CurveH
       if (skipped++ < 5) logger.warn(`${file}:${i + 1}: skipped a damaged learning-curve line: ${r}`);
       return;
     }
+    if (r.round >= lastRound) {
+      last = {
+        round: r.round,
+        labels: r.labels,
+        ...(r.accuracy !== undefined ? { estimatedAccuracy: r.accuracy } : {}),
+        ...(r.interval ? { accuracyInterval: r.interval } : {}),
+      };
+    }
     lastRound = Math.max(lastRound, r.round);
     if (r.accuracy !== undefined) curve.push({ labels: r.labels, accuracy: r.accuracy });
     weights.push({ round: r.round, labels: r.labels, weights: r.weights });
   });
   if (skipped > 5) logger.warn(`${file}: ${skipped} damaged learning-curve lines skipped in all`);
-  return { curve, weights, lastRound, endsClean: text === '' || text.endsWith('\n') };
+  return { curve, weights, lastRound, endsClean: text === '' || text.endsWith('\n'), ...(last ? { last } : {}) };
 }
 
 /** The line a round is stored as. */
@@ -84,6 +132,7 @@ export function curveLine(info: RoundInfo, ts: string): string {
     round: info.round,
     labels: info.labels,
     ...(info.estimatedAccuracy !== undefined ? { accuracy: info.estimatedAccuracy } : {}),
+    ...(info.estimatedAccuracy !== undefined && info.accuracyInterval ? { interval: info.accuracyInterval } : {}),
     weights: info.weights,
     ts,
   };

@@ -1,16 +1,17 @@
 import type { ContestedItem, CurvePoint, SpanView, StrategyWeightsPoint, WhyInfo } from '../../protocol';
-import type { EngineOptions, EngineQuery, LabelingEngine } from '../engine';
+import type { EngineOptions, EngineQuery, LabelingEngine, RetrainResult } from '../engine';
 import type { Encoder, EncoderOptions } from '../encoders/encoder';
 import { SettingError } from '../errors';
 import type { LabelwiseSettings } from '../settings';
 import { STRATEGY_NAMES, type StrategyName } from '../strategies/strategy';
 import { silentLogger, type CandidateSpan, type Logger, type Matrix } from '../types';
 import { CancelledError } from './cancelledError';
+import { wilsonInterval } from '../al/accuracyInterval';
 import { appendCurveLog, readCurveLog } from './curveLog';
 import { isLabeled, type LabelEvent } from '../store/events';
 import type { ReanchorResult } from '../store/reanchor';
 import { reanchorWorkspace } from '../store/reanchorWorkspace';
-import type { AnchorReport, CurveData, DecideParams, DecideResult, ExplainItem, QueryParams, RoundInfo, StartParams, StartResult } from './workerProtocol';
+import type { AnchorReport, CurveData, DecideParams, DecideResult, ExplainItem, QueryParams, RoundInfo, RoundSummary, StartParams, StartResult } from './workerProtocol';
 import { emptyRecord, toRecord } from '../record';
 
 /** The corpus as the session needs it: candidate spans in a stable order, and their context. */
@@ -113,6 +114,8 @@ export class LabelingSession {
   private disposed = false;
   /** Engine calls that await inside (retrain, query) run one at a time, never interleaved. */
   private engineTurn: Promise<unknown> = Promise.resolve();
+  /** The newest round of the curve file, as read at start. */
+  restoredLast: RoundSummary | undefined;
   /** Where rounds are appended (StartParams.curveFile), and the writes in flight, in order. */
   private curveFile: string | undefined;
   private curveWrite: Promise<void> = Promise.resolve();
@@ -197,9 +200,11 @@ export class LabelingSession {
       }
       if (unmatched > 0) logger.info(`${unmatched} stored decisions are not candidate spans of this corpus (granularity or files changed); they stay in the store`);
       session.sinceRetrain = 0;
+      let lastRound: RoundSummary | undefined = session.restoredLast;
       if (session.labeled > 0) {
         progress('Training on the stored labels', 0.97);
-        await session.retrain().catch((e: unknown) => logger.info(`not trained yet: ${(e as Error).message}`));
+        const first = await session.retrain().catch((e: unknown) => logger.info(`not trained yet: ${(e as Error).message}`));
+        if (first) lastRound = roundSummary(first);
       }
       progress('Ready', 1);
       return {
@@ -215,6 +220,7 @@ export class LabelingSession {
           problems: corpus.problems,
           labeled: session.labeled,
           millis: Date.now() - t0,
+          ...(lastRound ? { lastRound } : {}),
         },
       };
     } catch (e) {
@@ -386,6 +392,7 @@ export class LabelingSession {
     this.curvePoints.push(...h.curve);
     this.weightPoints.push(...h.weights);
     this.round = h.lastRound;
+    this.restoredLast = h.last;
     this.restoredLabels = h.weights.at(-1)?.labels;
     if (h.weights.length > 0) this.logger.info(`learning curve: ${h.weights.length} earlier rounds restored from ${file}`);
   }
@@ -402,6 +409,7 @@ export class LabelingSession {
       round: Math.max(1, this.round),
       labels: r.labeled ?? labels,
       ...(r.estimatedAccuracy !== undefined ? { estimatedAccuracy: r.estimatedAccuracy } : {}),
+      ...accuracyIntervalOf(r),
       weights: r.weights,
       millis: r.millis,
     };
@@ -459,4 +467,20 @@ export class LabelingSession {
     }
     return { strategy: q.strategy, score: q.score, votes: toRecord(votes), ...(predicted ? { predicted } : {}) };
   }
+}
+
+/** The 95 % Wilson interval of a round's cross-validated estimate, from its held-out predictions. */
+function accuracyIntervalOf(r: RetrainResult): Pick<RoundInfo, 'accuracyInterval'> {
+  if (r.estimatedAccuracy === undefined || !r.heldOut) return {};
+  const interval = wilsonInterval(r.heldOut.correct, r.heldOut.total);
+  return interval ? { accuracyInterval: interval } : {};
+}
+
+function roundSummary(r: RoundInfo): RoundSummary {
+  return {
+    round: r.round,
+    labels: r.labels,
+    ...(r.estimatedAccuracy !== undefined ? { estimatedAccuracy: r.estimatedAccuracy } : {}),
+    ...(r.accuracyInterval ? { accuracyInterval: r.accuracyInterval } : {}),
+  };
 }

@@ -1,4 +1,5 @@
 import type { ContestedItem, CurvePoint, SpanView, StrategyWeightsPoint } from '../../protocol';
+import type { AccuracyInterval } from '../al/accuracyInterval';
 import type { LabelwiseSettings } from '../settings';
 import type { LabelEvent } from '../store/events';
 import type { AnchorMatch, OrphanSpan } from '../store/reanchor';
@@ -70,6 +71,21 @@ export interface StartResult {
   /** Labeled spans (accepted with a label in the label set). */
   readonly labeled: number;
   readonly millis: number;
+  /**
+   * The newest round known at start: the retrain on the stored labels when there was one, else the
+   * last round of the curve file. The status bar and the panel show its figures (rounds, accuracy
+   * and interval) before this session's first retrain.
+   */
+  readonly lastRound?: RoundSummary;
+}
+
+/** What the host shows of a round. */
+export interface RoundSummary {
+  readonly round: number;
+  readonly labels: number;
+  readonly estimatedAccuracy?: number;
+  /** 95 % Wilson interval of the estimate over its held-out predictions (see accuracyInterval.ts). */
+  readonly accuracyInterval?: AccuracyInterval;
 }
 
 export interface QueryParams {
@@ -100,10 +116,7 @@ export interface DecideResult {
 }
 
 /** One retrain round, as the learning-curve view and the status bar need it. */
-export interface RoundInfo {
-  readonly round: number;
-  readonly labels: number;
-  readonly estimatedAccuracy?: number;
+export interface RoundInfo extends RoundSummary {
   readonly weights: Record<string, number>;
   readonly millis: number;
 }

@@ -3,6 +3,7 @@ import { h, kbd } from '../dom';
 import { formatPercent, formatScore, oneLine, sourceRef } from '../format';
 import type { Decision, PanelDisplay, PanelModel } from '../panelModel';
 import { sourceLink, spanInContext, voteBars } from './common';
+import { progressView } from './progressView';
 
 /** Spans of the queue listed under "Up next". */
 const QUEUE_SHOWN = 12;
@@ -36,6 +37,7 @@ export function labelView(d: PanelDisplay, model: PanelModel): HTMLElement {
       whyBox(cur),
     );
   }
+  side.append(progressView(d));
   if (!(cur === null && d.queue.length === 0)) side.append(queueList(d.queue, model));
   side.append(historyList(d.history, d, model));
   return h('div', { class: 'label-view' }, main, side);

@@ -2,6 +2,7 @@ import type { ContestedItem } from '../../protocol';
 import { h } from '../dom';
 import type { PanelDisplay, PanelModel } from '../panelModel';
 import { sourceRef } from '../format';
+import { agreementView } from './agreementView';
 import { sourceLink, spanInContext, voteBars } from './common';
 
 /** Contested spans (committee or annotators disagree), each resolved with one click. */
@@ -11,6 +12,7 @@ export function reviewView(d: PanelDisplay, model: PanelModel): HTMLElement {
   return h(
     'div',
     { id: 'review-view', class: 'review-view' },
+    agreementView(d, model),
     h(
       'p',
       { class: 'muted' },

@@ -88,3 +88,38 @@ describe('learning-curve log (.labelwise/curve.jsonl)', () => {
     }
   });
 });
+
+describe('learning-curve log: the estimate\'s interval and the last round', () => {
+  test('a round\'s interval is stored and read back with it; the round with the highest number is the last one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'labelwise-curvelog-'));
+    try {
+      const file = join(dir, 'curve.jsonl');
+      const { logger, warnings } = recorder();
+      const interval = { low: 0.55, high: 0.84, n: 30, level: 0.95 };
+      await appendCurveLog(file, { round: 1, labels: 30, estimatedAccuracy: 0.72, accuracyInterval: interval, weights: { margin: 1 }, millis: 2 }, logger, { now: () => 'T1' });
+      await appendCurveLog(file, { round: 2, labels: 34, weights: { margin: 1 }, millis: 2 }, logger, { now: () => 'T2' });
+      assert.match(readFileSync(file, 'utf8').split('\n')[0], /"accuracy":0\.72,"interval":\{"low":0\.55,"high":0\.84,"n":30,"level":0\.95\}/);
+      const h = await readCurveLog(file, logger);
+      assert.deepEqual(h.last, { round: 2, labels: 34 }, 'the newest round had no estimate: none is shown as current');
+      writeFileSync(file, readFileSync(file, 'utf8').split('\n')[0] + '\n');
+      assert.deepEqual((await readCurveLog(file, logger)).last, { round: 1, labels: 30, estimatedAccuracy: 0.72, accuracyInterval: interval });
+      assert.deepEqual(warnings, []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('lines without an interval (older files) and nonsense intervals keep their accuracy, without an interval', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'labelwise-curvelog-'));
+    try {
+      const file = join(dir, 'curve.jsonl');
+      const { logger } = recorder();
+      writeFileSync(file, '{"round":1,"labels":20,"accuracy":0.6,"weights":{}}\n{"round":2,"labels":25,"accuracy":0.7,"interval":{"low":0.8,"high":0.9,"n":25},"weights":{}}\n');
+      const h = await readCurveLog(file, logger);
+      assert.deepEqual(h.last, { round: 2, labels: 25, estimatedAccuracy: 0.7 }, 'an interval that does not hold the estimate is dropped');
+      assert.equal(h.curve.length, 2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
