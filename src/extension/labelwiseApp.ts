@@ -11,10 +11,12 @@ import type { CandidateSpan, Disposable, Logger } from '../core/types';
 import { createTextLookup } from '../core/store/formats/importRecords';
 import { NoticeNotification, StateNotification, type HostToWebview, type PanelState, type PanelView, type SpanView } from '../protocol';
 import { checkStartable, readSettings, restrictToTrust } from './config';
+import { CONTEXT_KEYS, ContextKeys } from './contextKeys';
 import { askForLabels } from './labelSet';
 import { LabelingController } from './labelingController';
 import { StatusBar } from './statusBar';
-import type { OutputLike, VscodeSurface } from './surface';
+import type { LogOutputLike, VscodeSurface } from './surface';
+import { folderChoiceNote } from './workspaceFolders';
 import type { WorkerClient } from './workerClient';
 
 /** The panel as the app drives it (panelHost.ts wraps a WebviewPanel). */
@@ -42,6 +44,9 @@ export interface AppDeps {
   readonly onStoreChanged?: (store: LabelStore, root: string, orphans: readonly OrphanSpan[]) => void;
 }
 
+/** Where a span is: what opening it needs (a SpanView, or a stored event's source). */
+type SpanPlace = Pick<SpanView, 'file' | 'start' | 'end'> & { readonly line?: number };
+
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -56,7 +61,7 @@ export function toRelative(root: string, abs: string): string {
  * one labeling session at a time, its panel, the status bar and the output channel.
  */
 export class LabelwiseApp implements Disposable {
-  readonly output: OutputLike;
+  readonly output: LogOutputLike;
   readonly logger: Logger;
   private readonly statusBar: StatusBar;
   private panel: PanelLike | undefined;
@@ -69,11 +74,15 @@ export class LabelwiseApp implements Disposable {
   private orphans: OrphanSpan[] = [];
   private readonly subs: Disposable[] = [];
   private disposed = false;
+  private readonly contextKeys: ContextKeys;
+  /** The multi-root note last logged (workspaceFolders.ts), so it is logged once per change. */
+  private folderNote: string | undefined;
 
   constructor(private readonly deps: AppDeps) {
     this.output = deps.surface.createOutput('Labelwise');
-    const line = (level: string) => (m: string): void => this.output.appendLine(`[${new Date().toISOString().slice(11, 19)}] ${level} ${m}`);
-    this.logger = { info: line('info '), warn: line('warn '), error: line('error') };
+    // A log channel: VS Code adds the time and level to each line.
+    this.logger = { info: (m) => this.output.info(m), warn: (m) => this.output.warn(m), error: (m) => this.output.error(m) };
+    this.contextKeys = new ContextKeys(deps.surface);
     this.statusBar = new StatusBar(deps.surface);
     this.subs.push(deps.surface.onSettingsChanged(() => this.settingsChanged()));
     // Settings that Restricted Mode set aside (labelwise.model) apply once the workspace is trusted.
@@ -241,6 +250,13 @@ export class LabelwiseApp implements Disposable {
         labeled = 0;
       }
     }
+    this.contextKeys.set(CONTEXT_KEYS.sessionActive, c !== undefined);
+    this.contextKeys.set(CONTEXT_KEYS.hasLabels, labeled > 0);
+    const folder = folderChoiceNote(this.deps.surface.workspaceFolders(), this.deps.surface.workspaceRoot());
+    if (folder !== this.folderNote) {
+      this.folderNote = folder;
+      if (folder) this.logger.info(folder);
+    }
     this.statusBar.update({
       labeled,
       budget: settings?.budget ?? 200,
@@ -250,6 +266,7 @@ export class LabelwiseApp implements Disposable {
       annotator: settings?.annotator ?? '',
       strategy: settings?.strategy ?? 'meta',
       ...(c ? { provider: c.started.provider, spans: c.started.spans, rounds: c.roundCount } : {}),
+      ...(folder ? { folder } : {}),
     });
   }
 
@@ -475,7 +492,13 @@ export class LabelwiseApp implements Disposable {
     else if (level === 'warning') void this.deps.surface.showWarning(`Labelwise: ${message}`);
   }
 
-  private openSource(span: SpanView): void {
+  /** Opens a stored span in its file (the Labels view), confined to the workspace like the panel's "open". */
+  openSpan(span: SpanPlace): void {
+    if (!this.root) this.openStore();
+    this.openSource(span);
+  }
+
+  private openSource(span: SpanPlace): void {
     if (!this.root) return;
     // A store is committed with the corpus: never let a path in it open a file outside the workspace.
     const place = resolveInWorkspace(this.root, span.file);

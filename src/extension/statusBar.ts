@@ -14,6 +14,8 @@ export interface StatusInfo {
   readonly provider?: 'cpu' | 'cuda';
   readonly spans?: number;
   readonly rounds?: number;
+  /** In a multi-root workspace: which folder Labelwise works in (workspaceFolders.ts). */
+  readonly folder?: string;
 }
 
 export interface StatusRender {
@@ -53,6 +55,7 @@ export function renderStatus(s: StatusInfo): StatusRender {
   } else {
     lines.push('', 'Click to start a labeling session.');
   }
+  if (s.folder) lines.push('', s.folder);
   // Two trailing spaces: a Markdown line break, so each detail gets its own line.
   return { text, tooltip: lines.join('  \n'), warning: spent };
 }
