@@ -161,6 +161,16 @@ test('restart: labels stored in a .jsonl, a BOM .txt and a UTF-16 .txt are all u
 
     const first = await retrainLabels(page, 0);
     assert.equal(first, stored, `the retrain after opening the workspace used ${first} of the ${stored} stored labels`);
+    // The panel is the active editor and a session runs: its title bar carries the session icons.
+    const actions = page.locator('.editor-actions .action-label');
+    const nextBatch = actions.and(page.locator('[aria-label^="Next Batch"]')).first();
+    try {
+      await nextBatch.waitFor({ state: 'visible', timeout: 15_000 });
+    } catch {
+      const labels = await actions.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+      assert.fail(`no "Next Batch" icon in the panel's title bar; it shows ${JSON.stringify(labels)}`);
+    }
+    note(`panel title bar: ${JSON.stringify(await actions.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label'))))}`);
 
     // Reload the window: a new extension host, a new session, the same store.
     await runCommand(page, 'Developer: Reload Window');
