@@ -121,7 +121,18 @@ function labelwiseLogs(dir: string): string[] {
   return out;
 }
 
-test('native UI: palette hidden without a session, panel title icons, Labels view, walkthrough, log channel', { timeout: 15 * 60_000 }, async () => {
+/** What a test body gets: the page, the run's folders, and a note function. */
+interface Workbench {
+  readonly page: Page;
+  readonly layoutRoot: string;
+}
+
+/**
+ * Installs the .vsix into a fresh code-server, opens `target` (a folder, or a .code-workspace file
+ * with `workspaceFile`) in headless Chromium, runs `body`, and always cleans up; a failure leaves a
+ * screenshot in test/e2e/artifacts/.
+ */
+async function withWorkbench(name: string, setup: (runDir: string) => Promise<{ target: string; workspaceFile?: boolean }>, body: (w: Workbench) => Promise<void>): Promise<void> {
   const t0 = Date.now();
   const missing = missingAptPackages({ withChromium: true });
   assert.equal(missing.length, 0, `the e2e suite needs Debian packages that are not installed: ${missing.length > 0 ? aptHint(missing) : ''}`);
@@ -134,8 +145,7 @@ test('native UI: palette hidden without a session, panel title icons, Labels vie
   const runDir = mkdtempSync(join(tmpdir(), 'labelwise-e2e-native-'));
   const layout = runLayout(join(runDir, 'cs'));
   const browserLayout = runLayout(join(runDir, 'browser'));
-  const workspace = join(runDir, 'workspace');
-  const counts = await makeWorkspace(workspace);
+  const { target, workspaceFile } = await setup(runDir);
   mkdirSync(artifacts, { recursive: true });
 
   let server: RunningCodeServer | undefined;
@@ -144,89 +154,19 @@ test('native UI: palette hidden without a session, panel title icons, Labels vie
   try {
     await installExtension(entry, layout, vsix);
     writeUserSettings(layout);
-    server = await startCodeServer({ entry, layout, workspace });
+    server = await startCodeServer({ entry, layout, workspace: target });
     makeRunDirs(browserLayout);
     browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: [...chromiumArgs], env: runEnv(browserLayout) as Record<string, string>, timeout: 60_000 });
     page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
     page.setDefaultTimeout(30_000);
-    await page.goto(folderUrl(server.url, workspace), { waitUntil: 'domcontentloaded', timeout: 60_000 });
+    const url = workspaceFile ? `${server.url}?workspace=${encodeURIComponent(target)}` : folderUrl(server.url, target);
+    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
     await waitForWorkbench(page, 120_000);
-    // Activation on workspaceContains:.labelwise/labels.jsonl counts the stored labels (the contested span once).
-    await waitForStatusBarText(page, `${counts.positive + counts.negative}/200`, 120_000);
-
-    // 1. No session: its commands are not in the palette; the others are.
-    const before = await paletteTitles(page, 'Labelwise:', 'Start Labeling Session');
-    note(`palette without a session: ${JSON.stringify(before)}`);
-    assert.ok(before.some((t) => /Export Labels/.test(t)));
-    assert.ok(!before.some((t) => SESSION_TITLES.test(t)), `session commands in the palette without a session: ${JSON.stringify(before)}`);
-
-    // 2. The Labels view in the Explorer: collapsed at first; expanded, it lists the store.
-    const header = page.locator('.pane-header[aria-label^="Labels"]').first();
-    try {
-      await header.waitFor({ state: 'visible', timeout: 30_000 });
-    } catch {
-      const headers = await page.locator('.pane-header').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
-      assert.fail(`no Labels view in the Explorer; its sections: ${JSON.stringify(headers)}`);
-    }
-    if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
-    const pane = page.locator('.pane', { has: header });
-    const rows = pane.locator('.monaco-list-row');
-    const roots = await pollUntil('the Labels view rows', 60_000, async () => {
-      const t = await rowTexts(rows);
-      return t.some((r) => r.startsWith('positive')) && t.some((r) => r.startsWith('Orphans')) ? t : undefined;
-    });
-    note(`Labels view: ${JSON.stringify(roots)}`);
-    assert.ok(roots.includes(`positive ${counts.positive} · key 1`), JSON.stringify(roots));
-    assert.ok(roots.includes(`negative ${counts.negative} · key 2`), JSON.stringify(roots));
-    // Contested and Orphans open expanded: their rows are listed under them.
-    assert.ok(roots.some((r) => r === 'Contested 1'), JSON.stringify(roots));
-    assert.ok(roots.some((r) => /^The plot makes no sense\. e2e: negative · other: positive$/.test(r)), JSON.stringify(roots));
-    assert.ok(roots.some((r) => r === 'Orphans 1'), JSON.stringify(roots));
-    assert.ok(roots.some((r) => /^Lost review\. negative · reviews\/deleted\.txt$/.test(r)), JSON.stringify(roots));
-
-    // 3. A click on a span row opens its file in an editor.
-    await rows.filter({ hasText: /^\s*positive/ }).first().click();
-    const span = rows.filter({ hasText: 'The cast is superb.' }).first();
-    await span.waitFor({ state: 'visible', timeout: 15_000 });
-    await span.click();
-    const tab = page.locator('.tabs-container .tab', { hasText: 'good.txt' }).first();
-    await tab.waitFor({ state: 'visible', timeout: 30_000 });
-    note('a Labels view row opened reviews/good.txt');
-
-    // 4. A session: its commands join the palette, and the panel's title bar has their icons.
-    await runCommand(page, 'Labelwise: Start Labeling Session');
-    await runCommand(page, 'Labelwise: Show Learning Curve', 180_000);
-    const during = await paletteTitles(page, 'Labelwise:', 'Retrain Model');
-    assert.ok(during.some((t) => /Next Batch/.test(t)) && during.some((t) => /Review Contested/.test(t)), JSON.stringify(during));
-    const actions = page.locator('.editor-actions .action-label');
-    const titleBar = await pollUntil('the session icons in the panel title bar', 30_000, async () => {
-      const labels = await actions.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
-      return ['Next Batch', 'Retrain Model', 'Show Learning Curve', 'Review Contested Spans'].every((t) => labels.some((l) => l.startsWith(t))) ? labels : undefined;
-    });
-    note(`panel title bar: ${JSON.stringify(titleBar)}`);
-
-    // 5. The walkthrough is listed with the extension's title.
-    await runCommand(page, 'Welcome: Open Walkthrough...');
-    const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Label a corpus with Labelwise' }).first();
-    await pick.waitFor({ state: 'visible', timeout: 30_000 });
-    await pick.click();
-    await page.locator('.getting-started-step', { hasText: 'Set your labels' }).first().waitFor({ state: 'visible', timeout: 30_000 });
-    const steps = (await page.locator('.getting-started-step .step-title').allInnerTexts()).map((t) => t.trim()).filter((t) => t !== '');
-    note(`walkthrough steps: ${JSON.stringify(steps)}`);
-    assert.deepEqual(steps, ['Set your labels', 'Start a labeling session', 'Label with the keys 1–9', 'Retrain the model', 'Export the labels']);
-
-    // 6. The output is a log channel: VS Code writes its own time and level on each line.
-    const logs = labelwiseLogs(layout.root);
-    assert.ok(logs.length > 0, `no Labelwise log file under ${layout.root}`);
-    const text = logs.map((f) => readFileSync(f, 'utf8')).join('\n');
-    const storeLine = text.split('\n').find((l) => /label store .*labels\.jsonl: \d+ decisions/.test(l));
-    assert.ok(storeLine, `the log holds the store line:\n${text.slice(0, 2000)}`);
-    assert.match(storeLine, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \[info\] label store /, storeLine);
-    note(`log line: ${storeLine}`);
-    note(`wall time ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    await body({ page, layoutRoot: layout.root });
+    note(`${name}: wall time ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   } catch (e) {
     if (page) {
-      await page.screenshot({ path: join(artifacts, 'nativeUi-failure.png') }).catch(() => undefined);
+      await page.screenshot({ path: join(artifacts, `nativeUi-${name}-failure.png`) }).catch(() => undefined);
       note(`status bar: ${JSON.stringify(await statusBarTexts(page).catch(() => []))}`);
       note(`notifications: ${JSON.stringify(await notificationTexts(page).catch(() => []))}`);
     }
@@ -237,4 +177,128 @@ test('native UI: palette hidden without a session, panel title icons, Labels vie
     await server?.stop();
     rmSync(runDir, { recursive: true, force: true });
   }
+}
+
+/** Every line of the Labelwise log files of the run. */
+function logText(layoutRoot: string): string {
+  return labelwiseLogs(layoutRoot)
+    .map((f) => readFileSync(f, 'utf8'))
+    .join('\n');
+}
+
+test('native UI: palette hidden without a session, panel title icons, Labels view, walkthrough, log channel', { timeout: 15 * 60_000 }, async () => {
+  let counts = { positive: 0, negative: 0 };
+  await withWorkbench(
+    'folder',
+    async (runDir) => {
+      const workspace = join(runDir, 'workspace');
+      counts = await makeWorkspace(workspace);
+      return { target: workspace };
+    },
+    async ({ page, layoutRoot }) => {
+      // Activation on workspaceContains:.labelwise/labels.jsonl counts the stored labels (the contested span once).
+      await waitForStatusBarText(page, `${counts.positive + counts.negative}/200`, 120_000);
+
+      // 1. No session: its commands are not in the palette; the others are.
+      const before = await paletteTitles(page, 'Labelwise:', 'Start Labeling Session');
+      note(`palette without a session: ${JSON.stringify(before)}`);
+      assert.ok(before.some((t) => /Export Labels/.test(t)));
+      assert.ok(!before.some((t) => SESSION_TITLES.test(t)), `session commands in the palette without a session: ${JSON.stringify(before)}`);
+
+      // 2. The Labels view in the Explorer: collapsed at first; expanded, it lists the store.
+      const header = page.locator('.pane-header[aria-label^="Labels"]').first();
+      try {
+        await header.waitFor({ state: 'visible', timeout: 30_000 });
+      } catch {
+        const headers = await page.locator('.pane-header').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label')));
+        assert.fail(`no Labels view in the Explorer; its sections: ${JSON.stringify(headers)}`);
+      }
+      if ((await header.getAttribute('aria-expanded')) !== 'true') await header.click();
+      const pane = page.locator('.pane', { has: header });
+      const rows = pane.locator('.monaco-list-row');
+      const roots = await pollUntil('the Labels view rows', 60_000, async () => {
+        const t = await rowTexts(rows);
+        return t.some((r) => r.startsWith('positive')) && t.some((r) => r.startsWith('Orphans')) ? t : undefined;
+      });
+      note(`Labels view: ${JSON.stringify(roots)}`);
+      assert.ok(roots.includes(`positive ${counts.positive} · key 1`), JSON.stringify(roots));
+      assert.ok(roots.includes(`negative ${counts.negative} · key 2`), JSON.stringify(roots));
+      // Contested and Orphans open expanded: their rows are listed under them.
+      assert.ok(roots.some((r) => r === 'Contested 1'), JSON.stringify(roots));
+      assert.ok(roots.some((r) => /^The plot makes no sense\. e2e: negative · other: positive$/.test(r)), JSON.stringify(roots));
+      assert.ok(roots.some((r) => r === 'Orphans 1'), JSON.stringify(roots));
+      assert.ok(roots.some((r) => /^Lost review\. negative · reviews\/deleted\.txt$/.test(r)), JSON.stringify(roots));
+
+      // 3. A click on a span row opens its file in an editor.
+      await rows.filter({ hasText: /^\s*positive/ }).first().click();
+      const span = rows.filter({ hasText: 'The cast is superb.' }).first();
+      await span.waitFor({ state: 'visible', timeout: 15_000 });
+      await span.click();
+      const tab = page.locator('.tabs-container .tab', { hasText: 'good.txt' }).first();
+      await tab.waitFor({ state: 'visible', timeout: 30_000 });
+      note('a Labels view row opened reviews/good.txt');
+
+      // 4. A session: its commands join the palette, and the panel's title bar has their icons.
+      await runCommand(page, 'Labelwise: Start Labeling Session');
+      await runCommand(page, 'Labelwise: Show Learning Curve', 180_000);
+      const during = await paletteTitles(page, 'Labelwise:', 'Retrain Model');
+      assert.ok(during.some((t) => /Next Batch/.test(t)) && during.some((t) => /Review Contested/.test(t)), JSON.stringify(during));
+      const actions = page.locator('.editor-actions .action-label');
+      const titleBar = await pollUntil('the session icons in the panel title bar', 30_000, async () => {
+        const labels = await actions.evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+        return ['Next Batch', 'Retrain Model', 'Show Learning Curve', 'Review Contested Spans'].every((t) => labels.some((l) => l.startsWith(t))) ? labels : undefined;
+      });
+      note(`panel title bar: ${JSON.stringify(titleBar)}`);
+
+      // 5. The walkthrough is listed with the extension's title.
+      await runCommand(page, 'Welcome: Open Walkthrough...');
+      const pick = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Label a corpus with Labelwise' }).first();
+      await pick.waitFor({ state: 'visible', timeout: 30_000 });
+      await pick.click();
+      await page.locator('.getting-started-step', { hasText: 'Set your labels' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+      const steps = (await page.locator('.getting-started-step .step-title').allInnerTexts()).map((t) => t.trim()).filter((t) => t !== '');
+      note(`walkthrough steps: ${JSON.stringify(steps)}`);
+      assert.deepEqual(steps, ['Set your labels', 'Start a labeling session', 'Label with the keys 1–9', 'Retrain the model', 'Export the labels']);
+
+      // 6. The output is a log channel: VS Code writes its own time and level on each line.
+      const text = logText(layoutRoot);
+      const storeLine = text.split('\n').find((l) => /label store .*labels\.jsonl: \d+ decisions/.test(l));
+      assert.ok(storeLine, `the log holds the store line:\n${text.slice(0, 2000)}`);
+      assert.match(storeLine, /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \[info\] label store /, storeLine);
+      note(`log line: ${storeLine}`);
+    },
+  );
+});
+
+test('multi-root: the first folder with a label store is used, said in the log, and its own corpus settings apply', { timeout: 15 * 60_000 }, async () => {
+  await withWorkbench(
+    'multiroot',
+    async (runDir) => {
+      const other = join(runDir, 'other');
+      const corpus = join(runDir, 'corpus');
+      mkdirSync(other, { recursive: true });
+      writeFileSync(join(other, 'notes.txt'), 'Not a corpus. Nothing to label here.\n');
+      const counts = await makeWorkspace(corpus);
+      assert.equal(counts.positive + counts.negative, 6);
+      // A resource-scoped setting in the folder itself: only .txt files (the .md file is left out).
+      writeFileSync(join(corpus, 'reviews', 'readme.md'), 'This file is not part of the corpus. It has two sentences.\n');
+      writeFileSync(join(corpus, '.vscode', 'settings.json'), JSON.stringify({ 'labelwise.include': ['**/*.txt'] }, null, 2));
+      const file = join(runDir, 'two.code-workspace');
+      // Window-scoped settings (the label set) live in the workspace file in a multi-root workspace.
+      writeFileSync(file, JSON.stringify({ folders: [{ path: 'other' }, { path: 'corpus' }], settings: { 'labelwise.labels': LABELS, 'labelwise.annotator': 'e2e', 'labelwise.autoRetrainEvery': 0 } }, null, 2));
+      return { target: file, workspaceFile: true };
+    },
+    async ({ page, layoutRoot }) => {
+      // The store of the second folder is found: its six labels are counted.
+      await waitForStatusBarText(page, '6/200', 120_000);
+      const chosen = await pollUntil('the log line naming the folder used', 60_000, async () => logText(layoutRoot).split('\n').find((l) => l.includes('Labelwise works in')));
+      note(`log: ${chosen}`);
+      assert.match(chosen, /\[info\] Labelwise works in "corpus" \(.*corpus\), the first of the workspace's 2 folders with a label store \(\.labelwise\/labels\.jsonl\); "other" is not read\.$/);
+      // A session reads the corpus folder with its own labelwise.include: two .txt files, no .md.
+      await runCommand(page, 'Labelwise: Start Labeling Session');
+      const ready = await pollUntil('the session to be ready', 180_000, async () => logText(layoutRoot).split('\n').find((l) => /session ready: \d+ spans in \d+ files/.test(l)));
+      note(`log: ${ready}`);
+      assert.match(ready, /session ready: 6 spans in 2 files/);
+    },
+  );
 });
