@@ -10,6 +10,7 @@ export function vsixPath(): string;
 export function buildProduction(): void;
 export function packageVsix(): string;
 export function listZip(file: string): Promise<ZipEntry[]>;
+export function manifestAssets(pkg?: unknown): string[];
 export function checkVsixEntries(entries: readonly ZipEntry[]): string[];
 export function summarize(file: string, entries: readonly ZipEntry[]): string;
 export function ensureVsix(options?: { force?: boolean }): Promise<string>;

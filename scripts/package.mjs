@@ -71,8 +71,7 @@ export function packageVsix() {
   const vsce = join(repoRoot, 'node_modules', '@vscode', 'vsce', 'vsce');
   if (!existsSync(vsce)) throw new Error(`${vsce} is missing: run npm ci first`);
   try {
-    // No repository URL in package.json: vsce would refuse README's relative links (it rewrites
-    // them against the repository); they stay relative instead.
+    // README's links stay relative (vsce would rewrite them against the repository's URL).
     const flags = ['--allow-missing-repository', '--no-rewrite-relative-links', '--no-update-package-json', '--no-git-tag-version'];
     run(process.execPath, [vsce, 'package', '--target', vsixTarget, '--out', tmp, ...flags], 'vsce package');
     renameSync(tmp, out);
@@ -100,6 +99,21 @@ export function listZip(file) {
 }
 
 /**
+ * Files package.json points at that VS Code reads from the installed extension: the icon and the
+ * walkthrough's media (media/, which .vscodeignore puts back whole).
+ */
+export function manifestAssets(pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'))) {
+  const out = [];
+  if (pkg.icon) out.push(pkg.icon);
+  for (const w of pkg.contributes?.walkthroughs ?? []) {
+    for (const s of w.steps ?? []) {
+      for (const f of [s.media?.markdown, s.media?.image, s.media?.svg]) if (typeof f === 'string') out.push(f);
+    }
+  }
+  return out;
+}
+
+/**
  * What the .vsix must and must not hold. Returns a list of problems (empty when it is right).
  * Exported for the e2e suite, which checks the .vsix it installs.
  */
@@ -116,6 +130,7 @@ export function checkVsixEntries(entries) {
     'extension/node_modules/onnxruntime-common/dist/cjs/index.js',
   ];
   for (const m of must) if (!names.includes(m) && !(m.endsWith('LICENSE.txt') && names.includes('extension/LICENSE'))) problems.push(`missing ${m}`);
+  for (const a of manifestAssets()) if (!names.includes(`extension/${a}`)) problems.push(`missing extension/${a} (named in package.json)`);
   if (!names.some((n) => /^extension\/models\/[^/]+\.onnx$/.test(n))) problems.push('missing the embedded model (extension/models/*.onnx); run npm run build:models');
   // The meta-learner reads its default prior at run time (src/core/meta/prior.ts).
   for (const f of ['models/prior/prior.json', 'models/prior/prior.onnx']) {

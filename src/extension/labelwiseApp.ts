@@ -12,10 +12,12 @@ import type { CandidateSpan, Disposable, Logger } from '../core/types';
 import { createTextLookup } from '../core/store/formats/importRecords';
 import { NoticeNotification, StateNotification, type HostToWebview, type PanelState, type PanelView, type SessionSummary, type SpanView } from '../protocol';
 import { checkStartable, readSettings, restrictToTrust } from './config';
+import { CONTEXT_KEYS, ContextKeys } from './contextKeys';
 import { askForLabels } from './labelSet';
 import { LabelingController } from './labelingController';
 import { StatusBar } from './statusBar';
-import type { OutputLike, VscodeSurface } from './surface';
+import type { LogOutputLike, VscodeSurface } from './surface';
+import { folderChoiceNote } from './workspaceFolders';
 import type { WorkerClient } from './workerClient';
 
 /** The panel as the app drives it (panelHost.ts wraps a WebviewPanel). */
@@ -43,6 +45,9 @@ export interface AppDeps {
   readonly onStoreChanged?: (store: LabelStore, root: string, orphans: readonly OrphanSpan[]) => void;
 }
 
+/** Where a span is: what opening it needs (a SpanView, or a stored event's source). */
+type SpanPlace = Pick<SpanView, 'file' | 'start' | 'end'> & { readonly line?: number };
+
 function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
@@ -62,7 +67,7 @@ export function toRelative(root: string, abs: string): string {
  * one labeling session at a time, its panel, the status bar and the output channel.
  */
 export class LabelwiseApp implements Disposable {
-  readonly output: OutputLike;
+  readonly output: LogOutputLike;
   readonly logger: Logger;
   private readonly statusBar: StatusBar;
   private panel: PanelLike | undefined;
@@ -75,11 +80,15 @@ export class LabelwiseApp implements Disposable {
   private orphans: OrphanSpan[] = [];
   private readonly subs: Disposable[] = [];
   private disposed = false;
+  private readonly contextKeys: ContextKeys;
+  /** The multi-root note last logged (workspaceFolders.ts), so it is logged once per change. */
+  private folderNote: string | undefined;
 
   constructor(private readonly deps: AppDeps) {
     this.output = deps.surface.createOutput('Labelwise');
-    const line = (level: string) => (m: string): void => this.output.appendLine(`[${new Date().toISOString().slice(11, 19)}] ${level} ${m}`);
-    this.logger = { info: line('info '), warn: line('warn '), error: line('error') };
+    // A log channel: VS Code adds the time and level to each line.
+    this.logger = { info: (m) => this.output.info(m), warn: (m) => this.output.warn(m), error: (m) => this.output.error(m) };
+    this.contextKeys = new ContextKeys(deps.surface);
     this.statusBar = new StatusBar(deps.surface);
     this.subs.push(deps.surface.onSettingsChanged(() => this.settingsChanged()));
     // Settings that Restricted Mode set aside (labelwise.model) apply once the workspace is trusted.
@@ -237,7 +246,14 @@ export class LabelwiseApp implements Disposable {
    */
   refreshStatus(session: SessionSummary | undefined = this.controller?.summary()): void {
     const c = this.controller;
+    const folder = folderChoiceNote(this.deps.surface.workspaceFolders(), this.deps.surface.workspaceRoot());
+    if (folder !== this.folderNote) {
+      this.folderNote = folder;
+      if (folder) this.logger.info(folder);
+    }
     if (c && session) {
+      this.contextKeys.set(CONTEXT_KEYS.sessionActive, true);
+      this.contextKeys.set(CONTEXT_KEYS.hasLabels, session.labeled > 0);
       this.statusBar.update({
         labeled: session.labeled,
         budget: session.budget,
@@ -253,6 +269,7 @@ export class LabelwiseApp implements Disposable {
         rounds: session.rounds ?? c.roundCount,
         ...(session.perLabel ? { perLabel: session.perLabel } : {}),
         ...(session.decided !== undefined ? { decided: session.decided } : {}),
+        ...(folder ? { folder } : {}),
       });
       return;
     }
@@ -274,6 +291,8 @@ export class LabelwiseApp implements Disposable {
       // The last figures recorded, before a session (re)starts: a reloaded window shows them at once.
       last = lastRecordedRound(curvePath(root));
     }
+    this.contextKeys.set(CONTEXT_KEYS.sessionActive, false);
+    this.contextKeys.set(CONTEXT_KEYS.hasLabels, labeled > 0);
     this.statusBar.update({
       labeled,
       budget: settings?.budget ?? 200,
@@ -284,6 +303,7 @@ export class LabelwiseApp implements Disposable {
       retraining: false,
       annotator: settings?.annotator ?? '',
       strategy: settings?.strategy ?? 'meta',
+      ...(folder ? { folder } : {}),
     });
   }
 
@@ -516,7 +536,13 @@ export class LabelwiseApp implements Disposable {
     else if (level === 'warning') void this.deps.surface.showWarning(`Labelwise: ${message}`);
   }
 
-  private openSource(span: SpanView): void {
+  /** Opens a stored span in its file (the Labels view), confined to the workspace like the panel's "open". */
+  openSpan(span: SpanPlace): void {
+    if (!this.root) this.openStore();
+    this.openSource(span);
+  }
+
+  private openSource(span: SpanPlace): void {
     if (!this.root) return;
     // A store is committed with the corpus: never let a path in it open a file outside the workspace.
     const place = resolveInWorkspace(this.root, span.file);

@@ -22,6 +22,8 @@ export interface StatusInfo {
   readonly perLabel?: Readonly<Record<string, number>>;
   /** Spans with any decision (labeled, skipped or rejected). */
   readonly decided?: number;
+  /** In a multi-root workspace: which folder Labelwise works in (workspaceFolders.ts). */
+  readonly folder?: string;
 }
 
 export interface StatusRender {
@@ -78,6 +80,7 @@ export function renderStatus(s: StatusInfo): StatusRender {
     if (s.rounds !== undefined) lines.push(`Retrain rounds: ${s.rounds} (as last recorded)`);
     lines.push('', 'Click to start a labeling session.');
   }
+  if (s.folder) lines.push('', s.folder);
   // Two trailing spaces: a Markdown line break, so each detail gets its own line.
   return { text, tooltip: lines.join('  \n'), warning: spent };
 }

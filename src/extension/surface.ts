@@ -26,6 +26,22 @@ export interface OutputLike {
   dispose(): void;
 }
 
+/**
+ * A log output channel (`window.createOutputChannel(name, { log: true })`): VS Code stamps each
+ * line with the time and level, and the user picks the level shown ("Set Log Level…").
+ */
+export interface LogOutputLike extends OutputLike {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+/** A folder of the workspace: its name (as the Explorer shows it) and its path on disk. */
+export interface WorkspaceFolderLike {
+  readonly name: string;
+  readonly path: string;
+}
+
 export interface ProgressLike {
   report(value: { message?: string; increment?: number }): void;
 }
@@ -51,7 +67,9 @@ export type ConfigTarget = 'workspace' | 'global';
 export interface VscodeSurface {
   registerCommand(id: string, run: (...args: unknown[]) => unknown): Disposable;
   createStatusBarItem(): StatusBarItemLike;
-  createOutput(name: string): OutputLike;
+  createOutput(name: string): LogOutputLike;
+  /** `commands.executeCommand('setContext', key, value)`: a context key for `when` clauses. */
+  setContext(key: string, value: boolean | number | string): void;
   /** A MarkdownString that may use codicons. */
   markdown(text: string): Opaque;
   /** `new ThemeColor(id)`. */
@@ -62,8 +80,13 @@ export interface VscodeSurface {
   updateSetting(key: string, value: unknown, target: ConfigTarget): Promise<void>;
   /** Calls back when any `labelwise.*` setting changed. */
   onSettingsChanged(listener: () => void): Disposable;
-  /** Absolute path of the first workspace folder, if any. */
+  /**
+   * Absolute path of the workspace folder Labelwise works in, if any: in a multi-root workspace the
+   * first folder holding a label store, else the first folder (workspaceFolders.ts).
+   */
   workspaceRoot(): string | undefined;
+  /** Every folder of the workspace, in order. */
+  workspaceFolders(): readonly WorkspaceFolderLike[];
   /** `workspace.isTrusted`: false in Restricted Mode. */
   isTrusted(): boolean;
   /** `workspace.onDidGrantWorkspaceTrust`: the user trusted the workspace (it never goes back without a reload). */

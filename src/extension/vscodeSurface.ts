@@ -1,32 +1,63 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { resolveInWorkspace } from '../core/store/workspacePath';
 import * as vscode from 'vscode';
 import { LabelwiseError } from '../core/errors';
 import { documentRange, locateSource } from '../core/text/spanLocator';
 import type { Disposable } from '../core/types';
-import type { ConfigTarget, InputBoxOptionsLike, OutputLike, ProgressLike, QuickPickItemLike, StatusBarItemLike, VscodeSurface } from './surface';
+import { STORE_RELATIVE_PATH } from '../core/store/labelStore';
+import type { ConfigTarget, InputBoxOptionsLike, LogOutputLike, ProgressLike, QuickPickItemLike, StatusBarItemLike, VscodeSurface, WorkspaceFolderLike } from './surface';
+import { chooseWorkspaceFolder } from './workspaceFolders';
+
+function folders(): WorkspaceFolderLike[] {
+  return (vscode.workspace.workspaceFolders ?? []).map((f) => ({ name: f.name, path: f.uri.fsPath }));
+}
 
 /** The real VscodeSurface: a thin pass-through to the `vscode` module. */
 export function createVscodeSurface(): VscodeSurface {
+  // The folder in use is chosen once per list of folders: a store that appears later in another
+  // folder (a git pull) does not move a running session.
+  let chosenFor: string | undefined;
+  let chosen: WorkspaceFolderLike | undefined;
+  const root = (): WorkspaceFolderLike | undefined => {
+    const all = folders();
+    const key = all.map((f) => f.path).join('\n');
+    if (key !== chosenFor) {
+      chosenFor = key;
+      chosen = chooseWorkspaceFolder(all, (f) => existsSync(join(f.path, ...STORE_RELATIVE_PATH.split('/'))));
+    }
+    return chosen;
+  };
+  // Settings are read for the folder in use, so its own (resource-scoped) corpus settings apply.
+  const rootUri = (): vscode.Uri | undefined => {
+    const r = root();
+    return r ? vscode.Uri.file(r.path) : undefined;
+  };
+  const config = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration(undefined, rootUri());
   return {
     registerCommand: (id, run): Disposable => vscode.commands.registerCommand(id, run),
     createStatusBarItem: (): StatusBarItemLike => vscode.window.createStatusBarItem('labelwise.status', vscode.StatusBarAlignment.Left, 100) as unknown as StatusBarItemLike,
-    createOutput: (name): OutputLike => vscode.window.createOutputChannel(name),
+    createOutput: (name): LogOutputLike => vscode.window.createOutputChannel(name, { log: true }),
+    setContext: (key, value): void => {
+      void vscode.commands.executeCommand('setContext', key, value);
+    },
     markdown: (text) => {
       const md = new vscode.MarkdownString(text, true);
       md.isTrusted = false;
       return md;
     },
     themeColor: (id) => new vscode.ThemeColor(id),
-    getSetting: (key) => vscode.workspace.getConfiguration().get(key),
+    getSetting: (key) => config().get(key),
     updateSetting: async (key, value, target: ConfigTarget) => {
       const t = target === 'global' || !vscode.workspace.workspaceFolders?.length ? vscode.ConfigurationTarget.Global : vscode.ConfigurationTarget.Workspace;
-      await vscode.workspace.getConfiguration().update(key, value, t);
+      await config().update(key, value, t);
     },
     onSettingsChanged: (listener): Disposable =>
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('labelwise')) listener();
       }),
-    workspaceRoot: () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+    workspaceRoot: () => root()?.path,
+    workspaceFolders: () => folders(),
     isTrusted: () => vscode.workspace.isTrusted,
     onTrustGranted: (listener): Disposable => vscode.workspace.onDidGrantWorkspaceTrust(listener),
     showInfo: async (m, ...a) => vscode.window.showInformationMessage(m, ...a),
@@ -48,7 +79,7 @@ export function createVscodeSurface(): VscodeSurface {
         title: o.title,
         canSelectMany: false,
         filters: o.filters,
-        defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+        defaultUri: rootUri(),
       });
       return uris?.[0]?.fsPath;
     },

@@ -78,7 +78,10 @@ async function makeWorkspace(workspace: string): Promise<number> {
 
 /** Runs Retrain Model and returns the label count of its "retrained on N labels" notification. */
 async function retrainLabels(page: Page, seen: number): Promise<number> {
-  await runCommand(page, 'Labelwise: Retrain Model');
+  // Retrain is in the palette only while a session runs (labelwise.sessionActive): start one (or
+  // reveal the one a restored panel started), then wait for the command to appear.
+  await runCommand(page, 'Labelwise: Start Labeling Session');
+  await runCommand(page, 'Labelwise: Retrain Model', 180_000);
   await runCommand(page, 'Notifications: Show Notifications');
   const text = await pollUntil('a notification that the model was retrained', 180_000, async () => {
     const texts = await notificationTexts(page);

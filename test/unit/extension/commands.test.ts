@@ -58,11 +58,12 @@ describe('commands', () => {
     assert.deepEqual(ALL_COMMANDS.map((c) => c.title), TITLES);
   });
 
-  test('every command is registered, and package.json declares exactly these (category Labelwise, onCommand activation)', () => {
+  test('every command is registered, and package.json declares exactly these (category Labelwise, activated implicitly)', () => {
     assert.deepEqual([...surface.commands.keys()].sort(), ALL_COMMANDS.map((c) => c.id).sort());
     const declared = manifest.contributes.commands.map((c) => ({ id: c.command, title: c.title, category: c.category }));
     assert.deepEqual(declared, ALL_COMMANDS.map((c) => ({ id: c.id, title: c.title, category: 'Labelwise' })));
-    for (const c of ALL_COMMANDS) assert.ok(manifest.activationEvents.includes(`onCommand:${c.id}`), `activation for ${c.id}`);
+    // VS Code ^1.90 activates on contributed commands by itself (since 1.74): no onCommand events.
+    for (const c of ALL_COMMANDS) assert.ok(!manifest.activationEvents.includes(`onCommand:${c.id}`), `no onCommand activation for ${c.id}`);
     assert.ok(manifest.activationEvents.includes('onWebviewPanel:labelwise.panel'));
   });
 

@@ -1,5 +1,5 @@
 import type { Disposable } from '../../../src/core/types';
-import type { InputBoxOptionsLike, OutputLike, ProgressLike, QuickPickItemLike, StatusBarItemLike, VscodeSurface } from '../../../src/extension/surface';
+import type { InputBoxOptionsLike, LogOutputLike, ProgressLike, QuickPickItemLike, StatusBarItemLike, VscodeSurface, WorkspaceFolderLike } from '../../../src/extension/surface';
 
 export interface FakeMarkdown {
   readonly markdown: string;
@@ -51,8 +51,23 @@ export class FakeSurface implements VscodeSurface {
     this.items.push(item);
     return item;
   }
-  createOutput(_name: string): OutputLike {
-    return { appendLine: (l) => this.lines.push(l), show: () => undefined, dispose: () => undefined };
+  /** Log lines as `level message` (VS Code's log channel adds the time itself). */
+  createOutput(_name: string): LogOutputLike {
+    return {
+      appendLine: (l) => this.lines.push(l),
+      info: (m) => this.lines.push(`info ${m}`),
+      warn: (m) => this.lines.push(`warn ${m}`),
+      error: (m) => this.lines.push(`error ${m}`),
+      show: () => undefined,
+      dispose: () => undefined,
+    };
+  }
+  /** Current value of each context key, and every setContext call in order. */
+  readonly contexts = new Map<string, unknown>();
+  readonly contextCalls: { key: string; value: unknown }[] = [];
+  setContext(key: string, value: boolean | number | string): void {
+    this.contexts.set(key, value);
+    this.contextCalls.push({ key, value });
   }
   markdown(text: string): FakeMarkdown {
     return { markdown: text };
@@ -74,6 +89,11 @@ export class FakeSurface implements VscodeSurface {
   }
   workspaceRoot(): string | undefined {
     return this.root;
+  }
+  /** The workspace's folders; unset, the one folder `root` (if any). */
+  folders: WorkspaceFolderLike[] | undefined;
+  workspaceFolders(): readonly WorkspaceFolderLike[] {
+    return this.folders ?? (this.root ? [{ name: this.root.split('/').pop() ?? this.root, path: this.root }] : []);
   }
   /** False plays Restricted Mode; grantTrust() plays the user trusting the workspace. */
   trusted = true;

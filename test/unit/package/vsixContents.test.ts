@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { checkVsixEntries, type ZipEntry } from '../../../scripts/package.mjs';
+import { checkVsixEntries, manifestAssets, type ZipEntry } from '../../../scripts/package.mjs';
 import { runEnv, runLayout } from '../../../scripts/codeServer.mjs';
 
 const entry = (name: string, compressed = 100): ZipEntry => ({ name, size: compressed * 2, compressed });
@@ -20,6 +20,7 @@ const good: ZipEntry[] = [
   'extension/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node',
   'extension/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1',
   'extension/node_modules/onnxruntime-common/dist/cjs/index.js',
+  ...manifestAssets().map((a) => `extension/${a}`),
 ].map((n) => entry(n));
 
 describe('checkVsixEntries', () => {
@@ -45,6 +46,15 @@ describe('checkVsixEntries', () => {
     for (const what of ['sources', 'tests', 'source maps', 'other platforms']) {
       assert.ok(problems.some((p) => p.includes(what)), `expected a problem about ${what}: ${problems.join('\n')}`);
     }
+  });
+
+  test('reports a missing icon or walkthrough page that package.json names', () => {
+    const assets = manifestAssets();
+    assert.ok(assets.includes('media/icon.png'));
+    assert.ok(assets.some((a) => a.startsWith('media/walkthrough/') && a.endsWith('.md')));
+    const problems = checkVsixEntries(good.filter((e) => e.name !== 'extension/media/icon.png' && e.name !== 'extension/media/walkthrough/label.md'));
+    assert.ok(problems.some((p) => p.includes('extension/media/icon.png')), problems.join('\n'));
+    assert.ok(problems.some((p) => p.includes('extension/media/walkthrough/label.md')), problems.join('\n'));
   });
 
   test('rejects a model folder over 25 MiB compressed', () => {
