@@ -6,6 +6,7 @@ import { createRng, deriveSeed, shuffleInPlace, type Rng } from './learners/rng'
 import { SoftmaxRegression } from './learners/softmax';
 import { committeeVotes } from './strategies/committeeVotes';
 import { STRATEGY_CHOICES, isStrategyName, strategyByName } from './strategies/registry';
+import { rankScores } from './strategies/scoreRank';
 import { selectBatch } from './strategies/selectBatch';
 import { createSelector, type SelectorFactory } from './strategies/selectorFactory';
 import type { BatchSelector, Pick, PoolState } from './strategies/strategy';
@@ -116,6 +117,35 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
     return { row, strategy, score, votes, probs };
   };
 
+  /**
+   * The rank of each pick's score among every unlabeled row's score under the pick's strategy, for
+   * the panel's "why". One extra scoring of the pool per strategy in the batch (random excluded:
+   * its "score" is a draw, and scoring it would consume the engine's rng).
+   */
+  const withRanks = (fit: Fitted, qs: EngineQuery[]): EngineQuery[] => {
+    const names = new Set(qs.map((q) => q.strategy).filter((n) => n !== 'random' && isStrategyName(n)));
+    if (names.size === 0) return qs;
+    const unl: number[] = [];
+    for (let r = 0; r < X.rows; r++) if (!labels.has(r)) unl.push(r);
+    const unlabeled = Int32Array.from(unl);
+    const position = new Int32Array(X.rows).fill(-1);
+    unlabeled.forEach((r, i) => (position[r] = i));
+    const state = stateFor(fit, unlabeled);
+    const out = [...qs];
+    for (const name of names) {
+      const at = out.flatMap((q, i) => (q.strategy === name && position[q.row] >= 0 ? [i] : []));
+      if (at.length === 0) continue;
+      try {
+        const scores = strategyByName(name).score(state);
+        const ranks = rankScores(scores, at.map((i) => scores[position[out[i].row]]));
+        at.forEach((i, k) => (out[i] = { ...out[i], rank: ranks[k].rank, poolSize: ranks[k].poolSize }));
+      } catch (e) {
+        deps.logger?.warn(`could not rank ${at.length} spans under ${name}: ${(e as Error).message}`);
+      }
+    }
+    return out;
+  };
+
   const crossValidated = (rows: Int32Array, y: Int32Array): number | undefined => {
     const present = new Set(y);
     if (rows.length < MIN_LABELS_FOR_ESTIMATE || present.size < 2) return undefined;
@@ -206,7 +236,7 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
       const sel = await getSelector();
       const picks = await sel.select(stateFor(fit, unlabeled), n);
       pendingPicks.push(...picks);
-      return picks.map((p) => whyOf(p.row, p.strategy, p.score));
+      return withRanks(fit, picks.map((p) => whyOf(p.row, p.strategy, p.score)));
     },
     // Over every row, labeled ones included: a committee split on a labeled row can flag a label error.
     contested(k: number): EngineQuery[] {
@@ -247,7 +277,7 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
           deps.logger?.warn(`could not rescore ${group.length} spans with ${name}: ${(e as Error).message}`);
         }
       }
-      return valid.map((p) => whyOf(p.row, p.strategy, scoreOf.get(p) ?? p.score));
+      return withRanks(fit, valid.map((p) => whyOf(p.row, p.strategy, scoreOf.get(p) ?? p.score)));
     },
   };
   return engine;

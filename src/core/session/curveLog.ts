@@ -1,6 +1,7 @@
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { CurvePoint, StrategyWeightsPoint } from '../../protocol';
+import { emptyRecord, toRecord } from '../record';
 import type { Logger } from '../types';
 import type { RoundInfo } from './workerProtocol';
 
@@ -25,6 +26,7 @@ interface CurveLine {
   readonly labels: number;
   readonly accuracy?: number;
   readonly weights: Record<string, number>;
+  readonly picks?: Record<string, number>;
 }
 
 function parseLine(text: string): CurveLine | string {
@@ -45,7 +47,18 @@ function parseLine(text: string): CurveLine | string {
     if (typeof w !== 'number' || !Number.isFinite(w)) return `weight "${k}" is not a number`;
     weights[k] = w;
   }
-  return { round: o.round, labels: o.labels, ...(typeof o.accuracy === 'number' ? { accuracy: o.accuracy } : {}), weights };
+  // Optional (written since the panel shows where each round's labels came from); older lines lack it.
+  let picks: Record<string, number> | undefined;
+  if (o.picks !== undefined) {
+    if (typeof o.picks !== 'object' || o.picks === null || Array.isArray(o.picks)) return '"picks" must be an object';
+    const counts = emptyRecord<number>();
+    for (const [k, c] of Object.entries(o.picks as Record<string, unknown>)) {
+      if (typeof c !== 'number' || !Number.isInteger(c) || c < 0) return `pick count "${k}" is not a non-negative integer`;
+      counts[k] = c;
+    }
+    picks = toRecord(counts);
+  }
+  return { round: o.round, labels: o.labels, ...(typeof o.accuracy === 'number' ? { accuracy: o.accuracy } : {}), weights, ...(picks ? { picks } : {}) };
 }
 
 /** Reads the rounds stored so far; a missing file is an empty history, damage is warned about and skipped. */
@@ -72,7 +85,7 @@ export async function readCurveLog(file: string, logger: Logger): Promise<CurveH
     }
     lastRound = Math.max(lastRound, r.round);
     if (r.accuracy !== undefined) curve.push({ labels: r.labels, accuracy: r.accuracy });
-    weights.push({ round: r.round, labels: r.labels, weights: r.weights });
+    weights.push({ round: r.round, labels: r.labels, weights: r.weights, ...(r.picks ? { picks: r.picks } : {}) });
   });
   if (skipped > 5) logger.warn(`${file}: ${skipped} damaged learning-curve lines skipped in all`);
   return { curve, weights, lastRound, endsClean: text === '' || text.endsWith('\n') };
@@ -85,6 +98,7 @@ export function curveLine(info: RoundInfo, ts: string): string {
     labels: info.labels,
     ...(info.estimatedAccuracy !== undefined ? { accuracy: info.estimatedAccuracy } : {}),
     weights: info.weights,
+    ...(info.picks ? { picks: info.picks } : {}),
     ts,
   };
   return `${JSON.stringify(o)}\n`;

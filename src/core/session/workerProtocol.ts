@@ -105,6 +105,8 @@ export interface RoundInfo {
   readonly labels: number;
   readonly estimatedAccuracy?: number;
   readonly weights: Record<string, number>;
+  /** Strategies behind the spans labeled since the previous round, counted (StrategyWeightsPoint.picks). */
+  readonly picks?: Record<string, number>;
   readonly millis: number;
 }
 
