@@ -100,9 +100,20 @@ export function mixCaption(weights: readonly StrategyWeightsPoint[]): string {
     return out.join(' ');
   }
   const [top, ...rest] = mix;
-  const shown = rest.filter(([, w]) => w >= 0.005).slice(0, 3);
-  const others = rest.length - shown.length;
-  const tail = [...shown.map(([n, w]) => `${n} ${formatShare(w)}`), ...(others > 0 ? [`${others} other${others === 1 ? '' : 's'} under 0.5 % each`] : [])].join(', ');
+  const spread = top[1] - mix[mix.length - 1][1];
+  if (mix.length > 1 && mix.length === Object.keys(last.weights).length && spread < 0.01) {
+    out.push(`The meta-learner now draws evenly from all ${mix.length} strategies (${formatShare(top[1])} each): it has no evidence yet for one over another.`);
+    return out.join(' ');
+  }
+  const visible = rest.filter(([, w]) => w >= 0.005);
+  const shown = visible.slice(0, 3);
+  const more = visible.length - shown.length;
+  const under = rest.length - visible.length + (Object.keys(last.weights).length - mix.length);
+  const tail = [
+    ...shown.map(([n, w]) => `${n} ${formatShare(w)}`),
+    ...(more > 0 ? [`${more} more`] : []),
+    ...(under > 0 ? [`${under} other${under === 1 ? '' : 's'} under 0.5 % each`] : []),
+  ].join(', ');
   out.push(
     top[1] >= 0.9
       ? `The meta-learner now draws ${formatShare(top[1])} of its picks from ${top[0]}${tail ? ` (${tail})` : ''}: it follows the strategy it expects to help most, and keeps a little for the others in case they start to pay off.`

@@ -41,6 +41,11 @@ export function strategySaw(why: WhyInfo): string {
   if (why.strategy === 'random') {
     return why.top === undefined ? 'Picked at random to start: the model learns from the first labels.' : 'Picked at random, so the labels stay representative of the whole corpus.';
   }
+  // A committee strategy can pick a span all members vote alike on (its tie-break, or a pick deep
+  // in the ranking): saying "the committee splits" beside "all 5 vote fiction" would contradict.
+  if ((why.strategy === 'vote-entropy' || why.strategy === 'kl') && voteRows(why.votes).length === 1) {
+    return why.strategy === 'kl' ? 'The committee votes alike here, but its members differ in how sure they are.' : 'The committee votes alike here, but none of its members is sure.';
+  }
   return WORDS[why.strategy]?.saw ?? `Chosen by the ${why.strategy} strategy.`;
 }
 
@@ -49,6 +54,8 @@ export function rankText(why: WhyInfo): string | null {
   const { rank, poolSize } = why;
   if (rank === undefined || poolSize === undefined || poolSize <= 0 || rank < 1) return null;
   const most = WORDS[why.strategy]?.most ?? `highest ${why.strategy} scores`;
+  // Past the middle "top 67 %" misleads: say the place in the order instead.
+  if (rank * 2 > poolSize) return `#${formatCount(rank)} of ${formatCount(poolSize)} unlabeled spans, ${most} first`;
   return `Top ${formatTopShare(rank, poolSize)} ${most} of ${formatCount(poolSize)} unlabeled spans (#${formatCount(rank)})`;
 }
 

@@ -70,6 +70,10 @@ describe('strategy mix: picks per round and probabilities on a readable scale', 
     assert.match(two, /learned from 10 picked spans: 6 by margin, 3 by egl, 1 by random\./);
     assert.match(mixCaption(rounds.slice(0, 1)), /now mixes egl 50 %, margin 30 %, random 20 %\./);
     assert.match(mixCaption([...rounds.slice(1)]), /margin has led in every round\./);
+    const even = { a: 1 / 7, b: 1 / 7, c: 1 / 7, d: 1 / 7, e: 1 / 7, f: 1 / 7, g: 1 / 7 };
+    assert.match(mixCaption([{ round: 1, labels: 4, weights: even, picks: { random: 4 } }]), /draws evenly from all 7 strategies \(14 % each\)/);
+    const five = { a: 0.4, b: 0.3, c: 0.15, d: 0.1, e: 0.05, f: 0.0001 };
+    assert.match(mixCaption([{ round: 1, labels: 4, weights: five }]), /mixes a 40 %, b 30 %, c 15 %, d 10 %, 1 more, 1 other under 0\.5 % each\./);
     assert.match(mixCaption([{ round: 4, labels: 40, weights: { margin: 1 } }]), /A fixed strategy \(labelwise\.strategy\): margin picks every span\./);
     assert.match(mixCaption([]), /After each retrain/);
   });

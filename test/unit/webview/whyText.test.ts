@@ -12,7 +12,9 @@ describe('the "why" in words', () => {
     assert.equal(rankText(why({ rank: 87, poolSize: 4512 })), 'Top 2 % closest calls of 4,512 unlabeled spans (#87)');
     assert.equal(rankText(why({ strategy: 'least-confidence', rank: 1, poolSize: 4512 })), 'Top 0.1 % most uncertain of 4,512 unlabeled spans (#1)');
     assert.equal(rankText(why({ strategy: 'vote-entropy', rank: 30, poolSize: 100 })), 'Top 30 % most disputed of 100 unlabeled spans (#30)');
-    assert.equal(rankText(why({ strategy: 'egl', rank: 1200, poolSize: 1200 })), 'Top 100 % most informative of 1,200 unlabeled spans (#1,200)');
+    assert.equal(rankText(why({ strategy: 'egl', rank: 600, poolSize: 1200 })), 'Top 50 % most informative of 1,200 unlabeled spans (#600)');
+    // Past the middle, the place in the order rather than "top 67 %".
+    assert.equal(rankText(why({ strategy: 'vote-entropy', rank: 38, poolSize: 57 })), '#38 of 57 unlabeled spans, most disputed first');
   });
 
   test('no rank (random picks, older hosts), no rank text', () => {
@@ -34,6 +36,10 @@ describe('the "why" in words', () => {
     assert.match(strategySaw(why({ strategy: 'random' })), /to start/);
     assert.match(strategySaw(why({ strategy: 'random', top: [{ label: 'a', probability: 0.6 }] })), /representative/);
     assert.equal(strategySaw(why({ strategy: 'my-own' })), 'Chosen by the my-own strategy.');
+    // A committee strategy never says "splits its votes" beside a unanimous vote.
+    assert.match(strategySaw(why({ strategy: 'vote-entropy', votes: { a: 3, b: 2 } })), /splits its votes/);
+    assert.match(strategySaw(why({ strategy: 'vote-entropy', votes: { a: 5, b: 0 } })), /votes alike here, but none of its members is sure/);
+    assert.match(strategySaw(why({ strategy: 'kl', votes: { a: 5 } })), /differ in how sure/);
   });
 
   test('the two likeliest labels with probabilities; the committee votes counted out', () => {
