@@ -107,20 +107,21 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
     };
   };
 
-  const whyOf = (row: number, strategy: string, score: number): EngineQuery => {
+  const whyOf = (row: number, strategy: string, score: number, ranked?: Pick): EngineQuery => {
     const votes = new Array<number>(K).fill(0);
     const probs = served ? Array.from(served.probs.subarray(row * K, (row + 1) * K)) : new Array<number>(K).fill(1 / K);
     if (served) {
       const one = served.members.map((m) => m.subarray(row * K, (row + 1) * K));
       committeeVotes(one, K, 0, votes);
     }
-    return { row, strategy, score, votes, probs };
+    const rank = ranked?.rank !== undefined && ranked.poolSize !== undefined ? { rank: ranked.rank, poolSize: ranked.poolSize } : {};
+    return { row, strategy, score, votes, probs, ...rank };
   };
 
   /**
-   * The rank of each pick's score among every unlabeled row's score under the pick's strategy, for
-   * the panel's "why". One extra scoring of the pool per strategy in the batch (random excluded:
-   * its "score" is a draw, and scoring it would consume the engine's rng).
+   * For explain(): the rank of each shown span's score, under the current model, among every
+   * unlabeled row's score under its strategy. One scoring of the pool per strategy (random
+   * excluded: its "score" is a draw, and scoring it would consume the engine's rng).
    */
   const withRanks = (fit: Fitted, qs: EngineQuery[]): EngineQuery[] => {
     const names = new Set(qs.map((q) => q.strategy).filter((n) => n !== 'random' && isStrategyName(n)));
@@ -236,7 +237,8 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
       const sel = await getSelector();
       const picks = await sel.select(stateFor(fit, unlabeled), n);
       pendingPicks.push(...picks);
-      return withRanks(fit, picks.map((p) => whyOf(p.row, p.strategy, p.score)));
+      // The selector ranks its picks among the rows it scored (no second pass over the pool).
+      return picks.map((p) => whyOf(p.row, p.strategy, p.score, p));
     },
     // Over every row, labeled ones included: a committee split on a labeled row can flag a label error.
     contested(k: number): EngineQuery[] {
