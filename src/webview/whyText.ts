@@ -41,6 +41,9 @@ export function strategySaw(why: WhyInfo): string {
   if (why.strategy === 'random') {
     return why.top === undefined ? 'Picked at random to start: the model learns from the first labels.' : 'Picked at random, so the labels stay representative of the whole corpus.';
   }
+  // Spans shown again without a fresh pick: one from the store (an undo after a reload) or a view by id.
+  if (why.strategy === 'stored') return 'Labeled earlier; shown again so you can change its label.';
+  if (why.strategy === 'review') return 'Shown for review, not picked by a strategy.';
   // A committee strategy can pick a span all members vote alike on (its tie-break, or a pick deep
   // in the ranking): saying "the committee splits" beside "all 5 vote fiction" would contradict.
   if ((why.strategy === 'vote-entropy' || why.strategy === 'kl') && voteRows(why.votes).length === 1) {

@@ -36,6 +36,8 @@ describe('the "why" in words', () => {
     assert.match(strategySaw(why({ strategy: 'random' })), /to start/);
     assert.match(strategySaw(why({ strategy: 'random', top: [{ label: 'a', probability: 0.6 }] })), /representative/);
     assert.equal(strategySaw(why({ strategy: 'my-own' })), 'Chosen by the my-own strategy.');
+    assert.match(strategySaw(why({ strategy: 'stored' })), /Labeled earlier/);
+    assert.match(strategySaw(why({ strategy: 'review' })), /not picked by a strategy/);
     // A committee strategy never says "splits its votes" beside a unanimous vote.
     assert.match(strategySaw(why({ strategy: 'vote-entropy', votes: { a: 3, b: 2 } })), /splits its votes/);
     assert.match(strategySaw(why({ strategy: 'vote-entropy', votes: { a: 5, b: 0 } })), /votes alike here, but none of its members is sure/);
