@@ -43,6 +43,25 @@ export interface LabelButton {
   readonly key: string;
 }
 
+/**
+ * Label colours: the manifest contributes `labelwise.label1` … `labelwise.label9` (and a
+ * `…Background` fill for each) with light, dark and high-contrast defaults. The panel reads them as
+ * CSS variables (`--vscode-labelwise-label1`), the editor decorations as ThemeColors, so a label
+ * has one colour everywhere: the one of its position in labelwise.labels, wrapping past nine.
+ */
+export const LABEL_COLOR_COUNT = 9;
+
+/** 1-based colour slot of the label at `position` (0-based) in labelwise.labels. */
+export function labelColorSlot(position: number): number {
+  const n = Number.isInteger(position) && position >= 0 ? position : 0;
+  return (n % LABEL_COLOR_COUNT) + 1;
+}
+
+/** Theme colour ids of a slot: the label's colour and its translucent fill. */
+export function labelColorIds(slot: number): { readonly color: string; readonly background: string } {
+  return { color: `labelwise.label${slot}`, background: `labelwise.label${slot}Background` };
+}
+
 /** Why the engine chose a span. */
 export interface WhyInfo {
   readonly strategy: string;
@@ -51,6 +70,17 @@ export interface WhyInfo {
   readonly votes: Record<string, number>;
   /** The model's current guess and its probability, if trained. */
   readonly predicted?: { readonly label: string; readonly probability: number };
+  /**
+   * Optional: the most likely labels (at most two), most likely first, once the model is trained:
+   * "sports 48 % or news 41 %" says more than the guess alone.
+   */
+  readonly top?: readonly { readonly label: string; readonly probability: number }[];
+  /**
+   * Optional: where this span's score ranks among the unlabeled pool under its strategy (1 = the
+   * highest), and the pool's size: "top 2 % most uncertain of 4,512". Absent for random picks.
+   */
+  readonly rank?: number;
+  readonly poolSize?: number;
 }
 
 export interface SpanView {
@@ -112,6 +142,11 @@ export interface StrategyWeightsPoint {
   readonly round: number;
   readonly labels: number;
   readonly weights: Record<string, number>;
+  /**
+   * Optional: how many of the spans labeled since the previous round each strategy had picked
+   * (what this round was trained on), e.g. {"margin": 9, "random": 1}.
+   */
+  readonly picks?: Record<string, number>;
 }
 
 export interface ContestedItem {

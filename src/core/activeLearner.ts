@@ -6,6 +6,7 @@ import { createRng, deriveSeed, shuffleInPlace, type Rng } from './learners/rng'
 import { SoftmaxRegression } from './learners/softmax';
 import { committeeVotes } from './strategies/committeeVotes';
 import { STRATEGY_CHOICES, isStrategyName, strategyByName } from './strategies/registry';
+import { rankScores } from './strategies/scoreRank';
 import { selectBatch } from './strategies/selectBatch';
 import { createSelector, type SelectorFactory } from './strategies/selectorFactory';
 import type { BatchSelector, Pick, PoolState } from './strategies/strategy';
@@ -106,14 +107,44 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
     };
   };
 
-  const whyOf = (row: number, strategy: string, score: number): EngineQuery => {
+  const whyOf = (row: number, strategy: string, score: number, ranked?: Pick): EngineQuery => {
     const votes = new Array<number>(K).fill(0);
     const probs = served ? Array.from(served.probs.subarray(row * K, (row + 1) * K)) : new Array<number>(K).fill(1 / K);
     if (served) {
       const one = served.members.map((m) => m.subarray(row * K, (row + 1) * K));
       committeeVotes(one, K, 0, votes);
     }
-    return { row, strategy, score, votes, probs };
+    const rank = ranked?.rank !== undefined && ranked.poolSize !== undefined ? { rank: ranked.rank, poolSize: ranked.poolSize } : {};
+    return { row, strategy, score, votes, probs, ...rank };
+  };
+
+  /**
+   * For explain(): the rank of each shown span's score, under the current model, among every
+   * unlabeled row's score under its strategy. One scoring of the pool per strategy (random
+   * excluded: its "score" is a draw, and scoring it would consume the engine's rng).
+   */
+  const withRanks = (fit: Fitted, qs: EngineQuery[]): EngineQuery[] => {
+    const names = new Set(qs.map((q) => q.strategy).filter((n) => n !== 'random' && isStrategyName(n)));
+    if (names.size === 0) return qs;
+    const unl: number[] = [];
+    for (let r = 0; r < X.rows; r++) if (!labels.has(r)) unl.push(r);
+    const unlabeled = Int32Array.from(unl);
+    const position = new Int32Array(X.rows).fill(-1);
+    unlabeled.forEach((r, i) => (position[r] = i));
+    const state = stateFor(fit, unlabeled);
+    const out = [...qs];
+    for (const name of names) {
+      const at = out.flatMap((q, i) => (q.strategy === name && position[q.row] >= 0 ? [i] : []));
+      if (at.length === 0) continue;
+      try {
+        const scores = strategyByName(name).score(state);
+        const ranks = rankScores(scores, at.map((i) => scores[position[out[i].row]]));
+        at.forEach((i, k) => (out[i] = { ...out[i], rank: ranks[k].rank, poolSize: ranks[k].poolSize }));
+      } catch (e) {
+        deps.logger?.warn(`could not rank ${at.length} spans under ${name}: ${(e as Error).message}`);
+      }
+    }
+    return out;
   };
 
   const crossValidated = (rows: Int32Array, y: Int32Array): { readonly correct: number; readonly total: number } | undefined => {
@@ -211,7 +242,8 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
       const sel = await getSelector();
       const picks = await sel.select(stateFor(fit, unlabeled), n);
       pendingPicks.push(...picks);
-      return picks.map((p) => whyOf(p.row, p.strategy, p.score));
+      // The selector ranks its picks among the rows it scored (no second pass over the pool).
+      return picks.map((p) => whyOf(p.row, p.strategy, p.score, p));
     },
     // Over every row, labeled ones included: a committee split on a labeled row can flag a label error.
     contested(k: number): EngineQuery[] {
@@ -252,7 +284,7 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
           deps.logger?.warn(`could not rescore ${group.length} spans with ${name}: ${(e as Error).message}`);
         }
       }
-      return valid.map((p) => whyOf(p.row, p.strategy, scoreOf.get(p) ?? p.score));
+      return withRanks(fit, valid.map((p) => whyOf(p.row, p.strategy, scoreOf.get(p) ?? p.score)));
     },
   };
   return engine;

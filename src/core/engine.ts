@@ -25,6 +25,12 @@ export interface EngineQuery {
   readonly votes: readonly number[];
   /** Main model's probabilities (length = classes). */
   readonly probs: readonly number[];
+  /**
+   * Where the row's score under its strategy ranks among the unlabeled pool (1 = highest), and the
+   * pool's size. Absent for random picks and before the first retrain (no score to rank).
+   */
+  readonly rank?: number;
+  readonly poolSize?: number;
 }
 
 export interface RetrainResult {

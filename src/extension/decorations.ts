@@ -2,30 +2,28 @@ import { join, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
 import type { LabelStore } from '../core/store/labelStore';
 import type { Disposable, Granularity } from '../core/types';
+import { LABEL_COLOR_COUNT, labelColorIds } from '../protocol';
 import { colorSlot, planDecorations } from './decorationPlan';
 
-/** Label colours: theme chart colours for the underline, a faint fill that works on light and dark. */
-const PALETTE: readonly { readonly theme: string; readonly fill: string }[] = [
-  { theme: 'charts.blue', fill: 'rgba(55, 148, 255, 0.13)' },
-  { theme: 'charts.orange', fill: 'rgba(209, 134, 22, 0.13)' },
-  { theme: 'charts.green', fill: 'rgba(56, 138, 52, 0.13)' },
-  { theme: 'charts.purple', fill: 'rgba(101, 47, 204, 0.13)' },
-  { theme: 'charts.red', fill: 'rgba(229, 20, 0, 0.11)' },
-  { theme: 'charts.yellow', fill: 'rgba(191, 136, 3, 0.13)' },
-];
+/**
+ * One decoration type per contributed label colour (package.json `contributes.colors`): the same
+ * theme colours the panel's buttons and legend use, so a label looks the same in both places and
+ * follows light, dark and high-contrast themes.
+ */
+const SLOTS = Array.from({ length: LABEL_COLOR_COUNT }, (_, i) => labelColorIds(i + 1));
 
 /**
  * Highlights labeled spans in their source files by label colour, with a hover that says label,
  * annotator and time. Follows edits: spans are found again by their text in the live document.
  */
 export class LabelDecorations implements Disposable {
-  private readonly types = PALETTE.map((p) =>
+  private readonly types = SLOTS.map((c) =>
     vscode.window.createTextEditorDecorationType({
-      backgroundColor: p.fill,
+      backgroundColor: new vscode.ThemeColor(c.background),
       borderWidth: '0 0 2px 0',
       borderStyle: 'solid',
-      borderColor: new vscode.ThemeColor(p.theme),
-      overviewRulerColor: new vscode.ThemeColor(p.theme),
+      borderColor: new vscode.ThemeColor(c.color),
+      overviewRulerColor: new vscode.ThemeColor(c.color),
       overviewRulerLane: vscode.OverviewRulerLane.Right,
       rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
     }),

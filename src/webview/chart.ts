@@ -31,6 +31,10 @@ export interface ChartFrame {
 
 export interface LineChartOptions extends ChartFrame {
   readonly series: readonly LineSeries[];
+  /** Series colour index per series (default: its position), to match another chart's colours. */
+  readonly colorIndex?: readonly number[];
+  /** About how many y ticks (default 5); 3 over a log10 domain of [-3, 0] gives one per decade. */
+  readonly yTickCount?: number;
   /** Fixed y range; otherwise a rounded range around the data. */
   readonly yDomain?: readonly [number, number];
   readonly yFormat?: (v: number) => string;
@@ -100,10 +104,10 @@ export function lineChartSvg(o: LineChartOptions): string {
   const sx = scale(xDomain, [plot.x0, plot.x1]);
   const sy = scale(yDomain, [plot.y1, plot.y0]);
   const parts: string[] = [open(o, width, height)];
-  parts.push(axes(o, plot, xDomain, yDomain, sx, sy, String, fmt));
+  parts.push(axes(o, plot, xDomain, yDomain, sx, sy, String, fmt, o.yTickCount));
   o.series.forEach((s, i) => {
     const pts = s.points.filter((p) => Number.isFinite(p.x) && Number.isFinite(p.y));
-    const cls = `series-${i % SERIES_COLORS}`;
+    const cls = `series-${(o.colorIndex?.[i] ?? i) % SERIES_COLORS}`;
     parts.push(`<g class="series ${cls}" data-series="${escapeXml(s.name)}">`);
     if (pts.length > 1) parts.push(`<polyline class="line" points="${pts.map((p) => `${fx(sx(p.x))},${fx(sy(p.y))}`).join(' ')}"/>`);
     for (const p of pts) {
@@ -113,7 +117,7 @@ export function lineChartSvg(o: LineChartOptions): string {
     }
     parts.push('</g>');
   });
-  parts.push(legendSvg(legend, height0));
+  parts.push(legendSvg(legend, height0, o.colorIndex));
   parts.push('</svg>');
   return parts.join('');
 }
@@ -214,9 +218,10 @@ function axes(
   sy: (v: number) => number,
   xFmt: (v: number) => string,
   yFmt: (v: number) => string,
+  yTickCount = 5,
 ): string {
   const parts: string[] = ['<g class="axes">'];
-  for (const t of niceTicks(yDomain[0], yDomain[1], 5)) {
+  for (const t of niceTicks(yDomain[0], yDomain[1], yTickCount)) {
     const y = fx(sy(t));
     parts.push(`<line class="grid" x1="${plot.x0}" x2="${plot.x1}" y1="${y}" y2="${y}"/>`);
     parts.push(`<text class="tick y-tick" x="${plot.x0 - 6}" y="${y}" text-anchor="end" dominant-baseline="middle">${escapeXml(yFmt(t))}</text>`);
@@ -253,15 +258,80 @@ function legendLayout(names: readonly string[], width: number): LegendLayout {
   return { height: (row + 1) * LEGEND_ROW + 4, items };
 }
 
-function legendSvg(layout: LegendLayout, top: number): string {
+function legendSvg(layout: LegendLayout, top: number, colorIndex?: readonly number[]): string {
   if (layout.items.length === 0) return '';
   const parts = ['<g class="legend">'];
   for (const it of layout.items) {
     const y = top + it.row * LEGEND_ROW;
     parts.push(
-      `<g class="legend-item series-${it.index % SERIES_COLORS}"><rect class="swatch" x="${fx(it.x)}" y="${y}" width="12" height="10" rx="2"/><text x="${fx(it.x + 17)}" y="${y + 9}">${escapeXml(it.name)}</text></g>`,
+      `<g class="legend-item series-${(colorIndex?.[it.index] ?? it.index) % SERIES_COLORS}"><rect class="swatch" x="${fx(it.x)}" y="${y}" width="12" height="10" rx="2"/><text x="${fx(it.x + 17)}" y="${y + 9}">${escapeXml(it.name)}</text></g>`,
     );
   }
   parts.push('</g>');
+  return parts.join('');
+}
+
+export interface StackedBarOptions extends ChartFrame {
+  /** One bar per category, left to right (e.g. rounds). */
+  readonly categories: readonly string[];
+  /** One value per category; stacked bottom-up in layer order. */
+  readonly layers: readonly StackLayer[];
+  /** Series colour index per layer (default: its position), to match another chart's colours. */
+  readonly colorIndex?: readonly number[];
+}
+
+/** Stacked bars of counts per category (how many of a round's picks came from each strategy). */
+export function stackedBarSvg(o: StackedBarOptions): string {
+  const width = o.width ?? 560;
+  const height0 = o.height ?? 200;
+  const legend = legendLayout(o.layers.map((l) => l.name), width);
+  const height = height0 + legend.height;
+  const n = o.categories.length;
+  if (n === 0 || o.layers.length === 0) return emptyChart(o, width, height0);
+  const value = (layer: StackLayer, j: number): number => {
+    const v = layer.values[j];
+    return v !== undefined && Number.isFinite(v) && v > 0 ? v : 0;
+  };
+  const totals = o.categories.map((_, j) => o.layers.reduce((s, l) => s + value(l, j), 0));
+  const yDomain = niceDomain(0, Math.max(1, ...totals));
+  const plot = plotArea(width, height0);
+  const sy = scale(yDomain, [plot.y1, plot.y0]);
+  const slot = (plot.x1 - plot.x0) / n;
+  const barW = Math.max(2, Math.min(40, slot * 0.7));
+  const parts: string[] = [open(o, width, height), '<g class="axes">'];
+  for (const t of niceTicks(yDomain[0], yDomain[1], 4)) {
+    if (!Number.isInteger(t)) continue;
+    const y = fx(sy(t));
+    parts.push(`<line class="grid" x1="${plot.x0}" x2="${plot.x1}" y1="${y}" y2="${y}"/>`);
+    parts.push(`<text class="tick y-tick" x="${plot.x0 - 6}" y="${y}" text-anchor="end" dominant-baseline="middle">${t}</text>`);
+  }
+  // Every category labeled while they fit, else every k-th.
+  const every = Math.max(1, Math.ceil((n * 44) / (plot.x1 - plot.x0)));
+  o.categories.forEach((c, j) => {
+    if (j % every !== 0 && j !== n - 1) return;
+    parts.push(`<text class="tick x-tick" x="${fx(plot.x0 + slot * (j + 0.5))}" y="${plot.y1 + 16}" text-anchor="middle">${escapeXml(c)}</text>`);
+  });
+  parts.push(`<line class="axis x-axis" x1="${plot.x0}" x2="${plot.x1}" y1="${plot.y1}" y2="${plot.y1}"/>`);
+  parts.push(`<line class="axis y-axis" x1="${plot.x0}" x2="${plot.x0}" y1="${plot.y0}" y2="${plot.y1}"/>`);
+  parts.push(`<text class="axis-label" x="${fx((plot.x0 + plot.x1) / 2)}" y="${plot.y1 + 34}" text-anchor="middle">${escapeXml(o.xLabel)}</text>`);
+  const yMid = fx((plot.y0 + plot.y1) / 2);
+  parts.push(`<text class="axis-label" x="14" y="${yMid}" text-anchor="middle" transform="rotate(-90 14 ${yMid})">${escapeXml(o.yLabel)}</text>`, '</g>');
+  o.categories.forEach((c, j) => {
+    let base = 0;
+    const x = plot.x0 + slot * (j + 0.5) - barW / 2;
+    o.layers.forEach((layer, i) => {
+      const v = value(layer, j);
+      if (v === 0) return;
+      const y0 = sy(base);
+      const y1 = sy(base + v);
+      base += v;
+      const cls = `series-${(o.colorIndex?.[i] ?? i) % SERIES_COLORS}`;
+      parts.push(
+        `<rect class="bar-segment ${cls}" data-series="${escapeXml(layer.name)}" x="${fx(x)}" y="${fx(y1)}" width="${fx(barW)}" height="${fx(y0 - y1)}"><title>${escapeXml(`${c}: ${v} of ${totals[j]} from ${layer.name}`)}</title></rect>`,
+      );
+    });
+  });
+  parts.push(legendSvg(legend, height0, o.colorIndex));
+  parts.push('</svg>');
   return parts.join('');
 }

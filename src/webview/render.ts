@@ -2,6 +2,7 @@ import type { PanelView } from '../protocol';
 import { h, kbd } from './dom';
 import { formatPercent } from './format';
 import type { PanelDisplay, PanelModel } from './panelModel';
+import { keepSpansInView } from './keepSpansInView';
 import { curveView } from './views/curveView';
 import { helpView } from './views/helpView';
 import { labelView } from './views/labelView';
@@ -19,6 +20,7 @@ export function render(root: HTMLElement, d: PanelDisplay, model: PanelModel): v
   const hadFocus = root.contains(document.activeElement) || document.activeElement === document.body;
   root.replaceChildren(header(d, model), h('main', { id: 'view', class: `view view-${d.view}` }, body(d, model, root.clientWidth)), d.help ? helpView(d, model) : '');
   root.dataset.view = d.view;
+  keepSpansInView(root);
   // Replacing the children drops focus from a clicked button; keep keys flowing to the panel.
   if (hadFocus && (document.activeElement === document.body || document.activeElement === null)) root.focus({ preventScroll: true });
 }

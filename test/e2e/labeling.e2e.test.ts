@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { chromiumArgs, chromiumPath, folderUrl, installExtension, logTail, makeRunDirs, runEnv, runLayout, startCodeServer, writeUserSettings, type RunningCodeServer } from '../../scripts/codeServer.mjs';
 import { aptHint, ensureCodeServer, isCodeServerInstalled, missingAptPackages } from '../../scripts/installCodeServer.mjs';
 import { checkVsixEntries, ensureVsix, listZip, repoRoot } from '../../scripts/package.mjs';
@@ -69,6 +69,11 @@ async function pollUntil<T>(what: string, timeoutMs: number, probe: () => Promis
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
     await sleep(200);
   }
+}
+
+/** One computed style property of an element in the page (this file compiles without the DOM library). */
+async function styleOf(loc: Locator, property: string): Promise<string> {
+  return loc.evaluate((el, prop) => (globalThis as unknown as { getComputedStyle(e: unknown): { getPropertyValue(p: string): string } }).getComputedStyle(el).getPropertyValue(prop).trim(), property);
 }
 
 function readStore(file: string): StoreLine[] {
@@ -200,10 +205,58 @@ test('labeling in real VS Code: palette, keyboard labels, undo, status bar, labe
     });
     note(`retrain: "${retrained}"`);
     await waitForStatusBarText(page, '4/200', 10_000);
+    await runCommand(page, 'Notifications: Hide Notifications', 20_000).catch(() => undefined);
+
+    // Label colours: VS Code hands the contributed theme colours to the webview as CSS variables,
+    // and each label's button wears its own.
+    const themed = await styleOf(panel.locator('#app'), '--vscode-labelwise-label1');
+    note(`--vscode-labelwise-label1 in the panel: ${themed}`);
+    assert.match(themed, /^#[0-9a-f]{6}/i, 'the webview sees the contributed colour labelwise.label1 as --vscode-labelwise-label1');
+    const buttonColors: string[] = [];
+    for (const l of labels) buttonColors.push(await styleOf(panel.locator(`.label-button[data-label="${l}"]`), 'border-left-color'));
+    assert.equal(new Set(buttonColors).size, labels.length, `one colour per label: ${buttonColors.join(', ')}`);
+    for (const l of labels) await panel.locator(`#legend .legend-item[data-label="${l}"]`).waitFor({ state: 'visible', timeout: 10_000 });
+    // Prose in the workbench's proportional font, not the editor's.
+    const contextFont = await styleOf(panel.locator('#current-span'), 'font-family');
+    const bodyFont = await styleOf(panel.locator('body'), 'font-family');
+    assert.equal(contextFont, bodyFont, 'the context uses --vscode-font-family');
+
+    // The "why" in words. The spans kept across the retrain were random picks; the ones re-picked
+    // by the trained model carry a rank in the pool: skip to the first of them.
+    await spanText.click();
+    const rank = panel.locator('#why .why-rank');
+    // For the README picture, prefer a span from the top of its strategy's ranking when one comes soon.
+    const topRanked = async (): Promise<boolean> => (await rank.isVisible()) && /^Top/.test(await rank.innerText());
+    for (let i = 0; i < 10 && !(await topRanked()) && !(i >= 6 && (await rank.isVisible())); i++) {
+      const before = (await spanText.innerText()).trim();
+      await page.keyboard.press('s');
+      await pollUntil('the next span after a skip', 30_000, async () => ((await spanText.innerText().catch(() => '')).trim() !== before ? true : undefined));
+    }
+    const rankText = await rank.innerText({ timeout: 30_000 });
+    assert.match(rankText, /^(Top [\d.]+ % .+ of [\d,]+ unlabeled spans \(#[\d,]+\)|#[\d,]+ of [\d,]+ unlabeled spans, .+ first)$/);
+    const likely = await panel.locator('#why .why-guess').innerText();
+    note(`why: "${(await panel.locator('#why .why-saw').innerText()).trim()}" · "${rankText.trim()}" · most likely: ${likely.trim()}`);
 
     const shot = join(artifacts, 'labeling.png');
     await page.screenshot({ path: shot });
     note(`screenshot: ${relative(repoRoot, shot)}`);
+    // The panel alone (colours, legend, why) for the README: LABELWISE_UPDATE_DOCS=1 also copies it to docs/panel.png.
+    const panelShot = join(artifacts, 'panel.png');
+    await page.locator('iframe.webview.ready').first().screenshot({ path: panelShot });
+    if (process.env.LABELWISE_UPDATE_DOCS === '1') {
+      mkdirSync(join(repoRoot, 'docs'), { recursive: true });
+      cpSync(panelShot, join(repoRoot, 'docs', 'panel.png'));
+      note('copied the panel screenshot to docs/panel.png');
+    }
+    // The strategy mix says in words where the round's labels came from.
+    await page.keyboard.press('c');
+    const caption = await panel.locator('#mix-caption').innerText({ timeout: 10_000 });
+    assert.match(caption, /^Round \d+ \(\d+ labels\) learned from \d+ picked spans?: /);
+    note(`strategy mix: "${caption}"`);
+    await page.locator('iframe.webview.ready').first().screenshot({ path: join(artifacts, 'curve.png') });
+    await page.keyboard.press('v');
+    await panel.locator('#review-view').waitFor({ state: 'visible', timeout: 10_000 });
+    await page.locator('iframe.webview.ready').first().screenshot({ path: join(artifacts, 'review.png') });
 
     assert.ok(latencies.length >= labelKeys.length, `the panel recorded ${latencies.length} key latencies in body[data-key-latencies] (expected ≥ ${labelKeys.length})`);
     note(`keypress → next span painted: median ${median(latencies).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms over ${latencies.length} keys [${latencies.join(', ')}]`);

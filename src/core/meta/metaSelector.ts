@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { ModelError, SettingError } from '../errors';
 import { allStrategies } from '../strategies/registry';
+import { rankScores } from '../strategies/scoreRank';
 import { selectBatch } from '../strategies/selectBatch';
 import type { BatchSelector, Pick, PoolState, Strategy } from '../strategies/strategy';
 import type { Device, Logger } from '../types';
@@ -267,6 +268,18 @@ export async function createMetaSelector(opts: MetaSelectorOptions): Promise<Met
         rows[t] = state.unlabeled[a];
         picks.push({ row: state.unlabeled[a], strategy: strat, score: sc ? sc[a] : round.p[a] });
       });
+      // Where each pick stands in its strategy's ranking of the pool, for the panel's "why" (random
+      // draws have none): one pass per strategy over the scores it already computed.
+      const at = new Map<number, number[]>();
+      picks.forEach((pk, t) => {
+        const i = strategies.findIndex((s) => s.name === pk.strategy);
+        if (i >= 0 && scores[i] !== undefined) at.set(i, [...(at.get(i) ?? []), t]);
+      });
+      for (const [i, ts] of at) {
+        const sc = scores[i]!;
+        const ranks = rankScores(sc, ts.map((t) => sc[drawn[t]]));
+        ts.forEach((t, k) => (picks[t] = { ...picks[t], ...ranks[k] }));
+      }
       const pred = new Int32Array(state.X.rows).fill(-1);
       const K = state.classes;
       for (let u = 0; u < U; u++) {

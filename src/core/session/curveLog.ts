@@ -3,6 +3,7 @@ import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { CurvePoint, StrategyWeightsPoint } from '../../protocol';
 import type { AccuracyInterval } from '../al/accuracyInterval';
+import { emptyRecord, toRecord } from '../record';
 import { silentLogger, type Logger } from '../types';
 import type { RoundInfo, RoundSummary } from './workerProtocol';
 
@@ -32,6 +33,7 @@ interface CurveLine {
   readonly accuracy?: number;
   readonly interval?: AccuracyInterval;
   readonly weights: Record<string, number>;
+  readonly picks?: Record<string, number>;
 }
 
 /** A stored interval, or undefined when it is absent or not a sane one (it is only a display aid). */
@@ -62,9 +64,20 @@ function parseLine(text: string): CurveLine | string {
     if (typeof w !== 'number' || !Number.isFinite(w)) return `weight "${k}" is not a number`;
     weights[k] = w;
   }
+  // Optional (written since the panel shows where each round's labels came from); older lines lack it.
+  let picks: Record<string, number> | undefined;
+  if (o.picks !== undefined) {
+    if (typeof o.picks !== 'object' || o.picks === null || Array.isArray(o.picks)) return '"picks" must be an object';
+    const counts = emptyRecord<number>();
+    for (const [k, c] of Object.entries(o.picks as Record<string, unknown>)) {
+      if (typeof c !== 'number' || !Number.isInteger(c) || c < 0) return `pick count "${k}" is not a non-negative integer`;
+      counts[k] = c;
+    }
+    picks = toRecord(counts);
+  }
   const accuracy = typeof o.accuracy === 'number' ? o.accuracy : undefined;
   const interval = parseInterval(o.interval, accuracy);
-  return { round: o.round, labels: o.labels, ...(accuracy !== undefined ? { accuracy } : {}), ...(interval ? { interval } : {}), weights };
+  return { round: o.round, labels: o.labels, ...(accuracy !== undefined ? { accuracy } : {}), ...(interval ? { interval } : {}), weights, ...(picks ? { picks } : {}) };
 }
 
 /** Reads the rounds stored so far; a missing file is an empty history, damage is warned about and skipped. */
@@ -120,7 +133,7 @@ export function parseCurveLog(text: string, file: string, logger: Logger): Curve
     }
     lastRound = Math.max(lastRound, r.round);
     if (r.accuracy !== undefined) curve.push({ labels: r.labels, accuracy: r.accuracy });
-    weights.push({ round: r.round, labels: r.labels, weights: r.weights });
+    weights.push({ round: r.round, labels: r.labels, weights: r.weights, ...(r.picks ? { picks: r.picks } : {}) });
   });
   if (skipped > 5) logger.warn(`${file}: ${skipped} damaged learning-curve lines skipped in all`);
   return { curve, weights, lastRound, endsClean: text === '' || text.endsWith('\n'), ...(last ? { last } : {}) };
@@ -134,6 +147,7 @@ export function curveLine(info: RoundInfo, ts: string): string {
     ...(info.estimatedAccuracy !== undefined ? { accuracy: info.estimatedAccuracy } : {}),
     ...(info.estimatedAccuracy !== undefined && info.accuracyInterval ? { interval: info.accuracyInterval } : {}),
     weights: info.weights,
+    ...(info.picks ? { picks: info.picks } : {}),
     ts,
   };
   return `${JSON.stringify(o)}\n`;

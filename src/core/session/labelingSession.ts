@@ -122,6 +122,10 @@ export class LabelingSession {
   private curveNewLineFirst = false;
   /** Labels of the last round restored from the curve file, until the first round of this session. */
   private restoredLabels: number | undefined;
+  /** The strategy that picked each row handed out by query(), for the per-round pick counts. */
+  private readonly pickedBy = new Map<number, string>();
+  /** Rows labeled since the last round that a strategy had picked, with that strategy. */
+  private readonly pickedThisRound = new Map<number, string>();
 
   private constructor(
     private readonly settings: LabelwiseSettings,
@@ -257,6 +261,7 @@ export class LabelingSession {
     const n = Math.min(params.n, left);
     if (n <= 0) return [];
     const picks = await this.exclusive(() => this.engine.query(n, exclude));
+    for (const q of picks) this.pickedBy.set(q.row, q.strategy);
     return Promise.all(picks.filter((q) => !exclude.has(q.row)).map((q) => this.viewOf(this.corpus.spans[q.row], q)));
   }
 
@@ -266,6 +271,9 @@ export class LabelingSession {
     if (row === undefined) return { labeled: this.labeled, retrainStarted: false };
     const changed = this.applyDecision(row, params.label, params.decided);
     if (changed && params.label !== null) this.sinceRetrain++;
+    const by = this.pickedBy.get(row);
+    if (params.label === null || !this.labelOf.has(row)) this.pickedThisRound.delete(row);
+    else if (by !== undefined) this.pickedThisRound.set(row, by);
     let retrainStarted = false;
     const every = this.settings.autoRetrainEvery;
     if (every > 0 && this.sinceRetrain >= every && !this.running) {
@@ -399,7 +407,19 @@ export class LabelingSession {
 
   private async runRound(): Promise<RoundInfo> {
     const labels = this.labeled;
-    const r = await this.exclusive(() => this.engine.retrain());
+    // What this round trains on that strategies picked; labels arriving meanwhile count for the next.
+    const picks = emptyRecord<number>();
+    for (const strategy of this.pickedThisRound.values()) picks[strategy] = (picks[strategy] ?? 0) + 1;
+    const picked = new Map(this.pickedThisRound);
+    this.pickedThisRound.clear();
+    let r: Awaited<ReturnType<LabelingEngine['retrain']>>;
+    try {
+      r = await this.exclusive(() => this.engine.retrain());
+    } catch (e) {
+      // A failed round trained on nothing: its picks count for the next one.
+      for (const [row, strategy] of picked) if (!this.pickedThisRound.has(row) && this.labelOf.has(row)) this.pickedThisRound.set(row, strategy);
+      throw e;
+    }
     const restored = this.restoredLabels;
     this.restoredLabels = undefined;
     // Retraining on the stored labels at start repeats the last recorded round: not a new point.
@@ -411,11 +431,12 @@ export class LabelingSession {
       ...(r.estimatedAccuracy !== undefined ? { estimatedAccuracy: r.estimatedAccuracy } : {}),
       ...accuracyIntervalOf(r),
       weights: r.weights,
+      ...(picked.size > 0 ? { picks: toRecord(picks) } : {}),
       millis: r.millis,
     };
     if (!repeat) {
       if (info.estimatedAccuracy !== undefined) this.curvePoints.push({ labels: info.labels, accuracy: info.estimatedAccuracy });
-      this.weightPoints.push({ round: info.round, labels: info.labels, weights: info.weights });
+      this.weightPoints.push({ round: info.round, labels: info.labels, weights: info.weights, ...(info.picks ? { picks: info.picks } : {}) });
       const file = this.curveFile;
       if (file !== undefined) {
         const newLineFirst = this.curveNewLineFirst;
@@ -460,12 +481,15 @@ export class LabelingSession {
       votes[l] = q.votes[i] ?? 0;
     });
     let predicted: WhyInfo['predicted'];
+    let top: WhyInfo['top'];
     if (this.engine.trained && q.probs.length === labels.length) {
-      let best = 0;
-      for (let i = 1; i < q.probs.length; i++) if (q.probs[i] > q.probs[best]) best = i;
-      predicted = { label: labels[best], probability: q.probs[best] };
+      // Most likely first; equal probabilities keep the label set's order.
+      const order = labels.map((_, i) => i).sort((a, b) => q.probs[b] - q.probs[a] || a - b);
+      predicted = { label: labels[order[0]], probability: q.probs[order[0]] };
+      top = order.slice(0, 2).map((i) => ({ label: labels[i], probability: q.probs[i] }));
     }
-    return { strategy: q.strategy, score: q.score, votes: toRecord(votes), ...(predicted ? { predicted } : {}) };
+    const ranked = q.rank !== undefined && q.poolSize !== undefined ? { rank: q.rank, poolSize: q.poolSize } : {};
+    return { strategy: q.strategy, score: q.score, votes: toRecord(votes), ...(predicted ? { predicted } : {}), ...(top ? { top } : {}), ...ranked };
   }
 }
 

@@ -118,6 +118,8 @@ export interface DecideResult {
 /** One retrain round, as the learning-curve view and the status bar need it. */
 export interface RoundInfo extends RoundSummary {
   readonly weights: Record<string, number>;
+  /** Strategies behind the spans labeled since the previous round, counted (StrategyWeightsPoint.picks). */
+  readonly picks?: Record<string, number>;
   readonly millis: number;
 }
 

@@ -1,3 +1,4 @@
+import { rankScores } from './scoreRank';
 import { selectBatch, type BatchOptions } from './selectBatch';
 import type { BatchSelector, Pick, PoolState, Strategy } from './strategy';
 
@@ -8,7 +9,9 @@ export function createFixedSelector(strategy: Strategy, opts: BatchOptions): Bat
     select(state: PoolState, n: number): Promise<Pick[]> {
       const scores = strategy.score(state);
       const pos = selectBatch(state.X, state.unlabeled, scores, n, state.rng, opts);
-      return Promise.resolve(pos.map((p) => ({ row: state.unlabeled[p], strategy: strategy.name, score: scores[p] })));
+      // Random draws are no ranking: only scored strategies say where the pick stands.
+      const ranks = strategy.name === 'random' ? undefined : rankScores(scores, pos.map((p) => scores[p]));
+      return Promise.resolve(pos.map((p, i) => ({ row: state.unlabeled[p], strategy: strategy.name, score: scores[p], ...ranks?.[i] })));
     },
     weights(): Record<string, number> {
       return { [strategy.name]: 1 };

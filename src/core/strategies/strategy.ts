@@ -41,6 +41,9 @@ export interface Pick {
   readonly row: number;
   readonly strategy: string;
   readonly score: number;
+  /** Optional: the score's rank among the scores of the rows the strategy scored (1 = highest), and how many. */
+  readonly rank?: number;
+  readonly poolSize?: number;
 }
 
 /**

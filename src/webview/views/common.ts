@@ -1,6 +1,7 @@
-import type { SpanView } from '../../protocol';
+import type { LabelButton, SpanView } from '../../protocol';
 import { h } from '../dom';
 import { clipAfter, clipBefore, formatScore, sourceRef, voteRows } from '../format';
+import { colorClassOf } from '../labelColors';
 import type { PanelModel } from '../panelModel';
 
 /** Characters of context shown on each side of a span; the host may send more. */
@@ -27,7 +28,7 @@ export function sourceLink(model: PanelModel, span: SpanView, id?: string): HTML
 }
 
 /** Horizontal bars of committee votes (or any label → count map). */
-export function voteBars(votes: Readonly<Record<string, number>>, highlight?: string): HTMLElement {
+export function voteBars(votes: Readonly<Record<string, number>>, highlight?: string, labels?: readonly LabelButton[]): HTMLElement {
   const rows = voteRows(votes);
   if (rows.length === 0) return h('p', { class: 'muted' }, 'No committee votes yet (the model is not trained).');
   return h(
@@ -39,7 +40,7 @@ export function voteBars(votes: Readonly<Record<string, number>>, highlight?: st
       fill.style.width = `${Math.round(r.share * 100)}%`;
       return h(
         'div',
-        { class: `vote-row${r.label === highlight ? ' is-guess' : ''}`, data: { label: r.label } },
+        { class: `vote-row${r.label === highlight ? ' is-guess' : ''}${labels ? ` ${colorClassOf(labels, r.label)}` : ''}`, data: { label: r.label } },
         h('span', { class: 'vote-label' }, r.label),
         h('span', { class: 'bar', attrs: { role: 'img', 'aria-label': `${r.votes} votes` } }, fill),
         h('span', { class: 'vote-count' }, formatScore(r.votes)),

@@ -1,5 +1,6 @@
-import { lineChartSvg, percent, stackedAreaSvg } from '../chart';
-import { accuracySeries, weightLayers } from '../curveData';
+import { lineChartSvg, percent } from '../chart';
+import { accuracySeries } from '../curveData';
+import { strategyMix } from './mixView';
 import { h, svgNode } from '../dom';
 import { formatPercent } from '../format';
 import type { PanelDisplay } from '../panelModel';
@@ -9,8 +10,6 @@ export function curveView(d: PanelDisplay, width: number): HTMLElement {
   const chartWidth = Math.max(320, Math.min(900, Math.floor(width)));
   const acc = accuracySeries(d.curve);
   const last = acc.points[acc.points.length - 1];
-  const { xs, layers } = weightLayers(d.weights);
-  const lastRound = d.weights.length > 0 ? d.weights[d.weights.length - 1] : undefined;
   return h(
     'div',
     { id: 'curve-view', class: 'curve-view' },
@@ -29,22 +28,6 @@ export function curveView(d: PanelDisplay, width: number): HTMLElement {
         svgNode(lineChartSvg({ title: 'Estimated accuracy against labels', xLabel: 'labels', yLabel: 'accuracy', series: [acc], width: chartWidth, yFormat: percent })),
       ),
     ),
-    h(
-      'section',
-      { class: 'chart-card' },
-      h('h3', null, 'Strategy weights over rounds'),
-      h(
-        'p',
-        { class: 'muted' },
-        lastRound
-          ? `How the meta-learner mixed its query strategies; round ${lastRound.round}, ${lastRound.labels} labels.`
-          : 'The meta-learner reports its strategy mix after each round.',
-      ),
-      h(
-        'div',
-        { id: 'weights-chart', class: 'chart-wrap' },
-        svgNode(stackedAreaSvg({ title: 'Strategy weights over rounds', xLabel: 'labels', yLabel: 'weight share', xs, layers, normalize: true, width: chartWidth })),
-      ),
-    ),
+    strategyMix(d, chartWidth),
   );
 }

@@ -1,5 +1,6 @@
 import { h, kbd } from '../dom';
 import { KEY_HELP } from '../keymap';
+import { labelColorClass } from '../labelColors';
 import type { PanelDisplay, PanelModel } from '../panelModel';
 
 /** Keyboard help overlay, including labels that have no digit key. */
@@ -11,7 +12,7 @@ export function helpView(d: PanelDisplay, model: PanelModel): HTMLElement {
     h('div', { class: 'help-head' }, h('h3', null, 'Keyboard'), h('button', { class: 'icon', title: 'Close (Esc)', onClick: () => model.perform({ kind: 'escape' }) }, '×')),
     h('table', null, h('tbody', null, ...KEY_HELP.map((k) => h('tr', null, h('td', null, kbd(k.keys)), h('td', null, k.does))))),
     d.session.labels.length > 0
-      ? h('div', { class: 'help-labels' }, ...d.session.labels.map((l) => h('span', { class: 'help-label' }, l.key ? kbd(l.key) : kbd('/'), ` ${l.name}`)))
+      ? h('div', { class: 'help-labels' }, ...d.session.labels.map((l, i) => h('span', { class: `help-label ${labelColorClass(i)}` }, l.key ? kbd(l.key) : kbd('/'), ' ', h('span', { class: 'swatch', attrs: { 'aria-hidden': 'true' } }), ` ${l.name}`)))
       : null,
     unkeyed.length > 0 ? h('p', { class: 'muted' }, `${unkeyed.length} label(s) past the ninth have no digit: press / and type part of the name, or click the button.`) : null,
   );

@@ -1,9 +1,12 @@
 import type { SpanView } from '../../protocol';
 import { h, kbd } from '../dom';
-import { formatPercent, formatScore, oneLine, sourceRef } from '../format';
+import { oneLine, sourceRef } from '../format';
+import { labelColorClass } from '../labelColors';
 import type { Decision, PanelDisplay, PanelModel } from '../panelModel';
-import { sourceLink, spanInContext, voteBars } from './common';
+import { sourceLink, spanInContext } from './common';
+import { labelLegend } from './legend';
 import { progressView } from './progressView';
+import { whyBox } from './whyView';
 
 /** Spans of the queue listed under "Up next". */
 const QUEUE_SHOWN = 12;
@@ -34,10 +37,12 @@ export function labelView(d: PanelDisplay, model: PanelModel): HTMLElement {
       ),
       labelButtons(d, cur, model),
       actionButtons(d, cur, model),
-      whyBox(cur),
+      whyBox(cur, d.session.labels),
     );
   }
   side.append(progressView(d));
+  const legend = labelLegend(d);
+  if (legend) side.append(legend);
   if (!(cur === null && d.queue.length === 0)) side.append(queueList(d.queue, model));
   side.append(historyList(d.history, d, model));
   return h('div', { class: 'label-view' }, main, side);
@@ -63,12 +68,12 @@ function emptyState(d: PanelDisplay, model: PanelModel): HTMLElement {
 function labelButtons(d: PanelDisplay, cur: SpanView, model: PanelModel): HTMLElement {
   const guess = cur.why.predicted?.label;
   const wrap = h('div', { id: 'labels', class: 'label-buttons', attrs: { role: 'group', 'aria-label': 'Labels' } });
-  for (const l of d.session.labels) {
+  d.session.labels.forEach((l, i) => {
     wrap.append(
       h(
         'button',
         {
-          class: `label-button${l.name === guess ? ' is-guess' : ''}`,
+          class: `label-button ${labelColorClass(i)}${l.name === guess ? ' is-guess' : ''}`,
           data: { key: l.key, label: l.name },
           title: l.key ? `Label "${l.name}" (${l.key})` : `Label "${l.name}" (press / and type to find it)`,
           onClick: () => model.answer(l.name, 'accept'),
@@ -77,7 +82,7 @@ function labelButtons(d: PanelDisplay, cur: SpanView, model: PanelModel): HTMLEl
         h('span', { class: 'label-name' }, l.name),
       ),
     );
-  }
+  });
   if (d.search !== null) wrap.append(searchBox(d, model));
   return wrap;
 }
@@ -120,27 +125,6 @@ function actionButtons(d: PanelDisplay, cur: SpanView, model: PanelModel): HTMLE
       ` Undo${d.undoDepth > 0 ? ` (${d.undoDepth})` : ''}`,
     ),
     h('button', { id: 'help-button', class: 'icon', title: 'Keyboard shortcuts (?)', onClick: () => model.perform({ kind: 'help' }) }, '?'),
-  );
-}
-
-function whyBox(cur: SpanView): HTMLElement {
-  const w = cur.why;
-  return h(
-    'section',
-    { id: 'why', class: 'why', attrs: { 'aria-labelledby': 'why-title' } },
-    h('h3', { id: 'why-title' }, 'Why this span'),
-    h(
-      'dl',
-      { class: 'why-facts' },
-      h('dt', null, 'Strategy'),
-      h('dd', { class: 'why-strategy' }, w.strategy),
-      h('dt', null, 'Score'),
-      h('dd', { class: 'why-score' }, formatScore(w.score)),
-      h('dt', null, "Model's guess"),
-      h('dd', { class: 'why-guess' }, w.predicted ? `${w.predicted.label} (${formatPercent(w.predicted.probability)})` : 'none yet'),
-    ),
-    h('h4', null, 'Committee votes'),
-    voteBars(w.votes, w.predicted?.label),
   );
 }
 

@@ -1,8 +1,10 @@
 import type { ContestedItem } from '../../protocol';
 import { h } from '../dom';
 import type { PanelDisplay, PanelModel } from '../panelModel';
+import { annotatorAnswers, supportByLabel } from '../annotatorAnswers';
 import { sourceRef } from '../format';
 import { agreementView } from './agreementView';
+import { colorClassOf, labelColorClass } from '../labelColors';
 import { sourceLink, spanInContext, voteBars } from './common';
 
 /** Contested spans (committee or annotators disagree), each resolved with one click. */
@@ -59,7 +61,8 @@ function orphanCard(item: ContestedItem, model: PanelModel): HTMLElement {
 }
 
 function contestedCard(item: ContestedItem, d: PanelDisplay, model: PanelModel): HTMLElement {
-  const mentioned = new Set(item.reason === 'annotators' ? Object.values(item.detail).map(String) : Object.keys(item.detail));
+  const support = supportByLabel(item.reason, item.detail);
+  const labelNames = d.session.labels.map((l) => l.name);
   return h(
     'li',
     { class: `contested-item reason-${item.reason}`, data: { spanId: item.span.id } },
@@ -71,25 +74,37 @@ function contestedCard(item: ContestedItem, d: PanelDisplay, model: PanelModel):
     ),
     spanInContext(item.span),
     item.reason === 'committee'
-      ? voteBars(Object.fromEntries(Object.entries(item.detail).map(([k, v]) => [k, Number(v)])))
+      ? voteBars(Object.fromEntries(Object.entries(item.detail).map(([k, v]) => [k, Number(v)])), undefined, d.session.labels)
       : h(
           'ul',
-          { class: 'annotator-labels' },
-          ...Object.entries(item.detail).map(([who, label]) => h('li', null, h('span', { class: 'annotator' }, who), ' → ', h('strong', null, String(label)))),
+          { class: 'annotator-answers', attrs: { 'aria-label': 'What each annotator answered' } },
+          ...annotatorAnswers(item.detail, labelNames).map((a) =>
+            h(
+              'li',
+              { class: a.label !== null ? colorClassOf(d.session.labels, a.label) : 'lw-label-none', data: { annotator: a.annotator } },
+              h('span', { class: 'annotator' }, `${a.annotator} answered`),
+              a.label !== null ? h('span', { class: 'swatch', attrs: { 'aria-hidden': 'true' } }) : null,
+              h('strong', null, a.text),
+            ),
+          ),
         ),
     h(
       'div',
       { class: 'resolve-buttons', attrs: { role: 'group', 'aria-label': 'Resolve with label' } },
       h('span', { class: 'muted' }, 'Resolve as '),
-      ...d.session.labels.map((l) =>
+      // All alike (none looks chosen): the count says who backed each label, the click decides.
+      ...d.session.labels.map((l, i) =>
         h(
           'button',
           {
-            class: `resolve-button${mentioned.has(l.name) ? '' : ' secondary'}`,
+            class: `resolve-button secondary ${labelColorClass(i)}`,
             data: { label: l.name, spanId: item.span.id },
+            title: `Store "${l.name}" as the resolved label`,
             onClick: () => model.resolveContested(item.span.id, l.name),
           },
+          h('span', { class: 'swatch', attrs: { 'aria-hidden': 'true' } }),
           l.name,
+          support.has(l.name) ? h('span', { class: 'resolve-count', title: item.reason === 'annotators' ? 'annotators who chose it' : 'committee votes' }, `${support.get(l.name)}`) : null,
         ),
       ),
     ),
