@@ -3,7 +3,7 @@ import type { EngineOptions, EngineQuery, LabelingEngine, RetrainResult } from '
 import { InputError, NotTrainedError, SettingError } from './errors';
 import { ActiveModel } from './learners/activeModel';
 import { createRng, deriveSeed, shuffleInPlace, type Rng } from './learners/rng';
-import { SoftmaxRegression } from './learners/softmax';
+import { SoftmaxRegression, type RejectedRows } from './learners/softmax';
 import { committeeVotes } from './strategies/committeeVotes';
 import { STRATEGY_CHOICES, isStrategyName, strategyByName } from './strategies/registry';
 import { selectBatch } from './strategies/selectBatch';
@@ -53,6 +53,8 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
   // The untrained model every retrain's copy starts from until the first round succeeds.
   const untrained = new ActiveModel(X, { classes: K, committeeSize: opts.committeeSize, seed: opts.seed, C: deps.C });
   const labels = new Map<number, number>();
+  // Rows whose proposed class was rejected (row → class): negative evidence for the learner.
+  const rejected = new Map<number, number>();
   const rng: Rng = createRng(deriveSeed(opts.seed, 3));
   let selector: Promise<BatchSelector> | undefined;
   // The selector once built, so that weights() can answer synchronously.
@@ -78,6 +80,19 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
       },
     );
     return selector;
+  };
+
+  const checkRowClass = (row: number, cls: number | null): void => {
+    if (!Number.isInteger(row) || row < 0 || row >= X.rows) throw new InputError(`row ${row} is not in the pool (0..${X.rows - 1})`);
+    if (cls !== null && (!Number.isInteger(cls) || cls < 0 || cls >= K)) {
+      throw new InputError(`label index ${cls} is not one of the ${K} labels (${opts.classes.join(', ')})`);
+    }
+  };
+
+  const rejectedRows = (): RejectedRows | undefined => {
+    if (rejected.size === 0) return undefined;
+    const rows = Int32Array.from([...rejected.keys()].sort((a, b) => a - b));
+    return { rows, classes: Int32Array.from(rows, (r) => rejected.get(r)!) };
   };
 
   const labeledArrays = (): { rows: Int32Array; y: Int32Array } => {
@@ -155,15 +170,22 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
       return served !== undefined;
     },
     setLabel(row: number, cls: number | null): void {
-      if (!Number.isInteger(row) || row < 0 || row >= X.rows) throw new InputError(`row ${row} is not in the pool (0..${X.rows - 1})`);
+      checkRowClass(row, cls);
       if (cls === null) {
         labels.delete(row);
         return;
       }
-      if (!Number.isInteger(cls) || cls < 0 || cls >= K) {
-        throw new InputError(`label index ${cls} is not one of the ${K} labels (${opts.classes.join(', ')})`);
-      }
+      rejected.delete(row);
       labels.set(row, cls);
+    },
+    setRejected(row: number, cls: number | null): void {
+      checkRowClass(row, cls);
+      if (cls === null) {
+        rejected.delete(row);
+        return;
+      }
+      labels.delete(row);
+      rejected.set(row, cls);
     },
     async retrain(): Promise<RetrainResult> {
       const t0 = performance.now();
@@ -175,7 +197,7 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
       // answering queries, and the next retrain simply tries again.
       const sel = await getSelector();
       const model = (served?.model ?? untrained).clone();
-      model.fit(rows, y);
+      model.fit(rows, y, rejectedRows());
       const next: Fitted = { model, probs: model.main.predictProba(X), members: model.memberProba(), round: (served?.round ?? 0) + 1 };
       // Reward the selector for the picks that have come back labeled since the last round.
       const taken = pendingPicks.length;

@@ -42,6 +42,12 @@ export interface LabelingEngine {
   readonly trained: boolean;
   /** Sets (or with null, removes: undo) the label of a row. Takes effect at the next retrain. */
   setLabel(row: number, cls: number | null): void;
+  /**
+   * Records (or with null, removes) that the annotator rejected class `cls` for a row: negative
+   * evidence, trained on at the next retrain. A row holds a label or a rejected class, not both:
+   * setting one clears the other. Optional: engines that cannot use it simply ignore rejects.
+   */
+  setRejected?(row: number, cls: number | null): void;
   retrain(): Promise<RetrainResult>;
   /** Next batch of n unlabeled rows not in `exclude`. Before the first retrain: a seeded random/diverse start. */
   query(n: number, exclude?: ReadonlySet<number>): Promise<EngineQuery[]>;

@@ -20,7 +20,7 @@ import {
 } from '../protocol';
 import type { LabelwiseSettings } from '../core/settings';
 import { annotatorDisagreements, resolutionEvent } from '../core/store/contested';
-import { isLabeled, type LabelEvent } from '../core/store/events';
+import { decisionParams, isLabeled, type LabelEvent } from '../core/store/events';
 import type { OrphanSpan } from '../core/store/reanchor';
 import { StoreWriteError, type LabelStore } from '../core/store/labelStore';
 import { silentLogger, type Disposable, type Logger } from '../core/types';
@@ -402,7 +402,9 @@ export class LabelingController implements Disposable {
       id: view.id,
       source: { file: view.file, start: view.start, end: view.end, line: view.line },
       text: view.text,
-      label: answer === 'accept' ? label : null,
+      // A reject keeps the guess it turned down (Prodigy's binary answers): "wrong guess" and
+      // "no label fits" (reject without a guess) differ. A guess outside the label set is dropped.
+      label: answer === 'accept' || (answer === 'reject' && label !== null && this.settings.labels.includes(label)) ? label : null,
       spans: [],
       answer,
       annotator: this.settings.annotator,
@@ -513,10 +515,8 @@ export class LabelingController implements Disposable {
 
   /** Tells the worker the span's current decision as the store has it now. */
   private tell(id: string): void {
-    const cur = this.store.state.current(id);
-    const label = cur && isLabeled(cur) ? cur.label : null;
     this.engine
-      .request('decide', { id, label, decided: cur !== undefined })
+      .request('decide', decisionParams(id, this.store.state.current(id)))
       .then((r) => {
         if (r.retrainStarted) this.logger.info(`automatic retrain after ${r.labeled} labels`);
       })

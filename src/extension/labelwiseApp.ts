@@ -3,7 +3,7 @@ import { LabelwiseError } from '../core/errors';
 import type { LabelwiseSettings } from '../core/settings';
 import { CancelledError } from '../core/session/cancelledError';
 import type { AnchorParams, AnchorReport, RoundInfo } from '../core/session/workerProtocol';
-import { isLabeled, type LabelEvent } from '../core/store/events';
+import { decisionParams, isLabeled, type LabelEvent } from '../core/store/events';
 import { LabelStore, storePath } from '../core/store/labelStore';
 import type { OrphanSpan } from '../core/store/reanchor';
 import { resolveInWorkspace } from '../core/store/workspacePath';
@@ -202,7 +202,7 @@ export class LabelwiseApp implements Disposable {
     for (const id of new Set(events.map((e) => e.id))) {
       const cur = store.state.current(id);
       void this.worker
-        .request('decide', { id, label: cur && isLabeled(cur) ? cur.label : null, decided: cur !== undefined })
+        .request('decide', decisionParams(id, cur))
         .catch((e: unknown) => this.logger.warn(`engine did not take imported decision ${id}: ${errorText(e)}`));
     }
   }

@@ -7,7 +7,7 @@ import { STRATEGY_NAMES, type StrategyName } from '../strategies/strategy';
 import { silentLogger, type CandidateSpan, type Logger, type Matrix } from '../types';
 import { CancelledError } from './cancelledError';
 import { appendCurveLog, readCurveLog } from './curveLog';
-import { isLabeled, type LabelEvent } from '../store/events';
+import { isLabeled, rejectedLabel, type LabelEvent } from '../store/events';
 import type { ReanchorResult } from '../store/reanchor';
 import { reanchorWorkspace } from '../store/reanchorWorkspace';
 import type { AnchorReport, CurveData, DecideParams, DecideResult, ExplainItem, QueryParams, RoundInfo, StartParams, StartResult } from './workerProtocol';
@@ -102,6 +102,8 @@ export function checkStrategy(strategy: string): 'meta' | StrategyName {
 export class LabelingSession {
   private readonly rowById = new Map<string, number>();
   private readonly labelOf = new Map<number, number>();
+  /** Rows whose proposed label was rejected (row → class index): negative evidence. */
+  private readonly rejectedOf = new Map<number, number>();
   /** Rows with a live decision (labeled, skipped or rejected): never queried again. */
   private readonly decided = new Set<number>();
   private readonly curvePoints: CurvePoint[] = [];
@@ -193,7 +195,7 @@ export class LabelingSession {
           continue;
         }
         restored++;
-        session.applyDecision(row, isLabeled(d) ? d.label : null, true);
+        session.applyDecision(row, isLabeled(d) ? d.label : null, true, rejectedLabel(d));
       }
       if (unmatched > 0) logger.info(`${unmatched} stored decisions are not candidate spans of this corpus (granularity or files changed); they stay in the store`);
       session.sinceRetrain = 0;
@@ -258,7 +260,7 @@ export class LabelingSession {
   decide(params: DecideParams): DecideResult {
     const row = this.rowById.get(params.id);
     if (row === undefined) return { labeled: this.labeled, retrainStarted: false };
-    const changed = this.applyDecision(row, params.label, params.decided);
+    const changed = this.applyDecision(row, params.label, params.decided, params.rejected ?? null);
     if (changed && params.label !== null) this.sinceRetrain++;
     let retrainStarted = false;
     const every = this.settings.autoRetrainEvery;
@@ -360,8 +362,8 @@ export class LabelingSession {
     await this.encoder.dispose();
   }
 
-  /** Returns true when the row's label changed. */
-  private applyDecision(row: number, label: string | null, decided: boolean): boolean {
+  /** Returns true when the row's label changed. `rejected`: the label a reject turned down. */
+  private applyDecision(row: number, label: string | null, decided: boolean, rejected: string | null = null): boolean {
     let cls: number | null = null;
     if (label !== null) {
       const i = this.settings.labels.indexOf(label);
@@ -370,6 +372,13 @@ export class LabelingSession {
     }
     if (decided) this.decided.add(row);
     else this.decided.delete(row);
+    // A rejected label outside the label set says nothing the model can use: no evidence.
+    const rej = cls === null && rejected !== null && this.settings.labels.includes(rejected) ? this.settings.labels.indexOf(rejected) : null;
+    if ((this.rejectedOf.get(row) ?? null) !== rej) {
+      if (rej === null) this.rejectedOf.delete(row);
+      else this.rejectedOf.set(row, rej);
+      this.engine.setRejected?.(row, rej);
+    }
     const before = this.labelOf.get(row);
     if (cls === null) this.labelOf.delete(row);
     else this.labelOf.set(row, cls);

@@ -116,6 +116,19 @@ export function isLabeled(e: LabelEvent): boolean {
 }
 
 /**
+ * The label a live reject turned down (the model's guess the annotator said is wrong), or null:
+ * Prodigy's binary answers, `label` + `answer: "reject"`. Never a label for training or counts.
+ */
+export function rejectedLabel(e: LabelEvent): string | null {
+  return !e.undo && e.answer === 'reject' && e.spans.length === 0 ? e.label : null;
+}
+
+/** What the engine is told about a span's current decision (`cur` undefined: none). */
+export function decisionParams(id: string, cur: LabelEvent | undefined): { id: string; label: string | null; decided: boolean; rejected: string | null } {
+  return { id, label: cur && isLabeled(cur) ? cur.label : null, decided: cur !== undefined, rejected: cur ? rejectedLabel(cur) : null };
+}
+
+/**
  * The undo event for `decision`: same span, written by `annotator`, withdrawing that annotator's
  * latest live decision on the span.
  */

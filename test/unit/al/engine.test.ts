@@ -52,6 +52,34 @@ describe('createEngine', () => {
     }
   });
 
+  test('a rejected class is negative evidence: after the retrain that row gives it less probability', async () => {
+    const e = createEngine(X, opts);
+    labelFirst(e, 12);
+    await e.retrain();
+    const rows = [20, 21, 22, 23];
+    const before = e.explain!(rows.map((row) => ({ row, strategy: 'margin', score: 0 })));
+    const guess = before.map((q) => q.probs.indexOf(Math.max(...q.probs)));
+    const p = (qs: readonly { probs: readonly number[] }[], i: number): number => qs[i].probs[guess[i]];
+    // One reject: that row's rejected class loses probability.
+    e.setRejected!(rows[0], guess[0]);
+    const r = await e.retrain();
+    assert.equal(r.labeled, 12, 'a reject is not a label');
+    const one = e.explain!(rows.map((row) => ({ row, strategy: 'margin', score: 0 })));
+    assert.ok(p(one, 0) < p(before, 0) - 0.01, `row ${rows[0]}: p ${p(before, 0)} → ${p(one, 0)}`);
+    // Several: on average (rejects of different classes pull against each other a little).
+    rows.forEach((row, i) => e.setRejected!(row, guess[i]));
+    await e.retrain();
+    const all = e.explain!(rows.map((row) => ({ row, strategy: 'margin', score: 0 })));
+    const mean = (qs: typeof all): number => rows.reduce((a, _, i) => a + p(qs, i), 0) / rows.length;
+    assert.ok(mean(all) < mean(before) - 0.01, `mean p(rejected) ${mean(before)} → ${mean(all)}`);
+    // Labeling a rejected row replaces the reject; undoing it (null) leaves neither.
+    e.setLabel(20, y[20]);
+    assert.equal((await e.retrain()).labeled, 13);
+    e.setRejected!(20, guess[0]);
+    assert.equal((await e.retrain()).labeled, 12, 'a reject replaces the label of that row');
+    assert.throws(() => e.setRejected!(20, 3), (err: unknown) => InputError.is(err));
+  });
+
   test('no accuracy estimate with fewer than 10 labels', async () => {
     const e = createEngine(X, opts);
     labelFirst(e, 6);

@@ -97,6 +97,32 @@ describe('labeling controller (panel message routing)', () => {
     assert.deepEqual(engine.decided.get('span-1'), { label: null, decided: true });
   });
 
+  test('a reject keeps the guess it turned down; it is no label, and the worker gets it as negative evidence', async () => {
+    await ready(c);
+    await c.handle(AnswerCommand.create({ spanId: 'span-0', label: 'b', answer: 'reject' }, 1));
+    await c.handle(AnswerCommand.create({ spanId: 'span-1', label: 'zzz', answer: 'reject' }, 2));
+    await c.handle(AnswerCommand.create({ spanId: 'span-2', label: 'c', answer: 'ignore' }, 3));
+    assert.deepEqual(lines(store.file).map((l) => [l.id, l.answer, l.label]), [
+      ['span-0', 'reject', 'b'],
+      ['span-1', 'reject', null],
+      ['span-2', 'ignore', null],
+    ]);
+    // Not labeled anywhere: controller count, panel state, store counts.
+    assert.equal(c.labeled, 0);
+    assert.equal(c.state().session.labeled, 0);
+    assert.deepEqual(store.state.counts().byLabel, {});
+    assert.equal(store.state.counts().byAnswer.reject, 2);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(engine.decided.get('span-0'), { label: null, decided: true, rejected: 'b' });
+    assert.deepEqual(engine.decided.get('span-1'), { label: null, decided: true });
+    // Undo withdraws the reject: the worker hears the span has no decision and no reject.
+    await c.handle(UndoCommand.create({}, 4));
+    await c.handle(UndoCommand.create({}, 5));
+    await c.handle(UndoCommand.create({}, 6));
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(engine.decided.get('span-0'), { label: null, decided: false });
+  });
+
   test('undo writes an undo event, brings the span back first and tells the worker', async () => {
     await ready(c);
     for (const [i, l] of ['a', 'b', 'c'].entries()) await c.handle(AnswerCommand.create({ spanId: `span-${i}`, label: l, answer: 'accept' }, i + 1));

@@ -32,6 +32,8 @@ const decisions: LabelEvent[] = [
   ev('data/a.txt', 20, 'He said "no".\nThen left.', 'news', { annotator: 'bob', score: null, strategy: null }),
   ev('data/b.md', 5, '  Café ünïcode — ok ', 'news'),
   ev('data/b.md', 40, 'Not a sentence', null),
+  // A rejected guess (Prodigy's binary answer): the label it turned down travels with it.
+  ev('data/b.md', 70, 'Rates are up.', 'finance', { answer: 'reject' }),
 ];
 
 /** The fields every format carries. */
