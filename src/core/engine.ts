@@ -14,6 +14,11 @@ export interface EngineOptions {
   /** Avoid near-duplicates within a batch. */
   readonly diversity: boolean;
   readonly seed: number;
+  /**
+   * Multi-label (labelwise.multiLabel): rows get label sets (setLabels), the learner is one-vs-rest
+   * and probabilities are per label, P(label applies).
+   */
+  readonly multiLabel?: boolean;
 }
 
 export interface EngineQuery {
@@ -21,9 +26,9 @@ export interface EngineQuery {
   readonly row: number;
   readonly strategy: string;
   readonly score: number;
-  /** Committee members voting for each class (length = classes). */
+  /** Committee members voting for each class (length = classes); multi-label: members saying it applies. */
   readonly votes: readonly number[];
-  /** Main model's probabilities (length = classes). */
+  /** Main model's probabilities (length = classes); multi-label: P(label applies) each. */
   readonly probs: readonly number[];
 }
 
@@ -48,6 +53,11 @@ export interface LabelingEngine {
    * setting one clears the other. Optional: engines that cannot use it simply ignore rejects.
    */
   setRejected?(row: number, cls: number | null): void;
+  /**
+   * Multi-label engines: sets (or with null, removes) the label set of a row, possibly empty ("no
+   * label applies"). Clears a rejected label of the row. Single-label engines throw.
+   */
+  setLabels?(row: number, classes: readonly number[] | null): void;
   retrain(): Promise<RetrainResult>;
   /** Next batch of n unlabeled rows not in `exclude`. Before the first retrain: a seeded random/diverse start. */
   query(n: number, exclude?: ReadonlySet<number>): Promise<EngineQuery[]>;

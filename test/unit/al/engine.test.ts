@@ -4,7 +4,7 @@ import { createEngine } from '../../../src/core/activeLearner';
 import type { EngineOptions } from '../../../src/core/engine';
 import { InputError, NotTrainedError, SettingError } from '../../../src/core/errors';
 import type { BatchSelector, Pick } from '../../../src/core/strategies/strategy';
-import { blobs } from '../learners/helpers';
+import { blobs, multiLabelToy } from '../learners/helpers';
 
 const { X, y } = blobs(3, 40, 6, 1.2, 9);
 const opts: EngineOptions = { classes: ['a', 'b', 'c'], committeeSize: 4, strategy: 'margin', diversity: true, seed: 1 };
@@ -191,5 +191,45 @@ describe('createEngine', () => {
   test('bad options: fewer than 2 classes, unknown strategy', () => {
     assert.throws(() => createEngine(X, { ...opts, classes: ['only'] }), (e: unknown) => SettingError.is(e) && /at least 2 labels/.test(e.message));
     assert.throws(() => createEngine(X, { ...opts, strategy: 'bald' as 'margin' }), (e: unknown) => SettingError.is(e) && /valid strategies: meta, random/.test(e.message));
+  });
+});
+
+describe('createEngine, multi-label', () => {
+  const { X: Xm, Y } = multiLabelToy(300, 8);
+  const K = 3;
+  const mopts: EngineOptions = { classes: ['a', 'b', 'c'], committeeSize: 3, strategy: 'vote-entropy', diversity: false, seed: 2, multiLabel: true };
+  const setOf = (r: number): number[] => [0, 1, 2].filter((k) => Y[r * K + k] === 1);
+
+  test('label sets train a one-vs-rest model: per-label probabilities and votes, a Hamming estimate, queries skip labeled rows', async () => {
+    const e = createEngine(Xm, mopts);
+    for (let r = 0; r < 60; r++) e.setLabels!(r, setOf(r));
+    assert.equal(e.labeledCount, 60);
+    const r = await e.retrain();
+    assert.equal(r.labeled, 60);
+    assert.ok(r.estimatedAccuracy !== undefined && r.estimatedAccuracy > 0.8, `estimate ${r.estimatedAccuracy}`);
+    const q = await e.query(5);
+    assert.equal(q.length, 5);
+    for (const x of q) {
+      assert.ok(x.row >= 60);
+      assert.equal(x.strategy, 'vote-entropy');
+      assert.equal(x.probs.length, K);
+      assert.ok(x.votes.every((v) => v >= 0 && v <= 3));
+    }
+    // Held-out rows: the model says which labels apply.
+    const rows = Array.from({ length: 100 }, (_, i) => 200 + i);
+    const ex = e.explain!(rows.map((row) => ({ row, strategy: 'margin', score: 0 })));
+    let right = 0;
+    ex.forEach((x, i) => [0, 1, 2].forEach((k) => (right += (x.probs[k] >= 0.5 ? 1 : 0) === Y[rows[i] * K + k] ? 1 : 0)));
+    assert.ok(right / (rows.length * K) > 0.85, `per-label accuracy ${right / (rows.length * K)}`);
+    // A single label (a review resolution) is a set of one; null removes; sets need a multi-label engine.
+    e.setLabel(100, 1);
+    assert.equal(e.labeledCount, 61);
+    e.setLabels!(100, null);
+    assert.equal(e.labeledCount, 60);
+    e.setLabels!(101, []);
+    assert.equal(e.labeledCount, 61, 'an empty set ("no label applies") is a label');
+    assert.throws(() => e.setLabels!(5, [3]), (err: unknown) => InputError.is(err));
+    assert.throws(() => createEngine(Xm, { ...mopts, multiLabel: false }).setLabels!(0, [1]), (err: unknown) => InputError.is(err));
+    assert.ok(e.contested(3).length <= 3);
   });
 });
