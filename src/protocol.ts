@@ -51,6 +51,8 @@ export interface WhyInfo {
   readonly votes: Record<string, number>;
   /** The model's current guess and its probability, if trained. */
   readonly predicted?: { readonly label: string; readonly probability: number };
+  /** Multi-label sessions: the labels the model says apply (P ≥ 0.5), once trained. */
+  readonly predictedLabels?: readonly string[];
 }
 
 export interface SpanView {
@@ -75,6 +77,8 @@ export interface SessionSummary {
   readonly estimatedAccuracy?: number;
   readonly annotator: string;
   readonly strategy: string;
+  /** labelwise.multiLabel: digit keys toggle labels, Enter accepts the toggled set. */
+  readonly multiLabel?: boolean;
 }
 
 export interface BusyInfo {
@@ -112,7 +116,8 @@ export interface ContestedItem {
 // Webview → host
 
 export const ReadyCommand = ipc<'ready', { readonly restored: boolean }>('ready');
-export const AnswerCommand = ipc<'answer', { readonly spanId: string; readonly label: string | null; readonly answer: Answer }>('answer');
+/** `labels`: the accepted set in a multi-label session (`label` null then); absent otherwise. */
+export const AnswerCommand = ipc<'answer', { readonly spanId: string; readonly label: string | null; readonly answer: Answer; readonly labels?: readonly string[] }>('answer');
 export const UndoCommand = ipc<'undo', Record<string, never>>('undo');
 export const OpenSourceCommand = ipc<'openSource', { readonly spanId: string }>('openSource');
 export const NextBatchCommand = ipc<'nextBatch', Record<string, never>>('nextBatch');

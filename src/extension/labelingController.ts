@@ -179,6 +179,7 @@ export class LabelingController implements Disposable {
       ...(this.estimatedAccuracy !== undefined ? { estimatedAccuracy: this.estimatedAccuracy } : {}),
       annotator: this.settings.annotator,
       strategy: this.settings.strategy,
+      ...(this.settings.multiLabel ? { multiLabel: true } : {}),
     };
   }
 
@@ -321,7 +322,7 @@ export class LabelingController implements Disposable {
       .map((o): ContestedItem => ({
         span: this.viewOfEvent(o.event),
         reason: 'orphan',
-        detail: { label: o.event.label ?? o.event.answer, annotator: o.event.annotator, problem: o.reason },
+        detail: { label: o.event.label ?? o.event.labels?.join(' + ') ?? o.event.answer, annotator: o.event.annotator, problem: o.reason },
       }));
     this.contested = [...items, ...orphans].filter((c) => !this.dismissed.has(c.span.id));
     for (const c of this.contested) if (!this.known.has(c.span.id)) this.known.set(c.span.id, c.span);
@@ -349,7 +350,7 @@ export class LabelingController implements Disposable {
       return;
     }
     if (AnswerCommand.is(msg)) {
-      this.answer(msg.params.spanId, msg.params.label, msg.params.answer, msg.id);
+      this.answer(msg.params.spanId, msg.params.label, msg.params.answer, msg.id, msg.params.labels);
       return;
     }
     if (UndoCommand.is(msg)) {
@@ -385,7 +386,7 @@ export class LabelingController implements Disposable {
   }
 
   /** Stores the decision first (synchronously), then updates the queue, the panel and the worker. */
-  private answer(spanId: string, label: string | null, answer: Answer, seq: number | undefined): void {
+  private answer(spanId: string, label: string | null, answer: Answer, seq: number | undefined, labels?: readonly string[]): void {
     const view = this.known.get(spanId);
     if (seq !== undefined) this.ackSeq = Math.max(this.ackSeq ?? seq, seq);
     if (!view) {
@@ -393,7 +394,13 @@ export class LabelingController implements Disposable {
       this.emit();
       return;
     }
-    if (answer === 'accept' && (label === null || !this.settings.labels.includes(label))) {
+    // Multi-label: an accept carries the set (possibly empty: "none of the labels applies").
+    const set = this.settings.multiLabel && answer === 'accept' ? this.labelSet(labels ?? (label !== null ? [label] : undefined)) : undefined;
+    if (set === null) {
+      this.emit();
+      return;
+    }
+    if (set === undefined && answer === 'accept' && (label === null || !this.settings.labels.includes(label))) {
       this.opts.notify?.('error', `"${String(label)}" is not in labelwise.labels (${this.settings.labels.join(', ')})`);
       this.emit();
       return;
@@ -404,7 +411,8 @@ export class LabelingController implements Disposable {
       text: view.text,
       // A reject keeps the guess it turned down (Prodigy's binary answers): "wrong guess" and
       // "no label fits" (reject without a guess) differ. A guess outside the label set is dropped.
-      label: answer === 'accept' || (answer === 'reject' && label !== null && this.settings.labels.includes(label)) ? label : null,
+      label: set !== undefined ? null : answer === 'accept' || (answer === 'reject' && label !== null && this.settings.labels.includes(label)) ? label : null,
+      ...(set !== undefined ? { labels: set } : {}),
       spans: [],
       answer,
       annotator: this.settings.annotator,
@@ -420,6 +428,23 @@ export class LabelingController implements Disposable {
     this.emit();
     this.tell(spanId);
     void this.refill();
+  }
+
+  /**
+   * A multi-label set from the panel, checked against labelwise.labels and put in label-set order;
+   * null (after telling the user) when it names a label not in the set or is missing.
+   */
+  private labelSet(labels: readonly string[] | undefined): string[] | null {
+    if (labels === undefined) {
+      this.opts.notify?.('error', 'labelwise.multiLabel is on but the panel sent no label set; it was refreshed.');
+      return null;
+    }
+    const bad = labels.filter((l) => !this.settings.labels.includes(l));
+    if (bad.length > 0) {
+      this.opts.notify?.('error', `${bad.map((l) => `"${l}"`).join(', ')} not in labelwise.labels (${this.settings.labels.join(', ')})`);
+      return null;
+    }
+    return this.settings.labels.filter((l) => labels.includes(l));
   }
 
   /**

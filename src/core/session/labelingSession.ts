@@ -101,7 +101,8 @@ export function checkStrategy(strategy: string): 'meta' | StrategyName {
  */
 export class LabelingSession {
   private readonly rowById = new Map<string, number>();
-  private readonly labelOf = new Map<number, number>();
+  /** Labeled rows: the class index, or for a multi-label set its indices joined ("0,2"; "" for none). */
+  private readonly labelOf = new Map<number, number | string>();
   /** Rows whose proposed label was rejected (row → class index): negative evidence. */
   private readonly rejectedOf = new Map<number, number>();
   /** Rows with a live decision (labeled, skipped or rejected): never queried again. */
@@ -181,6 +182,7 @@ export class LabelingSession {
         strategy,
         diversity: settings.diversity,
         seed: settings.seed,
+        ...(settings.multiLabel ? { multiLabel: true } : {}),
       }, { batch: settings.batchSize, logger });
       const session = new LabelingSession(settings, corpus, engine, encoder, logger, opts.events ?? {});
       if (params.curveFile !== undefined) await session.restoreCurve(params.curveFile);
@@ -195,7 +197,7 @@ export class LabelingSession {
           continue;
         }
         restored++;
-        session.applyDecision(row, isLabeled(d) ? d.label : null, true, rejectedLabel(d));
+        session.applyDecision(row, isLabeled(d) ? d.label : null, true, rejectedLabel(d), isLabeled(d) ? d.labels : undefined);
       }
       if (unmatched > 0) logger.info(`${unmatched} stored decisions are not candidate spans of this corpus (granularity or files changed); they stay in the store`);
       session.sinceRetrain = 0;
@@ -260,8 +262,8 @@ export class LabelingSession {
   decide(params: DecideParams): DecideResult {
     const row = this.rowById.get(params.id);
     if (row === undefined) return { labeled: this.labeled, retrainStarted: false };
-    const changed = this.applyDecision(row, params.label, params.decided, params.rejected ?? null);
-    if (changed && params.label !== null) this.sinceRetrain++;
+    const changed = this.applyDecision(row, params.label, params.decided, params.rejected ?? null, params.labels);
+    if (changed && (params.label !== null || params.labels !== undefined)) this.sinceRetrain++;
     let retrainStarted = false;
     const every = this.settings.autoRetrainEvery;
     if (every > 0 && this.sinceRetrain >= every && !this.running) {
@@ -362,8 +364,12 @@ export class LabelingSession {
     await this.encoder.dispose();
   }
 
-  /** Returns true when the row's label changed. `rejected`: the label a reject turned down. */
-  private applyDecision(row: number, label: string | null, decided: boolean, rejected: string | null = null): boolean {
+  /**
+   * Returns true when the row's label changed. `rejected`: the label a reject turned down.
+   * `labels`: a multi-label set (in a multi-label session a single `label` counts as a set of one).
+   */
+  private applyDecision(row: number, label: string | null, decided: boolean, rejected: string | null = null, labels?: readonly string[]): boolean {
+    if (this.settings.multiLabel) return this.applyLabelSet(row, labels ?? (label !== null ? [label] : null), decided, rejected);
     let cls: number | null = null;
     if (label !== null) {
       const i = this.settings.labels.indexOf(label);
@@ -384,6 +390,32 @@ export class LabelingSession {
     else this.labelOf.set(row, cls);
     if (before === (cls ?? undefined)) return false;
     this.engine.setLabel(row, cls);
+    return true;
+  }
+
+  private applyLabelSet(row: number, labels: readonly string[] | null, decided: boolean, rejected: string | null): boolean {
+    const names = this.settings.labels;
+    let set: number[] | null = null;
+    if (labels !== null) {
+      const unknown = labels.filter((l) => !names.includes(l));
+      if (unknown.length > 0) this.logger.warn(`labels ${unknown.map((l) => `"${l}"`).join(', ')} are not in labelwise.labels; the rest of the set is used for training`);
+      set = labels.filter((l) => names.includes(l)).map((l) => names.indexOf(l)).sort((a, b) => a - b);
+    }
+    if (decided) this.decided.add(row);
+    else this.decided.delete(row);
+    const rej = set === null && rejected !== null && names.includes(rejected) ? names.indexOf(rejected) : null;
+    if ((this.rejectedOf.get(row) ?? null) !== rej) {
+      if (rej === null) this.rejectedOf.delete(row);
+      else this.rejectedOf.set(row, rej);
+      this.engine.setRejected?.(row, rej);
+    }
+    const key = set === null ? undefined : set.join(',');
+    const before = this.labelOf.get(row);
+    if (key === undefined) this.labelOf.delete(row);
+    else this.labelOf.set(row, key);
+    if (before === key) return false;
+    if (!this.engine.setLabels) throw new SettingError('labelwise.multiLabel', 'labelwise.multiLabel: this engine cannot learn label sets');
+    this.engine.setLabels(row, set);
     return true;
   }
 
@@ -461,11 +493,14 @@ export class LabelingSession {
       votes[l] = q.votes[i] ?? 0;
     });
     let predicted: WhyInfo['predicted'];
+    let predictedLabels: string[] | undefined;
     if (this.engine.trained && q.probs.length === labels.length) {
       let best = 0;
       for (let i = 1; i < q.probs.length; i++) if (q.probs[i] > q.probs[best]) best = i;
       predicted = { label: labels[best], probability: q.probs[best] };
+      // Multi-label: every label the model says applies (P ≥ 0.5); the panel starts with these toggled.
+      if (this.settings.multiLabel) predictedLabels = labels.filter((_, i) => q.probs[i] >= 0.5);
     }
-    return { strategy: q.strategy, score: q.score, votes: toRecord(votes), ...(predicted ? { predicted } : {}) };
+    return { strategy: q.strategy, score: q.score, votes: toRecord(votes), ...(predicted ? { predicted } : {}), ...(predictedLabels ? { predictedLabels } : {}) };
   }
 }

@@ -93,6 +93,8 @@ export interface DecideParams {
   readonly decided: boolean;
   /** The label a reject turned down (negative evidence for the learner); absent or null otherwise. */
   readonly rejected?: string | null;
+  /** Multi-label: the accepted label set (possibly empty); absent for single-label decisions. */
+  readonly labels?: readonly string[];
 }
 
 export interface DecideResult {

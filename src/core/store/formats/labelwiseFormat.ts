@@ -28,7 +28,7 @@ export function importLabelwise(content: string, importName: string, options: Im
       continue;
     }
     const e = parsed.event;
-    const bad = allowed && !e.undo ? [e.label, ...e.spans.map((s) => s.label)].find((x) => x !== null && !allowed.has(x)) : undefined;
+    const bad = allowed && !e.undo ? [e.label, ...(e.labels ?? []), ...e.spans.map((s) => s.label)].find((x) => x !== null && !allowed.has(x)) : undefined;
     if (bad !== undefined && bad !== null) {
       problems.push({ file: importName, line: l.line, reason: `label "${bad}" is not in the label set (${[...allowed ?? []].join(', ')})` });
       continue;
