@@ -238,6 +238,17 @@ describe('multi-label decisions (labelwise.multiLabel)', () => {
     });
   }
 
+  test('a single-label workspace refuses label sets in every format, naming the setting', () => {
+    for (const format of ['labelwise', 'csv'] as const) {
+      const out = exportLabels(format, multi);
+      assert.throws(
+        () => importLabels(out.content, format === 'csv' ? 'x.csv' : 'x.jsonl', 'auto', { multiLabel: false }),
+        (e: unknown) => ImportError.is(e) && /label set \(multi-label\): set labelwise\.multiLabel/.test(e.message),
+        format,
+      );
+    }
+  });
+
   test("prodigy: a set is a choice task, accept: [labels] with the label set as options", () => {
     const [first] = exportLabels('prodigy', multi, { labels: ['news', 'finance', 'sport'] }).content.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.deepEqual(first.accept, ['finance', 'sport']);

@@ -33,6 +33,10 @@ export function importLabelwise(content: string, importName: string, options: Im
       problems.push({ file: importName, line: l.line, reason: `label "${bad}" is not in the label set (${[...allowed ?? []].join(', ')})` });
       continue;
     }
+    if (options.multiLabel === false && e.labels !== undefined && !e.undo) {
+      problems.push({ file: importName, line: l.line, reason: 'the event holds a label set (multi-label): set labelwise.multiLabel to import label sets' });
+      continue;
+    }
     events.push({ ...e, imported: e.imported ?? { format: 'labelwise', file: importName, line: l.line } });
   }
   if (problems.length > 0) throw new ImportError(importName, problems);
