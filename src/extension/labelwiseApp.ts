@@ -409,7 +409,7 @@ export class LabelwiseApp implements Disposable {
       const where = o.reason === 'file-missing' ? (o.detail ? `is in a file that cannot be read (${o.detail})` : 'is in a file that is gone') : 'cannot be found after an edit';
       this.logger.warn(
         `${o.event.source.file}:${(o.event.source.line ?? 0) + 1}: labeled span ${where} ` +
-          `("${o.event.text.slice(0, 60)}", label ${o.event.label ?? o.event.answer}); kept in the store, not used for training`,
+          `("${o.event.text.slice(0, 60)}", label ${o.event.label ?? o.event.labels?.join(' + ') ?? o.event.answer}); kept in the store, not used for training`,
       );
     }
     const moved = Object.values(r.moved).reduce((a, b) => a + (b ?? 0), 0);
