@@ -81,6 +81,8 @@ export interface WhyInfo {
    */
   readonly rank?: number;
   readonly poolSize?: number;
+  /** Multi-label sessions: the labels the model says apply (P ≥ 0.5), once trained. */
+  readonly predictedLabels?: readonly string[];
 }
 
 export interface SpanView {
@@ -117,6 +119,8 @@ export interface SessionSummary {
   readonly perLabel?: Readonly<Record<string, number>>;
   /** Spans with a decision of any kind (labeled, skipped or rejected). */
   readonly decided?: number;
+  /** labelwise.multiLabel: digit keys toggle labels, Enter accepts the toggled set. */
+  readonly multiLabel?: boolean;
 }
 
 export interface AccuracyIntervalView {
@@ -206,7 +210,8 @@ export interface AgreementView {
 // Webview → host
 
 export const ReadyCommand = ipc<'ready', { readonly restored: boolean }>('ready');
-export const AnswerCommand = ipc<'answer', { readonly spanId: string; readonly label: string | null; readonly answer: Answer }>('answer');
+/** `labels`: the accepted set in a multi-label session (`label` null then); absent otherwise. */
+export const AnswerCommand = ipc<'answer', { readonly spanId: string; readonly label: string | null; readonly answer: Answer; readonly labels?: readonly string[] }>('answer');
 export const UndoCommand = ipc<'undo', Record<string, never>>('undo');
 export const OpenSourceCommand = ipc<'openSource', { readonly spanId: string }>('openSource');
 export const NextBatchCommand = ipc<'nextBatch', Record<string, never>>('nextBatch');

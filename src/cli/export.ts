@@ -25,6 +25,8 @@ export interface ImportOptions {
   labels?: string;
   labelNames?: string;
   annotator?: string;
+  /** Read Prodigy `accept` lists as label sets (labelwise.multiLabel). */
+  multiLabel?: boolean;
   dryRun?: boolean;
 }
 
@@ -100,6 +102,7 @@ export async function runImport(opts: ImportOptions): Promise<void> {
     labels: splitLabels(opts.labels),
     labelNames,
     annotator: opts.annotator ?? '',
+    ...(opts.multiLabel === true ? { multiLabel: true } : {}),
   });
   for (const w of result.warnings ?? []) process.stderr.write(`labelwise: warning: ${w.file}:${w.line}: ${w.reason}\n`);
   try {

@@ -79,6 +79,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--labels <list>', 'comma-separated label set: other labels are errors')
     .option('--label-names <file>', 'hf: class names ({"label_names": [...]}); default <name>.labels.json beside the input')
     .option('--annotator <name>', 'annotator of records that name none')
+    .option('--multi-label', 'read Prodigy "accept" lists as label sets (a workspace with labelwise.multiLabel)')
     .option('--dry-run', 'validate and report only')
     .action(async (opts: ImportOptions) => {
       await runImport(opts);

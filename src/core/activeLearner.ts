@@ -2,8 +2,10 @@ import { metaSelectorFactory } from './al/metaFactory';
 import type { EngineOptions, EngineQuery, LabelingEngine, RetrainResult } from './engine';
 import { InputError, NotTrainedError, SettingError } from './errors';
 import { ActiveModel } from './learners/activeModel';
+import { MultiLabelModel } from './learners/multiLabelModel';
+import { OneVsRest } from './learners/oneVsRest';
 import { createRng, deriveSeed, shuffleInPlace, type Rng } from './learners/rng';
-import { SoftmaxRegression } from './learners/softmax';
+import { SoftmaxRegression, type RejectedRows } from './learners/softmax';
 import { committeeVotes } from './strategies/committeeVotes';
 import { STRATEGY_CHOICES, isStrategyName, strategyByName } from './strategies/registry';
 import { rankScores } from './strategies/scoreRank';
@@ -24,7 +26,7 @@ export interface EngineDeps {
 
 /** A model in service: fitted learners, every row's probabilities under them, and its round. */
 interface Fitted {
-  readonly model: ActiveModel;
+  readonly model: ActiveModel | MultiLabelModel;
   /** Main model's probabilities, rows × classes. */
   readonly probs: Float32Array;
   /** Each committee member's probabilities, rows × classes. */
@@ -51,9 +53,17 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
   if (!STRATEGY_CHOICES.includes(opts.strategy)) {
     throw new SettingError('labelwise.strategy', `unknown strategy "${opts.strategy}"; valid strategies: ${STRATEGY_CHOICES.join(', ')}`);
   }
+  const multi = opts.multiLabel === true;
   // The untrained model every retrain's copy starts from until the first round succeeds.
-  const untrained = new ActiveModel(X, { classes: K, committeeSize: opts.committeeSize, seed: opts.seed, C: deps.C });
+  const untrained = multi
+    ? new MultiLabelModel(X, { classes: K, committeeSize: opts.committeeSize, seed: opts.seed, C: deps.C })
+    : new ActiveModel(X, { classes: K, committeeSize: opts.committeeSize, seed: opts.seed, C: deps.C });
   const labels = new Map<number, number>();
+  // Multi-label: row → its label set (class indices, possibly none). `labels` stays empty then.
+  const labelSets = new Map<number, readonly number[]>();
+  const isLabeledRow = (r: number): boolean => (multi ? labelSets.has(r) : labels.has(r));
+  // Rows whose proposed class was rejected (row → class): negative evidence for the learner.
+  const rejected = new Map<number, number>();
   const rng: Rng = createRng(deriveSeed(opts.seed, 3));
   let selector: Promise<BatchSelector> | undefined;
   // The selector once built, so that weights() can answer synchronously.
@@ -81,9 +91,37 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
     return selector;
   };
 
+  const checkRowClass = (row: number, cls: number | null): void => {
+    if (!Number.isInteger(row) || row < 0 || row >= X.rows) throw new InputError(`row ${row} is not in the pool (0..${X.rows - 1})`);
+    if (cls !== null && (!Number.isInteger(cls) || cls < 0 || cls >= K)) {
+      throw new InputError(`label index ${cls} is not one of the ${K} labels (${opts.classes.join(', ')})`);
+    }
+  };
+
+  const rejectedRows = (): RejectedRows | undefined => {
+    if (rejected.size === 0) return undefined;
+    const rows = Int32Array.from([...rejected.keys()].sort((a, b) => a - b));
+    return { rows, classes: Int32Array.from(rows, (r) => rejected.get(r)!) };
+  };
+
   const labeledArrays = (): { rows: Int32Array; y: Int32Array } => {
+    if (multi) {
+      // What strategies and the meta-learner's features see as "the" label of a multi-label row:
+      // its first label (0 for an empty set); the learner itself gets the whole set (labelTargets).
+      const rows = Int32Array.from([...labelSets.keys()].sort((a, b) => a - b));
+      return { rows, y: Int32Array.from(rows, (r) => labelSets.get(r)![0] ?? 0) };
+    }
     const rows = Int32Array.from([...labels.keys()].sort((a, b) => a - b));
     return { rows, y: Int32Array.from(rows, (r) => labels.get(r)!) };
+  };
+
+  /** Multi-hot targets of the multi-label rows: rows.length × K. */
+  const labelTargets = (rows: Int32Array): Uint8Array => {
+    const Y = new Uint8Array(rows.length * K);
+    rows.forEach((r, i) => {
+      for (const c of labelSets.get(r) ?? []) Y[i * K + c] = 1;
+    });
+    return Y;
   };
 
   const stateFor = (fit: Fitted, unlabeled: Int32Array): PoolState => {
@@ -103,6 +141,7 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
       committeeProbs: fit.members.map(slice),
       rng,
       round: fit.round,
+      ...(multi ? { multiLabel: true } : {}),
       predict: (r: Int32Array): Float32Array => fit.model.main.predictProba(X, r),
     };
   };
@@ -112,7 +151,7 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
     const probs = served ? Array.from(served.probs.subarray(row * K, (row + 1) * K)) : new Array<number>(K).fill(1 / K);
     if (served) {
       const one = served.members.map((m) => m.subarray(row * K, (row + 1) * K));
-      committeeVotes(one, K, 0, votes);
+      committeeVotes(one, K, 0, votes, multi);
     }
     const rank = ranked?.rank !== undefined && ranked.poolSize !== undefined ? { rank: ranked.rank, poolSize: ranked.poolSize } : {};
     return { row, strategy, score, votes, probs, ...rank };
@@ -145,6 +184,36 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
       }
     }
     return out;
+  };
+
+/**
+   * Multi-label estimate: Hamming accuracy (the share of row × label decisions the model gets
+   * right) under the same 5-fold cross-validation, on at most CV_MAX_LABELS rows.
+   */
+  const crossValidatedMulti = (rows: Int32Array): { readonly correct: number; readonly total: number } | undefined => {
+    if (rows.length < MIN_LABELS_FOR_ESTIMATE) return undefined;
+    const cvRng = createRng(deriveSeed(opts.seed, 5, rows.length));
+    let order = shuffleInPlace(Int32Array.from(rows.keys()), cvRng);
+    if (order.length > CV_MAX_LABELS) order = order.slice(0, CV_MAX_LABELS);
+    const Y = labelTargets(rows);
+    let correct = 0;
+    let total = 0;
+    for (let f = 0; f < CV_FOLDS; f++) {
+      const tr = order.filter((_, i) => i % CV_FOLDS !== f);
+      const te = order.filter((_, i) => i % CV_FOLDS === f);
+      if (te.length === 0 || tr.length === 0) continue;
+      const m = new OneVsRest({ classes: K, C: deps.C, maxIter: 100 });
+      const Ytr = new Uint8Array(tr.length * K);
+      tr.forEach((p, i) => Ytr.set(Y.subarray(p * K, (p + 1) * K), i * K));
+      m.fit(X, Int32Array.from(tr, (p) => rows[p]), Ytr);
+      const pr = m.predictProba(X, Int32Array.from(te, (p) => rows[p]));
+      te.forEach((p, i) => {
+        for (let k = 0; k < K; k++) if ((pr[i * K + k] >= 0.5 ? 1 : 0) === Y[p * K + k]) correct++;
+        total += K;
+      });
+    }
+    // The interval drawn from it treats the row × label decisions as independent (they are not quite).
+    return total ? { correct, total } : undefined;
   };
 
   const crossValidated = (rows: Int32Array, y: Int32Array): { readonly correct: number; readonly total: number } | undefined => {
@@ -180,25 +249,46 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
   const engine: LabelingEngine = {
     pool: X,
     get labeledCount(): number {
-      return labels.size;
+      return multi ? labelSets.size : labels.size;
     },
     get trained(): boolean {
       return served !== undefined;
     },
     setLabel(row: number, cls: number | null): void {
-      if (!Number.isInteger(row) || row < 0 || row >= X.rows) throw new InputError(`row ${row} is not in the pool (0..${X.rows - 1})`);
+      checkRowClass(row, cls);
+      // A single label on a multi-label engine (a review resolution) is the set of that one label.
+      if (multi) return engine.setLabels!(row, cls === null ? null : [cls]);
       if (cls === null) {
         labels.delete(row);
         return;
       }
-      if (!Number.isInteger(cls) || cls < 0 || cls >= K) {
-        throw new InputError(`label index ${cls} is not one of the ${K} labels (${opts.classes.join(', ')})`);
-      }
+      rejected.delete(row);
       labels.set(row, cls);
+    },
+    setRejected(row: number, cls: number | null): void {
+      checkRowClass(row, cls);
+      if (cls === null) {
+        rejected.delete(row);
+        return;
+      }
+      labels.delete(row);
+      labelSets.delete(row);
+      rejected.set(row, cls);
+    },
+    setLabels(row: number, classes: readonly number[] | null): void {
+      if (!multi) throw new InputError('label sets need a multi-label engine (labelwise.multiLabel)');
+      checkRowClass(row, null);
+      if (classes === null) {
+        labelSets.delete(row);
+        return;
+      }
+      for (const c of classes) checkRowClass(row, c);
+      rejected.delete(row);
+      labelSets.set(row, [...new Set(classes)].sort((a, b) => a - b));
     },
     async retrain(): Promise<RetrainResult> {
       const t0 = performance.now();
-      if (labels.size === 0) throw new NotTrainedError('label at least one span before retraining');
+      if (engine.labeledCount === 0) throw new NotTrainedError('label at least one span before retraining');
       const { rows, y } = labeledArrays();
       // A round is all or nothing: the new model is fitted into a copy (warm-started from the one
       // in service) and swapped in only once every step that can fail has succeeded, so a failed
@@ -206,17 +296,20 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
       // answering queries, and the next retrain simply tries again.
       const sel = await getSelector();
       const model = (served?.model ?? untrained).clone();
-      model.fit(rows, y);
+      if (model instanceof MultiLabelModel) model.fit(rows, labelTargets(rows), rejectedRows());
+      else model.fit(rows, y, rejectedRows());
       const next: Fitted = { model, probs: model.main.predictProba(X), members: model.memberProba(), round: (served?.round ?? 0) + 1 };
       // Reward the selector for the picks that have come back labeled since the last round.
       const taken = pendingPicks.length;
       const answered = pendingPicks.filter((p) => labels.has(p.row));
+      // Multi-label rounds give no reward: the meta-learner's gain is accuracy on one label per row
+      // (its bandit then keeps mixing by the prior's advice). `labels` is empty in multi-label mode.
       if (answered.length > 0 && sel.feedback) {
         const unl: number[] = [];
         for (let r = 0; r < X.rows; r++) if (!labels.has(r)) unl.push(r);
         await sel.feedback(answered, Int32Array.from(answered, (p) => labels.get(p.row)!), stateFor(next, Int32Array.from(unl)));
       }
-      const heldOut = crossValidated(rows, y);
+      const heldOut = multi ? crossValidatedMulti(rows) : crossValidated(rows, y);
       served = next;
       // Picks made while this round ran belong to the next one.
       pendingPicks = pendingPicks.slice(taken);
@@ -229,7 +322,7 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
     },
     async query(n: number, exclude?: ReadonlySet<number>): Promise<EngineQuery[]> {
       const unl: number[] = [];
-      for (let r = 0; r < X.rows; r++) if (!labels.has(r) && !exclude?.has(r)) unl.push(r);
+      for (let r = 0; r < X.rows; r++) if (!isLabeledRow(r) && !exclude?.has(r)) unl.push(r);
       if (unl.length === 0 || n <= 0) return [];
       const unlabeled = Int32Array.from(unl);
       if (!served) {
@@ -252,13 +345,16 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
       const M = allMembers.length;
       const votes = new Float64Array(K);
       const scored: { row: number; h: number; conf: number }[] = [];
+      const xlogx = (q: number): number => (q > 0 ? q * Math.log(q) : 0);
       for (let r = 0; r < X.rows; r++) {
-        committeeVotes(allMembers, K, r, votes);
+        committeeVotes(allMembers, K, r, votes, multi);
         let h = 0;
-        for (let c = 0; c < K; c++) if (votes[c] > 0) h -= (votes[c] / M) * Math.log(votes[c] / M);
+        // Multi-label: the mean over labels of the binary split "applies" / "does not".
+        if (multi) for (let c = 0; c < K; c++) h -= (xlogx(votes[c] / M) + xlogx(1 - votes[c] / M)) / K;
+        else for (let c = 0; c < K; c++) if (votes[c] > 0) h -= (votes[c] / M) * Math.log(votes[c] / M);
         if (h <= 0) continue;
         let conf = 0;
-        for (let c = 0; c < K; c++) conf = Math.max(conf, allProbs[r * K + c]);
+        for (let c = 0; c < K; c++) conf = Math.max(conf, multi ? Math.abs(2 * allProbs[r * K + c] - 1) : allProbs[r * K + c]);
         scored.push({ row: r, h, conf });
       }
       // Most split vote first; then the less confident main model; then the lower row.

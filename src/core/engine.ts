@@ -14,6 +14,11 @@ export interface EngineOptions {
   /** Avoid near-duplicates within a batch. */
   readonly diversity: boolean;
   readonly seed: number;
+  /**
+   * Multi-label (labelwise.multiLabel): rows get label sets (setLabels), the learner is one-vs-rest
+   * and probabilities are per label, P(label applies).
+   */
+  readonly multiLabel?: boolean;
 }
 
 export interface EngineQuery {
@@ -21,9 +26,9 @@ export interface EngineQuery {
   readonly row: number;
   readonly strategy: string;
   readonly score: number;
-  /** Committee members voting for each class (length = classes). */
+  /** Committee members voting for each class (length = classes); multi-label: members saying it applies. */
   readonly votes: readonly number[];
-  /** Main model's probabilities (length = classes). */
+  /** Main model's probabilities (length = classes); multi-label: P(label applies) each. */
   readonly probs: readonly number[];
   /**
    * Where the row's score under its strategy ranks among the unlabeled pool (1 = highest), and the
@@ -50,6 +55,17 @@ export interface LabelingEngine {
   readonly trained: boolean;
   /** Sets (or with null, removes: undo) the label of a row. Takes effect at the next retrain. */
   setLabel(row: number, cls: number | null): void;
+  /**
+   * Records (or with null, removes) that the annotator rejected class `cls` for a row: negative
+   * evidence, trained on at the next retrain. A row holds a label or a rejected class, not both:
+   * setting one clears the other. Optional: engines that cannot use it simply ignore rejects.
+   */
+  setRejected?(row: number, cls: number | null): void;
+  /**
+   * Multi-label engines: sets (or with null, removes) the label set of a row, possibly empty ("no
+   * label applies"). Clears a rejected label of the row. Single-label engines throw.
+   */
+  setLabels?(row: number, classes: readonly number[] | null): void;
   retrain(): Promise<RetrainResult>;
   /** Next batch of n unlabeled rows not in `exclude`. Before the first retrain: a seeded random/diverse start. */
   query(n: number, exclude?: ReadonlySet<number>): Promise<EngineQuery[]>;

@@ -21,6 +21,7 @@ export const settingKeys = {
   annotator: 'labelwise.annotator',
   autoRetrainEvery: 'labelwise.autoRetrainEvery',
   seed: 'labelwise.seed',
+  multiLabel: 'labelwise.multiLabel',
 } as const;
 
 /**
@@ -46,6 +47,8 @@ export interface LabelwiseSettings {
   annotator: string;
   autoRetrainEvery: number;
   seed: number;
+  /** Several labels per span (one-vs-rest learner, `labels` in the store). */
+  multiLabel: boolean;
 }
 
 export const defaultSettings: LabelwiseSettings = {
@@ -64,4 +67,5 @@ export const defaultSettings: LabelwiseSettings = {
   annotator: '',
   autoRetrainEvery: 10,
   seed: 1,
+  multiLabel: false,
 };

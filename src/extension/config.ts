@@ -73,6 +73,8 @@ export function readSettings(get: SettingReader): LabelwiseSettings {
   if (model === '') fail('model', 'must be "default" or the path of a model folder');
   const diversity = val('diversity');
   if (typeof diversity !== 'boolean') fail('diversity', `must be true or false, got ${JSON.stringify(diversity)}`);
+  const multiLabel = val('multiLabel');
+  if (typeof multiLabel !== 'boolean') fail('multiLabel', `must be true or false, got ${JSON.stringify(multiLabel)}`);
   const annotator = str(val('annotator'), 'annotator').trim();
   const include = strList(val('include'), 'include');
   if (include.length === 0) fail('include', 'list at least one glob pattern (for example "**/*.txt")');
@@ -92,6 +94,7 @@ export function readSettings(get: SettingReader): LabelwiseSettings {
     annotator: annotator === '' ? defaultAnnotator() : annotator,
     autoRetrainEvery: int(val('autoRetrainEvery'), 'autoRetrainEvery', 0),
     seed: int(val('seed'), 'seed', 0),
+    multiLabel,
   };
 }
 

@@ -1,4 +1,4 @@
-import { isLabeled, type LabelEvent } from '../core/store/events';
+import { isLabeled, labelsOf, type LabelEvent } from '../core/store/events';
 import { onTokenBoundaries, reanchor } from '../core/store/reanchor';
 import { documentRange, locateSource, sourceSpans, unitAt } from '../core/text/spanLocator';
 import type { Granularity } from '../core/types';
@@ -24,7 +24,8 @@ function md(s: string): string {
  * left out here; the output channel lists them as orphans.
  */
 export function planDecorations(decisions: readonly LabelEvent[], file: string, text: string, granularity: Granularity = 'sentence'): PlannedDecoration[] {
-  const mine = decisions.filter((e) => e.source.file === file && isLabeled(e) && e.label !== null);
+  // Multi-label sets are drawn in their first label's colour; the hover lists the whole set.
+  const mine = decisions.filter((e) => e.source.file === file && isLabeled(e) && labelsOf(e).length > 0);
   if (mine.length === 0) return [];
   const src = locateSource(file, text);
   // Typing in a long file redraws often: segment it only when some span is not where it was.
@@ -43,10 +44,10 @@ export function planDecorations(decisions: readonly LabelEvent[], file: string, 
       return at ? [{ e, at }] : [];
     })
     .map(({ e, at }) => ({
-      label: e.label as string,
+      label: labelsOf(e)[0],
       start: at.start,
       end: at.end,
-      hover: `**${md(e.label as string)}** · labeled by ${md(e.annotator || 'unknown')} · ${md(e.ts.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC'))}` +
+      hover: `**${labelsOf(e).map(md).join(' + ')}** · labeled by ${md(e.annotator || 'unknown')} · ${md(e.ts.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC'))}` +
         (e.strategy ? `  \nchosen by ${md(e.strategy)}${e.score !== null ? ` (score ${e.score.toFixed(3)})` : ''}` : ''),
     }))
     .sort((a, b) => a.start - b.start);

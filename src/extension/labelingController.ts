@@ -24,7 +24,7 @@ import {
 import type { LabelwiseSettings } from '../core/settings';
 import { agreementReport, type Coefficient } from '../core/store/agreement';
 import { annotatorDisagreements, resolutionEvent } from '../core/store/contested';
-import { isLabeled, type LabelEvent } from '../core/store/events';
+import { decisionParams, isLabeled, type LabelEvent } from '../core/store/events';
 import type { OrphanSpan } from '../core/store/reanchor';
 import { StoreWriteError, type LabelStore } from '../core/store/labelStore';
 import { emptyRecord, toRecord } from '../core/record';
@@ -200,6 +200,8 @@ export class LabelingController implements Disposable {
       labeled++;
       // A stored label outside the current set (renamed labels) still counts in `labeled`.
       if (e.label !== null) perLabel[e.label] = (perLabel[e.label] ?? 0) + 1;
+      // A multi-label decision counts once under each label of its set.
+      for (const l of e.labels ?? []) perLabel[l] = (perLabel[l] ?? 0) + 1;
     }
     return {
       labels: labelButtons(this.settings.labels),
@@ -214,6 +216,7 @@ export class LabelingController implements Disposable {
       candidates: this.opts.started.spans,
       perLabel: toRecord(perLabel),
       decided,
+      ...(this.settings.multiLabel ? { multiLabel: true } : {}),
     };
   }
 
@@ -361,7 +364,7 @@ export class LabelingController implements Disposable {
       .map((o): ContestedItem => ({
         span: this.viewOfEvent(o.event),
         reason: 'orphan',
-        detail: { label: o.event.label ?? o.event.answer, annotator: o.event.annotator, problem: o.reason },
+        detail: { label: o.event.label ?? o.event.labels?.join(' + ') ?? o.event.answer, annotator: o.event.annotator, problem: o.reason },
       }));
     this.contested = [...items, ...orphans].filter((c) => !this.dismissed.has(c.span.id));
     for (const c of this.contested) if (!this.known.has(c.span.id)) this.known.set(c.span.id, c.span);
@@ -408,7 +411,7 @@ export class LabelingController implements Disposable {
       return;
     }
     if (AnswerCommand.is(msg)) {
-      this.answer(msg.params.spanId, msg.params.label, msg.params.answer, msg.id);
+      this.answer(msg.params.spanId, msg.params.label, msg.params.answer, msg.id, msg.params.labels);
       return;
     }
     if (UndoCommand.is(msg)) {
@@ -444,7 +447,7 @@ export class LabelingController implements Disposable {
   }
 
   /** Stores the decision first (synchronously), then updates the queue, the panel and the worker. */
-  private answer(spanId: string, label: string | null, answer: Answer, seq: number | undefined): void {
+  private answer(spanId: string, label: string | null, answer: Answer, seq: number | undefined, labels?: readonly string[]): void {
     const view = this.known.get(spanId);
     if (seq !== undefined) this.ackSeq = Math.max(this.ackSeq ?? seq, seq);
     if (!view) {
@@ -452,7 +455,13 @@ export class LabelingController implements Disposable {
       this.emit();
       return;
     }
-    if (answer === 'accept' && (label === null || !this.settings.labels.includes(label))) {
+    // Multi-label: an accept carries the set (possibly empty: "none of the labels applies").
+    const set = this.settings.multiLabel && answer === 'accept' ? this.labelSet(labels ?? (label !== null ? [label] : undefined)) : undefined;
+    if (set === null) {
+      this.emit();
+      return;
+    }
+    if (set === undefined && answer === 'accept' && (label === null || !this.settings.labels.includes(label))) {
       this.opts.notify?.('error', `"${String(label)}" is not in labelwise.labels (${this.settings.labels.join(', ')})`);
       this.emit();
       return;
@@ -461,7 +470,10 @@ export class LabelingController implements Disposable {
       id: view.id,
       source: { file: view.file, start: view.start, end: view.end, line: view.line },
       text: view.text,
-      label: answer === 'accept' ? label : null,
+      // A reject keeps the guess it turned down (Prodigy's binary answers): "wrong guess" and
+      // "no label fits" (reject without a guess) differ. A guess outside the label set is dropped.
+      label: set !== undefined ? null : answer === 'accept' || (answer === 'reject' && label !== null && this.settings.labels.includes(label)) ? label : null,
+      ...(set !== undefined ? { labels: set } : {}),
       spans: [],
       answer,
       annotator: this.settings.annotator,
@@ -477,6 +489,23 @@ export class LabelingController implements Disposable {
     this.emit();
     this.tell(spanId);
     void this.refill();
+  }
+
+  /**
+   * A multi-label set from the panel, checked against labelwise.labels and put in label-set order;
+   * null (after telling the user) when it names a label not in the set or is missing.
+   */
+  private labelSet(labels: readonly string[] | undefined): string[] | null {
+    if (labels === undefined) {
+      this.opts.notify?.('error', 'labelwise.multiLabel is on but the panel sent no label set; it was refreshed.');
+      return null;
+    }
+    const bad = labels.filter((l) => !this.settings.labels.includes(l));
+    if (bad.length > 0) {
+      this.opts.notify?.('error', `${bad.map((l) => `"${l}"`).join(', ')} not in labelwise.labels (${this.settings.labels.join(', ')})`);
+      return null;
+    }
+    return this.settings.labels.filter((l) => labels.includes(l));
   }
 
   /**
@@ -576,10 +605,8 @@ export class LabelingController implements Disposable {
 
   /** Tells the worker the span's current decision as the store has it now. */
   private tell(id: string): void {
-    const cur = this.store.state.current(id);
-    const label = cur && isLabeled(cur) ? cur.label : null;
     this.engine
-      .request('decide', { id, label, decided: cur !== undefined })
+      .request('decide', decisionParams(id, this.store.state.current(id)))
       .then((r) => {
         if (r.retrainStarted) this.logger.info(`automatic retrain after ${r.labeled} labels`);
       })

@@ -4,7 +4,7 @@ import type { LabelwiseSettings } from '../core/settings';
 import { CancelledError } from '../core/session/cancelledError';
 import { lastRecordedRound } from '../core/session/curveLog';
 import type { AnchorParams, AnchorReport, RoundInfo, RoundSummary } from '../core/session/workerProtocol';
-import { isLabeled, type LabelEvent } from '../core/store/events';
+import { decisionParams, isLabeled, type LabelEvent } from '../core/store/events';
 import { LabelStore, storePath } from '../core/store/labelStore';
 import type { OrphanSpan } from '../core/store/reanchor';
 import { resolveInWorkspace } from '../core/store/workspacePath';
@@ -217,7 +217,7 @@ export class LabelwiseApp implements Disposable {
     for (const id of new Set(events.map((e) => e.id))) {
       const cur = store.state.current(id);
       void this.worker
-        .request('decide', { id, label: cur && isLabeled(cur) ? cur.label : null, decided: cur !== undefined })
+        .request('decide', decisionParams(id, cur))
         .catch((e: unknown) => this.logger.warn(`engine did not take imported decision ${id}: ${errorText(e)}`));
     }
   }
@@ -459,7 +459,7 @@ export class LabelwiseApp implements Disposable {
       const where = o.reason === 'file-missing' ? (o.detail ? `is in a file that cannot be read (${o.detail})` : 'is in a file that is gone') : 'cannot be found after an edit';
       this.logger.warn(
         `${o.event.source.file}:${(o.event.source.line ?? 0) + 1}: labeled span ${where} ` +
-          `("${o.event.text.slice(0, 60)}", label ${o.event.label ?? o.event.answer}); kept in the store, not used for training`,
+          `("${o.event.text.slice(0, 60)}", label ${o.event.label ?? o.event.labels?.join(' + ') ?? o.event.answer}); kept in the store, not used for training`,
       );
     }
     const moved = Object.values(r.moved).reduce((a, b) => a + (b ?? 0), 0);

@@ -47,6 +47,15 @@ export const KEY_HELP: readonly KeyHelp[] = [
   { keys: 'Escape', does: 'Close help or the label finder' },
 ];
 
+/** The key help of a multi-label session: digits toggle, Enter accepts the toggled set. */
+export const MULTI_LABEL_KEY_HELP: readonly KeyHelp[] = KEY_HELP.map((k) =>
+  k.keys === '1 – 9'
+    ? { keys: '1 – 9', does: 'Toggle that label on or off (several labels may apply)' }
+    : k.keys === 'Enter'
+      ? { keys: 'Enter', does: 'Accept the labels toggled on (none toggled: no label applies)' }
+      : k,
+);
+
 /**
  * Maps a key press to an action, or undefined for keys the panel leaves alone (so VS Code's own
  * shortcuts keep working). Digits follow the host's key assignment rather than list position, so

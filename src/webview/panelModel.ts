@@ -27,6 +27,8 @@ export interface Decision {
   readonly span: SpanView;
   readonly label: string | null;
   readonly answer: Answer;
+  /** Multi-label sessions: the accepted set (label null). */
+  readonly labels?: readonly string[];
 }
 
 /**
@@ -73,6 +75,12 @@ export interface PanelDisplay {
   readonly notice: Notice | null;
   /** Decisions sent but not yet confirmed by the host. */
   readonly pending: number;
+  /**
+   * Multi-label sessions: the labels toggled on for the current span (what Enter accepts), in
+   * label-set order. A span starts with the model's guess (why.predictedLabels) toggled on.
+   * Always empty in single-label sessions.
+   */
+  readonly toggled: readonly string[];
 }
 
 /** What a key press did; `advanced` means a new span became current (the latency the e2e measures). */
@@ -114,6 +122,8 @@ export class PanelModel {
   private nextSeq = 1;
   private help = false;
   private search: { query: string; index: number } | null = null;
+  /** Multi-label: the toggles the user made on one span (absent: the span starts from the model's guess). */
+  private toggles: { readonly spanId: string; readonly labels: readonly string[] } | null = null;
   private notice: Notice | null = null;
   private restored = false;
   /**
@@ -216,6 +226,7 @@ export class PanelModel {
       case 'label':
         return this.answer(action.label, 'accept');
       case 'acceptSuggestion': {
+        if (this.display.session.multiLabel === true) return this.acceptSet();
         const guess = this.display.current?.why.predicted?.label;
         if (guess === undefined || !this.display.session.labels.some((l) => l.name === guess)) return 'ignored';
         return this.answer(guess, 'accept');
@@ -255,8 +266,33 @@ export class PanelModel {
     }
   }
 
-  /** Labels (or skips, or rejects) the current span and advances to the next one at once. */
+  /**
+   * Labels (or skips, or rejects) the current span and advances to the next one at once. In a
+   * multi-label session a label (digit key, button, finder) toggles it instead; acceptSet() accepts.
+   */
   answer(label: string | null, answer: Answer): KeyOutcome {
+    const d = this.display;
+    if (d.session.multiLabel === true && answer === 'accept' && label !== null) return this.toggle(label);
+    return this.decide(label, answer);
+  }
+
+  /** Multi-label: turns one label on or off for the current span. */
+  toggle(label: string): KeyOutcome {
+    const d = this.display;
+    if (this.view !== 'label' || !d.connected || d.current === null || !d.session.labels.some((l) => l.name === label)) return 'ignored';
+    const on = d.toggled.includes(label) ? d.toggled.filter((l) => l !== label) : [...d.toggled, label];
+    this.toggles = { spanId: d.current.id, labels: d.session.labels.map((l) => l.name).filter((n) => on.includes(n)) };
+    this.search = null;
+    this.changed(false);
+    return 'handled';
+  }
+
+  /** Multi-label: accepts the toggled set (empty: "none of the labels applies") and advances. */
+  acceptSet(): KeyOutcome {
+    return this.decide(null, 'accept', this.display.toggled);
+  }
+
+  private decide(label: string | null, answer: Answer, labels?: readonly string[]): KeyOutcome {
     const d = this.display;
     if (this.view !== 'label' || !d.connected) return 'ignored';
     if (d.current === null) {
@@ -267,8 +303,9 @@ export class PanelModel {
     }
     if (label !== null && answer === 'accept' && !d.session.labels.some((l) => l.name === label)) return 'ignored';
     const seq = this.nextSeq++;
-    const decision: Decision = { seq, span: d.current, label, answer };
-    this.transport.post(AnswerCommand.create({ spanId: d.current.id, label, answer }, seq));
+    const decision: Decision = labels !== undefined ? { seq, span: d.current, label, answer, labels: [...labels] } : { seq, span: d.current, label, answer };
+    this.transport.post(AnswerCommand.create(labels !== undefined ? { spanId: d.current.id, label, answer, labels: [...labels] } : { spanId: d.current.id, label, answer }, seq));
+    this.toggles = null;
     this.done.add(d.current.id);
     this.spare.delete(d.current.id);
     // The next span comes from the host's queue (or the spare ones) in compute().
@@ -503,6 +540,7 @@ export class PanelModel {
       search: searchView,
       notice: this.notice,
       pending: this.pending.filter((op) => op.kind === 'answer').length,
+      toggled: session.multiLabel === true && current !== null ? (this.toggles?.spanId === current.id ? this.toggles.labels : session.labels.map((b) => b.name).filter((n) => current.why.predictedLabels?.includes(n) === true)) : [],
     };
   }
 

@@ -2,7 +2,7 @@ import type { PoolState } from '../strategies/strategy';
 import type { Matrix } from '../types';
 import { BootstrapCommittee, DEFAULT_COMMITTEE_SIZE } from './committee';
 import { deriveSeed, type Rng } from './rng';
-import { SoftmaxRegression } from './softmax';
+import { SoftmaxRegression, type RejectedRows } from './softmax';
 
 export interface ActiveModelOptions {
   readonly classes: number;
@@ -23,7 +23,7 @@ export class ActiveModel {
   readonly main: SoftmaxRegression;
   readonly committee: BootstrapCommittee;
   /** Labels the committee has not been fitted on yet. */
-  private pending: { rows: Int32Array; y: Int32Array } | undefined;
+  private pending: { rows: Int32Array; y: Int32Array; rejected?: RejectedRows } | undefined;
 
   constructor(
     readonly X: Matrix,
@@ -58,17 +58,18 @@ export class ActiveModel {
 
   /**
    * Fits the main model now; the committee is fitted when a strategy first asks for its
-   * probabilities (most strategies never do, and it costs five more fits a round).
+   * probabilities (most strategies never do, and it costs five more fits a round). `rejected`:
+   * rows whose proposed class an annotator rejected (negative evidence, see RejectedRows).
    */
-  fit(rows: Int32Array, y: Int32Array): void {
-    this.main.fit(this.X, rows, y, { warmStart: true });
-    this.pending = { rows, y };
+  fit(rows: Int32Array, y: Int32Array, rejected?: RejectedRows): void {
+    this.main.fit(this.X, rows, y, { warmStart: true, rejected });
+    this.pending = { rows, y, rejected };
   }
 
   /** Brings the committee up to date with the last fit() (no-op when it already is). */
   fitCommittee(): void {
     if (!this.pending) return;
-    this.committee.fit(this.X, this.pending.rows, this.pending.y, { warmStart: true });
+    this.committee.fit(this.X, this.pending.rows, this.pending.y, { warmStart: true, rejected: this.pending.rejected });
     this.pending = undefined;
   }
 

@@ -2,7 +2,7 @@ import { NotTrainedError, SettingError } from '../errors';
 import type { Matrix } from '../types';
 import type { ProbabilisticClassifier } from './learner';
 import { createRng, deriveSeed } from './rng';
-import { SoftmaxRegression, type SoftmaxOptions } from './softmax';
+import { SoftmaxRegression, type FitOptions, type SoftmaxOptions } from './softmax';
 
 export interface CommitteeOptions extends SoftmaxOptions {
   /** Number of bootstrap members (labelwise.committeeSize, default 5). */
@@ -47,7 +47,8 @@ export class BootstrapCommittee implements ProbabilisticClassifier {
     return this.members.every((m) => m.trained);
   }
 
-  fit(X: Matrix, rows: Int32Array, y: Int32Array, opts?: { warmStart?: boolean; sampleWeight?: Float32Array }): void {
+  /** Rejected rows (negative evidence) go to every member as they are: they are not resampled. */
+  fit(X: Matrix, rows: Int32Array, y: Int32Array, opts?: FitOptions): void {
     const byClass: number[][] = Array.from({ length: this.classes }, () => []);
     for (let i = 0; i < y.length; i++) byClass[y[i]].push(i);
     const fitNo = this.fits++;
@@ -65,7 +66,7 @@ export class BootstrapCommittee implements ProbabilisticClassifier {
         yy[t] = y[p];
         if (sw && opts?.sampleWeight) sw[t] = opts.sampleWeight[p];
       });
-      member.fit(X, r, yy, { warmStart: opts?.warmStart, sampleWeight: sw });
+      member.fit(X, r, yy, { warmStart: opts?.warmStart, sampleWeight: sw, rejected: opts?.rejected });
     });
   }
 

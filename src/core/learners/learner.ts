@@ -1,4 +1,5 @@
 import type { Matrix } from '../types';
+import type { FitOptions } from './softmax';
 
 /**
  * The contract of a probabilistic base learner over span vectors. Implementations:
@@ -9,9 +10,10 @@ export interface ProbabilisticClassifier {
   readonly trained: boolean;
   /**
    * Fits on the given rows of X with integer labels in [0, classes). Warm-starts from the current
-   * weights when `warmStart` is true. Deterministic for a given seed.
+   * weights when `warmStart` is true; `rejected` rows are negative evidence ("not this class").
+   * Deterministic for a given seed.
    */
-  fit(X: Matrix, rows: Int32Array, y: Int32Array, opts?: { warmStart?: boolean; sampleWeight?: Float32Array }): void;
+  fit(X: Matrix, rows: Int32Array, y: Int32Array, opts?: FitOptions): void;
   /** Class probabilities for the given rows (all rows when omitted): rows × classes, row-major. Throws NotTrainedError. */
   predictProba(X: Matrix, rows?: Int32Array): Float32Array;
 }

@@ -19,6 +19,34 @@ export interface SoftmaxOptions {
 
 export const DEFAULT_C = 0.1;
 
+/**
+ * Rows whose proposed label an annotator rejected ("not this class"), for negative evidence: each
+ * adds −log(1 − p(rejected | x)), the log-likelihood that the true class is any of the others. It
+ * pushes p(rejected) down and leaves how the rest is shared to the model (the "partial label"
+ * likelihood: the target is the model's own distribution renormalised over the other classes).
+ */
+export interface RejectedRows {
+  readonly rows: Int32Array;
+  /** The rejected class of each row. */
+  readonly classes: Int32Array;
+  /** Weight of each rejected row's term, relative to a labeled row's (default 1). */
+  readonly weight?: number;
+}
+
+/** Rejected rows gathered and standardised for the objective. */
+export interface StandardisedRejects {
+  readonly Xs: Float64Array;
+  readonly classes: Int32Array;
+  readonly weight: number;
+}
+
+export interface FitOptions {
+  readonly warmStart?: boolean;
+  readonly sampleWeight?: Float32Array;
+  /** Negative evidence: rows with a rejected class (see RejectedRows). */
+  readonly rejected?: RejectedRows;
+}
+
 /** The bias is penalised only a little, so that a class absent from the labels keeps a finite bias. */
 const BIAS_PENALTY = 0.01;
 const LBFGS_MEMORY = 8;
@@ -76,9 +104,11 @@ export class SoftmaxRegression implements ProbabilisticClassifier {
     return this.Wraw.slice();
   }
 
-  fit(X: Matrix, rows: Int32Array, y: Int32Array, opts?: { warmStart?: boolean; sampleWeight?: Float32Array }): void {
+  fit(X: Matrix, rows: Int32Array, y: Int32Array, opts?: FitOptions): void {
     if (rows.length !== y.length) throw new RangeError(`fit: ${rows.length} rows but ${y.length} labels`);
     if (rows.length === 0) throw new RangeError('fit: no labeled rows');
+    const rej = opts?.rejected;
+    if (rej && rej.rows.length !== rej.classes.length) throw new RangeError(`fit: ${rej.rows.length} rejected rows but ${rej.classes.length} rejected classes`);
     const K = this.classes;
     const d = X.cols;
     const P = d + 1;
@@ -104,8 +134,19 @@ export class SoftmaxRegression implements ProbabilisticClassifier {
       const off = rows[i] * d;
       for (let j = 0; j < d; j++) Xs[i * d + j] = (X.data[off + j] - scaler.mean[j]) * scaler.invStd[j];
     }
+    let negatives: StandardisedRejects | undefined;
+    if (rej && rej.rows.length > 0) {
+      const m = rej.rows.length;
+      const Xr = new Float64Array(m * d);
+      for (let i = 0; i < m; i++) {
+        if (!(rej.classes[i] >= 0 && rej.classes[i] < K)) throw new RangeError(`fit: rejected class ${rej.classes[i]} outside [0, ${K})`);
+        const off = rej.rows[i] * d;
+        for (let j = 0; j < d; j++) Xr[i * d + j] = (X.data[off + j] - scaler.mean[j]) * scaler.invStd[j];
+      }
+      negatives = { Xs: Xr, classes: rej.classes, weight: rej.weight ?? 1 };
+    }
     const w0 = opts?.warmStart && this.W && this.dim === d ? this.W.slice() : new Float64Array(K * P);
-    const lossGrad = softmaxObjective(Xs, d, y, sw, K, 1 / this.C);
+    const lossGrad = softmaxObjective(Xs, d, y, sw, K, 1 / this.C, negatives);
     const { w, iterations } = lbfgs(lossGrad, w0, this.maxIter, this.tol * Math.max(1, n));
     this.W = w;
     this.dim = d;
@@ -156,8 +197,9 @@ export class SoftmaxRegression implements ProbabilisticClassifier {
 
 /**
  * The regularised objective L-BFGS minimises, and its gradient: Σᵢ swᵢ·(−log softmax(W·x̃ᵢ)_{yᵢ})
- * + (λ/2)‖W‖² with the bias penalised only lightly. Rows of Xs are n × d (already standardised);
- * w and g are class-major K × (d+1). Exported for the gradient check in the tests.
+ * + (λ/2)‖W‖² with the bias penalised only lightly, plus the rejected rows' term (RejectedRows).
+ * Rows of Xs are n × d (already standardised); w and g are class-major K × (d+1). Exported for
+ * the gradient check in the tests.
  */
 export function softmaxObjective(
   Xs: Float64Array,
@@ -166,13 +208,14 @@ export function softmaxObjective(
   sw: Float64Array,
   K: number,
   lam: number,
+  rejected?: StandardisedRejects,
 ): (w: Float64Array, g: Float64Array) => number {
   const n = y.length;
   const P = d + 1;
   const z = new Float64Array(K);
   return (w: Float64Array, g: Float64Array): number => {
     g.fill(0);
-    let f = 0;
+    let f = rejected ? rejectedTerm(rejected.Xs, d, rejected.classes, rejected.weight, K, w, g, z) : 0;
     for (let i = 0; i < n; i++) {
       const xo = i * d;
       let zmax = -Infinity;
@@ -209,6 +252,46 @@ export function softmaxObjective(
     }
     return f;
   };
+}
+
+/**
+ * Adds to g the gradient of Σᵢ wt·(−log(1 − p(rᵢ | xᵢ))) over rejected rows and returns the sum.
+ * With p = softmax(z): −log(1 − p_r) = LSE(z) − LSE_{k≠r}(z), computed that way so that a
+ * confident p_r ≈ 1 does not lose everything to cancellation; its gradient in z_k is p_k − q_k
+ * with q the softmax over the classes other than r (q_r = 0).
+ */
+function rejectedTerm(Xs: Float64Array, d: number, classes: Int32Array, wt: number, K: number, w: Float64Array, g: Float64Array, z: Float64Array): number {
+  const P = d + 1;
+  let f = 0;
+  const m = classes.length;
+  for (let i = 0; i < m; i++) {
+    const xo = i * d;
+    const r = classes[i];
+    let zmax = -Infinity;
+    let omax = -Infinity;
+    for (let k = 0; k < K; k++) {
+      const s = w[k * P + d] + dotAt(w, k * P, Xs, xo, d);
+      z[k] = s;
+      if (s > zmax) zmax = s;
+      if (k !== r && s > omax) omax = s;
+    }
+    let sum = 0;
+    let other = 0;
+    for (let k = 0; k < K; k++) {
+      sum += Math.exp(z[k] - zmax);
+      if (k !== r) other += Math.exp(z[k] - omax);
+    }
+    f += wt * (Math.log(sum) + zmax - (Math.log(other) + omax));
+    for (let k = 0; k < K; k++) {
+      const p = Math.exp(z[k] - zmax) / sum;
+      const q = k === r ? 0 : Math.exp(z[k] - omax) / other;
+      const c = wt * (p - q);
+      if (c === 0) continue;
+      axpyAt(c, Xs, xo, g, k * P, d);
+      g[k * P + d] += c;
+    }
+  }
+  return f;
 }
 
 interface Scaler {

@@ -8,7 +8,7 @@ import { silentLogger, type CandidateSpan, type Logger, type Matrix } from '../t
 import { CancelledError } from './cancelledError';
 import { wilsonInterval } from '../al/accuracyInterval';
 import { appendCurveLog, readCurveLog } from './curveLog';
-import { isLabeled, type LabelEvent } from '../store/events';
+import { isLabeled, rejectedLabel, type LabelEvent } from '../store/events';
 import type { ReanchorResult } from '../store/reanchor';
 import { reanchorWorkspace } from '../store/reanchorWorkspace';
 import type { AnchorReport, CurveData, DecideParams, DecideResult, ExplainItem, QueryParams, RoundInfo, RoundSummary, StartParams, StartResult } from './workerProtocol';
@@ -102,7 +102,10 @@ export function checkStrategy(strategy: string): 'meta' | StrategyName {
  */
 export class LabelingSession {
   private readonly rowById = new Map<string, number>();
-  private readonly labelOf = new Map<number, number>();
+  /** Labeled rows: the class index, or for a multi-label set its indices joined ("0,2"; "" for none). */
+  private readonly labelOf = new Map<number, number | string>();
+  /** Rows whose proposed label was rejected (row → class index): negative evidence. */
+  private readonly rejectedOf = new Map<number, number>();
   /** Rows with a live decision (labeled, skipped or rejected): never queried again. */
   private readonly decided = new Set<number>();
   private readonly curvePoints: CurvePoint[] = [];
@@ -186,6 +189,7 @@ export class LabelingSession {
         strategy,
         diversity: settings.diversity,
         seed: settings.seed,
+        ...(settings.multiLabel ? { multiLabel: true } : {}),
       }, { batch: settings.batchSize, logger });
       const session = new LabelingSession(settings, corpus, engine, encoder, logger, opts.events ?? {});
       if (params.curveFile !== undefined) await session.restoreCurve(params.curveFile);
@@ -200,7 +204,7 @@ export class LabelingSession {
           continue;
         }
         restored++;
-        session.applyDecision(row, isLabeled(d) ? d.label : null, true);
+        session.applyDecision(row, isLabeled(d) ? d.label : null, true, rejectedLabel(d), isLabeled(d) ? d.labels : undefined);
       }
       if (unmatched > 0) logger.info(`${unmatched} stored decisions are not candidate spans of this corpus (granularity or files changed); they stay in the store`);
       session.sinceRetrain = 0;
@@ -269,10 +273,11 @@ export class LabelingSession {
   decide(params: DecideParams): DecideResult {
     const row = this.rowById.get(params.id);
     if (row === undefined) return { labeled: this.labeled, retrainStarted: false };
-    const changed = this.applyDecision(row, params.label, params.decided);
-    if (changed && params.label !== null) this.sinceRetrain++;
+    const changed = this.applyDecision(row, params.label, params.decided, params.rejected ?? null, params.labels);
+    const labeledNow = params.label !== null || params.labels !== undefined;
+    if (changed && labeledNow) this.sinceRetrain++;
     const by = this.pickedBy.get(row);
-    if (params.label === null || !this.labelOf.has(row)) this.pickedThisRound.delete(row);
+    if (!labeledNow || !this.labelOf.has(row)) this.pickedThisRound.delete(row);
     else if (by !== undefined) this.pickedThisRound.set(row, by);
     let retrainStarted = false;
     const every = this.settings.autoRetrainEvery;
@@ -374,8 +379,12 @@ export class LabelingSession {
     await this.encoder.dispose();
   }
 
-  /** Returns true when the row's label changed. */
-  private applyDecision(row: number, label: string | null, decided: boolean): boolean {
+  /**
+   * Returns true when the row's label changed. `rejected`: the label a reject turned down.
+   * `labels`: a multi-label set (in a multi-label session a single `label` counts as a set of one).
+   */
+  private applyDecision(row: number, label: string | null, decided: boolean, rejected: string | null = null, labels?: readonly string[]): boolean {
+    if (this.settings.multiLabel) return this.applyLabelSet(row, labels ?? (label !== null ? [label] : null), decided, rejected);
     let cls: number | null = null;
     if (label !== null) {
       const i = this.settings.labels.indexOf(label);
@@ -384,11 +393,44 @@ export class LabelingSession {
     }
     if (decided) this.decided.add(row);
     else this.decided.delete(row);
+    // A rejected label outside the label set says nothing the model can use: no evidence.
+    const rej = cls === null && rejected !== null && this.settings.labels.includes(rejected) ? this.settings.labels.indexOf(rejected) : null;
+    if ((this.rejectedOf.get(row) ?? null) !== rej) {
+      if (rej === null) this.rejectedOf.delete(row);
+      else this.rejectedOf.set(row, rej);
+      this.engine.setRejected?.(row, rej);
+    }
     const before = this.labelOf.get(row);
     if (cls === null) this.labelOf.delete(row);
     else this.labelOf.set(row, cls);
     if (before === (cls ?? undefined)) return false;
     this.engine.setLabel(row, cls);
+    return true;
+  }
+
+  private applyLabelSet(row: number, labels: readonly string[] | null, decided: boolean, rejected: string | null): boolean {
+    const names = this.settings.labels;
+    let set: number[] | null = null;
+    if (labels !== null) {
+      const unknown = labels.filter((l) => !names.includes(l));
+      if (unknown.length > 0) this.logger.warn(`labels ${unknown.map((l) => `"${l}"`).join(', ')} are not in labelwise.labels; the rest of the set is used for training`);
+      set = labels.filter((l) => names.includes(l)).map((l) => names.indexOf(l)).sort((a, b) => a - b);
+    }
+    if (decided) this.decided.add(row);
+    else this.decided.delete(row);
+    const rej = set === null && rejected !== null && names.includes(rejected) ? names.indexOf(rejected) : null;
+    if ((this.rejectedOf.get(row) ?? null) !== rej) {
+      if (rej === null) this.rejectedOf.delete(row);
+      else this.rejectedOf.set(row, rej);
+      this.engine.setRejected?.(row, rej);
+    }
+    const key = set === null ? undefined : set.join(',');
+    const before = this.labelOf.get(row);
+    if (key === undefined) this.labelOf.delete(row);
+    else this.labelOf.set(row, key);
+    if (before === key) return false;
+    if (!this.engine.setLabels) throw new SettingError('labelwise.multiLabel', 'labelwise.multiLabel: this engine cannot learn label sets');
+    this.engine.setLabels(row, set);
     return true;
   }
 
@@ -482,14 +524,25 @@ export class LabelingSession {
     });
     let predicted: WhyInfo['predicted'];
     let top: WhyInfo['top'];
+    let predictedLabels: string[] | undefined;
     if (this.engine.trained && q.probs.length === labels.length) {
       // Most likely first; equal probabilities keep the label set's order.
       const order = labels.map((_, i) => i).sort((a, b) => q.probs[b] - q.probs[a] || a - b);
       predicted = { label: labels[order[0]], probability: q.probs[order[0]] };
       top = order.slice(0, 2).map((i) => ({ label: labels[i], probability: q.probs[i] }));
+      // Multi-label: every label the model says applies (P ≥ 0.5); the panel starts with these toggled.
+      if (this.settings.multiLabel) predictedLabels = labels.filter((_, i) => q.probs[i] >= 0.5);
     }
     const ranked = q.rank !== undefined && q.poolSize !== undefined ? { rank: q.rank, poolSize: q.poolSize } : {};
-    return { strategy: q.strategy, score: q.score, votes: toRecord(votes), ...(predicted ? { predicted } : {}), ...(top ? { top } : {}), ...ranked };
+    return {
+      strategy: q.strategy,
+      score: q.score,
+      votes: toRecord(votes),
+      ...(predicted ? { predicted } : {}),
+      ...(top ? { top } : {}),
+      ...ranked,
+      ...(predictedLabels ? { predictedLabels } : {}),
+    };
   }
 }
 

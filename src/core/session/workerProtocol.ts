@@ -107,6 +107,10 @@ export interface DecideParams {
   readonly label: string | null;
   /** True when the span has a live decision (labeled, skipped or rejected): it is not queried again. */
   readonly decided: boolean;
+  /** The label a reject turned down (negative evidence for the learner); absent or null otherwise. */
+  readonly rejected?: string | null;
+  /** Multi-label: the accepted label set (possibly empty); absent for single-label decisions. */
+  readonly labels?: readonly string[];
 }
 
 export interface DecideResult {

@@ -11,6 +11,7 @@ export function decisionKey(e: LabelEvent): string {
       .map((s) => `${s.label}[${s.start}:${s.end}]`)
       .join(' ');
   }
+  if (e.labels !== undefined) return e.labels.length > 0 ? [...e.labels].sort().join(' + ') : '(none)';
   return e.label ?? '(none)';
 }
 

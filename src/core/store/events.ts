@@ -24,6 +24,11 @@ export interface LabelEvent {
   readonly source: { readonly file: string; readonly start: number; readonly end: number; readonly line?: number };
   readonly text: string;
   readonly label: string | null;
+  /**
+   * Multi-label classification (labelwise.multiLabel): the set of labels an accept gave the span,
+   * possibly empty ("none of them"); `label` is then null. Absent on single-label events.
+   */
+  readonly labels?: readonly string[];
   readonly spans: readonly EventSpan[];
   readonly answer: Answer;
   readonly annotator: string;
@@ -72,6 +77,11 @@ export function parseLabelEvent(value: unknown): { event: LabelEvent } | { error
   if (s.line !== undefined && !isOffset(s.line)) return { error: '"source.line" must be a non-negative integer' };
   if (typeof v.text !== 'string') return { error: 'missing "text" string' };
   if (v.label !== null && v.label !== undefined && typeof v.label !== 'string') return { error: '"label" must be a string or null' };
+  if (v.labels !== undefined) {
+    const problem = labelSetProblem(v.labels);
+    if (problem) return { error: problem };
+    if (v.label !== null && v.label !== undefined) return { error: '"label" must be null when "labels" (a multi-label set) is given' };
+  }
   if (typeof v.answer !== 'string' || !(ANSWERS as readonly string[]).includes(v.answer)) {
     return { error: `"answer" must be one of ${ANSWERS.join(', ')}` };
   }
@@ -100,6 +110,13 @@ export function parseLabelEvent(value: unknown): { event: LabelEvent } | { error
   return { event };
 }
 
+/** Why `v` is not a valid multi-label set (a list of distinct non-empty strings), or undefined. */
+export function labelSetProblem(v: unknown): string | undefined {
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x === '')) return '"labels" must be a list of non-empty label strings';
+  if (new Set(v).size !== v.length) return '"labels" lists a label twice';
+  return undefined;
+}
+
 /** Why `sp` is not a valid entity span of a text of length `textLength`, or undefined. */
 export function checkSpan(sp: unknown, textLength: number): string | undefined {
   if (!isObject(sp)) return 'a span must be an object {start, end, label}';
@@ -112,7 +129,35 @@ export function checkSpan(sp: unknown, textLength: number): string | undefined {
 
 /** A decision that counts as a label for training: accepted with a label or with spans. */
 export function isLabeled(e: LabelEvent): boolean {
-  return !e.undo && e.answer === 'accept' && (e.label !== null || e.spans.length > 0);
+  return !e.undo && e.answer === 'accept' && (e.label !== null || e.spans.length > 0 || e.labels !== undefined);
+}
+
+/** The labels a decision gives its span: the multi-label set, or its one label, or none. */
+export function labelsOf(e: LabelEvent): readonly string[] {
+  return e.labels ?? (e.label !== null ? [e.label] : []);
+}
+
+/**
+ * The label a live reject turned down (the model's guess the annotator said is wrong), or null:
+ * Prodigy's binary answers, `label` + `answer: "reject"`. Never a label for training or counts.
+ */
+export function rejectedLabel(e: LabelEvent): string | null {
+  return !e.undo && e.answer === 'reject' && e.spans.length === 0 ? e.label : null;
+}
+
+/** What the engine is told about a span's current decision (`cur` undefined: none). */
+export function decisionParams(
+  id: string,
+  cur: LabelEvent | undefined,
+): { id: string; label: string | null; decided: boolean; rejected: string | null; labels?: readonly string[] } {
+  const labeled = cur !== undefined && isLabeled(cur);
+  return {
+    id,
+    label: labeled ? cur.label : null,
+    decided: cur !== undefined,
+    rejected: cur ? rejectedLabel(cur) : null,
+    ...(labeled && cur.labels !== undefined ? { labels: cur.labels } : {}),
+  };
 }
 
 /**

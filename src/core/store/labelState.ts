@@ -92,6 +92,7 @@ export class LabelState {
       byAnswer[e.answer]++;
       if (e.answer !== 'accept') continue;
       if (e.label !== null) byLabel[e.label] = (byLabel[e.label] ?? 0) + 1;
+      for (const l of e.labels ?? []) byLabel[l] = (byLabel[l] ?? 0) + 1;
       for (const sp of e.spans) byLabel[sp.label] = (byLabel[sp.label] ?? 0) + 1;
     }
     return { events: this.eventCount, decisions, byAnswer, byLabel: toRecord(byLabel) };

@@ -69,8 +69,8 @@ function describeErrno(e: unknown): { code: string | undefined; words: string } 
 
 /** One event as a JSON line, with the contract's fields first so the file reads well in diffs. */
 export function serializeEvent(e: LabelEvent): string {
-  const { id, source, text, label, spans, answer, annotator, strategy, score, ts, ...rest } = e;
-  return JSON.stringify({ id, source, text, label, spans, answer, annotator, strategy, score, ts, ...rest });
+  const { id, source, text, label, labels, spans, answer, annotator, strategy, score, ts, ...rest } = e;
+  return JSON.stringify({ id, source, text, label, ...(labels !== undefined ? { labels } : {}), spans, answer, annotator, strategy, score, ts, ...rest });
 }
 
 /**

@@ -1,3 +1,4 @@
+import { multiEgl } from './multiLabel';
 import { requireProbs } from './probs';
 import type { PoolState, Strategy } from './strategy';
 
@@ -12,6 +13,7 @@ export const eglStrategy: Strategy = {
   score(state: PoolState): Float32Array {
     const p = requireProbs(state, 'egl');
     const K = state.classes;
+    if (state.multiLabel) return multiEgl(state, p, K);
     const { X, unlabeled } = state;
     const d = X.cols;
     const out = new Float32Array(unlabeled.length);

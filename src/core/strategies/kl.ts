@@ -1,3 +1,4 @@
+import { multiKl } from './multiLabel';
 import { requireCommittee } from './probs';
 import type { PoolState, Strategy } from './strategy';
 
@@ -12,6 +13,7 @@ export const klStrategy: Strategy = {
   score(state: PoolState): Float32Array {
     const members = requireCommittee(state, 'kl');
     const K = state.classes;
+    if (state.multiLabel) return multiKl(members, K, state.unlabeled.length);
     const M = members.length;
     const n = state.unlabeled.length;
     const mean = new Float64Array(K);

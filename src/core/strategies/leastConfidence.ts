@@ -1,3 +1,4 @@
+import { multiLeastConfidence } from './multiLabel';
 import { requireProbs } from './probs';
 import type { PoolState, Strategy } from './strategy';
 
@@ -7,6 +8,7 @@ export const leastConfidenceStrategy: Strategy = {
   score(state: PoolState): Float32Array {
     const p = requireProbs(state, 'least-confidence');
     const K = state.classes;
+    if (state.multiLabel) return multiLeastConfidence(p, K, state.unlabeled.length);
     const out = new Float32Array(state.unlabeled.length);
     for (let i = 0; i < out.length; i++) {
       let best = 0;

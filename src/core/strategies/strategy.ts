@@ -24,6 +24,11 @@ export interface PoolState {
   readonly rng: () => number;
   /** 1-based round number. */
   readonly round: number;
+  /**
+   * Multi-label pool (labelwise.multiLabel): probs hold P(label applies) per label, rows do not sum
+   * to 1, and strategies score per-label uncertainty (multiLabel.ts). Absent: single-label.
+   */
+  readonly multiLabel?: boolean;
   /** Main model's probabilities for any rows of X (e.g. labeled ones, for the meta-learner's reward). */
   readonly predict: (rows: Int32Array) => Float32Array;
 }

@@ -1,3 +1,4 @@
+import { multiVoteEntropy } from './multiLabel';
 import { requireCommittee } from './probs';
 import type { PoolState, Strategy } from './strategy';
 
@@ -18,6 +19,7 @@ export const voteEntropyStrategy: Strategy = {
   score(state: PoolState): Float32Array {
     const members = requireCommittee(state, 'vote-entropy');
     const K = state.classes;
+    if (state.multiLabel) return multiVoteEntropy(members, K, state.unlabeled.length);
     const M = members.length;
     const n = state.unlabeled.length;
     // −(v/M) log(v/M) for every possible vote count v.

@@ -41,7 +41,9 @@ export interface Corpus {
  */
 // 3: files Labelwise wrote (exports, store copies) give no spans (labelwiseOutput.ts); the span
 // locator (spanLocator.ts) applies the Markdown list rule to Markdown files only.
-export const SPANS_VERSION = 3;
+// 4: Markdown structure is not a span (front matter, headings, code; markdownLines.ts), and a list
+// item's span starts after its bullet.
+export const SPANS_VERSION = 4;
 
 /** At most this many problems are listed per file; the rest are counted in one line. */
 const MAX_PROBLEMS_PER_FILE = 20;

@@ -1,6 +1,7 @@
 import { SettingError } from '../errors';
 import { settingKeys } from '../settings';
 import { GRANULARITIES, type Granularity } from '../types';
+import { markdownLines } from './markdownLines';
 
 /** A piece of a text: UTF-16 offsets, end exclusive, never starting or ending in whitespace. */
 export interface Segment {
@@ -9,8 +10,10 @@ export interface Segment {
 }
 
 /**
- * How a text file is read: `markdown` also starts a block at an ordered-list line (`1.`, `9)`);
- * in plain text such a line is usually a re-wrapped sentence that begins with a number.
+ * How a text file is read. `markdown`: structure is not a span (front matter, headings, fenced
+ * and indented code; see markdownLines), a list item's text is a span without its bullet, and an
+ * ordered-list line (`1.`, `9)`) starts an item. `plain`: only blank lines and block-looking line
+ * starts cut; a line that starts with a number is usually a re-wrapped sentence.
  */
 export type TextFormat = 'markdown' | 'plain';
 
@@ -32,8 +35,12 @@ export function checkGranularity(value: unknown, setting: string = settingKeys.g
  * - `sentence`: sentences within paragraphs (see splitSentences); a single line break inside a
  *   paragraph is a hard wrap, not a boundary, unless the next line starts a Markdown list item,
  *   heading, quote or table row (an ordered-list item `1.` only in `markdown`).
+ *
+ * In `markdown` the structure lines are left out first (they end a paragraph), and each list item
+ * is a paragraph of its own that starts after its bullet.
  */
 export function segment(text: string, granularity: Granularity, format: TextFormat = 'markdown'): Segment[] {
+  if (format === 'markdown') return segmentMarkdown(text, checkGranularity(granularity));
   switch (granularity) {
     case 'line':
       return keepWordy(text, splitLines(text));
@@ -52,6 +59,42 @@ export function segment(text: string, granularity: Granularity, format: TextForm
 }
 
 const WORDY = /[\p{L}\p{N}]/u;
+
+function segmentMarkdown(text: string, granularity: Granularity): Segment[] {
+  const lines = markdownLines(text);
+  if (granularity === 'line') {
+    const out: Segment[] = [];
+    for (const l of lines) {
+      const s = l.kind === 'text' ? trimmed(text, l.content, l.end) : undefined;
+      if (s) out.push(s);
+    }
+    return keepWordy(text, out);
+  }
+  // Paragraphs: runs of prose lines, cut before each list item, which starts after its bullet.
+  const paras: Segment[] = [];
+  let open: { start: number; end: number } | undefined;
+  const close = (): void => {
+    const s = open && trimmed(text, open.start, open.end);
+    if (s) paras.push(s);
+    open = undefined;
+  };
+  for (const l of lines) {
+    if (l.kind !== 'text') {
+      close();
+      continue;
+    }
+    if (l.item) close();
+    if (open) open.end = l.end;
+    else open = { start: l.content, end: l.end };
+  }
+  close();
+  if (granularity === 'paragraph') return keepWordy(text, paras);
+  const out: Segment[] = [];
+  for (const p of paras) {
+    for (const block of splitBlockLines(text, p, 'markdown')) out.push(...splitSentences(text, block.start, block.end));
+  }
+  return keepWordy(text, out);
+}
 
 function keepWordy(text: string, segs: Segment[]): Segment[] {
   return segs.filter((s) => WORDY.test(text.slice(s.start, s.end)));

@@ -46,7 +46,10 @@ export function isJsonlFile(file: string): boolean {
   return file.toLowerCase().endsWith('.jsonl');
 }
 
-/** Markdown files get the Markdown block rules (ordered lists) when segmented; others are plain. */
+/**
+ * Markdown files get the Markdown rules when segmented (structure is no span, list items lose
+ * their bullet, ordered lists start items: see segment.ts); others are plain.
+ */
 export function textFormatOf(file: string): TextFormat {
   return /\.(md|markdown|mdx|mdown|mkd)$/i.test(file) ? 'markdown' : 'plain';
 }

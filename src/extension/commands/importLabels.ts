@@ -28,7 +28,7 @@ export const importLabelsCommand: LabelwiseCommand = {
     try {
       const lookup = await app.textLookup();
       if (!lookup) app.logger.info('import: no labeling session is running, so records without a workspace place are kept free-standing (start a session first to match them to the corpus by text)');
-      const result = importLabelBytes(content, name, 'auto', { labels: settings.labels, annotator: settings.annotator, ...(lookup ? { lookup } : {}) });
+      const result = importLabelBytes(content, name, 'auto', { labels: settings.labels, multiLabel: settings.multiLabel, annotator: settings.annotator, ...(lookup ? { lookup } : {}) });
       store.appendMany(result.events);
       app.afterImport(result.events);
       for (const w of result.warnings ?? []) app.logger.warn(`import: ${w.file}:${w.line}: ${w.reason}`);

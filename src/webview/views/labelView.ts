@@ -73,8 +73,10 @@ function labelButtons(d: PanelDisplay, cur: SpanView, model: PanelModel): HTMLEl
       h(
         'button',
         {
-          class: `label-button ${labelColorClass(i)}${l.name === guess ? ' is-guess' : ''}`,
+          class: `label-button ${labelColorClass(i)}${l.name === guess && !d.session.multiLabel ? ' is-guess' : ''}${d.toggled.includes(l.name) ? ' is-toggled' : ''}`,
           data: { key: l.key, label: l.name },
+          // Multi-label: a toggle button (the digit turns the label on or off; Enter accepts the set).
+          ...(d.session.multiLabel ? { attrs: { 'aria-pressed': d.toggled.includes(l.name) ? 'true' : 'false' } } : {}),
           title: l.key ? `Label "${l.name}" (${l.key})` : `Label "${l.name}" (press / and type to find it)`,
           onClick: () => model.answer(l.name, 'accept'),
         },
@@ -113,7 +115,14 @@ function actionButtons(d: PanelDisplay, cur: SpanView, model: PanelModel): HTMLE
   return h(
     'div',
     { class: 'actions', attrs: { role: 'group', 'aria-label': 'Actions' } },
-    guessOk
+    d.session.multiLabel
+      ? h(
+          'button',
+          { id: 'accept-set', class: 'secondary', title: 'Accept the labels toggled on (Enter); none toggled: no label applies', onClick: () => model.acceptSet() },
+          kbd('⏎'),
+          d.toggled.length > 0 ? ` Accept “${d.toggled.join(' + ')}”` : ' Accept: no label',
+        )
+      : guessOk
       ? h('button', { id: 'accept-guess', class: 'secondary', title: "Accept the model's guess (Enter)", onClick: () => model.perform({ kind: 'acceptSuggestion' }) }, kbd('⏎'), ` Accept “${guess.label}”`)
       : null,
     h('button', { id: 'skip', class: 'secondary', title: 'Skip this span (s or Space)', onClick: () => model.perform({ kind: 'skip' }) }, kbd('S'), ' Skip'),
@@ -168,7 +177,7 @@ function historyList(history: readonly Decision[], d: PanelDisplay, model: Panel
             h(
               'li',
               { class: `answer-${dec.answer}`, data: { spanId: dec.span.id } },
-              h('span', { class: 'history-answer' }, dec.answer === 'accept' ? (dec.label ?? '') : dec.answer === 'ignore' ? 'skipped' : `rejected${dec.label ? ` ${dec.label}` : ''}`),
+              h('span', { class: 'history-answer' }, dec.answer === 'accept' ? (dec.labels !== undefined ? dec.labels.join(' + ') || 'no label' : (dec.label ?? '')) : dec.answer === 'ignore' ? 'skipped' : `rejected${dec.label ? ` ${dec.label}` : ''}`),
               h('span', { class: 'history-text' }, oneLine(dec.span.text, 70)),
               i === 0 ? h('button', { class: 'link', title: 'Undo this (Backspace)', onClick: () => model.undo() }, 'undo') : null,
             ),

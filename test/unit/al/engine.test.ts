@@ -4,7 +4,7 @@ import { createEngine } from '../../../src/core/activeLearner';
 import type { EngineOptions } from '../../../src/core/engine';
 import { InputError, NotTrainedError, SettingError } from '../../../src/core/errors';
 import type { BatchSelector, Pick } from '../../../src/core/strategies/strategy';
-import { blobs } from '../learners/helpers';
+import { blobs, multiLabelToy } from '../learners/helpers';
 
 const { X, y } = blobs(3, 40, 6, 1.2, 9);
 const opts: EngineOptions = { classes: ['a', 'b', 'c'], committeeSize: 4, strategy: 'margin', diversity: true, seed: 1 };
@@ -50,6 +50,34 @@ describe('createEngine', () => {
       assert.ok(Math.abs(x.probs.reduce((a, b) => a + b, 0) - 1) < 1e-5);
       assert.ok(x.score >= 0 && x.score <= 1);
     }
+  });
+
+  test('a rejected class is negative evidence: after the retrain that row gives it less probability', async () => {
+    const e = createEngine(X, opts);
+    labelFirst(e, 12);
+    await e.retrain();
+    const rows = [20, 21, 22, 23];
+    const before = e.explain!(rows.map((row) => ({ row, strategy: 'margin', score: 0 })));
+    const guess = before.map((q) => q.probs.indexOf(Math.max(...q.probs)));
+    const p = (qs: readonly { probs: readonly number[] }[], i: number): number => qs[i].probs[guess[i]];
+    // One reject: that row's rejected class loses probability.
+    e.setRejected!(rows[0], guess[0]);
+    const r = await e.retrain();
+    assert.equal(r.labeled, 12, 'a reject is not a label');
+    const one = e.explain!(rows.map((row) => ({ row, strategy: 'margin', score: 0 })));
+    assert.ok(p(one, 0) < p(before, 0) - 0.01, `row ${rows[0]}: p ${p(before, 0)} → ${p(one, 0)}`);
+    // Several: on average (rejects of different classes pull against each other a little).
+    rows.forEach((row, i) => e.setRejected!(row, guess[i]));
+    await e.retrain();
+    const all = e.explain!(rows.map((row) => ({ row, strategy: 'margin', score: 0 })));
+    const mean = (qs: typeof all): number => rows.reduce((a, _, i) => a + p(qs, i), 0) / rows.length;
+    assert.ok(mean(all) < mean(before) - 0.01, `mean p(rejected) ${mean(before)} → ${mean(all)}`);
+    // Labeling a rejected row replaces the reject; undoing it (null) leaves neither.
+    e.setLabel(20, y[20]);
+    assert.equal((await e.retrain()).labeled, 13);
+    e.setRejected!(20, guess[0]);
+    assert.equal((await e.retrain()).labeled, 12, 'a reject replaces the label of that row');
+    assert.throws(() => e.setRejected!(20, 3), (err: unknown) => InputError.is(err));
   });
 
   test('no accuracy estimate with fewer than 10 labels', async () => {
@@ -163,5 +191,45 @@ describe('createEngine', () => {
   test('bad options: fewer than 2 classes, unknown strategy', () => {
     assert.throws(() => createEngine(X, { ...opts, classes: ['only'] }), (e: unknown) => SettingError.is(e) && /at least 2 labels/.test(e.message));
     assert.throws(() => createEngine(X, { ...opts, strategy: 'bald' as 'margin' }), (e: unknown) => SettingError.is(e) && /valid strategies: meta, random/.test(e.message));
+  });
+});
+
+describe('createEngine, multi-label', () => {
+  const { X: Xm, Y } = multiLabelToy(300, 8);
+  const K = 3;
+  const mopts: EngineOptions = { classes: ['a', 'b', 'c'], committeeSize: 3, strategy: 'vote-entropy', diversity: false, seed: 2, multiLabel: true };
+  const setOf = (r: number): number[] => [0, 1, 2].filter((k) => Y[r * K + k] === 1);
+
+  test('label sets train a one-vs-rest model: per-label probabilities and votes, a Hamming estimate, queries skip labeled rows', async () => {
+    const e = createEngine(Xm, mopts);
+    for (let r = 0; r < 60; r++) e.setLabels!(r, setOf(r));
+    assert.equal(e.labeledCount, 60);
+    const r = await e.retrain();
+    assert.equal(r.labeled, 60);
+    assert.ok(r.estimatedAccuracy !== undefined && r.estimatedAccuracy > 0.8, `estimate ${r.estimatedAccuracy}`);
+    const q = await e.query(5);
+    assert.equal(q.length, 5);
+    for (const x of q) {
+      assert.ok(x.row >= 60);
+      assert.equal(x.strategy, 'vote-entropy');
+      assert.equal(x.probs.length, K);
+      assert.ok(x.votes.every((v) => v >= 0 && v <= 3));
+    }
+    // Held-out rows: the model says which labels apply.
+    const rows = Array.from({ length: 100 }, (_, i) => 200 + i);
+    const ex = e.explain!(rows.map((row) => ({ row, strategy: 'margin', score: 0 })));
+    let right = 0;
+    ex.forEach((x, i) => [0, 1, 2].forEach((k) => (right += (x.probs[k] >= 0.5 ? 1 : 0) === Y[rows[i] * K + k] ? 1 : 0)));
+    assert.ok(right / (rows.length * K) > 0.85, `per-label accuracy ${right / (rows.length * K)}`);
+    // A single label (a review resolution) is a set of one; null removes; sets need a multi-label engine.
+    e.setLabel(100, 1);
+    assert.equal(e.labeledCount, 61);
+    e.setLabels!(100, null);
+    assert.equal(e.labeledCount, 60);
+    e.setLabels!(101, []);
+    assert.equal(e.labeledCount, 61, 'an empty set ("no label applies") is a label');
+    assert.throws(() => e.setLabels!(5, [3]), (err: unknown) => InputError.is(err));
+    assert.throws(() => createEngine(Xm, { ...mopts, multiLabel: false }).setLabels!(0, [1]), (err: unknown) => InputError.is(err));
+    assert.ok(e.contested(3).length <= 3);
   });
 });

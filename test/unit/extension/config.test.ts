@@ -37,6 +37,11 @@ describe('settings', () => {
     assert.equal(s.device, 'cpu');
   });
 
+  test('labelwise.multiLabel is off by default and read as a boolean', () => {
+    assert.equal(readSettings(reader({})).multiLabel, false);
+    assert.equal(readSettings(reader({ 'labelwise.multiLabel': true })).multiLabel, true);
+  });
+
   const bad: [string, unknown, RegExp][] = [
     ['labelwise.labels', 'news', /list of strings/],
     ['labelwise.labels', ['a', 'a'], /listed twice/],
@@ -56,6 +61,7 @@ describe('settings', () => {
     ['labelwise.annotator', 7, /string/],
     ['labelwise.autoRetrainEvery', -3, /at least 0/],
     ['labelwise.seed', 'x', /whole number/],
+    ['labelwise.multiLabel', 'yes', /true or false/],
   ];
   for (const [key, value, why] of bad) {
     test(`a bad ${key} (${JSON.stringify(value)}) is reported naming the setting`, () => {

@@ -70,3 +70,20 @@ describe('decorations of labeled spans', () => {
     assert.ok(colorSlot('zzz', [], 6) < 6);
   });
 });
+
+describe('decorations of multi-label and rejected decisions', () => {
+  const text = 'First sentence here. Second one there. Third.';
+  test('a label set is drawn in its first label, the hover lists the set; an empty set and a reject are not drawn', () => {
+    const plan = planDecorations(
+      [
+        ev({ text: 'Second one there.', start: 21, label: null, labels: ['news', 'sport'] }),
+        ev({ text: 'First sentence here.', start: 0, label: null, labels: [] }),
+        ev({ text: 'Third.', start: 39, answer: 'reject' }),
+      ],
+      'a.txt',
+      text,
+    );
+    assert.deepEqual(plan.map((p) => [p.start, p.label]), [[21, 'news']]);
+    assert.match(plan[0].hover, /\*\*news\*\* \+ \*\*sport\*\*|\*\*news \+ sport\*\*/);
+  });
+});

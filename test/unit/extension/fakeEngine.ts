@@ -21,7 +21,7 @@ export function spanView(i: number): SpanView {
 export class FakeEngine implements EngineApi {
   readonly calls: { method: WorkerMethod; params: unknown }[] = [];
   private handedOut = new Set<string>();
-  decided = new Map<string, { label: string | null; decided: boolean }>();
+  decided = new Map<string, { label: string | null; decided: boolean; rejected?: string | null; labels?: readonly string[] }>();
   /** When set, retrain waits for it (a long retrain). */
   retrainGate: Promise<void> | undefined;
   /** When set, queries wait for it (a query stuck behind a retrain in the worker). */
@@ -60,9 +60,14 @@ export class FakeEngine implements EngineApi {
         return out;
       }
       case 'decide': {
-        this.decided.set(params.id as string, { label: params.label as string | null, decided: params.decided as boolean });
+        this.decided.set(params.id as string, {
+          label: params.label as string | null,
+          decided: params.decided as boolean,
+          ...(params.rejected ? { rejected: params.rejected as string } : {}),
+          ...(params.labels !== undefined ? { labels: params.labels as readonly string[] } : {}),
+        });
         if (!(params.decided as boolean)) this.handedOut.delete(params.id as string);
-        return { labeled: [...this.decided.values()].filter((d) => d.label !== null).length, retrainStarted: false };
+        return { labeled: [...this.decided.values()].filter((d) => d.label !== null || d.labels !== undefined).length, retrainStarted: false };
       }
       case 'retrain':
         return { round: 1, labels: 4, estimatedAccuracy: 0.75, weights: { margin: 0.6, random: 0.4 }, millis: 3 };

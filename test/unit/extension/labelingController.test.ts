@@ -97,6 +97,32 @@ describe('labeling controller (panel message routing)', () => {
     assert.deepEqual(engine.decided.get('span-1'), { label: null, decided: true });
   });
 
+  test('a reject keeps the guess it turned down; it is no label, and the worker gets it as negative evidence', async () => {
+    await ready(c);
+    await c.handle(AnswerCommand.create({ spanId: 'span-0', label: 'b', answer: 'reject' }, 1));
+    await c.handle(AnswerCommand.create({ spanId: 'span-1', label: 'zzz', answer: 'reject' }, 2));
+    await c.handle(AnswerCommand.create({ spanId: 'span-2', label: 'c', answer: 'ignore' }, 3));
+    assert.deepEqual(lines(store.file).map((l) => [l.id, l.answer, l.label]), [
+      ['span-0', 'reject', 'b'],
+      ['span-1', 'reject', null],
+      ['span-2', 'ignore', null],
+    ]);
+    // Not labeled anywhere: controller count, panel state, store counts.
+    assert.equal(c.labeled, 0);
+    assert.equal(c.state().session.labeled, 0);
+    assert.deepEqual(store.state.counts().byLabel, {});
+    assert.equal(store.state.counts().byAnswer.reject, 2);
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(engine.decided.get('span-0'), { label: null, decided: true, rejected: 'b' });
+    assert.deepEqual(engine.decided.get('span-1'), { label: null, decided: true });
+    // Undo withdraws the reject: the worker hears the span has no decision and no reject.
+    await c.handle(UndoCommand.create({}, 4));
+    await c.handle(UndoCommand.create({}, 5));
+    await c.handle(UndoCommand.create({}, 6));
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(engine.decided.get('span-0'), { label: null, decided: false });
+  });
+
   test('undo writes an undo event, brings the span back first and tells the worker', async () => {
     await ready(c);
     for (const [i, l] of ['a', 'b', 'c'].entries()) await c.handle(AnswerCommand.create({ spanId: `span-${i}`, label: l, answer: 'accept' }, i + 1));
@@ -334,5 +360,54 @@ describe('labeling controller (panel message routing)', () => {
     await again.handle(UndoCommand.create({}, 1));
     assert.equal(again.state().current?.id, 'span-0');
     assert.equal(again.labeled, 0);
+  });
+});
+
+describe('labeling controller, multi-label (labelwise.multiLabel)', () => {
+  let dir: string;
+  let store: LabelStore;
+  let engine: FakeEngine;
+  let notices: { level: string; message: string }[];
+  let c: LabelingController;
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'labelwise-ctrl-multi-'));
+    store = LabelStore.open(storePath(dir));
+    engine = new FakeEngine();
+    notices = [];
+    c = new LabelingController({ settings: { ...settings, multiLabel: true }, store, engine, started, notify: (level, message) => notices.push({ level, message }), now: () => '2026-11-23T10:00:00.000Z', lookahead: 0 });
+  });
+  afterEach(() => {
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('an accepted set is stored as labels (label-set order), counts as one label, and reaches the worker', async () => {
+    await ready(c);
+    assert.equal(c.state().session.multiLabel, true);
+    await c.handle(AnswerCommand.create({ spanId: 'span-0', label: null, answer: 'accept', labels: ['c', 'a'] }, 1));
+    await c.handle(AnswerCommand.create({ spanId: 'span-1', label: null, answer: 'accept', labels: [] }, 2));
+    const l = lines(store.file);
+    assert.deepEqual(l.map((e) => [e.id, e.label, e.labels, e.answer]), [
+      ['span-0', null, ['a', 'c'], 'accept'],
+      ['span-1', null, [], 'accept'],
+    ]);
+    assert.equal(c.labeled, 2, 'a set is one labeled span; so is "none of them"');
+    assert.deepEqual(store.state.counts().byLabel, { a: 1, c: 1 });
+    await new Promise((r) => setImmediate(r));
+    assert.deepEqual(engine.decided.get('span-0'), { label: null, decided: true, labels: ['a', 'c'] });
+    assert.deepEqual(engine.decided.get('span-1'), { label: null, decided: true, labels: [] });
+  });
+
+  test('a set with a label outside labelwise.labels is refused: nothing stored, the span stays', async () => {
+    await ready(c);
+    await c.handle(AnswerCommand.create({ spanId: 'span-0', label: null, answer: 'accept', labels: ['a', 'zzz'] }, 1));
+    assert.equal(store.state.counts().events, 0);
+    assert.match(notices.at(-1)?.message ?? '', /"zzz" not in labelwise\.labels/);
+    assert.equal(c.state().current?.id, 'span-0');
+    // Skip and reject stay what they are: no set, not labeled.
+    await c.handle(AnswerCommand.create({ spanId: 'span-0', label: 'b', answer: 'reject' }, 2));
+    assert.deepEqual(lines(store.file).map((e) => [e.label, e.labels, e.answer]), [['b', undefined, 'reject']]);
+    assert.equal(c.labeled, 0);
   });
 });

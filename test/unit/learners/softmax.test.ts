@@ -31,6 +31,83 @@ describe('softmaxObjective', () => {
   });
 });
 
+describe('rejected labels (negative evidence)', () => {
+  test('the gradient with rejected rows matches central finite differences', () => {
+    const rng = createRng(12);
+    const n = 5;
+    const m = 4;
+    const d = 3;
+    const K = 4;
+    const Xs = Float64Array.from({ length: n * d }, () => rng() * 2 - 1);
+    const y = Int32Array.from({ length: n }, (_, i) => i % K);
+    const sw = Float64Array.from({ length: n }, () => 1);
+    const rejected = { Xs: Float64Array.from({ length: m * d }, () => rng() * 2 - 1), classes: Int32Array.from([0, 3, 1, 3]), weight: 0.8 };
+    const fg = softmaxObjective(Xs, d, y, sw, K, 0.3, rejected);
+    const w = Float64Array.from({ length: K * (d + 1) }, () => rng() * 2 - 1);
+    const g = new Float64Array(w.length);
+    const f = fg(w, g);
+    const scratch = new Float64Array(w.length);
+    // The term is there: the objective differs from the one without rejected rows.
+    assert.ok(f > softmaxObjective(Xs, d, y, sw, K, 0.3)(w, scratch));
+    const h = 1e-6;
+    for (let i = 0; i < w.length; i++) {
+      const wp = w.slice();
+      const wm = w.slice();
+      wp[i] += h;
+      wm[i] -= h;
+      const num = (fg(wp, scratch) - fg(wm, scratch)) / (2 * h);
+      assert.ok(Math.abs(num - g[i]) < 1e-6, `gradient ${i}: analytic ${g[i]} vs numeric ${num}`);
+    }
+  });
+
+  test('after rejects, the probability of the rejected class for those spans drops', () => {
+    // Three overlapping classes; train on a few labels, then reject the model's guess on spans it
+    // gets wrong. One reject: p(guess) on that span falls (the new optimum cannot raise the term it
+    // added). Several: their rejected classes lose probability on average, most of them each.
+    const { X, y } = blobs(3, 40, 6, 1.6, 21);
+    const K = 3;
+    const rows = range(15);
+    const yy = y.subarray(0, 15);
+    const opts = { classes: K, tol: 1e-7, maxIter: 500 };
+    const plain = new SoftmaxRegression(opts);
+    plain.fit(X, rows, yy);
+    const before = plain.predictProba(X);
+    const guess = (p: Float32Array, r: number): number => [0, 1, 2].reduce((b, k) => (p[r * K + k] > p[r * K + b] ? k : b), 0);
+    const wrong: number[] = [];
+    for (let r = 15; r < X.rows && wrong.length < 8; r++) if (guess(before, r) !== y[r]) wrong.push(r);
+    assert.ok(wrong.length >= 5, `the toy set needs a few mistakes to reject (got ${wrong.length})`);
+    for (const r of wrong) {
+      const c = guess(before, r);
+      const m = new SoftmaxRegression(opts);
+      m.fit(X, rows, yy, { rejected: { rows: Int32Array.from([r]), classes: Int32Array.from([c]) } });
+      const p = m.predictProba(X, Int32Array.from([r]));
+      assert.ok(p[c] < before[r * K + c] - 0.01, `span ${r}: p(rejected ${c}) ${before[r * K + c].toFixed(3)} → ${p[c].toFixed(3)}`);
+    }
+    const rejected = { rows: Int32Array.from(wrong), classes: Int32Array.from(wrong, (r) => guess(before, r)) };
+    const m = new SoftmaxRegression(opts);
+    m.fit(X, rows, yy, { rejected });
+    const after = m.predictProba(X);
+    let drop = 0;
+    let dropped = 0;
+    wrong.forEach((r, i) => {
+      const c = rejected.classes[i];
+      drop += before[r * K + c] - after[r * K + c];
+      if (after[r * K + c] < before[r * K + c]) dropped++;
+    });
+    assert.ok(drop / wrong.length > 0.02, `mean drop ${(drop / wrong.length).toFixed(3)}`);
+    assert.ok(dropped >= wrong.length - 2, `${dropped} of ${wrong.length} dropped`);
+    // Rejects do not undo what the labels say: the labeled spans are fitted as well as before.
+    const fitted = (p: Float32Array): number => [...rows].filter((r) => guess(p, r) === y[r]).length;
+    assert.ok(fitted(after) >= fitted(before) - 1, `labeled spans fitted: ${fitted(before)} → ${fitted(after)}`);
+  });
+
+  test('a rejected class out of range is a RangeError', () => {
+    const { X, y } = blobs(2, 5, 3, 0.5, 3);
+    const m = new SoftmaxRegression({ classes: 2 });
+    assert.throws(() => m.fit(X, range(4), y.subarray(0, 4), { rejected: { rows: Int32Array.from([5]), classes: Int32Array.from([2]) } }), RangeError);
+  });
+});
+
 describe('lbfgs', () => {
   test('finds the minimum of a convex quadratic', () => {
     const target = Float64Array.from([3, -1, 0.5, 2]);

@@ -48,6 +48,61 @@ const storedEvent = (s: { id: string; file: string; start: number; end: number; 
 });
 
 describe('labeling session (plain Node)', () => {
+  test('multi-label: label sets (stored and new) train a one-vs-rest engine; the why lists the labels that apply', async () => {
+    const multi = { ...settings, multiLabel: true };
+    const corpus = lineCorpus(TOPICS);
+    const stored: LabelEvent = { ...storedEvent(corpus.spans[0], null), answer: 'accept', labels: [truth(corpus.spans[0].file)] };
+    const { session, result } = await LabelingSession.open(params({ settings: multi, decisions: [stored] }), { ...deps(), readCorpus: async () => corpus });
+    try {
+      assert.equal(result.labeled, 1);
+      for (const v of corpus.spans.slice(1, 8)) session.decide({ id: v.id, label: null, decided: true, labels: [truth(v.file)] });
+      session.decide({ id: corpus.spans[8].id, label: null, decided: true, labels: [] });
+      assert.equal(session.labeled, 9);
+      const round = await session.retrain();
+      assert.equal(round.labels, 9);
+      const [v] = await session.query({ n: 1, exclude: [] });
+      assert.ok(Array.isArray(v.why.predictedLabels), 'a trained multi-label model names the labels it says apply');
+      assert.ok(v.why.predictedLabels!.every((l) => multi.labels.includes(l)));
+      // Undo of a set; an unchanged set does not count as a new label.
+      session.decide({ id: corpus.spans[8].id, label: null, decided: false });
+      assert.equal(session.labeled, 8);
+    } finally {
+      await session.dispose();
+    }
+  });
+
+  test('rejects reach the engine as negative evidence: stored ones at open, new ones and undos as they come', async () => {
+    const calls: [number, number | null][] = [];
+    const d: SessionDeps = {
+      ...deps(),
+      createEngine: (X, opts) => {
+        const e = createEngine(X, opts);
+        const set = e.setRejected!.bind(e);
+        e.setRejected = (row, cls): void => {
+          calls.push([row, cls]);
+          set(row, cls);
+        };
+        return e;
+      },
+    };
+    const corpus = lineCorpus(TOPICS);
+    const [a, b, c] = corpus.spans;
+    const rejectedA: LabelEvent = { ...storedEvent(a, 'science'), answer: 'reject' };
+    const { session } = await LabelingSession.open(params({ decisions: [storedEvent(c, truth(c.file)), rejectedA] }), { ...d, readCorpus: async () => corpus });
+    try {
+      assert.deepEqual(calls, [[0, 1]], 'the stored reject of "science" on the first span');
+      assert.equal(session.labeled, 1, 'a reject is not a label');
+      session.decide({ id: b.id, label: null, decided: true, rejected: 'sport' });
+      session.decide({ id: b.id, label: null, decided: true, rejected: 'not-a-label' });
+      session.decide({ id: a.id, label: null, decided: false, rejected: null });
+      assert.deepEqual(calls, [[0, 1], [1, 0], [1, null], [0, null]]);
+      assert.equal(session.labeled, 1);
+      assert.deepEqual((await session.query({ n: 20, exclude: [] })).map((v) => v.id).includes(b.id), false, 'a rejected span is decided');
+    } finally {
+      await session.dispose();
+    }
+  });
+
   test('start → batch with why → decisions → retrain → curve point and weights → undo', async () => {
     const progress: string[] = [];
     const { session, result } = await LabelingSession.open(params(), deps(), { progress: (m) => progress.push(m) });

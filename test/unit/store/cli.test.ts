@@ -72,3 +72,13 @@ test('plain JSONL inside the workspace becomes free-standing events named relati
   assert.equal(added?.annotator, 'bob');
   assert.match(stderr, /1 free-standing/);
 });
+
+test('a Prodigy choice export of label sets imports with --multi-label, and is refused without it', async () => {
+  const choice = path.join(dir, 'choice.jsonl');
+  fs.writeFileSync(choice, JSON.stringify({ text: 'Goals and rates.', options: [{ id: 'news', text: 'news' }, { id: 'sport', text: 'sport' }], accept: ['news', 'sport'], answer: 'accept', _annotator_id: 'kim' }) + '\n');
+  assert.equal(await main(['import', '--store', store, '--in', choice]), 1);
+  assert.match(stderr, /choice\.jsonl:1: "accept" lists 2 labels .*labelwise\.multiLabel/);
+  assert.equal(await main(['import', '--store', store, '--in', choice, '--multi-label']), 0, stderr);
+  const added = LabelStore.open(store).state.decisions().at(-1);
+  assert.deepEqual([added?.label, added?.labels], [null, ['news', 'sport']]);
+});

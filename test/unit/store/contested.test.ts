@@ -101,3 +101,18 @@ test('vote entropy: 0 for unanimity, 1 for an even split', () => {
   const mid = voteEntropy({ a: 3, b: 1, c: 1 });
   assert.ok(mid > 0 && mid < 1);
 });
+
+test('a reject that keeps its rejected guess is still "reject": no label, and two rejects agree', () => {
+  const state = new LabelState([
+    ev('r', 'alice', 'news', { answer: 'reject' }),
+    ev('r', 'bob', 'sport', { answer: 'reject' }),
+    ev('s', 'alice', 'news'),
+    ev('s', 'bob', 'news', { answer: 'reject' }),
+    ev('t', 'alice', 'news'),
+  ]);
+  assert.equal(decisionKey(ev('r', 'alice', 'news', { answer: 'reject' })), 'reject');
+  assert.deepEqual(annotatorDisagreements(state).map((x) => [x.id, x.byAnnotator]), [['s', { alice: 'news', bob: 'reject' }]]);
+  // Counted by answer, never by label: only t's accept counts for "news".
+  assert.deepEqual(state.counts().byLabel, { news: 1 });
+  assert.equal(state.counts().byAnswer.reject, 2);
+});

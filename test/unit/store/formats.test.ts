@@ -32,6 +32,8 @@ const decisions: LabelEvent[] = [
   ev('data/a.txt', 20, 'He said "no".\nThen left.', 'news', { annotator: 'bob', score: null, strategy: null }),
   ev('data/b.md', 5, '  Café ünïcode — ok ', 'news'),
   ev('data/b.md', 40, 'Not a sentence', null),
+  // A rejected guess (Prodigy's binary answer): the label it turned down travels with it.
+  ev('data/b.md', 70, 'Rates are up.', 'finance', { answer: 'reject' }),
 ];
 
 /** The fields every format carries. */
@@ -89,7 +91,7 @@ describe('formats', () => {
   test('CSV is RFC 4180: a header row, CRLF rows, fields with commas, quotes or newlines quoted and quotes doubled', () => {
     const csv = exportLabels('csv', decisions.slice(0, 2)).content;
     const rows = csv.split('\r\n');
-    assert.equal(rows[0], 'id,file,start,end,line,text,label,spans,answer,annotator,strategy,score,ts');
+    assert.equal(rows[0], 'id,file,start,end,line,text,label,labels,spans,answer,annotator,strategy,score,ts');
     assert.ok(rows[1].includes(',"Stocks fell, again.",finance,'));
     assert.ok(csv.includes('"He said ""no"".\nThen left."'));
   });
@@ -202,7 +204,7 @@ describe('malformed imports are reported by line and nothing is imported', () =>
   test('CSV: a stray quote inside a field', () => refused('text,label\nfi"ne,news\n', 'in.csv', /in\.csv:2: bad CSV/, [2]));
   test('CSV: a row with too many fields', () => refused('text,label\na,b,c\n', 'in.csv', /in\.csv:2: bad CSV: Invalid Record Length/, [2]));
   test('CSV: a header without a text column', () => refused('sentence,label\na,news\n', 'in.csv', /in\.csv:1: the header has no "text" column/, [1]));
-  test('CSV: a header without label or spans', () => refused('text,other\na,b\n', 'in.csv', /neither a "label" nor a "spans" column/, [1]));
+  test('CSV: a header without label or spans', () => refused('text,other\na,b\n', 'in.csv', /no "label", "labels" or "spans" column/, [1]));
   test('CSV: bad spans JSON, and an empty label, each on its line', () =>
     refused('Text,Label,Spans\n"multi\nline",news,\nb,,[oops\nc,,\n', 'in.csv', /in\.csv:4: "spans" is not valid JSON.*\n.*in\.csv:5: the row has no label/s, [4, 5]));
   test('CSV rows are numbered by the line they start on', () => {
@@ -219,5 +221,70 @@ describe('imported places get the ids the corpus reader gives', () => {
     assert.equal(r.events[0].id, recordSpanId('data/r.jsonl', 4, 0, 13, 'He said "no".'));
     const txt = importLabels(JSON.stringify({ text: 'Plain.', meta: { source: 'a.txt', start: 3, end: 9, line: 0 }, label: 'news', answer: 'accept' }) + '\n', 'in.jsonl', 'prodigy');
     assert.equal(txt.events[0].id, spanId('a.txt', 3, 9, 'Plain.'));
+  });
+});
+
+describe('multi-label decisions (labelwise.multiLabel)', () => {
+  const set = (start: number, text: string, labels: string[], extra: Partial<LabelEvent> = {}): LabelEvent => ({ ...ev('data/m.txt', start, text, null, { answer: 'accept', ...extra }), labels });
+  const multi = [set(0, 'Rates and goals.', ['finance', 'sport']), set(20, 'Nothing fits.', []), set(40, 'Only money.', ['finance'], { annotator: 'bob' }), ev('data/m.txt', 60, 'A guess rejected.', 'sport', { answer: 'reject' })];
+  const withSets = (e: LabelEvent): unknown => ({ ...(essentials(e) as object), labels: e.labels });
+
+  for (const format of ['labelwise', 'prodigy', 'csv'] as const) {
+    test(`${format}: label sets (empty and single ones included) survive a round trip`, () => {
+      const out = exportLabels(format, multi, { labels: ['news', 'finance', 'sport'] });
+      const back = importLabels(out.content, format === 'csv' ? 'x.csv' : 'x.jsonl', 'auto', { multiLabel: true, labels: ['news', 'finance', 'sport'] });
+      assert.equal(back.format, format);
+      assert.deepEqual(back.events.map(withSets), multi.map(withSets));
+    });
+  }
+
+  test('a single-label workspace refuses label sets in every format, naming the setting', () => {
+    for (const format of ['labelwise', 'csv'] as const) {
+      const out = exportLabels(format, multi);
+      assert.throws(
+        () => importLabels(out.content, format === 'csv' ? 'x.csv' : 'x.jsonl', 'auto', { multiLabel: false }),
+        (e: unknown) => ImportError.is(e) && /label set \(multi-label\): set labelwise\.multiLabel/.test(e.message),
+        format,
+      );
+    }
+  });
+
+  test("prodigy: a set is a choice task, accept: [labels] with the label set as options", () => {
+    const [first] = exportLabels('prodigy', multi, { labels: ['news', 'finance', 'sport'] }).content.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.deepEqual(first.accept, ['finance', 'sport']);
+    assert.deepEqual(first.options, [{ id: 'news', text: 'news' }, { id: 'finance', text: 'finance' }, { id: 'sport', text: 'sport' }]);
+    assert.equal(first.label, undefined);
+    assert.equal(first.answer, 'accept');
+  });
+
+  test('prodigy: an accept list of several labels needs labelwise.multiLabel; one label reads as a single label without it', () => {
+    const content = exportLabels('prodigy', multi).content;
+    assert.throws(
+      () => importLabels(content, 'x.jsonl', 'auto', { multiLabel: false }),
+      (e: unknown) => ImportError.is(e) && /accept" lists 2 labels \(a multi-label choice\): set labelwise\.multiLabel/.test(e.message),
+    );
+    const one = JSON.stringify({ text: 'Only money.', accept: ['finance'], answer: 'accept', _annotator_id: 'x' });
+    assert.equal(importLabels(one, 'y.jsonl').events[0].label, 'finance');
+    assert.deepEqual(importLabels(one, 'y.jsonl', 'auto', { multiLabel: true }).events[0].labels, ['finance']);
+  });
+
+  test('hf: sets become lists of class indices with a Sequence(ClassLabel) feature, and read back by name', () => {
+    const out = exportLabels('hf', multi, { labels: ['news', 'finance', 'sport'] });
+    const rows = out.content.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.deepEqual(rows.map((r) => r.labels), [[1, 2], [], [1]]);
+    assert.deepEqual(rows[0].labels_text, ['finance', 'sport']);
+    const features = (JSON.parse(out.sidecar!) as { features: Record<string, { _type: string }> }).features;
+    assert.equal(features.labels._type, 'Sequence');
+    const back = importLabels(out.content, 'h.jsonl', 'auto', { multiLabel: true });
+    assert.equal(back.format, 'hf');
+    assert.deepEqual(back.events.map((e) => e.labels), [['finance', 'sport'], [], ['finance']]);
+    assert.throws(() => importLabels(out.content, 'h.jsonl', 'auto', { multiLabel: false }), (e: unknown) => ImportError.is(e) && /set labelwise\.multiLabel/.test(e.message));
+  });
+
+  test('a store event with labels is validated: a list of distinct names, and label null beside it', () => {
+    const line = (o: Record<string, unknown>): string => JSON.stringify({ ...multi[0], ...o });
+    assert.throws(() => importLabels(line({ labels: ['a', 'a'] }), 's.jsonl'), (e: unknown) => ImportError.is(e) && /lists a label twice/.test(e.message));
+    assert.throws(() => importLabels(line({ labels: 'a' }), 's.jsonl'), (e: unknown) => ImportError.is(e) && /list of non-empty label strings/.test(e.message));
+    assert.throws(() => importLabels(line({ label: 'a' }), 's.jsonl'), (e: unknown) => ImportError.is(e) && /"label" must be null when "labels"/.test(e.message));
   });
 });

@@ -61,7 +61,6 @@ describe('readCorpus', () => {
         ['a.txt', 0, 'First sentence.'],
         ['a.txt', 0, 'Second one!'],
         ['a.txt', 2, 'New paragraph here.'],
-        ['b.md', 0, '# Notes'],
         ['b.md', 1, 'Dr. Who arrived.'],
         ['b.md', 1, 'He left.'],
         ['data/c.txt', 0, 'Nested file.'],

@@ -44,8 +44,13 @@ describe('sentence segmentation', () => {
     assert.deepEqual(texts('It was a\nlong day\n\nNew para. Two.', 'sentence'), ['It was a\nlong day', 'New para.', 'Two.']);
   });
 
-  test('Markdown headings and list items are their own spans', () => {
-    assert.deepEqual(texts('# Title\nSome text here.\n- item one\n- item two', 'sentence'), ['# Title', 'Some text here.', '- item one', '- item two']);
+  test('Markdown list items are their own spans, without the bullet; a heading is no span', () => {
+    assert.deepEqual(texts('# Title\nSome text here.\n- item one\n- item two', 'sentence'), ['Some text here.', 'item one', 'item two']);
+  });
+
+  test('in plain text, heading- and list-looking lines still start their own spans, as written', () => {
+    const text = '# Title\nSome text here.\n- item one\n- item two';
+    assert.deepEqual(segment(text, 'sentence', 'plain').map((s) => text.slice(s.start, s.end)), ['# Title', 'Some text here.', '- item one', '- item two']);
   });
 
   test('offsets are UTF-16 and slice emoji, CJK and CRLF text exactly', () => {
@@ -105,7 +110,108 @@ describe('ordered-list lines are a Markdown rule only', () => {
 
   test('in a Markdown file "1." and "9)" still start list items', () => {
     const md = 'Steps to follow\n1. open the file\n9) close it again\n';
-    assert.deepEqual(fileSpans('s.md', md, 'sentence').spans.map((s) => s.text), ['Steps to follow', '1. open the file', '9) close it again']);
+    assert.deepEqual(fileSpans('s.md', md, 'sentence').spans.map((s) => s.text), ['Steps to follow', 'open the file', 'close it again']);
     assert.deepEqual(fileSpans('s.txt', md, 'sentence').spans.map((s) => s.text), ['Steps to follow\n1. open the file\n9) close it again']);
+  });
+});
+
+describe('Markdown structure is not a span', () => {
+  const md = [
+    '---',
+    'title: The clockmaker',
+    'tags: [fiction]',
+    '---',
+    "# The clockmaker's apprentice",
+    '',
+    'Every clock stopped. Tomas found them.',
+    '',
+    'A setext heading',
+    '================',
+    '',
+    'Another one',
+    '-----------',
+    '',
+    '- first item here. Second sentence.',
+    '* [x] a done task',
+    '  continued lazily',
+    '    - a nested item',
+    '2) an ordered item',
+    '',
+    '  An indented paragraph still in the list.',
+    '',
+    'Back to prose.',
+    '',
+    '    indented code line',
+    '    more code',
+    '',
+    '```js',
+    'const x = 1; // fenced code',
+    '',
+    'still code',
+    '```',
+    '~~~~',
+    'tilde code ``` inside',
+    '~~~~',
+    '## Closing heading ##',
+    'Final words.',
+    '',
+  ].join('\n');
+
+  test('sentence: front matter, headings and code give no span; list items lose their bullet', () => {
+    assert.deepEqual(texts(md, 'sentence'), [
+      'Every clock stopped.',
+      'Tomas found them.',
+      'first item here.',
+      'Second sentence.',
+      'a done task\n  continued lazily',
+      'a nested item',
+      'an ordered item',
+      'An indented paragraph still in the list.',
+      'Back to prose.',
+      'Final words.',
+    ]);
+    assertExactSlices(md, segment(md, 'sentence'));
+  });
+
+  test('line and paragraph granularity leave out the same structure', () => {
+    assert.deepEqual(texts(md, 'line'), [
+      'Every clock stopped. Tomas found them.',
+      'first item here. Second sentence.',
+      'a done task',
+      'continued lazily',
+      'a nested item',
+      'an ordered item',
+      'An indented paragraph still in the list.',
+      'Back to prose.',
+      'Final words.',
+    ]);
+    assert.deepEqual(texts(md, 'paragraph'), [
+      'Every clock stopped. Tomas found them.',
+      'first item here. Second sentence.',
+      'a done task\n  continued lazily',
+      'a nested item',
+      'an ordered item',
+      'An indented paragraph still in the list.',
+      'Back to prose.',
+      'Final words.',
+    ]);
+  });
+
+  test('a first "---" without a closing line is a thematic break, not front matter', () => {
+    assert.deepEqual(texts('---\nNot front matter. It is prose.\n', 'sentence'), ['Not front matter.', 'It is prose.']);
+  });
+
+  test('an unclosed fence hides the rest of the file (as Markdown renders it)', () => {
+    assert.deepEqual(texts('Before it.\n\n```\ncode forever\n\nStill code.', 'sentence'), ['Before it.']);
+  });
+
+  test('an indented line after a paragraph is a wrap, not code', () => {
+    assert.deepEqual(texts('A sentence that\n    wraps with indentation.', 'sentence'), ['A sentence that\n    wraps with indentation.']);
+  });
+
+  test('the sample corpus heading is not a candidate span of a .md file, but is of a .txt file', () => {
+    const text = "# The clockmaker's apprentice\n\nEvery clock in the shop stopped.\n";
+    assert.deepEqual(fileSpans('fiction/clockmaker.md', text, 'sentence').spans.map((s) => [s.text, s.start, s.line]), [['Every clock in the shop stopped.', 31, 2]]);
+    assert.equal(fileSpans('fiction/clockmaker.txt', text, 'sentence').spans[0].text, "# The clockmaker's apprentice");
   });
 });

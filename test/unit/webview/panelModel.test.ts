@@ -543,3 +543,71 @@ function spansOf(s: { current: ReturnType<typeof span> | null; queue: readonly R
 function shown(model: PanelModel): string | undefined {
   return model.display.current?.id;
 }
+
+describe('multi-label sessions (labelwise.multiLabel)', () => {
+  /** Host state in a multi-label session; s1 comes with the model's guess "news + science". */
+  function multi(n = 5): { model: PanelModel; t: FakeTransport } {
+    const r = started();
+    const base = hostState(0, n);
+    const spans = [base.current!, ...base.queue].map((s, i) => (i === 1 ? { ...s, why: { ...s.why, predictedLabels: ['science', 'news'] } } : s));
+    r.t.send(stateMsg({ ...base, session: { ...base.session, multiLabel: true }, current: spans[0], queue: spans.slice(1) }));
+    return r;
+  }
+  const answers = (t: FakeTransport): unknown[] => t.posted.filter((m) => AnswerCommand.is(m)).map((m) => m.params);
+
+  test('digit keys toggle labels (shown, nothing sent); Enter accepts the set in label order and advances', () => {
+    const { model, t } = multi();
+    assert.deepEqual(model.display.toggled, []);
+    assert.equal(model.handleKey({ key: '3' }), 'handled');
+    assert.equal(model.handleKey({ key: '1' }), 'handled');
+    assert.deepEqual(model.display.toggled, ['news', 'science']);
+    assert.equal(model.display.current?.id, 's0', 'a toggle does not advance');
+    assert.deepEqual(answers(t), []);
+    model.handleKey({ key: '3' });
+    assert.deepEqual(model.display.toggled, ['news'], 'a second press turns it off');
+    model.handleKey({ key: '2' });
+    assert.equal(model.handleKey({ key: 'Enter' }), 'advanced');
+    assert.deepEqual(answers(t), [{ spanId: 's0', label: null, answer: 'accept', labels: ['news', 'sports'] }]);
+    assert.equal(model.display.history[0].labels?.join('+'), 'news+sports');
+  });
+
+  test("a span starts with the model's guess toggled on; Enter with nothing on accepts the empty set", () => {
+    const { model, t } = multi();
+    model.handleKey({ key: 'Enter' }); // s0: no guess, nothing toggled → "no label applies"
+    assert.deepEqual(model.display.current?.id, 's1');
+    assert.deepEqual(model.display.toggled, ['news', 'science']);
+    model.handleKey({ key: '1' });
+    model.handleKey({ key: 'Enter' });
+    assert.deepEqual(answers(t), [
+      { spanId: 's0', label: null, answer: 'accept', labels: [] },
+      { spanId: 's1', label: null, answer: 'accept', labels: ['science'] },
+    ]);
+    // Toggles belong to their span: the next one starts fresh, and undo brings s1 back from its guess.
+    assert.deepEqual(model.display.toggled, []);
+    model.handleKey({ key: 'Backspace' });
+    assert.equal(model.display.current?.id, 's1');
+    assert.deepEqual(model.display.toggled, ['news', 'science']);
+  });
+
+  test('skip and reject work as in single-label sessions; a toggled label counts once the set is accepted', () => {
+    const { model, t } = multi();
+    const before = model.display.session.labeled;
+    model.handleKey({ key: '2' });
+    model.handleKey({ key: 's' });
+    model.handleKey({ key: 'x' });
+    assert.deepEqual(answers(t), [
+      { spanId: 's0', label: null, answer: 'ignore' },
+      { spanId: 's1', label: 'news', answer: 'reject' },
+    ]);
+    assert.equal(model.display.session.labeled, before);
+    model.handleKey({ key: 'Enter' });
+    assert.equal(model.display.session.labeled, before + 1);
+  });
+
+  test('single-label sessions are unchanged: nothing is ever toggled', () => {
+    const { model, t } = labeling(3);
+    model.handleKey({ key: '1' });
+    assert.deepEqual(model.display.toggled, []);
+    assert.deepEqual(answers(t), [{ spanId: 's0', label: 'news', answer: 'accept' }]);
+  });
+});

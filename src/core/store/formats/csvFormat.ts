@@ -1,10 +1,13 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
-import type { LabelEvent } from '../events';
+import { labelSetProblem, type LabelEvent } from '../events';
 import { parseAnswer, parseSpans, type ImportProblem, type ImportRecord } from './importRecords';
 
-/** Columns of a CSV export, in order. `spans` holds the entity spans as JSON, empty for none. */
-export const CSV_COLUMNS = ['id', 'file', 'start', 'end', 'line', 'text', 'label', 'spans', 'answer', 'annotator', 'strategy', 'score', 'ts'] as const;
+/**
+ * Columns of a CSV export, in order. `spans` holds the entity spans as JSON, empty for none;
+ * `labels` a multi-label set as a JSON list (`[]`: no label applies), empty for single-label rows.
+ */
+export const CSV_COLUMNS = ['id', 'file', 'start', 'end', 'line', 'text', 'label', 'labels', 'spans', 'answer', 'annotator', 'strategy', 'score', 'ts'] as const;
 
 /** CSV (RFC 4180: comma, double-quote quoting, CRLF rows), one row per decision, with a header. */
 export function exportCsv(decisions: readonly LabelEvent[]): string {
@@ -18,6 +21,7 @@ export function exportCsv(decisions: readonly LabelEvent[]): string {
       e.source.line ?? '',
       e.text,
       e.label ?? '',
+      e.labels !== undefined ? JSON.stringify(e.labels) : '',
       e.spans.length > 0 ? JSON.stringify(e.spans.map((s) => ({ start: s.start, end: s.end, label: s.label }))) : '',
       e.answer,
       e.annotator,
@@ -61,8 +65,8 @@ export function readCsvRecords(content: string, importName: string): { records: 
     problems.push({ file: importName, line: 1, reason: `the header has no "text" column (found: ${rows[0].record.join(', ')})` });
     return { records, problems };
   }
-  if (col('label') < 0 && col('spans') < 0) {
-    problems.push({ file: importName, line: 1, reason: 'the header has neither a "label" nor a "spans" column' });
+  if (col('label') < 0 && col('spans') < 0 && col('labels') < 0) {
+    problems.push({ file: importName, line: 1, reason: 'the header has no "label", "labels" or "spans" column' });
     return { records, problems };
   }
   const dupes = header.filter((h, i) => h !== '' && header.indexOf(h) !== i);
@@ -80,6 +84,23 @@ export function readCsvRecords(content: string, importName: string): { records: 
     const text = cells[textCol];
     const labelCell = get('label');
     const label = labelCell === undefined || labelCell === '' ? null : labelCell;
+    let labels: string[] | undefined;
+    const labelsCell = get('labels');
+    if (labelsCell !== undefined && labelsCell.trim() !== '') {
+      let v: unknown;
+      try {
+        v = JSON.parse(labelsCell);
+      } catch (e) {
+        problems.push({ file: importName, line, reason: `"labels" is not valid JSON (${(e as Error).message})` });
+        continue;
+      }
+      const problem = labelSetProblem(v) ?? (label !== null ? 'a row has "label" or "labels" (a multi-label set), not both' : undefined);
+      if (problem) {
+        problems.push({ file: importName, line, reason: problem });
+        continue;
+      }
+      labels = v as string[];
+    }
     let spansValue: unknown;
     const spansCell = get('spans');
     if (spansCell !== undefined && spansCell.trim() !== '') {
@@ -101,7 +122,7 @@ export function readCsvRecords(content: string, importName: string): { records: 
       problems.push({ file: importName, line, reason: answer.error });
       continue;
     }
-    if (answer === 'accept' && label === null && spans.length === 0) {
+    if (answer === 'accept' && label === null && labels === undefined && spans.length === 0) {
       problems.push({ file: importName, line, reason: 'the row has no label and no spans (nothing to import)' });
       continue;
     }
@@ -127,6 +148,7 @@ export function readCsvRecords(content: string, importName: string): { records: 
       line,
       text,
       label,
+      ...(labels !== undefined ? { labels } : {}),
       spans,
       answer,
       ...(annotator !== undefined && annotator !== '' ? { annotator } : {}),

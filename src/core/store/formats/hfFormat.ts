@@ -1,4 +1,4 @@
-import { isLabeled, type LabelEvent } from '../events';
+import { isLabeled, labelsOf, type LabelEvent } from '../events';
 
 /**
  * Hugging Face datasets-ready JSONL: training data only (accepted decisions with a label or
@@ -8,6 +8,8 @@ import { isLabeled, type LabelEvent } from '../events';
  *   the class names go in a sidecar `<name>.labels.json`: `{"label_names": [...], "features": {...}}`
  *   where `features` is a `datasets.Features` dict (ClassLabel for `label`) for
  *   `Features.from_dict(...)`, so the label column can be loaded as a ClassLabel.
+ * - multi-label: `{"text", "labels": [<class index>, ...], "labels_text": [...], "id", ...}`, the
+ *   sidecar declaring `labels` a Sequence of ClassLabel.
  * - entity spans: `{"text", "spans": [{"start", "end", "label"}], "id", "file", "start", "end"}`
  *   (character offsets, end exclusive, as in the gold datasets).
  *
@@ -25,15 +27,20 @@ export interface HfExport {
 export function exportHf(decisions: readonly LabelEvent[], labels: readonly string[] = []): HfExport {
   const kept = decisions.filter(isLabeled);
   const found = new Set<string>();
-  for (const e of kept) if (e.label !== null && e.spans.length === 0) found.add(e.label);
+  for (const e of kept) if (e.spans.length === 0) for (const l of labelsOf(e)) found.add(l);
   const labelNames = [...labels, ...[...found].filter((l) => !labels.includes(l)).sort()];
   const index = new Map(labelNames.map((l, i) => [l, i]));
   let content = '';
   let classify = 0;
+  let multi = 0;
   for (const e of kept) {
     const place = { id: e.id, file: e.source.file, start: e.source.start, end: e.source.end };
     if (e.spans.length > 0) {
       content += JSON.stringify({ text: e.text, spans: e.spans.map((s) => ({ start: s.start, end: s.end, label: s.label })), ...place }) + '\n';
+    } else if (e.labels !== undefined) {
+      // Multi-label: a list of class indices (a Sequence of ClassLabel) and their names.
+      content += JSON.stringify({ text: e.text, labels: e.labels.map((l) => index.get(l)), labels_text: e.labels, ...place }) + '\n';
+      multi++;
     } else {
       const label = e.label as string;
       content += JSON.stringify({ text: e.text, label: index.get(label), label_text: label, ...place }) + '\n';
@@ -42,14 +49,14 @@ export function exportHf(decisions: readonly LabelEvent[], labels: readonly stri
   }
   const value = (dtype: string): Record<string, string> => ({ dtype, _type: 'Value' });
   const sidecar =
-    classify > 0
+    classify + multi > 0
       ? JSON.stringify(
           {
             label_names: labelNames,
             features: {
               text: value('string'),
-              label: { names: labelNames, _type: 'ClassLabel' },
-              label_text: value('string'),
+              ...(classify > 0 ? { label: { names: labelNames, _type: 'ClassLabel' }, label_text: value('string') } : {}),
+              ...(multi > 0 ? { labels: { feature: { names: labelNames, _type: 'ClassLabel' }, _type: 'Sequence' }, labels_text: { feature: value('string'), _type: 'Sequence' } } : {}),
               id: value('string'),
               file: value('string'),
               start: value('int64'),

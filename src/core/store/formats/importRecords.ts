@@ -39,6 +39,8 @@ export interface ImportRecord {
   readonly line: number;
   readonly text: string;
   readonly label: string | null;
+  /** A multi-label set (Prodigy's `accept` list, our `labels`); `label` is null then. */
+  readonly labels?: readonly string[];
   readonly spans: readonly EventSpan[];
   readonly answer: Answer;
   readonly annotator?: string;
@@ -55,6 +57,12 @@ export interface ImportOptions {
   readonly labels?: readonly string[];
   /** Class names for records whose `label` is a class index (Hugging Face JSONL without `label_text`). */
   readonly labelNames?: readonly string[];
+  /**
+   * labelwise.multiLabel: a Prodigy `accept` list is read as a label set whatever its length (else
+   * only a list of at most one label is accepted, read as that one label). `false` (a single-label
+   * workspace) also refuses records that hold a label set; undefined accepts them.
+   */
+  readonly multiLabel?: boolean;
   /** Annotator for records that do not name one. */
   readonly annotator?: string;
   /**
@@ -105,6 +113,7 @@ function labelProblem(rec: ImportRecord, labels: readonly string[] | undefined):
   if (!labels || labels.length === 0) return undefined;
   const allowed = new Set(labels);
   if (rec.label !== null && !allowed.has(rec.label)) return `label "${rec.label}" is not in the label set (${labels.join(', ')})`;
+  for (const l of rec.labels ?? []) if (!allowed.has(l)) return `label "${l}" is not in the label set (${labels.join(', ')})`;
   for (const sp of rec.spans) if (!allowed.has(sp.label)) return `span label "${sp.label}" is not in the label set (${labels.join(', ')})`;
   return undefined;
 }
@@ -131,6 +140,9 @@ export function recordsToEvents(
   for (const [i, rec] of records.entries()) {
     const p = labelProblem(rec, options.labels);
     if (p) problems.push({ file: importName, line: rec.line, reason: p });
+    else if (rec.labels !== undefined && options.multiLabel === false) {
+      problems.push({ file: importName, line: rec.line, reason: 'the record holds a label set (multi-label): set labelwise.multiLabel to import label sets' });
+    }
     // Every path the store names must stay inside the workspace (it is read on every activation).
     const own = rec.source ? workspacePathProblem(rec.source.file) : undefined;
     if (own) problems.push({ file: importName, line: rec.line, reason: `the record's file ${own}` });
@@ -173,7 +185,8 @@ export function recordsToEvents(
       id,
       source,
       text,
-      label: rec.label,
+      label: rec.labels !== undefined ? null : rec.label,
+      ...(rec.labels !== undefined ? { labels: rec.labels } : {}),
       spans: rec.spans,
       answer: rec.answer,
       annotator: rec.annotator ?? options.annotator ?? '',

@@ -16,7 +16,7 @@ export type ImportFormat = ExportFormat | 'plain' | 'auto';
 export const IMPORT_FORMATS: readonly ImportFormat[] = ['auto', 'labelwise', 'prodigy', 'csv', 'hf', 'plain'];
 
 export interface ExportOptions {
-  /** The label set, in order: fixes Hugging Face class indices. */
+  /** The label set, in order: fixes Hugging Face class indices and Prodigy choice `options`. */
   readonly labels?: readonly string[];
 }
 
@@ -44,7 +44,7 @@ export function exportLabels(format: ExportFormat, events: readonly LabelEvent[]
     case 'labelwise':
       return { content: exportLabelwise(events), count: events.length };
     case 'prodigy':
-      return { content: exportProdigy(events), count: events.filter((e) => !e.undo).length };
+      return { content: exportProdigy(events, options.labels), count: events.filter((e) => !e.undo).length };
     case 'csv':
       return { content: exportCsv(events), count: events.filter((e) => !e.undo).length };
     case 'hf': {
@@ -66,7 +66,7 @@ export function detectFormat(content: string, importName: string): Exclude<Impor
     const r = l.value;
     if (typeof r.id === 'string' && isRecord(r.source) && typeof r.ts === 'string') return 'labelwise';
     if ('_input_hash' in r || '_task_hash' in r || '_annotator_id' in r) return 'prodigy';
-    if (typeof r.label === 'number' || 'label_text' in r) return 'hf';
+    if (typeof r.label === 'number' || 'label_text' in r || 'labels_text' in r) return 'hf';
     return 'plain';
   }
   return 'plain';
@@ -86,7 +86,7 @@ export function importLabels(content: string, importName: string, format: Import
     throw new InputError(`unknown import format "${String(format)}" (expected one of ${IMPORT_FORMATS.join(', ')})`);
   }
   if (f === 'labelwise') return importLabelwise(content, importName, options);
-  const read = f === 'csv' ? readCsvRecords(content, importName) : readTaskRecords(content, importName, options.labelNames);
+  const read = f === 'csv' ? readCsvRecords(content, importName) : readTaskRecords(content, importName, options.labelNames, options.multiLabel === true);
   return recordsToEvents(f, importName, read.records, read.problems, options);
 }
 

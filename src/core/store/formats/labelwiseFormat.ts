@@ -28,9 +28,13 @@ export function importLabelwise(content: string, importName: string, options: Im
       continue;
     }
     const e = parsed.event;
-    const bad = allowed && !e.undo ? [e.label, ...e.spans.map((s) => s.label)].find((x) => x !== null && !allowed.has(x)) : undefined;
+    const bad = allowed && !e.undo ? [e.label, ...(e.labels ?? []), ...e.spans.map((s) => s.label)].find((x) => x !== null && !allowed.has(x)) : undefined;
     if (bad !== undefined && bad !== null) {
       problems.push({ file: importName, line: l.line, reason: `label "${bad}" is not in the label set (${[...allowed ?? []].join(', ')})` });
+      continue;
+    }
+    if (options.multiLabel === false && e.labels !== undefined && !e.undo) {
+      problems.push({ file: importName, line: l.line, reason: 'the event holds a label set (multi-label): set labelwise.multiLabel to import label sets' });
       continue;
     }
     events.push({ ...e, imported: e.imported ?? { format: 'labelwise', file: importName, line: l.line } });

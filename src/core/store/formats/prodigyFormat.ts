@@ -8,13 +8,19 @@ import { prodigyHashes } from './prodigyHash';
  * (entities), `answer`, `_input_hash`/`_task_hash`, `_annotator_id`, `_timestamp` (seconds), and
  * `meta` with the span's place in the workspace (`source`, `start`, `end`, `line`, `id`) so a
  * round trip keeps span identity. Undo events are not decisions and are never exported.
+ * A multi-label decision is a task of Prodigy's choice interface: `options` (the label set, when
+ * given, else the decision's labels) and the chosen ones in `accept`.
  */
-export function exportProdigy(decisions: readonly LabelEvent[]): string {
+export function exportProdigy(decisions: readonly LabelEvent[], labelSet?: readonly string[]): string {
   let out = '';
   for (const e of decisions) {
     if (e.undo) continue;
     const task: Record<string, unknown> = { text: e.text };
     if (e.label !== null) task.label = e.label;
+    if (e.labels !== undefined) {
+      const names = labelSet && labelSet.length > 0 ? [...labelSet, ...e.labels.filter((l) => !labelSet.includes(l))] : e.labels;
+      task.options = names.map((id) => ({ id, text: id }));
+    }
     if (e.spans.length > 0) task.spans = e.spans.map((s) => ({ start: s.start, end: s.end, label: s.label }));
     const hashes = prodigyHashes(task);
     const meta: Record<string, unknown> = { source: e.source.file, start: e.source.start, end: e.source.end };
@@ -26,6 +32,7 @@ export function exportProdigy(decisions: readonly LabelEvent[]): string {
     out +=
       JSON.stringify({
         ...task,
+        ...(e.labels !== undefined ? { accept: e.labels } : {}),
         answer: e.answer,
         meta,
         ...hashes,
@@ -52,6 +59,7 @@ export function readTaskRecords(
   content: string,
   importName: string,
   labelNames?: readonly string[],
+  multiLabel = false,
 ): { records: ImportRecord[]; problems: ImportProblem[] } {
   const records: ImportRecord[] = [];
   const problems: ImportProblem[] = [];
@@ -75,6 +83,7 @@ export function readTaskRecords(
     const text = r.text;
     // label: a string, a class index (Hugging Face), or a single-choice Prodigy `accept` list.
     let label: string | null = null;
+    let labels: string[] | undefined;
     if (typeof r.label === 'string') {
       if (r.label === '') {
         bad(l.line, '"label" is empty');
@@ -91,13 +100,28 @@ export function readTaskRecords(
     } else if (r.label !== undefined && r.label !== null) {
       bad(l.line, '"label" must be a string, a class index or null');
       continue;
-    } else if (Array.isArray(r.accept)) {
-      const chosen = r.accept.filter((x): x is string => typeof x === 'string');
-      if (chosen.length !== r.accept.length || chosen.length > 1) {
-        bad(l.line, '"accept" must list at most one label (multi-label choice is not supported)');
+    } else if (Array.isArray(r.labels) && (r.label === undefined || r.label === null)) {
+      // Hugging Face multi-label (our hf export): class indices named by labels_text or labelNames.
+      const texts = Array.isArray(r.labels_text) ? r.labels_text : undefined;
+      const names = r.labels.map((x, i) =>
+        typeof x === 'string' ? x : typeof texts?.[i] === 'string' ? (texts[i] as string) : typeof x === 'number' && labelNames && Number.isInteger(x) ? labelNames[x] : undefined,
+      );
+      if (names.some((n) => n === undefined || n === '') || new Set(names).size !== names.length) {
+        bad(l.line, '"labels" must list distinct label names, or class indices named by "labels_text" or the label names');
         continue;
       }
-      label = chosen[0] ?? null;
+      labels = names as string[];
+    } else if (Array.isArray(r.accept)) {
+      const chosen = r.accept.filter((x): x is string => typeof x === 'string' && x !== '');
+      if (chosen.length !== r.accept.length || new Set(chosen).size !== chosen.length) {
+        bad(l.line, '"accept" must list distinct label names');
+        continue;
+      }
+      if (multiLabel) labels = chosen;
+      else if (chosen.length > 1) {
+        bad(l.line, `"accept" lists ${chosen.length} labels (a multi-label choice): set labelwise.multiLabel to import label sets`);
+        continue;
+      } else label = chosen[0] ?? null;
     }
     const spans = parseSpans(r.spans, text);
     if ('error' in spans) {
@@ -109,7 +133,7 @@ export function readTaskRecords(
       bad(l.line, answer.error);
       continue;
     }
-    if (answer === 'accept' && label === null && spans.length === 0) {
+    if (answer === 'accept' && label === null && labels === undefined && spans.length === 0) {
       bad(l.line, 'the record has no "label" and no "spans" (nothing to import)');
       continue;
     }
@@ -145,6 +169,7 @@ export function readTaskRecords(
       line: l.line,
       text,
       label,
+      ...(labels !== undefined ? { labels } : {}),
       spans,
       answer,
       ...(annotator !== undefined ? { annotator } : {}),
