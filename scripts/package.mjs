@@ -131,6 +131,10 @@ export function checkVsixEntries(entries) {
     [/\/bin\/napi-v\d+\/(darwin|win32)\//, 'onnxruntime-node files of other platforms'],
     [/\/bin\/napi-v\d+\/linux\/arm64\//, 'onnxruntime-node files of linux-arm64'],
     [/^extension\/node_modules\/onnxruntime-web\//, 'onnxruntime-web'],
+    // Only the tokenizer of a Hugging Face model is used (bundled from @huggingface/tokenizers):
+    // transformers.js and the image libraries it pulls in (sharp, libvips) are dead weight.
+    [/^extension\/node_modules\/(sharp|@img)\/|libvips/, 'image libraries (sharp, libvips, @img/*)'],
+    [/^extension\/node_modules\/@huggingface\/transformers\//, '@huggingface/transformers'],
     [/^extension\/\.labelwise\//, 'a label store'],
   ];
   for (const [re, what] of forbidden) {

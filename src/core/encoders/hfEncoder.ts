@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
+import { Tokenizer } from '@huggingface/tokenizers';
 import { ModelError } from '../errors';
 import { openSession, type RuntimeSession, type Tensor } from '../runtime/session';
 import { silentLogger, type Matrix } from '../types';
@@ -9,8 +10,8 @@ import type { Encoder, EncoderOptions } from './encoder';
 
 /**
  * A Hugging Face encoder in the transformers.js layout (config.json, tokenizer.json,
- * onnx/model.onnx — e.g. a MiniLM or BERT exported with optimum). The tokenizer is loaded with
- * @huggingface/transformers from the local folder only; the graph runs on our own runtime session,
+ * onnx/model.onnx — e.g. a MiniLM or BERT exported with optimum). The tokenizer is built from
+ * tokenizer.json by @huggingface/tokenizers; the graph runs on our own runtime session,
  * so device selection, CUDA → CPU fallback and session reuse are the same as for every model.
  * Sentence vectors are the mean of the last hidden states over the attention mask, L2-normalised.
  */
@@ -18,7 +19,7 @@ import type { Encoder, EncoderOptions } from './encoder';
 /** The files the folder must hold, relative to it. */
 export const HF_REQUIRED_FILES = ['config.json', 'tokenizer.json', join('onnx', 'model.onnx')] as const;
 
-/** The part of a transformers.js tokenizer this encoder uses. */
+/** The part of a tokenizer this encoder uses. */
 interface HfTokenizer {
   encode(text: string): number[];
   readonly model_max_length?: number;
@@ -31,14 +32,7 @@ export function checkHfFolder(folder: string): { config: Record<string, unknown>
   if (!statSync(folder).isDirectory()) throw new ModelError(`${where} is not a folder`);
   const missing = HF_REQUIRED_FILES.filter((f) => !existsSync(join(folder, f)));
   if (missing.length > 0) throw new ModelError(`${where} is missing ${missing.join(', ')} (expected the transformers.js layout: ${HF_REQUIRED_FILES.join(', ')})`);
-  let config: unknown;
-  try {
-    config = JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8'));
-  } catch (e) {
-    throw new ModelError(`${join(folder, 'config.json')}: not valid JSON (${(e as Error).message})`);
-  }
-  if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new ModelError(`${join(folder, 'config.json')}: expected a JSON object`);
-  return { config: config as Record<string, unknown> };
+  return { config: readJsonObject(join(folder, 'config.json')) };
 }
 
 function folderHash(folder: string): string {
@@ -47,19 +41,37 @@ function folderHash(folder: string): string {
   return h.digest('hex').slice(0, 16);
 }
 
-async function loadTokenizer(folder: string): Promise<HfTokenizer> {
-  // Dynamic import: the package is external to the esbuild bundle (which turns this into a
-  // require of its CommonJS build) and ESM under tsx; both entry points are shipped by it.
-  const { AutoTokenizer, env } = await import('@huggingface/transformers');
-  env.allowRemoteModels = false;
-  env.allowLocalModels = true;
-  env.localModelPath = `${dirname(folder)}/`;
+/** Reads one JSON object of the model folder; errors name the file. */
+function readJsonObject(file: string): Record<string, unknown> {
+  let value: unknown;
   try {
-    const tok = await AutoTokenizer.from_pretrained(basename(folder), { local_files_only: true });
-    return tok as unknown as HfTokenizer;
+    value = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new ModelError(`${join(folder, 'tokenizer.json')}: cannot load the tokenizer (${(e as Error).message.split('\n')[0]})`);
+    throw new ModelError(`${file}: not valid JSON (${(e as Error).message})`);
   }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ModelError(`${file}: expected a JSON object`);
+  return value as Record<string, unknown>;
+}
+
+/**
+ * The tokenizer of tokenizer.json (with tokenizer_config.json, optional, as transformers.js reads
+ * it), built by @huggingface/tokenizers: the pure-JS library transformers.js itself tokenizes with,
+ * without the rest of transformers.js (its ONNX Runtime Web copy and sharp's image libraries).
+ */
+function loadTokenizer(folder: string): HfTokenizer {
+  const tokenizerFile = join(folder, 'tokenizer.json');
+  const json = readJsonObject(tokenizerFile);
+  const configFile = join(folder, 'tokenizer_config.json');
+  const config = existsSync(configFile) ? readJsonObject(configFile) : {};
+  let tok: Tokenizer;
+  try {
+    tok = new Tokenizer(json, config);
+  } catch (e) {
+    throw new ModelError(`${tokenizerFile}: cannot load the tokenizer (${(e as Error).message.split('\n')[0]})`);
+  }
+  const maxLength = typeof config.model_max_length === 'number' ? config.model_max_length : undefined;
+  // transformers.js's PreTrainedTokenizer.encode: the ids of the text with its special tokens.
+  return { encode: (text: string): number[] => tok.encode(text).ids, model_max_length: maxLength };
 }
 
 /** One padded batch: the feeds and, per row, the text it holds and its token count. */
@@ -92,7 +104,7 @@ export class HfEncoder implements Encoder {
   static async load(folderArg: string, opts: EncoderOptions): Promise<HfEncoder> {
     const folder = resolve(folderArg);
     const { config } = checkHfFolder(folder);
-    const tokenizer = await loadTokenizer(folder);
+    const tokenizer = loadTokenizer(folder);
     const modelFile = join(folder, 'onnx', 'model.onnx');
     const session = await openSession(modelFile, { device: opts.device, logger: opts.logger ?? silentLogger });
     const outputs = session.outputNames;
