@@ -16,11 +16,19 @@ import type { Encoder, EncoderOptions } from './encoder';
  * Sentence vectors are the mean of the last hidden states over the attention mask, L2-normalised.
  */
 
-/** The files the folder must hold, relative to it. */
+/** The ONNX graph, in the order transformers.js prefers them (fp32, then int8); one is needed. */
+export const HF_MODEL_FILES = ['onnx/model.onnx', 'onnx/model_quantized.onnx'] as const;
+
+/** The files the folder must hold, relative to it (the graph: either of HF_MODEL_FILES). */
 export const HF_REQUIRED_FILES = ['config.json', 'tokenizer.json', join('onnx', 'model.onnx')] as const;
 
+/** The graph the folder holds: onnx/model.onnx, else onnx/model_quantized.onnx; undefined when neither. */
+export function hfModelFile(folder: string): string | undefined {
+  return HF_MODEL_FILES.map((f) => join(folder, ...f.split('/'))).find((f) => existsSync(f));
+}
+
 /** The part of a tokenizer this encoder uses. */
-interface HfTokenizer {
+export interface HfTokenizer {
   encode(text: string): number[];
   readonly model_max_length?: number;
 }
@@ -30,14 +38,16 @@ export function checkHfFolder(folder: string): { config: Record<string, unknown>
   const where = `labelwise.model: the model folder ${folder}`;
   if (!existsSync(folder)) throw new ModelError(`${where} does not exist (use "default" or a folder in the transformers.js layout)`);
   if (!statSync(folder).isDirectory()) throw new ModelError(`${where} is not a folder`);
-  const missing = HF_REQUIRED_FILES.filter((f) => !existsSync(join(folder, f)));
+  const missing = HF_REQUIRED_FILES.filter((f) => !existsSync(join(folder, f)) && !(f.startsWith('onnx') && hfModelFile(folder))).map((f) =>
+    f.startsWith('onnx') ? `${f} (or ${join('onnx', 'model_quantized.onnx')})` : f,
+  );
   if (missing.length > 0) throw new ModelError(`${where} is missing ${missing.join(', ')} (expected the transformers.js layout: ${HF_REQUIRED_FILES.join(', ')})`);
   return { config: readJsonObject(join(folder, 'config.json')) };
 }
 
-function folderHash(folder: string): string {
+function folderHash(folder: string, modelFile: string): string {
   const h = createHash('sha256');
-  for (const f of [join('onnx', 'model.onnx'), 'tokenizer.json', 'config.json']) h.update(readFileSync(join(folder, f)));
+  for (const f of [modelFile, join(folder, 'tokenizer.json'), join(folder, 'config.json')]) h.update(readFileSync(f));
   return h.digest('hex').slice(0, 16);
 }
 
@@ -58,7 +68,7 @@ function readJsonObject(file: string): Record<string, unknown> {
  * it), built by @huggingface/tokenizers: the pure-JS library transformers.js itself tokenizes with,
  * without the rest of transformers.js (its ONNX Runtime Web copy and sharp's image libraries).
  */
-function loadTokenizer(folder: string): HfTokenizer {
+export function loadTokenizer(folder: string): HfTokenizer {
   const tokenizerFile = join(folder, 'tokenizer.json');
   const json = readJsonObject(tokenizerFile);
   const configFile = join(folder, 'tokenizer_config.json');
@@ -105,7 +115,7 @@ export class HfEncoder implements Encoder {
     const folder = resolve(folderArg);
     const { config } = checkHfFolder(folder);
     const tokenizer = loadTokenizer(folder);
-    const modelFile = join(folder, 'onnx', 'model.onnx');
+    const modelFile = hfModelFile(folder) ?? join(folder, 'onnx', 'model.onnx');
     const session = await openSession(modelFile, { device: opts.device, logger: opts.logger ?? silentLogger });
     const outputs = session.outputNames;
     // Prefer token states (pooled here over the mask, as the spec asks); accept a graph that
@@ -118,7 +128,7 @@ export class HfEncoder implements Encoder {
     const hidden = typeof config.hidden_size === 'number' ? config.hidden_size : typeof config.dim === 'number' ? config.dim : 0;
     const positions = typeof config.max_position_embeddings === 'number' ? config.max_position_embeddings : 512;
     const tokMax = typeof tokenizer.model_max_length === 'number' && tokenizer.model_max_length < 1e6 ? tokenizer.model_max_length : positions;
-    const enc = new HfEncoder(`hf:${basename(folder)}@${folderHash(folder)}`, hidden, tokenizer, session, output, output === 'sentence_embedding', Math.min(positions, tokMax, 512));
+    const enc = new HfEncoder(`hf:${basename(folder)}@${folderHash(folder, modelFile)}`, hidden, tokenizer, session, output, output === 'sentence_embedding', Math.min(positions, tokMax, 512));
     if (hidden <= 0) {
       // No hidden size in config.json: learn it from one run.
       const probe = await enc.encode(['a']);
