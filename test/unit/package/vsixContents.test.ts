@@ -20,7 +20,7 @@ const good: ZipEntry[] = [
   'extension/models/prior/prior.onnx',
   'extension/node_modules/onnxruntime-node/dist/index.js',
   'extension/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node',
-  'extension/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1',
+  'extension/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1.br',
   'extension/node_modules/onnxruntime-common/dist/cjs/index.js',
 ].map((n) => entry(n));
 
@@ -30,8 +30,8 @@ describe('checkVsixEntries', () => {
   });
 
   test('reports a missing native library and a missing model', () => {
-    const problems = checkVsixEntries(good.filter((e) => !e.name.endsWith('libonnxruntime.so.1') && !e.name.endsWith('glove100k.onnx')));
-    assert.ok(problems.some((p) => p.includes('libonnxruntime.so.1')), problems.join('\n'));
+    const problems = checkVsixEntries(good.filter((e) => !e.name.endsWith('libonnxruntime.so.1.br') && !e.name.endsWith('glove100k.onnx')));
+    assert.ok(problems.some((p) => p.includes('libonnxruntime.so.1.br')), problems.join('\n'));
     assert.ok(problems.some((p) => p.includes('embedded model')), problems.join('\n'));
   });
 
@@ -62,6 +62,13 @@ describe('checkVsixEntries', () => {
     }
     const problems = checkVsixEntries([...good, entry('extension/node_modules/@huggingface/transformers/dist/transformers.node.cjs')]);
     assert.ok(problems.some((p) => p.includes('@huggingface/transformers')), problems.join('\n'));
+  });
+
+  test('rejects the native library uncompressed, and a .vsix over 25 MB', () => {
+    const raw = checkVsixEntries([...good, entry('extension/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1')]);
+    assert.ok(raw.some((p) => p.includes('uncompressed')), raw.join('\n'));
+    const big = checkVsixEntries([...good, entry('extension/media/huge.bin', 25_000_000)]);
+    assert.ok(big.some((p) => p.includes('limit 25 MB')), big.join('\n'));
   });
 
   test('rejects a model folder over 25 MiB compressed', () => {
