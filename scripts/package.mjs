@@ -8,7 +8,7 @@
 // `npm start` and the e2e suite call ensureVsix() from here.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants as zlibConstants } from 'node:zlib';
@@ -78,25 +78,47 @@ export function buildProduction() {
  * the result is kept (in node_modules) with the SHA-256 of the library it was made from, and made
  * again only when the library changed (a new onnxruntime-node).
  */
-export function packNativeLibrary() {
+export async function packNativeLibrary() {
   const lib = join(repoRoot, nativeLibrary);
   if (!existsSync(lib)) throw new Error(`${nativeLibrary} is missing: run npm ci first`);
   const packed = `${lib}.br`;
   const stamp = `${lib}.br.sha256`;
   const sha = createHash('sha256').update(readFileSync(lib)).digest('hex');
-  if (existsSync(packed) && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === sha) return packed;
-  const t0 = Date.now();
-  log(`compressing ${nativeLibrary} with brotli (quality 11; once per onnxruntime-node version, a few minutes)`);
-  const data = readFileSync(lib);
-  const out = brotliCompressSync(data, {
-    params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_LGWIN]: 24, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: data.length },
-  });
-  const tmp = `${packed}.${process.pid}.tmp`;
-  writeFileSync(tmp, out);
-  renameSync(tmp, packed);
-  writeFileSync(stamp, `${sha}\n`);
-  log(`${mib(data.length)} → ${mib(out.length)} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
-  return packed;
+  const fresh = () => existsSync(packed) && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === sha;
+  if (fresh()) return packed;
+  // The e2e files run in parallel and each packages: one process compresses, the others wait.
+  const lock = `${packed}.lock`;
+  let fd;
+  for (;;) {
+    try {
+      fd = openSync(lock, 'wx');
+      break;
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+      // A lock older than 20 minutes was left by a killed process.
+      if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 20 * 60_000) rmSync(lock, { force: true });
+      else await new Promise((r) => setTimeout(r, 2000));
+      if (fresh()) return packed;
+    }
+  }
+  try {
+    if (fresh()) return packed;
+    const t0 = Date.now();
+    log(`compressing ${nativeLibrary} with brotli (quality 11; once per onnxruntime-node version, a few minutes)`);
+    const data = readFileSync(lib);
+    const out = brotliCompressSync(data, {
+      params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_LGWIN]: 24, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: data.length },
+    });
+    const tmp = `${packed}.${process.pid}.tmp`;
+    writeFileSync(tmp, out);
+    renameSync(tmp, packed);
+    writeFileSync(stamp, `${sha}\n`);
+    log(`${mib(data.length)} → ${mib(out.length)} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    return packed;
+  } finally {
+    closeSync(fd);
+    rmSync(lock, { force: true });
+  }
 }
 
 /** Runs vsce; writes to a temporary name first so a reader never sees half a .vsix. */
@@ -220,7 +242,7 @@ export async function ensureVsix({ force = false } = {}) {
   }
   const t0 = Date.now();
   buildProduction();
-  packNativeLibrary();
+  await packNativeLibrary();
   packageVsix();
   const entries = await listZip(out);
   const problems = checkVsixEntries(entries);
