@@ -31,6 +31,12 @@ export const DOWNLOAD_MANIFEST = 'labelwise-download.json';
 /** `owner/name` as the hub spells repository ids (letters, digits, `-`, `_`, `.`). */
 const HUB_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]*\/[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
+/** Whether a value has the shape of a hub model id (`owner/name`), whatever is on disk. */
+export function isHubIdShape(value: string): boolean {
+  const v = value.trim();
+  return HUB_ID.test(v) && !v.includes('..');
+}
+
 /**
  * Whether a `labelwise.model` value names a hub model rather than a local folder: it has the
  * `owner/name` shape and no folder of that path exists under `baseDir` (a committed relative path

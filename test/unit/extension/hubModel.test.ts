@@ -9,7 +9,9 @@ import type { EncoderOptions } from '../../../src/core/encoders/encoder';
 import { hubModelFolder } from '../../../src/core/encoders/hubDownload';
 import type { SessionDeps } from '../../../src/core/session/labelingSession';
 import type { Disposable } from '../../../src/core/types';
+import { ALL_COMMANDS } from '../../../src/extension/commands/allCommands';
 import { LabelwiseApp, type PanelLike } from '../../../src/extension/labelwiseApp';
+import { registerCommands } from '../../../src/extension/registerCommands';
 import { WorkerClient } from '../../../src/extension/workerClient';
 import { FakeHub } from '../encoders/fakeHub';
 import { memoryChannel } from '../session/memoryChannel';
@@ -121,6 +123,23 @@ describe('labelwise.model = a Hugging Face hub id', () => {
     assert.deepEqual(asked.map((o) => o.model), ['default']);
     assert.deepEqual(hub.requests, []);
     assert.ok(!existsSync(hubModelFolder(storage, ID)));
+  });
+
+  test('"Select Model and Device" takes a hub id, checks its form, and offers to allow downloads', async () => {
+    registerCommands(ALL_COMMANDS, { app, surface });
+    surface.settings.set('labelwise.model', 'default');
+    surface.pickAnswers.push((items) => items.find((i) => i.label === 'Hugging Face model id…'));
+    surface.inputAnswers.push('test-org/tiny-bert');
+    surface.buttonAnswers.push('Allow Downloads');
+    surface.pickAnswers.push((items) => items.find((i) => i.label === 'cpu'));
+    await surface.commands.get('labelwise.selectModel')?.();
+    assert.equal(surface.lastInput?.validateInput?.('not an id'), 'a hub model id has the form owner/name, for example Xenova/all-MiniLM-L6-v2');
+    assert.equal(surface.lastInput?.validateInput?.('Xenova/all-MiniLM-L6-v2'), undefined);
+    assert.equal(surface.settings.get('labelwise.model'), ID);
+    assert.equal(surface.settings.get('labelwise.allowModelDownload'), true);
+    const c = await app.start();
+    assert.ok(c, JSON.stringify(surface.messages));
+    assert.deepEqual(asked.map((o) => o.model), [hubModelFolder(storage, ID)]);
   });
 
   test('a 404 from the hub is an error naming the model id and the file', async () => {
