@@ -133,12 +133,16 @@ function fail(id: string, message: string): never {
 }
 
 /** The hub's own checksum of an LFS file: `X-Linked-Etag` (or an `ETag`) holding a SHA-256. */
-function announcedSha(headers: Headers): string | undefined {
-  for (const h of ['x-linked-etag', 'etag']) {
+function announcedSha(headers: Headers, keys: readonly string[] = ['x-linked-etag', 'etag']): string | undefined {
+  for (const h of keys) {
     const v = headers.get(h)?.replace(/^W\//, '').replace(/"/g, '');
     if (v && /^[0-9a-f]{64}$/.test(v)) return v;
   }
   return undefined;
+}
+
+function announcedLinkedSha(headers: Headers): string | undefined {
+  return announcedSha(headers, ['x-linked-etag']);
 }
 
 function announcedSize(headers: Headers, key: string): number | undefined {
@@ -167,13 +171,15 @@ async function fetchFile(id: string, file: string, dest: string, opts: HubDownlo
   let res: Response | undefined;
   for (let hop = 0; hop < 10; hop++) {
     try {
-      res = await doFetch(url, { redirect: 'manual', signal: opts.signal, headers: { 'user-agent': 'labelwise' } });
+      res = await doFetch(url, { redirect: 'manual', signal: opts.signal, headers: { 'user-agent': 'labelwise', 'accept-encoding': 'identity' } });
     } catch (e) {
       if (opts.signal?.aborted) throw new CancelledError(`the download of ${id} was cancelled`);
       const cause = (e as { cause?: { message?: string } }).cause?.message;
       fail(id, `cannot reach ${first} (${(e as Error).message}${cause ? `: ${cause}` : ''}); check the network or ${settingKeys.model}`);
     }
-    sha ??= announcedSha(res.headers);
+    // X-Linked-Etag is the hub's SHA-256 of an LFS file; a plain ETag only counts on the hub's own
+    // answer (a CDN's ETag may be some other hash).
+    sha ??= hop === 0 ? announcedSha(res.headers) : announcedLinkedSha(res.headers);
     size ??= announcedSize(res.headers, 'x-linked-size');
     revision ??= res.headers.get('x-repo-commit') ?? undefined;
     const location = res.headers.get('location');
@@ -195,7 +201,10 @@ async function fetchFile(id: string, file: string, dest: string, opts: HubDownlo
   }
   if (res.status >= 300 && res.status < 400) fail(id, `too many redirects for ${file} (${first})`);
   if (!res.ok || !res.body) fail(id, `HTTP ${res.status} ${res.statusText} for ${file} (${first})`);
-  const length = announcedSize(res.headers, 'content-length');
+  // fetch undoes a Content-Encoding (should a server compress anyway): Content-Length is then the
+  // compressed size, not the file's.
+  const encoded = (res.headers.get('content-encoding') ?? 'identity').toLowerCase() !== 'identity';
+  const length = encoded ? undefined : announcedSize(res.headers, 'content-length');
   const total = size ?? length;
   const hash = createHash('sha256');
   let received = 0;

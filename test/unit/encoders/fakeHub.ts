@@ -3,19 +3,21 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 
 // A local stand-in for the Hugging Face hub on 127.0.0.1, serving model folders in the hub's
 // layout: GET /<owner>/<name>/resolve/main/<file>. As on the hub, an ONNX graph (an LFS file)
 // answers with a redirect to a "CDN" URL, and the redirect's headers carry X-Linked-Etag (the
 // file's SHA-256) and X-Linked-Size. `behaviour` breaks the CDN on purpose: the graph cut off
-// half way, a wrong SHA-256, or a download that stalls until the client gives up.
+// half way, a wrong SHA-256, a download that stalls until the client gives up, or JSON files
+// sent gzip-encoded.
 
 interface Repo {
   /** File (forward slashes) → bytes. */
   readonly files: Map<string, Buffer>;
 }
 
-export type Behaviour = 'normal' | 'cut' | 'bad-sha' | 'stall';
+export type Behaviour = 'normal' | 'cut' | 'bad-sha' | 'stall' | 'gzip';
 
 export class FakeHub {
   readonly repos = new Map<string, Repo>();
@@ -73,6 +75,13 @@ export class FakeHub {
       const sha = this.behaviour === 'bad-sha' ? '0'.repeat(64) : createHash('sha256').update(body).digest('hex');
       res.writeHead(302, { location: `/cdn/${m[1]}/${m[2]}`, 'x-linked-etag': `"${sha}"`, 'x-linked-size': String(body.length), 'x-repo-commit': 'abc123' });
       res.end();
+      return;
+    }
+    if (this.behaviour === 'gzip') {
+      // Compressed whatever the client asked, Content-Length the compressed size.
+      const z = gzipSync(body);
+      res.writeHead(200, { 'content-length': String(z.length), 'content-encoding': 'gzip', 'content-type': 'application/json', 'x-repo-commit': 'abc123' });
+      res.end(z);
       return;
     }
     res.writeHead(200, { 'content-length': String(body.length), 'content-type': 'application/json', 'x-repo-commit': 'abc123' });

@@ -137,6 +137,17 @@ describe('hub model download (local server on 127.0.0.1)', () => {
     assert.deepEqual(readdirSync(storage), []);
   });
 
+  test('a server that gzips the JSON files anyway: the files arrive whole', async () => {
+    const storage = join(root, 'store-gzip');
+    hub.behaviour = 'gzip';
+    try {
+      const got = await ensureHubModel('test-org/tiny-bert', { storageDir: storage, endpoint: hub.url });
+      assert.deepEqual(readFileSync(join(got.folder, 'tokenizer.json')), readFileSync(join(source, 'tokenizer.json')));
+    } finally {
+      hub.behaviour = 'normal';
+    }
+  });
+
   test('cancelling stops the download and keeps nothing', async () => {
     const storage = join(root, 'store-cancel');
     hub.behaviour = 'stall';
