@@ -197,7 +197,8 @@ async function fetchFile(id: string, file: string, dest: string, opts: HubDownlo
   }
   if (res.status === 401 || res.status === 403) {
     await res.body?.cancel();
-    fail(id, `${file} is not public (HTTP ${res.status} from ${first}); Labelwise downloads public models only`);
+    // The hub answers 401 for a repository that does not exist as well as for a private or gated one.
+    fail(id, `${file}: no such public model (HTTP ${res.status} from ${first}); check the model id — Labelwise downloads public models only`);
   }
   if (res.status >= 300 && res.status < 400) fail(id, `too many redirects for ${file} (${first})`);
   if (!res.ok || !res.body) fail(id, `HTTP ${res.status} ${res.statusText} for ${file} (${first})`);

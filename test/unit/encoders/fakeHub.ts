@@ -67,6 +67,8 @@ export class FakeHub {
       return;
     }
     const m = /^\/([^/]+\/[^/]+)\/resolve\/main\/(.+)$/.exec(url);
+    // As the hub does for a private, gated or missing repository when no token is sent.
+    if (m?.[1].startsWith('private-org/')) return void res.writeHead(401, { 'x-error-code': 'RepoNotFound' }).end('Invalid username or password.');
     const repo = m ? this.repos.get(m[1]) : undefined;
     if (!m || !repo) return void res.writeHead(404, { 'x-error-code': 'RepoNotFound' }).end('Repository not found');
     const body = repo.files.get(m[2]);

@@ -93,7 +93,7 @@ describe('hub model download (local server on 127.0.0.1)', () => {
     }
   });
 
-  test('a 404 names the file and the model id, and keeps nothing', async () => {
+  test('a 404 (or the 401 of a private repository) names the file and the model id, and keeps nothing', async () => {
     const storage = join(root, 'store-404');
     await assert.rejects(
       ensureHubModel('test-org/missing', { storageDir: storage, endpoint: hub.url }),
@@ -102,6 +102,10 @@ describe('hub model download (local server on 127.0.0.1)', () => {
     await assert.rejects(
       ensureHubModel('test-org/no-onnx', { storageDir: storage, endpoint: hub.url }),
       (e: unknown) => ModelError.is(e) && e.message.includes('"test-org/no-onnx"') && e.message.includes('onnx/model.onnx') && e.message.includes('onnx/model_quantized.onnx'),
+    );
+    await assert.rejects(
+      ensureHubModel('private-org/secret', { storageDir: storage, endpoint: hub.url }),
+      (e: unknown) => ModelError.is(e) && e.message.includes('"private-org/secret"') && e.message.includes('config.json') && e.message.includes('HTTP 401') && e.message.includes('public'),
     );
     assert.equal(downloadedHubModel(storage, 'test-org/missing'), undefined);
     assert.deepEqual(readdirSync(storage), []);
