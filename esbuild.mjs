@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
-const nodeExternal = ['vscode', 'onnxruntime-node', '@huggingface/transformers', 'sharp'];
+const nodeExternal = ['vscode', 'onnxruntime-node'];
 // ESM dependencies bundled into CommonJS (fdir, under tinyglobby) call createRequire(import.meta.url);
 // give them the bundle's own file URL instead of an empty import.meta.
 const nodeImportMeta = {

@@ -3,7 +3,7 @@
 //   1. embedded GloVe encoder, end to end (tokenization + batching + ONNX Runtime) versus a raw
 //      ONNX Runtime session run over the same, already tokenised and batched, token ids: the
 //      ceiling, and the ratio of the two;
-//   2. the same for the tiny random BERT of test/fixtures (transformers.js tokenizer);
+//   2. the same for the tiny random BERT of test/fixtures (@huggingface/tokenizers tokenizer);
 //   3. cold encode versus re-encode of the unchanged corpus from the on-disk embedding cache, and
 //      the whole re-open of a corpus of files: cold (read + segment + encode) vs first open vs
 //      re-open through the cache alone vs through the corpus manifest (bench/reopen.ts);

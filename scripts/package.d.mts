@@ -9,6 +9,8 @@ export const vsixTarget: string;
 export function vsixPath(): string;
 export function buildProduction(): void;
 export function packageVsix(): string;
+export const maxVsixBytes: number;
+export function packNativeLibrary(): Promise<string>;
 export function listZip(file: string): Promise<ZipEntry[]>;
 export function manifestAssets(pkg?: unknown): string[];
 export function checkVsixEntries(entries: readonly ZipEntry[]): string[];

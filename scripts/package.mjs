@@ -7,15 +7,24 @@
 //
 // `npm start` and the e2e suite call ensureVsix() from here.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { brotliCompressSync, constants as zlibConstants } from 'node:zlib';
 import yauzl from 'yauzl';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const vsixTarget = 'linux-x64';
 /** The embedded model's share of the .vsix may not pass this (issue #2). */
 const maxModelBytesCompressed = 25 * 1024 * 1024;
+/** The whole .vsix may not pass this (issue #12: 25 MB for linux-x64). */
+export const maxVsixBytes = 25_000_000;
+/**
+ * ONNX Runtime's native library, shipped brotli-compressed (src/core/runtime/nativeLibrary.ts
+ * unpacks it on first use): 46 MB deflate to 17.5 MB in a zip, brotli at quality 11 to 12.7 MB.
+ */
+const nativeLibrary = 'node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1';
 
 export function vsixPath() {
   const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
@@ -61,6 +70,54 @@ export function buildProduction() {
   run(process.execPath, ['esbuild.mjs', '--production'], 'the production build');
   for (const f of ['dist/extension.js']) {
     if (!existsSync(join(repoRoot, f))) throw new Error(`the build did not produce ${f}`);
+  }
+}
+
+/**
+ * Writes `<library>.br` beside ONNX Runtime's native library. Quality 11 takes a few minutes, so
+ * the result is kept (in node_modules) with the SHA-256 of the library it was made from, and made
+ * again only when the library changed (a new onnxruntime-node).
+ */
+export async function packNativeLibrary() {
+  const lib = join(repoRoot, nativeLibrary);
+  if (!existsSync(lib)) throw new Error(`${nativeLibrary} is missing: run npm ci first`);
+  const packed = `${lib}.br`;
+  const stamp = `${lib}.br.sha256`;
+  const sha = createHash('sha256').update(readFileSync(lib)).digest('hex');
+  const fresh = () => existsSync(packed) && existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === sha;
+  if (fresh()) return packed;
+  // The e2e files run in parallel and each packages: one process compresses, the others wait.
+  const lock = `${packed}.lock`;
+  let fd;
+  for (;;) {
+    try {
+      fd = openSync(lock, 'wx');
+      break;
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+      // A lock older than 20 minutes was left by a killed process.
+      if (Date.now() - statSync(lock, { throwIfNoEntry: false })?.mtimeMs > 20 * 60_000) rmSync(lock, { force: true });
+      else await new Promise((r) => setTimeout(r, 2000));
+      if (fresh()) return packed;
+    }
+  }
+  try {
+    if (fresh()) return packed;
+    const t0 = Date.now();
+    log(`compressing ${nativeLibrary} with brotli (quality 11; once per onnxruntime-node version, a few minutes)`);
+    const data = readFileSync(lib);
+    const out = brotliCompressSync(data, {
+      params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_LGWIN]: 24, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: data.length },
+    });
+    const tmp = `${packed}.${process.pid}.tmp`;
+    writeFileSync(tmp, out);
+    renameSync(tmp, packed);
+    writeFileSync(stamp, `${sha}\n`);
+    log(`${mib(data.length)} → ${mib(out.length)} in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+    return packed;
+  } finally {
+    closeSync(fd);
+    rmSync(lock, { force: true });
   }
 }
 
@@ -126,7 +183,7 @@ export function checkVsixEntries(entries) {
     'extension/LICENSE.txt',
     'extension/node_modules/onnxruntime-node/dist/index.js',
     'extension/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node',
-    'extension/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1',
+    'extension/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1.br',
     'extension/node_modules/onnxruntime-common/dist/cjs/index.js',
   ];
   for (const m of must) if (!names.includes(m) && !(m.endsWith('LICENSE.txt') && names.includes('extension/LICENSE'))) problems.push(`missing ${m}`);
@@ -146,12 +203,20 @@ export function checkVsixEntries(entries) {
     [/\/bin\/napi-v\d+\/(darwin|win32)\//, 'onnxruntime-node files of other platforms'],
     [/\/bin\/napi-v\d+\/linux\/arm64\//, 'onnxruntime-node files of linux-arm64'],
     [/^extension\/node_modules\/onnxruntime-web\//, 'onnxruntime-web'],
+    // Only the tokenizer of a Hugging Face model is used (bundled from @huggingface/tokenizers):
+    // transformers.js and the image libraries it pulls in (sharp, libvips) are dead weight.
+    [/^extension\/node_modules\/(sharp|@img)\/|libvips/, 'image libraries (sharp, libvips, @img/*)'],
+    [/^extension\/node_modules\/@huggingface\/transformers\//, '@huggingface/transformers'],
     [/^extension\/\.labelwise\//, 'a label store'],
   ];
   for (const [re, what] of forbidden) {
     const hits = names.filter((n) => re.test(n));
     if (hits.length > 0) problems.push(`holds ${what}: ${hits.slice(0, 3).join(', ')}${hits.length > 3 ? ` (+${hits.length - 3})` : ''}`);
   }
+  // Shipped compressed (libonnxruntime.so.1.br above), never as itself: 5 MB more.
+  if (names.includes('extension/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1')) problems.push('holds libonnxruntime.so.1 uncompressed (ship libonnxruntime.so.1.br)');
+  const total = entries.reduce((a, e) => a + e.compressed, 0);
+  if (total > maxVsixBytes) problems.push(`the .vsix holds ${(total / 1e6).toFixed(1)} MB compressed (limit ${maxVsixBytes / 1e6} MB)`);
   const modelBytes = entries.filter((e) => e.name.startsWith('extension/models/')).reduce((a, e) => a + e.compressed, 0);
   if (modelBytes > maxModelBytesCompressed) problems.push(`models/ takes ${(modelBytes / 1048576).toFixed(1)} MiB compressed (limit 25 MiB)`);
   return problems;
@@ -192,6 +257,7 @@ export async function ensureVsix({ force = false } = {}) {
   }
   const t0 = Date.now();
   buildProduction();
+  await packNativeLibrary();
   packageVsix();
   const entries = await listZip(out);
   const problems = checkVsixEntries(entries);

@@ -17,6 +17,7 @@ export const settingKeys = {
   diversity: 'labelwise.diversity',
   committeeSize: 'labelwise.committeeSize',
   model: 'labelwise.model',
+  allowModelDownload: 'labelwise.allowModelDownload',
   device: 'labelwise.device',
   annotator: 'labelwise.annotator',
   autoRetrainEvery: 'labelwise.autoRetrainEvery',
@@ -31,6 +32,13 @@ export const settingKeys = {
  */
 export const pathSettingKeys: readonly string[] = [settingKeys.model];
 
+/**
+ * Every setting Restricted Mode sets aside (package.json restrictedConfigurations): the path
+ * settings, and labelwise.allowModelDownload (an untrusted folder must not make Labelwise fetch
+ * and run a model).
+ */
+export const restrictedSettingKeys: readonly string[] = [...pathSettingKeys, settingKeys.allowModelDownload];
+
 export interface LabelwiseSettings {
   labels: string[];
   budget: number;
@@ -43,6 +51,8 @@ export interface LabelwiseSettings {
   diversity: boolean;
   committeeSize: number;
   model: string;
+  /** Fetch a hub model id named by `model` once into the extension's storage (trusted workspaces only). */
+  allowModelDownload: boolean;
   device: Device;
   annotator: string;
   autoRetrainEvery: number;
@@ -63,6 +73,7 @@ export const defaultSettings: LabelwiseSettings = {
   diversity: true,
   committeeSize: 5,
   model: 'default',
+  allowModelDownload: false,
   device: 'auto',
   annotator: '',
   autoRetrainEvery: 10,

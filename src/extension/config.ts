@@ -70,7 +70,9 @@ export function readSettings(get: SettingReader): LabelwiseSettings {
     fail('maxFileSizeMB', `must be a positive number, got ${JSON.stringify(maxFileSizeMB)}`);
   }
   const model = str(val('model'), 'model').trim();
-  if (model === '') fail('model', 'must be "default" or the path of a model folder');
+  if (model === '') fail('model', 'must be "default", the path of a model folder or a Hugging Face model id (owner/name)');
+  const allowModelDownload = val('allowModelDownload');
+  if (typeof allowModelDownload !== 'boolean') fail('allowModelDownload', `must be true or false, got ${JSON.stringify(allowModelDownload)}`);
   const diversity = val('diversity');
   if (typeof diversity !== 'boolean') fail('diversity', `must be true or false, got ${JSON.stringify(diversity)}`);
   const multiLabel = val('multiLabel');
@@ -90,6 +92,7 @@ export function readSettings(get: SettingReader): LabelwiseSettings {
     diversity,
     committeeSize: int(val('committeeSize'), 'committeeSize', 2, 50),
     model,
+    allowModelDownload,
     device: oneOf<Device>(val('device'), 'device', DEVICES),
     annotator: annotator === '' ? defaultAnnotator() : annotator,
     autoRetrainEvery: int(val('autoRetrainEvery'), 'autoRetrainEvery', 0),
@@ -101,15 +104,17 @@ export function readSettings(get: SettingReader): LabelwiseSettings {
 /**
  * The settings as a workspace of this trust may use them. In Restricted Mode a setting that names a
  * path to load (labelwise.model: a model folder, whose ONNX graph and tokenizer Labelwise would
- * run) falls back to its default, and `notice` says so; everything else (labeling with the embedded
+ * run, or a hub model id) falls back to its default, labelwise.allowModelDownload is off, and `notice` says so; everything else (labeling with the embedded
  * model) works as in a trusted workspace. VS Code already ignores a workspace's own value of these
  * settings there (package.json restrictedConfigurations); this also covers a user-level relative
  * path, which would resolve into the untrusted folder.
  */
 export function restrictToTrust(s: LabelwiseSettings, trusted: boolean): { settings: LabelwiseSettings; notice?: string } {
-  if (trusted || s.model === defaultSettings.model) return { settings: s };
+  if (trusted) return { settings: s };
+  // Downloading a model (labelwise.allowModelDownload) is off in Restricted Mode whatever it says.
+  if (s.model === defaultSettings.model) return { settings: { ...s, allowModelDownload: false } };
   return {
-    settings: { ...s, model: defaultSettings.model },
+    settings: { ...s, model: defaultSettings.model, allowModelDownload: false },
     notice:
       `this workspace is in Restricted Mode, so ${pathSettingKeys.join(', ')} ("${s.model}") is not loaded and labeling uses the ` +
       `embedded default model; trust the workspace to use that model`,

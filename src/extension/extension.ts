@@ -43,6 +43,7 @@ export function activate(context: vscode.ExtensionContext): void {
     surface,
     openPanel: () => createPanel(context.extensionUri),
     cacheDir: () => join((context.storageUri ?? context.globalStorageUri).fsPath, 'embeddings'),
+    modelStorageDir: () => join(context.globalStorageUri.fsPath, 'models'),
     startWorker: (logger) => new WorkerClient(() => threadChannel(workerScript), logger, () => processChannel(workerScript)),
     onStoreChanged: (store, root, orphans) => {
       decorations.setStore(store, root, labelSet(), granularity());

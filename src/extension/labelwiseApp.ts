@@ -1,6 +1,8 @@
+import { homedir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
-import { LabelwiseError } from '../core/errors';
-import type { LabelwiseSettings } from '../core/settings';
+import { downloadedHubModel, downloadNotAllowedMessage, ensureHubModel, hubEndpoint, isHubModelId } from '../core/encoders/hubDownload';
+import { LabelwiseError, SettingError } from '../core/errors';
+import { settingKeys, type LabelwiseSettings } from '../core/settings';
 import { CancelledError } from '../core/session/cancelledError';
 import { lastRecordedRound } from '../core/session/curveLog';
 import type { AnchorParams, AnchorReport, RoundInfo, RoundSummary } from '../core/session/workerProtocol';
@@ -41,6 +43,11 @@ export interface AppDeps {
    * rebuildable cache and do not belong in `.labelwise/`, which users commit.
    */
   readonly cacheDir?: (root: string) => string;
+  /**
+   * Folder of the Hugging Face hub models downloaded for `labelwise.model` = `owner/name` (the
+   * extension passes its globalStorage: one download serves every workspace).
+   */
+  readonly modelStorageDir?: () => string;
   /** Called whenever the label store changed (decorations). */
   readonly onStoreChanged?: (store: LabelStore, root: string, orphans: readonly OrphanSpan[]) => void;
 }
@@ -319,8 +326,56 @@ export class LabelwiseApp implements Disposable {
     this.output.dispose();
   }
 
+  /**
+   * The `labelwise.model` value the worker loads: as set, or for a Hugging Face hub id the local
+   * folder it was downloaded to (once, behind a cancellable progress notification, only with
+   * labelwise.allowModelDownload on, which Restricted Mode turns off). A copy downloaded earlier is
+   * used without the network. Undefined when the user cancelled the download.
+   */
+  private async resolveModel(settings: LabelwiseSettings, root: string): Promise<string | undefined> {
+    const id = settings.model.trim();
+    if (id === 'default' || !isHubModelId(id, root)) return settings.model;
+    // Never under .labelwise/, which users commit.
+    const storageDir = this.deps.modelStorageDir?.() ?? join(homedir(), '.cache', 'labelwise', 'models');
+    const ready = downloadedHubModel(storageDir, id);
+    if (ready) {
+      this.logger.info(`model ${id}: using the copy downloaded to ${ready}`);
+      return ready;
+    }
+    if (!settings.allowModelDownload) throw new SettingError(settingKeys.model, downloadNotAllowedMessage(id));
+    const endpoint = hubEndpoint();
+    this.logger.info(`model ${id}: downloading from ${endpoint} into ${storageDir}`);
+    const t0 = Date.now();
+    try {
+      const got = await this.deps.surface.withProgress(`Labelwise: downloading ${id}`, (progress, signal) => {
+        let last = 0;
+        return ensureHubModel(id, {
+          storageDir,
+          endpoint,
+          signal,
+          onProgress: (p) => {
+            const now = Date.now();
+            if (now - last < 200 && p.received !== p.total) return;
+            last = now;
+            const mb = (n: number): string => (n / 1048576).toFixed(1);
+            progress.report({ message: `${p.file}: ${mb(p.received)}${p.total !== undefined ? ` of ${mb(p.total)}` : ''} MB` });
+          },
+        });
+      });
+      this.logger.info(`model ${id}: downloaded and checked in ${((Date.now() - t0) / 1000).toFixed(1)} s (${got.folder})`);
+      return got.folder;
+    } catch (e) {
+      if (CancelledError.is(e)) {
+        this.logger.info(`model ${id}: download cancelled; nothing was kept`);
+        return undefined;
+      }
+      throw e;
+    }
+  }
+
   private async doStart(view: PanelView): Promise<LabelingController | undefined> {
     let settings: LabelwiseSettings;
+    let workerModel: string;
     let root: string;
     let store: LabelStore;
     try {
@@ -342,6 +397,11 @@ export class LabelwiseApp implements Disposable {
       }
       checkStartable(settings);
       store = this.openStore();
+      // A hub model id becomes the folder it was downloaded to; the controller keeps the id (the
+      // setting as written), the worker loads the folder.
+      const model = await this.resolveModel(settings, root);
+      if (model === undefined) return undefined;
+      workerModel = model;
     } catch (e) {
       this.report(e, 'Cannot start a labeling session');
       return undefined;
@@ -361,7 +421,7 @@ export class LabelwiseApp implements Disposable {
           'start',
           {
             root,
-            settings,
+            settings: { ...settings, model: workerModel },
             cacheDir: this.deps.cacheDir?.(root) ?? join(root, '.labelwise', 'cache'),
             decisions,
             // Beside the label store (and committed with it): the curve view survives a restart.

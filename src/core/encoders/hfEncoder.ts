@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
+import { Tokenizer } from '@huggingface/tokenizers';
 import { ModelError } from '../errors';
 import { openSession, type RuntimeSession, type Tensor } from '../runtime/session';
 import { silentLogger, type Matrix } from '../types';
@@ -9,17 +10,25 @@ import type { Encoder, EncoderOptions } from './encoder';
 
 /**
  * A Hugging Face encoder in the transformers.js layout (config.json, tokenizer.json,
- * onnx/model.onnx — e.g. a MiniLM or BERT exported with optimum). The tokenizer is loaded with
- * @huggingface/transformers from the local folder only; the graph runs on our own runtime session,
+ * onnx/model.onnx — e.g. a MiniLM or BERT exported with optimum). The tokenizer is built from
+ * tokenizer.json by @huggingface/tokenizers; the graph runs on our own runtime session,
  * so device selection, CUDA → CPU fallback and session reuse are the same as for every model.
  * Sentence vectors are the mean of the last hidden states over the attention mask, L2-normalised.
  */
 
-/** The files the folder must hold, relative to it. */
+/** The ONNX graph, in the order transformers.js prefers them (fp32, then int8); one is needed. */
+export const HF_MODEL_FILES = ['onnx/model.onnx', 'onnx/model_quantized.onnx'] as const;
+
+/** The files the folder must hold, relative to it (the graph: either of HF_MODEL_FILES). */
 export const HF_REQUIRED_FILES = ['config.json', 'tokenizer.json', join('onnx', 'model.onnx')] as const;
 
-/** The part of a transformers.js tokenizer this encoder uses. */
-interface HfTokenizer {
+/** The graph the folder holds: onnx/model.onnx, else onnx/model_quantized.onnx; undefined when neither. */
+export function hfModelFile(folder: string): string | undefined {
+  return HF_MODEL_FILES.map((f) => join(folder, ...f.split('/'))).find((f) => existsSync(f));
+}
+
+/** The part of a tokenizer this encoder uses. */
+export interface HfTokenizer {
   encode(text: string): number[];
   readonly model_max_length?: number;
 }
@@ -29,37 +38,50 @@ export function checkHfFolder(folder: string): { config: Record<string, unknown>
   const where = `labelwise.model: the model folder ${folder}`;
   if (!existsSync(folder)) throw new ModelError(`${where} does not exist (use "default" or a folder in the transformers.js layout)`);
   if (!statSync(folder).isDirectory()) throw new ModelError(`${where} is not a folder`);
-  const missing = HF_REQUIRED_FILES.filter((f) => !existsSync(join(folder, f)));
+  const missing = HF_REQUIRED_FILES.filter((f) => !existsSync(join(folder, f)) && !(f.startsWith('onnx') && hfModelFile(folder))).map((f) =>
+    f.startsWith('onnx') ? `${f} (or ${join('onnx', 'model_quantized.onnx')})` : f,
+  );
   if (missing.length > 0) throw new ModelError(`${where} is missing ${missing.join(', ')} (expected the transformers.js layout: ${HF_REQUIRED_FILES.join(', ')})`);
-  let config: unknown;
-  try {
-    config = JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8'));
-  } catch (e) {
-    throw new ModelError(`${join(folder, 'config.json')}: not valid JSON (${(e as Error).message})`);
-  }
-  if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new ModelError(`${join(folder, 'config.json')}: expected a JSON object`);
-  return { config: config as Record<string, unknown> };
+  return { config: readJsonObject(join(folder, 'config.json')) };
 }
 
-function folderHash(folder: string): string {
+function folderHash(folder: string, modelFile: string): string {
   const h = createHash('sha256');
-  for (const f of [join('onnx', 'model.onnx'), 'tokenizer.json', 'config.json']) h.update(readFileSync(join(folder, f)));
+  for (const f of [modelFile, join(folder, 'tokenizer.json'), join(folder, 'config.json')]) h.update(readFileSync(f));
   return h.digest('hex').slice(0, 16);
 }
 
-async function loadTokenizer(folder: string): Promise<HfTokenizer> {
-  // Dynamic import: the package is external to the esbuild bundle (which turns this into a
-  // require of its CommonJS build) and ESM under tsx; both entry points are shipped by it.
-  const { AutoTokenizer, env } = await import('@huggingface/transformers');
-  env.allowRemoteModels = false;
-  env.allowLocalModels = true;
-  env.localModelPath = `${dirname(folder)}/`;
+/** Reads one JSON object of the model folder; errors name the file. */
+function readJsonObject(file: string): Record<string, unknown> {
+  let value: unknown;
   try {
-    const tok = await AutoTokenizer.from_pretrained(basename(folder), { local_files_only: true });
-    return tok as unknown as HfTokenizer;
+    value = JSON.parse(readFileSync(file, 'utf8'));
   } catch (e) {
-    throw new ModelError(`${join(folder, 'tokenizer.json')}: cannot load the tokenizer (${(e as Error).message.split('\n')[0]})`);
+    throw new ModelError(`${file}: not valid JSON (${(e as Error).message})`);
   }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ModelError(`${file}: expected a JSON object`);
+  return value as Record<string, unknown>;
+}
+
+/**
+ * The tokenizer of tokenizer.json (with tokenizer_config.json, optional, as transformers.js reads
+ * it), built by @huggingface/tokenizers: the pure-JS library transformers.js itself tokenizes with,
+ * without the rest of transformers.js (its ONNX Runtime Web copy and sharp's image libraries).
+ */
+export function loadTokenizer(folder: string): HfTokenizer {
+  const tokenizerFile = join(folder, 'tokenizer.json');
+  const json = readJsonObject(tokenizerFile);
+  const configFile = join(folder, 'tokenizer_config.json');
+  const config = existsSync(configFile) ? readJsonObject(configFile) : {};
+  let tok: Tokenizer;
+  try {
+    tok = new Tokenizer(json, config);
+  } catch (e) {
+    throw new ModelError(`${tokenizerFile}: cannot load the tokenizer (${(e as Error).message.split('\n')[0]})`);
+  }
+  const maxLength = typeof config.model_max_length === 'number' ? config.model_max_length : undefined;
+  // transformers.js's PreTrainedTokenizer.encode: the ids of the text with its special tokens.
+  return { encode: (text: string): number[] => tok.encode(text).ids, model_max_length: maxLength };
 }
 
 /** One padded batch: the feeds and, per row, the text it holds and its token count. */
@@ -92,8 +114,8 @@ export class HfEncoder implements Encoder {
   static async load(folderArg: string, opts: EncoderOptions): Promise<HfEncoder> {
     const folder = resolve(folderArg);
     const { config } = checkHfFolder(folder);
-    const tokenizer = await loadTokenizer(folder);
-    const modelFile = join(folder, 'onnx', 'model.onnx');
+    const tokenizer = loadTokenizer(folder);
+    const modelFile = hfModelFile(folder) ?? join(folder, 'onnx', 'model.onnx');
     const session = await openSession(modelFile, { device: opts.device, logger: opts.logger ?? silentLogger });
     const outputs = session.outputNames;
     // Prefer token states (pooled here over the mask, as the spec asks); accept a graph that
@@ -106,7 +128,7 @@ export class HfEncoder implements Encoder {
     const hidden = typeof config.hidden_size === 'number' ? config.hidden_size : typeof config.dim === 'number' ? config.dim : 0;
     const positions = typeof config.max_position_embeddings === 'number' ? config.max_position_embeddings : 512;
     const tokMax = typeof tokenizer.model_max_length === 'number' && tokenizer.model_max_length < 1e6 ? tokenizer.model_max_length : positions;
-    const enc = new HfEncoder(`hf:${basename(folder)}@${folderHash(folder)}`, hidden, tokenizer, session, output, output === 'sentence_embedding', Math.min(positions, tokMax, 512));
+    const enc = new HfEncoder(`hf:${basename(folder)}@${folderHash(folder, modelFile)}`, hidden, tokenizer, session, output, output === 'sentence_embedding', Math.min(positions, tokMax, 512));
     if (hidden <= 0) {
       // No hidden size in config.json: learn it from one run.
       const probe = await enc.encode(['a']);

@@ -1,7 +1,8 @@
-import * as ort from 'onnxruntime-node';
+import type * as Ort from 'onnxruntime-node';
 import { ModelError, SettingError } from '../errors';
 import { DEVICES, silentLogger, type Device, type Logger } from '../types';
 import { checkCuda, describeMissing } from './cudaCheck';
+import { unpackNativeLibraries } from './nativeLibrary';
 
 /**
  * The only importer of onnxruntime-node. Everything else uses these types: a tensor is plain
@@ -41,10 +42,25 @@ export function checkDevice(device: string, setting = 'labelwise.device'): Devic
   return device as Device;
 }
 
-function toOrt(t: Tensor): ort.Tensor {
+let ortLoaded: typeof Ort | undefined;
+
+/**
+ * onnxruntime-node, required on first use rather than at import: in the .vsix its native library
+ * ships compressed and is unpacked first (nativeLibrary.ts).
+ */
+function ort(): typeof Ort {
+  if (!ortLoaded) {
+    unpackNativeLibraries();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily on purpose (see above)
+    ortLoaded = require('onnxruntime-node') as typeof Ort;
+  }
+  return ortLoaded;
+}
+
+function toOrt(t: Tensor): Ort.Tensor {
   const d = t.data;
   const type = d instanceof Float32Array ? 'float32' : d instanceof Int32Array ? 'int32' : d instanceof BigInt64Array ? 'int64' : d instanceof Int8Array ? 'int8' : 'uint8';
-  return new ort.Tensor(type, d, t.dims as number[]);
+  return new (ort().Tensor)(type, d, t.dims as number[]);
 }
 
 function where(model: string | Uint8Array): string {
@@ -55,8 +71,8 @@ function firstLine(e: unknown): string {
   return (e instanceof Error ? e.message : String(e)).split('\n')[0];
 }
 
-async function create(model: string | Uint8Array, provider: Provider, threads: number): Promise<ort.InferenceSession> {
-  const options: ort.InferenceSession.SessionOptions = {
+async function create(model: string | Uint8Array, provider: Provider, threads: number): Promise<Ort.InferenceSession> {
+  const options: Ort.InferenceSession.SessionOptions = {
     graphOptimizationLevel: 'all',
     intraOpNumThreads: threads,
     executionProviders: [provider],
@@ -66,10 +82,10 @@ async function create(model: string | Uint8Array, provider: Provider, threads: n
     // runs next (tokenizing, the learner) — on a 2-core laptop that costs more than it saves.
     extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } },
   };
-  return typeof model === 'string' ? ort.InferenceSession.create(model, options) : ort.InferenceSession.create(model, options);
+  return typeof model === 'string' ? ort().InferenceSession.create(model, options) : ort().InferenceSession.create(model, options);
 }
 
-async function createCpu(model: string | Uint8Array, threads: number): Promise<ort.InferenceSession> {
+async function createCpu(model: string | Uint8Array, threads: number): Promise<Ort.InferenceSession> {
   try {
     return await create(model, 'cpu', threads);
   } catch (e) {
@@ -82,7 +98,7 @@ async function createCpu(model: string | Uint8Array, threads: number): Promise<o
  * there and falls back to CPU; `cuda` fails with a message naming what is missing. The provider
  * in use is logged either way.
  */
-async function openNative(model: string | Uint8Array, device: Device, logger: Logger, threads: number): Promise<{ session: ort.InferenceSession; provider: Provider }> {
+async function openNative(model: string | Uint8Array, device: Device, logger: Logger, threads: number): Promise<{ session: Ort.InferenceSession; provider: Provider }> {
   if (device === 'cpu') {
     const session = await createCpu(model, threads);
     logger.info(`ONNX Runtime: CPU execution provider (labelwise.device = cpu) for ${where(model)}`);
@@ -113,7 +129,7 @@ async function openNative(model: string | Uint8Array, device: Device, logger: Lo
 }
 
 interface Shared {
-  readonly native: Promise<{ session: ort.InferenceSession; provider: Provider }>;
+  readonly native: Promise<{ session: Ort.InferenceSession; provider: Provider }>;
   refs: number;
 }
 
@@ -121,7 +137,7 @@ interface Shared {
 // native session per (file, device, threads) is shared by every caller until the last releases it.
 const cache = new Map<string, Shared>();
 
-function wrap(key: string | undefined, shared: Shared, session: ort.InferenceSession, provider: Provider): RuntimeSession {
+function wrap(key: string | undefined, shared: Shared, session: Ort.InferenceSession, provider: Provider): RuntimeSession {
   let released = false;
   return {
     provider,
@@ -129,7 +145,7 @@ function wrap(key: string | undefined, shared: Shared, session: ort.InferenceSes
     outputNames: session.outputNames,
     async run(feeds: Record<string, Tensor>, outputs?: readonly string[]): Promise<Record<string, Tensor>> {
       if (released) throw new ModelError('the ONNX Runtime session was already released');
-      const f: Record<string, ort.Tensor> = {};
+      const f: Record<string, Ort.Tensor> = {};
       for (const [k, v] of Object.entries(feeds)) f[k] = toOrt(v);
       const out = outputs ? await session.run(f, outputs as string[]) : await session.run(f);
       const res: Record<string, Tensor> = {};

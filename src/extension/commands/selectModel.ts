@@ -1,4 +1,5 @@
 import { dirname, isAbsolute, relative, sep } from 'node:path';
+import { isHubIdShape } from '../../core/encoders/hubDownload';
 import { settingKeys } from '../../core/settings';
 import { DEVICES, type Device } from '../../core/types';
 import type { LabelwiseCommand } from './command';
@@ -15,7 +16,7 @@ export function modelSettingFor(folder: string, root: string | undefined): strin
   return rel.split(sep).join('/');
 }
 
-/** Chooses the encoder (embedded default or a local Hugging Face ONNX folder) and the device. */
+/** Chooses the encoder (embedded default, a local Hugging Face ONNX folder or a hub model id) and the device. */
 export const selectModelCommand: LabelwiseCommand = {
   id: 'labelwise.selectModel',
   title: 'Select Model and Device',
@@ -25,6 +26,7 @@ export const selectModelCommand: LabelwiseCommand = {
       [
         { label: 'default', description: 'embedded GloVe sentence encoder (fast, CPU)', picked: s.model === 'default', kind: 'default' as const },
         { label: 'Choose a model folder…', description: 'a local Hugging Face model in the transformers.js ONNX layout', kind: 'folder' as const },
+        { label: 'Hugging Face model id…', description: 'e.g. Xenova/all-MiniLM-L6-v2, downloaded once into the extension\'s storage', kind: 'hub' as const },
         ...(s.model !== 'default' ? [{ label: s.model, description: 'current', picked: true, kind: 'current' as const }] : []),
       ],
       { title: 'Labelwise: encoder model', placeHolder: `current: ${s.model}` },
@@ -40,6 +42,29 @@ export const selectModelCommand: LabelwiseCommand = {
       const file = await surface.showOpenFile({ title: 'Labelwise: pick the model\'s config.json (its folder is used)', filters: { 'Model config': ['json'] } });
       if (!file) return;
       model = modelSettingFor(dirname(file), surface.workspaceRoot());
+    }
+    if (modelPick.kind === 'hub') {
+      if (!surface.isTrusted()) {
+        void surface.showWarning('Labelwise: this workspace is in Restricted Mode; a downloaded model can be used only in a trusted workspace. Labeling uses the embedded default model.');
+        return;
+      }
+      const id = await surface.showInputBox({
+        title: 'Labelwise: Hugging Face model id',
+        prompt: 'A sentence encoder with an ONNX export (onnx/model.onnx), such as the Xenova/* models',
+        placeHolder: 'Xenova/all-MiniLM-L6-v2',
+        validateInput: (v) => (isHubIdShape(v) ? undefined : 'a hub model id has the form owner/name, for example Xenova/all-MiniLM-L6-v2'),
+      });
+      if (!id) return;
+      model = id.trim();
+      if (!s.allowModelDownload) {
+        const allow = await surface.showInfo(
+          `Labelwise: ${model} is downloaded from huggingface.co once, into the extension's storage, when ${settingKeys.allowModelDownload} is on. Turn it on?`,
+          'Allow Downloads',
+        );
+        if (allow !== 'Allow Downloads') return;
+        // User level: the download serves every workspace, and a workspace value would not count in Restricted Mode.
+        await surface.updateSetting(settingKeys.allowModelDownload, true, 'global');
+      }
     }
     const devicePick = await surface.showQuickPick(
       DEVICES.map((d) => ({

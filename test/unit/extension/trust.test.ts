@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import { createEngine } from '../../../src/core/activeLearner';
 import type { EncoderOptions } from '../../../src/core/encoders/encoder';
 import type { SessionDeps } from '../../../src/core/session/labelingSession';
-import { pathSettingKeys } from '../../../src/core/settings';
+import { pathSettingKeys, restrictedSettingKeys } from '../../../src/core/settings';
 import type { Disposable } from '../../../src/core/types';
 import { ALL_COMMANDS } from '../../../src/extension/commands/allCommands';
 import { modelSettingFor } from '../../../src/extension/commands/selectModel';
@@ -53,6 +53,8 @@ describe('workspace trust', () => {
     surface.settings.set('labelwise.labels', ['sport', 'science']);
     surface.settings.set('labelwise.strategy', 'margin');
     surface.settings.set('labelwise.model', 'models/mini');
+    // The folder exists: an owner/name value that names no folder would be a Hugging Face hub id.
+    mkdirSync(join(dir, 'models', 'mini'), { recursive: true });
     app = new LabelwiseApp({ surface, openPanel: quietPanel, startWorker: (logger) => new WorkerClient(() => memoryChannel(deps), logger) });
     registerCommands(ALL_COMMANDS, { app, surface });
   });
@@ -67,7 +69,7 @@ describe('workspace trust', () => {
     assert.ok(cap, 'capabilities.untrustedWorkspaces is declared');
     assert.equal(cap.supported, 'limited');
     assert.match(cap.description ?? '', /labelwise\.model/);
-    assert.deepEqual(cap.restrictedConfigurations, [...pathSettingKeys]);
+    assert.deepEqual(cap.restrictedConfigurations, [...restrictedSettingKeys]);
     assert.ok(pathSettingKeys.includes('labelwise.model'));
   });
 

@@ -1,5 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { builtinModules } from 'node:module';
+import { build } from 'esbuild';
 import { checkVsixEntries, manifestAssets, type ZipEntry } from '../../../scripts/package.mjs';
 import { runEnv, runLayout } from '../../../scripts/codeServer.mjs';
 
@@ -18,7 +20,7 @@ const good: ZipEntry[] = [
   'extension/models/prior/prior.onnx',
   'extension/node_modules/onnxruntime-node/dist/index.js',
   'extension/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node',
-  'extension/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1',
+  'extension/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1.br',
   'extension/node_modules/onnxruntime-common/dist/cjs/index.js',
   ...manifestAssets().map((a) => `extension/${a}`),
 ].map((n) => entry(n));
@@ -29,8 +31,8 @@ describe('checkVsixEntries', () => {
   });
 
   test('reports a missing native library and a missing model', () => {
-    const problems = checkVsixEntries(good.filter((e) => !e.name.endsWith('libonnxruntime.so.1') && !e.name.endsWith('glove100k.onnx')));
-    assert.ok(problems.some((p) => p.includes('libonnxruntime.so.1')), problems.join('\n'));
+    const problems = checkVsixEntries(good.filter((e) => !e.name.endsWith('libonnxruntime.so.1.br') && !e.name.endsWith('glove100k.onnx')));
+    assert.ok(problems.some((p) => p.includes('libonnxruntime.so.1.br')), problems.join('\n'));
     assert.ok(problems.some((p) => p.includes('embedded model')), problems.join('\n'));
   });
 
@@ -57,10 +59,50 @@ describe('checkVsixEntries', () => {
     assert.ok(problems.some((p) => p.includes('extension/media/walkthrough/label.md')), problems.join('\n'));
   });
 
+  test('rejects image libraries (sharp, libvips, @img/*) and transformers.js', () => {
+    for (const name of [
+      'extension/node_modules/sharp/dist/index.cjs',
+      'extension/node_modules/@img/sharp-linux-x64/lib/sharp-linux-x64.node',
+      'extension/node_modules/@img/sharp-libvips-linux-x64/lib/libvips-cpp.so.8.17.3',
+      'extension/node_modules/@img/colour/color.cjs',
+      'extension/lib/libvips.so.42',
+    ]) {
+      const problems = checkVsixEntries([...good, entry(name)]);
+      assert.ok(problems.some((p) => p.includes('image libraries')), `${name}: ${problems.join('\n')}`);
+    }
+    const problems = checkVsixEntries([...good, entry('extension/node_modules/@huggingface/transformers/dist/transformers.node.cjs')]);
+    assert.ok(problems.some((p) => p.includes('@huggingface/transformers')), problems.join('\n'));
+  });
+
+  test('rejects the native library uncompressed, and a .vsix over 25 MB', () => {
+    const raw = checkVsixEntries([...good, entry('extension/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime.so.1')]);
+    assert.ok(raw.some((p) => p.includes('uncompressed')), raw.join('\n'));
+    const big = checkVsixEntries([...good, entry('extension/media/huge.bin', 25_000_000)]);
+    assert.ok(big.some((p) => p.includes('limit 25 MB')), big.join('\n'));
+  });
+
   test('rejects a model folder over 25 MiB compressed', () => {
     const big = [...good, entry('extension/models/extra.onnx', 26 * 1024 * 1024)];
     assert.ok(checkVsixEntries(big).some((p) => p.includes('limit 25 MiB')));
   });
+});
+
+describe('the Node bundles', () => {
+  // What .vscodeignore leaves out must not be needed: the bundles may leave only vscode and
+  // onnxruntime-node (and Node's own modules) to require at run time. A src import of
+  // @huggingface/transformers or sharp would make the extension fail to load from the .vsix.
+  for (const entryPoint of ['src/extension/extension.ts', 'src/core/session/worker.ts', 'src/cli/main.ts']) {
+    test(`${entryPoint} bundles its tokenizer and requires nothing the .vsix leaves out`, async () => {
+      const r = await build({ entryPoints: [entryPoint], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, metafile: true, logLevel: 'silent', external: ['vscode', 'onnxruntime-node'], outfile: 'out.js' });
+      const external = new Set<string>();
+      for (const input of Object.values(r.metafile.inputs)) for (const imp of input.imports) if (imp.external) external.add(imp.path);
+      const unexpected = [...external].filter((p) => !p.startsWith('node:') && !builtinModules.includes(p) && p !== 'vscode' && p !== 'onnxruntime-node' && !p.startsWith('onnxruntime-node/'));
+      assert.deepEqual(unexpected, []);
+      const inputs = Object.keys(r.metafile.inputs);
+      assert.ok(!inputs.some((i) => /node_modules\/(@huggingface\/transformers|sharp|@img)\//.test(i)), inputs.filter((i) => i.includes('node_modules')).join('\n'));
+      if (!entryPoint.startsWith('src/extension/')) assert.ok(inputs.some((i) => i.includes('node_modules/@huggingface/tokenizers/')), 'the Hugging Face tokenizer is bundled');
+    });
+  }
 });
 
 describe('runEnv', () => {
