@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
-import { chromiumArgs, chromiumPath, folderUrl, installExtension, logTail, makeRunDirs, runEnv, runLayout, startCodeServer, writeUserSettings, type RunningCodeServer } from '../../scripts/codeServer.mjs';
-import { aptHint, ensureCodeServer, missingAptPackages } from '../../scripts/installCodeServer.mjs';
-import { ensureVsix, repoRoot } from '../../scripts/package.mjs';
-import { notificationTexts, runCommand, sleep, statusBarTexts, waitForWorkbench, webviewFrame } from './workbench';
+import type { Frame, Page } from 'playwright-core';
+import { logTail } from '../../scripts/codeServer.mjs';
+import { repoRoot } from '../../scripts/package.mjs';
+import { readJsonLines } from './fixtures';
+import { e2eLog, e2eRun, labelwiseLogs } from './harness';
+import { pollUntil, runCommand, sleep, waitForWorkbench, webviewFrame } from './workbench';
 
 /**
  * Issue 7, items 1 and 5, in real VS Code (code-server + headless Chromium, see labeling.e2e.test.ts):
@@ -23,7 +23,6 @@ import { notificationTexts, runCommand, sleep, statusBarTexts, waitForWorkbench,
  * Timings (keypress → next span) are printed, not asserted.
  */
 
-const artifacts = join(repoRoot, 'test', 'e2e', 'artifacts');
 const labels = ['news', 'science', 'sports', 'fiction'];
 /** Fast keys: digits label, `s` skips. Enough to cross many retrains at labelwise.autoRetrainEvery = 5. */
 const FAST_KEYS = 72;
@@ -53,9 +52,7 @@ interface ShownChange {
   painted?: number;
 }
 
-function note(msg: string): void {
-  process.stderr.write(`[e2e fast typing] ${msg}\n`);
-}
+const note = e2eLog('fast typing');
 
 function stats(xs: readonly number[]): string {
   if (xs.length === 0) return 'no samples';
@@ -63,44 +60,6 @@ function stats(xs: readonly number[]): string {
   const m = Math.floor(s.length / 2);
   const median = s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
   return `median ${median.toFixed(1)} ms, max ${s[s.length - 1].toFixed(1)} ms over ${s.length} keys`;
-}
-
-async function pollUntil<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await sleep(100);
-  }
-}
-
-function readStore(file: string): StoreLine[] {
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as StoreLine);
-}
-
-/** The Labelwise output channel's log files of a code-server run (retrain timings, warnings). */
-function labelwiseLogs(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    let entries: string[] = [];
-    try {
-      entries = readdirSync(d);
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const p = join(d, e);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (/Labelwise.*\.log$/i.test(e)) out.push(p);
-    }
-  };
-  walk(dir);
-  return out;
 }
 
 /** A deterministic key sequence: mostly labels, some skips. */
@@ -197,16 +156,8 @@ async function countPanels(page: Page): Promise<{ tabs: number; webviews: number
 
 test('fast typing across automatic retrains labels the span on screen, every key; one panel after a reload', { timeout: 12 * 60_000 }, async () => {
   const t0 = Date.now();
-  const missing = missingAptPackages({ withChromium: true });
-  assert.equal(missing.length, 0, `the e2e suite needs Debian packages that are not installed: ${missing.length > 0 ? aptHint(missing) : ''}`);
-  assert.ok(existsSync(chromiumPath), `${chromiumPath} is missing: run .ci/run or apt-get install -y chromium`);
-  const vsix = process.env.LABELWISE_VSIX ?? (await ensureVsix());
-  const entry = await ensureCodeServer();
-
-  const runDir = mkdtempSync(join(tmpdir(), 'labelwise-e2e-fast-'));
-  const layout = runLayout(join(runDir, 'cs'));
-  const browserLayout = runLayout(join(runDir, 'browser'));
-  const workspace = join(runDir, 'workspace');
+  const run = await e2eRun('labelwise-e2e-fast-', note);
+  const workspace = join(run.dir, 'workspace');
   cpSync(join(repoRoot, 'samples', 'corpus'), workspace, { recursive: true });
   writeExtraCorpus(workspace);
   writeFileSync(
@@ -214,23 +165,10 @@ test('fast typing across automatic retrains labels the span on screen, every key
     `${JSON.stringify({ 'labelwise.labels': labels, 'labelwise.budget': 1000, 'labelwise.annotator': 'e2e', 'labelwise.granularity': 'sentence', 'labelwise.autoRetrainEvery': 5 }, null, 2)}\n`,
   );
   const store = join(workspace, '.labelwise', 'labels.jsonl');
-  mkdirSync(artifacts, { recursive: true });
 
-  let server: RunningCodeServer | undefined;
-  let browser: Browser | undefined;
-  let page: Page | undefined;
   let seen: KeySeen[] = [];
   try {
-    await installExtension(entry, layout, vsix);
-    writeUserSettings(layout);
-    server = await startCodeServer({ entry, layout, workspace });
-    makeRunDirs(browserLayout);
-    browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: [...chromiumArgs], env: runEnv(browserLayout) as Record<string, string>, timeout: 60_000 });
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    page = await context.newPage();
-    page.setDefaultTimeout(30_000);
-    await page.goto(folderUrl(server.url, workspace), { waitUntil: 'domcontentloaded', timeout: 60_000 });
-    await waitForWorkbench(page, 120_000);
+    const { page } = await run.open({ target: workspace });
     await runCommand(page, 'Labelwise: Start Labeling Session');
 
     const panel = webviewFrame(page);
@@ -253,11 +191,11 @@ test('fast typing across automatic retrains labels the span on screen, every key
     const empty = seen.filter((k) => k.spanId === null);
     assert.equal(empty.length, 0, `${empty.length} of ${seen.length} keys arrived while the panel showed no span: ${JSON.stringify(empty.slice(0, 5))}`);
     const decisions = await pollUntil(`${keys.length} decisions in ${store}`, 90_000, () => {
-      const d = readStore(store).filter((l) => l.undo !== true);
+      const d = readJsonLines<StoreLine>(store).filter((l) => l.undo !== true);
       return d.length >= keys.length ? d : undefined;
     });
     await sleep(1000);
-    const stored = readStore(store).filter((l) => l.undo !== true);
+    const stored = readJsonLines<StoreLine>(store).filter((l) => l.undo !== true);
     assert.equal(seen.length, keys.length, `the injected listener saw ${seen.length} of ${keys.length} keys`);
     assert.equal(stored.length, keys.length, `keys pressed ${keys.length}, decisions stored ${stored.length}`);
     assert.equal(decisions.length, keys.length);
@@ -302,10 +240,10 @@ test('fast typing across automatic retrains labels the span on screen, every key
       await sleep(300);
     }
     note(`paced keys, Playwright press → next span shown: ${stats(paced)} [${paced.join(', ')}]`);
-    await pollUntil('the paced decisions', 30_000, () => (readStore(store).filter((l) => l.undo !== true).length >= keys.length + PACED_KEYS ? true : undefined));
+    await pollUntil('the paced decisions', 30_000, () => (readJsonLines<StoreLine>(store).filter((l) => l.undo !== true).length >= keys.length + PACED_KEYS ? true : undefined));
 
     // ---- Item 5: reload the window with the panel open, then start a session.
-    const linesBefore = readStore(store).length;
+    const linesBefore = readJsonLines<StoreLine>(store).length;
     await page.reload({ waitUntil: 'domcontentloaded', timeout: 60_000 });
     await waitForWorkbench(page, 120_000);
     await runCommand(page, 'Labelwise: Start Labeling Session');
@@ -322,7 +260,7 @@ test('fast typing across automatic retrains labels the span on screen, every key
     assert.ok(target, 'the panel shows a span after the reload');
     await page.keyboard.press('2');
     const after = await pollUntil('the key pressed after the reload in the store', 30_000, () => {
-      const l = readStore(store);
+      const l = readJsonLines<StoreLine>(store);
       return l.length > linesBefore ? l.slice(linesBefore) : undefined;
     });
     assert.deepEqual(
@@ -332,22 +270,13 @@ test('fast typing across automatic retrains labels the span on screen, every key
     );
     note('reload + Start Labeling Session: one panel, its key reached the store');
   } catch (e) {
-    if (page) {
-      const shot = join(artifacts, 'fast-typing-failure.png');
-      await page.screenshot({ path: shot }).catch(() => undefined);
-      note(`failure screenshot: ${relative(repoRoot, shot)}`);
-      note(`status bar: ${JSON.stringify(await statusBarTexts(page).catch(() => []))}`);
-      note(`notifications: ${JSON.stringify(await notificationTexts(page).catch(() => []))}`);
-    }
+    await run.diagnose('fast-typing-failure.png');
     note(`keys seen: ${JSON.stringify(seen.map((k) => [k.key, k.spanId]))}`);
-    if (existsSync(store)) note(`${store}:\n${readStore(store).map((l) => `${l.id} ${l.answer} ${l.label}${l.undo ? ' undo' : ''}`).join('\n')}`);
-    note(`code-server log tail:\n${logTail(layout.logFile, 30)}`);
+    if (existsSync(store)) note(`${store}:\n${readJsonLines<StoreLine>(store).map((l) => `${l.id} ${l.answer} ${l.label}${l.undo ? ' undo' : ''}`).join('\n')}`);
     throw e;
   } finally {
-    for (const f of labelwiseLogs(layout.userDataDir)) note(`${relative(layout.root, f)}:\n${logTail(f, 200).split('\n').filter((l) => /retrain|warn|error|session/.test(l)).join('\n')}`);
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    rmSync(runDir, { recursive: true, force: true });
+    for (const f of labelwiseLogs(run.layout.userDataDir)) note(`${relative(run.layout.root, f)}:\n${logTail(f, 200).split('\n').filter((l) => /retrain|warn|error|session/.test(l)).join('\n')}`);
+    await run.close();
     note(`wall time ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   }
 });

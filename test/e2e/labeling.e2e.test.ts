@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { chromiumArgs, chromiumPath, folderUrl, installExtension, logTail, makeRunDirs, runEnv, runLayout, startCodeServer, writeUserSettings, type RunningCodeServer } from '../../scripts/codeServer.mjs';
-import { aptHint, ensureCodeServer, isCodeServerInstalled, missingAptPackages } from '../../scripts/installCodeServer.mjs';
-import { checkVsixEntries, ensureVsix, listZip, repoRoot } from '../../scripts/package.mjs';
-import { notificationTexts, runCommand, sleep, statusBarTexts, waitForStatusBarText, webviewFrame, waitForWorkbench } from './workbench';
+import type { Locator } from 'playwright-core';
+import { logTail } from '../../scripts/codeServer.mjs';
+import { repoRoot } from '../../scripts/package.mjs';
+import { readJsonLines } from './fixtures';
+import { artifacts, e2eLog, e2eRun, logFiles } from './harness';
+import { awaitNotification, pollUntil, runCommand, waitForStatusBarText, webviewFrame } from './workbench';
 
 /**
  * The packaged extension in real VS Code: code-server (installed into a cache folder on first use)
@@ -15,7 +15,6 @@ import { notificationTexts, runCommand, sleep, statusBarTexts, waitForStatusBarT
  * ../shared/E2E.md. No timed assertions: latency and wall time are printed, not checked.
  */
 
-const artifacts = join(repoRoot, 'test', 'e2e', 'artifacts');
 const sampleCorpus = join(repoRoot, 'samples', 'corpus');
 const labels = ['news', 'science', 'sports', 'fiction'];
 /** Keys pressed in order: one label each (1..4 = the labels above), then an undo. */
@@ -31,9 +30,7 @@ interface StoreLine {
   readonly undo?: boolean;
 }
 
-function note(msg: string): void {
-  process.stderr.write(`[e2e] ${msg}\n`);
-}
+const note = e2eLog();
 
 function median(xs: readonly number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -41,103 +38,21 @@ function median(xs: readonly number[]): number {
   return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** Log files of a code-server run whose tail helps when the extension misbehaved. */
-function extensionLogs(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    let entries: string[] = [];
-    try {
-      entries = readdirSync(d);
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const p = join(d, e);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (/remoteexthost\.log$|exthost\.log$|Labelwise.*\.log$/i.test(e)) out.push(p);
-    }
-  };
-  walk(dir);
-  return out;
-}
-
-async function pollUntil<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await sleep(200);
-  }
-}
-
 /** One computed style property of an element in the page (this file compiles without the DOM library). */
 async function styleOf(loc: Locator, property: string): Promise<string> {
   return loc.evaluate((el, prop) => (globalThis as unknown as { getComputedStyle(e: unknown): { getPropertyValue(p: string): string } }).getComputedStyle(el).getPropertyValue(prop).trim(), property);
 }
 
-function readStore(file: string): StoreLine[] {
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as StoreLine);
-}
-
 test('labeling in real VS Code: palette, keyboard labels, undo, status bar, label store, retrain', { timeout: 15 * 60_000 }, async () => {
   const t0 = Date.now();
-  // Missing Chromium (or a package the code-server install needs) fails with the fix, never skips.
-  const missing = missingAptPackages({ withChromium: true });
-  assert.equal(missing.length, 0, `the e2e suite needs Debian packages that are not installed: ${missing.length > 0 ? aptHint(missing) : ''}`);
-  assert.ok(existsSync(chromiumPath), `${chromiumPath} is missing: run .ci/run or apt-get install -y chromium`);
-
-  const tVsix = Date.now();
-  // LABELWISE_VSIX tests a given package (a CI artifact) instead of building one.
-  const vsix = process.env.LABELWISE_VSIX ?? (await ensureVsix());
-  const problems = checkVsixEntries(await listZip(vsix));
-  assert.deepEqual(problems, [], `${relative(repoRoot, vsix)}: ${problems.join('; ')}`);
-  const vsixSeconds = (Date.now() - tVsix) / 1000;
-
-  const tInstall = Date.now();
-  const firstInstall = !isCodeServerInstalled();
-  const entry = await ensureCodeServer();
-  const installSeconds = (Date.now() - tInstall) / 1000;
-
-  const runDir = mkdtempSync(join(tmpdir(), 'labelwise-e2e-'));
-  const layout = runLayout(join(runDir, 'cs'));
-  const browserLayout = runLayout(join(runDir, 'browser'));
-  const workspace = join(runDir, 'workspace');
+  const run = await e2eRun('labelwise-e2e-', note);
+  const { vsixSeconds, installSeconds, firstInstall } = run.prerequisites;
+  const workspace = join(run.dir, 'workspace');
   cpSync(sampleCorpus, workspace, { recursive: true });
   const store = join(workspace, '.labelwise', 'labels.jsonl');
-  mkdirSync(artifacts, { recursive: true });
 
-  let server: RunningCodeServer | undefined;
-  let browser: Browser | undefined;
-  let page: Page | undefined;
-  const consoleErrors: string[] = [];
   try {
-    await installExtension(entry, layout, vsix);
-    writeUserSettings(layout);
-    server = await startCodeServer({ entry, layout, workspace });
-    note(`code-server ${server.url} (pid ${server.pid}), workspace ${workspace}`);
-
-    makeRunDirs(browserLayout);
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      headless: true,
-      args: [...chromiumArgs],
-      env: runEnv(browserLayout) as Record<string, string>,
-      timeout: 60_000,
-    });
-    const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-    page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/vsda|Failed to load resource/.test(m.text())) consoleErrors.push(m.text());
-    });
-    page.setDefaultTimeout(30_000);
-
-    await page.goto(folderUrl(server.url, workspace), { waitUntil: 'domcontentloaded', timeout: 60_000 });
-    await waitForWorkbench(page, 120_000);
+    const { page } = await run.open({ target: workspace });
     note(`workbench ready after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 
     const attempts = await runCommand(page, 'Labelwise: Start Labeling Session');
@@ -170,7 +85,7 @@ test('labeling in real VS Code: palette, keyboard labels, undo, status bar, labe
 
     // The label store: five decisions, then one undo event withdrawing the fifth.
     const lines = await pollUntil(`6 lines in ${store}`, 30_000, () => {
-      const l = readStore(store);
+      const l = readJsonLines<StoreLine>(store);
       return l.length >= 6 ? l : undefined;
     });
     assert.equal(lines.length, 6, `expected 5 decisions + 1 undo in ${store}, got:\n${lines.map((l) => JSON.stringify(l)).join('\n')}`);
@@ -195,14 +110,7 @@ test('labeling in real VS Code: palette, keyboard labels, undo, status bar, labe
       .map(Number);
 
     await runCommand(page, 'Labelwise: Retrain Model');
-    // Toasts can hide; the notification center lists every notification while it is open.
-    await runCommand(page, 'Notifications: Show Notifications');
-    const retrained = await pollUntil('a notification that the model was retrained', 120_000, async () => {
-      const texts = await notificationTexts(page as Page);
-      const failed = texts.find((t) => /fail|error/i.test(t));
-      if (failed) throw new Error(`Retrain Model reported: ${failed}`);
-      return texts.find((t) => /retrained/i.test(t));
-    });
+    const retrained = await awaitNotification(page, 'a notification that the model was retrained', 120_000, /fail|error/i, (texts) => texts.find((t) => /retrained/i.test(t)));
     note(`retrain: "${retrained}"`);
     await waitForStatusBarText(page, '4/200', 10_000);
     await runCommand(page, 'Notifications: Hide Notifications', 20_000).catch(() => undefined);
@@ -261,22 +169,12 @@ test('labeling in real VS Code: palette, keyboard labels, undo, status bar, labe
     assert.ok(latencies.length >= labelKeys.length, `the panel recorded ${latencies.length} key latencies in body[data-key-latencies] (expected ≥ ${labelKeys.length})`);
     note(`keypress → next span painted: median ${median(latencies).toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms over ${latencies.length} keys [${latencies.join(', ')}]`);
   } catch (e) {
-    if (page) {
-      const shot = join(artifacts, 'failure.png');
-      await page.screenshot({ path: shot }).catch(() => undefined);
-      note(`failure screenshot: ${relative(repoRoot, shot)}`);
-      note(`status bar: ${JSON.stringify(await statusBarTexts(page).catch(() => []))}`);
-      note(`notifications: ${JSON.stringify(await notificationTexts(page).catch(() => []))}`);
-    }
-    if (consoleErrors.length > 0) note(`browser console errors:\n${consoleErrors.slice(-15).join('\n')}`);
+    await run.diagnose('failure.png');
     if (existsSync(store)) note(`${store}:\n${readFileSync(store, 'utf8')}`);
-    note(`code-server log tail (${layout.logFile}):\n${logTail(layout.logFile, 30)}`);
-    for (const f of extensionLogs(layout.userDataDir)) note(`${relative(layout.root, f)} tail:\n${logTail(f, 30)}`);
+    for (const f of logFiles(run.layout.userDataDir, /remoteexthost\.log$|exthost\.log$|Labelwise.*\.log$/i)) note(`${relative(run.layout.root, f)} tail:\n${logTail(f, 30)}`);
     throw e;
   } finally {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    rmSync(runDir, { recursive: true, force: true });
+    await run.close();
     note(
       `e2e wall time ${((Date.now() - t0) / 1000).toFixed(1)} s (packaging ${vsixSeconds.toFixed(1)} s, ` +
         `code-server ${firstInstall ? `install ${installSeconds.toFixed(1)} s` : 'cached'})`,

@@ -1,13 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { chromiumArgs, chromiumPath, folderUrl, installExtension, logTail, makeRunDirs, runEnv, runLayout, startCodeServer, writeUserSettings, type RunningCodeServer } from '../../scripts/codeServer.mjs';
-import { aptHint, ensureCodeServer, missingAptPackages } from '../../scripts/installCodeServer.mjs';
-import { ensureVsix, repoRoot } from '../../scripts/package.mjs';
-import { notificationTexts, runCommand, sleep, statusBarTexts, waitForStatusBarText, webviewFrame, waitForWorkbench } from './workbench';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '../../scripts/package.mjs';
+import { readJsonLines } from './fixtures';
+import { e2eLog, e2eRun } from './harness';
+import { pollUntil, runCommand, waitForStatusBarText, webviewFrame } from './workbench';
 
 /**
  * labelwise.multiLabel in real VS Code: the digit keys toggle labels on the panel's buttons (shown
@@ -17,59 +15,20 @@ import { notificationTexts, runCommand, sleep, statusBarTexts, waitForStatusBarT
 
 const sampleCorpus = join(repoRoot, 'samples', 'corpus');
 const labels = ['news', 'science', 'sports', 'fiction'];
-
-function note(msg: string): void {
-  process.stderr.write(`[e2e multi-label] ${msg}\n`);
-}
-
-async function pollUntil<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await sleep(200);
-  }
-}
-
-function storeLines(file: string): Record<string, unknown>[] {
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
+const note = e2eLog('multi-label');
 
 test('multi-label labeling in real VS Code: toggles shown on the buttons, Enter stores the set', { timeout: 15 * 60_000 }, async () => {
   const t0 = Date.now();
-  const missing = missingAptPackages({ withChromium: true });
-  assert.equal(missing.length, 0, `the e2e suite needs Debian packages that are not installed: ${missing.length > 0 ? aptHint(missing) : ''}`);
-  const vsix = process.env.LABELWISE_VSIX ?? (await ensureVsix());
-  const entry = await ensureCodeServer();
-
-  const runDir = mkdtempSync(join(tmpdir(), 'labelwise-e2e-multi-'));
-  const layout = runLayout(join(runDir, 'cs'));
-  const browserLayout = runLayout(join(runDir, 'browser'));
-  const workspace = join(runDir, 'workspace');
+  const run = await e2eRun('labelwise-e2e-multi-', note);
+  const workspace = join(run.dir, 'workspace');
   cpSync(sampleCorpus, workspace, { recursive: true });
   const settingsFile = join(workspace, '.vscode', 'settings.json');
   const settings = JSON.parse(readFileSync(settingsFile, 'utf8')) as Record<string, unknown>;
   writeFileSync(settingsFile, JSON.stringify({ ...settings, 'labelwise.multiLabel': true }, null, 2));
   const store = join(workspace, '.labelwise', 'labels.jsonl');
 
-  let server: RunningCodeServer | undefined;
-  let browser: Browser | undefined;
-  let page: Page | undefined;
   try {
-    await installExtension(entry, layout, vsix);
-    writeUserSettings(layout);
-    server = await startCodeServer({ entry, layout, workspace });
-    makeRunDirs(browserLayout);
-    browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: [...chromiumArgs], env: runEnv(browserLayout) as Record<string, string>, timeout: 60_000 });
-    page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
-    page.setDefaultTimeout(30_000);
-    await page.goto(folderUrl(server.url, workspace), { waitUntil: 'domcontentloaded', timeout: 60_000 });
-    await waitForWorkbench(page, 120_000);
+    const { page } = await run.open({ target: workspace });
     await runCommand(page, 'Labelwise: Start Labeling Session');
 
     const panel = webviewFrame(page);
@@ -107,7 +66,7 @@ test('multi-label labeling in real VS Code: toggles shown on the buttons, Enter 
     });
 
     const lines = await pollUntil(`2 lines in ${store}`, 30_000, () => {
-      const l = storeLines(store);
+      const l = readJsonLines<Record<string, unknown>>(store);
       return l.length >= 2 ? l : undefined;
     });
     assert.deepEqual(
@@ -120,19 +79,10 @@ test('multi-label labeling in real VS Code: toggles shown on the buttons, Enter 
     const status = await waitForStatusBarText(page, '2/200', 30_000);
     note(`status bar: "${status}"; wall time ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   } catch (e) {
-    if (page) {
-      const shot = join(repoRoot, 'test', 'e2e', 'artifacts', 'multiLabel-failure.png');
-      await page.screenshot({ path: shot }).catch(() => undefined);
-      note(`failure screenshot: ${relative(repoRoot, shot)}`);
-      note(`status bar: ${JSON.stringify(await statusBarTexts(page).catch(() => []))}`);
-      note(`notifications: ${JSON.stringify(await notificationTexts(page).catch(() => []))}`);
-    }
+    await run.diagnose('multiLabel-failure.png');
     if (existsSync(store)) note(`${store}:\n${readFileSync(store, 'utf8')}`);
-    note(`code-server log tail:\n${logTail(layout.logFile, 30)}`);
     throw e;
   } finally {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    rmSync(runDir, { recursive: true, force: true });
+    await run.close();
   }
 });

@@ -1,14 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { chromiumArgs, chromiumPath, folderUrl, installExtension, logTail, makeRunDirs, runEnv, runLayout, startCodeServer, writeUserSettings, type RunningCodeServer } from '../../scripts/codeServer.mjs';
-import { aptHint, ensureCodeServer, missingAptPackages } from '../../scripts/installCodeServer.mjs';
-import { checkVsixEntries, ensureVsix, listZip, repoRoot } from '../../scripts/package.mjs';
-import { readCorpus } from '../../src/core/text/corpus';
-import { notificationTexts, runCommand, sleep, statusBarTexts, waitForStatusBarText, waitForWorkbench } from './workbench';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { acceptedLabel, sentenceSpans, writeIn } from './fixtures';
+import { e2eLog, e2eRun, labelwiseLogs } from './harness';
+import { pollUntil, runCommand, sleep, waitForStatusBarText } from './workbench';
 
 /**
  * What a VS Code user expects around the panel, in real VS Code (code-server): session commands
@@ -17,28 +14,21 @@ import { notificationTexts, runCommand, sleep, statusBarTexts, waitForStatusBarT
  * span), the walkthrough, and the output as a log channel.
  */
 
-const artifacts = join(repoRoot, 'test', 'e2e', 'artifacts');
 const LABELS = ['positive', 'negative'];
 const SESSION_TITLES = /Next Batch|Retrain Model|Show Learning Curve|Review Contested/;
 
-function note(msg: string): void {
-  process.stderr.write(`[e2e nativeUi] ${msg}\n`);
-}
+const note = e2eLog('nativeUi');
 
 /** Writes a workspace whose store has labels, an annotator disagreement and an orphan. */
 async function makeWorkspace(workspace: string): Promise<{ positive: number; negative: number }> {
-  const write = (f: string, c: string): void => {
-    mkdirSync(dirname(join(workspace, f)), { recursive: true });
-    writeFileSync(join(workspace, f), c);
-  };
+  const write = (f: string, c: string): void => writeIn(workspace, f, c);
   write('reviews/good.txt', 'A warm and funny film. The cast is superb. I would watch it again.\n');
   write('reviews/bad.txt', 'A dull script. The plot makes no sense. Two hours lost.\n');
   write('.vscode/settings.json', JSON.stringify({ 'labelwise.labels': LABELS, 'labelwise.annotator': 'e2e', 'labelwise.autoRetrainEvery': 0 }, null, 2));
-  const c = await readCorpus({ root: workspace, include: ['**/*.txt'], exclude: ['**/.labelwise/**', '**/.vscode/**'], granularity: 'sentence', maxFileSizeMB: 10 });
-  const ev = (s: (typeof c.spans)[number], label: string, annotator = 'e2e', ts = '2026-11-23T10:00:00.000Z'): string =>
-    JSON.stringify({ id: s.id, source: { file: s.file, start: s.start, end: s.end, line: s.line }, text: s.text, label, spans: [], answer: 'accept', annotator, strategy: 'margin', score: 0.5, ts });
-  const good = c.spans.filter((s) => s.file === 'reviews/good.txt');
-  const bad = c.spans.filter((s) => s.file === 'reviews/bad.txt');
+  const spans = await sentenceSpans(workspace, ['**/*.txt']);
+  const ev = (s: (typeof spans)[number], label: string, annotator = 'e2e', ts = '2026-11-23T10:00:00.000Z'): string => acceptedLabel(s, label, annotator, ts);
+  const good = spans.filter((s) => s.file === 'reviews/good.txt');
+  const bad = spans.filter((s) => s.file === 'reviews/bad.txt');
   assert.equal(good.length, 3, 'fixture: three sentences in good.txt');
   const lines = [
     ...good.map((s) => ev(s, 'positive')),
@@ -91,36 +81,6 @@ async function rowTexts(rows: Locator): Promise<string[]> {
   );
 }
 
-async function pollUntil<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await sleep(250);
-  }
-}
-
-/** The Labelwise log files of a code-server run. */
-function labelwiseLogs(dir: string): string[] {
-  const out: string[] = [];
-  const walk = (d: string): void => {
-    let entries: string[] = [];
-    try {
-      entries = readdirSync(d);
-    } catch {
-      return;
-    }
-    for (const e of entries) {
-      const p = join(d, e);
-      if (statSync(p).isDirectory()) walk(p);
-      else if (/Labelwise.*\.log$/i.test(e)) out.push(p);
-    }
-  };
-  walk(dir);
-  return out;
-}
-
 /** What a test body gets: the page, the run's folders, and a note function. */
 interface Workbench {
   readonly page: Page;
@@ -134,48 +94,17 @@ interface Workbench {
  */
 async function withWorkbench(name: string, setup: (runDir: string) => Promise<{ target: string; workspaceFile?: boolean }>, body: (w: Workbench) => Promise<void>): Promise<void> {
   const t0 = Date.now();
-  const missing = missingAptPackages({ withChromium: true });
-  assert.equal(missing.length, 0, `the e2e suite needs Debian packages that are not installed: ${missing.length > 0 ? aptHint(missing) : ''}`);
-  assert.ok(existsSync(chromiumPath), `${chromiumPath} is missing: run .ci/run or apt-get install -y chromium`);
-  const vsix = process.env.LABELWISE_VSIX ?? (await ensureVsix());
-  const problems = checkVsixEntries(await listZip(vsix));
-  assert.deepEqual(problems, [], `${relative(repoRoot, vsix)}: ${problems.join('; ')}`);
-  const entry = await ensureCodeServer();
-
-  const runDir = mkdtempSync(join(tmpdir(), 'labelwise-e2e-native-'));
-  const layout = runLayout(join(runDir, 'cs'));
-  const browserLayout = runLayout(join(runDir, 'browser'));
-  const { target, workspaceFile } = await setup(runDir);
-  mkdirSync(artifacts, { recursive: true });
-
-  let server: RunningCodeServer | undefined;
-  let browser: Browser | undefined;
-  let page: Page | undefined;
+  const run = await e2eRun('labelwise-e2e-native-', note);
+  const { target, workspaceFile } = await setup(run.dir);
   try {
-    await installExtension(entry, layout, vsix);
-    writeUserSettings(layout);
-    server = await startCodeServer({ entry, layout, workspace: target });
-    makeRunDirs(browserLayout);
-    browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: [...chromiumArgs], env: runEnv(browserLayout) as Record<string, string>, timeout: 60_000 });
-    page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
-    page.setDefaultTimeout(30_000);
-    const url = workspaceFile ? `${server.url}?workspace=${encodeURIComponent(target)}` : folderUrl(server.url, target);
-    await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
-    await waitForWorkbench(page, 120_000);
-    await body({ page, layoutRoot: layout.root });
+    const { page } = await run.open({ target, workspaceFile });
+    await body({ page, layoutRoot: run.layout.root });
     note(`${name}: wall time ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   } catch (e) {
-    if (page) {
-      await page.screenshot({ path: join(artifacts, `nativeUi-${name}-failure.png`) }).catch(() => undefined);
-      note(`status bar: ${JSON.stringify(await statusBarTexts(page).catch(() => []))}`);
-      note(`notifications: ${JSON.stringify(await notificationTexts(page).catch(() => []))}`);
-    }
-    note(`code-server log tail (${layout.logFile}):\n${logTail(layout.logFile, 30)}`);
+    await run.diagnose(`nativeUi-${name}-failure.png`);
     throw e;
   } finally {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    rmSync(runDir, { recursive: true, force: true });
+    await run.close();
   }
 }
 

@@ -1,14 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, relative } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { chromiumArgs, chromiumPath, folderUrl, installExtension, logTail, makeRunDirs, runEnv, runLayout, startCodeServer, writeUserSettings, type RunningCodeServer } from '../../scripts/codeServer.mjs';
-import { aptHint, ensureCodeServer, missingAptPackages } from '../../scripts/installCodeServer.mjs';
-import { checkVsixEntries, ensureVsix, listZip, repoRoot } from '../../scripts/package.mjs';
-import { readCorpus } from '../../src/core/text/corpus';
-import { notificationTexts, runCommand, sleep, statusBarTexts, waitForStatusBarText, waitForWorkbench, webviewFrame } from './workbench';
+import { join } from 'node:path';
+import { acceptedLabel, sentenceSpans, writeIn } from './fixtures';
+import { artifacts, e2eLog, e2eRun } from './harness';
+import { pollUntil, reloadWindow, runCommand, waitForStatusBarText, webviewFrame } from './workbench';
 
 /**
  * Progress and agreement in real VS Code: a workspace whose store holds labels by the user ("e2e")
@@ -18,54 +13,24 @@ import { notificationTexts, runCommand, sleep, statusBarTexts, waitForStatusBarT
  * back to back, and the review view shows Cohen's κ with the spans behind the disagreements.
  */
 
-const artifacts = join(repoRoot, 'test', 'e2e', 'artifacts');
 const LABELS = ['positive', 'negative'];
 const OWN = 12;
 const SHARED = 8;
 
-function note(msg: string): void {
-  process.stderr.write(`[e2e progress] ${msg}\n`);
-}
-
-async function pollUntil<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await sleep(250);
-  }
-}
+const note = e2eLog('progress');
 
 const good = ['a delight', 'wonderful', 'a joy to watch', 'moving and funny', 'brilliant', 'warm and clever'];
 const bad = ['a bore', 'dreadful', 'a waste of time', 'dull and slow', 'awful', 'cold and empty'];
 
 async function makeWorkspace(workspace: string): Promise<void> {
-  const write = (f: string, c: string): void => {
-    mkdirSync(dirname(join(workspace, f)), { recursive: true });
-    writeFileSync(join(workspace, f), c);
-  };
+  const write = (f: string, c: string): void => writeIn(workspace, f, c);
   const lines: string[] = [];
   for (let i = 0; i < 40; i++) lines.push(`Film number ${i + 1} was ${i % 2 === 0 ? good[i % good.length] : bad[i % bad.length]} from start to end.`);
   write('reviews/films.txt', lines.join(' ') + '\n');
   write('.vscode/settings.json', JSON.stringify({ 'labelwise.labels': LABELS, 'labelwise.annotator': 'e2e', 'labelwise.autoRetrainEvery': 0, 'labelwise.granularity': 'sentence' }, null, 2));
-  const c = await readCorpus({ root: workspace, include: ['**/*.txt'], exclude: ['**/.labelwise/**', '**/.vscode/**'], granularity: 'sentence', maxFileSizeMB: 10 });
-  assert.equal(c.spans.length, 40, 'fixture: forty sentences');
-  const event = (i: number, annotator: string, label: string, second: number): string => {
-    const s = c.spans[i];
-    return JSON.stringify({
-      id: s.id,
-      source: { file: s.file, start: s.start, end: s.end, line: s.line },
-      text: s.text,
-      label,
-      spans: [],
-      answer: 'accept',
-      annotator,
-      strategy: 'margin',
-      score: 0.5,
-      ts: `2026-11-23T10:00:${String(second).padStart(2, '0')}.000Z`,
-    });
-  };
+  const spans = await sentenceSpans(workspace, ['**/*.txt']);
+  assert.equal(spans.length, 40, 'fixture: forty sentences');
+  const event = (i: number, annotator: string, label: string, second: number): string => acceptedLabel(spans[i], label, annotator, `2026-11-23T10:00:${String(second).padStart(2, '0')}.000Z`);
   const truth = (i: number): string => (i % 2 === 0 ? 'positive' : 'negative');
   const events: string[] = [];
   for (let i = 0; i < OWN; i++) events.push(event(i, 'e2e', truth(i), i));
@@ -79,35 +44,13 @@ async function makeWorkspace(workspace: string): Promise<void> {
 
 test('progress and agreement: counts, interval, status bar in step with the panel, κ in the review view', { timeout: 15 * 60_000 }, async () => {
   const t0 = Date.now();
-  const missing = missingAptPackages({ withChromium: true });
-  assert.equal(missing.length, 0, `the e2e suite needs Debian packages that are not installed: ${missing.length > 0 ? aptHint(missing) : ''}`);
-  assert.ok(existsSync(chromiumPath), `${chromiumPath} is missing: run .ci/run or apt-get install -y chromium`);
-  const vsix = process.env.LABELWISE_VSIX ?? (await ensureVsix());
-  const problems = checkVsixEntries(await listZip(vsix));
-  assert.deepEqual(problems, [], `${relative(repoRoot, vsix)}: ${problems.join('; ')}`);
-  const entry = await ensureCodeServer();
-
-  const runDir = mkdtempSync(join(tmpdir(), 'labelwise-e2e-progress-'));
-  const layout = runLayout(join(runDir, 'cs'));
-  const browserLayout = runLayout(join(runDir, 'browser'));
-  const workspace = join(runDir, 'workspace');
+  const run = await e2eRun('labelwise-e2e-progress-', note);
+  const workspace = join(run.dir, 'workspace');
   await makeWorkspace(workspace);
-  mkdirSync(artifacts, { recursive: true });
   const stored = OWN + SHARED;
 
-  let server: RunningCodeServer | undefined;
-  let browser: Browser | undefined;
-  let page: Page | undefined;
   try {
-    await installExtension(entry, layout, vsix);
-    writeUserSettings(layout);
-    server = await startCodeServer({ entry, layout, workspace });
-    makeRunDirs(browserLayout);
-    browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: [...chromiumArgs], env: runEnv(browserLayout) as Record<string, string>, timeout: 60_000 });
-    page = await (await browser.newContext({ viewport: { width: 1400, height: 900 } })).newPage();
-    page.setDefaultTimeout(30_000);
-    await page.goto(folderUrl(server.url, workspace), { waitUntil: 'domcontentloaded', timeout: 60_000 });
-    await waitForWorkbench(page, 120_000);
+    const { page } = await run.open({ target: workspace });
     await waitForStatusBarText(page, `${stored}/200`, 120_000);
 
     await runCommand(page, 'Labelwise: Start Labeling Session');
@@ -156,28 +99,19 @@ test('progress and agreement: counts, interval, status bar in step with the pane
     await pollUntil('the span to show its resolution', 30_000, async () => (/resolved as positive/.test(await spans.first().innerText()) ? true : undefined));
 
     // A window reload: the status bar shows the last figures again, and so does the restored panel.
-    await runCommand(page, 'Developer: Reload Window');
-    await sleep(2000);
-    await waitForWorkbench(page, 120_000);
+    await reloadWindow(page);
     const reloaded = await waitForStatusBarText(page, `${after}/200 · `, 120_000);
     note(`status bar after the reload: "${reloaded}"`);
     const again = await pollUntil('the restored panel to show the estimate with its interval', 180_000, async () => {
-      const t = (await webviewFrame(page as Page).locator('#progress-accuracy').innerText().catch(() => '')).trim();
+      const t = (await webviewFrame(page).locator('#progress-accuracy').innerText().catch(() => '')).trim();
       return /\(95%: \d+%–\d+%\)/.test(t) ? t : undefined;
     });
     note(`progress accuracy after the reload: "${again}"`);
     note(`wall time ${((Date.now() - t0) / 1000).toFixed(1)} s`);
   } catch (e) {
-    if (page) {
-      await page.screenshot({ path: join(artifacts, 'progress-failure.png') }).catch(() => undefined);
-      note(`status bar: ${JSON.stringify(await statusBarTexts(page).catch(() => []))}`);
-      note(`notifications: ${JSON.stringify(await notificationTexts(page).catch(() => []))}`);
-    }
-    note(`code-server log tail (${layout.logFile}):\n${logTail(layout.logFile, 30)}`);
+    await run.diagnose('progress-failure.png');
     throw e;
   } finally {
-    await browser?.close().catch(() => undefined);
-    await server?.stop();
-    rmSync(runDir, { recursive: true, force: true });
+    await run.close();
   }
 });

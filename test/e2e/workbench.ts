@@ -11,6 +11,17 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
 
+/** Calls `probe` every 200 ms until it returns a value; the error names `what` it waited for. */
+export async function pollUntil<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
 /** Waits for the workbench shell and its status bar. */
 export async function waitForWorkbench(page: Page, timeoutMs: number): Promise<void> {
   await page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: timeoutMs });
@@ -51,6 +62,13 @@ export async function runCommand(page: Page, title: string, timeoutMs = 90_000):
   }
 }
 
+/** Reloads the window from the palette and waits for the new workbench (its old DOM lingers a moment). */
+export async function reloadWindow(page: Page): Promise<void> {
+  await runCommand(page, 'Developer: Reload Window');
+  await sleep(2000);
+  await waitForWorkbench(page, 120_000);
+}
+
 /** Moves keyboard focus from a webview back to the workbench (the status bar is always there). */
 export async function focusWorkbench(page: Page): Promise<void> {
   await page.locator('#workbench\\.parts\\.statusbar').focus().catch(() => undefined);
@@ -84,4 +102,19 @@ export function webviewFrame(page: Page): FrameLocator {
 export async function notificationTexts(page: Page): Promise<string[]> {
   const items: Locator = page.locator('.notifications-toasts .notification-list-item-message, .notifications-center .notification-list-item-message');
   return (await items.allTextContents()).map((t) => t.trim()).filter((t) => t !== '');
+}
+
+/**
+ * Opens the notification center (a toast can hide, the center lists every notification while it
+ * is open) and waits until `pick` finds its notification among the texts. A notification matching
+ * `failure` ends the wait at once, with its text as the error.
+ */
+export async function awaitNotification(page: Page, what: string, timeoutMs: number, failure: RegExp, pick: (texts: string[]) => string | undefined): Promise<string> {
+  await runCommand(page, 'Notifications: Show Notifications');
+  return pollUntil(what, timeoutMs, async () => {
+    const texts = await notificationTexts(page);
+    const failed = texts.find((t) => failure.test(t));
+    if (failed) throw new Error(`a notification reported a failure while waiting for ${what}: ${failed}`);
+    return pick(texts);
+  });
 }
