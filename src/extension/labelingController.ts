@@ -1,4 +1,4 @@
-import type { AccuracyIntervalView, Answer, ContestedItem, CurvePoint, LabelButton, PanelState, PanelView, SessionSummary, SpanView, StrategyWeightsPoint } from '../protocol';
+import type { AccuracyIntervalView, ContestedItem, CurvePoint, LabelButton, PanelState, PanelView, SessionSummary, SpanView, StrategyWeightsPoint } from '../protocol';
 import type { LabelwiseSettings } from '../core/settings';
 import { resolutionEvent } from '../core/store/contested';
 import { decisionParams, isLabeled, type LabelEvent } from '../core/store/events';
@@ -13,6 +13,7 @@ import { EngineViews, type EngineApi } from './controller/engineViews';
 import { routePanelMessage, type PanelHandlers } from './controller/panelRoutes';
 import { ReviewList } from './controller/reviewList';
 import { SpanQueue } from './controller/spanQueue';
+import { answerEvent, undecidedEvent, type PanelAnswer } from './controller/decisionEvents';
 
 export type { EngineApi } from './controller/engineViews';
 
@@ -332,7 +333,7 @@ export class LabelingController implements Disposable {
         this.emit();
         if (this.spans.length === 0) background('Fetching spans', this.refill());
       },
-      answer: (p, id) => this.answer(p.spanId, p.label, p.answer, id, p.labels),
+      answer: (p, id) => this.answer(p.spanId, p, id),
       undo: (_p, id) => this.undo(id),
       openSource: (p) => {
         const v = this.spans.known.get(p.spanId);
@@ -361,7 +362,7 @@ export class LabelingController implements Disposable {
   }
 
   /** Stores the decision first (synchronously), then updates the queue, the panel and the worker. */
-  private answer(spanId: string, label: string | null, answer: Answer, seq: number | undefined, labels?: readonly string[]): void {
+  private answer(spanId: string, given: PanelAnswer, seq: number | undefined): void {
     const view = this.spans.known.get(spanId);
     if (seq !== undefined) this.ackSeq = Math.max(this.ackSeq ?? seq, seq);
     if (!view) {
@@ -369,55 +370,19 @@ export class LabelingController implements Disposable {
       this.emit();
       return;
     }
-    // Multi-label: an accept carries the set (possibly empty: "none of the labels applies").
-    const set = this.settings.multiLabel && answer === 'accept' ? this.labelSet(labels ?? (label !== null ? [label] : undefined)) : undefined;
-    if (set === null) {
+    const made = answerEvent(view, given, this.settings, this.now());
+    if ('error' in made) {
+      this.opts.notify?.('error', made.error);
       this.emit();
       return;
     }
-    if (set === undefined && answer === 'accept' && (label === null || !this.settings.labels.includes(label))) {
-      this.opts.notify?.('error', `"${String(label)}" is not in labelwise.labels (${this.settings.labels.join(', ')})`);
-      this.emit();
-      return;
-    }
-    const event: LabelEvent = {
-      id: view.id,
-      source: { file: view.file, start: view.start, end: view.end, line: view.line },
-      text: view.text,
-      // A reject keeps the guess it turned down (Prodigy's binary answers): "wrong guess" and
-      // "no label fits" (reject without a guess) differ. A guess outside the label set is dropped.
-      label: set !== undefined ? null : answer === 'accept' || (answer === 'reject' && label !== null && this.settings.labels.includes(label)) ? label : null,
-      ...(set !== undefined ? { labels: set } : {}),
-      spans: [],
-      answer,
-      annotator: this.settings.annotator,
-      strategy: view.why.strategy,
-      score: Number.isFinite(view.why.score) ? view.why.score : null,
-      ts: this.now(),
-    };
+    const { event } = made;
     if (!this.save(event)) return;
     this.spans.answered(spanId);
     this.checkBudget();
     this.emitStore();
     this.tell(spanId);
     void this.refill();
-  }
-
-  /**
-   * A multi-label set from the panel, checked against labelwise.labels and put in label-set order;
-   * null (after telling the user) when it names a label not in the set or is missing.
-   */
-  private labelSet(labels: readonly string[] | undefined): string[] | null {
-    if (labels === undefined) {
-      this.opts.notify?.('error', 'labelwise.multiLabel is on but the panel sent no label set; it was refreshed.');
-      return null;
-    }
-    const bad = labels.filter((l) => !this.settings.labels.includes(l));
-    if (bad.length > 0) {
-      this.opts.notify?.('error', `${bad.map((l) => `"${l}"`).join(', ')} not in labelwise.labels (${this.settings.labels.join(', ')})`);
-      return null;
-    }
-    return this.settings.labels.filter((l) => labels.includes(l));
   }
 
   /**
@@ -465,22 +430,7 @@ export class LabelingController implements Disposable {
   private resolve(spanId: string, label: string): void {
     const cur = this.store.state.current(spanId);
     const view = this.spans.known.get(spanId);
-    const base: LabelEvent | undefined =
-      cur ??
-      (view
-        ? {
-            id: view.id,
-            source: { file: view.file, start: view.start, end: view.end, line: view.line },
-            text: view.text,
-            label: null,
-            spans: [],
-            answer: 'ignore',
-            annotator: this.settings.annotator,
-            strategy: null,
-            score: null,
-            ts: this.now(),
-          }
-        : undefined);
+    const base: LabelEvent | undefined = cur ?? (view ? undecidedEvent(view, this.settings.annotator, this.now()) : undefined);
     if (!base) {
       this.opts.notify?.('error', `Unknown span ${spanId}`);
       return;
