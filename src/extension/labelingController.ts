@@ -1,41 +1,21 @@
-import {
-  AnswerCommand,
-  DismissContestedCommand,
-  NextBatchCommand,
-  OpenSourceCommand,
-  ReadyCommand,
-  ResolveContestedCommand,
-  RetrainCommand,
-  ShowViewCommand,
-  UndoCommand,
-  type AccuracyIntervalView,
-  type AgreementFigure,
-  type AgreementView,
-  type Answer,
-  type ContestedItem,
-  type CurvePoint,
-  type LabelButton,
-  type PanelState,
-  type PanelView,
-  type SessionSummary,
-  type SpanView,
-  type StrategyWeightsPoint,
-} from '../protocol';
+import type { AccuracyIntervalView, ContestedItem, CurvePoint, LabelButton, PanelState, PanelView, SessionSummary, SpanView, StrategyWeightsPoint } from '../protocol';
 import type { LabelwiseSettings } from '../core/settings';
-import { agreementReport, type Coefficient } from '../core/store/agreement';
-import { annotatorDisagreements, resolutionEvent } from '../core/store/contested';
+import { resolutionEvent } from '../core/store/contested';
 import { decisionParams, isLabeled, type LabelEvent } from '../core/store/events';
 import type { OrphanSpan } from '../core/store/reanchor';
 import { StoreWriteError, type LabelStore } from '../core/store/labelStore';
 import { emptyRecord, toRecord } from '../core/record';
 import { silentLogger, type Disposable, type Logger } from '../core/types';
+import { SerialQueue } from '../core/util/serialQueue';
 import type { RequestOptions } from './workerClient';
-import type { RoundInfo, RoundSummary, StartResult, WorkerMethod, WorkerNotification, WorkerRequests } from '../core/session/workerProtocol';
+import type { RoundInfo, RoundSummary, StartResult, WorkerNotification } from '../core/session/workerProtocol';
+import { EngineViews, type EngineApi } from './controller/engineViews';
+import { routePanelMessage, type PanelHandlers } from './controller/panelRoutes';
+import { ReviewList } from './controller/reviewList';
+import { SpanQueue } from './controller/spanQueue';
+import { answerEvent, undecidedEvent, type PanelAnswer } from './controller/decisionEvents';
 
-/** The engine as the controller sees it: the worker client, or a direct call in tests. */
-export interface EngineApi {
-  request<M extends WorkerMethod>(method: M, params: WorkerRequests[M]['params'], opts?: RequestOptions): Promise<WorkerRequests[M]['result']>;
-}
+export type { EngineApi } from './controller/engineViews';
 
 export interface ControllerOptions {
   readonly settings: LabelwiseSettings;
@@ -58,13 +38,6 @@ export interface ControllerOptions {
   readonly lookahead?: number;
 }
 
-/** How many decisions the undo stack keeps (the issue asks for at least 20). */
-export const UNDO_DEPTH = 100;
-const CONTESTED_K = 30;
-/** Spans behind disagreements sent to the review view (each with its context). */
-const AGREEMENT_SPANS = 100;
-/** After a retrain the current span and the next two stay (re-explained); the rest is picked again. */
-const KEEP_AFTER_RETRAIN = 3;
 let sessionCount = 0;
 /**
  * Spans queued ahead of the panel, at least. The panel advances on its own through what it holds;
@@ -82,24 +55,27 @@ function labelButtons(labels: readonly string[]): LabelButton[] {
 }
 
 /**
- * The host side of a labeling session, vscode-free: it owns the queue of spans the panel shows,
- * the undo stack and the label store, and routes the panel's messages.
+ * The host side of a labeling session, vscode-free: it records the panel's decisions in the label
+ * store and holds the session's figures; what the panel shows next is the queue model's
+ * (controller/spanQueue.ts), the review view's lists the review list's (controller/reviewList.ts),
+ * and each panel message goes to its handler through an exhaustive map (controller/panelRoutes.ts).
  *
  * A decision is appended to the store synchronously when its message arrives (durable before
  * anything else happens), then the panel gets the new state and the worker is told, without
  * waiting for it. The queue is kept filled ahead of the panel so the next span never waits on the
  * engine, not even while it retrains.
+ *
+ * Two events: `onChange` whenever the panel state or the counts changed (every change), and
+ * `onStoreChange` only when this controller wrote the label store (decorations redraw on it).
  */
 export class LabelingController implements Disposable {
   private view: PanelView = 'label';
   /** Tells the panel which session its spans belong to (it forgets spans of another one). */
   private readonly sessionId = `${Date.now().toString(36)}-${++sessionCount}`;
-  private queue: SpanView[] = [];
-  private readonly known = new Map<string, SpanView>();
-  private readonly undoStack: string[] = [];
+  private readonly spans: SpanQueue;
+  private readonly review: ReviewList;
+  private readonly views: EngineViews;
   private ackSeq: number | undefined;
-  private fetching: Promise<void> | undefined;
-  private exhausted = false;
   private retrainingCount = 0;
   private estimatedAccuracy: number | undefined;
   private accuracyInterval: AccuracyIntervalView | undefined;
@@ -107,20 +83,19 @@ export class LabelingController implements Disposable {
   private rounds = 0;
   private curve: CurvePoint[] = [];
   private weights: StrategyWeightsPoint[] = [];
-  private contested: ContestedItem[] = [];
-  private agreement: AgreementView | undefined;
-  /** Review items the user dismissed (orphans seen): hidden for the rest of this session. */
-  private readonly dismissed = new Set<string>();
   private busyMessage: string | undefined;
   private budgetWarned = false;
-  private chain: Promise<void> = Promise.resolve();
+  /** Panel messages, handled strictly in arrival order. */
+  private readonly messages = new SerialQueue();
   private readonly listeners = new Set<() => void>();
+  private readonly storeListeners = new Set<() => void>();
   private settings: LabelwiseSettings;
   private readonly store: LabelStore;
   private readonly engine: EngineApi;
   private readonly logger: Logger;
   private readonly now: () => string;
   private disposed = false;
+  private readonly routes: PanelHandlers;
 
   constructor(private readonly opts: ControllerOptions) {
     this.settings = opts.settings;
@@ -128,8 +103,28 @@ export class LabelingController implements Disposable {
     this.engine = opts.engine;
     this.logger = opts.logger ?? silentLogger;
     this.now = opts.now ?? ((): string => new Date().toISOString());
+    this.views = new EngineViews(opts.engine);
+    this.spans = new SpanQueue({
+      views: this.views,
+      store: this.store,
+      lookahead: opts.lookahead ?? LOOKAHEAD,
+      batchSize: () => this.settings.batchSize,
+      annotator: () => this.settings.annotator,
+      logger: this.logger,
+      ...(opts.notify ? { notify: opts.notify } : {}),
+      changed: () => this.emit(),
+      disposed: () => this.disposed,
+    });
+    this.review = new ReviewList({
+      views: this.views,
+      store: this.store,
+      labels: () => this.settings.labels,
+      known: this.spans.known,
+      ...(opts.orphans ? { orphans: opts.orphans } : {}),
+      logger: this.logger,
+    });
+    this.routes = this.panelRoutes();
     this.budgetWarned = this.labeled >= this.settings.budget;
-    this.restoreUndoStack();
     // The figures of the last round (this start's retrain, or the curve file's last line) until
     // this session retrains: a reloaded window shows them at once.
     if (opts.started.lastRound) this.takeRound(opts.started.lastRound);
@@ -162,10 +157,19 @@ export class LabelingController implements Disposable {
     return this.rounds;
   }
 
-  /** Calls back whenever the panel state or the counts changed. */
+  /** Calls back whenever the panel state or the counts changed (store changes included). */
   onChange(listener: () => void): Disposable {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /**
+   * Calls back when this controller wrote the label store (an answer, an undo, a resolution), after
+   * the `onChange` listeners; never for a change of the view alone (a queue refill, another view).
+   */
+  onStoreChange(listener: () => void): Disposable {
+    this.storeListeners.add(listener);
+    return { dispose: () => this.storeListeners.delete(listener) };
   }
 
   /**
@@ -221,18 +225,19 @@ export class LabelingController implements Disposable {
   }
 
   state(): PanelState {
+    const agreement = this.review.agreement;
     return {
       view: this.view,
       session: this.summary(),
-      current: this.queue[0] ?? null,
-      queue: this.queue.slice(1),
-      undoDepth: this.undoStack.length,
+      current: this.spans.current,
+      queue: this.spans.behind,
+      undoDepth: this.spans.undoDepth,
       busy: { retraining: this.retraining, ...(this.busyMessage ? { message: this.busyMessage } : {}) },
       curve: this.curve,
       weights: this.weights,
-      contested: this.contested,
+      contested: this.review.contested,
       // Only with the review view: a state goes to the panel at every key, and this one is long.
-      ...(this.agreement && this.view === 'review' ? { agreement: this.agreement } : {}),
+      ...(agreement && this.view === 'review' ? { agreement } : {}),
       ...(this.ackSeq !== undefined ? { ackSeq: this.ackSeq } : {}),
       sessionId: this.sessionId,
     };
@@ -240,59 +245,25 @@ export class LabelingController implements Disposable {
 
   /** Routes one message from the panel. Messages are handled strictly in arrival order. */
   handle(msg: unknown): Promise<void> {
-    const run = this.chain.then(() => this.process(msg));
-    this.chain = run.catch((e: unknown) => {
+    const run = this.messages.run(() => this.process(msg));
+    run.catch((e: unknown) => {
       this.logger.error(`panel message failed: ${(e as Error).message}`);
       this.opts.notify?.('error', (e as Error).message);
     });
     return run;
   }
 
-  /** How many spans the queue is filled up to. */
-  private get ahead(): number {
-    return Math.max(this.settings.batchSize * 2, this.opts.lookahead ?? LOOKAHEAD);
-  }
-
   /**
-   * Tops the queue up to `ahead` once a batch of it has been used; resolves when the fetch in
-   * progress is done.
+   * Tops the queue up to the lookahead once a batch of it has been used; resolves when the fetch
+   * in progress is done.
    */
   refill(): Promise<void> {
-    if (this.fetching) return this.fetching;
-    if (this.queue.length > this.ahead - this.settings.batchSize || this.disposed) return Promise.resolve();
-    const n = Math.max(this.ahead - this.queue.length, 1);
-    this.fetching = this.engine
-      .request('query', { n, exclude: this.queue.map((s) => s.id) })
-      .then((views) => {
-        const inQueue = new Set(this.queue.map((s) => s.id));
-        const fresh = views.filter((v) => !inQueue.has(v.id) && !this.store.state.current(v.id));
-        for (const v of fresh) {
-          this.known.set(v.id, v);
-          this.queue.push(v);
-        }
-        const wasExhausted = this.exhausted;
-        this.exhausted = fresh.length === 0 && views.length === 0;
-        if (this.exhausted && !wasExhausted && this.queue.length === 0) {
-          this.opts.notify?.('info', 'Every candidate span has a decision. Edit labelwise.include or the granularity to add more.');
-        }
-        this.emit();
-      })
-      .catch((e: unknown) => {
-        this.logger.error(`could not fetch the next spans: ${(e as Error).message}`);
-        this.opts.notify?.('error', `Could not fetch the next spans: ${(e as Error).message}`);
-      })
-      .finally(() => {
-        this.fetching = undefined;
-      });
-    return this.fetching;
+    return this.spans.refill();
   }
 
   /** "Next Batch": drops the spans not shown yet and asks the engine for a fresh batch. */
-  async nextBatch(): Promise<void> {
-    await this.fetching;
-    this.queue = this.queue.slice(0, 1);
-    this.emit();
-    await this.refill();
+  nextBatch(): Promise<void> {
+    return this.spans.nextBatch();
   }
 
   /** Retrains now (labeling goes on meanwhile); the queue behind the current span is refreshed after. */
@@ -333,67 +304,47 @@ export class LabelingController implements Disposable {
   }
 
   async loadCurve(): Promise<void> {
-    const data = await this.engine.request('curve', {});
+    const data = await this.views.curve();
     this.curve = [...data.curve];
     this.weights = [...data.weights];
     this.emit();
   }
 
-  /** Annotator disagreements from the store, then the spans the committee disputes most. */
+  /** Annotator disagreements from the store, then the spans the committee disputes most, then orphans. */
   async loadContested(): Promise<ContestedItem[]> {
-    const disagreements = annotatorDisagreements(this.store.state);
-    const committee = await this.engine.request('contested', { k: CONTESTED_K }).catch((e: unknown) => {
-      this.logger.warn(`committee disagreement unavailable: ${(e as Error).message}`);
-      return [] as ContestedItem[];
-    });
-    const report = agreementReport(this.store.state, this.settings.labels);
-    const shown = report.disagreements.slice(0, AGREEMENT_SPANS);
-    const ids = disagreements.map((d) => d.id);
-    const wanted = [...new Set([...ids, ...shown.map((d) => d.id)])];
-    const views = new Map((await this.engine.request('views', { ids: wanted }).catch(() => [] as SpanView[])).map((v) => [v.id, v]));
-    const people: ContestedItem[] = disagreements.map((d) => ({
-      span: views.get(d.id) ?? this.viewOfEvent(d.event),
-      reason: 'annotators',
-      detail: { ...d.byAnnotator },
-    }));
-    const seen = new Set(ids);
-    const items = [...people, ...committee.filter((c) => !seen.has(c.span.id))];
-    for (const c of items) seen.add(c.span.id);
-    const orphans = (this.opts.orphans?.() ?? [])
-      .filter((o) => !seen.has(o.event.id))
-      .map((o): ContestedItem => ({
-        span: this.viewOfEvent(o.event),
-        reason: 'orphan',
-        detail: { label: o.event.label ?? o.event.labels?.join(' + ') ?? o.event.answer, annotator: o.event.annotator, problem: o.reason },
-      }));
-    this.contested = [...items, ...orphans].filter((c) => !this.dismissed.has(c.span.id));
-    for (const c of this.contested) if (!this.known.has(c.span.id)) this.known.set(c.span.id, c.span);
-    this.agreement = {
-      ...(report.method ? { method: report.method } : {}),
-      annotators: report.annotators,
-      overall: figure(report.overall),
-      perLabel: report.perLabel.map((l) => ({ label: l.label, ...figure(l) })),
-      disagreements: shown.map((d) => ({
-        // The list shows the span's own text; its context stays here (in `known`) for opening it.
-        span: { ...(views.get(d.id) ?? this.known.get(d.id) ?? this.viewOfEvent(d.event)), before: '', after: '' },
-        byAnnotator: d.byAnnotator,
-        labels: d.labels,
-        ...(d.resolvedAs !== undefined ? { resolvedAs: d.resolvedAs } : {}),
-      })),
-      disagreementCount: report.disagreements.length,
-    };
-    // A click on one of them opens it, and a resolution can be stored for it.
-    for (const d of shown) {
-      const v = views.get(d.id);
-      if (!this.known.has(d.id)) this.known.set(d.id, v ?? this.viewOfEvent(d.event));
-    }
+    const items = await this.review.load();
     this.emit();
-    return this.contested;
+    return items;
   }
 
   dispose(): void {
     this.disposed = true;
     this.listeners.clear();
+    this.storeListeners.clear();
+  }
+
+  /** One handler per panel method (a method without one does not compile). */
+  private panelRoutes(): PanelHandlers {
+    const background = (what: string, p: Promise<unknown>): void => {
+      p.catch((e: unknown) => this.opts.notify?.('warning', `${what} failed: ${(e as Error).message}`));
+    };
+    return {
+      ready: () => {
+        this.emit();
+        if (this.spans.length === 0) background('Fetching spans', this.refill());
+      },
+      answer: (p, id) => this.answer(p.spanId, p, id),
+      undo: (_p, id) => this.undo(id),
+      openSource: (p) => {
+        const v = this.spans.known.get(p.spanId);
+        if (v) this.opts.openSource?.(v);
+      },
+      nextBatch: () => background('Next batch', this.nextBatch()),
+      retrain: () => background('Retrain', this.retrain()),
+      showView: (p) => background('Loading the view', this.showView(p.view)),
+      resolveContested: (p) => this.resolve(p.spanId, p.label),
+      dismissContested: (p) => this.dismiss(p.spanId),
+    };
   }
 
   /**
@@ -402,110 +353,36 @@ export class LabelingController implements Disposable {
    * a keypress is never stuck behind a retrain.
    */
   private async process(msg: unknown): Promise<void> {
-    const background = (what: string, p: Promise<unknown>): void => {
-      p.catch((e: unknown) => this.opts.notify?.('warning', `${what} failed: ${(e as Error).message}`));
-    };
-    if (ReadyCommand.is(msg)) {
-      this.emit();
-      if (this.queue.length === 0) background('Fetching spans', this.refill());
-      return;
-    }
-    if (AnswerCommand.is(msg)) {
-      this.answer(msg.params.spanId, msg.params.label, msg.params.answer, msg.id, msg.params.labels);
-      return;
-    }
-    if (UndoCommand.is(msg)) {
-      await this.undo(msg.id);
-      return;
-    }
-    if (OpenSourceCommand.is(msg)) {
-      const v = this.known.get(msg.params.spanId);
-      if (v) this.opts.openSource?.(v);
-      return;
-    }
-    if (NextBatchCommand.is(msg)) {
-      background('Next batch', this.nextBatch());
-      return;
-    }
-    if (RetrainCommand.is(msg)) {
-      background('Retrain', this.retrain());
-      return;
-    }
-    if (ShowViewCommand.is(msg)) {
-      background('Loading the view', this.showView(msg.params.view));
-      return;
-    }
-    if (ResolveContestedCommand.is(msg)) {
-      this.resolve(msg.params.spanId, msg.params.label);
-      return;
-    }
-    if (DismissContestedCommand.is(msg)) {
-      this.dismiss(msg.params.spanId);
+    const routed = routePanelMessage(this.routes, msg);
+    if (routed.handled) {
+      await routed.done;
       return;
     }
     this.logger.warn(`panel sent an unknown message: ${JSON.stringify(msg)?.slice(0, 200)}`);
   }
 
   /** Stores the decision first (synchronously), then updates the queue, the panel and the worker. */
-  private answer(spanId: string, label: string | null, answer: Answer, seq: number | undefined, labels?: readonly string[]): void {
-    const view = this.known.get(spanId);
+  private answer(spanId: string, given: PanelAnswer, seq: number | undefined): void {
+    const view = this.spans.known.get(spanId);
     if (seq !== undefined) this.ackSeq = Math.max(this.ackSeq ?? seq, seq);
     if (!view) {
       this.opts.notify?.('error', `Unknown span ${spanId}: the panel is out of date; it was refreshed.`);
       this.emit();
       return;
     }
-    // Multi-label: an accept carries the set (possibly empty: "none of the labels applies").
-    const set = this.settings.multiLabel && answer === 'accept' ? this.labelSet(labels ?? (label !== null ? [label] : undefined)) : undefined;
-    if (set === null) {
+    const made = answerEvent(view, given, this.settings, this.now());
+    if ('error' in made) {
+      this.opts.notify?.('error', made.error);
       this.emit();
       return;
     }
-    if (set === undefined && answer === 'accept' && (label === null || !this.settings.labels.includes(label))) {
-      this.opts.notify?.('error', `"${String(label)}" is not in labelwise.labels (${this.settings.labels.join(', ')})`);
-      this.emit();
-      return;
-    }
-    const event: LabelEvent = {
-      id: view.id,
-      source: { file: view.file, start: view.start, end: view.end, line: view.line },
-      text: view.text,
-      // A reject keeps the guess it turned down (Prodigy's binary answers): "wrong guess" and
-      // "no label fits" (reject without a guess) differ. A guess outside the label set is dropped.
-      label: set !== undefined ? null : answer === 'accept' || (answer === 'reject' && label !== null && this.settings.labels.includes(label)) ? label : null,
-      ...(set !== undefined ? { labels: set } : {}),
-      spans: [],
-      answer,
-      annotator: this.settings.annotator,
-      strategy: view.why.strategy,
-      score: Number.isFinite(view.why.score) ? view.why.score : null,
-      ts: this.now(),
-    };
+    const { event } = made;
     if (!this.save(event)) return;
-    this.undoStack.push(spanId);
-    if (this.undoStack.length > UNDO_DEPTH) this.undoStack.shift();
-    this.queue = this.queue.filter((s) => s.id !== spanId);
+    this.spans.answered(spanId);
     this.checkBudget();
-    this.emit();
+    this.emitStore();
     this.tell(spanId);
     void this.refill();
-  }
-
-  /**
-   * A multi-label set from the panel, checked against labelwise.labels and put in label-set order;
-   * null (after telling the user) when it names a label not in the set or is missing.
-   */
-  private labelSet(labels: readonly string[] | undefined): string[] | null {
-    if (labels === undefined) {
-      this.opts.notify?.('error', 'labelwise.multiLabel is on but the panel sent no label set; it was refreshed.');
-      return null;
-    }
-    const bad = labels.filter((l) => !this.settings.labels.includes(l));
-    if (bad.length > 0) {
-      this.opts.notify?.('error', `${bad.map((l) => `"${l}"`).join(', ')} not in labelwise.labels (${this.settings.labels.join(', ')})`);
-      return null;
-    }
-    return this.settings.labels.filter((l) => labels.includes(l));
   }
 
   /**
@@ -527,55 +404,33 @@ export class LabelingController implements Disposable {
 
   private async undo(seq: number | undefined): Promise<void> {
     if (seq !== undefined) this.ackSeq = Math.max(this.ackSeq ?? seq, seq);
-    const id = this.undoStack.pop();
+    const id = this.spans.takeUndo();
     if (id === undefined) {
       this.opts.notify?.('info', 'Nothing to undo.');
       this.emit();
       return;
     }
-    let view = this.known.get(id);
-    if (!view) {
-      // A decision from an earlier session: fetch its view (with context) from the worker.
-      view = (await this.engine.request('views', { ids: [id] }).catch(() => [] as SpanView[]))[0];
-      const cur = this.store.state.current(id);
-      if (!view && cur) view = this.viewOfEvent(cur);
-      if (view) this.known.set(id, view);
-    }
+    const view = await this.spans.viewToShowAgain(id);
     try {
       this.store.undo(id, this.settings.annotator, this.now());
     } catch (e) {
       // A store that cannot be written is an error shown as a notification too (see save()).
       if (StoreWriteError.is(e)) {
-        this.undoStack.push(id);
+        this.spans.undoFailed(id);
         this.opts.notify?.('error', e.message, true);
       } else this.opts.notify?.('warning', `Cannot undo: ${(e as Error).message}`);
       this.emit();
       return;
     }
-    if (view) this.queue = [view, ...this.queue.filter((s) => s.id !== id)];
-    this.emit();
+    if (view) this.spans.showAgain(view);
+    this.emitStore();
     this.tell(id);
   }
 
   private resolve(spanId: string, label: string): void {
     const cur = this.store.state.current(spanId);
-    const view = this.known.get(spanId);
-    const base: LabelEvent | undefined =
-      cur ??
-      (view
-        ? {
-            id: view.id,
-            source: { file: view.file, start: view.start, end: view.end, line: view.line },
-            text: view.text,
-            label: null,
-            spans: [],
-            answer: 'ignore',
-            annotator: this.settings.annotator,
-            strategy: null,
-            score: null,
-            ts: this.now(),
-          }
-        : undefined);
+    const view = this.spans.known.get(spanId);
+    const base: LabelEvent | undefined = cur ?? (view ? undecidedEvent(view, this.settings.annotator, this.now()) : undefined);
     if (!base) {
       this.opts.notify?.('error', `Unknown span ${spanId}`);
       return;
@@ -586,20 +441,15 @@ export class LabelingController implements Disposable {
     }
     const decision = label === 'reject' ? { label: null, answer: 'reject' as const } : { label };
     if (!this.save(resolutionEvent(base, decision, this.settings.annotator, this.now()))) return;
-    this.contested = this.contested.filter((c) => c.span.id !== spanId);
-    this.queue = this.queue.filter((s) => s.id !== spanId);
-    if (this.agreement) {
-      const resolvedAs = decision.label ?? 'reject';
-      this.agreement = { ...this.agreement, disagreements: this.agreement.disagreements.map((d) => (d.span.id === spanId ? { ...d, resolvedAs } : d)) };
-    }
-    this.emit();
+    this.review.resolved(spanId, decision.label ?? 'reject');
+    this.spans.drop(spanId);
+    this.emitStore();
     this.tell(spanId);
   }
 
   /** Hides a review item for the rest of the session; the store is not touched. */
   private dismiss(spanId: string): void {
-    this.dismissed.add(spanId);
-    this.contested = this.contested.filter((c) => c.span.id !== spanId);
+    this.review.dismiss(spanId);
     this.emit();
   }
 
@@ -636,63 +486,14 @@ export class LabelingController implements Disposable {
 
   private async retrained(round: RoundInfo): Promise<void> {
     this.takeRound(round);
-    const data = await this.engine.request('curve', {}).catch(() => undefined);
+    const data = await this.views.curve().catch(() => undefined);
     if (data) {
       this.curve = [...data.curve];
       this.weights = [...data.weights];
     }
-    // The spans queued behind the next few were picked by the old model: ask the new one. The
-    // first few stay (the one on screen never jumps away) and get the new model's "why".
-    await this.fetching;
-    if (this.queue.length > KEEP_AFTER_RETRAIN) void this.repick();
-    await this.explainQueue();
+    // The new model picks the spans behind the next few again and explains the first few.
+    await this.spans.retrained();
     this.emit();
-  }
-
-  /**
-   * Asks the new model for the spans behind the first few and swaps them in only when they are
-   * here: the old picks stay queued meanwhile, so the panel never runs dry while the new ones are
-   * on their way (a fast annotator answers the kept few before the query returns). Spans that
-   * leave the queue stay in `known`: an answer for one the panel still shows is stored as usual.
-   */
-  private repick(): Promise<void> {
-    const keepIds = this.queue.slice(0, KEEP_AFTER_RETRAIN).map((s) => s.id);
-    const n = Math.max(this.ahead - KEEP_AFTER_RETRAIN, 1);
-    this.fetching = this.engine
-      .request('query', { n, exclude: keepIds })
-      .then((views) => {
-        // The first few of the queue as it is now: answers may have moved it on meanwhile.
-        const keep = this.queue.slice(0, KEEP_AFTER_RETRAIN);
-        const kept = new Set(keep.map((s) => s.id));
-        const fresh = views.filter((v) => !kept.has(v.id) && !this.store.state.current(v.id));
-        for (const v of fresh) this.known.set(v.id, v);
-        // Nothing new (the corpus is used up): keep the old picks rather than empty the queue.
-        if (fresh.length > 0) this.queue = [...keep, ...fresh];
-        this.emit();
-      })
-      .catch((e: unknown) => {
-        this.logger.error(`could not pick the next spans after a retrain: ${(e as Error).message}`);
-      })
-      .finally(() => {
-        this.fetching = undefined;
-        if (!this.disposed) void this.refill();
-      });
-    return this.fetching;
-  }
-
-  /** Replaces the "why" of the first few queued spans with the current model's (they keep their place). */
-  private async explainQueue(): Promise<void> {
-    const items = this.queue.slice(0, KEEP_AFTER_RETRAIN).map((s) => ({ id: s.id, strategy: s.why.strategy, score: s.why.score }));
-    if (items.length === 0) return;
-    const fresh = await this.engine.request('explain', { items }).catch((e: unknown) => {
-      this.logger.warn(`could not refresh the "why" of the queued spans: ${(e as Error).message}`);
-      return [] as SpanView[];
-    });
-    const byId = new Map(fresh.map((v) => [v.id, v]));
-    if (byId.size === 0) return;
-    // The queue may have moved on meanwhile (answers, undo): update by id, never reorder.
-    this.queue = this.queue.map((s) => byId.get(s.id) ?? s);
-    for (const v of byId.values()) if (this.known.has(v.id)) this.known.set(v.id, v);
   }
 
   private checkBudget(): void {
@@ -701,42 +502,16 @@ export class LabelingController implements Disposable {
     this.opts.notify?.('warning', `Label budget spent: ${this.labeled}/${this.settings.budget}. You can keep labeling, or raise it with "Labelwise: Set Label Budget".`);
   }
 
-  /** This annotator's live decisions, oldest first, become the undo stack of a restored session. */
-  private restoreUndoStack(): void {
-    const mine = this.store
-      .events()
-      .filter((s) => !s.event.undo && s.event.annotator === this.settings.annotator && this.store.state.current(s.event.id) === s.event)
-      .map((s) => s.event.id);
-    this.undoStack.push(...mine.slice(-UNDO_DEPTH));
-  }
-
-  private viewOfEvent(e: LabelEvent): SpanView {
-    return {
-      id: e.id,
-      file: e.source.file,
-      line: e.source.line ?? 0,
-      start: e.source.start,
-      end: e.source.end,
-      text: e.text,
-      before: '',
-      after: '',
-      why: { strategy: e.strategy ?? 'stored', score: e.score ?? 0, votes: {} },
-    };
-  }
-
+  /** The panel state changed (the view alone: the store is as it was). */
   private emit(): void {
     if (this.disposed) return;
     for (const l of this.listeners) l();
   }
-}
 
-/** A coefficient as the panel gets it (JSON: no undefined values). */
-function figure(c: Coefficient): AgreementFigure {
-  return {
-    ...(c.value !== undefined ? { value: c.value } : {}),
-    ...(c.observed !== undefined ? { observed: c.observed } : {}),
-    ...(c.expected !== undefined ? { expected: c.expected } : {}),
-    units: c.units,
-    ...(c.note !== undefined ? { note: c.note } : {}),
-  };
+  /** The label store changed: the panel state first (status bar and panel), then the store's listeners. */
+  private emitStore(): void {
+    if (this.disposed) return;
+    this.emit();
+    for (const l of this.storeListeners) l();
+  }
 }

@@ -4,6 +4,7 @@ import { downloadedHubModel, downloadNotAllowedMessage, ensureHubModel, hubEndpo
 import { LabelwiseError, SettingError } from '../core/errors';
 import { settingKeys, type LabelwiseSettings } from '../core/settings';
 import { CancelledError } from '../core/session/cancelledError';
+import { SingleFlight } from '../core/util/singleFlight';
 import { lastRecordedRound } from '../core/session/curveLog';
 import type { AnchorParams, AnchorReport, RoundInfo, RoundSummary } from '../core/session/workerProtocol';
 import { decisionParams, isLabeled, type LabelEvent } from '../core/store/events';
@@ -83,7 +84,7 @@ export class LabelwiseApp implements Disposable {
   private controller: LabelingController | undefined;
   private store: LabelStore | undefined;
   private root: string | undefined;
-  private starting: Promise<LabelingController | undefined> | undefined;
+  private readonly starting = new SingleFlight<LabelingController | undefined>();
   private orphans: OrphanSpan[] = [];
   private readonly subs: Disposable[] = [];
   private disposed = false;
@@ -145,14 +146,8 @@ export class LabelwiseApp implements Disposable {
       if (view !== this.controller.state().view) await this.controller.showView(view);
       return this.controller;
     }
-    if (this.starting) {
-      this.ensurePanel().reveal();
-      return this.starting;
-    }
-    this.starting = this.doStart(view).finally(() => {
-      this.starting = undefined;
-    });
-    return this.starting;
+    if (this.starting.busy) this.ensurePanel().reveal();
+    return this.starting.run(() => this.doStart(view));
   }
 
   /**
@@ -462,7 +457,8 @@ export class LabelwiseApp implements Disposable {
         if (this.controller === controller) this.stop();
       });
       this.deps.onStoreChanged?.(store, root, this.orphans);
-      controller.onChange(() => this.deps.onStoreChanged?.(store, root, this.orphans));
+      // Decorations and the Labels view follow the store, not every panel change (a refill, a view).
+      controller.onStoreChange(() => this.deps.onStoreChanged?.(store, root, this.orphans));
       if (view !== 'label') await controller.showView(view);
       await controller.refill();
       this.publish();

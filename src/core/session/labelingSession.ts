@@ -13,6 +13,8 @@ import type { ReanchorResult } from '../store/reanchor';
 import { reanchorWorkspace } from '../store/reanchorWorkspace';
 import type { AnchorReport, CurveData, DecideParams, DecideResult, ExplainItem, QueryParams, RoundInfo, RoundSummary, StartParams, StartResult } from './workerProtocol';
 import { emptyRecord, toRecord } from '../record';
+import { CoalescedRuns } from '../util/coalescedRuns';
+import { SerialQueue } from '../util/serialQueue';
 
 /** The corpus as the session needs it: candidate spans in a stable order, and their context. */
 export interface SessionCorpus {
@@ -112,16 +114,19 @@ export class LabelingSession {
   private readonly weightPoints: StrategyWeightsPoint[] = [];
   private round = 0;
   private sinceRetrain = 0;
-  private running: Promise<RoundInfo> | undefined;
-  private queued: Promise<RoundInfo> | undefined;
+  /** Retrains: a request during a round gets one more round after it (see retrain()). */
+  private readonly retrains = new CoalescedRuns<RoundInfo>(() => {
+    this.sinceRetrain = 0;
+    return this.runRound();
+  });
   private disposed = false;
   /** Engine calls that await inside (retrain, query) run one at a time, never interleaved. */
-  private engineTurn: Promise<unknown> = Promise.resolve();
+  private readonly engineTurn = new SerialQueue();
   /** The newest round of the curve file, as read at start. */
   restoredLast: RoundSummary | undefined;
   /** Where rounds are appended (StartParams.curveFile), and the writes in flight, in order. */
   private curveFile: string | undefined;
-  private curveWrite: Promise<void> = Promise.resolve();
+  private readonly curveWrites = new SerialQueue();
   private curveNewLineFirst = false;
   /** Labels of the last round restored from the curve file, until the first round of this session. */
   private restoredLabels: number | undefined;
@@ -281,7 +286,7 @@ export class LabelingSession {
     else if (by !== undefined) this.pickedThisRound.set(row, by);
     let retrainStarted = false;
     const every = this.settings.autoRetrainEvery;
-    if (every > 0 && this.sinceRetrain >= every && !this.running) {
+    if (every > 0 && this.sinceRetrain >= every && !this.retrains.busy) {
       retrainStarted = true;
       this.events.onRetrainStarted?.();
       this.retrain().then(
@@ -297,24 +302,11 @@ export class LabelingSession {
    * runs once more (so it sees the labels that arrived meanwhile); further requests share that one.
    */
   retrain(): Promise<RoundInfo> {
-    if (this.running) {
-      this.queued ??= this.running
-        .catch(() => undefined)
-        .then(() => {
-          this.queued = undefined;
-          return this.retrain();
-        });
-      return this.queued;
-    }
-    this.sinceRetrain = 0;
-    this.running = this.runRound().finally(() => {
-      this.running = undefined;
-    });
-    return this.running;
+    return this.retrains.request();
   }
 
   get retraining(): boolean {
-    return this.running !== undefined;
+    return this.retrains.busy;
   }
 
   curveData(): CurveData {
@@ -374,8 +366,8 @@ export class LabelingSession {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    await this.running?.catch(() => undefined);
-    await this.curveWrite;
+    await this.retrains.inFlight?.catch(() => undefined);
+    await this.curveWrites.idle();
     await this.encoder.dispose();
   }
 
@@ -483,9 +475,8 @@ export class LabelingSession {
       if (file !== undefined) {
         const newLineFirst = this.curveNewLineFirst;
         this.curveNewLineFirst = false;
-        this.curveWrite = this.curveWrite.then(() => appendCurveLog(file, info, this.logger, { newLineFirst }));
         // One short append: the round is reported only once its line is on disk (it never throws).
-        await this.curveWrite;
+        await this.curveWrites.run(() => appendCurveLog(file, info, this.logger, { newLineFirst }));
       }
     }
     this.logger.info(
@@ -495,9 +486,7 @@ export class LabelingSession {
   }
 
   private exclusive<T>(run: () => Promise<T>): Promise<T> {
-    const next = this.engineTurn.then(run);
-    this.engineTurn = next.catch(() => undefined);
-    return next;
+    return this.engineTurn.run(run);
   }
 
   private async viewOf(span: CandidateSpan, q: EngineQuery | undefined): Promise<SpanView> {
