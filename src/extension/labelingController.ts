@@ -30,6 +30,7 @@ import { StoreWriteError, type LabelStore } from '../core/store/labelStore';
 import { emptyRecord, toRecord } from '../core/record';
 import { silentLogger, type Disposable, type Logger } from '../core/types';
 import type { RequestOptions } from './workerClient';
+import { viewingEngine, type ViewEngineApi } from './views';
 import type { RoundInfo, RoundSummary, StartResult, WorkerMethod, WorkerNotification, WorkerRequests } from '../core/session/workerProtocol';
 
 /** The engine as the controller sees it: the worker client, or a direct call in tests. */
@@ -117,7 +118,8 @@ export class LabelingController implements Disposable {
   private readonly listeners = new Set<() => void>();
   private settings: LabelwiseSettings;
   private readonly store: LabelStore;
-  private readonly engine: EngineApi;
+  /** The worker's answers mapped to the panel's views (views.ts). */
+  private readonly engine: ViewEngineApi;
   private readonly logger: Logger;
   private readonly now: () => string;
   private disposed = false;
@@ -125,7 +127,7 @@ export class LabelingController implements Disposable {
   constructor(private readonly opts: ControllerOptions) {
     this.settings = opts.settings;
     this.store = opts.store;
-    this.engine = opts.engine;
+    this.engine = viewingEngine(opts.engine, { multiLabel: opts.settings.multiLabel });
     this.logger = opts.logger ?? silentLogger;
     this.now = opts.now ?? ((): string => new Date().toISOString());
     this.budgetWarned = this.labeled >= this.settings.budget;
