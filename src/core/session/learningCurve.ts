@@ -1,7 +1,7 @@
 /**
  * The learning curve and the meta-learner's strategy weights, one point per retrain round, as
- * `.labelwise/curve.jsonl` keeps them (curveLog.ts). Domain data: the panel protocol imports these
- * types from here. This file imports nothing.
+ * `.labelwise/curve.jsonl` keeps them (curveLog.ts). Domain data: the host ↔ panel contract
+ * takes these types from here, never the reverse. This file imports nothing.
  */
 
 /** Estimated accuracy after a round trained on `labels` labels. */

@@ -1,7 +1,7 @@
 /**
  * What the engine worker returns about a span: domain data, no panel layout. The extension host
  * turns it into the panel's views (src/extension/views.ts), so a panel change never changes the
- * worker protocol. This file imports nothing: the panel protocol may import its types.
+ * worker's messages. This file imports nothing.
  */
 
 /** One label's probability under the current model. */
