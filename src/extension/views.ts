@@ -1,3 +1,4 @@
+import { emptyRecord, toRecord } from '../core/record';
 import type { PickReason, SpanPick } from '../core/session/spanPick';
 import type { WorkerMethod, WorkerRequests } from '../core/session/workerProtocol';
 import type { ContestedItem, SpanView, WhyInfo } from '../protocol';
@@ -33,7 +34,7 @@ export function whyInfo(reason: PickReason | undefined, opts: ViewOptions): WhyI
   return {
     strategy: reason.strategy,
     score: reason.score,
-    votes: { ...reason.votes },
+    votes: toRecord(reason.votes),
     ...(predicted ? { predicted } : {}),
     ...(top ? { top } : {}),
     ...ranked,
@@ -57,9 +58,10 @@ export function spanView(pick: SpanPick, opts: ViewOptions): SpanView {
 
 /** A span the committee disputes, in the review list: the labels with at least one vote. */
 export function committeeItem(pick: SpanPick, opts: ViewOptions): ContestedItem {
-  const detail: Record<string, number> = {};
+  // Keyed by label names: collected without a prototype so "__proto__" or "constructor" count too.
+  const detail = emptyRecord<number>();
   for (const [label, n] of Object.entries(pick.reason?.votes ?? {})) if (n > 0) detail[label] = n;
-  return { span: spanView(pick, opts), reason: 'committee', detail };
+  return { span: spanView(pick, opts), reason: 'committee', detail: toRecord(detail) };
 }
 
 /** The worker requests whose results the panel shows, as views. */

@@ -56,6 +56,20 @@ describe('domain picks as the panel shows them', () => {
     assert.equal(item.span.id, 's1');
   });
 
+  test('labels named like Object members keep their votes (a label set may name anything)', () => {
+    const odd: SpanPick = { ...place, reason: { strategy: 'vote-entropy', score: 1, votes: JSON.parse('{"__proto__": 2, "constructor": 1, "toString": 0}') as Record<string, number> } };
+    const item = committeeItem(odd, { multiLabel: false });
+    assert.deepEqual(Object.entries(item.detail), [
+      ['__proto__', 2],
+      ['constructor', 1],
+    ]);
+    assert.deepEqual(Object.entries(item.span.why.votes), [
+      ['__proto__', 2],
+      ['constructor', 1],
+      ['toString', 0],
+    ]);
+  });
+
   test('the controller\'s engine maps query / views / explain / contested and passes the rest through', async () => {
     const results: Partial<Record<WorkerMethod, unknown>> = {
       query: [picked],
