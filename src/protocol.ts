@@ -6,6 +6,12 @@
  * Host waits for `ready` before posting anything.
  */
 
+import type { Answer } from './core/store/answer';
+import type { CurvePoint, StrategyWeightsPoint } from './core/session/learningCurve';
+
+// Domain types the panel shows as they are (types only: nothing of the core runs in the panel).
+export type { Answer, CurvePoint, StrategyWeightsPoint };
+
 export interface IpcMessage<M extends string = string, P = unknown> {
   readonly method: M;
   readonly params: P;
@@ -34,7 +40,6 @@ function ipc<M extends string, P>(method: M): IpcType<M, P> {
 // ---------------------------------------------------------------------------------------------
 // Shared shapes
 
-export type Answer = 'accept' | 'reject' | 'ignore';
 export type PanelView = 'label' | 'curve' | 'review';
 
 export interface LabelButton {
@@ -135,22 +140,6 @@ export interface AccuracyIntervalView {
 export interface BusyInfo {
   readonly retraining: boolean;
   readonly message?: string;
-}
-
-export interface CurvePoint {
-  readonly labels: number;
-  readonly accuracy: number;
-}
-
-export interface StrategyWeightsPoint {
-  readonly round: number;
-  readonly labels: number;
-  readonly weights: Record<string, number>;
-  /**
-   * Optional: how many of the spans labeled since the previous round each strategy had picked
-   * (what this round was trained on), e.g. {"margin": 9, "random": 1}.
-   */
-  readonly picks?: Record<string, number>;
 }
 
 export interface ContestedItem {

@@ -67,7 +67,10 @@ export interface LabelingEngine {
    */
   setLabels?(row: number, classes: readonly number[] | null): void;
   retrain(): Promise<RetrainResult>;
-  /** Next batch of n unlabeled rows not in `exclude`. Before the first retrain: a seeded random/diverse start. */
+  /**
+   * Next batch of n unlabeled rows not in `exclude`. Before the first retrain: a seeded random/diverse
+   * start. An exhausted pool is no error: the batch is empty (every caller stops on an empty batch).
+   */
   query(n: number, exclude?: ReadonlySet<number>): Promise<EngineQuery[]>;
   /** Rows where the committee disagrees most (vote entropy), most contested first. */
   contested(k: number): EngineQuery[];

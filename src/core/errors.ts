@@ -51,13 +51,3 @@ export class NotTrainedError extends LabelwiseError {
     return e instanceof NotTrainedError;
   }
 }
-
-/** No unlabeled candidates are left to query. */
-export class PoolExhaustedError extends LabelwiseError {
-  constructor(message = 'the pool of unlabeled spans is exhausted') {
-    super(message, 'pool-exhausted');
-  }
-  static override is(e: unknown): e is PoolExhaustedError {
-    return e instanceof PoolExhaustedError;
-  }
-}

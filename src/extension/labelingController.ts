@@ -14,6 +14,7 @@ import { routePanelMessage, type PanelHandlers } from './controller/panelRoutes'
 import { ReviewList } from './controller/reviewList';
 import { SpanQueue } from './controller/spanQueue';
 import { answerEvent, undecidedEvent, type PanelAnswer } from './controller/decisionEvents';
+import { viewingEngine } from './views';
 
 export type { EngineApi } from './controller/engineViews';
 
@@ -103,7 +104,8 @@ export class LabelingController implements Disposable {
     this.engine = opts.engine;
     this.logger = opts.logger ?? silentLogger;
     this.now = opts.now ?? ((): string => new Date().toISOString());
-    this.views = new EngineViews(opts.engine);
+    // The worker's picks become the panel's views here, and only here (views.ts).
+    this.views = new EngineViews(viewingEngine(opts.engine, { multiLabel: opts.settings.multiLabel }));
     this.spans = new SpanQueue({
       views: this.views,
       store: this.store,

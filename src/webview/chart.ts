@@ -40,14 +40,6 @@ export interface LineChartOptions extends ChartFrame {
   readonly yFormat?: (v: number) => string;
 }
 
-export interface StackedAreaOptions extends ChartFrame {
-  readonly xs: readonly number[];
-  readonly layers: readonly StackLayer[];
-  /** Divide each x's values by their sum, so the stack shows shares (weights) from 0 to 1. */
-  readonly normalize?: boolean;
-  readonly yFormat?: (v: number) => string;
-}
-
 /** Plot-area margins inside the SVG: room for tick labels (left, bottom) and the axis titles. */
 export const MARGIN = { top: 10, right: 14, bottom: 40, left: 52 } as const;
 /** Number of distinct series colors in panel.css (`series-0` .. `series-7`). */
@@ -118,50 +110,6 @@ export function lineChartSvg(o: LineChartOptions): string {
     parts.push('</g>');
   });
   parts.push(legendSvg(legend, height0, o.colorIndex));
-  parts.push('</svg>');
-  return parts.join('');
-}
-
-/** Layers stacked on top of each other over shared x values (strategy weights over rounds). */
-export function stackedAreaSvg(o: StackedAreaOptions): string {
-  const width = o.width ?? 560;
-  const height0 = o.height ?? 240;
-  const legend = legendLayout(o.layers.map((l) => l.name), width);
-  const height = height0 + legend.height;
-  if (o.xs.length === 0 || o.layers.length === 0) return emptyChart(o, width, height0);
-  const n = o.xs.length;
-  const value = (layer: StackLayer, j: number): number => {
-    const v = layer.values[j];
-    return v !== undefined && Number.isFinite(v) && v > 0 ? v : 0;
-  };
-  const totals = o.xs.map((_, j) => o.layers.reduce((sum, l) => sum + value(l, j), 0));
-  const norm = (layer: StackLayer, j: number): number => (o.normalize ? (totals[j] > 0 ? value(layer, j) / totals[j] : 0) : value(layer, j));
-  const yMax = o.normalize ? 1 : Math.max(...totals, 0) || 1;
-  // A single round still deserves a visible band: stretch it over a unit-wide x range.
-  const xsDrawn = n === 1 ? [o.xs[0] - 0.5, o.xs[0] + 0.5] : [...o.xs];
-  const at = (j: number): number => (n === 1 ? 0 : j);
-  const xDomain: [number, number] = n === 1 ? [o.xs[0] - 1, o.xs[0] + 1] : niceDomain(Math.min(...o.xs), Math.max(...o.xs));
-  const yDomain: [number, number] = o.normalize ? [0, 1] : niceDomain(0, yMax);
-  const plot = plotArea(width, height0);
-  const sx = scale(xDomain, [plot.x0, plot.x1]);
-  const sy = scale(yDomain, [plot.y1, plot.y0]);
-  const fmt = o.yFormat ?? (o.normalize ? percent : String);
-  const parts: string[] = [open(o, width, height)];
-  parts.push(axes(o, plot, xDomain, yDomain, sx, sy, String, fmt));
-  const base = xsDrawn.map(() => 0);
-  o.layers.forEach((layer, i) => {
-    const lower = [...base];
-    const upper = xsDrawn.map((_, k) => lower[k] + norm(layer, at(k)));
-    for (let k = 0; k < upper.length; k++) base[k] = upper[k];
-    const top = xsDrawn.map((x, k) => `${fx(sx(x))},${fx(sy(upper[k]))}`);
-    const bottom = xsDrawn.map((x, k) => `${fx(sx(x))},${fx(sy(lower[k]))}`).reverse();
-    const cls = `series-${i % SERIES_COLORS}`;
-    const last = norm(layer, n - 1);
-    parts.push(
-      `<polygon class="area ${cls}" data-series="${escapeXml(layer.name)}" points="${[...top, ...bottom].join(' ')}"><title>${escapeXml(`${layer.name}: ${fmt(last)} in the latest round`)}</title></polygon>`,
-    );
-  });
-  parts.push(legendSvg(legend, height0));
   parts.push('</svg>');
   return parts.join('');
 }

@@ -10,20 +10,6 @@ export function accuracySeries(curve: readonly CurvePoint[]): LineSeries {
   return { name: 'Estimated accuracy', points };
 }
 
-/**
- * Strategy weights per round as stack layers: one layer per strategy in order of first appearance,
- * a strategy missing from a round weighs 0 there.
- */
-export function weightLayers(weights: readonly StrategyWeightsPoint[]): { xs: number[]; layers: StackLayer[] } {
-  const rounds = [...weights].sort((a, b) => a.labels - b.labels || a.round - b.round);
-  const names: string[] = [];
-  for (const r of rounds) for (const name of Object.keys(r.weights)) if (!names.includes(name)) names.push(name);
-  return {
-    xs: rounds.map((r) => r.labels),
-    layers: names.map((name) => ({ name, values: rounds.map((r) => r.weights[name] ?? 0) })),
-  };
-}
-
 /** Strategies named in any round (weights or picks), in order of first appearance: one colour each. */
 export function strategyNames(weights: readonly StrategyWeightsPoint[]): string[] {
   const names: string[] = [];

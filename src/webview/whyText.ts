@@ -1,5 +1,5 @@
 import type { WhyInfo } from '../protocol';
-import { formatPercent, formatScore, voteRows } from './format';
+import { formatScore, voteRows } from './format';
 
 /**
  * The "why" of a span in words an annotator can read: what the strategy saw, where the span ranks
@@ -60,13 +60,6 @@ export function rankText(why: WhyInfo): string | null {
   // Past the middle "top 67 %" misleads: say the place in the order instead.
   if (rank * 2 > poolSize) return `#${formatCount(rank)} of ${formatCount(poolSize)} unlabeled spans, ${most} first`;
   return `Top ${formatTopShare(rank, poolSize)} ${most} of ${formatCount(poolSize)} unlabeled spans (#${formatCount(rank)})`;
-}
-
-/** "sports 48 % · news 41 %", or null before the model is trained. */
-export function likelyText(why: WhyInfo): string | null {
-  const top = why.top ?? (why.predicted ? [why.predicted] : []);
-  if (top.length === 0) return null;
-  return top.map((t) => `${t.label} ${formatPercent(t.probability)}`).join(' · ');
 }
 
 /** "3 of 5 models vote sports, 2 news" / "All 5 models vote sports" / null with no committee yet. */

@@ -30,11 +30,6 @@ export function deriveSeed(seed: number, ...parts: number[]): number {
   return h >>> 0;
 }
 
-/** Integer in [0, n). */
-export function randInt(rng: Rng, n: number): number {
-  return Math.floor(rng() * n);
-}
-
 /** Fisher–Yates shuffle in place; returns the same array. */
 export function shuffleInPlace<T extends { length: number; [i: number]: number }>(a: T, rng: Rng): T {
   for (let i = a.length - 1; i > 0; i--) {

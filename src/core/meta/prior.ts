@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { InputError, ModelError } from '../errors';
 import { openSession, type RuntimeSession } from '../runtime/session';
 import type { Device, Logger } from '../types';
@@ -52,11 +52,6 @@ export function priorDir(): string {
 /** The prior JSON file trained without `dataset` (a file name without .jsonl, e.g. "brown-genre"). */
 export function heldOutPriorPath(dataset: string, dir = priorDir()): string {
   return join(dir, `prior-without-${dataset}.json`);
-}
-
-/** The dataset name a prior is keyed by: the data file's base name without .jsonl. */
-export function datasetKey(dataFile: string): string {
-  return basename(dataFile).replace(/\.jsonl?$/i, '');
 }
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import type { CurvePoint, StrategyWeightsPoint } from '../../protocol';
+import type { CurvePoint, StrategyWeightsPoint } from './learningCurve';
 import type { AccuracyInterval } from '../al/accuracyInterval';
 import { emptyRecord, toRecord } from '../record';
 import { silentLogger, type Logger } from '../types';

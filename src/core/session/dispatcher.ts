@@ -9,8 +9,9 @@ import { isHostToWorker, toWireError, type RequestMessage, type WorkerMethod, ty
 type Handler<M extends WorkerMethod> = (params: WorkerRequests[M]['params'], ctx: { id: number; signal: AbortSignal }) => Promise<WorkerRequests[M]['result']> | WorkerRequests[M]['result'];
 
 /**
- * The worker side of the host ↔ worker protocol, apart from the transport so it runs in tests:
- * feed it the messages the host sent, it answers through `post`. One session per worker.
+ * The worker side of the host ↔ worker messages (workerProtocol.ts), apart from the transport so
+ * it runs in tests: feed it the messages the host sent, it answers through `post`. One session per
+ * worker.
  */
 export class WorkerDispatcher {
   private session: LabelingSession | undefined;

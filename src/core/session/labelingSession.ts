@@ -1,4 +1,3 @@
-import type { ContestedItem, CurvePoint, SpanView, StrategyWeightsPoint, WhyInfo } from '../../protocol';
 import type { EngineOptions, EngineQuery, LabelingEngine, RetrainResult } from '../engine';
 import type { Encoder, EncoderOptions } from '../encoders/encoder';
 import { SettingError } from '../errors';
@@ -11,6 +10,8 @@ import { appendCurveLog, readCurveLog } from './curveLog';
 import { isLabeled, rejectedLabel, type LabelEvent } from '../store/events';
 import type { ReanchorResult } from '../store/reanchor';
 import { reanchorWorkspace } from '../store/reanchorWorkspace';
+import type { CurvePoint, StrategyWeightsPoint } from './learningCurve';
+import type { PickReason, SpanPick } from './spanPick';
 import type { AnchorReport, CurveData, DecideParams, DecideResult, ExplainItem, QueryParams, RoundInfo, RoundSummary, StartParams, StartResult } from './workerProtocol';
 import { emptyRecord, toRecord } from '../record';
 import { CoalescedRuns } from '../util/coalescedRuns';
@@ -260,7 +261,7 @@ export class LabelingSession {
   }
 
   /** The next `n` spans worth labeling, each with its "why", never one already decided or excluded. */
-  async query(params: QueryParams): Promise<SpanView[]> {
+  async query(params: QueryParams): Promise<SpanPick[]> {
     const exclude = new Set<number>(this.decided);
     for (const id of params.exclude) {
       const row = this.rowById.get(id);
@@ -271,7 +272,7 @@ export class LabelingSession {
     if (n <= 0) return [];
     const picks = await this.exclusive(() => this.engine.query(n, exclude));
     for (const q of picks) this.pickedBy.set(q.row, q.strategy);
-    return Promise.all(picks.filter((q) => !exclude.has(q.row)).map((q) => this.viewOf(this.corpus.spans[q.row], q)));
+    return Promise.all(picks.filter((q) => !exclude.has(q.row)).map((q) => this.pickOf(this.corpus.spans[q.row], q)));
   }
 
   /** Applies a decision the host has already stored. Starts an automatic retrain when one is due. */
@@ -313,20 +314,17 @@ export class LabelingSession {
     return { curve: [...this.curvePoints], weights: [...this.weightPoints] };
   }
 
-  /** The unlabeled spans where the committee disagrees most. Empty before the first retrain. */
-  async contested(k: number): Promise<ContestedItem[]> {
+  /**
+   * The unlabeled spans where the committee disagrees most, with their votes (`reason.votes`).
+   * Empty before the first retrain.
+   */
+  async contested(k: number): Promise<SpanPick[]> {
     if (!this.engine.trained) return [];
     return Promise.all(
       this.engine
         .contested(k)
         .filter((q) => !this.labelOf.has(q.row))
-        .map(async (q) => {
-          const detail = emptyRecord<number>();
-          this.settings.labels.forEach((l, i) => {
-            if ((q.votes[i] ?? 0) > 0) detail[l] = q.votes[i];
-          });
-          return { span: await this.viewOf(this.corpus.spans[q.row], q), reason: 'committee' as const, detail: toRecord(detail) };
-        }),
+        .map((q) => this.pickOf(this.corpus.spans[q.row], q)),
     );
   }
 
@@ -335,7 +333,7 @@ export class LabelingSession {
    * retrain the old one says "not trained" or is stale). Spans not in the pool are left out; an
    * engine without `explain` gives an empty list, and the host keeps what it had.
    */
-  async explain(items: readonly ExplainItem[]): Promise<SpanView[]> {
+  async explain(items: readonly ExplainItem[]): Promise<SpanPick[]> {
     const explain = this.engine.explain?.bind(this.engine);
     if (!explain) return [];
     const picks: { row: number; strategy: string; score: number }[] = [];
@@ -345,15 +343,15 @@ export class LabelingSession {
     }
     if (picks.length === 0) return [];
     const qs = await this.exclusive(async () => explain(picks));
-    return Promise.all(qs.map((q) => this.viewOf(this.corpus.spans[q.row], q)));
+    return Promise.all(qs.map((q) => this.pickOf(this.corpus.spans[q.row], q)));
   }
 
-  /** Views of spans by id (those not in the pool are left out). */
-  async views(ids: readonly string[]): Promise<SpanView[]> {
-    const out: SpanView[] = [];
+  /** Spans by id, with their context (those not in the pool are left out). */
+  async views(ids: readonly string[]): Promise<SpanPick[]> {
+    const out: SpanPick[] = [];
     for (const id of ids) {
       const row = this.rowById.get(id);
-      if (row !== undefined) out.push(await this.viewOf(this.corpus.spans[row], undefined));
+      if (row !== undefined) out.push(await this.pickOf(this.corpus.spans[row], undefined));
     }
     return out;
   }
@@ -489,7 +487,7 @@ export class LabelingSession {
     return this.engineTurn.run(run);
   }
 
-  private async viewOf(span: CandidateSpan, q: EngineQuery | undefined): Promise<SpanView> {
+  private async pickOf(span: CandidateSpan, q: EngineQuery | undefined): Promise<SpanPick> {
     const ctx = await this.corpus.context(span);
     return {
       id: span.id,
@@ -500,37 +498,25 @@ export class LabelingSession {
       text: span.text,
       before: ctx.before,
       after: ctx.after,
-      why: this.whyOf(q),
+      ...(q ? { reason: this.reasonOf(q) } : {}),
     };
   }
 
-  private whyOf(q: EngineQuery | undefined): WhyInfo {
+  private reasonOf(q: EngineQuery): PickReason {
     const labels = this.settings.labels;
     const votes = emptyRecord<number>();
-    if (!q) return { strategy: 'review', score: 0, votes: {} };
     labels.forEach((l, i) => {
       votes[l] = q.votes[i] ?? 0;
     });
-    let predicted: WhyInfo['predicted'];
-    let top: WhyInfo['top'];
-    let predictedLabels: string[] | undefined;
-    if (this.engine.trained && q.probs.length === labels.length) {
-      // Most likely first; equal probabilities keep the label set's order.
-      const order = labels.map((_, i) => i).sort((a, b) => q.probs[b] - q.probs[a] || a - b);
-      predicted = { label: labels[order[0]], probability: q.probs[order[0]] };
-      top = order.slice(0, 2).map((i) => ({ label: labels[i], probability: q.probs[i] }));
-      // Multi-label: every label the model says applies (P ≥ 0.5); the panel starts with these toggled.
-      if (this.settings.multiLabel) predictedLabels = labels.filter((_, i) => q.probs[i] >= 0.5);
-    }
+    // Probabilities only from a trained model, and only when they cover the label set.
+    const probabilities = this.engine.trained && q.probs.length === labels.length ? labels.map((label, i) => ({ label, probability: q.probs[i] })) : undefined;
     const ranked = q.rank !== undefined && q.poolSize !== undefined ? { rank: q.rank, poolSize: q.poolSize } : {};
     return {
       strategy: q.strategy,
       score: q.score,
       votes: toRecord(votes),
-      ...(predicted ? { predicted } : {}),
-      ...(top ? { top } : {}),
+      ...(probabilities ? { probabilities } : {}),
       ...ranked,
-      ...(predictedLabels ? { predictedLabels } : {}),
     };
   }
 }

@@ -1,9 +1,10 @@
-import type { ContestedItem, CurvePoint, SpanView, StrategyWeightsPoint } from '../../protocol';
 import type { AccuracyInterval } from '../al/accuracyInterval';
 import type { LabelwiseSettings } from '../settings';
 import type { LabelEvent } from '../store/events';
 import type { AnchorMatch, OrphanSpan } from '../store/reanchor';
 import type { CandidateSpan, Granularity } from '../types';
+import type { CurvePoint, StrategyWeightsPoint } from './learningCurve';
+import type { SpanPick } from './spanPick';
 
 /**
  * The typed messages between the extension host and the engine worker (worker_threads, or a forked
@@ -135,19 +136,20 @@ export interface CurveData {
 /** Request name → params and result. */
 export interface WorkerRequests {
   start: { params: StartParams; result: StartResult };
-  query: { params: QueryParams; result: SpanView[] };
+  query: { params: QueryParams; result: SpanPick[] };
   decide: { params: DecideParams; result: DecideResult };
   retrain: { params: Record<string, never>; result: RoundInfo };
   curve: { params: Record<string, never>; result: CurveData };
-  contested: { params: { readonly k: number }; result: ContestedItem[] };
-  /** Views (with context) of the given span ids, for spans the host must show that it does not hold. */
-  views: { params: { readonly ids: readonly string[] }; result: SpanView[] };
+  /** The unlabeled spans the committee disputes most, each with its votes. */
+  contested: { params: { readonly k: number }; result: SpanPick[] };
+  /** The given spans (with context, without a reason), for spans the host must show that it does not hold. */
+  views: { params: { readonly ids: readonly string[] }; result: SpanPick[] };
   /**
-   * Views of spans the host already shows, with their "why" (votes, guess and, where it is a
+   * Spans the host already shows, with their reason (votes, probabilities and, where it is a
    * per-span score, the strategy's score) from the current model: sent after a retrain. Spans not
    * in the pool are left out; an engine that cannot explain answers with an empty list.
    */
-  explain: { params: { readonly items: readonly ExplainItem[] }; result: SpanView[] };
+  explain: { params: { readonly items: readonly ExplainItem[] }; result: SpanPick[] };
   /**
    * Re-anchors decisions: against the running session's corpus when there is one, else against
    * the workspace read with `AnchorParams`.

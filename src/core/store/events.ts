@@ -1,4 +1,4 @@
-import type { Answer } from '../../protocol';
+import type { Answer } from './answer';
 import { workspacePathProblem } from './workspacePath';
 
 /** Where an event came from when it was brought in by an import rather than labeled here. */

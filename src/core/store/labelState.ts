@@ -1,4 +1,4 @@
-import type { Answer } from '../../protocol';
+import type { Answer } from './answer';
 import type { LabelEvent } from './events';
 import { emptyRecord, toRecord } from '../record';
 

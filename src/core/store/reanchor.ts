@@ -393,10 +393,3 @@ export function editDistanceWithin(a: string, b: string, k: number): number {
   }
   return Math.min(prev[m], INF);
 }
-
-/** Zero-based line of offset `at`. */
-export function lineOf(text: string, at: number): number {
-  let line = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) line++;
-  return line;
-}

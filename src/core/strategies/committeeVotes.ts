@@ -1,5 +1,3 @@
-import type { PoolState } from './strategy';
-
 /**
  * Hard votes of the committee for unlabeled row i: votes[k] = members whose most probable class is
  * k (ties go to the lower class index, so votes are deterministic). Multi-label: votes[k] = members
@@ -16,16 +14,4 @@ export function committeeVotes(committeeProbs: readonly Float32Array[], classes:
     for (let k = 1; k < classes; k++) if (p[i * classes + k] > p[i * classes + best]) best = k;
     votes[best]++;
   }
-}
-
-/** Votes for every unlabeled row, unlabeled.length × classes. */
-export function allVotes(state: PoolState): Float64Array {
-  const K = state.classes;
-  const out = new Float64Array(state.unlabeled.length * K);
-  const v = new Float64Array(K);
-  for (let i = 0; i < state.unlabeled.length; i++) {
-    committeeVotes(state.committeeProbs, K, i, v, state.multiLabel === true);
-    out.set(v, i * K);
-  }
-  return out;
 }

@@ -8,11 +8,6 @@ export function spanId(file: string, start: number, end: number, text: string): 
   return createHash('sha256').update(`${file}\u0000${start}\u0000${end}\u0000${text}`).digest('hex').slice(0, 24);
 }
 
-/** Hash of a text alone: the key of the embedding cache and of re-anchoring. */
-export function textHash(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 32);
-}
-
 /**
  * The id of a JSONL record's span: the record's line is part of the location, so two records
  * with the same text in one file are two spans. Offsets are into the record's text.

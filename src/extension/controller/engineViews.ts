@@ -1,6 +1,7 @@
 import type { ContestedItem, SpanView } from '../../protocol';
 import type { LabelEvent } from '../../core/store/events';
 import type { CurveData, ExplainItem, WorkerMethod, WorkerRequests } from '../../core/session/workerProtocol';
+import type { ViewEngineApi } from '../views';
 import type { RequestOptions } from '../workerClient';
 
 /** The engine as the controller sees it: the worker client, or a direct call in tests. */
@@ -14,7 +15,8 @@ export interface EngineApi {
  * views. The queue model and the review list ask here, never the engine directly.
  */
 export class EngineViews {
-  constructor(private readonly engine: EngineApi) {}
+  /** `engine` maps the worker's picks to views (views.ts viewingEngine). */
+  constructor(private readonly engine: ViewEngineApi) {}
 
   /** The next `n` spans to ask about, none of `exclude`. */
   query(n: number, exclude: readonly string[]): Promise<SpanView[]> {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { suite, test, suiteSetup } from 'mocha';
 import * as vscode from 'vscode';
+import type { PanelState } from '../../../src/protocol';
 
 interface Manifest {
   readonly publisher: string;
@@ -66,9 +67,16 @@ export function defineExtensionTests(): void {
       }
     });
 
-    test('Next Batch and Show Learning Curve run without an error', async () => {
-      await vscode.commands.executeCommand('labelwise.nextBatch');
-      await vscode.commands.executeCommand('labelwise.showLearningCurve');
+    test('Next Batch queues a fresh batch and Show Learning Curve shows the curve', async () => {
+      // The commands report their errors to the user and resolve to undefined then; otherwise to
+      // the panel's state after them.
+      const batch = await vscode.commands.executeCommand<PanelState | undefined>('labelwise.nextBatch');
+      assert.ok(batch, 'Next Batch failed (see the Labelwise output channel)');
+      assert.ok(batch.current, 'a span is on screen');
+      assert.ok(batch.queue.length > 0, 'a fresh batch is queued behind it');
+      const curve = await vscode.commands.executeCommand<PanelState | undefined>('labelwise.showLearningCurve');
+      assert.ok(curve, 'Show Learning Curve failed (see the Labelwise output channel)');
+      assert.equal(curve.view, 'curve');
     });
   });
 }

@@ -133,6 +133,20 @@ describe('the extension flow (fake VS Code, in-process worker)', () => {
     assert.ok(surface.lines.some((l) => /session ready: 12 spans in 2 files/.test(l)), surface.lines.join('\n'));
   });
 
+  test('Next Batch and Show Learning Curve resolve to the panel state they leave; a failed command to undefined', async () => {
+    const batch = (await surface.commands.get('labelwise.nextBatch')?.()) as PanelState | undefined;
+    assert.ok(batch, 'Next Batch started a session and fetched a batch');
+    assert.ok(batch.current, 'a span on screen');
+    assert.ok(batch.queue.length > 0, 'a fresh batch behind it');
+    const curve = (await surface.commands.get('labelwise.showLearningCurve')?.()) as PanelState | undefined;
+    assert.equal(curve?.view, 'curve');
+
+    app.stop();
+    surface.settings.set('labelwise.strategy', 'clever');
+    assert.equal(await surface.commands.get('labelwise.nextBatch')?.(), undefined);
+    assert.ok(surface.messages.some((m) => m.level === 'error' && /labelwise\.strategy/.test(m.text)), JSON.stringify(surface.messages));
+  });
+
   test('Import Labels during a session matches plain records to corpus spans by text and trains on them', async () => {
     await surface.commands.get('labelwise.startSession')?.();
     const file = join(dir, 'gold.jsonl');

@@ -1,8 +1,9 @@
-import type { SpanView } from '../../../src/protocol';
+import type { SpanPick } from '../../../src/core/session/spanPick';
 import type { WorkerMethod, WorkerRequests } from '../../../src/core/session/workerProtocol';
 import type { EngineApi } from '../../../src/extension/labelingController';
 
-export function spanView(i: number): SpanView {
+/** What the worker returns for span i (domain data: the controller maps it to a view). */
+export function spanPick(i: number): SpanPick {
   const text = `Sentence number ${i}.`;
   return {
     id: `span-${i}`,
@@ -13,7 +14,7 @@ export function spanView(i: number): SpanView {
     text,
     before: 'before ',
     after: ' after',
-    why: { strategy: 'margin', score: 0.5 - i / 100, votes: { a: 3, b: 2 } },
+    reason: { strategy: 'margin', score: 0.5 - i / 100, votes: { a: 3, b: 2 } },
   };
 }
 
@@ -26,7 +27,7 @@ export class FakeEngine implements EngineApi {
   retrainGate: Promise<void> | undefined;
   /** When set, queries wait for it (a query stuck behind a retrain in the worker). */
   queryGate: Promise<void> | undefined;
-  /** Retrains so far: a trained fake explains spans with a guess ("a", probability 0.9). */
+  /** Retrains so far: a trained fake explains spans with probabilities ("a" 0.9, the guess). */
   retrains = 0;
 
   constructor(private readonly total = 50) {}
@@ -50,12 +51,12 @@ export class FakeEngine implements EngineApi {
     switch (method) {
       case 'query': {
         const exclude = new Set(params.exclude as string[]);
-        const out: SpanView[] = [];
+        const out: SpanPick[] = [];
         for (let i = 0; i < this.total && out.length < (params.n as number); i++) {
-          const v = spanView(i);
+          const v = spanPick(i);
           if (exclude.has(v.id) || this.decided.get(v.id)?.decided || this.handedOut.has(v.id)) continue;
           this.handedOut.add(v.id);
-          out.push(this.retrains > 0 ? { ...v, why: { ...v.why, predicted: { label: 'b', probability: 0.6 } } } : v);
+          out.push(this.retrains > 0 && v.reason ? { ...v, reason: { ...v.reason, probabilities: [{ label: 'a', probability: 0.4 }, { label: 'b', probability: 0.6 }] } } : v);
         }
         return out;
       }
@@ -76,12 +77,16 @@ export class FakeEngine implements EngineApi {
       case 'contested':
         return [];
       case 'views':
-        return (params.ids as string[]).map((id) => spanView(Number(id.split('-')[1])));
+        // Asked for by id: no strategy picked them, so no reason.
+        return (params.ids as string[]).map((id): SpanPick => {
+          const { reason: _picked, ...span } = spanPick(Number(id.split('-')[1]));
+          return span;
+        });
       case 'explain':
         if (this.retrains === 0) return [];
         return (params.items as { id: string; strategy: string; score: number }[]).map((it) => {
-          const v = spanView(Number(it.id.split('-')[1]));
-          return { ...v, why: { strategy: it.strategy, score: 0.25, votes: { a: 4, b: 1 }, predicted: { label: 'a', probability: 0.9 } } };
+          const v = spanPick(Number(it.id.split('-')[1]));
+          return { ...v, reason: { strategy: it.strategy, score: 0.25, votes: { a: 4, b: 1 }, probabilities: [{ label: 'a', probability: 0.9 }, { label: 'b', probability: 0.1 }] } };
         });
       default:
         throw new Error(`unexpected ${method}`);

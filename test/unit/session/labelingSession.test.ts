@@ -12,6 +12,7 @@ import { LabelingSession, type SessionCorpus, type SessionDeps } from '../../../
 import type { StartParams } from '../../../src/core/session/workerProtocol';
 import type { LabelEvent } from '../../../src/core/store/events';
 import { defaultSettings, type LabelwiseSettings } from '../../../src/core/settings';
+import { committeeItem, spanView } from '../../../src/extension/views';
 import { lineCorpus, letterEncoder, TOPICS } from './testCorpus';
 
 const hasModel = existsSync(join(__dirname, '..', '..', '..', 'models', 'labelwise-glove100k.onnx'));
@@ -60,7 +61,7 @@ describe('labeling session (plain Node)', () => {
       assert.equal(session.labeled, 9);
       const round = await session.retrain();
       assert.equal(round.labels, 9);
-      const [v] = await session.query({ n: 1, exclude: [] });
+      const [v] = (await session.query({ n: 1, exclude: [] })).map((p) => spanView(p, multi));
       assert.ok(Array.isArray(v.why.predictedLabels), 'a trained multi-label model names the labels it says apply');
       assert.ok(v.why.predictedLabels!.every((l) => multi.labels.includes(l)));
       // Undo of a set; an unchanged set does not count as a new label.
@@ -112,7 +113,7 @@ describe('labeling session (plain Node)', () => {
       assert.equal(result.labeled, 0);
       assert.ok(progress.some((m) => /Encoding spans 12\/12/.test(m)), progress.join(' | '));
 
-      const batch = await session.query({ n: 4, exclude: [] });
+      const batch = (await session.query({ n: 4, exclude: [] })).map((p) => spanView(p, settings));
       assert.equal(batch.length, 4);
       assert.equal(new Set(batch.map((b) => b.id)).size, 4);
       for (const v of batch) {
@@ -144,12 +145,12 @@ describe('labeling session (plain Node)', () => {
       const undone = all[0];
       session.decide({ id: undone.id, label: null, decided: false });
       assert.equal(session.labeled, 11);
-      const again = await session.query({ n: 5, exclude: [] });
+      const again = (await session.query({ n: 5, exclude: [] })).map((p) => spanView(p, settings));
       assert.deepEqual(again.map((v) => v.id), [undone.id]);
       assert.ok(again[0].why.predicted, 'a trained model states its guess');
       assert.ok(['sport', 'science'].includes(again[0].why.predicted.label));
 
-      const contested = await session.contested(5);
+      const contested = (await session.contested(5)).map((p) => committeeItem(p, settings));
       for (const c of contested) assert.equal(c.reason, 'committee');
     } finally {
       await session.dispose();
@@ -215,13 +216,13 @@ describe('labeling session (plain Node)', () => {
   test('explain: the spans already shown get the new model\'s guess after a retrain, in the order asked', async () => {
     const { session } = await LabelingSession.open(params(), deps());
     try {
-      const shown = await session.query({ n: 3, exclude: [] });
+      const shown = (await session.query({ n: 3, exclude: [] })).map((p) => spanView(p, settings));
       assert.ok(shown.every((v) => v.why.predicted === undefined), 'no guess before training');
       const rest = (await session.query({ n: 100, exclude: shown.map((v) => v.id) })).slice(0, 6);
       for (const v of rest) session.decide({ id: v.id, label: truth(v.file), decided: true });
       await session.retrain();
       const items = shown.map((v) => ({ id: v.id, strategy: v.why.strategy, score: v.why.score }));
-      const fresh = await session.explain([...items, { id: 'not-in-pool', strategy: 'margin', score: 1 }]);
+      const fresh = (await session.explain([...items, { id: 'not-in-pool', strategy: 'margin', score: 1 }])).map((p) => spanView(p, settings));
       assert.deepEqual(fresh.map((v) => v.id), shown.map((v) => v.id), 'unknown ids are left out, order kept');
       for (const v of fresh) {
         assert.ok(v.why.predicted && ['sport', 'science'].includes(v.why.predicted.label), 'a trained model states its guess');
@@ -230,11 +231,11 @@ describe('labeling session (plain Node)', () => {
         assert.ok(v.before.length > 0 || v.after.length > 0, 'context is kept');
       }
       // A margin pick is rescored by the new model: 1 - (p1 - p2), in 0..1.
-      const margin = await session.explain([{ id: shown[0].id, strategy: 'margin', score: -5 }]);
+      const margin = (await session.explain([{ id: shown[0].id, strategy: 'margin', score: -5 }])).map((p) => spanView(p, settings));
       assert.notEqual(margin[0].why.score, -5);
       assert.equal(margin[0].why.strategy, 'margin');
       // A random pick keeps its score (rescoring would draw from the engine's generator).
-      const random = await session.explain([{ id: shown[0].id, strategy: 'random', score: 0.125 }]);
+      const random = (await session.explain([{ id: shown[0].id, strategy: 'random', score: 0.125 }])).map((p) => spanView(p, settings));
       assert.equal(random[0].why.score, 0.125);
     } finally {
       await session.dispose();

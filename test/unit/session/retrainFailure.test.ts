@@ -5,6 +5,7 @@ import { LabelingSession, type SessionDeps } from '../../../src/core/session/lab
 import type { StartParams } from '../../../src/core/session/workerProtocol';
 import { defaultSettings, type LabelwiseSettings } from '../../../src/core/settings';
 import type { BatchSelector, Pick } from '../../../src/core/strategies/strategy';
+import { spanView } from '../../../src/extension/views';
 import { letterEncoder, lineCorpus, TOPICS } from './testCorpus';
 
 const settings: LabelwiseSettings = { ...defaultSettings, labels: ['sport', 'science'], annotator: 't', autoRetrainEvery: 0, committeeSize: 3, batchSize: 4, strategy: 'meta' };
@@ -32,14 +33,14 @@ describe('a failed retrain does not break the session', () => {
     try {
       for (const v of await session.query({ n: 4, exclude: [] })) session.decide({ id: v.id, label: truth(v.file), decided: true });
       await session.retrain();
-      const shown = await session.query({ n: 4, exclude: [] });
-      const guesses = (await session.explain(shown.map((v) => ({ id: v.id, strategy: v.why.strategy, score: v.why.score })))).map((v) => v.why.predicted);
+      const shown = (await session.query({ n: 4, exclude: [] })).map((p) => spanView(p, settings));
+      const guesses = (await session.explain(shown.map((v) => ({ id: v.id, strategy: v.why.strategy, score: v.why.score })))).map((p) => spanView(p, settings).why.predicted);
       assert.ok(guesses.every((g) => g !== undefined));
       for (const v of shown.slice(0, 2)) session.decide({ id: v.id, label: truth(v.file), decided: true });
 
       fail = true;
       await assert.rejects(session.retrain(), /the prior failed/);
-      const after = await session.explain(shown.map((v) => ({ id: v.id, strategy: v.why.strategy, score: v.why.score })));
+      const after = (await session.explain(shown.map((v) => ({ id: v.id, strategy: v.why.strategy, score: v.why.score })))).map((p) => spanView(p, settings));
       assert.deepEqual(after.map((v) => v.why.predicted), guesses, 'the previous model answers as before');
       assert.equal((await session.query({ n: 3, exclude: [] })).length, 3);
 

@@ -9,6 +9,7 @@ import { LabelingSession, type SessionDeps } from '../../../src/core/session/lab
 import type { StartParams } from '../../../src/core/session/workerProtocol';
 import { defaultSettings, type LabelwiseSettings } from '../../../src/core/settings';
 import { silentLogger } from '../../../src/core/types';
+import { spanView } from '../../../src/extension/views';
 import { letterEncoder, lineCorpus, TOPICS } from './testCorpus';
 
 const deps: SessionDeps = {
@@ -25,7 +26,7 @@ describe('the "why" the session hands the panel', () => {
   test('after a retrain: the two most likely labels, most likely first, and the rank among the unlabeled pool', async () => {
     const { session } = await LabelingSession.open(params(), deps);
     try {
-      const cold = await session.query({ n: 4, exclude: [] });
+      const cold = (await session.query({ n: 4, exclude: [] })).map((p) => spanView(p, settings));
       for (const v of cold) {
         assert.equal(v.why.strategy, 'random');
         assert.equal(v.why.top, undefined, 'no guess before the model is trained');
@@ -33,7 +34,7 @@ describe('the "why" the session hands the panel', () => {
       }
       for (const v of cold) session.decide({ id: v.id, label: truth(v.file), decided: true });
       await session.retrain();
-      const batch = await session.query({ n: 3, exclude: [] });
+      const batch = (await session.query({ n: 3, exclude: [] })).map((p) => spanView(p, settings));
       assert.equal(batch.length, 3);
       for (const v of batch) {
         const top = v.why.top;

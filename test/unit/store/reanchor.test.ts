@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { editDistanceWithin, reanchor, lineOf, type AnchorSource } from '../../../src/core/store/reanchor';
+import { editDistanceWithin, reanchor, type AnchorSource } from '../../../src/core/store/reanchor';
 import { recordSpanId, spanId } from '../../../src/core/text/spanId';
 import { fileSpans, locateSource } from '../../../src/core/text/spanLocator';
 import type { LabelEvent } from '../../../src/core/store/events';
@@ -11,6 +11,13 @@ function now(files: Record<string, string>, granularity: 'line' | 'sentence' = '
     file: (f) => (f in files ? { spans: fileSpans(f, files[f], granularity).spans, source: locateSource(f, files[f]) } : undefined),
     corpus: new Map(Object.entries(files).map(([f, c]) => [f, fileSpans(f, c, granularity).spans])),
   };
+}
+
+/** Zero-based line of offset `at` (fixtures store the line as the panel does). */
+function lineOf(text: string, at: number): number {
+  let line = 0;
+  for (let i = text.indexOf('\n'); i !== -1 && i < at; i = text.indexOf('\n', i + 1)) line++;
+  return line;
 }
 
 function decision(file: string, content: string, text: string, label: string, from = 0): LabelEvent {
@@ -81,12 +88,6 @@ test('spans of a missing file are orphans; free-standing imported events are kep
   const result = reanchor([d, free], now({}));
   assert.deepEqual(result.orphans, [{ event: d, reason: 'file-missing' }]);
   assert.deepEqual(result.freeStanding, [free]);
-});
-
-test('lineOf counts newlines before an offset', () => {
-  assert.equal(lineOf('a\nb\nc', 0), 0);
-  assert.equal(lineOf('a\nb\nc', 2), 1);
-  assert.equal(lineOf('a\nb\nc', 4), 2);
 });
 
 /** A decision on the candidate span of `file` whose text is `text`, as the panel stores it. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { MARGIN, escapeXml, lineChartSvg, niceDomain, niceTicks, percent, stackedAreaSvg } from '../../../src/webview/chart';
-import { accuracySeries, weightLayers } from '../../../src/webview/curveData';
+import { MARGIN, escapeXml, lineChartSvg, niceDomain, niceTicks, percent } from '../../../src/webview/chart';
+import { accuracySeries } from '../../../src/webview/curveData';
 
 function attr(svg: string, selector: RegExp): string[] {
   return [...svg.matchAll(selector)].map((m) => m[1]);
@@ -74,52 +74,6 @@ describe('line chart', () => {
   });
 });
 
-describe('stacked area', () => {
-  test('normalized layers stack to the top of the plot', () => {
-    const svg = stackedAreaSvg({
-      title: 'w',
-      xLabel: 'labels',
-      yLabel: 'share',
-      width: 400,
-      height: 200,
-      normalize: true,
-      xs: [0, 10],
-      layers: [
-        { name: 'margin', values: [1, 3] },
-        { name: 'egl', values: [1, 1] },
-      ],
-    });
-    const polys = attr(svg, /<polygon class="area series-\d" data-series="[^"]*" points="([^"]+)"/g);
-    assert.equal(polys.length, 2);
-    const y1 = 200 - MARGIN.bottom;
-    const y0 = MARGIN.top;
-    const h = y1 - y0;
-    const x0 = MARGIN.left;
-    const x1 = 400 - MARGIN.right;
-    // margin: 50% then 75% on top of the baseline.
-    assert.equal(polys[0], `${x0},${y1 - h * 0.5} ${x1},${y1 - h * 0.75} ${x1},${y1} ${x0},${y1}`);
-    // egl sits on margin and reaches 100%.
-    assert.equal(polys[1], `${x0},${y0} ${x1},${y0} ${x1},${y1 - h * 0.75} ${x0},${y1 - h * 0.5}`);
-    assert.deepEqual(attr(svg, /class="tick y-tick"[^>]*>([^<]*)</g), ['0%', '20%', '40%', '60%', '80%', '100%']);
-    assert.deepEqual(attr(svg, /<g class="legend-item series-\d">.*?<text[^>]*>([^<]*)</g), ['margin', 'egl']);
-  });
-
-  test('a single round still draws a visible band', () => {
-    const svg = stackedAreaSvg({ title: 'w', xLabel: 'x', yLabel: 'y', normalize: true, xs: [30], layers: [{ name: 'margin', values: [2] }] });
-    const [poly] = attr(svg, /points="([^"]+)"/g);
-    const xs = new Set(poly.split(' ').map((p) => p.split(',')[0]));
-    assert.equal(xs.size, 2);
-  });
-
-  test('negative or missing weights count as zero; no layers means no data', () => {
-    const svg = stackedAreaSvg({ title: 'w', xLabel: 'x', yLabel: 'y', normalize: true, width: 400, height: 200, xs: [0, 1], layers: [{ name: 'a', values: [-1] }, { name: 'b', values: [1, 1] }] });
-    const polys = attr(svg, /<polygon[^>]* points="([^"]+)"/g);
-    const flat = `${MARGIN.left},${200 - MARGIN.bottom}`;
-    assert.ok(polys[0].startsWith(flat), polys[0]);
-    assert.match(stackedAreaSvg({ title: 'w', xLabel: 'x', yLabel: 'y', xs: [], layers: [] }), /No data yet/);
-  });
-});
-
 describe('curve data', () => {
   test('accuracy points sorted by labels, non-numbers dropped', () => {
     const s = accuracySeries([
@@ -130,18 +84,6 @@ describe('curve data', () => {
     assert.deepEqual(s.points, [
       { x: 20, y: 0.5 },
       { x: 30, y: 0.6 },
-    ]);
-  });
-
-  test('strategy weights become one layer per strategy, in order of first appearance', () => {
-    const { xs, layers } = weightLayers([
-      { round: 2, labels: 40, weights: { margin: 0.5, egl: 0.5 } },
-      { round: 1, labels: 30, weights: { margin: 1 } },
-    ]);
-    assert.deepEqual(xs, [30, 40]);
-    assert.deepEqual(layers, [
-      { name: 'margin', values: [1, 0.5] },
-      { name: 'egl', values: [0, 0.5] },
     ]);
   });
 });

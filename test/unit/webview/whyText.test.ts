@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { WhyInfo } from '../../../src/protocol';
-import { formatCount, formatTopShare, likelyText, rankText, scoreText, strategySaw, votesText } from '../../../src/webview/whyText';
+import { formatCount, formatTopShare, rankText, scoreText, strategySaw, votesText } from '../../../src/webview/whyText';
 import { PanelModel } from '../../../src/webview/panelModel';
 import { FakeTransport, hostState, span, stateMsg } from './fakeTransport';
 
@@ -44,10 +44,7 @@ describe('the "why" in words', () => {
     assert.match(strategySaw(why({ strategy: 'kl', votes: { a: 5 } })), /differ in how sure/);
   });
 
-  test('the two likeliest labels with probabilities; the committee votes counted out', () => {
-    assert.equal(likelyText(why({ top: [{ label: 'sports', probability: 0.48 }, { label: 'news', probability: 0.41 }] })), 'sports 48.0% · news 41.0%');
-    assert.equal(likelyText(why({ predicted: { label: 'sports', probability: 0.9 } })), 'sports 90.0%');
-    assert.equal(likelyText(why({})), null);
+  test('the committee votes counted out', () => {
     assert.equal(votesText({ sports: 3, news: 2, fiction: 0 }), '3 of 5 committee models vote sports, 2 news');
     assert.equal(votesText({ sports: 5, news: 0 }), 'All 5 committee models vote sports');
     assert.equal(votesText({}), null);

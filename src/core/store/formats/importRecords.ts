@@ -1,4 +1,4 @@
-import type { Answer } from '../../../protocol';
+import type { Answer } from '../answer';
 import { InputError } from '../../errors';
 import type { CandidateSpan } from '../../types';
 import { spanId } from '../../text/spanId';

@@ -21,8 +21,3 @@ export function readJsonl(content: string): JsonlLine[] {
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
-
-/** Objects one per line, each line ending in a newline. */
-export function toJsonl(rows: readonly unknown[]): string {
-  return rows.map((r) => JSON.stringify(r) + '\n').join('');
-}

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { answerEvent, undecidedEvent } from '../../../../src/extension/controller/decisionEvents';
-import { spanView } from '../fakeEngine';
+import { spanView as viewOf } from '../../../../src/extension/views';
+import { spanPick } from '../fakeEngine';
+
+/** The panel's view of the fake engine's i-th pick, as the controller gets it. */
+const spanView = (i: number): ReturnType<typeof viewOf> => viewOf(spanPick(i), { multiLabel: false });
 
 const settings = { labels: ['a', 'b', 'c'], multiLabel: false, annotator: 'kim' };
 const ts = '2026-12-06T00:00:00.000Z';
