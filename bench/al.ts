@@ -18,6 +18,7 @@ import { wilcoxonSignedRank } from '../src/core/al/wilcoxon';
 import { loadEncoder } from '../src/core/encoders/loadEncoder';
 import { priorDir } from '../src/core/meta/prior';
 import { readNpy, writeNpy } from '../src/core/npy';
+import { parseStrategy } from '../src/core/settingsParser';
 import { STRATEGY_NAMES } from '../src/core/strategies/strategy';
 import { readGoldDataset, type GoldDataset } from '../src/core/text/dataset';
 import { silentLogger, type Matrix } from '../src/core/types';
@@ -206,7 +207,7 @@ async function runTasks(tasks: Task[], args: Args, label: string): Promise<Failu
       const r = await simulate({
         data: ds.data,
         vectors: ds.vectors,
-        strategy: t.strategy,
+        strategy: parseStrategy(t.strategy, '--strategies'),
         seed: t.seed,
         ...SETTINGS,
         split: t.split ? readSplit(join(SHARED, 'splits', `brown-genre.seed${t.split}.json`), ds.data.records.length) : undefined,

@@ -25,7 +25,7 @@ import { reopenBench, writeWorkspace } from './reopen';
 import type { Encoder } from '../src/core/encoders/encoder';
 import { HfEncoder } from '../src/core/encoders/hfEncoder';
 import { loadEncoder } from '../src/core/encoders/loadEncoder';
-import { checkDevice } from '../src/core/runtime/session';
+import { parseDevice } from '../src/core/settingsParser';
 import { median } from './stats';
 
 function arg(name: string, fallback: string): string {
@@ -34,7 +34,7 @@ function arg(name: string, fallback: string): string {
 }
 
 const RUNS = Number(arg('runs', '5'));
-const device = checkDevice(arg('device', 'auto'), '--device');
+const device = parseDevice(arg('device', 'auto'), '--device');
 const dataFile = resolve(arg('data', join(__dirname, '..', '..', 'shared', 'datasets', 'brown-genre.jsonl')));
 const BERT_SENTENCES = Number(arg('bert-sentences', '5000'));
 

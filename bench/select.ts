@@ -111,7 +111,7 @@ async function main(): Promise<void> {
   // A full 300-label simulate on brown-genre, encoding included (as `labelwise simulate` without --vectors).
   const file = join(__dirname, '..', '..', 'shared', 'datasets', 'brown-genre.jsonl');
   const data = readGoldDataset(file);
-  for (const strategy of ['margin', 'meta']) {
+  for (const strategy of ['margin', 'meta'] as const) {
     const ms = await time(3, async () => {
       const encoder = await loadEncoder({ model: 'default', device: 'cpu', logger: silentLogger });
       const vectors = await encoder.encode(data.records.map((r) => r.text));

@@ -3,14 +3,14 @@ import { resolve } from 'node:path';
 import { loadEncoder } from '../core/encoders/loadEncoder';
 import { InputError } from '../core/errors';
 import { writeNpy } from '../core/npy';
-import { checkDevice } from '../core/runtime/session';
-import type { Logger } from '../core/types';
+import type { Device, Logger } from '../core/types';
 
 export interface EncodeOptions {
   data: string;
   out: string;
   model: string;
-  device: string;
+  /** Checked by commander's choices (main.ts). */
+  device: Device;
 }
 
 /**
@@ -55,11 +55,10 @@ const stderrLogger: Logger = {
 
 /** `labelwise encode`: one float32 row per record, in file order, written as .npy. */
 export async function runEncode(opts: EncodeOptions, logger: Logger = stderrLogger): Promise<void> {
-  const device = checkDevice(opts.device, '--device');
   if (resolve(opts.out) === resolve(opts.data)) throw new InputError(`--out ${opts.out} is the input file; choose another path`, opts.out);
   const texts = readJsonlTexts(opts.data);
   const t0 = performance.now();
-  const encoder = await loadEncoder({ model: opts.model, device, logger, baseDir: process.cwd() });
+  const encoder = await loadEncoder({ model: opts.model, device: opts.device, logger, baseDir: process.cwd() });
   try {
     const m = await encoder.encode(texts);
     try {

@@ -3,14 +3,15 @@ import * as path from 'node:path';
 import { InputError } from '../core/errors';
 import { formatProblem } from '../core/store/eventLog';
 import { hfSidecarPath, parseHfLabelNames } from '../core/store/formats/hfFormat';
-import { EXPORT_FORMATS, IMPORT_FORMATS, exportLabels, importLabelBytes, type ExportFormat, type ImportFormat } from '../core/store/formats/labelFormats';
+import { exportLabels, importLabelBytes, type ExportFormat, type ImportFormat } from '../core/store/formats/labelFormats';
 import { writeExportFiles, type ExportFile } from '../core/store/exportFile';
 import { readImportFile } from '../core/store/importFile';
 import { LabelStore, STORE_RELATIVE_PATH } from '../core/store/labelStore';
 
 export interface ExportOptions {
   store?: string;
-  format: string;
+  /** Checked by commander's choices (main.ts). */
+  format: ExportFormat;
   out: string;
   /** Write every event (labelwise format only) instead of the current decisions. */
   all?: boolean;
@@ -21,7 +22,8 @@ export interface ExportOptions {
 export interface ImportOptions {
   store?: string;
   in: string;
-  format: string;
+  /** Checked by commander's choices (main.ts). */
+  format: ImportFormat;
   labels?: string;
   labelNames?: string;
   annotator?: string;
@@ -58,10 +60,7 @@ function openStore(store: string | undefined, mustExist: boolean): LabelStore {
 
 /** `labelwise export`: writes the store's decisions in one of the export formats. */
 export function runExport(opts: ExportOptions): void {
-  if (!(EXPORT_FORMATS as readonly string[]).includes(opts.format)) {
-    throw new InputError(`--format must be one of ${EXPORT_FORMATS.join(', ')}, got "${opts.format}"`);
-  }
-  const format = opts.format as ExportFormat;
+  const { format } = opts;
   if (opts.all && format !== 'labelwise') throw new InputError('--all is only meaningful with --format labelwise');
   const store = openStore(opts.store, true);
   const out = path.resolve(opts.out);
@@ -76,9 +75,6 @@ export function runExport(opts: ExportOptions): void {
 
 /** `labelwise import`: validates a whole file, then appends its labels to the store in one write. */
 export async function runImport(opts: ImportOptions): Promise<void> {
-  if (!(IMPORT_FORMATS as readonly string[]).includes(opts.format)) {
-    throw new InputError(`--format must be one of ${IMPORT_FORMATS.join(', ')}, got "${opts.format}"`);
-  }
   const input = path.resolve(opts.in);
   const content = await readImportFile(input, opts.in);
   let labelNames: string[] | undefined;
@@ -98,7 +94,7 @@ export async function runImport(opts: ImportOptions): Promise<void> {
   const workspace = path.dirname(path.dirname(store.file));
   const rel = path.relative(workspace, input);
   const importName = rel.startsWith('..') || path.isAbsolute(rel) ? input : rel.split(path.sep).join('/');
-  const result = importLabelBytes(content, importName, opts.format as ImportFormat, {
+  const result = importLabelBytes(content, importName, opts.format, {
     labels: splitLabels(opts.labels),
     labelNames,
     annotator: opts.annotator ?? '',

@@ -1,5 +1,8 @@
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { LabelwiseError } from '../core/errors';
+import { EXPORT_FORMATS, IMPORT_FORMATS } from '../core/store/formats/labelFormats';
+import { STRATEGY_CHOICES } from '../core/strategies/strategy';
+import { DEVICES } from '../core/types';
 import { runEncode, type EncodeOptions } from './encode';
 import { runExport, runImport, type ExportOptions, type ImportOptions } from './export';
 import { runSimulate, type SimulateOptions } from './simulate';
@@ -10,6 +13,14 @@ function int(name: string): (v: string) => number {
     if (!Number.isInteger(n)) throw new InvalidArgumentError(`${name} must be an integer, got "${v}"`);
     return n;
   };
+}
+
+/**
+ * An option whose value is one of a list: commander refuses anything else before the command runs,
+ * naming the option and the allowed values, so the commands receive the precise type.
+ */
+function choice(flags: string, description: string, choices: readonly string[], fallback: string): Option {
+  return new Option(flags, description).choices(choices).default(fallback);
 }
 
 function fraction(v: string): number {
@@ -29,14 +40,14 @@ export async function main(argv: string[]): Promise<number> {
     .command('simulate')
     .description('simulate an annotator who answers with the gold label, and print the learning curve as JSON')
     .requiredOption('--data <file>', 'gold JSONL dataset')
-    .option('--strategy <name>', 'meta|random|least-confidence|margin|entropy|vote-entropy|kl|egl', 'meta')
+    .addOption(choice('--strategy <name>', 'query strategy', STRATEGY_CHOICES, 'meta'))
     .option('--seed <n>', 'random seed', int('--seed'), 1)
     .option('--init <n>', 'random labels to start from', int('--init'), 20)
     .option('--batch <n>', 'spans queried per round', int('--batch'), 10)
     .option('--budget <n>', 'labels to stop at', int('--budget'), 300)
     .option('--test-fraction <f>', 'held-out stratified test fraction', fraction, 0.3)
     .option('--model <id>', 'default or a model folder', 'default')
-    .option('--device <name>', 'auto|cpu|cuda', 'auto')
+    .addOption(choice('--device <name>', 'where the encoder runs', DEVICES, 'auto'))
     .option('--vectors <file>', 'precomputed float32 .npy rows, one per record')
     .option('--split <file>', 'fixed split {"testIds": [...], "initIds": [...]}')
     .option('--committee <n>', 'committee size', int('--committee'), 5)
@@ -53,7 +64,7 @@ export async function main(argv: string[]): Promise<number> {
     .requiredOption('--data <file>', 'JSONL with a "text" field per record')
     .requiredOption('--out <file>', 'output .npy')
     .option('--model <id>', 'default or a model folder', 'default')
-    .option('--device <name>', 'auto|cpu|cuda', 'auto')
+    .addOption(choice('--device <name>', 'where the encoder runs', DEVICES, 'auto'))
     .action(async (opts: EncodeOptions) => {
       await runEncode(opts);
     });
@@ -62,7 +73,7 @@ export async function main(argv: string[]): Promise<number> {
     .command('export')
     .description('export the label store: labelwise JSONL, Prodigy-style JSONL, CSV, or Hugging Face datasets JSONL')
     .option('--store <file>', 'label store', '.labelwise/labels.jsonl')
-    .option('--format <name>', 'labelwise|prodigy|csv|hf', 'labelwise')
+    .addOption(choice('--format <name>', 'export format', EXPORT_FORMATS, 'labelwise'))
     .requiredOption('--out <file>', 'output file (hf also writes <name>.labels.json beside it)')
     .option('--all', 'labelwise only: every event (history, undo) instead of the current decisions')
     .option('--labels <list>', 'comma-separated label set, in order (fixes hf class indices)')
@@ -75,7 +86,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('import labels into the store, all or nothing: labelwise, Prodigy, CSV, Hugging Face or plain {"text","label"} JSONL')
     .option('--store <file>', 'label store', '.labelwise/labels.jsonl')
     .requiredOption('--in <file>', 'file to import')
-    .option('--format <name>', 'auto|labelwise|prodigy|csv|hf|plain', 'auto')
+    .addOption(choice('--format <name>', 'import format (auto: from the file)', IMPORT_FORMATS, 'auto'))
     .option('--labels <list>', 'comma-separated label set: other labels are errors')
     .option('--label-names <file>', 'hf: class names ({"label_names": [...]}); default <name>.labels.json beside the input')
     .option('--annotator <name>', 'annotator of records that name none')

@@ -6,21 +6,22 @@ import { simulateSpans, type SpanSimulationResult } from '../core/al/simulateSpa
 import { loadEncoder } from '../core/encoders/loadEncoder';
 import { InputError, SettingError } from '../core/errors';
 import { readNpy } from '../core/npy';
-import { STRATEGY_CHOICES } from '../core/strategies/registry';
+import type { StrategyChoice } from '../core/strategies/strategy';
 import { readGoldDataset, type GoldDataset } from '../core/text/dataset';
 import type { TokenVectors } from '../core/encoders/encoder';
-import { DEVICES, type Device, type Logger, type Matrix } from '../core/types';
+import type { Device, Logger, Matrix } from '../core/types';
 
 export interface SimulateOptions {
   data: string;
-  strategy: string;
+  /** Checked by commander's choices (main.ts). */
+  strategy: StrategyChoice;
   seed: number;
   init: number;
   batch: number;
   budget: number;
   testFraction: number;
   model: string;
-  device: string;
+  device: Device;
   vectors?: string;
   split?: string;
   committee: number;
@@ -43,19 +44,13 @@ const stderrLogger: Logger = {
 
 /** `labelwise simulate`: DESIGN.md's contract. Progress on stderr, the JSON on stdout or --out. */
 export async function runSimulate(opts: SimulateOptions): Promise<void> {
-  if (!STRATEGY_CHOICES.includes(opts.strategy)) {
-    throw new SettingError('--strategy', `unknown strategy "${opts.strategy}"; valid strategies: ${STRATEGY_CHOICES.join(', ')}`);
-  }
-  if (!(DEVICES as readonly string[]).includes(opts.device)) {
-    throw new SettingError('--device', `unknown device "${opts.device}"; valid devices: ${DEVICES.join(', ')}`);
-  }
   const data = readGoldDataset(opts.data);
   if (data.task === 'spans') {
     const result = await simulateEntitySpans(data, opts);
     emit(result, opts.out);
     return;
   }
-  const vectors = opts.vectors ? readNpy(opts.vectors) : await encodeRecords(data.records.map((r) => r.text), opts.model, opts.device as Device);
+  const vectors = opts.vectors ? readNpy(opts.vectors) : await encodeRecords(data.records.map((r) => r.text), opts.model, opts.device);
   if (opts.vectors && vectors.rows !== data.records.length) {
     throw new InputError(`${opts.vectors} has ${vectors.rows} rows but ${opts.data} has ${data.records.length} records; they must match one to one`, opts.vectors);
   }
@@ -94,7 +89,7 @@ async function simulateEntitySpans(data: GoldDataset, opts: SimulateOptions): Pr
   }
   const split = opts.split ? readSplit(opts.split, data.records.length) : undefined;
   const t0 = performance.now();
-  const encoder = await loadEncoder({ model: opts.model, device: opts.device as Device, logger: stderrLogger, baseDir: process.cwd() });
+  const encoder = await loadEncoder({ model: opts.model, device: opts.device, logger: stderrLogger, baseDir: process.cwd() });
   let tokens: TokenVectors[];
   try {
     if (!encoder.encodeTokens) throw new SettingError('--model', `the encoder ${encoder.id} gives no per-token vectors, which entity spans need`);

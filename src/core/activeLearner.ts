@@ -1,17 +1,17 @@
 import { metaSelectorFactory } from './al/metaFactory';
 import type { EngineOptions, EngineQuery, LabelingEngine, RetrainResult } from './engine';
-import { InputError, NotTrainedError, SettingError } from './errors';
+import { InputError, NotTrainedError } from './errors';
 import { ActiveModel } from './learners/activeModel';
 import { MultiLabelModel } from './learners/multiLabelModel';
 import { OneVsRest } from './learners/oneVsRest';
 import { createRng, deriveSeed, shuffleInPlace, type Rng } from './learners/rng';
 import { SoftmaxRegression, type RejectedRows } from './learners/softmax';
 import { committeeVotes } from './strategies/committeeVotes';
-import { STRATEGY_CHOICES, isStrategyName, strategyByName } from './strategies/registry';
+import { isStrategyName, strategyByName } from './strategies/registry';
 import { rankScores } from './strategies/scoreRank';
 import { selectBatch } from './strategies/selectBatch';
 import { createSelector, type SelectorFactory } from './strategies/selectorFactory';
-import type { BatchSelector, Pick, PoolState } from './strategies/strategy';
+import type { BatchSelector, Pick, PoolState, StrategyName } from './strategies/strategy';
 import type { Logger, Matrix } from './types';
 
 export interface EngineDeps {
@@ -49,10 +49,6 @@ const COLD_START_SAMPLE = 2000;
  */
 export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = {}): LabelingEngine {
   const K = opts.classes.length;
-  if (K < 2) throw new SettingError('labelwise.labels', `labeling needs at least 2 labels, got ${K === 0 ? 'none' : `only "${opts.classes[0]}"`}`);
-  if (!STRATEGY_CHOICES.includes(opts.strategy)) {
-    throw new SettingError('labelwise.strategy', `unknown strategy "${opts.strategy}"; valid strategies: ${STRATEGY_CHOICES.join(', ')}`);
-  }
   const multi = opts.multiLabel === true;
   // The untrained model every retrain's copy starts from until the first round succeeds.
   const untrained = multi
@@ -163,7 +159,7 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
    * excluded: its "score" is a draw, and scoring it would consume the engine's rng).
    */
   const withRanks = (fit: Fitted, qs: EngineQuery[]): EngineQuery[] => {
-    const names = new Set(qs.map((q) => q.strategy).filter((n) => n !== 'random' && isStrategyName(n)));
+    const names = new Set(qs.map((q) => q.strategy).filter((n): n is StrategyName => n !== 'random' && isStrategyName(n)));
     if (names.size === 0) return qs;
     const unl: number[] = [];
     for (let r = 0; r < X.rows; r++) if (!labels.has(r)) unl.push(r);

@@ -1,5 +1,6 @@
 import type { Matrix } from './types';
-import type { Pick, StrategyName } from './strategies/strategy';
+import type { LabelSet } from './settings';
+import type { Pick, StrategyChoice } from './strategies/strategy';
 
 /**
  * The labeling engine as the extension (through its worker) and the CLI's `select` see it:
@@ -7,10 +8,10 @@ import type { Pick, StrategyName } from './strategies/strategy';
  * queries that each carry their "why". Implemented by createEngine in activeLearner.ts.
  */
 export interface EngineOptions {
-  /** Class names; labels are indices into this array. */
-  readonly classes: readonly string[];
+  /** Class names (at least two, checked where settings are parsed); labels are indices into this array. */
+  readonly classes: LabelSet;
   readonly committeeSize: number;
-  readonly strategy: 'meta' | StrategyName;
+  readonly strategy: StrategyChoice;
   /** Avoid near-duplicates within a batch. */
   readonly diversity: boolean;
   readonly seed: number;

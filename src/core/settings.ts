@@ -1,9 +1,10 @@
+import type { StrategyChoice } from './strategies/strategy';
 import type { Device, Granularity } from './types';
 
 /**
  * The `labelwise.*` settings: keys as typed constants matching package.json's
  * `contributes.configuration`, and their defaults. Core code receives these values as plain
- * options; only src/extension reads them from VS Code.
+ * options; only src/extension reads them from VS Code, and settingsParser.ts parses them.
  */
 export const settingKeys = {
   labels: 'labelwise.labels',
@@ -47,7 +48,7 @@ export interface LabelwiseSettings {
   exclude: string[];
   maxFileSizeMB: number;
   batchSize: number;
-  strategy: string;
+  strategy: StrategyChoice;
   diversity: boolean;
   committeeSize: number;
   model: string;
@@ -60,6 +61,12 @@ export interface LabelwiseSettings {
   /** Several labels per span (one-vs-rest learner, `labels` in the store). */
   multiLabel: boolean;
 }
+
+/** A label set a session labels with: at least two labels (settingsParser.ts checkStartable). */
+export type LabelSet = readonly [string, string, ...string[]];
+
+/** Settings a session can start with: parsed, and with a label set. */
+export type StartableSettings = Omit<LabelwiseSettings, 'labels'> & { readonly labels: LabelSet };
 
 export const defaultSettings: LabelwiseSettings = {
   labels: [],

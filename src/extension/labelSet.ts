@@ -1,4 +1,5 @@
 import { settingKeys } from '../core/settings';
+import { isLabelSet } from '../core/settingsParser';
 import type { InputBoxOptionsLike, VscodeSurface } from './surface';
 
 /** Parses a comma-separated label list; returns the labels or a problem to show. */
@@ -7,7 +8,7 @@ export function parseLabelList(value: string): { labels: string[] } | { problem:
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
-  if (labels.length < 2) return { problem: 'Enter at least two labels, separated by commas' };
+  if (!isLabelSet(labels)) return { problem: 'Enter at least two labels, separated by commas' };
   const seen = new Set<string>();
   for (const l of labels) {
     if (seen.has(l)) return { problem: `"${l}" is listed twice` };

@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { downloadedHubModel, downloadNotAllowedMessage, ensureHubModel, hubEndpoint, isHubModelId } from '../core/encoders/hubDownload';
 import { LabelwiseError, SettingError } from '../core/errors';
-import { settingKeys, type LabelwiseSettings } from '../core/settings';
+import { settingKeys, type LabelwiseSettings, type StartableSettings } from '../core/settings';
 import { CancelledError } from '../core/session/cancelledError';
 import { SingleFlight } from '../core/util/singleFlight';
 import { lastRecordedRound } from '../core/session/curveLog';
@@ -14,6 +14,7 @@ import { resolveInWorkspace } from '../core/store/workspacePath';
 import type { CandidateSpan, Disposable, Logger } from '../core/types';
 import { createTextLookup } from '../core/store/formats/importRecords';
 import { NoticeNotification, StateNotification, type HostToWebview, type PanelState, type PanelView, type SessionSummary, type SpanView } from '../protocol';
+import { isLabelSet } from '../core/settingsParser';
 import { checkStartable, readSettings, restrictToTrust } from './config';
 import { CONTEXT_KEYS, ContextKeys } from './contextKeys';
 import { askForLabels } from './labelSet';
@@ -370,6 +371,7 @@ export class LabelwiseApp implements Disposable {
 
   private async doStart(view: PanelView): Promise<LabelingController | undefined> {
     let settings: LabelwiseSettings;
+    let startable: StartableSettings;
     let workerModel: string;
     let root: string;
     let store: LabelStore;
@@ -381,7 +383,7 @@ export class LabelwiseApp implements Disposable {
         void this.deps.surface.showWarning(`Labelwise: ${trusted.notice}.`);
       }
       root = this.workspaceRoot();
-      if (settings.labels.length < 2) {
+      if (!isLabelSet(settings.labels)) {
         // First run: ask for the label set here rather than sending the user to the settings.
         const labels = await askForLabels(this.deps.surface, settings.labels, 'Labelwise: labels for this workspace (saved to labelwise.labels)');
         if (!labels) {
@@ -390,7 +392,7 @@ export class LabelwiseApp implements Disposable {
         }
         settings = { ...settings, labels };
       }
-      checkStartable(settings);
+      startable = checkStartable(settings);
       store = this.openStore();
       // A hub model id becomes the folder it was downloaded to; the controller keeps the id (the
       // setting as written), the worker loads the folder.
@@ -416,7 +418,7 @@ export class LabelwiseApp implements Disposable {
           'start',
           {
             root,
-            settings: { ...settings, model: workerModel },
+            settings: { ...startable, model: workerModel },
             cacheDir: this.deps.cacheDir?.(root) ?? join(root, '.labelwise', 'cache'),
             decisions,
             // Beside the label store (and committed with it): the curve view survives a restart.

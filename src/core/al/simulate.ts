@@ -4,7 +4,7 @@ import { ActiveModel } from '../learners/activeModel';
 import { createRng, deriveSeed, shuffleInPlace } from '../learners/rng';
 import { SoftmaxRegression } from '../learners/softmax';
 import { createSelector, type SelectorFactory } from '../strategies/selectorFactory';
-import type { Pick } from '../strategies/strategy';
+import type { Pick, StrategyChoice } from '../strategies/strategy';
 import type { GoldDataset } from '../text/dataset';
 import { silentLogger, type Logger, type Matrix } from '../types';
 import { accuracy, aulc, argmaxRows, macroF1 } from './metrics';
@@ -39,7 +39,7 @@ export interface SimulateOptions {
   readonly data: GoldDataset;
   /** One row per record, in file order. */
   readonly vectors: Matrix;
-  readonly strategy: string;
+  readonly strategy: StrategyChoice;
   readonly seed: number;
   readonly init: number;
   readonly batch: number;

@@ -3,7 +3,7 @@ import { statSync, type Stats } from 'node:fs';
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import * as zlib from 'node:zlib';
-import { SPANS_VERSION, checkCorpusOptions, listCorpusFiles, readCorpus, type CorpusOptions, type CorpusProblem } from '../text/corpus';
+import { SPANS_VERSION, listCorpusFiles, readCorpus, type CorpusOptions, type CorpusProblem } from '../text/corpus';
 import { silentLogger, type CandidateSpan, type Logger, type Matrix } from '../types';
 import { EmbeddingCache, type CacheProgress } from './embeddingCache';
 import type { Encoder } from './encoder';
@@ -174,13 +174,12 @@ export async function clearCorpusManifests(dir: string): Promise<number> {
 /**
  * Reads and encodes the corpus, reusing every unchanged file's spans and vectors from the last
  * open (see the format note above). The result equals readCorpus + the embedding cache: same
- * spans, same order, same problems, same vectors. Invalid options throw a SettingError (as
- * readCorpus); a missing, damaged or foreign manifest is rebuilt; a manifest that cannot be
+ * spans, same order, same problems, same vectors. A missing, damaged or foreign manifest is rebuilt; a manifest that cannot be
  * written is logged and skipped (the next open reads everything again).
  */
 export async function openCorpusEncoded(opts: CorpusEncodeOptions): Promise<EncodedCorpus> {
   const logger = opts.logger ?? silentLogger;
-  const corpus = checkCorpusOptions(opts.corpus);
+  const { corpus } = opts;
   const { encoder } = opts;
   const dim = encoder.dim;
   const root = resolve(corpus.root);

@@ -1,5 +1,4 @@
 import { resolve } from 'node:path';
-import { checkDevice } from '../runtime/session';
 import { DefaultEncoder } from './defaultEncoder';
 import type { Encoder, EncoderOptions } from './encoder';
 import { HfEncoder } from './hfEncoder';
@@ -10,18 +9,16 @@ import { ModelError } from '../errors';
  * Opens the encoder a `labelwise.model` value names: `default` (or empty) is the embedded GloVe
  * model built into models/, anything else a local folder in the transformers.js layout (relative
  * to `opts.baseDir`). A Hugging Face hub id (`owner/name`, no such folder) must have been
- * downloaded first (hubDownload.ts; the extension passes the downloaded folder). The device is
- * checked first, so a bad `labelwise.device` is reported before any model is read.
- * Errors: SettingError (device), ModelError (missing or corrupt model, CUDA unavailable).
+ * downloaded first (hubDownload.ts; the extension passes the downloaded folder).
+ * Errors: ModelError (missing or corrupt model, CUDA unavailable).
  */
 export async function loadEncoder(opts: EncoderOptions): Promise<Encoder> {
-  const device = checkDevice(opts.device);
   const model = opts.model.trim();
-  if (model === '' || model === 'default') return DefaultEncoder.load({ ...opts, device });
+  if (model === '' || model === 'default') return DefaultEncoder.load(opts);
   const baseDir = opts.baseDir ?? process.cwd();
   if (isHubModelId(model, baseDir)) {
     // owner/name: a hub id the host did not download, or a mistyped relative folder; say both.
     throw new ModelError(`${downloadNotAllowedMessage(model)} (no model folder ${resolve(baseDir, model)} exists either)`);
   }
-  return HfEncoder.load(resolve(baseDir, model), { ...opts, device });
+  return HfEncoder.load(resolve(baseDir, model), opts);
 }

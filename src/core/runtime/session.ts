@@ -1,6 +1,6 @@
 import type * as Ort from 'onnxruntime-node';
-import { ModelError, SettingError } from '../errors';
-import { DEVICES, silentLogger, type Device, type Logger } from '../types';
+import { ModelError } from '../errors';
+import { silentLogger, type Device, type Logger } from '../types';
 import { checkCuda, describeMissing } from './cudaCheck';
 import { unpackNativeLibraries } from './nativeLibrary';
 
@@ -32,14 +32,6 @@ export interface SessionOptions {
   readonly logger?: Logger;
   /** Intra-op threads; 0 lets ONNX Runtime decide. */
   readonly threads?: number;
-}
-
-/** Validates a device name from a setting or flag; errors name the setting. */
-export function checkDevice(device: string, setting = 'labelwise.device'): Device {
-  if (!(DEVICES as readonly string[]).includes(device)) {
-    throw new SettingError(setting, `${setting}: unknown device "${device}"; use one of ${DEVICES.join(', ')}`);
-  }
-  return device as Device;
 }
 
 let ortLoaded: typeof Ort | undefined;
@@ -170,7 +162,7 @@ function wrap(key: string | undefined, shared: Shared, session: Ort.InferenceSes
  */
 export async function openSession(model: string | Uint8Array, opts: SessionOptions): Promise<RuntimeSession> {
   const logger = opts.logger ?? silentLogger;
-  const device = checkDevice(opts.device);
+  const { device } = opts;
   const threads = opts.threads ?? 0;
   const key = typeof model === 'string' ? `${model}\0${device}\0${threads}` : undefined;
   let shared = key !== undefined ? cache.get(key) : undefined;

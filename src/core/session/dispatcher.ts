@@ -1,5 +1,6 @@
 import { LabelwiseError } from '../errors';
 import type { Logger } from '../types';
+import { parseCorpusSettings, parseStartSettings } from '../settingsParser';
 import { CancelledError } from './cancelledError';
 import { reanchorWorkspace } from '../store/reanchorWorkspace';
 import { readCorpus } from '../text/corpus';
@@ -61,7 +62,9 @@ export class WorkerDispatcher {
       start: async (params, ctx) => {
         await this.session?.dispose();
         this.session = undefined;
-        const { session, result } = await LabelingSession.open(params, this.deps, {
+        // The settings came from another thread: parsed here, once, by the same parser as the host's.
+        const settings = parseStartSettings(params.settings);
+        const { session, result } = await LabelingSession.open({ ...params, settings }, this.deps, {
           logger: this.logger,
           signal: ctx.signal,
           progress: (message, fraction) => this.post({ kind: 'progress', id: ctx.id, message, ...(fraction !== undefined ? { fraction } : {}) }),
@@ -90,15 +93,16 @@ export class WorkerDispatcher {
       explain: (params) => this.need().explain(params.items),
       spans: () => this.need().spans(),
       anchors: async (params) => {
-        const r = this.session
-          ? await this.session.reanchor(params.root, params.decisions)
-          : await reanchorWorkspace(params.decisions, {
-              root: params.root,
-              granularity: params.granularity,
-              maxFileSizeMB: params.maxFileSizeMB,
-              // Read only when some decision is not in place: renamed files are looked for there.
-              corpus: async () => (await readCorpus({ root: params.root, include: params.include, exclude: params.exclude, granularity: params.granularity, maxFileSizeMB: params.maxFileSizeMB })).spans,
-            });
+        if (this.session) return anchorReport(await this.session.reanchor(params.root, params.decisions));
+        // The corpus settings came from another thread: parsed here by the same parser as the host's.
+        const corpus = parseCorpusSettings(params);
+        const r = await reanchorWorkspace(params.decisions, {
+          root: params.root,
+          granularity: corpus.granularity,
+          maxFileSizeMB: corpus.maxFileSizeMB,
+          // Read only when some decision is not in place: renamed files are looked for there.
+          corpus: async () => (await readCorpus({ root: params.root, ...corpus })).spans,
+        });
         return anchorReport(r);
       },
     };

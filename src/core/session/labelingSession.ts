@@ -1,8 +1,7 @@
 import type { EngineOptions, EngineQuery, LabelingEngine, RetrainResult } from '../engine';
 import type { Encoder, EncoderOptions } from '../encoders/encoder';
 import { SettingError } from '../errors';
-import type { LabelwiseSettings } from '../settings';
-import { STRATEGY_NAMES, type StrategyName } from '../strategies/strategy';
+import type { StartableSettings } from '../settings';
 import { silentLogger, type CandidateSpan, type Logger, type Matrix } from '../types';
 import { CancelledError } from './cancelledError';
 import { wilsonInterval } from '../al/accuracyInterval';
@@ -36,7 +35,7 @@ export interface EmbedProgress {
  * cache and engine (defaultDeps.ts); tests may pass small fakes for any of them.
  */
 export interface SessionDeps {
-  readCorpus(root: string, settings: LabelwiseSettings, logger: Logger, signal?: AbortSignal): Promise<SessionCorpus>;
+  readCorpus(root: string, settings: StartableSettings, logger: Logger, signal?: AbortSignal): Promise<SessionCorpus>;
   loadEncoder(opts: EncoderOptions): Promise<Encoder>;
   /** Vectors of `texts` (row i for texts[i]) through the on-disk cache in `cacheDir`. */
   embed(encoder: Encoder, texts: readonly string[], cacheDir: string, progress: EmbedProgress, signal?: AbortSignal): Promise<Matrix>;
@@ -45,7 +44,7 @@ export interface SessionDeps {
    * encoded again (the corpus manifest, encoders/corpusManifest.ts). When given, the session uses
    * it instead of readCorpus + embed (and loads the encoder first, since it needs its id).
    */
-  openEncoded?(root: string, settings: LabelwiseSettings, encoder: Encoder, cacheDir: string, progress: EmbedProgress, logger: Logger, signal?: AbortSignal): Promise<{ corpus: SessionCorpus; vectors: Matrix }>;
+  openEncoded?(root: string, settings: StartableSettings, encoder: Encoder, cacheDir: string, progress: EmbedProgress, logger: Logger, signal?: AbortSignal): Promise<{ corpus: SessionCorpus; vectors: Matrix }>;
   createEngine(X: Matrix, opts: EngineOptions, extra: EngineExtras): LabelingEngine;
 }
 
@@ -86,12 +85,6 @@ export function anchorReport(r: ReanchorResult): AnchorReport {
 
 function checkSignal(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new CancelledError('starting the labeling session was cancelled');
-}
-
-/** Validates the strategy setting against the engine's names. */
-export function checkStrategy(strategy: string): 'meta' | StrategyName {
-  if (strategy === 'meta' || (STRATEGY_NAMES as readonly string[]).includes(strategy)) return strategy as 'meta' | StrategyName;
-  throw new SettingError('labelwise.strategy', `labelwise.strategy: unknown strategy "${strategy}"; use meta or one of ${STRATEGY_NAMES.join(', ')}`);
 }
 
 /**
@@ -137,7 +130,7 @@ export class LabelingSession {
   private readonly pickedThisRound = new Map<number, string>();
 
   private constructor(
-    private readonly settings: LabelwiseSettings,
+    private readonly settings: StartableSettings,
     private readonly corpus: SessionCorpus,
     private readonly engine: LabelingEngine,
     private readonly encoder: Encoder,
@@ -152,10 +145,6 @@ export class LabelingSession {
     const logger = opts.logger ?? silentLogger;
     const progress = opts.progress ?? ((): void => undefined);
     const { settings } = params;
-    if (settings.labels.length < 2) {
-      throw new SettingError('labelwise.labels', 'labelwise.labels: set at least two labels (for example ["positive", "negative"]) before starting a session');
-    }
-    const strategy = checkStrategy(settings.strategy);
     const reportCorpus = (c: SessionCorpus): void => {
       for (const p of c.problems) logger.warn(p);
       if (c.spans.length === 0) {
@@ -192,7 +181,7 @@ export class LabelingSession {
       const engine = deps.createEngine(X, {
         classes: settings.labels,
         committeeSize: settings.committeeSize,
-        strategy,
+        strategy: settings.strategy,
         diversity: settings.diversity,
         seed: settings.seed,
         ...(settings.multiLabel ? { multiLabel: true } : {}),

@@ -1,5 +1,5 @@
 import type { AccuracyInterval } from '../al/accuracyInterval';
-import type { LabelwiseSettings } from '../settings';
+import type { StartableSettings } from '../settings';
 import type { LabelEvent } from '../store/events';
 import type { AnchorMatch, OrphanSpan } from '../store/reanchor';
 import type { CandidateSpan, Granularity } from '../types';
@@ -40,7 +40,7 @@ export interface AnchorParams {
 export interface StartParams {
   /** Workspace folder the corpus is read from (absolute). */
   readonly root: string;
-  readonly settings: LabelwiseSettings;
+  readonly settings: StartableSettings;
   /** Folder for the on-disk embedding cache (absolute). */
   readonly cacheDir: string;
   /**

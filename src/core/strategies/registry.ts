@@ -1,4 +1,3 @@
-import { SettingError } from '../errors';
 import { eglStrategy } from './egl';
 import { entropyStrategy } from './entropy';
 import { klStrategy } from './kl';
@@ -18,18 +17,13 @@ const strategies: Record<StrategyName, Strategy> = {
   egl: eglStrategy,
 };
 
-/** Every name `--strategy` and `labelwise.strategy` accept: the meta-learner and the fixed strategies. */
-export const STRATEGY_CHOICES: readonly string[] = ['meta', ...STRATEGY_NAMES];
-
+/** Whether a pick's strategy (Pick.strategy, a string) names a fixed strategy. */
 export function isStrategyName(name: string): name is StrategyName {
   return (STRATEGY_NAMES as readonly string[]).includes(name);
 }
 
-/** The fixed strategy of that name; an unknown name is an error listing the valid ones. */
-export function strategyByName(name: string, setting = 'strategy'): Strategy {
-  if (!isStrategyName(name)) {
-    throw new SettingError(setting, `unknown strategy "${name}"; valid strategies: ${STRATEGY_CHOICES.join(', ')}`);
-  }
+/** The fixed strategy of that name (names are parsed at the boundary: settingsParser.ts, the CLI). */
+export function strategyByName(name: StrategyName): Strategy {
   return strategies[name];
 }
 

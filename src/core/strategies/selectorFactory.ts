@@ -1,12 +1,12 @@
 import { SettingError } from '../errors';
 import { createFixedSelector } from './fixedSelector';
 import { strategyByName } from './registry';
-import type { BatchSelector } from './strategy';
+import type { BatchSelector, StrategyChoice } from './strategy';
 
 /** What a batch selector is built from, for one labeling session or one simulation. */
 export interface SelectorContext {
   /** 'meta' or a fixed strategy name. */
-  readonly strategy: string;
+  readonly strategy: StrategyChoice;
   readonly classes: number;
   readonly seed: number;
   readonly diversity: boolean;

@@ -3,6 +3,11 @@ import type { Matrix } from '../types';
 export const STRATEGY_NAMES = ['random', 'least-confidence', 'margin', 'entropy', 'vote-entropy', 'kl', 'egl'] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
 
+/** What `labelwise.strategy` and `--strategy` name: the meta-learner or one fixed strategy. */
+export type StrategyChoice = 'meta' | StrategyName;
+/** Every strategy choice, meta first (the settings parser's and the CLI's list). */
+export const STRATEGY_CHOICES: readonly StrategyChoice[] = ['meta', ...STRATEGY_NAMES];
+
 /**
  * Everything a strategy may look at to score the unlabeled pool. Built once per round by the
  * engine after retraining. Strategies never see gold labels of unlabeled rows (there are none here).

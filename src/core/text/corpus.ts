@@ -1,12 +1,9 @@
 import { resolve, relative, sep, isAbsolute } from 'node:path';
 import picomatch from 'picomatch';
 import { glob } from 'tinyglobby';
-import { SettingError } from '../errors';
-import { settingKeys } from '../settings';
 import type { CandidateSpan, Granularity } from '../types';
 import { ExportRecogniser, loadExportRegistry } from './labelwiseOutput';
 import { TextFileError, readTextFile } from './readTextFile';
-import { checkGranularity } from './segment';
 import { fileSpans, isJsonlFile, locateSource, recordOnLine, sourceSpans, type CorpusProblem } from './spanLocator';
 
 export type { CorpusProblem } from './spanLocator';
@@ -50,41 +47,8 @@ const MAX_PROBLEMS_PER_FILE = 20;
 /** Files read at once. */
 const READ_CONCURRENCY = 8;
 
-/**
- * Validates corpus options that come from settings; each error is a SettingError naming the
- * setting (labelwise.granularity, .include, .exclude, .maxFileSizeMB).
- */
-export function checkCorpusOptions(opts: CorpusOptions): CorpusOptions {
-  const o = opts as unknown as Record<string, unknown>;
-  if (typeof o.root !== 'string' || o.root === '') throw new SettingError('root', 'the corpus root folder is missing');
-  checkGranularity(o.granularity);
-  checkPatterns(o.include, settingKeys.include);
-  checkPatterns(o.exclude, settingKeys.exclude);
-  const max = o.maxFileSizeMB;
-  if (typeof max !== 'number' || !Number.isFinite(max) || max <= 0) {
-    throw new SettingError(settingKeys.maxFileSizeMB, `${settingKeys.maxFileSizeMB}: must be a positive number of megabytes, got ${JSON.stringify(max)}`);
-  }
-  if (o.files !== undefined && (!Array.isArray(o.files) || o.files.some((f) => typeof f !== 'string'))) {
-    throw new SettingError('files', 'files: must be an array of workspace-relative paths');
-  }
-  return opts;
-}
-
-function checkPatterns(value: unknown, setting: string): void {
-  if (!Array.isArray(value) || value.some((p) => typeof p !== 'string')) {
-    throw new SettingError(setting, `${setting}: must be an array of glob strings, got ${JSON.stringify(value)}`);
-  }
-  for (const p of value as string[]) {
-    if (p.trim() === '') throw new SettingError(setting, `${setting}: empty pattern`);
-    if (isAbsolute(p) || /^[a-zA-Z]:/.test(p) || p.split(/[\\/]/).includes('..')) {
-      throw new SettingError(setting, `${setting}: "${p}" must be relative to the workspace folder (no absolute paths, no "..")`);
-    }
-  }
-}
-
 /** Workspace-relative files matching include minus exclude, sorted (code-unit order). */
 export async function listCorpusFiles(opts: CorpusOptions): Promise<string[]> {
-  checkCorpusOptions(opts);
   const root = resolve(opts.root);
   let files: string[];
   if (opts.files) {
@@ -129,10 +93,9 @@ function codeUnitOrder(a: string, b: string): number {
  * Bad files never stop the read: they are skipped and reported in `problems` (binary, invalid
  * UTF-8, too large, unreadable: error; empty: warning). In a JSONL file a malformed line or a
  * record without `text` is a warning naming file and line, and the good records are still used.
- * Invalid options throw a SettingError naming the setting.
+ * The options are trusted: they were parsed where they entered (settingsParser.ts).
  */
 export async function readCorpus(opts: CorpusOptions): Promise<Corpus> {
-  checkCorpusOptions(opts);
   const root = resolve(opts.root);
   const listed = await listCorpusFiles(opts);
   const maxBytes = opts.maxFileSizeMB * 1024 * 1024;

@@ -6,6 +6,7 @@ import { after, describe, test } from 'node:test';
 import { runSimulate, type SimulateOptions } from '../../../src/cli/simulate';
 import { InputError, ModelError, SettingError } from '../../../src/core/errors';
 import { writeNpy } from '../../../src/core/npy';
+import { runCli } from '../runCli';
 import { syntheticDataset } from './synthetic';
 
 describe('labelwise simulate (runSimulate)', () => {
@@ -82,9 +83,14 @@ describe('labelwise simulate (runSimulate)', () => {
     await assert.rejects(runSimulate({ ...base, split }), (e: unknown) => InputError.is(e) && e.message.startsWith(split) && /testIds\[2\] = 500/.test(e.message));
   });
 
+  // Refused by commander's choices before the command runs (exit 2, a usage error), naming the option.
   test('an unknown strategy or device lists the valid ones', async () => {
-    await assert.rejects(runSimulate({ ...base, strategy: 'uncertainty' }), (e: unknown) => SettingError.is(e) && /valid strategies: meta, random, least-confidence, margin, entropy, vote-entropy, kl, egl/.test(e.message));
-    await assert.rejects(runSimulate({ ...base, device: 'tpu' }), (e: unknown) => SettingError.is(e) && /auto, cpu, cuda/.test(e.message));
+    const strategy = await runCli(['simulate', '--data', base.data, '--strategy', 'uncertainty']);
+    assert.equal(strategy.code, 2);
+    assert.match(strategy.stderr, /--strategy.*meta, random, least-confidence, margin, entropy, vote-entropy, kl, egl/);
+    const device = await runCli(['simulate', '--data', base.data, '--device', 'tpu']);
+    assert.equal(device.code, 2);
+    assert.match(device.stderr, /--device.*auto, cpu, cuda/);
   });
 
   test('a single-class dataset is a clear error', async () => {

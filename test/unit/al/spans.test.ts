@@ -70,7 +70,7 @@ function toyNames(n: number): { data: GoldDataset; tokens: TokenVectors[] } {
 
 describe('simulateSpans', () => {
   const { data, tokens } = toyNames(120);
-  const opts = { data, tokens, strategy: 'least-confidence', seed: 1, init: 5, batch: 5, budget: 25, testFraction: 0.3 };
+  const opts = { data, tokens, strategy: 'least-confidence' as const, seed: 1, init: 5, batch: 5, budget: 25, testFraction: 0.3 };
 
   test('learns to tag names and reports span F1 per round, deterministically', async () => {
     const a = await simulateSpans(opts);

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { buildEmbedded, quantise, readGlove, sourcePath } from '../../../models/buildEmbedded.mjs';
 import { DefaultEncoder, findDefaultModel } from '../../../src/core/encoders/defaultEncoder';
 import { loadEncoder } from '../../../src/core/encoders/loadEncoder';
-import { ModelError, SettingError } from '../../../src/core/errors';
+import { ModelError } from '../../../src/core/errors';
 import type { Matrix } from '../../../src/core/types';
 
 function cos(a: Float32Array, b: Float32Array): number {
@@ -104,10 +104,6 @@ describe('embedded GloVe encoder', () => {
 });
 
 describe('loadEncoder bad input', () => {
-  test('an unknown device is a SettingError naming labelwise.device', async () => {
-    await assert.rejects(loadEncoder({ model: 'default', device: 'gpu' as 'cpu' }), (e: unknown) => SettingError.is(e) && e.setting === 'labelwise.device' && /gpu/.test(e.message));
-  });
-
   test('a missing embedded model says how to build it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'lw-nomodel-'));
     const prev = process.env.LABELWISE_MODELS_DIR;

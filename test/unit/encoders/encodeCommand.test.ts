@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { readJsonlTexts, runEncode } from '../../../src/cli/encode';
-import { InputError, SettingError } from '../../../src/core/errors';
+import { InputError } from '../../../src/core/errors';
 import { readNpy } from '../../../src/core/npy';
 import { silentLogger } from '../../../src/core/types';
+import { runCli } from '../runCli';
 
 const dir = mkdtempSync(join(tmpdir(), 'lw-encode-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -51,6 +52,9 @@ describe('labelwise encode', () => {
     const data = file('same.jsonl', '{"text": "a b c"}\n');
     await assert.rejects(runEncode({ data, out: data, model: 'default', device: 'cpu' }, silentLogger), InputError.is);
     assert.equal(readFileSync(data, 'utf8'), '{"text": "a b c"}\n');
-    await assert.rejects(runEncode({ data, out: join(dir, 'x.npy'), model: 'default', device: 'gpu' }, silentLogger), (e: unknown) => SettingError.is(e) && e.setting === '--device');
+    // Refused by commander's choices before the command runs (exit 2), naming the option.
+    const r = await runCli(['encode', '--data', data, '--out', join(dir, 'x.npy'), '--device', 'gpu']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--device.*auto, cpu, cuda/);
   });
 });

@@ -6,7 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { makeTinyBert } from '../../fixtures/makeTinyBert.mjs';
 import { HfEncoder } from '../../../src/core/encoders/hfEncoder';
 import { loadEncoder } from '../../../src/core/encoders/loadEncoder';
-import { ModelError, SettingError } from '../../../src/core/errors';
+import { ModelError } from '../../../src/core/errors';
 
 // Each run generates its own copy of the fixture: test files run in parallel processes.
 const root = mkdtempSync(join(tmpdir(), 'lw-hf-'));
@@ -92,9 +92,5 @@ describe('Hugging Face encoder bad input', () => {
     await assert.rejects(loadEncoder({ model: tok, device: 'cpu' }), (e: unknown) => ModelError.is(e) && e.message.includes(join(tok, 'tokenizer.json')));
     const cfg = broken('bad-config', (d) => writeFileSync(join(d, 'config.json'), 'nope'));
     await assert.rejects(loadEncoder({ model: cfg, device: 'cpu' }), (e: unknown) => ModelError.is(e) && e.message.includes(join(cfg, 'config.json')));
-  });
-
-  test('an unknown device is a SettingError, before the folder is read', async () => {
-    await assert.rejects(loadEncoder({ model: join(root, 'nope'), device: 'tpu' as 'cpu' }), (e: unknown) => SettingError.is(e) && e.setting === 'labelwise.device');
   });
 });

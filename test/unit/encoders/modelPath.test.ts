@@ -10,7 +10,7 @@ import { loadEncoder } from '../../../src/core/encoders/loadEncoder';
 import { ModelError } from '../../../src/core/errors';
 import { readNpy } from '../../../src/core/npy';
 import { LabelingSession, type SessionDeps } from '../../../src/core/session/labelingSession';
-import { defaultSettings } from '../../../src/core/settings';
+import { defaultSettings, type StartableSettings } from '../../../src/core/settings';
 import { silentLogger } from '../../../src/core/types';
 import { lineCorpus, TOPICS } from '../session/testCorpus';
 
@@ -47,7 +47,7 @@ describe('relative model paths', () => {
       embed: async (encoder, texts) => encoder.encode(texts),
       createEngine: (X, opts) => createEngine(X, opts),
     };
-    const settings = { ...defaultSettings, labels: ['sport', 'science'], annotator: 't', strategy: 'margin', model: 'models/tiny-bert', device: 'cpu' as const };
+    const settings: StartableSettings = { ...defaultSettings, labels: ['sport', 'science'], annotator: 't', strategy: 'margin', model: 'models/tiny-bert', device: 'cpu' };
     const { session, result } = await LabelingSession.open({ root: workspace, settings, cacheDir: join(workspace, 'cache'), decisions: [] }, deps, { logger: silentLogger });
     try {
       assert.match(result.encoderId, /^hf:tiny-bert@/);

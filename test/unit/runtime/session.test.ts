@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { findDefaultModel } from '../../../src/core/encoders/defaultEncoder';
-import { ModelError, SettingError } from '../../../src/core/errors';
+import { ModelError } from '../../../src/core/errors';
 import { checkCuda, describeMissing } from '../../../src/core/runtime/cudaCheck';
-import { checkDevice, openSession, openSessionCount } from '../../../src/core/runtime/session';
+import { openSession, openSessionCount } from '../../../src/core/runtime/session';
 import type { Logger } from '../../../src/core/types';
 
 const model = findDefaultModel().model;
@@ -19,16 +19,6 @@ function recorder(): Logger & { lines: string[] } {
 }
 
 describe('device resolution', () => {
-  test('checkDevice accepts auto, cpu, cuda and names the setting for anything else', () => {
-    for (const d of ['auto', 'cpu', 'cuda']) assert.equal(checkDevice(d), d);
-    assert.throws(() => checkDevice('GPU'), (e: unknown) => SettingError.is(e) && e.setting === 'labelwise.device' && /labelwise\.device.*"GPU"/.test(e.message));
-    assert.throws(() => checkDevice('', '--device'), (e: unknown) => SettingError.is(e) && e.setting === '--device');
-  });
-
-  test('openSession rejects an unknown device before touching the model', async () => {
-    await assert.rejects(openSession(join(dir, 'missing.onnx'), { device: 'metal' as 'cpu' }), SettingError.is);
-  });
-
   test('auto logs which execution provider is active', async () => {
     const log = recorder();
     const s = await openSession(model, { device: 'auto', logger: log });

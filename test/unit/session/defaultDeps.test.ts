@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { defaultDeps } from '../../../src/core/session/defaultDeps';
 import { LabelingSession } from '../../../src/core/session/labelingSession';
-import { defaultSettings } from '../../../src/core/settings';
+import { defaultSettings, type StartableSettings } from '../../../src/core/settings';
 import { TOPICS } from './testCorpus';
 
 describe('the worker’s real dependencies (corpus reader, embedded encoder, cache, engine)', () => {
@@ -19,7 +19,7 @@ describe('the worker’s real dependencies (corpus reader, embedded encoder, cac
       const logger = { info: (m: string) => logs.push(m), warn: (m: string) => logs.push(m), error: (m: string) => logs.push(m) };
       const params = {
         root,
-        settings: { ...defaultSettings, labels: ['sport', 'science'], strategy: 'margin', device: 'cpu' as const, committeeSize: 3 },
+        settings: { ...defaultSettings, labels: ['sport', 'science'], strategy: 'margin', device: 'cpu', committeeSize: 3 } satisfies StartableSettings,
         cacheDir: join(root, 'cache'),
         decisions: [],
       };

@@ -3,12 +3,12 @@ import { describe, test } from 'node:test';
 import { createEngine } from '../../../src/core/activeLearner';
 import { LabelingSession, type SessionDeps } from '../../../src/core/session/labelingSession';
 import type { StartParams } from '../../../src/core/session/workerProtocol';
-import { defaultSettings, type LabelwiseSettings } from '../../../src/core/settings';
+import { defaultSettings, type StartableSettings } from '../../../src/core/settings';
 import type { BatchSelector, Pick } from '../../../src/core/strategies/strategy';
 import { spanView } from '../../../src/extension/views';
 import { letterEncoder, lineCorpus, TOPICS } from './testCorpus';
 
-const settings: LabelwiseSettings = { ...defaultSettings, labels: ['sport', 'science'], annotator: 't', autoRetrainEvery: 0, committeeSize: 3, batchSize: 4, strategy: 'meta' };
+const settings: StartableSettings = { ...defaultSettings, labels: ['sport', 'science'], annotator: 't', autoRetrainEvery: 0, committeeSize: 3, batchSize: 4, strategy: 'meta' };
 const params: StartParams = { root: '/nowhere/ws', settings, cacheDir: '/nowhere/cache', decisions: [] };
 const truth = (file: string): string => (file === 'sport.txt' ? 'sport' : 'science');
 

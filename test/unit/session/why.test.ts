@@ -7,7 +7,7 @@ import { createEngine } from '../../../src/core/activeLearner';
 import { readCurveLog } from '../../../src/core/session/curveLog';
 import { LabelingSession, type SessionDeps } from '../../../src/core/session/labelingSession';
 import type { StartParams } from '../../../src/core/session/workerProtocol';
-import { defaultSettings, type LabelwiseSettings } from '../../../src/core/settings';
+import { defaultSettings, type StartableSettings } from '../../../src/core/settings';
 import { silentLogger } from '../../../src/core/types';
 import { spanView } from '../../../src/extension/views';
 import { letterEncoder, lineCorpus, TOPICS } from './testCorpus';
@@ -18,7 +18,7 @@ const deps: SessionDeps = {
   embed: async (encoder, texts) => encoder.encode(texts),
   createEngine: (X, opts) => createEngine(X, opts),
 };
-const settings: LabelwiseSettings = { ...defaultSettings, labels: ['sport', 'science', 'other'], annotator: 't', autoRetrainEvery: 0, committeeSize: 3, batchSize: 4, strategy: 'margin', diversity: false };
+const settings: StartableSettings = { ...defaultSettings, labels: ['sport', 'science', 'other'], annotator: 't', autoRetrainEvery: 0, committeeSize: 3, batchSize: 4, strategy: 'margin', diversity: false };
 const params = (over: Partial<StartParams> = {}): StartParams => ({ root: '/nowhere', settings, cacheDir: '/nowhere/cache', decisions: [], ...over });
 const truth = (file: string): string => (file === 'sport.txt' ? 'sport' : 'science');
 

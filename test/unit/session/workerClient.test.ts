@@ -4,7 +4,7 @@ import { createEngine } from '../../../src/core/activeLearner';
 import { CancelledError } from '../../../src/core/session/cancelledError';
 import type { SessionDeps } from '../../../src/core/session/labelingSession';
 import type { HostToWorker } from '../../../src/core/session/workerProtocol';
-import { defaultSettings } from '../../../src/core/settings';
+import { defaultSettings, type StartableSettings } from '../../../src/core/settings';
 import { WorkerClient, WorkerError, type WorkerChannel } from '../../../src/extension/workerClient';
 import { memoryChannel } from './memoryChannel';
 import { letterEncoder, lineCorpus, TOPICS } from './testCorpus';
@@ -24,7 +24,7 @@ function deps(gate?: Promise<void>): SessionDeps {
   };
 }
 
-const settings = { ...defaultSettings, labels: ['sport', 'science'], strategy: 'margin', committeeSize: 3 };
+const settings: StartableSettings = { ...defaultSettings, labels: ['sport', 'science'], strategy: 'margin', committeeSize: 3 };
 const start = { root: '/r', settings, cacheDir: '/r/c', decisions: [] };
 
 describe('worker client and dispatcher', () => {
@@ -44,7 +44,8 @@ describe('worker client and dispatcher', () => {
 
   test('errors come back with the setting they name', async () => {
     const client = new WorkerClient(() => memoryChannel(deps()));
-    await assert.rejects(client.request('start', { ...start, settings: { ...settings, strategy: 'nope' } }), (e: unknown) => e instanceof WorkerError && e.setting === 'labelwise.strategy');
+    await assert.rejects(client.request('start', { ...start, settings: { ...settings, strategy: 'nope' as never } }), (e: unknown) => e instanceof WorkerError && e.setting === 'labelwise.strategy');
+    await assert.rejects(client.request('start', { ...start, settings: { ...settings, labels: ['one'] as never } }), (e: unknown) => e instanceof WorkerError && e.setting === 'labelwise.labels');
     await assert.rejects(client.request('query', { n: 1, exclude: [] }), /no labeling session is running/);
     client.dispose();
   });

@@ -8,14 +8,14 @@ import type { MetaSelector } from '../../../src/core/meta/metaSelector';
 import { defaultDeps } from '../../../src/core/session/defaultDeps';
 import { LabelingSession, type SessionDeps } from '../../../src/core/session/labelingSession';
 import type { StartParams } from '../../../src/core/session/workerProtocol';
-import { defaultSettings, type LabelwiseSettings } from '../../../src/core/settings';
+import { defaultSettings, type StartableSettings } from '../../../src/core/settings';
 import { silentLogger } from '../../../src/core/types';
 import { letterEncoder, lineCorpus, TOPICS } from './testCorpus';
 
 // Workspace folders named like the datasets the shipped prior was trained on (and held out from).
 const BENCHMARK_NAMES = ['synthetic', 'brown-genre', 'sotu-era', 'spam-assassin'];
 
-const settings: LabelwiseSettings = { ...defaultSettings, labels: ['sport', 'science'], annotator: 't', autoRetrainEvery: 0, committeeSize: 3, batchSize: 4, strategy: 'meta' };
+const settings: StartableSettings = { ...defaultSettings, labels: ['sport', 'science'], annotator: 't', autoRetrainEvery: 0, committeeSize: 3, batchSize: 4, strategy: 'meta' };
 const truth = (file: string): string => (file === 'sport.txt' ? 'sport' : 'science');
 
 function params(folder: string): StartParams {

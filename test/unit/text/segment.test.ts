@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { SettingError } from '../../../src/core/errors';
-import { checkGranularity, segment, type Segment } from '../../../src/core/text/segment';
+import { segment, type Segment } from '../../../src/core/text/segment';
 import { fileSpans } from '../../../src/core/text/spanLocator';
 import type { Granularity } from '../../../src/core/types';
 
@@ -86,17 +85,6 @@ describe('line and paragraph segmentation', () => {
       assert.deepEqual(segment('', g), []);
       assert.deepEqual(segment(' \n\t\n ', g), []);
     }
-  });
-});
-
-describe('granularity setting', () => {
-  test('an unknown granularity is a SettingError naming labelwise.granularity', () => {
-    assert.throws(
-      () => checkGranularity('word'),
-      (e: unknown) => SettingError.is(e) && e.setting === 'labelwise.granularity' && /unknown granularity "word"/.test(e.message),
-    );
-    assert.throws(() => segment('Some text.', 'words' as Granularity), (e: unknown) => SettingError.is(e));
-    assert.equal(checkGranularity('line'), 'line');
   });
 });
 

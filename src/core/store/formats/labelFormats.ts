@@ -1,4 +1,3 @@
-import { InputError } from '../../errors';
 import type { LabelEvent } from '../events';
 import { exportCsv, readCsvRecords } from './csvFormat';
 import { exportHf } from './hfFormat';
@@ -82,9 +81,6 @@ export function detectFormat(content: string, importName: string): Exclude<Impor
  */
 export function importLabels(content: string, importName: string, format: ImportFormat = 'auto', options: ImportOptions = {}): ImportResult {
   const f = format === 'auto' ? detectFormat(content, importName) : format;
-  if (!(IMPORT_FORMATS as readonly string[]).includes(f)) {
-    throw new InputError(`unknown import format "${String(format)}" (expected one of ${IMPORT_FORMATS.join(', ')})`);
-  }
   if (f === 'labelwise') return importLabelwise(content, importName, options);
   const read = f === 'csv' ? readCsvRecords(content, importName) : readTaskRecords(content, importName, options.labelNames, options.multiLabel === true);
   return recordsToEvents(f, importName, read.records, read.problems, options);
