@@ -161,21 +161,17 @@ export function decisionParams(
 }
 
 /**
+ * An "ignore" on a span that says nothing about its label: the shape of an undo, and of the base a
+ * review resolution is stored on when the span has no decision yet.
+ */
+export function ignoreEvent(id: string, source: LabelEvent['source'], text: string, annotator: string, ts: string): LabelEvent {
+  return { id, source, text, label: null, spans: [], answer: 'ignore', annotator, strategy: null, score: null, ts };
+}
+
+/**
  * The undo event for `decision`: same span, written by `annotator`, withdrawing that annotator's
  * latest live decision on the span.
  */
 export function undoEvent(decision: LabelEvent, annotator: string, ts: string = new Date().toISOString()): LabelEvent {
-  return {
-    id: decision.id,
-    source: decision.source,
-    text: decision.text,
-    label: null,
-    spans: [],
-    answer: 'ignore',
-    annotator,
-    strategy: null,
-    score: null,
-    ts,
-    undo: true,
-  };
+  return { ...ignoreEvent(decision.id, decision.source, decision.text, annotator, ts), undo: true };
 }

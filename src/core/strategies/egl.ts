@@ -1,3 +1,4 @@
+import { augmentedNorm } from './augmentedNorm';
 import { multiEgl } from './multiLabel';
 import { requireProbs } from './probs';
 import type { PoolState, Strategy } from './strategy';
@@ -15,12 +16,8 @@ export const eglStrategy: Strategy = {
     const K = state.classes;
     if (state.multiLabel) return multiEgl(state, p, K);
     const { X, unlabeled } = state;
-    const d = X.cols;
     const out = new Float32Array(unlabeled.length);
     for (let i = 0; i < out.length; i++) {
-      const xo = unlabeled[i] * d;
-      let xx = 1;
-      for (let j = 0; j < d; j++) xx += X.data[xo + j] * X.data[xo + j];
       let pp = 0;
       for (let k = 0; k < K; k++) pp += p[i * K + k] * p[i * K + k];
       let e = 0;
@@ -28,7 +25,7 @@ export const eglStrategy: Strategy = {
         const py = p[i * K + k];
         e += py * Math.sqrt(Math.max(0, 1 - 2 * py + pp));
       }
-      out[i] = Math.sqrt(xx) * e;
+      out[i] = augmentedNorm(X, unlabeled[i]) * e;
     }
     return out;
   },

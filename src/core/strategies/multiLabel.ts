@@ -1,4 +1,5 @@
 import type { PoolState } from './strategy';
+import { augmentedNorm } from './augmentedNorm';
 
 /**
  * Per-label uncertainty for multi-label pools (PoolState.multiLabel): each label is a binary
@@ -56,18 +57,14 @@ export function multiEntropy(p: Float32Array, K: number, n: number): Float32Arra
  */
 export function multiEgl(state: PoolState, p: Float32Array, K: number): Float32Array {
   const { X, unlabeled } = state;
-  const d = X.cols;
   const out = new Float32Array(unlabeled.length);
   for (let i = 0; i < out.length; i++) {
-    const xo = unlabeled[i] * d;
-    let xx = 1;
-    for (let j = 0; j < d; j++) xx += X.data[xo + j] * X.data[xo + j];
     let e = 0;
     for (let k = 0; k < K; k++) {
       const v = p[i * K + k];
       e += 2 * v * (1 - v);
     }
-    out[i] = Math.sqrt(xx) * e;
+    out[i] = augmentedNorm(X, unlabeled[i]) * e;
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import type { Answer, SpanView } from '../../protocol';
 import type { LabelwiseSettings } from '../../core/settings';
-import type { LabelEvent } from '../../core/store/events';
+import { ignoreEvent, type LabelEvent } from '../../core/store/events';
 
 /** What the panel answered for a span. `labels`: the accepted set in a multi-label session. */
 export interface PanelAnswer {
@@ -61,16 +61,5 @@ function labelSet(labels: readonly string[] | undefined, allowed: readonly strin
  * disputes): an "ignore" with the span's place and text.
  */
 export function undecidedEvent(view: SpanView, annotator: string, ts: string): LabelEvent {
-  return {
-    id: view.id,
-    source: { file: view.file, start: view.start, end: view.end, line: view.line },
-    text: view.text,
-    label: null,
-    spans: [],
-    answer: 'ignore',
-    annotator,
-    strategy: null,
-    score: null,
-    ts,
-  };
+  return ignoreEvent(view.id, { file: view.file, start: view.start, end: view.end, line: view.line }, view.text, annotator, ts);
 }
