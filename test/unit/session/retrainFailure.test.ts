@@ -5,7 +5,7 @@ import { LabelingSession, type SessionDeps } from '../../../src/core/session/lab
 import type { StartParams } from '../../../src/core/session/workerProtocol';
 import { defaultSettings, type LabelwiseSettings } from '../../../src/core/settings';
 import type { BatchSelector, Pick } from '../../../src/core/strategies/strategy';
-import { letterEncoder, lineCorpus, TOPICS } from './testCorpus';
+import { letterEncoder, lineCorpus, TOPICS, openWith } from './testCorpus';
 
 const settings: LabelwiseSettings = { ...defaultSettings, labels: ['sport', 'science'], annotator: 't', autoRetrainEvery: 0, committeeSize: 3, batchSize: 4, strategy: 'meta' };
 const params: StartParams = { root: '/nowhere/ws', settings, cacheDir: '/nowhere/cache', decisions: [] };
@@ -23,9 +23,8 @@ describe('a failed retrain does not break the session', () => {
       },
     };
     const deps: SessionDeps = {
-      readCorpus: async () => lineCorpus(TOPICS),
       loadEncoder: async () => letterEncoder(),
-      embed: async (encoder, texts) => encoder.encode(texts),
+      openCorpus: openWith(() => lineCorpus(TOPICS), async (encoder, texts) => encoder.encode(texts)),
       createEngine: (X, opts, extra) => createEngine(X, opts, { ...extra, metaFactory: () => selector }),
     };
     const { session } = await LabelingSession.open(params, deps);

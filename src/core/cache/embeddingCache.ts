@@ -1,16 +1,17 @@
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { LabelwiseError } from '../errors';
 import { hash128 } from '../text/fastHash';
 import { silentLogger, type Logger, type Matrix } from '../types';
-import type { Encoder } from './encoder';
+import type { Encoder } from '../encoders/encoder';
+import { MAGIC_BYTES, checkWords, clearFiles, replaceFile, writeMagic, type CheckedFormat } from './checkedFile';
 
 /*
  * On-disk format: one file per encoder id, `<slug>-<sha256(id)[:12]>.lwcache`, little-endian.
  *
- *   file header  "LWEMBC02" | u32 version | u32 dim | u32 idBytes | u32 0 | 8 bytes 0 | id (UTF-8, padded to 4)
+ *   file header  "LWEMBC02" (checkedFile.ts) | u32 version | u32 dim | u32 idBytes | u32 0 | 8 bytes 0 | id (UTF-8, padded to 4)
  *   chunk        u32 "LWCK" | u32 n | u32 keysCheck | u32 headCheck
  *                n × (u32×4 key = MurmurHash3-128 of the text | u32 vectorCheck)
  *                n × dim f32 vectors, dense, in key order
@@ -24,7 +25,7 @@ import type { Encoder } from './encoder';
  * The header holds the full encoder id and dim; a file whose header does not match is treated as
  * empty, so one model never sees another model's vectors.
  */
-const MAGIC = 'LWEMBC02';
+const FORMAT: CheckedFormat = { magic: 'LWEMBC02', ext: '.lwcache' };
 const VERSION = 2;
 const FIXED_HEADER = 32;
 const CHUNK_MAGIC = 0x4b43574c; // "LWCK"
@@ -32,7 +33,6 @@ const CHUNK_HEAD = 16;
 const KEY_WORDS = 4;
 /** Key words plus the vector check. */
 const ENTRY_WORDS = KEY_WORDS + 1;
-const EXT = '.lwcache';
 /** Missing texts are encoded and persisted in chunks of this many, so an interrupted encode keeps most of its work. */
 const ENCODE_CHUNK = 4096;
 /** More chunks than this and the next write compacts the file into one. */
@@ -120,16 +120,8 @@ export class EmbeddingCache {
   }
 
   /** Removes every cache file in `dir` (all encoders). Other files are left alone. */
-  static async clear(dir: string): Promise<number> {
-    let names: string[];
-    try {
-      names = await readdir(dir);
-    } catch {
-      return 0;
-    }
-    const ours = names.filter((n) => n.endsWith(EXT) || /\.lwcache\.\d+\.tmp$/.test(n));
-    await Promise.all(ours.map((n) => rm(join(dir, n), { force: true })));
-    return ours.length;
+  static clear(dir: string): Promise<number> {
+    return clearFiles(dir, FORMAT);
   }
 
   /** Number of distinct cached texts. */
@@ -660,24 +652,7 @@ export class EmbeddingCache {
         vecs.push(v);
       }
     });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    let identity = '';
-    try {
-      const fh = await open(tmp, 'w');
-      try {
-        await fh.writev(rows.length > 0 ? [this.header, ...this.chunkBuffers(rows, (_, j) => vecs[j])] : [this.header]);
-        // The identity of the file we wrote, whatever may be renamed over it later.
-        const st = await fh.stat();
-        identity = `${st.dev}:${st.ino}`;
-      } finally {
-        await fh.close();
-      }
-      await rename(tmp, this.file);
-    } catch (e) {
-      await rm(tmp, { force: true });
-      throw e;
-    }
-    this.fileIdentity = identity;
+    this.fileIdentity = await replaceFile(this.file, rows.length > 0 ? [this.header, ...this.chunkBuffers(rows, (_, j) => vecs[j])] : [this.header]);
     // Every live row now lives in the new file (if another process replaces it later, lookups
     // notice and re-read). Rows not written (stale duplicates, damaged) are no longer reachable.
     const vecsAt = this.header.length + CHUNK_HEAD + rows.length * ENTRY_WORDS * 4;
@@ -695,15 +670,15 @@ export class EmbeddingCache {
 export function cacheFileName(encoderId: string): string {
   const slug = encoderId.replace(/[^A-Za-z0-9._-]+/g, '_').slice(-40).replace(/^[._]+/, '');
   const h = createHash('sha256').update(encoderId).digest('hex').slice(0, 12);
-  return `${slug || 'model'}-${h}${EXT}`;
+  return `${slug || 'model'}-${h}${FORMAT.ext}`;
 }
 
 function makeHeader(encoderId: string, dim: number): Buffer {
   const id = Buffer.from(encoderId, 'utf8');
   const padded = Math.ceil(id.length / 4) * 4;
   const h = Buffer.alloc(FIXED_HEADER + padded);
-  h.write(MAGIC, 0, 'latin1');
-  h.writeUInt32LE(VERSION, 8);
+  writeMagic(h, FORMAT);
+  h.writeUInt32LE(VERSION, MAGIC_BYTES);
   h.writeUInt32LE(dim, 12);
   h.writeUInt32LE(id.length, 16);
   id.copy(h, FIXED_HEADER);
@@ -730,15 +705,9 @@ function readInto(fd: number, out: Buffer, at: number, length: number, position:
   }
 }
 
-/** A multiply-xor mix of words[o, o+n), seeded so all-zero input never gives 0. */
+/** Check of a chunk's entries (every word). The seeds are those of format 2's checks. */
 function mix(words: Int32Array, o: number, n: number): number {
-  const P = 0x01000193;
-  let h = Math.imul(0x9e3779b9 ^ n, P);
-  for (let k = o; k < o + n; k++) h = Math.imul(h ^ words[k], P);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x2c1b3c6d);
-  h ^= h >>> 12;
-  return h | 0 || 1;
+  return checkWords(words, o, o + n, 0x9e3779b9 ^ n);
 }
 
 function headCheck(n: number, keysCheck: number): number {
@@ -751,12 +720,5 @@ function headCheck(n: number, keysCheck: number): number {
  * the last word, a middle part ≥ 8 words), and sampling keeps the check cheap next to reading.
  */
 function vectorCheck(words: Int32Array, o: number, dim: number): number {
-  const P = 0x01000193;
-  let h = Math.imul(0x85ebca6b ^ dim, P);
-  for (let k = 0; k < dim; k += 8) h = Math.imul(h ^ words[o + k], P);
-  h = Math.imul(h ^ words[o + dim - 1], P);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x2c1b3c6d);
-  h ^= h >>> 12;
-  return h | 0 || 1;
+  return checkWords(words, o, o + dim, 0x85ebca6b ^ dim, 8);
 }
