@@ -11,7 +11,7 @@ import { MAGIC_BYTES, checkWords, clearFiles, replaceFile, writeMagic, type Chec
 /*
  * On-disk format: one file per encoder id, `<slug>-<sha256(id)[:12]>.lwcache`, little-endian.
  *
- *   file header  "LWEMBC02" (checkedFile.ts) | u32 version | u32 dim | u32 idBytes | u32 0 | 8 bytes 0 | id (UTF-8, padded to 4)
+ *   file header  "LWEMBC03" (checkedFile.ts) | u32 version | u32 dim | u32 idBytes | u32 0 | 8 bytes 0 | id (UTF-8, padded to 4)
  *   chunk        u32 "LWCK" | u32 n | u32 keysCheck | u32 headCheck
  *                n × (u32×4 key = MurmurHash3-128 of the text | u32 vectorCheck)
  *                n × dim f32 vectors, dense, in key order
@@ -25,8 +25,9 @@ import { MAGIC_BYTES, checkWords, clearFiles, replaceFile, writeMagic, type Chec
  * The header holds the full encoder id and dim; a file whose header does not match is treated as
  * empty, so one model never sees another model's vectors.
  */
-const FORMAT: CheckedFormat = { magic: 'LWEMBC02', ext: '.lwcache' };
-const VERSION = 2;
+/** Format 3: the checks became checkedFile.ts's checkWords; a format-2 file is ignored and rewritten. */
+const FORMAT: CheckedFormat = { magic: 'LWEMBC03', ext: '.lwcache' };
+const VERSION = 3;
 const FIXED_HEADER = 32;
 const CHUNK_MAGIC = 0x4b43574c; // "LWCK"
 const CHUNK_HEAD = 16;
@@ -705,9 +706,9 @@ function readInto(fd: number, out: Buffer, at: number, length: number, position:
   }
 }
 
-/** Check of a chunk's entries (every word). The seeds are those of format 2's checks. */
+/** Check of a chunk's entries (every byte). */
 function mix(words: Int32Array, o: number, n: number): number {
-  return checkWords(words, o, o + n, 0x9e3779b9 ^ n);
+  return checkWords(words, o, o + n, 0);
 }
 
 function headCheck(n: number, keysCheck: number): number {
@@ -720,5 +721,5 @@ function headCheck(n: number, keysCheck: number): number {
  * the last word, a middle part ≥ 8 words), and sampling keeps the check cheap next to reading.
  */
 function vectorCheck(words: Int32Array, o: number, dim: number): number {
-  return checkWords(words, o, o + dim, 0x85ebca6b ^ dim, 8);
+  return checkWords(words, o, o + dim, dim, 8);
 }

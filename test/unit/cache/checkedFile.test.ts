@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { checkWords, clearFiles, hasMagic, readWholeFile, replaceFile, writeMagic, type CheckedFormat } from '../../../src/core/cache/checkedFile';
+import * as zlib from 'node:zlib';
+import { checkWords, clearFiles, crc32Portable, hasMagic, readWholeFile, replaceFile, writeMagic, type CheckedFormat } from '../../../src/core/cache/checkedFile';
 
 const dirs: string[] = [];
 after(() => {
@@ -45,6 +46,21 @@ describe('checkedFile: the helper every cache file uses', () => {
     flipped[500] ^= 1;
     assert.notEqual(checkWords(flipped, 0, flipped.length, 5), full, 'one flipped bit, full check');
     assert.notEqual(checkWords(words, 0, 10, checkWords(words, 10, 20, 0)), checkWords(words, 0, 10, checkWords(words, 10, 21, 0)), 'chained checks');
+    assert.notEqual(checkWords(new Int32Array(8), 0, 8, 0), checkWords(new Int32Array(9), 0, 9, 0), 'zeros of another length');
+    const view = new Int32Array(words.buffer, 40, 100);
+    assert.equal(checkWords(view, 5, 50, 9), checkWords(words, 15, 60, 9), 'a view checks the same words');
+  });
+
+  test('the portable CRC-32 (Nodes before 20.15) gives zlib\'s values, continued from a value too', () => {
+    const bytes = Buffer.from(Array.from({ length: 1000 }, (_, i) => (i * 37 + 11) & 0xff));
+    assert.equal(crc32Portable(Buffer.from('123456789')), 0xcbf43926);
+    assert.equal(crc32Portable(new Uint8Array(0), 1234), 1234);
+    const native = (zlib as unknown as { crc32?: (d: Uint8Array, v?: number) => number }).crc32;
+    if (native) {
+      assert.equal(crc32Portable(bytes), native(bytes));
+      assert.equal(crc32Portable(bytes.subarray(400), crc32Portable(bytes.subarray(0, 400))), native(bytes));
+      assert.equal(crc32Portable(bytes, 0xdeadbeef), native(bytes, 0xdeadbeef));
+    }
   });
 
   test('replaceFile writes every buffer in order, creates the folder, leaves no temp file, and returns the identity of what it wrote', async () => {

@@ -282,8 +282,8 @@ describe('hash128', () => {
   });
 });
 
-describe('EmbeddingCache format 2 (files written before the checks moved to checkedFile.ts)', () => {
-  /** The checks exactly as format 2 wrote them (embeddingCache.ts before the move), kept here on purpose. */
+describe('EmbeddingCache format 2 (written before the checks moved to checkedFile.ts)', () => {
+  /** The checks exactly as format 2 wrote them, so that the file below is a valid format-2 file. */
   function oldMix(words: Int32Array, o: number, n: number): number {
     const P = 0x01000193;
     let h = Math.imul(0x9e3779b9 ^ n, P);
@@ -304,7 +304,7 @@ describe('EmbeddingCache format 2 (files written before the checks moved to chec
     return h | 0 || 1;
   }
 
-  test('a format-2 file written by hand opens with every vector: users keep their caches', async () => {
+  test('a valid format-2 file is ignored (never misread) and replaced by format 3', async () => {
     const dir = tmp();
     const id = 'old-model';
     const dim = 20;
@@ -334,10 +334,14 @@ describe('EmbeddingCache format 2 (files written before the checks moved to chec
     writeFileSync(join(dir, cacheFileName(id)), Buffer.concat([header, chunk, Buffer.from(entries.buffer), Buffer.from(vectors.buffer)]));
     const warnings: string[] = [];
     const c = await EmbeddingCache.open(dir, id, dim, recorder(warnings));
-    assert.equal(c.size, n);
-    const r = await c.lookup(texts);
-    assert.deepEqual(r.missing, []);
+    assert.equal(c.size, 0);
+    assert.ok(warnings.some((w) => /another model or format/.test(w)), warnings.join('\n'));
+    const enc = new CountingEncoder(id, dim, 3);
+    const r = await c.encodeWithCache(enc, texts);
+    assert.equal(r.misses, n);
     assert.deepEqual(Array.from(r.vectors.data), Array.from(vectors));
-    assert.deepEqual(warnings, []);
+    assert.equal(readFileSync(join(dir, cacheFileName(id))).toString('latin1', 0, 8), 'LWEMBC03');
+    const again = await EmbeddingCache.open(dir, id, dim);
+    assert.deepEqual((await again.lookup(texts)).missing, []);
   });
 });
