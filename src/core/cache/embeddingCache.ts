@@ -203,15 +203,9 @@ export class EmbeddingCache {
     const need = this.count + extra;
     if (need > this.where.length) {
       const cap = Math.max(need, this.where.length * 2);
-      const keys = new Int32Array(cap * KEY_WORDS);
-      keys.set(this.keys.subarray(0, this.count * KEY_WORDS));
-      this.keys = keys;
-      const vchecks = new Int32Array(cap);
-      vchecks.set(this.vchecks.subarray(0, this.count));
-      this.vchecks = vchecks;
-      const where = new Float64Array(cap);
-      where.set(this.where.subarray(0, this.count));
-      this.where = where;
+      this.keys = grown(this.keys, cap * KEY_WORDS, this.count * KEY_WORDS);
+      this.vchecks = grown(this.vchecks, cap, this.count);
+      this.where = grown(this.where, cap, this.count);
     }
     if (need * 2 > this.table.length) {
       let size = this.table.length;
@@ -433,12 +427,8 @@ export class EmbeddingCache {
     this.reserve(texts.length);
     if (this.memCount + texts.length > this.memBlockOf.length) {
       const cap = Math.max(this.memCount + texts.length, this.memBlockOf.length * 2);
-      const blockOf = new Int32Array(cap);
-      blockOf.set(this.memBlockOf.subarray(0, this.memCount));
-      this.memBlockOf = blockOf;
-      const rowOf = new Int32Array(cap);
-      rowOf.set(this.memRowOf.subarray(0, this.memCount));
-      this.memRowOf = rowOf;
+      this.memBlockOf = grown(this.memBlockOf, cap, this.memCount);
+      this.memRowOf = grown(this.memRowOf, cap, this.memCount);
     }
     const block = this.memBlocks.push(data) - 1;
     const words = new Int32Array(data.buffer, data.byteOffset, texts.length * dim);
@@ -684,6 +674,13 @@ function makeHeader(encoderId: string, dim: number): Buffer {
   h.writeUInt32LE(id.length, 16);
   id.copy(h, FIXED_HEADER);
   return h;
+}
+
+/** A larger copy of `a` (length `cap`) holding its first `used` elements. */
+function grown<T extends Int32Array | Float64Array>(a: T, cap: number, used: number): T {
+  const b = new (a.constructor as new (n: number) => T)(cap);
+  b.set(a.subarray(0, used));
+  return b;
 }
 
 function readAt(fd: number, position: number, length: number): Buffer {
