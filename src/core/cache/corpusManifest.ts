@@ -27,19 +27,19 @@ import { MAGIC_BYTES, checkWords, clearFiles, hasMagic, readWholeFile, replaceFi
  *
  * `check` covers everything after the 24-byte head (see manifestCheck). A manifest that is short, long,
  * garbled, or written for another key (encoder id, dim, granularity, include/exclude, root,
- * maxFileSizeMB, format version) is ignored and rebuilt; it never throws and never touches a
+ * maxFileSizeMB, key or format version) is ignored and rebuilt; it never throws and never touches a
  * workspace file (files are only opened for reading).
  *
  * Racy entries: a file modified within the same timestamp tick as our stat could change without
  * its stat changing. As git does, a file whose mtime or ctime is within RACY_MS of the moment it
  * was stat'ed is not recorded, so it is simply read again at the next open.
  */
-/** Format 2: the check became checkedFile.ts's checkWords (format 1 had a CRC-32 of its own). */
+/** Format 2: the check became checkedFile.ts's checkWords (format 1 computed its own, differently). */
 const FORMAT: CheckedFormat = { magic: 'LWCMAN02', ext: '.lwmanifest' };
 /**
  * Part of the key, so of the file name. Still 1: format 2 changed only the check, and keeping the
  * name lets a format-2 manifest replace the format-1 file (ignored by its magic) instead of
- * leaving it behind. Bump it when what decides spans or vectors changes.
+ * leaving it behind. Bump it only when the key itself changes meaning.
  */
 const KEY_VERSION = 1;
 const HEAD = 24;
