@@ -20,7 +20,7 @@ import { join, resolve } from 'node:path';
 import { makeTinyBert } from '../test/fixtures/makeTinyBert.mjs';
 import { DefaultEncoder, makeBatches } from '../src/core/encoders/defaultEncoder';
 import { tokenizeAll } from '../src/core/encoders/tokenizedTexts';
-import { EmbeddingCache } from '../src/core/encoders/embeddingCache';
+import { EmbeddingCache } from '../src/core/cache/embeddingCache';
 import { reopenBench, writeWorkspace } from './reopen';
 import type { Encoder } from '../src/core/encoders/encoder';
 import { HfEncoder } from '../src/core/encoders/hfEncoder';

@@ -1,12 +1,11 @@
 import { createEngine } from '../activeLearner';
-import { EmbeddingCache } from '../encoders/embeddingCache';
 import type { Encoder } from '../encoders/encoder';
 import { loadEncoder } from '../encoders/loadEncoder';
-import { openCorpusEncoded } from '../encoders/corpusManifest';
-import { contextOf, readCorpus, readSpanSource, type Corpus, type CorpusOptions } from '../text/corpus';
+import { openCorpusEncoded } from '../cache/corpusManifest';
+import { contextOf, readSpanSource, type Corpus, type CorpusOptions } from '../text/corpus';
 import type { CandidateSpan, Logger, Matrix } from '../types';
 import { CancelledError } from './cancelledError';
-import type { EmbedProgress, SessionCorpus, SessionDeps } from './labelingSession';
+import type { EmbedProgress, OpenedCorpus, SessionCorpus, SessionDeps } from './labelingSession';
 
 /** Characters of surrounding text shown on each side of a span. */
 const CONTEXT_CHARS = 320;
@@ -14,12 +13,6 @@ const CONTEXT_CHARS = 320;
 const SOURCE_CACHE_FILES = 32;
 /** Texts per encoder call: progress is reported, and cancellation checked, between chunks. */
 const ENCODE_CHUNK = 256;
-
-/** The corpus reader of src/core/text behind the session's corpus view. */
-async function sessionCorpus(root: string, settings: SessionDepsSettings, logger: Logger): Promise<SessionCorpus> {
-  const corpus = await readCorpus(corpusOptions(root, settings));
-  return corpusView(root, settings, logger, corpus);
-}
 
 function corpusOptions(root: string, settings: SessionDepsSettings): CorpusOptions {
   return { root, include: settings.include, exclude: settings.exclude, granularity: settings.granularity, maxFileSizeMB: settings.maxFileSizeMB };
@@ -58,7 +51,7 @@ function corpusView(root: string, settings: SessionDepsSettings, logger: Logger,
   };
 }
 
-type SessionDepsSettings = Parameters<SessionDeps['readCorpus']>[1];
+type SessionDepsSettings = Parameters<SessionDeps['openCorpus']>[1];
 
 /** Encodes in chunks so progress is visible and a cancel takes effect within one chunk. */
 async function embedChunked(encode: (texts: readonly string[]) => Promise<Matrix>, texts: readonly string[], progress: EmbedProgress, signal?: AbortSignal): Promise<Matrix> {
@@ -79,42 +72,12 @@ async function embedChunked(encode: (texts: readonly string[]) => Promise<Matrix
 }
 
 /**
- * Vectors through the on-disk cache: cached texts cost nothing, the rest are encoded in small
- * chunks (progress, cancellation) and persisted as they come, so a cancelled or crashed encode
- * keeps what it finished. Without a usable cache folder it encodes without one.
- */
-async function embedCached(encoder: Encoder, texts: readonly string[], cacheDir: string, progress: EmbedProgress, logger: Logger, signal?: AbortSignal): Promise<Matrix> {
-  let cache: EmbeddingCache;
-  try {
-    cache = await EmbeddingCache.open(cacheDir, encoder.id, encoder.dim, logger);
-  } catch (e) {
-    logger.warn(`embedding cache ${cacheDir} unavailable (${(e as Error).message}); encoding without it`);
-    return embedChunked((t) => encoder.encode(t), texts, progress, signal);
-  }
-  let base = 0;
-  let total = texts.length;
-  const chunked: Encoder = {
-    id: encoder.id,
-    dim: encoder.dim,
-    provider: encoder.provider,
-    encode: (t) => embedChunked((c) => encoder.encode(c), t, (done) => progress(base + done, total), signal),
-    dispose: () => Promise.resolve(),
-  };
-  const r = await cache.encodeWithCache(chunked, texts, (done, todo) => {
-    base = done;
-    total = todo;
-    progress(done, todo);
-  });
-  logger.info(`embeddings: ${r.hits} from the cache, ${r.misses} encoded`);
-  return r.vectors;
-}
-
-/**
  * Corpus and vectors through the corpus manifest: files unchanged since the last open are neither
  * read nor encoded; the others go through the embedding cache, encoded in small chunks (progress,
- * cancellation) as embedCached does.
+ * cancellation) and persisted as they come, so a cancelled or crashed encode keeps what it
+ * finished. Without a usable cache folder it encodes without one.
  */
-async function openEncoded(root: string, settings: SessionDepsSettings, encoder: Encoder, cacheDir: string, progress: EmbedProgress, logger: Logger, signal?: AbortSignal): Promise<{ corpus: SessionCorpus; vectors: Matrix }> {
+async function openCorpus(root: string, settings: SessionDepsSettings, encoder: Encoder, cacheDir: string, progress: EmbedProgress, logger: Logger, signal?: AbortSignal): Promise<OpenedCorpus> {
   let base = 0;
   let total = 0;
   const r = await openCorpusEncoded({
@@ -136,12 +99,10 @@ async function openEncoded(root: string, settings: SessionDepsSettings, encoder:
 }
 
 /** The real corpus reader, encoder, embedding cache and engine, as the worker uses them. */
-export function defaultDeps(log: Logger): SessionDeps {
+export function defaultDeps(): SessionDeps {
   return {
-    readCorpus: (root, settings, logger) => sessionCorpus(root, settings, logger),
     loadEncoder: (opts) => loadEncoder(opts),
-    embed: (encoder, texts, cacheDir, progress, signal) => embedCached(encoder, texts, cacheDir, progress, log, signal),
-    openEncoded: (root, settings, encoder, cacheDir, progress, logger, signal) => openEncoded(root, settings, encoder, cacheDir, progress, logger, signal),
+    openCorpus: (root, settings, encoder, cacheDir, progress, logger, signal) => openCorpus(root, settings, encoder, cacheDir, progress, logger, signal),
     createEngine: (X, opts, extra) => createEngine(X, opts, { batch: extra.batch, logger: extra.logger }),
   };
 }

@@ -26,6 +26,12 @@ export interface SessionCorpus {
   context(span: CandidateSpan): Promise<{ readonly before: string; readonly after: string }> | { readonly before: string; readonly after: string };
 }
 
+/** A corpus with its vectors, as SessionDeps.openCorpus returns it. */
+export interface OpenedCorpus {
+  readonly corpus: SessionCorpus;
+  readonly vectors: Matrix;
+}
+
 export interface EmbedProgress {
   (done: number, total: number): void;
 }
@@ -35,16 +41,13 @@ export interface EmbedProgress {
  * cache and engine (defaultDeps.ts); tests may pass small fakes for any of them.
  */
 export interface SessionDeps {
-  readCorpus(root: string, settings: StartableSettings, logger: Logger, signal?: AbortSignal): Promise<SessionCorpus>;
   loadEncoder(opts: EncoderOptions): Promise<Encoder>;
-  /** Vectors of `texts` (row i for texts[i]) through the on-disk cache in `cacheDir`. */
-  embed(encoder: Encoder, texts: readonly string[], cacheDir: string, progress: EmbedProgress, signal?: AbortSignal): Promise<Matrix>;
   /**
-   * Optional: the corpus and its vectors in one step, so that unchanged files are neither read nor
-   * encoded again (the corpus manifest, encoders/corpusManifest.ts). When given, the session uses
-   * it instead of readCorpus + embed (and loads the encoder first, since it needs its id).
+   * The corpus and its vectors (row i for spans[i]) in one step, through the caches in `cacheDir`,
+   * so that unchanged files are neither read nor encoded again (src/core/cache). It needs the
+   * encoder's id, so the session loads the encoder first.
    */
-  openEncoded?(root: string, settings: StartableSettings, encoder: Encoder, cacheDir: string, progress: EmbedProgress, logger: Logger, signal?: AbortSignal): Promise<{ corpus: SessionCorpus; vectors: Matrix }>;
+  openCorpus(root: string, settings: StartableSettings, encoder: Encoder, cacheDir: string, progress: EmbedProgress, logger: Logger, signal?: AbortSignal): Promise<OpenedCorpus>;
   createEngine(X: Matrix, opts: EngineOptions, extra: EngineExtras): LabelingEngine;
 }
 
@@ -152,31 +155,15 @@ export class LabelingSession {
       }
       logger.info(`corpus: ${c.spans.length} ${settings.granularity} spans in ${c.files} files`);
     };
-    let read: SessionCorpus | undefined;
-    if (!deps.openEncoded) {
-      progress('Reading the corpus', 0);
-      read = await deps.readCorpus(params.root, settings, logger, opts.signal);
-      reportCorpus(read);
-      checkSignal(opts.signal);
-    }
     progress('Loading the encoder', 0.05);
     const encoder = await deps.loadEncoder({ model: settings.model, device: settings.device, logger, baseDir: params.root });
     logger.info(`encoder ${encoder.id} (dim ${encoder.dim}) on ${encoder.provider.toUpperCase()}`);
     try {
       checkSignal(opts.signal);
       const embedProgress: EmbedProgress = (done, total) => progress(`Encoding spans ${done}/${total}`, 0.1 + 0.85 * (total === 0 ? 1 : done / total));
-      let corpus: SessionCorpus;
-      let X: Matrix;
-      if (read) {
-        corpus = read;
-        X = await deps.embed(encoder, corpus.spans.map((s) => s.text), params.cacheDir, embedProgress, opts.signal);
-      } else {
-        progress('Reading the corpus', 0.08);
-        const opened = await deps.openEncoded!(params.root, settings, encoder, params.cacheDir, embedProgress, logger, opts.signal);
-        corpus = opened.corpus;
-        X = opened.vectors;
-        reportCorpus(corpus);
-      }
+      progress('Reading the corpus', 0.08);
+      const { corpus, vectors: X } = await deps.openCorpus(params.root, settings, encoder, params.cacheDir, embedProgress, logger, opts.signal);
+      reportCorpus(corpus);
       checkSignal(opts.signal);
       const engine = deps.createEngine(X, {
         classes: settings.labels,

@@ -1,17 +1,7 @@
 import { parentPort } from 'node:worker_threads';
-import type { Logger } from '../types';
 import { defaultDeps } from './defaultDeps';
 import { WorkerDispatcher } from './dispatcher';
 import type { WorkerToHost } from './workerProtocol';
-
-/** Log lines travel to the host's output channel as notifications. */
-function postLogger(post: (m: WorkerToHost) => void): Logger {
-  return {
-    info: (message) => post({ kind: 'log', level: 'info', message }),
-    warn: (message) => post({ kind: 'log', level: 'warn', message }),
-    error: (message) => post({ kind: 'log', level: 'error', message }),
-  };
-}
 
 /**
  * Entry of the engine worker (bundled to dist/worker.js). It runs as a worker thread of the
@@ -22,7 +12,7 @@ function main(): void {
   const port = parentPort;
   if (port) {
     const post = (m: WorkerToHost): void => port.postMessage(m);
-    const dispatcher = new WorkerDispatcher(defaultDeps(postLogger(post)), post);
+    const dispatcher = new WorkerDispatcher(defaultDeps(), post);
     port.on('message', (m: unknown) => void dispatcher.handle(m));
     return;
   }
@@ -31,7 +21,7 @@ function main(): void {
     const post = (m: WorkerToHost): void => {
       send(m);
     };
-    const dispatcher = new WorkerDispatcher(defaultDeps(postLogger(post)), post);
+    const dispatcher = new WorkerDispatcher(defaultDeps(), post);
     process.on('message', (m: unknown) => void dispatcher.handle(m));
     process.on('disconnect', () => {
       void dispatcher.dispose().finally(() => process.exit(0));

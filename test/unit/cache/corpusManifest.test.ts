@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, tr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { clearCorpusManifests, openCorpusEncoded, type CorpusEncodeOptions, type EncodedCorpus } from '../../../src/core/encoders/corpusManifest';
+import { clearCorpusManifests, openCorpusEncoded, type CorpusEncodeOptions, type EncodedCorpus } from '../../../src/core/cache/corpusManifest';
 import type { Encoder } from '../../../src/core/encoders/encoder';
 import { readCorpus, type CorpusOptions } from '../../../src/core/text/corpus';
 import type { Granularity, Logger, Matrix } from '../../../src/core/types';
@@ -231,6 +231,8 @@ describe('openCorpusEncoded (corpus manifest)', () => {
       ['a zeroed page in the vectors', () => writeFileSync(path, Buffer.from(good).fill(0, good.length - 300, good.length - 100))],
       ['garbage', () => writeFileSync(path, 'not a manifest at all')],
       ['empty', () => writeFileSync(path, '')],
+      // Format 1 (CRC-32 check) had the same layout: its magic alone must keep it from being misread.
+      ['a format-1 manifest', () => writeFileSync(path, Buffer.concat([Buffer.from('LWCMAN01', 'latin1'), good.subarray(8)]))],
     ];
     for (const [what, hurt] of damage) {
       hurt();

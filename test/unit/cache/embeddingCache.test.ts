@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { Encoder } from '../../../src/core/encoders/encoder';
-import { EmbeddingCache, cacheFileName } from '../../../src/core/encoders/embeddingCache';
+import { EmbeddingCache, cacheFileName } from '../../../src/core/cache/embeddingCache';
 import { hash128Hex } from '../../../src/core/text/fastHash';
 import type { Logger, Matrix } from '../../../src/core/types';
 
@@ -279,5 +279,69 @@ describe('hash128', () => {
     assert.equal(hash128Hex(''), '00000000000000000000000000000000');
     assert.equal(hash128Hex('abc'), '2b5b97a320f75fb55012c2b45012c2b4');
     assert.equal(hash128Hex('Hello 😀 world. 日本語'), '6bf9711883e958f380ab4b53af30de93');
+  });
+});
+
+describe('EmbeddingCache format 2 (written before the checks moved to checkedFile.ts)', () => {
+  /** The checks exactly as format 2 wrote them, so that the file below is a valid format-2 file. */
+  function oldMix(words: Int32Array, o: number, n: number): number {
+    const P = 0x01000193;
+    let h = Math.imul(0x9e3779b9 ^ n, P);
+    for (let k = o; k < o + n; k++) h = Math.imul(h ^ words[k], P);
+    h ^= h >>> 15;
+    h = Math.imul(h, 0x2c1b3c6d);
+    h ^= h >>> 12;
+    return h | 0 || 1;
+  }
+  function oldVectorCheck(words: Int32Array, o: number, dim: number): number {
+    const P = 0x01000193;
+    let h = Math.imul(0x85ebca6b ^ dim, P);
+    for (let k = 0; k < dim; k += 8) h = Math.imul(h ^ words[o + k], P);
+    h = Math.imul(h ^ words[o + dim - 1], P);
+    h ^= h >>> 15;
+    h = Math.imul(h, 0x2c1b3c6d);
+    h ^= h >>> 12;
+    return h | 0 || 1;
+  }
+
+  test('a valid format-2 file is ignored (never misread) and replaced by format 3', async () => {
+    const dir = tmp();
+    const id = 'old-model';
+    const dim = 20;
+    const texts = ['alpha', 'beta gamma', 'δέλτα', 'the last one'];
+    const vectors = expected(texts, dim, 3);
+    const idBytes = Buffer.from(id, 'utf8');
+    const header = Buffer.alloc(32 + Math.ceil(idBytes.length / 4) * 4);
+    header.write('LWEMBC02', 0, 'latin1');
+    header.writeUInt32LE(2, 8);
+    header.writeUInt32LE(dim, 12);
+    header.writeUInt32LE(idBytes.length, 16);
+    idBytes.copy(header, 32);
+    const n = texts.length;
+    const entries = new Int32Array(n * 5);
+    const words = new Int32Array(vectors.buffer);
+    texts.forEach((t, i) => {
+      const hex = hash128Hex(t);
+      for (let k = 0; k < 4; k++) entries[i * 5 + k] = Number.parseInt(hex.slice(k * 8, k * 8 + 8), 16) | 0;
+      entries[i * 5 + 4] = oldVectorCheck(words, i * dim, dim);
+    });
+    const keysCheck = oldMix(entries, 0, entries.length);
+    const chunk = Buffer.alloc(16);
+    chunk.writeUInt32LE(0x4b43574c, 0);
+    chunk.writeUInt32LE(n, 4);
+    chunk.writeInt32LE(keysCheck, 8);
+    chunk.writeInt32LE(oldMix(Int32Array.of(0x4b43574c | 0, n, keysCheck), 0, 3), 12);
+    writeFileSync(join(dir, cacheFileName(id)), Buffer.concat([header, chunk, Buffer.from(entries.buffer), Buffer.from(vectors.buffer)]));
+    const warnings: string[] = [];
+    const c = await EmbeddingCache.open(dir, id, dim, recorder(warnings));
+    assert.equal(c.size, 0);
+    assert.ok(warnings.some((w) => /another model or format/.test(w)), warnings.join('\n'));
+    const enc = new CountingEncoder(id, dim, 3);
+    const r = await c.encodeWithCache(enc, texts);
+    assert.equal(r.misses, n);
+    assert.deepEqual(Array.from(r.vectors.data), Array.from(vectors));
+    assert.equal(readFileSync(join(dir, cacheFileName(id))).toString('latin1', 0, 8), 'LWEMBC03');
+    const again = await EmbeddingCache.open(dir, id, dim);
+    assert.deepEqual((await again.lookup(texts)).missing, []);
   });
 });

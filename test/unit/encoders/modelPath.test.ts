@@ -12,7 +12,7 @@ import { readNpy } from '../../../src/core/npy';
 import { LabelingSession, type SessionDeps } from '../../../src/core/session/labelingSession';
 import { defaultSettings, type StartableSettings } from '../../../src/core/settings';
 import { silentLogger } from '../../../src/core/types';
-import { lineCorpus, TOPICS } from '../session/testCorpus';
+import { lineCorpus, TOPICS, openWith } from '../session/testCorpus';
 
 // A workspace with its own model folder, and a working directory that is somewhere else.
 const workspace = mkdtempSync(join(tmpdir(), 'lw-modelpath-ws-'));
@@ -42,9 +42,8 @@ describe('relative model paths', () => {
 
   test('a labeling session loads labelwise.model relative to its workspace folder', async () => {
     const deps: SessionDeps = {
-      readCorpus: async () => lineCorpus(TOPICS),
       loadEncoder: (o) => loadEncoder(o),
-      embed: async (encoder, texts) => encoder.encode(texts),
+      openCorpus: openWith(() => lineCorpus(TOPICS), async (encoder, texts) => encoder.encode(texts)),
       createEngine: (X, opts) => createEngine(X, opts),
     };
     const settings: StartableSettings = { ...defaultSettings, labels: ['sport', 'science'], annotator: 't', strategy: 'margin', model: 'models/tiny-bert', device: 'cpu' };

@@ -12,7 +12,7 @@ import { registerCommands } from '../../../src/extension/registerCommands';
 import { WorkerClient } from '../../../src/extension/workerClient';
 import { AnswerCommand, ReadyCommand, StateNotification, UndoCommand, type HostToWebview, type PanelState } from '../../../src/protocol';
 import { memoryChannel } from '../session/memoryChannel';
-import { letterEncoder, lineCorpus, TOPICS } from '../session/testCorpus';
+import { letterEncoder, lineCorpus, TOPICS, openWith } from '../session/testCorpus';
 import { FakeSurface } from './fakeSurface';
 
 /** A panel that records what the host posted and lets the test play the webview. */
@@ -64,12 +64,14 @@ async function until<T>(what: string, f: () => T | undefined): Promise<T> {
 }
 
 const deps: SessionDeps = {
-  readCorpus: async () => lineCorpus(TOPICS),
   loadEncoder: async () => letterEncoder(),
-  embed: async (encoder, texts, _c, progress) => {
-    progress(texts.length, texts.length);
-    return encoder.encode(texts);
-  },
+  openCorpus: openWith(
+    () => lineCorpus(TOPICS),
+    async (encoder, texts, progress) => {
+      progress(texts.length, texts.length);
+      return encoder.encode(texts);
+    },
+  ),
   createEngine: (X, opts) => createEngine(X, opts),
 };
 

@@ -12,7 +12,7 @@ import { WorkerClient } from '../../../src/extension/workerClient';
 import { chooseWorkspaceFolder, folderChoiceNote } from '../../../src/extension/workspaceFolders';
 import { AnswerCommand, ReadyCommand, StateNotification, type HostToWebview, type PanelState } from '../../../src/protocol';
 import { memoryChannel } from '../session/memoryChannel';
-import { letterEncoder, lineCorpus, TOPICS } from '../session/testCorpus';
+import { letterEncoder, lineCorpus, TOPICS, openWith } from '../session/testCorpus';
 import { FakeSurface, type FakeMarkdown } from './fakeSurface';
 
 /** The smallest panel the app drives: records posts, lets the test play the webview. */
@@ -50,12 +50,14 @@ async function until<T>(what: string, f: () => T | undefined | false): Promise<T
 }
 
 const deps: SessionDeps = {
-  readCorpus: async () => lineCorpus(TOPICS),
   loadEncoder: async () => letterEncoder(),
-  embed: async (encoder, texts, _c, progress) => {
-    progress(texts.length, texts.length);
-    return encoder.encode(texts);
-  },
+  openCorpus: openWith(
+    () => lineCorpus(TOPICS),
+    async (encoder, texts, progress) => {
+      progress(texts.length, texts.length);
+      return encoder.encode(texts);
+    },
+  ),
   createEngine: (X, opts) => createEngine(X, opts),
 };
 

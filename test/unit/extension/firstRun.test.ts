@@ -11,13 +11,12 @@ import { LabelwiseApp, type PanelLike } from '../../../src/extension/labelwiseAp
 import { registerCommands } from '../../../src/extension/registerCommands';
 import { WorkerClient } from '../../../src/extension/workerClient';
 import { memoryChannel } from '../session/memoryChannel';
-import { letterEncoder, lineCorpus, TOPICS } from '../session/testCorpus';
+import { letterEncoder, lineCorpus, TOPICS, openWith } from '../session/testCorpus';
 import { FakeSurface } from './fakeSurface';
 
 const deps: SessionDeps = {
-  readCorpus: async () => lineCorpus(TOPICS),
   loadEncoder: async () => letterEncoder(),
-  embed: async (encoder, texts) => encoder.encode(texts),
+  openCorpus: openWith(() => lineCorpus(TOPICS), async (encoder, texts) => encoder.encode(texts)),
   createEngine: (X, opts) => createEngine(X, opts),
 };
 

@@ -15,7 +15,7 @@ import { registerCommands } from '../../../src/extension/registerCommands';
 import { WorkerClient } from '../../../src/extension/workerClient';
 import { FakeHub } from '../encoders/fakeHub';
 import { memoryChannel } from '../session/memoryChannel';
-import { letterEncoder, lineCorpus, TOPICS } from '../session/testCorpus';
+import { letterEncoder, lineCorpus, TOPICS, openWith } from '../session/testCorpus';
 import { FakeSurface } from './fakeSurface';
 
 // labelwise.model = a hub id, end to end through the app: the download happens in the host (from a
@@ -60,12 +60,11 @@ describe('labelwise.model = a Hugging Face hub id', () => {
     asked = [];
     hub.requests.length = 0;
     const deps: SessionDeps = {
-      readCorpus: async () => lineCorpus(TOPICS),
       loadEncoder: async (o) => {
         asked.push(o);
         return letterEncoder();
       },
-      embed: async (encoder, texts) => encoder.encode(texts),
+      openCorpus: openWith(() => lineCorpus(TOPICS), async (encoder, texts) => encoder.encode(texts)),
       createEngine: (X, opts) => createEngine(X, opts),
     };
     surface = new FakeSurface();

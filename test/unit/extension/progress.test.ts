@@ -10,7 +10,7 @@ import { LabelwiseApp, type PanelLike } from '../../../src/extension/labelwiseAp
 import { WorkerClient } from '../../../src/extension/workerClient';
 import { AnswerCommand, ReadyCommand, StateNotification, type HostToWebview, type PanelState } from '../../../src/protocol';
 import { memoryChannel } from '../session/memoryChannel';
-import { letterEncoder, lineCorpus, TOPICS } from '../session/testCorpus';
+import { letterEncoder, lineCorpus, TOPICS, openWith } from '../session/testCorpus';
 import { FakeSurface, type FakeMarkdown } from './fakeSurface';
 
 /** A panel that notes, for every state posted, what the status bar showed at that moment. */
@@ -48,12 +48,14 @@ async function until<T>(what: string, f: () => T | undefined): Promise<T> {
 }
 
 const deps: SessionDeps = {
-  readCorpus: async () => lineCorpus(TOPICS),
   loadEncoder: async () => letterEncoder(),
-  embed: async (encoder, texts, _c, progress) => {
-    progress(texts.length, texts.length);
-    return encoder.encode(texts);
-  },
+  openCorpus: openWith(
+    () => lineCorpus(TOPICS),
+    async (encoder, texts, progress) => {
+      progress(texts.length, texts.length);
+      return encoder.encode(texts);
+    },
+  ),
   createEngine: (X, opts) => createEngine(X, opts),
 };
 

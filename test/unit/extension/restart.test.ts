@@ -12,7 +12,7 @@ import type { CandidateSpan, Granularity } from '../../../src/core/types';
 import { LabelwiseApp } from '../../../src/extension/labelwiseApp';
 import { WorkerClient } from '../../../src/extension/workerClient';
 import { memoryChannel } from '../session/memoryChannel';
-import { letterEncoder } from '../session/testCorpus';
+import { letterEncoder, openWith } from '../session/testCorpus';
 import { FakeSurface } from './fakeSurface';
 
 /**
@@ -23,15 +23,17 @@ import { FakeSurface } from './fakeSurface';
 
 /** The real corpus reader behind the worker; a small encoder that needs no model files. */
 const deps: SessionDeps = {
-  readCorpus: async (root, settings) => {
-    const c = await readCorpus({ root, include: settings.include, exclude: settings.exclude, granularity: settings.granularity, maxFileSizeMB: settings.maxFileSizeMB });
-    return { spans: c.spans, files: c.files.length, problems: c.problems.map((p) => p.message), context: () => ({ before: '', after: '' }) };
-  },
   loadEncoder: async () => letterEncoder(),
-  embed: async (encoder, texts, _c, progress) => {
-    progress(texts.length, texts.length);
-    return encoder.encode(texts);
-  },
+  openCorpus: openWith(
+    async (root, settings) => {
+      const c = await readCorpus({ root, include: settings.include, exclude: settings.exclude, granularity: settings.granularity, maxFileSizeMB: settings.maxFileSizeMB });
+      return { spans: c.spans, files: c.files.length, problems: c.problems.map((p) => p.message), context: () => ({ before: '', after: '' }) };
+    },
+    async (encoder, texts, progress) => {
+      progress(texts.length, texts.length);
+      return encoder.encode(texts);
+    },
+  ),
   createEngine: (X, opts) => createEngine(X, opts),
 };
 

@@ -13,7 +13,7 @@ import { LabelwiseApp, type PanelLike } from '../../../src/extension/labelwiseAp
 import { WorkerClient } from '../../../src/extension/workerClient';
 import { AnswerCommand, DismissContestedCommand, ReadyCommand, ResolveContestedCommand, ShowViewCommand, StateNotification, UndoCommand, type HostToWebview, type PanelState } from '../../../src/protocol';
 import { memoryChannel } from '../session/memoryChannel';
-import { letterEncoder, lineCorpus, TOPICS } from '../session/testCorpus';
+import { letterEncoder, lineCorpus, TOPICS, openWith } from '../session/testCorpus';
 import { FakeEngine } from './fakeEngine';
 import { FakeSurface } from './fakeSurface';
 
@@ -89,12 +89,8 @@ describe('store changes apart from view changes (decorations redraw only when th
     };
     const lastState = (): PanelState | undefined => [...posted].reverse().find((m) => StateNotification.is(m))?.params as PanelState | undefined;
     const deps: SessionDeps = {
-      readCorpus: async () => lineCorpus(TOPICS),
       loadEncoder: async () => letterEncoder(),
-      embed: async (encoder, texts, _c, progress) => {
-        progress(texts.length, texts.length);
-        return encoder.encode(texts);
-      },
+      openCorpus: openWith(() => lineCorpus(TOPICS)),
       createEngine: (X, opts) => createEngine(X, opts),
     };
     let storeChanged = 0;

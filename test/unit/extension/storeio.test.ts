@@ -12,7 +12,7 @@ import { registerCommands } from '../../../src/extension/registerCommands';
 import { WorkerClient } from '../../../src/extension/workerClient';
 import { AnswerCommand, NoticeNotification, OpenSourceCommand, ReadyCommand, StateNotification, UndoCommand, type HostToWebview, type PanelState } from '../../../src/protocol';
 import { memoryChannel } from '../session/memoryChannel';
-import { letterEncoder, lineCorpus, TOPICS } from '../session/testCorpus';
+import { letterEncoder, lineCorpus, TOPICS, openWith } from '../session/testCorpus';
 import { FakeSurface } from './fakeSurface';
 
 /** Item 6-9 of issue 7 at the extension's surface: exports, imports, store write errors, "Open". */
@@ -51,12 +51,14 @@ async function until<T>(what: string, f: () => T | undefined): Promise<T> {
 }
 
 const deps: SessionDeps = {
-  readCorpus: async () => lineCorpus(TOPICS),
   loadEncoder: async () => letterEncoder(),
-  embed: async (encoder, texts, _c, progress) => {
-    progress(texts.length, texts.length);
-    return encoder.encode(texts);
-  },
+  openCorpus: openWith(
+    () => lineCorpus(TOPICS),
+    async (encoder, texts, progress) => {
+      progress(texts.length, texts.length);
+      return encoder.encode(texts);
+    },
+  ),
   createEngine: (X, opts) => createEngine(X, opts),
 };
 

@@ -14,7 +14,7 @@ import { LabelwiseApp, type PanelLike } from '../../../src/extension/labelwiseAp
 import { registerCommands } from '../../../src/extension/registerCommands';
 import { WorkerClient } from '../../../src/extension/workerClient';
 import { memoryChannel } from '../session/memoryChannel';
-import { letterEncoder, lineCorpus, TOPICS } from '../session/testCorpus';
+import { letterEncoder, lineCorpus, TOPICS, openWith } from '../session/testCorpus';
 import { FakeSurface } from './fakeSurface';
 
 interface Manifest {
@@ -40,12 +40,11 @@ describe('workspace trust', () => {
     dir = mkdtempSync(join(tmpdir(), 'labelwise-trust-'));
     asked = [];
     const deps: SessionDeps = {
-      readCorpus: async () => lineCorpus(TOPICS),
       loadEncoder: async (o) => {
         asked.push(o);
         return letterEncoder();
       },
-      embed: async (encoder, texts) => encoder.encode(texts),
+      openCorpus: openWith(() => lineCorpus(TOPICS), async (encoder, texts) => encoder.encode(texts)),
       createEngine: (X, opts) => createEngine(X, opts),
     };
     surface = new FakeSurface();

@@ -23,7 +23,7 @@ describe('the worker’s real dependencies (corpus reader, embedded encoder, cac
         cacheDir: join(root, 'cache'),
         decisions: [],
       };
-      const first = await LabelingSession.open(params, defaultDeps(logger), { logger });
+      const first = await LabelingSession.open(params, defaultDeps(), { logger });
       try {
         assert.equal(first.result.spans, 12, 'one span per sentence');
         assert.equal(first.result.files, 2);
@@ -39,7 +39,7 @@ describe('the worker’s real dependencies (corpus reader, embedded encoder, cac
       assert.equal(cacheFiles.filter((n) => n.endsWith('.lwcache')).length, 1, cacheFiles.join(', '));
       assert.equal(cacheFiles.filter((n) => n.endsWith('.lwmanifest')).length, 1, cacheFiles.join(', '));
       logs.length = 0;
-      const second = await LabelingSession.open(params, defaultDeps(logger), { logger });
+      const second = await LabelingSession.open(params, defaultDeps(), { logger });
       await second.session.dispose();
       assert.ok(logs.includes('embeddings: 12 from the cache, 0 encoded'), logs.join('\n'));
     } finally {

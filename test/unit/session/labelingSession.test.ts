@@ -13,20 +13,15 @@ import type { StartParams } from '../../../src/core/session/workerProtocol';
 import type { LabelEvent } from '../../../src/core/store/events';
 import { defaultSettings, type StartableSettings } from '../../../src/core/settings';
 import { committeeItem, spanView } from '../../../src/extension/views';
-import { lineCorpus, letterEncoder, TOPICS } from './testCorpus';
+import { lineCorpus, letterEncoder, TOPICS, openWith } from './testCorpus';
 
 const hasModel = existsSync(join(__dirname, '..', '..', '..', 'models', 'labelwise-glove100k.onnx'));
 
 function deps(corpus: SessionCorpus = lineCorpus(TOPICS)): SessionDeps {
   return {
-    readCorpus: async () => corpus,
     // The real embedded encoder when it has been built, else a small deterministic stand-in.
     loadEncoder: async (o): Promise<Encoder> => (hasModel ? loadEncoder({ ...o, device: 'cpu' }) : letterEncoder()),
-    embed: async (encoder, texts, _cache, progress) => {
-      const m = await encoder.encode(texts);
-      progress(texts.length, texts.length);
-      return m;
-    },
+    openCorpus: openWith(() => corpus),
     createEngine: (X, opts) => createEngine(X, opts),
   };
 }
@@ -53,7 +48,7 @@ describe('labeling session (plain Node)', () => {
     const multi = { ...settings, multiLabel: true };
     const corpus = lineCorpus(TOPICS);
     const stored: LabelEvent = { ...storedEvent(corpus.spans[0], null), answer: 'accept', labels: [truth(corpus.spans[0].file)] };
-    const { session, result } = await LabelingSession.open(params({ settings: multi, decisions: [stored] }), { ...deps(), readCorpus: async () => corpus });
+    const { session, result } = await LabelingSession.open(params({ settings: multi, decisions: [stored] }), deps(corpus));
     try {
       assert.equal(result.labeled, 1);
       for (const v of corpus.spans.slice(1, 8)) session.decide({ id: v.id, label: null, decided: true, labels: [truth(v.file)] });
@@ -89,7 +84,7 @@ describe('labeling session (plain Node)', () => {
     const corpus = lineCorpus(TOPICS);
     const [a, b, c] = corpus.spans;
     const rejectedA: LabelEvent = { ...storedEvent(a, 'science'), answer: 'reject' };
-    const { session } = await LabelingSession.open(params({ decisions: [storedEvent(c, truth(c.file)), rejectedA] }), { ...d, readCorpus: async () => corpus });
+    const { session } = await LabelingSession.open(params({ decisions: [storedEvent(c, truth(c.file)), rejectedA] }), { ...d, openCorpus: openWith(() => corpus) });
     try {
       assert.deepEqual(calls, [[0, 1]], 'the stored reject of "science" on the first span');
       assert.equal(session.labeled, 1, 'a reject is not a label');

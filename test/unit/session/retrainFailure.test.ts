@@ -6,7 +6,7 @@ import type { StartParams } from '../../../src/core/session/workerProtocol';
 import { defaultSettings, type StartableSettings } from '../../../src/core/settings';
 import type { BatchSelector, Pick } from '../../../src/core/strategies/strategy';
 import { spanView } from '../../../src/extension/views';
-import { letterEncoder, lineCorpus, TOPICS } from './testCorpus';
+import { letterEncoder, lineCorpus, TOPICS, openWith } from './testCorpus';
 
 const settings: StartableSettings = { ...defaultSettings, labels: ['sport', 'science'], annotator: 't', autoRetrainEvery: 0, committeeSize: 3, batchSize: 4, strategy: 'meta' };
 const params: StartParams = { root: '/nowhere/ws', settings, cacheDir: '/nowhere/cache', decisions: [] };
@@ -24,9 +24,8 @@ describe('a failed retrain does not break the session', () => {
       },
     };
     const deps: SessionDeps = {
-      readCorpus: async () => lineCorpus(TOPICS),
       loadEncoder: async () => letterEncoder(),
-      embed: async (encoder, texts) => encoder.encode(texts),
+      openCorpus: openWith(() => lineCorpus(TOPICS), async (encoder, texts) => encoder.encode(texts)),
       createEngine: (X, opts, extra) => createEngine(X, opts, { ...extra, metaFactory: () => selector }),
     };
     const { session } = await LabelingSession.open(params, deps);

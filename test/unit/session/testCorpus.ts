@@ -1,7 +1,8 @@
 import { spanId } from '../../../src/core/text/spanId';
 import type { CandidateSpan, Matrix } from '../../../src/core/types';
 import type { Encoder } from '../../../src/core/encoders/encoder';
-import type { SessionCorpus } from '../../../src/core/session/labelingSession';
+import type { EmbedProgress, SessionCorpus, SessionDeps } from '../../../src/core/session/labelingSession';
+import type { StartableSettings } from '../../../src/core/settings';
 
 /** Sentences of a small two-topic corpus, one file per topic (test fixture). */
 export const TOPICS: Record<string, string[]> = {
@@ -68,5 +69,23 @@ export function letterEncoder(): Encoder {
       return { rows: texts.length, cols: 26, data };
     },
     async dispose(): Promise<void> {},
+  };
+}
+
+/**
+ * A fake SessionDeps.openCorpus: the corpus `read` gives, with vectors from `embed` (by default
+ * the encoder's, all at once, progress reported once at the end).
+ */
+export function openWith(
+  read: (root: string, settings: StartableSettings) => SessionCorpus | Promise<SessionCorpus>,
+  embed: (encoder: Encoder, texts: readonly string[], progress: EmbedProgress, signal?: AbortSignal) => Promise<Matrix> = async (encoder, texts, progress) => {
+    const m = await encoder.encode(texts);
+    progress(texts.length, texts.length);
+    return m;
+  },
+): SessionDeps['openCorpus'] {
+  return async (root, settings, encoder, _cacheDir, progress, _logger, signal) => {
+    const corpus = await read(root, settings);
+    return { corpus, vectors: await embed(encoder, corpus.spans.map((s) => s.text), progress, signal) };
   };
 }

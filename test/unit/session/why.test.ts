@@ -10,12 +10,11 @@ import type { StartParams } from '../../../src/core/session/workerProtocol';
 import { defaultSettings, type StartableSettings } from '../../../src/core/settings';
 import { silentLogger } from '../../../src/core/types';
 import { spanView } from '../../../src/extension/views';
-import { letterEncoder, lineCorpus, TOPICS } from './testCorpus';
+import { letterEncoder, lineCorpus, TOPICS, openWith } from './testCorpus';
 
 const deps: SessionDeps = {
-  readCorpus: async () => lineCorpus(TOPICS),
   loadEncoder: async () => letterEncoder(),
-  embed: async (encoder, texts) => encoder.encode(texts),
+  openCorpus: openWith(() => lineCorpus(TOPICS), async (encoder, texts) => encoder.encode(texts)),
   createEngine: (X, opts) => createEngine(X, opts),
 };
 const settings: StartableSettings = { ...defaultSettings, labels: ['sport', 'science', 'other'], annotator: 't', autoRetrainEvery: 0, committeeSize: 3, batchSize: 4, strategy: 'margin', diversity: false };

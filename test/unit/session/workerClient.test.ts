@@ -7,19 +7,21 @@ import type { HostToWorker } from '../../../src/core/session/workerProtocol';
 import { defaultSettings, type StartableSettings } from '../../../src/core/settings';
 import { WorkerClient, WorkerError, type WorkerChannel } from '../../../src/extension/workerClient';
 import { memoryChannel } from './memoryChannel';
-import { letterEncoder, lineCorpus, TOPICS } from './testCorpus';
+import { letterEncoder, lineCorpus, TOPICS, openWith } from './testCorpus';
 
 function deps(gate?: Promise<void>): SessionDeps {
   return {
-    readCorpus: async () => lineCorpus(TOPICS),
     loadEncoder: async () => letterEncoder(),
-    embed: async (encoder, texts, _c, progress, signal) => {
-      progress(0, texts.length);
-      await gate;
-      if (signal?.aborted) throw new CancelledError('encoding cancelled');
-      progress(texts.length, texts.length);
-      return encoder.encode(texts);
-    },
+    openCorpus: openWith(
+      () => lineCorpus(TOPICS),
+      async (encoder, texts, progress, signal) => {
+        progress(0, texts.length);
+        await gate;
+        if (signal?.aborted) throw new CancelledError('encoding cancelled');
+        progress(texts.length, texts.length);
+        return encoder.encode(texts);
+      },
+    ),
     createEngine: (X, opts) => createEngine(X, opts),
   };
 }

@@ -10,7 +10,7 @@ import { LabelingSession, type SessionDeps } from '../../../src/core/session/lab
 import type { StartParams } from '../../../src/core/session/workerProtocol';
 import { defaultSettings, type StartableSettings } from '../../../src/core/settings';
 import { silentLogger } from '../../../src/core/types';
-import { letterEncoder, lineCorpus, TOPICS } from './testCorpus';
+import { letterEncoder, lineCorpus, TOPICS, openWith } from './testCorpus';
 
 // Workspace folders named like the datasets the shipped prior was trained on (and held out from).
 const BENCHMARK_NAMES = ['synthetic', 'brown-genre', 'sotu-era', 'spam-assassin'];
@@ -24,11 +24,10 @@ function params(folder: string): StartParams {
 }
 
 /** The real engine (as the worker builds it), with the corpus and encoder replaced by small fakes. */
-function deps(createEngine: SessionDeps['createEngine'] = defaultDeps(silentLogger).createEngine): SessionDeps {
+function deps(createEngine: SessionDeps['createEngine'] = defaultDeps().createEngine): SessionDeps {
   return {
-    readCorpus: async () => lineCorpus(TOPICS),
     loadEncoder: async () => letterEncoder(),
-    embed: async (encoder, texts) => encoder.encode(texts),
+    openCorpus: openWith(() => lineCorpus(TOPICS), async (encoder, texts) => encoder.encode(texts)),
     createEngine,
   };
 }

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto';
 import { statSync, type Stats } from 'node:fs';
-import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
-import * as zlib from 'node:zlib';
+import { join, resolve } from 'node:path';
 import { SPANS_VERSION, listCorpusFiles, readCorpus, type CorpusOptions, type CorpusProblem } from '../text/corpus';
 import { silentLogger, type CandidateSpan, type Logger, type Matrix } from '../types';
 import { EmbeddingCache, type CacheProgress } from './embeddingCache';
-import type { Encoder } from './encoder';
+import type { Encoder } from '../encoders/encoder';
+import { MAGIC_BYTES, checkWords, clearFiles, hasMagic, readWholeFile, replaceFile, writeMagic, type CheckedFormat } from './checkedFile';
 
 /*
  * A corpus manifest (like git's index): for one (workspace, corpus options, encoder), per file its
@@ -18,7 +17,7 @@ import type { Encoder } from './encoder';
  *
  * On-disk format, little-endian, one file per key: `corpus-<sha256(key)[:16]>.lwmanifest`
  *
- *   "LWCMAN01" | u32 metaBytes | u32 check | u32 totalBytes | u32 0
+ *   "LWCMAN02" (checkedFile.ts) | u32 metaBytes | i32 check | u32 totalBytes | u32 0
  *   meta       UTF-8 JSON { key, dim, spans, textUnits, files: [...] }, padded to 8
  *   table      spans × i32 (start, end, line, textUnits)
  *   ids        spans × 24 latin1 bytes (span ids are 24 hex digits), padded to 8
@@ -26,23 +25,28 @@ import type { Encoder } from './encoder';
  *              and one-byte strings), else UTF-16LE (exact, lone surrogates included); padded to 8
  *   vectors    spans × dim f32
  *
- * `check` covers everything after the 24-byte head (see checksum). A manifest that is short, long,
+ * `check` covers everything after the 24-byte head (see manifestCheck). A manifest that is short, long,
  * garbled, or written for another key (encoder id, dim, granularity, include/exclude, root,
- * maxFileSizeMB, format version) is ignored and rebuilt; it never throws and never touches a
+ * maxFileSizeMB, key or format version) is ignored and rebuilt; it never throws and never touches a
  * workspace file (files are only opened for reading).
  *
  * Racy entries: a file modified within the same timestamp tick as our stat could change without
  * its stat changing. As git does, a file whose mtime or ctime is within RACY_MS of the moment it
  * was stat'ed is not recorded, so it is simply read again at the next open.
  */
-const MAGIC = 'LWCMAN01';
-const FORMAT_VERSION = 1;
+/** Format 2: the check became checkedFile.ts's checkWords (format 1 computed its own, differently). */
+const FORMAT: CheckedFormat = { magic: 'LWCMAN02', ext: '.lwmanifest' };
+/**
+ * Part of the key, so of the file name. Still 1: format 2 changed only the check, and keeping the
+ * name lets a format-2 manifest replace the format-1 file (ignored by its magic) instead of
+ * leaving it behind. Bump it only when the key itself changes meaning.
+ */
+const KEY_VERSION = 1;
 const HEAD = 24;
 const ID_CHARS = 24;
-const EXT = '.lwmanifest';
 /** Files modified this recently (ms) before their stat are re-read next time (timestamp granularity: FAT has 2 s). */
 const RACY_MS = 2500;
-/** Stride of the sampled part of the check (see checksum). */
+/** Stride of the sampled part of the check (see manifestCheck). */
 const SAMPLE_STRIDE = 64;
 
 export interface CorpusEncodeOptions {
@@ -155,20 +159,12 @@ interface Part {
 
 /** Name of the manifest of one key (any key maps to a safe name). */
 export function manifestFileName(key: string): string {
-  return `corpus-${createHash('sha256').update(key).digest('hex').slice(0, 16)}${EXT}`;
+  return `corpus-${createHash('sha256').update(key).digest('hex').slice(0, 16)}${FORMAT.ext}`;
 }
 
 /** Removes every corpus manifest in `dir`; other files are left alone. */
-export async function clearCorpusManifests(dir: string): Promise<number> {
-  let names: string[];
-  try {
-    names = await readdir(dir);
-  } catch {
-    return 0;
-  }
-  const ours = names.filter((n) => n.endsWith(EXT) || /\.lwmanifest\.\d+\.tmp$/.test(n));
-  await Promise.all(ours.map((n) => rm(join(dir, n), { force: true })));
-  return ours.length;
+export function clearCorpusManifests(dir: string): Promise<number> {
+  return clearFiles(dir, FORMAT);
 }
 
 /**
@@ -184,7 +180,7 @@ export async function openCorpusEncoded(opts: CorpusEncodeOptions): Promise<Enco
   const dim = encoder.dim;
   const root = resolve(corpus.root);
   const key = JSON.stringify({
-    format: FORMAT_VERSION,
+    format: KEY_VERSION,
     spans: SPANS_VERSION,
     version: opts.version ?? '',
     encoder: encoder.id,
@@ -378,48 +374,26 @@ function pad8(n: number): number {
 }
 
 /**
- * Check of a manifest: CRC-32 of the structural part (meta, span table, ids), which must be exact,
- * mixed with every SAMPLE_STRIDE-th 32-bit word of the texts and vectors. A full CRC of those
- * (~16 MB for 23k spans) would cost ~3 ms, as much as the rest of a re-open; the sample still
- * catches truncation, garbage and zeroed pages (a 4 KB page holds 16 sampled words).
+ * Check of a manifest (`buf` from offset `from`, both 8-aligned): every word of the structural
+ * part (meta, span table, ids), which must be exact, then every SAMPLE_STRIDE-th word of the texts
+ * and vectors. A full check of those (~16 MB for 23k spans) would cost as much as the rest of a
+ * re-open; the sample still catches truncation, garbage and zeroed pages (a 4 KB page holds 16
+ * sampled words).
  */
-function checksum(buf: Buffer, from: number, bulkAt: number): number {
-  const structural = buf.subarray(from, bulkAt);
-  // zlib.crc32 exists from Node 20.15; older Nodes get a JS hash.
-  const crc = (zlib as unknown as { crc32?: (d: Uint8Array) => number }).crc32;
-  let h: number;
-  if (crc) h = crc(structural);
-  else {
-    h = 0x811c9dc5;
-    for (let i = 0; i < structural.length; i++) h = Math.imul(h ^ structural[i], 0x01000193);
-  }
-  const words = new Int32Array(buf.buffer, buf.byteOffset + bulkAt, (buf.length - bulkAt) >> 2);
-  for (let i = 0; i < words.length; i += SAMPLE_STRIDE) h = Math.imul(h ^ words[i], 0x01000193);
-  if (words.length > 0) h = Math.imul(h ^ words[words.length - 1], 0x01000193);
-  return h >>> 0;
+function manifestCheck(buf: Buffer, from: number, bulkAt: number): number {
+  const words = new Int32Array(buf.buffer, buf.byteOffset, buf.length >> 2);
+  const structural = checkWords(words, from >> 2, bulkAt >> 2, bulkAt - from);
+  return checkWords(words, bulkAt >> 2, words.length, structural, SAMPLE_STRIDE);
 }
 
 /**
- * The manifest's bytes in a buffer of its own (allocUnsafeSlow: offset 0, not pooled, so the typed
- * views into it are aligned and it lives as long as the returned vectors), or undefined when it
- * is missing or unreadable (logged). Never rejects.
+ * The manifest's bytes in a buffer of its own (readWholeFile: the typed views into it are aligned
+ * and it lives as long as the returned vectors), or undefined when it is missing or unreadable
+ * (logged). Never rejects.
  */
 async function readManifestFile(path: string, logger: Logger): Promise<Buffer | undefined> {
   try {
-    const fh = await open(path, 'r');
-    try {
-      const size = (await fh.stat()).size;
-      const buf = Buffer.allocUnsafeSlow(size);
-      let got = 0;
-      while (got < size) {
-        const { bytesRead } = await fh.read(buf, got, size - got, got);
-        if (bytesRead === 0) break;
-        got += bytesRead;
-      }
-      return got < size ? buf.subarray(0, got) : buf;
-    } finally {
-      await fh.close();
-    }
+    return await readWholeFile(path);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') logger.warn(`corpus manifest ${path}: cannot read (${(e as Error).message}); rebuilding it`);
     return undefined;
@@ -438,9 +412,9 @@ function loadManifest(buf: Buffer | undefined, path: string, key: string, dim: n
 }
 
 function parseManifest(buf: Buffer, key: string, dim: number): Manifest {
-  if (buf.length < HEAD || buf.toString('latin1', 0, 8) !== MAGIC) throw new Error('not a manifest of this format');
-  const metaBytes = buf.readUInt32LE(8);
-  const check = buf.readUInt32LE(12);
+  if (buf.length < HEAD || !hasMagic(buf, FORMAT)) throw new Error('not a manifest of this format');
+  const metaBytes = buf.readUInt32LE(MAGIC_BYTES);
+  const check = buf.readInt32LE(12);
   const totalBytes = buf.readUInt32LE(16);
   if (totalBytes !== buf.length) throw new Error(`truncated or extended: ${buf.length} bytes, expected ${totalBytes}`);
   if (HEAD + metaBytes > buf.length) throw new Error('truncated');
@@ -465,7 +439,7 @@ function parseManifest(buf: Buffer, key: string, dim: number): Manifest {
   const vecAt = pos;
   pos += n * dim * 4;
   if (pos !== buf.length) throw new Error('section sizes do not add up');
-  if (checksum(buf, HEAD, textsAt) !== check) throw new Error('damaged (check mismatch)');
+  if (manifestCheck(buf, HEAD, textsAt) !== check) throw new Error('damaged (check mismatch)');
   // The buffer is our own (allocUnsafeSlow, offset 0), so aligned typed views need no copy.
   const table = new Int32Array(buf.buffer, buf.byteOffset + tableAt, n * 4);
   let ids: string;
@@ -538,8 +512,8 @@ async function writeManifest(
   const total = vecAt + n * dim * 4;
   if (total > 0xffffffff) throw new Error('corpus too large for a manifest');
   const buf = Buffer.alloc(total);
-  buf.write(MAGIC, 0, 'latin1');
-  buf.writeUInt32LE(meta.length, 8);
+  writeMagic(buf, FORMAT);
+  buf.writeUInt32LE(meta.length, MAGIC_BYTES);
   buf.writeUInt32LE(total, 16);
   meta.copy(buf, HEAD);
   const table = new Int32Array(buf.buffer, buf.byteOffset + tableAt, n * 4);
@@ -556,21 +530,8 @@ async function writeManifest(
     textPos += buf.write(s.text, textPos, wide ? 'utf16le' : 'latin1');
     out.set(vectors.subarray(rows[i] * dim, (rows[i] + 1) * dim), i * dim);
   }
-  buf.writeUInt32LE(checksum(buf, HEAD, textsAt), 12);
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    const fh = await open(tmp, 'w');
-    try {
-      // No fsync: it costs 25-90 ms here on every first open, and a manifest that a power loss
-      // leaves short or zeroed fails its length or check and is rebuilt (it is only a cache).
-      await fh.writeFile(buf);
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, path);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
+  buf.writeInt32LE(manifestCheck(buf, HEAD, textsAt), 12);
+  // No fsync (replaceFile): it costs 25-90 ms here on every first open, and a manifest that a
+  // power loss leaves short or zeroed fails its length or check and is rebuilt.
+  await replaceFile(path, [buf]);
 }

@@ -1,16 +1,17 @@
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { LabelwiseError } from '../errors';
 import { hash128 } from '../text/fastHash';
 import { silentLogger, type Logger, type Matrix } from '../types';
-import type { Encoder } from './encoder';
+import type { Encoder } from '../encoders/encoder';
+import { MAGIC_BYTES, checkWords, clearFiles, replaceFile, writeMagic, type CheckedFormat } from './checkedFile';
 
 /*
  * On-disk format: one file per encoder id, `<slug>-<sha256(id)[:12]>.lwcache`, little-endian.
  *
- *   file header  "LWEMBC02" | u32 version | u32 dim | u32 idBytes | u32 0 | 8 bytes 0 | id (UTF-8, padded to 4)
+ *   file header  "LWEMBC03" (checkedFile.ts) | u32 version | u32 dim | u32 idBytes | u32 0 | 8 bytes 0 | id (UTF-8, padded to 4)
  *   chunk        u32 "LWCK" | u32 n | u32 keysCheck | u32 headCheck
  *                n × (u32×4 key = MurmurHash3-128 of the text | u32 vectorCheck)
  *                n × dim f32 vectors, dense, in key order
@@ -24,15 +25,15 @@ import type { Encoder } from './encoder';
  * The header holds the full encoder id and dim; a file whose header does not match is treated as
  * empty, so one model never sees another model's vectors.
  */
-const MAGIC = 'LWEMBC02';
-const VERSION = 2;
+/** Format 3: the checks became checkedFile.ts's checkWords; a format-2 file is ignored and rewritten. */
+const FORMAT: CheckedFormat = { magic: 'LWEMBC03', ext: '.lwcache' };
+const VERSION = 3;
 const FIXED_HEADER = 32;
 const CHUNK_MAGIC = 0x4b43574c; // "LWCK"
 const CHUNK_HEAD = 16;
 const KEY_WORDS = 4;
 /** Key words plus the vector check. */
 const ENTRY_WORDS = KEY_WORDS + 1;
-const EXT = '.lwcache';
 /** Missing texts are encoded and persisted in chunks of this many, so an interrupted encode keeps most of its work. */
 const ENCODE_CHUNK = 4096;
 /** More chunks than this and the next write compacts the file into one. */
@@ -120,16 +121,8 @@ export class EmbeddingCache {
   }
 
   /** Removes every cache file in `dir` (all encoders). Other files are left alone. */
-  static async clear(dir: string): Promise<number> {
-    let names: string[];
-    try {
-      names = await readdir(dir);
-    } catch {
-      return 0;
-    }
-    const ours = names.filter((n) => n.endsWith(EXT) || /\.lwcache\.\d+\.tmp$/.test(n));
-    await Promise.all(ours.map((n) => rm(join(dir, n), { force: true })));
-    return ours.length;
+  static clear(dir: string): Promise<number> {
+    return clearFiles(dir, FORMAT);
   }
 
   /** Number of distinct cached texts. */
@@ -210,15 +203,9 @@ export class EmbeddingCache {
     const need = this.count + extra;
     if (need > this.where.length) {
       const cap = Math.max(need, this.where.length * 2);
-      const keys = new Int32Array(cap * KEY_WORDS);
-      keys.set(this.keys.subarray(0, this.count * KEY_WORDS));
-      this.keys = keys;
-      const vchecks = new Int32Array(cap);
-      vchecks.set(this.vchecks.subarray(0, this.count));
-      this.vchecks = vchecks;
-      const where = new Float64Array(cap);
-      where.set(this.where.subarray(0, this.count));
-      this.where = where;
+      this.keys = grown(this.keys, cap * KEY_WORDS, this.count * KEY_WORDS);
+      this.vchecks = grown(this.vchecks, cap, this.count);
+      this.where = grown(this.where, cap, this.count);
     }
     if (need * 2 > this.table.length) {
       let size = this.table.length;
@@ -440,12 +427,8 @@ export class EmbeddingCache {
     this.reserve(texts.length);
     if (this.memCount + texts.length > this.memBlockOf.length) {
       const cap = Math.max(this.memCount + texts.length, this.memBlockOf.length * 2);
-      const blockOf = new Int32Array(cap);
-      blockOf.set(this.memBlockOf.subarray(0, this.memCount));
-      this.memBlockOf = blockOf;
-      const rowOf = new Int32Array(cap);
-      rowOf.set(this.memRowOf.subarray(0, this.memCount));
-      this.memRowOf = rowOf;
+      this.memBlockOf = grown(this.memBlockOf, cap, this.memCount);
+      this.memRowOf = grown(this.memRowOf, cap, this.memCount);
     }
     const block = this.memBlocks.push(data) - 1;
     const words = new Int32Array(data.buffer, data.byteOffset, texts.length * dim);
@@ -660,24 +643,7 @@ export class EmbeddingCache {
         vecs.push(v);
       }
     });
-    const tmp = `${this.file}.${process.pid}.tmp`;
-    let identity = '';
-    try {
-      const fh = await open(tmp, 'w');
-      try {
-        await fh.writev(rows.length > 0 ? [this.header, ...this.chunkBuffers(rows, (_, j) => vecs[j])] : [this.header]);
-        // The identity of the file we wrote, whatever may be renamed over it later.
-        const st = await fh.stat();
-        identity = `${st.dev}:${st.ino}`;
-      } finally {
-        await fh.close();
-      }
-      await rename(tmp, this.file);
-    } catch (e) {
-      await rm(tmp, { force: true });
-      throw e;
-    }
-    this.fileIdentity = identity;
+    this.fileIdentity = await replaceFile(this.file, rows.length > 0 ? [this.header, ...this.chunkBuffers(rows, (_, j) => vecs[j])] : [this.header]);
     // Every live row now lives in the new file (if another process replaces it later, lookups
     // notice and re-read). Rows not written (stale duplicates, damaged) are no longer reachable.
     const vecsAt = this.header.length + CHUNK_HEAD + rows.length * ENTRY_WORDS * 4;
@@ -695,19 +661,26 @@ export class EmbeddingCache {
 export function cacheFileName(encoderId: string): string {
   const slug = encoderId.replace(/[^A-Za-z0-9._-]+/g, '_').slice(-40).replace(/^[._]+/, '');
   const h = createHash('sha256').update(encoderId).digest('hex').slice(0, 12);
-  return `${slug || 'model'}-${h}${EXT}`;
+  return `${slug || 'model'}-${h}${FORMAT.ext}`;
 }
 
 function makeHeader(encoderId: string, dim: number): Buffer {
   const id = Buffer.from(encoderId, 'utf8');
   const padded = Math.ceil(id.length / 4) * 4;
   const h = Buffer.alloc(FIXED_HEADER + padded);
-  h.write(MAGIC, 0, 'latin1');
-  h.writeUInt32LE(VERSION, 8);
+  writeMagic(h, FORMAT);
+  h.writeUInt32LE(VERSION, MAGIC_BYTES);
   h.writeUInt32LE(dim, 12);
   h.writeUInt32LE(id.length, 16);
   id.copy(h, FIXED_HEADER);
   return h;
+}
+
+/** A larger copy of `a` (length `cap`) holding its first `used` elements. */
+function grown<T extends Int32Array | Float64Array>(a: T, cap: number, used: number): T {
+  const b = new (a.constructor as new (n: number) => T)(cap);
+  b.set(a.subarray(0, used));
+  return b;
 }
 
 function readAt(fd: number, position: number, length: number): Buffer {
@@ -730,15 +703,9 @@ function readInto(fd: number, out: Buffer, at: number, length: number, position:
   }
 }
 
-/** A multiply-xor mix of words[o, o+n), seeded so all-zero input never gives 0. */
+/** Check of a chunk's entries (every byte). */
 function mix(words: Int32Array, o: number, n: number): number {
-  const P = 0x01000193;
-  let h = Math.imul(0x9e3779b9 ^ n, P);
-  for (let k = o; k < o + n; k++) h = Math.imul(h ^ words[k], P);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x2c1b3c6d);
-  h ^= h >>> 12;
-  return h | 0 || 1;
+  return checkWords(words, o, o + n, 0);
 }
 
 function headCheck(n: number, keysCheck: number): number {
@@ -751,12 +718,5 @@ function headCheck(n: number, keysCheck: number): number {
  * the last word, a middle part ≥ 8 words), and sampling keeps the check cheap next to reading.
  */
 function vectorCheck(words: Int32Array, o: number, dim: number): number {
-  const P = 0x01000193;
-  let h = Math.imul(0x85ebca6b ^ dim, P);
-  for (let k = 0; k < dim; k += 8) h = Math.imul(h ^ words[o + k], P);
-  h = Math.imul(h ^ words[o + dim - 1], P);
-  h ^= h >>> 15;
-  h = Math.imul(h, 0x2c1b3c6d);
-  h ^= h >>> 12;
-  return h | 0 || 1;
+  return checkWords(words, o, o + dim, dim, 8);
 }
