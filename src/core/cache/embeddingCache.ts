@@ -7,6 +7,7 @@ import { hash128 } from '../text/fastHash';
 import { silentLogger, type Logger, type Matrix } from '../types';
 import type { Encoder } from '../encoders/encoder';
 import { MAGIC_BYTES, checkWords, clearFiles, replaceFile, writeMagic, type CheckedFormat } from './checkedFile';
+import { SerialQueue } from '../util/serialQueue';
 
 /*
  * On-disk format: one file per encoder id, `<slug>-<sha256(id)[:12]>.lwcache`, little-endian.
@@ -93,7 +94,8 @@ export class EmbeddingCache {
   private chunks = 0;
   /** Whether the next write must rewrite the file whole (missing, foreign header, bad tail, too many chunks). */
   private rewrite = true;
-  private writing: Promise<void> = Promise.resolve();
+  /** Writes to the file, one at a time in order; a failed one does not stop the next. */
+  private readonly writes = new SerialQueue();
   private readonly rowBytes: number;
   private readonly header: Buffer;
 
@@ -495,10 +497,7 @@ export class EmbeddingCache {
 
   /** Writes queued vectors to disk. Throws if the file cannot be written. */
   flush(): Promise<void> {
-    const run = this.writing.then(() => this.writePending());
-    // A failed write must not poison later ones.
-    this.writing = run.catch(() => undefined);
-    return run;
+    return this.writes.run(() => this.writePending());
   }
 
   private async flushQuietly(): Promise<void> {
