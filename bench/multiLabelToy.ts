@@ -3,7 +3,7 @@
 // no label, one, two or all three. Pool: rows 0..599; held out: 600..999. Each strategy starts from
 // a 10-span diverse cold start and takes 4 rounds of 10 (50 labels), then reports the held-out
 // Hamming accuracy (share of point × label decisions right) for seeds 1-3.
-import { createEngine } from '../src/core/activeLearner';
+import { createEngine } from '../src/core/engine/createEngine';
 import { createRng } from '../src/core/learners/rng';
 import type { Matrix } from '../src/core/types';
 

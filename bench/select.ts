@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { metaSelectorFactory } from '../src/core/al/metaFactory';
 import { simulate } from '../src/core/al/simulate';
 import { loadEncoder } from '../src/core/encoders/loadEncoder';
-import { ActiveModel } from '../src/core/learners/activeModel';
+import { ModelWithCommittee } from '../src/core/learners/modelWithCommittee';
 import { BootstrapCommittee } from '../src/core/learners/committee';
 import { createRng } from '../src/core/learners/rng';
 import { createFixedSelector } from '../src/core/strategies/fixedSelector';
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
   say(`retrain 5-member committee on ${LABELS} labels, ${D}-d: warm-started ${warmMs.toFixed(0)} ms, from scratch ${coldMs.toFixed(0)} ms (target ≤ 1000 ms)`);
 
   // Prediction pass over the pool at retrain time: main model + 5 members on 100,000 rows.
-  const model = new ActiveModel(X, { classes: K, committeeSize: 5, seed: 1 });
+  const model = new ModelWithCommittee(X, { classes: K, committeeSize: 5, seed: 1 });
   model.fit(labeled, labels);
   const isLabeled = new Uint8Array(N);
   for (const r of labeled) isLabeled[r] = 1;

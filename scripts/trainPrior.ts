@@ -23,7 +23,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { dirname, join } from 'node:path';
 import { accuracy, argmaxRows } from '../src/core/al/metrics';
 import { loadEncoder } from '../src/core/encoders/loadEncoder';
-import { ActiveModel } from '../src/core/learners/activeModel';
+import { ModelWithCommittee } from '../src/core/learners/modelWithCommittee';
 import { createRng, deriveSeed, shuffleInPlace, type Rng } from '../src/core/learners/rng';
 import { SoftmaxRegression } from '../src/core/learners/softmax';
 import { FEATURE_NAMES, computeFeatures } from '../src/core/meta/features';
@@ -183,7 +183,7 @@ function runTask(task: Task, seed: number, every: number): StateRecord[] {
   const strategies = allStrategies();
   const K = task.classes;
   const rng = createRng(deriveSeed(seed, 0x7472, task.name.length, task.yPool.length));
-  const model = new ActiveModel(task.Xpool, { classes: K, seed });
+  const model = new ModelWithCommittee(task.Xpool, { classes: K, seed });
   const N = task.Xpool.rows;
   const order = shuffleInPlace(Int32Array.from({ length: N }, (_, i) => i), rng);
   const isLabeled = new Uint8Array(N);

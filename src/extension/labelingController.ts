@@ -7,21 +7,21 @@ import { StoreWriteError, type LabelStore } from '../core/store/labelStore';
 import { emptyRecord, toRecord } from '../core/record';
 import { silentLogger, type Disposable, type Logger } from '../core/types';
 import { SerialQueue } from '../core/util/serialQueue';
-import type { RequestOptions } from './workerClient';
+import type { RequestOptions, WorkerApi } from './workerClient';
 import type { RoundInfo, RoundSummary, StartResult, WorkerNotification } from '../core/session/workerProtocol';
-import { EngineViews, type EngineApi } from './controller/engineViews';
+import { EngineViews } from './controller/engineViews';
 import { routePanelMessage, type PanelHandlers } from './controller/panelRoutes';
 import { ReviewList } from './controller/reviewList';
 import { SpanQueue } from './controller/spanQueue';
 import { answerEvent, undecidedEvent, type PanelAnswer } from './controller/decisionEvents';
 import { viewingEngine } from './views';
 
-export type { EngineApi } from './controller/engineViews';
+export type { WorkerApi } from './workerClient';
 
 export interface ControllerOptions {
   readonly settings: LabelwiseSettings;
   readonly store: LabelStore;
-  readonly engine: EngineApi;
+  readonly engine: WorkerApi;
   readonly started: StartResult;
   readonly logger?: Logger;
   /**
@@ -92,7 +92,7 @@ export class LabelingController implements Disposable {
   private readonly storeListeners = new Set<() => void>();
   private settings: LabelwiseSettings;
   private readonly store: LabelStore;
-  private readonly engine: EngineApi;
+  private readonly engine: WorkerApi;
   private readonly logger: Logger;
   private readonly now: () => string;
   private disposed = false;

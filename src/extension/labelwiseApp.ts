@@ -105,7 +105,8 @@ export class LabelwiseApp implements Disposable {
     this.refreshStatus();
   }
 
-  get session(): LabelingController | undefined {
+  /** The labeling controller of the running session (the host side), if one runs. */
+  get activeController(): LabelingController | undefined {
     return this.controller;
   }
 

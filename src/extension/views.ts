@@ -2,7 +2,7 @@ import { emptyRecord, toRecord } from '../core/record';
 import type { PickReason, SpanPick } from '../core/session/spanPick';
 import type { WorkerMethod, WorkerRequests } from '../core/session/workerProtocol';
 import type { ContestedItem, SpanView, WhyInfo } from '../protocol';
-import type { RequestOptions } from './workerClient';
+import type { RequestOptions, WorkerApi } from './workerClient';
 
 /**
  * The worker's domain data (src/core/session/spanPick.ts) as the panel shows it
@@ -79,9 +79,6 @@ export interface ViewEngineApi {
   request<M extends WorkerMethod>(method: M, params: WorkerRequests[M]['params'], opts?: RequestOptions): Promise<ViewResult<M>>;
 }
 
-interface WorkerApi {
-  request<M extends WorkerMethod>(method: M, params: WorkerRequests[M]['params'], opts?: RequestOptions): Promise<WorkerRequests[M]['result']>;
-}
 
 /** Maps the worker's answers to views at the boundary; every other request passes through. */
 export function viewingEngine(engine: WorkerApi, opts: ViewOptions): ViewEngineApi {

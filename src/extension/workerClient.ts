@@ -78,6 +78,11 @@ export interface RequestOptions {
   readonly signal?: AbortSignal;
 }
 
+/** The engine worker as its callers see it: typed requests (the WorkerClient, or a fake in tests). */
+export interface WorkerApi {
+  request<M extends WorkerMethod>(method: M, params: WorkerRequests[M]['params'], opts?: RequestOptions): Promise<WorkerRequests[M]['result']>;
+}
+
 interface Pending {
   readonly method: WorkerMethod;
   readonly message: HostToWorker;

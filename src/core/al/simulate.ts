@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import { InputError, SettingError } from '../errors';
-import { ActiveModel } from '../learners/activeModel';
+import { ModelWithCommittee } from '../learners/modelWithCommittee';
 import { createRng, deriveSeed, shuffleInPlace } from '../learners/rng';
 import { SoftmaxRegression } from '../learners/softmax';
 import { createSelector, type SelectorFactory } from '../strategies/selectorFactory';
@@ -120,7 +120,7 @@ export async function simulate(opts: SimulateOptions): Promise<SimulationResult>
   }
   const init = initPos.length;
 
-  const model = new ActiveModel(Xp, { classes: K, committeeSize: opts.committeeSize, seed: opts.seed, C: opts.C, classBalanced: opts.classBalanced });
+  const model = new ModelWithCommittee(Xp, { classes: K, committeeSize: opts.committeeSize, seed: opts.seed, C: opts.C, classBalanced: opts.classBalanced });
   const selector = await createSelector(
     { strategy: opts.strategy, classes: K, seed: opts.seed, diversity: opts.diversity ?? true, candidateFactor: opts.candidateFactor, batch: opts.batch, budget, init, holdOut: name },
     opts.metaFactory,

@@ -1,7 +1,7 @@
 import { basename } from 'node:path';
 import type { TokenVectors } from '../encoders/encoder';
 import { InputError, SettingError } from '../errors';
-import { ActiveModel } from '../learners/activeModel';
+import { ModelWithCommittee } from '../learners/modelWithCommittee';
 import { createRng, deriveSeed, shuffleInPlace } from '../learners/rng';
 import { SoftmaxRegression } from '../learners/softmax';
 import { tokenFeatureMatrix } from '../learners/tokenFeatures';
@@ -106,7 +106,7 @@ export async function simulateSpans(opts: SpanSimulateOptions): Promise<SpanSimu
     ? opts.split.initIds.map((id) => posOf.get(id)!)
     : Array.from(shuffleInPlace(Int32Array.from(poolIds.keys()), createRng(deriveSeed(opts.seed, 2))).subarray(0, Math.min(opts.init, P)));
 
-  const model = new ActiveModel(pool.X, { classes: T, committeeSize: opts.committeeSize, seed: opts.seed, C: opts.C, classBalanced: opts.classBalanced });
+  const model = new ModelWithCommittee(pool.X, { classes: T, committeeSize: opts.committeeSize, seed: opts.seed, C: opts.C, classBalanced: opts.classBalanced });
   const selector = await createSelector(
     { strategy: opts.strategy, classes: T, seed: opts.seed, diversity: opts.diversity ?? true, batch: opts.batch, budget, init: initPos.length, holdOut: name },
     opts.metaFactory,

@@ -12,7 +12,7 @@ export interface MultiLabelModelOptions {
 }
 
 /**
- * The multi-label counterpart of ActiveModel: a one-vs-rest main model fitted on every label set
+ * The multi-label counterpart of ModelWithCommittee: a one-vs-rest main model fitted on every label set
  * (its per-label probabilities drive the strategies and the guess a user sees) plus a bootstrap
  * committee of one-vs-rest models, fitted only when a strategy asks for it. Both warm-start.
  */

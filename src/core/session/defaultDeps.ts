@@ -1,4 +1,4 @@
-import { createEngine } from '../activeLearner';
+import { createEngine } from '../engine/createEngine';
 import type { Encoder } from '../encoders/encoder';
 import { loadEncoder } from '../encoders/loadEncoder';
 import { openCorpusEncoded } from '../cache/corpusManifest';

@@ -1,4 +1,4 @@
-import type { EngineOptions, EngineQuery, LabelingEngine, RetrainResult } from '../engine';
+import type { EngineOptions, EngineQuery, LabelingEngine, RetrainResult } from '../engine/labelingEngine';
 import type { Encoder, EncoderOptions } from '../encoders/encoder';
 import { SettingError } from '../errors';
 import type { StartableSettings } from '../settings';

@@ -9,6 +9,6 @@ export const editLabelsCommand: LabelwiseCommand = {
   title: 'Edit Label Set',
   async run({ app, surface }): Promise<void> {
     const labels = await askForLabels(surface, app.settings().labels, 'Labelwise: label set');
-    if (labels && app.session) await app.restart();
+    if (labels && app.activeController) await app.restart();
   },
 };

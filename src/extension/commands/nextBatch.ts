@@ -6,7 +6,7 @@ export const nextBatchCommand: LabelwiseCommand = {
   id: 'labelwise.nextBatch',
   title: 'Next Batch',
   async run({ app }): Promise<PanelState | undefined> {
-    const c = app.session ?? (await app.start('label'));
+    const c = app.activeController ?? (await app.start('label'));
     await c?.nextBatch();
     return c?.state();
   },

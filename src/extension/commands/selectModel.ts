@@ -78,6 +78,6 @@ export const selectModelCommand: LabelwiseCommand = {
     await surface.updateSetting(settingKeys.model, model, 'workspace');
     await surface.updateSetting(settingKeys.device, devicePick.label as Device, 'workspace');
     app.logger.info(`model set to ${model}, device ${devicePick.label}`);
-    if (app.session) await app.restart();
+    if (app.activeController) await app.restart();
   },
 };

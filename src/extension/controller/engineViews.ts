@@ -1,13 +1,8 @@
 import type { ContestedItem, SpanView } from '../../protocol';
 import type { LabelEvent } from '../../core/store/events';
-import type { CurveData, ExplainItem, WorkerMethod, WorkerRequests } from '../../core/session/workerProtocol';
+import type { CurveData, ExplainItem } from '../../core/session/workerProtocol';
 import type { ViewEngineApi } from '../views';
-import type { RequestOptions } from '../workerClient';
 
-/** The engine as the controller sees it: the worker client, or a direct call in tests. */
-export interface EngineApi {
-  request<M extends WorkerMethod>(method: M, params: WorkerRequests[M]['params'], opts?: RequestOptions): Promise<WorkerRequests[M]['result']>;
-}
 
 /**
  * The one place where the controller receives from the worker what the panel shows (spans with

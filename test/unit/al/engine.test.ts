@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createEngine } from '../../../src/core/activeLearner';
-import type { EngineOptions } from '../../../src/core/engine';
+import { createEngine } from '../../../src/core/engine/createEngine';
+import type { EngineOptions } from '../../../src/core/engine/labelingEngine';
 import { InputError, NotTrainedError } from '../../../src/core/errors';
 import type { BatchSelector, Pick } from '../../../src/core/strategies/strategy';
 import { blobs, multiLabelToy } from '../learners/helpers';

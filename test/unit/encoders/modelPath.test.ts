@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { makeTinyBert } from '../../fixtures/makeTinyBert.mjs';
 import { runEncode } from '../../../src/cli/encode';
-import { createEngine } from '../../../src/core/activeLearner';
+import { createEngine } from '../../../src/core/engine/createEngine';
 import { loadEncoder } from '../../../src/core/encoders/loadEncoder';
 import { ModelError } from '../../../src/core/errors';
 import { readNpy } from '../../../src/core/npy';

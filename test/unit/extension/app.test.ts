@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import { createEngine } from '../../../src/core/activeLearner';
+import { createEngine } from '../../../src/core/engine/createEngine';
 import type { SessionDeps } from '../../../src/core/session/labelingSession';
 import type { Disposable } from '../../../src/core/types';
 import { ALL_COMMANDS } from '../../../src/extension/commands/allCommands';
@@ -197,7 +197,7 @@ describe('the extension flow (fake VS Code, in-process worker)', () => {
       await until('the answer', () => panel.lastState()?.ackSeq === i + 1);
     }
     await surface.commands.get('labelwise.retrain')?.();
-    const weights = app.session?.state().weights;
+    const weights = app.activeController?.state().weights;
     assert.equal(weights?.length, 1);
     app.dispose();
     const curveFile = join(dir, '.labelwise', 'curve.jsonl');
@@ -266,8 +266,8 @@ describe('settings changes during a session', () => {
       await surface.updateSetting('labelwise.labels', ['sport', 'science', 'arts']);
       const ask = surface.messages.find((m) => m.actions.includes('Restart Session'));
       assert.match(ask?.text ?? '', /labelwise\.labels changed/);
-      await until('the restarted session', () => (app.session && app.session !== c ? app.session : undefined));
-      assert.deepEqual(app.session?.summary().labels.map((l) => l.name), ['sport', 'science', 'arts']);
+      await until('the restarted session', () => (app.activeController && app.activeController !== c ? app.activeController : undefined));
+      assert.deepEqual(app.activeController?.summary().labels.map((l) => l.name), ['sport', 'science', 'arts']);
     } finally {
       app.dispose();
       rmSync(dir, { recursive: true, force: true });

@@ -75,7 +75,7 @@ describe('commands', () => {
     assert.deepEqual(surface.messages, []);
     assert.deepEqual(surface.settingsOpened, []);
     assert.deepEqual(surface.updates, []);
-    assert.equal(app.session, undefined);
+    assert.equal(app.activeController, undefined);
     assert.ok(surface.lines.some((l) => /no label set given; the labeling session was not started/.test(l)), surface.lines.join('\n'));
   });
 

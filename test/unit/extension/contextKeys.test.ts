@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import { createEngine } from '../../../src/core/activeLearner';
+import { createEngine } from '../../../src/core/engine/createEngine';
 import type { SessionDeps } from '../../../src/core/session/labelingSession';
 import type { Disposable } from '../../../src/core/types';
 import { CONTEXT_KEYS } from '../../../src/extension/contextKeys';

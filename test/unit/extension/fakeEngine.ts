@@ -1,6 +1,6 @@
 import type { SpanPick } from '../../../src/core/session/spanPick';
 import type { WorkerMethod, WorkerRequests } from '../../../src/core/session/workerProtocol';
-import type { EngineApi } from '../../../src/extension/labelingController';
+import type { WorkerApi } from '../../../src/extension/labelingController';
 
 /** What the worker returns for span i (domain data: the controller maps it to a view). */
 export function spanPick(i: number): SpanPick {
@@ -19,7 +19,7 @@ export function spanPick(i: number): SpanPick {
 }
 
 /** A scripted engine: hands out span-0, span-1, … in order and records every request. */
-export class FakeEngine implements EngineApi {
+export class FakeEngine implements WorkerApi {
   readonly calls: { method: WorkerMethod; params: unknown }[] = [];
   private handedOut = new Set<string>();
   decided = new Map<string, { label: string | null; decided: boolean; rejected?: string | null; labels?: readonly string[] }>();

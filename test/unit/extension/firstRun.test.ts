@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import { createEngine } from '../../../src/core/activeLearner';
+import { createEngine } from '../../../src/core/engine/createEngine';
 import type { SessionDeps } from '../../../src/core/session/labelingSession';
 import type { Disposable } from '../../../src/core/types';
 import { ALL_COMMANDS } from '../../../src/extension/commands/allCommands';
@@ -54,7 +54,7 @@ describe('first run: no label set yet', () => {
     surface.inputAnswers.push(' sport, science ,other ');
     await surface.commands.get('labelwise.startSession')?.();
     assert.deepEqual(surface.updates, [{ key: 'labelwise.labels', value: ['sport', 'science', 'other'] }]);
-    const session = app.session;
+    const session = app.activeController;
     assert.ok(session, 'the session started');
     assert.deepEqual(session.state().session.labels.map((l) => l.name), ['sport', 'science', 'other']);
     assert.equal(panels, 1);
@@ -80,14 +80,14 @@ describe('first run: no label set yet', () => {
     await app.start();
     assert.equal(surface.lastInput?.value, 'spam');
     assert.deepEqual(surface.updates, [{ key: 'labelwise.labels', value: ['spam', 'ham'] }]);
-    assert.ok(app.session);
+    assert.ok(app.activeController);
   });
 
   test('cancelling the box starts nothing: no panel, no worker, no setting written, no error or warning', async () => {
     surface.inputAnswers.push(undefined);
     assert.equal(await app.start(), undefined);
     assert.equal(panels, 0);
-    assert.equal(app.session, undefined);
+    assert.equal(app.activeController, undefined);
     assert.deepEqual(surface.updates, []);
     assert.deepEqual(surface.messages.filter((m) => m.level !== 'info'), []);
   });

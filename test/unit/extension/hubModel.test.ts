@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, afterEach, before, beforeEach, describe, test } from 'node:test';
 import { makeTinyBert } from '../../fixtures/makeTinyBert.mjs';
-import { createEngine } from '../../../src/core/activeLearner';
+import { createEngine } from '../../../src/core/engine/createEngine';
 import type { EncoderOptions } from '../../../src/core/encoders/encoder';
 import { hubModelFolder } from '../../../src/core/encoders/hubDownload';
 import type { SessionDeps } from '../../../src/core/session/labelingSession';

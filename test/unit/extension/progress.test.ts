@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import { createEngine } from '../../../src/core/activeLearner';
+import { createEngine } from '../../../src/core/engine/createEngine';
 import type { SessionDeps } from '../../../src/core/session/labelingSession';
 import type { Disposable } from '../../../src/core/types';
 import { LabelwiseApp, type PanelLike } from '../../../src/extension/labelwiseApp';
@@ -174,7 +174,7 @@ describe('progress: the status bar and the panel count the same, and the last fi
     for (const [k, v] of surface.settings) reloaded.settings.set(k, v);
     const app2 = new LabelwiseApp({ surface: reloaded, openPanel: () => new RecordingPanel(reloaded), startWorker: (logger) => new WorkerClient(() => memoryChannel(deps), logger) });
     try {
-      assert.equal(app2.session, undefined);
+      assert.equal(app2.activeController, undefined);
       assert.equal(reloaded.items[0].text, '$(tag) 0/200 · 75%');
       assert.match(tooltip(reloaded), /95% interval 60%–86% \(cross-validated on 40 labels/);
       assert.match(tooltip(reloaded), /Retrain rounds: 3 \(as last recorded\)/);

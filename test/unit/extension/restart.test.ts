@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import { createEngine } from '../../../src/core/activeLearner';
+import { createEngine } from '../../../src/core/engine/createEngine';
 import type { SessionDeps } from '../../../src/core/session/labelingSession';
 import type { LabelEvent } from '../../../src/core/store/events';
 import { storePath } from '../../../src/core/store/labelStore';

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import { createEngine } from '../../../src/core/activeLearner';
+import { createEngine } from '../../../src/core/engine/createEngine';
 import type { SessionDeps } from '../../../src/core/session/labelingSession';
 import type { Disposable } from '../../../src/core/types';
 import { ALL_COMMANDS } from '../../../src/extension/commands/allCommands';

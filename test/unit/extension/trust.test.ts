@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import { createEngine } from '../../../src/core/activeLearner';
+import { createEngine } from '../../../src/core/engine/createEngine';
 import type { EncoderOptions } from '../../../src/core/encoders/encoder';
 import type { SessionDeps } from '../../../src/core/session/labelingSession';
 import { pathSettingKeys, restrictedSettingKeys } from '../../../src/core/settings';

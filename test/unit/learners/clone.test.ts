@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { ActiveModel } from '../../../src/core/learners/activeModel';
+import { ModelWithCommittee } from '../../../src/core/learners/modelWithCommittee';
 import { blobs, range } from './helpers';
 
-describe('ActiveModel.clone (the engine retrains into a copy)', () => {
+describe('ModelWithCommittee.clone (the engine retrains into a copy)', () => {
   const { X, y } = blobs(3, 30, 5, 1.5, 11);
   const first = range(30);
   const more = range(60);
 
   test('fitting a copy gives what fitting the original would, warm start and committee resampling included', () => {
-    const a = new ActiveModel(X, { classes: 3, committeeSize: 3, seed: 2 });
-    const b = new ActiveModel(X, { classes: 3, committeeSize: 3, seed: 2 });
+    const a = new ModelWithCommittee(X, { classes: 3, committeeSize: 3, seed: 2 });
+    const b = new ModelWithCommittee(X, { classes: 3, committeeSize: 3, seed: 2 });
     for (const m of [a, b]) {
       m.fit(first, y.subarray(0, 30));
       m.memberProba();
@@ -23,7 +23,7 @@ describe('ActiveModel.clone (the engine retrains into a copy)', () => {
   });
 
   test('fitting the copy leaves the original (main model and committee) as it was', () => {
-    const m = new ActiveModel(X, { classes: 3, committeeSize: 3, seed: 4 });
+    const m = new ModelWithCommittee(X, { classes: 3, committeeSize: 3, seed: 4 });
     m.fit(first, y.subarray(0, 30));
     const main = m.main.weights();
     const members = m.memberProba();

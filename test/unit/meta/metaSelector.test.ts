@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { rmSync } from 'node:fs';
 import { ModelError, SettingError } from '../../../src/core/errors';
-import { ActiveModel } from '../../../src/core/learners/activeModel';
+import { ModelWithCommittee } from '../../../src/core/learners/modelWithCommittee';
 import { createRng } from '../../../src/core/learners/rng';
 import { choosePriorFile, createMetaSelector } from '../../../src/core/meta/metaSelector';
 import { STRATEGY_NAMES, type PoolState } from '../../../src/core/strategies/strategy';
@@ -14,7 +14,7 @@ const dir = buildFixturePriors({ prior: randomPrior(11), 'prior-without-toy': ra
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 /** 300 rows of 3 Gaussian classes in 8-d; 15 labeled. Gold labels of the rest stay here. */
-function task(seed: number): { X: Matrix; y: Int32Array; model: ActiveModel; state: (round: number, labeled: number[]) => PoolState } {
+function task(seed: number): { X: Matrix; y: Int32Array; model: ModelWithCommittee; state: (round: number, labeled: number[]) => PoolState } {
   const rng = createRng(seed);
   const n = 300;
   const d = 8;
@@ -25,7 +25,7 @@ function task(seed: number): { X: Matrix; y: Int32Array; model: ActiveModel; sta
     for (let j = 0; j < d; j++) X[i * d + j] = (j === y[i] ? 1.5 : 0) + (rng() + rng() + rng() - 1.5);
   }
   const M = { rows: n, cols: d, data: X };
-  const model = new ActiveModel(M, { classes: 3, seed, committeeSize: 3 });
+  const model = new ModelWithCommittee(M, { classes: 3, seed, committeeSize: 3 });
   const stateRng = createRng(seed + 1);
   return {
     X: M,

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { createEngine } from '../../../src/core/activeLearner';
+import { createEngine } from '../../../src/core/engine/createEngine';
 import type { Encoder } from '../../../src/core/encoders/encoder';
 import { loadEncoder } from '../../../src/core/encoders/loadEncoder';
 import { SettingError } from '../../../src/core/errors';

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { createEngine } from '../../../src/core/activeLearner';
+import { createEngine } from '../../../src/core/engine/createEngine';
 import { readCurveLog } from '../../../src/core/session/curveLog';
 import { LabelingSession, type SessionDeps } from '../../../src/core/session/labelingSession';
 import type { StartParams } from '../../../src/core/session/workerProtocol';

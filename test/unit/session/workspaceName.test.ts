@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, test } from 'node:test';
-import { createEngine } from '../../../src/core/activeLearner';
+import { createEngine } from '../../../src/core/engine/createEngine';
 import { metaSelectorFactory } from '../../../src/core/al/metaFactory';
 import type { MetaSelector } from '../../../src/core/meta/metaSelector';
 import { defaultDeps } from '../../../src/core/session/defaultDeps';

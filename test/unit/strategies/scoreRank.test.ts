@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { createEngine } from '../../../src/core/activeLearner';
-import type { EngineOptions } from '../../../src/core/engine';
+import { createEngine } from '../../../src/core/engine/createEngine';
+import type { EngineOptions } from '../../../src/core/engine/labelingEngine';
 import { createMetaSelector } from '../../../src/core/meta/metaSelector';
 import { marginStrategy } from '../../../src/core/strategies/margin';
 import { rankScores } from '../../../src/core/strategies/scoreRank';

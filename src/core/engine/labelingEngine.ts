@@ -1,11 +1,11 @@
-import type { Matrix } from './types';
-import type { LabelSet } from './settings';
-import type { Pick, StrategyChoice } from './strategies/strategy';
+import type { Matrix } from '../types';
+import type { LabelSet } from '../settings';
+import type { Pick, StrategyChoice } from '../strategies/strategy';
 
 /**
  * The labeling engine as the extension (through its worker) and the CLI's `select` see it:
  * a pool of vectors, labels arriving one at a time, retraining on demand, and batches of
- * queries that each carry their "why". Implemented by createEngine in activeLearner.ts.
+ * queries that each carry their "why". Implemented by createEngine in createEngine.ts.
  */
 export interface EngineOptions {
   /** Class names (at least two, checked where settings are parsed); labels are indices into this array. */

@@ -1,18 +1,18 @@
-import { metaSelectorFactory } from './al/metaFactory';
-import type { EngineOptions, EngineQuery, LabelingEngine, RetrainResult } from './engine';
-import { InputError, NotTrainedError } from './errors';
-import { ActiveModel } from './learners/activeModel';
-import { MultiLabelModel } from './learners/multiLabelModel';
-import { OneVsRest } from './learners/oneVsRest';
-import { createRng, deriveSeed, shuffleInPlace, type Rng } from './learners/rng';
-import { SoftmaxRegression, type RejectedRows } from './learners/softmax';
-import { committeeVotes } from './strategies/committeeVotes';
-import { isStrategyName, strategyByName } from './strategies/registry';
-import { rankScores } from './strategies/scoreRank';
-import { selectBatch } from './strategies/selectBatch';
-import { createSelector, type SelectorFactory } from './strategies/selectorFactory';
-import type { BatchSelector, Pick, PoolState, StrategyName } from './strategies/strategy';
-import type { Logger, Matrix } from './types';
+import { metaSelectorFactory } from '../al/metaFactory';
+import type { EngineOptions, EngineQuery, LabelingEngine, RetrainResult } from './labelingEngine';
+import { InputError, NotTrainedError } from '../errors';
+import { ModelWithCommittee } from '../learners/modelWithCommittee';
+import { MultiLabelModel } from '../learners/multiLabelModel';
+import { OneVsRest } from '../learners/oneVsRest';
+import { createRng, deriveSeed, shuffleInPlace, type Rng } from '../learners/rng';
+import { SoftmaxRegression, type RejectedRows } from '../learners/softmax';
+import { committeeVotes } from '../strategies/committeeVotes';
+import { isStrategyName, strategyByName } from '../strategies/registry';
+import { rankScores } from '../strategies/scoreRank';
+import { selectBatch } from '../strategies/selectBatch';
+import { createSelector, type SelectorFactory } from '../strategies/selectorFactory';
+import type { BatchSelector, Pick, PoolState, StrategyName } from '../strategies/strategy';
+import type { Logger, Matrix } from '../types';
 
 export interface EngineDeps {
   /** Builds the meta-learner for `strategy: 'meta'` (default: src/core/meta's). */
@@ -26,7 +26,7 @@ export interface EngineDeps {
 
 /** A model in service: fitted learners, every row's probabilities under them, and its round. */
 interface Fitted {
-  readonly model: ActiveModel | MultiLabelModel;
+  readonly model: ModelWithCommittee | MultiLabelModel;
   /** Main model's probabilities, rows × classes. */
   readonly probs: Float32Array;
   /** Each committee member's probabilities, rows × classes. */
@@ -53,7 +53,7 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
   // The untrained model every retrain's copy starts from until the first round succeeds.
   const untrained = multi
     ? new MultiLabelModel(X, { classes: K, committeeSize: opts.committeeSize, seed: opts.seed, C: deps.C })
-    : new ActiveModel(X, { classes: K, committeeSize: opts.committeeSize, seed: opts.seed, C: deps.C });
+    : new ModelWithCommittee(X, { classes: K, committeeSize: opts.committeeSize, seed: opts.seed, C: deps.C });
   const labels = new Map<number, number>();
   // Multi-label: row → its label set (class indices, possibly none). `labels` stays empty then.
   const labelSets = new Map<number, readonly number[]>();

@@ -4,7 +4,7 @@ import { BootstrapCommittee, DEFAULT_COMMITTEE_SIZE } from './committee';
 import { deriveSeed, type Rng } from './rng';
 import { SoftmaxRegression, type RejectedRows } from './softmax';
 
-export interface ActiveModelOptions {
+export interface ModelWithCommitteeOptions {
   readonly classes: number;
   readonly committeeSize?: number;
   readonly seed: number;
@@ -19,7 +19,7 @@ export interface ActiveModelOptions {
  * committee (for query by committee). Both warm-start from the previous round. Shared by the
  * engine and the simulator so they behave the same.
  */
-export class ActiveModel {
+export class ModelWithCommittee {
   readonly main: SoftmaxRegression;
   readonly committee: BootstrapCommittee;
   /** Labels the committee has not been fitted on yet. */
@@ -27,7 +27,7 @@ export class ActiveModel {
 
   constructor(
     readonly X: Matrix,
-    readonly opts: ActiveModelOptions,
+    readonly opts: ModelWithCommitteeOptions,
     learners?: { readonly main: SoftmaxRegression; readonly committee: BootstrapCommittee },
   ) {
     this.main = learners?.main ?? new SoftmaxRegression({ classes: opts.classes, C: opts.C, classBalanced: opts.classBalanced });
@@ -46,8 +46,8 @@ export class ActiveModel {
    * An independent copy (weights, pending committee fit and all): fitting the copy gives exactly
    * what fitting this model would, and this one keeps answering meanwhile.
    */
-  clone(): ActiveModel {
-    const c = new ActiveModel(this.X, this.opts, { main: this.main.clone(), committee: this.committee.clone() });
+  clone(): ModelWithCommittee {
+    const c = new ModelWithCommittee(this.X, this.opts, { main: this.main.clone(), committee: this.committee.clone() });
     c.pending = this.pending;
     return c;
   }
