@@ -8,6 +8,7 @@
 
 import type { Answer } from './core/store/answer';
 import type { CurvePoint, StrategyWeightsPoint } from './core/session/learningCurve';
+import type { SpanInContext } from './core/session/spanPick';
 
 // Domain types the panel shows as they are (types only: nothing of the core runs in the panel).
 export type { Answer, CurvePoint, StrategyWeightsPoint };
@@ -90,17 +91,8 @@ export interface WhyInfo {
   readonly predictedLabels?: readonly string[];
 }
 
-export interface SpanView {
-  readonly id: string;
-  readonly file: string;
-  /** Zero-based line of the span start. */
-  readonly line: number;
-  readonly start: number;
-  readonly end: number;
-  readonly text: string;
-  /** Surrounding text of the source file, before and after the span. */
-  readonly before: string;
-  readonly after: string;
+/** A span as the panel shows it: its place and context (the core's SpanInContext) and its "why". */
+export interface SpanView extends SpanInContext {
   readonly why: WhyInfo;
 }
 

@@ -30,8 +30,8 @@ export interface PickReason {
   readonly poolSize?: number;
 }
 
-/** A candidate span with its place, its text and the text around it, and why it was picked. */
-export interface SpanPick {
+/** A candidate span with its place, its text and the text around it. */
+export interface SpanInContext {
   readonly id: string;
   /** Workspace-relative file. */
   readonly file: string;
@@ -43,6 +43,10 @@ export interface SpanPick {
   /** Text of the source file before and after the span. */
   readonly before: string;
   readonly after: string;
+}
+
+/** A candidate span in its context, and why it was picked. */
+export interface SpanPick extends SpanInContext {
   /** Absent for a span asked for by id (no strategy picked it). */
   readonly reason?: PickReason;
 }
