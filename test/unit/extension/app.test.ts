@@ -3,82 +3,21 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import { createEngine } from '../../../src/core/engine/createEngine';
-import type { SessionDeps } from '../../../src/core/session/labelingSession';
-import type { Disposable } from '../../../src/core/types';
 import { ALL_COMMANDS } from '../../../src/extension/commands/allCommands';
-import { LabelwiseApp, type PanelLike } from '../../../src/extension/labelwiseApp';
+import { LabelwiseApp } from '../../../src/extension/labelwiseApp';
 import { registerCommands } from '../../../src/extension/registerCommands';
-import { WorkerClient } from '../../../src/extension/workerClient';
-import { AnswerCommand, ReadyCommand, StateNotification, UndoCommand, type HostToWebview, type PanelState } from '../../../src/protocol';
-import { memoryChannel } from '../session/memoryChannel';
-import { letterEncoder, lineCorpus, TOPICS, openWith } from '../session/testCorpus';
+import { AnswerCommand, ReadyCommand, UndoCommand, type PanelState } from '../../../src/protocol';
+import { TOPICS } from '../session/testCorpus';
 import { FakeSurface } from './fakeSurface';
+import { RecordingPanel, inProcessWorker, until } from './inProcessApp';
 
-/** A panel that records what the host posted and lets the test play the webview. */
-class FakePanel implements PanelLike {
-  readonly posted: HostToWebview[] = [];
-  private handlers = new Set<(m: unknown) => void>();
-  revealed = 0;
-  post(msg: HostToWebview): void {
-    this.posted.push(msg);
-  }
-  reveal(): void {
-    this.revealed++;
-  }
-  onMessage(h: (m: unknown) => void): Disposable {
-    this.handlers.add(h);
-    return { dispose: () => this.handlers.delete(h) };
-  }
-  disposed = false;
-  private disposeHandlers = new Set<() => void>();
-  onDidDispose(h: () => void): Disposable {
-    this.disposeHandlers.add(h);
-    return { dispose: () => this.disposeHandlers.delete(h) };
-  }
-  dispose(): void {
-    if (this.disposed) return;
-    this.disposed = true;
-    for (const h of this.disposeHandlers) h();
-  }
-  /** Listened to by the app (a live panel whose messages reach a session). */
-  get heard(): boolean {
-    return this.handlers.size > 0;
-  }
-  send(m: unknown): void {
-    for (const h of this.handlers) h(m);
-  }
-  lastState(): PanelState | undefined {
-    const s = [...this.posted].reverse().find((m) => StateNotification.is(m));
-    return s?.params as PanelState | undefined;
-  }
-}
 
-async function until<T>(what: string, f: () => T | undefined): Promise<T> {
-  for (let i = 0; i < 500; i++) {
-    const v = f();
-    if (v !== undefined && v !== false) return v;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
-const deps: SessionDeps = {
-  loadEncoder: async () => letterEncoder(),
-  openCorpus: openWith(
-    () => lineCorpus(TOPICS),
-    async (encoder, texts, progress) => {
-      progress(texts.length, texts.length);
-      return encoder.encode(texts);
-    },
-  ),
-  createEngine: (X, opts) => createEngine(X, opts),
-};
 
 describe('the extension flow (fake VS Code, in-process worker)', () => {
   let dir: string;
   let surface: FakeSurface;
-  let panel: FakePanel;
+  let panel: RecordingPanel;
   let app: LabelwiseApp;
 
   beforeEach(() => {
@@ -89,8 +28,8 @@ describe('the extension flow (fake VS Code, in-process worker)', () => {
     surface.settings.set('labelwise.labels', ['sport', 'science', 'other', 'misc', 'more']);
     surface.settings.set('labelwise.annotator', 'e2e');
     surface.settings.set('labelwise.strategy', 'margin');
-    panel = new FakePanel();
-    app = new LabelwiseApp({ surface, openPanel: () => panel, startWorker: (logger) => new WorkerClient(() => memoryChannel(deps), logger) });
+    panel = new RecordingPanel();
+    app = new LabelwiseApp({ surface, openPanel: () => panel, startWorker: inProcessWorker() });
     registerCommands(ALL_COMMANDS, { app, surface });
   });
   afterEach(() => {
@@ -175,8 +114,8 @@ describe('the extension flow (fake VS Code, in-process worker)', () => {
     const surface2 = new FakeSurface();
     surface2.root = dir;
     for (const [k, v] of surface.settings) surface2.settings.set(k, v);
-    const panel2 = new FakePanel();
-    const app2 = new LabelwiseApp({ surface: surface2, openPanel: () => panel2, startWorker: (logger) => new WorkerClient(() => memoryChannel(deps), logger) });
+    const panel2 = new RecordingPanel();
+    const app2 = new LabelwiseApp({ surface: surface2, openPanel: () => panel2, startWorker: inProcessWorker() });
     try {
       assert.equal(surface2.items[0].text, '$(tag) 1/200');
       const c = await app2.start();
@@ -209,8 +148,8 @@ describe('the extension flow (fake VS Code, in-process worker)', () => {
     const surface2 = new FakeSurface();
     surface2.root = dir;
     for (const [k, v] of surface.settings) surface2.settings.set(k, v);
-    const panel2 = new FakePanel();
-    const app2 = new LabelwiseApp({ surface: surface2, openPanel: () => panel2, startWorker: (logger) => new WorkerClient(() => memoryChannel(deps), logger) });
+    const panel2 = new RecordingPanel();
+    const app2 = new LabelwiseApp({ surface: surface2, openPanel: () => panel2, startWorker: inProcessWorker() });
     try {
       const c = await app2.start('curve');
       assert.deepEqual(c?.state().weights, weights, 'the rounds of the last session are back');
@@ -253,8 +192,8 @@ describe('settings changes during a session', () => {
     surface.root = dir;
     surface.settings.set('labelwise.labels', ['sport', 'science']);
     surface.settings.set('labelwise.strategy', 'margin');
-    const panel = new FakePanel();
-    const app = new LabelwiseApp({ surface, openPanel: () => panel, startWorker: (logger) => new WorkerClient(() => memoryChannel(deps), logger) });
+    const panel = new RecordingPanel();
+    const app = new LabelwiseApp({ surface, openPanel: () => panel, startWorker: inProcessWorker() });
     try {
       const c = await app.start();
       assert.ok(c);
@@ -285,7 +224,7 @@ describe('re-anchoring on activation', () => {
       surface.settings.set('labelwise.labels', ['x', 'y']);
       // No session runs: a short-lived engine worker does the reading.
       let workers = 0;
-      const app = new LabelwiseApp({ surface, openPanel: () => new FakePanel(), startWorker: (logger) => (workers++, new WorkerClient(() => memoryChannel(deps), logger)) });
+      const app = new LabelwiseApp({ surface, openPanel: () => new RecordingPanel(), startWorker: (logger) => (workers++, inProcessWorker()(logger)) });
       const store = app.openStore();
       const base = { spans: [], answer: 'accept' as const, annotator: 'kim', strategy: null, score: null, ts: '2026-11-23T10:00:00.000Z' };
       store.append({ ...base, id: 'a', source: { file: 'a.txt', start: 0, end: 10, line: 0 }, text: 'Alpha one.', label: 'x' });
@@ -312,17 +251,17 @@ describe('one panel per window after a reload', () => {
       surface.root = dir;
       surface.settings.set('labelwise.labels', ['sport', 'science']);
       surface.settings.set('labelwise.strategy', 'margin');
-      const created: FakePanel[] = [];
+      const created: RecordingPanel[] = [];
       const app = new LabelwiseApp({
         surface,
         openPanel: () => {
-          const p = new FakePanel();
+          const p = new RecordingPanel();
           created.push(p);
           return p;
         },
-        startWorker: (logger) => new WorkerClient(() => memoryChannel(deps), logger),
+        startWorker: inProcessWorker(),
       });
-      const restored = new FakePanel();
+      const restored = new RecordingPanel();
       try {
         if (order === 'start, then the serializer restores') {
           const starting = app.start();
@@ -334,7 +273,7 @@ describe('one panel per window after a reload', () => {
           await Promise.all([starting, restoring]);
         }
         // A second panel restored later (two were open before the reload) is closed too.
-        const another = new FakePanel();
+        const another = new RecordingPanel();
         await app.restorePanel(another);
         const all = [...created, restored, another];
         const live = all.filter((p) => !p.disposed);

@@ -3,71 +3,24 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import { createEngine } from '../../../src/core/engine/createEngine';
-import type { SessionDeps } from '../../../src/core/session/labelingSession';
-import type { Disposable } from '../../../src/core/types';
 import { CONTEXT_KEYS } from '../../../src/extension/contextKeys';
-import { LabelwiseApp, type PanelLike } from '../../../src/extension/labelwiseApp';
-import { WorkerClient } from '../../../src/extension/workerClient';
+import { LabelwiseApp } from '../../../src/extension/labelwiseApp';
 import { chooseWorkspaceFolder, folderChoiceNote } from '../../../src/extension/workspaceFolders';
-import { AnswerCommand, ReadyCommand, StateNotification, type HostToWebview, type PanelState } from '../../../src/protocol';
-import { memoryChannel } from '../session/memoryChannel';
-import { letterEncoder, lineCorpus, TOPICS, openWith } from '../session/testCorpus';
+import { AnswerCommand, ReadyCommand } from '../../../src/protocol';
+import { TOPICS } from '../session/testCorpus';
 import { FakeSurface, type FakeMarkdown } from './fakeSurface';
+import { RecordingPanel, inProcessWorker, until } from './inProcessApp';
 
-/** The smallest panel the app drives: records posts, lets the test play the webview. */
-class Panel implements PanelLike {
-  readonly posted: HostToWebview[] = [];
-  private readonly handlers = new Set<(m: unknown) => void>();
-  post(msg: HostToWebview): void {
-    this.posted.push(msg);
-  }
-  reveal(): void {}
-  onMessage(h: (m: unknown) => void): Disposable {
-    this.handlers.add(h);
-    return { dispose: () => this.handlers.delete(h) };
-  }
-  onDidDispose(): Disposable {
-    return { dispose: () => undefined };
-  }
-  dispose(): void {}
-  send(m: unknown): void {
-    for (const h of this.handlers) h(m);
-  }
-  state(): PanelState | undefined {
-    const s = [...this.posted].reverse().find((m) => StateNotification.is(m));
-    return s?.params as PanelState | undefined;
-  }
-}
 
-async function until<T>(what: string, f: () => T | undefined | false): Promise<T> {
-  for (let i = 0; i < 500; i++) {
-    const v = f();
-    if (v !== undefined && v !== false) return v;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
-const deps: SessionDeps = {
-  loadEncoder: async () => letterEncoder(),
-  openCorpus: openWith(
-    () => lineCorpus(TOPICS),
-    async (encoder, texts, progress) => {
-      progress(texts.length, texts.length);
-      return encoder.encode(texts);
-    },
-  ),
-  createEngine: (X, opts) => createEngine(X, opts),
-};
 
 describe('context keys, log channel, workspace folder (fake VS Code)', () => {
   let dir: string;
   let surface: FakeSurface;
-  let panel: Panel;
+  let panel: RecordingPanel;
   let app: LabelwiseApp | undefined;
   const makeApp = (): LabelwiseApp => {
-    app = new LabelwiseApp({ surface, openPanel: () => panel, startWorker: (logger) => new WorkerClient(() => memoryChannel(deps), logger) });
+    app = new LabelwiseApp({ surface, openPanel: () => panel, startWorker: inProcessWorker() });
     return app;
   };
 
@@ -78,7 +31,7 @@ describe('context keys, log channel, workspace folder (fake VS Code)', () => {
     surface.root = dir;
     surface.settings.set('labelwise.labels', ['sport', 'science']);
     surface.settings.set('labelwise.annotator', 'ann');
-    panel = new Panel();
+    panel = new RecordingPanel();
   });
   afterEach(() => {
     app?.dispose();
@@ -96,9 +49,9 @@ describe('context keys, log channel, workspace folder (fake VS Code)', () => {
 
     panel.send(ReadyCommand.create({ restored: false }));
     for (let i = 0; i < 3; i++) {
-      const cur = await until('a span', () => panel.state()?.current ?? undefined);
+      const cur = await until('a span', () => panel.lastState()?.current ?? undefined);
       panel.send(AnswerCommand.create({ spanId: cur.id, label: 'sport', answer: 'accept' }, i + 1));
-      await until(`answer ${i + 1}`, () => panel.state()?.ackSeq === i + 1);
+      await until(`answer ${i + 1}`, () => panel.lastState()?.ackSeq === i + 1);
     }
     assert.equal(surface.contexts.get(CONTEXT_KEYS.hasLabels), true, 'the walkthrough step "label" completes');
     // Three labels refreshed the status three times; the workbench heard each key change once.

@@ -3,15 +3,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import { createEngine } from '../../../src/core/engine/createEngine';
-import type { SessionDeps } from '../../../src/core/session/labelingSession';
 import type { Disposable } from '../../../src/core/types';
 import { LabelwiseApp, type PanelLike } from '../../../src/extension/labelwiseApp';
-import { WorkerClient } from '../../../src/extension/workerClient';
 import { AnswerCommand, ReadyCommand, StateNotification, type HostToWebview, type PanelState } from '../../../src/protocol';
-import { memoryChannel } from '../session/memoryChannel';
-import { letterEncoder, lineCorpus, TOPICS, openWith } from '../session/testCorpus';
+import { TOPICS } from '../session/testCorpus';
 import { FakeSurface, type FakeMarkdown } from './fakeSurface';
+import { inProcessWorker, until } from './inProcessApp';
 
 /** A panel that notes, for every state posted, what the status bar showed at that moment. */
 class RecordingPanel implements PanelLike {
@@ -38,26 +35,7 @@ class RecordingPanel implements PanelLike {
   }
 }
 
-async function until<T>(what: string, f: () => T | undefined): Promise<T> {
-  for (let i = 0; i < 500; i++) {
-    const v = f();
-    if (v !== undefined && v !== false) return v;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
-const deps: SessionDeps = {
-  loadEncoder: async () => letterEncoder(),
-  openCorpus: openWith(
-    () => lineCorpus(TOPICS),
-    async (encoder, texts, progress) => {
-      progress(texts.length, texts.length);
-      return encoder.encode(texts);
-    },
-  ),
-  createEngine: (X, opts) => createEngine(X, opts),
-};
 
 const tooltip = (surface: FakeSurface): string => (surface.items[0].tooltip as FakeMarkdown).markdown;
 
@@ -76,7 +54,7 @@ describe('progress: the status bar and the panel count the same, and the last fi
     surface.settings.set('labelwise.strategy', 'margin');
     surface.settings.set('labelwise.annotator', 'kim');
     panel = new RecordingPanel(surface);
-    app = new LabelwiseApp({ surface, openPanel: () => panel, startWorker: (logger) => new WorkerClient(() => memoryChannel(deps), logger) });
+    app = new LabelwiseApp({ surface, openPanel: () => panel, startWorker: inProcessWorker() });
   });
   afterEach(() => {
     app.dispose();
@@ -131,7 +109,7 @@ describe('progress: the status bar and the panel count the same, and the last fi
     surface2.root = dir;
     for (const [k, v] of surface.settings) surface2.settings.set(k, v);
     const panel2 = new RecordingPanel(surface2);
-    const app2 = new LabelwiseApp({ surface: surface2, openPanel: () => panel2, startWorker: (logger) => new WorkerClient(() => memoryChannel(deps), logger) });
+    const app2 = new LabelwiseApp({ surface: surface2, openPanel: () => panel2, startWorker: inProcessWorker() });
     try {
       await app2.start();
       const s2 = panel2.last()?.session;
@@ -172,7 +150,7 @@ describe('progress: the status bar and the panel count the same, and the last fi
     const reloaded = new FakeSurface();
     reloaded.root = dir;
     for (const [k, v] of surface.settings) reloaded.settings.set(k, v);
-    const app2 = new LabelwiseApp({ surface: reloaded, openPanel: () => new RecordingPanel(reloaded), startWorker: (logger) => new WorkerClient(() => memoryChannel(deps), logger) });
+    const app2 = new LabelwiseApp({ surface: reloaded, openPanel: () => new RecordingPanel(reloaded), startWorker: inProcessWorker() });
     try {
       assert.equal(app2.activeController, undefined);
       assert.equal(reloaded.items[0].text, '$(tag) 0/200 · 75%');

@@ -3,28 +3,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import { createEngine } from '../../../src/core/engine/createEngine';
-import type { SessionDeps } from '../../../src/core/session/labelingSession';
 import { defaultSettings } from '../../../src/core/settings';
 import { LabelStore, storePath } from '../../../src/core/store/labelStore';
 import type { Disposable } from '../../../src/core/types';
 import { LabelingController } from '../../../src/extension/labelingController';
 import { LabelwiseApp, type PanelLike } from '../../../src/extension/labelwiseApp';
-import { WorkerClient } from '../../../src/extension/workerClient';
 import { AnswerCommand, DismissContestedCommand, ReadyCommand, ResolveContestedCommand, ShowViewCommand, StateNotification, UndoCommand, type HostToWebview, type PanelState } from '../../../src/protocol';
-import { memoryChannel } from '../session/memoryChannel';
-import { letterEncoder, lineCorpus, TOPICS, openWith } from '../session/testCorpus';
+import { TOPICS } from '../session/testCorpus';
 import { FakeEngine } from './fakeEngine';
 import { FakeSurface } from './fakeSurface';
+import { inProcessWorker, until } from './inProcessApp';
 
-async function until<T>(what: string, f: () => T | undefined): Promise<T> {
-  for (let i = 0; i < 500; i++) {
-    const v = f();
-    if (v !== undefined && v !== false) return v;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe('store changes apart from view changes (decorations redraw only when the store changed)', () => {
   let dir: string;
@@ -88,16 +77,11 @@ describe('store changes apart from view changes (decorations redraw only when th
       for (const h of handlers) h(m);
     };
     const lastState = (): PanelState | undefined => [...posted].reverse().find((m) => StateNotification.is(m))?.params as PanelState | undefined;
-    const deps: SessionDeps = {
-      loadEncoder: async () => letterEncoder(),
-      openCorpus: openWith(() => lineCorpus(TOPICS)),
-      createEngine: (X, opts) => createEngine(X, opts),
-    };
     let storeChanged = 0;
     const app = new LabelwiseApp({
       surface,
       openPanel: () => panel,
-      startWorker: (logger) => new WorkerClient(() => memoryChannel(deps), logger),
+      startWorker: inProcessWorker(),
       onStoreChanged: () => void storeChanged++,
     });
     try {

@@ -3,68 +3,22 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import { createEngine } from '../../../src/core/engine/createEngine';
-import type { SessionDeps } from '../../../src/core/session/labelingSession';
-import type { Disposable } from '../../../src/core/types';
 import { ALL_COMMANDS } from '../../../src/extension/commands/allCommands';
-import { LabelwiseApp, type PanelLike } from '../../../src/extension/labelwiseApp';
+import { LabelwiseApp } from '../../../src/extension/labelwiseApp';
 import { registerCommands } from '../../../src/extension/registerCommands';
-import { WorkerClient } from '../../../src/extension/workerClient';
-import { AnswerCommand, NoticeNotification, OpenSourceCommand, ReadyCommand, StateNotification, UndoCommand, type HostToWebview, type PanelState } from '../../../src/protocol';
-import { memoryChannel } from '../session/memoryChannel';
-import { letterEncoder, lineCorpus, TOPICS, openWith } from '../session/testCorpus';
+import { AnswerCommand, NoticeNotification, OpenSourceCommand, ReadyCommand, UndoCommand } from '../../../src/protocol';
+import { TOPICS } from '../session/testCorpus';
 import { FakeSurface } from './fakeSurface';
+import { RecordingPanel, inProcessWorker, until } from './inProcessApp';
 
 /** Item 6-9 of issue 7 at the extension's surface: exports, imports, store write errors, "Open". */
 
-class FakePanel implements PanelLike {
-  readonly posted: HostToWebview[] = [];
-  private handlers = new Set<(m: unknown) => void>();
-  post(msg: HostToWebview): void {
-    this.posted.push(msg);
-  }
-  reveal(): void {}
-  onMessage(h: (m: unknown) => void): Disposable {
-    this.handlers.add(h);
-    return { dispose: () => this.handlers.delete(h) };
-  }
-  onDidDispose(): Disposable {
-    return { dispose: () => undefined };
-  }
-  dispose(): void {}
-  send(m: unknown): void {
-    for (const h of this.handlers) h(m);
-  }
-  lastState(): PanelState | undefined {
-    const s = [...this.posted].reverse().find((m) => StateNotification.is(m));
-    return s?.params as PanelState | undefined;
-  }
-}
 
-async function until<T>(what: string, f: () => T | undefined): Promise<T> {
-  for (let i = 0; i < 500; i++) {
-    const v = f();
-    if (v !== undefined && v !== false) return v;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
-const deps: SessionDeps = {
-  loadEncoder: async () => letterEncoder(),
-  openCorpus: openWith(
-    () => lineCorpus(TOPICS),
-    async (encoder, texts, progress) => {
-      progress(texts.length, texts.length);
-      return encoder.encode(texts);
-    },
-  ),
-  createEngine: (X, opts) => createEngine(X, opts),
-};
 
 let dir: string;
 let surface: FakeSurface;
-let panel: FakePanel;
+let panel: RecordingPanel;
 let app: LabelwiseApp;
 
 beforeEach(() => {
@@ -74,8 +28,8 @@ beforeEach(() => {
   surface.root = dir;
   surface.settings.set('labelwise.labels', ['sport', 'science']);
   surface.settings.set('labelwise.strategy', 'margin');
-  panel = new FakePanel();
-  app = new LabelwiseApp({ surface, openPanel: () => panel, startWorker: (logger) => new WorkerClient(() => memoryChannel(deps), logger) });
+  panel = new RecordingPanel();
+  app = new LabelwiseApp({ surface, openPanel: () => panel, startWorker: inProcessWorker() });
   registerCommands(ALL_COMMANDS, { app, surface });
 });
 afterEach(() => {
