@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { appendFile, mkdir, readFile } from 'node:fs/promises';
+import { readRegularFileSync } from '../text/readRegularFile';
+import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { CurvePoint, StrategyWeightsPoint } from './learningCurve';
 import type { AccuracyInterval } from '../al/accuracyInterval';
@@ -83,14 +83,21 @@ function parseLine(text: string): CurveLine | string {
 /** Reads the rounds stored so far; a missing file is an empty history, damage is warned about and skipped. */
 export async function readCurveLog(file: string, logger: Logger): Promise<CurveHistory> {
   const empty: CurveHistory = { curve: [], weights: [], lastRound: 0, endsClean: true };
-  let text: string;
+  let text: string | undefined;
   try {
-    text = await readFile(file, 'utf8');
+    text = readCurveText(file);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') logger.warn(`${file}: cannot read the learning curve (${(e as Error).message}); it starts empty`);
+    logger.warn(`${file}: cannot read the learning curve (${(e as Error).message}); it starts empty`);
     return empty;
   }
-  return parseCurveLog(text, file, logger);
+  return text === undefined ? empty : parseCurveLog(text, file, logger);
+}
+
+/** The curve file is committed with the store: only a regular file of sane size is read. */
+const MAX_CURVE_BYTES = 64 * 1024 * 1024;
+
+function readCurveText(file: string): string | undefined {
+  return readRegularFileSync(file, MAX_CURVE_BYTES)?.toString('utf8');
 }
 
 /**
@@ -99,13 +106,13 @@ export async function readCurveLog(file: string, logger: Logger): Promise<CurveH
  * file cannot be read; damage is not reported here (the session's read reports it).
  */
 export function lastRecordedRound(file: string): RoundSummary | undefined {
-  let text: string;
+  let text: string | undefined;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readCurveText(file);
   } catch {
     return undefined;
   }
-  return parseCurveLog(text, file, silentLogger).last;
+  return text === undefined ? undefined : parseCurveLog(text, file, silentLogger).last;
 }
 
 /** The rounds of a curve file's text; damaged lines are warned about (file:line) and skipped. */

@@ -6,6 +6,7 @@ import { parseEventLog, formatProblem, type StoreProblem, type StoredEvent } fro
 import { parseLabelEvent, undoEvent, type LabelEvent } from './events';
 import { LabelState } from './labelState';
 import { decodeUtf8Lines, INVALID_UTF8_REASON } from './utf8Lines';
+import { RegularFileError, readRegularFileSync } from '../text/readRegularFile';
 
 /** Where the store lives, relative to the workspace folder. */
 export const STORE_RELATIVE_PATH = '.labelwise/labels.jsonl';
@@ -294,32 +295,14 @@ export class LabelStore {
  * MAX_STORE_BYTES. Opened non-blocking so that even opening a FIFO cannot hang.
  */
 function readStoreBytes(file: string): Buffer {
-  let fd: number;
   try {
-    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0));
+    return readRegularFileSync(file, MAX_STORE_BYTES) ?? Buffer.alloc(0);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return Buffer.alloc(0);
-    throw new InputError(`${file}: cannot read the label store (${(e as Error).message})`, file);
-  }
-  try {
-    const st = fs.fstatSync(fd);
-    if (!st.isFile()) throw new InputError(`${file}: the label store is not a regular file; not read`, file);
-    if (st.size > MAX_STORE_BYTES) {
-      throw new InputError(`${file}: the label store is ${(st.size / 2 ** 20).toFixed(0)} MB, over the ${MAX_STORE_BYTES / 2 ** 20} MB limit; not read`, file);
+    if (RegularFileError.is(e) && e.reason === 'not-regular') throw new InputError(`${file}: the label store is not a regular file; not read`, file);
+    if (RegularFileError.is(e)) {
+      throw new InputError(`${file}: the label store is ${((e.size ?? 0) / 2 ** 20).toFixed(0)} MB, over the ${MAX_STORE_BYTES / 2 ** 20} MB limit; not read`, file);
     }
-    const buf = Buffer.alloc(st.size);
-    let off = 0;
-    while (off < buf.length) {
-      const n = fs.readSync(fd, buf, off, buf.length - off, off);
-      if (n === 0) break;
-      off += n;
-    }
-    return off === buf.length ? buf : buf.subarray(0, off);
-  } catch (e) {
-    if (InputError.is(e)) throw e;
     throw new InputError(`${file}: cannot read the label store (${(e as Error).message})`, file);
-  } finally {
-    fs.closeSync(fd);
   }
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import { recordSpanId, spanId } from './spanId';
+import { readRegularFileSync } from './readRegularFile';
 
 /**
  * Recognising files that Labelwise wrote itself (label exports, copies of the store), so the
@@ -49,24 +49,11 @@ export function contentSha256(text: string): string {
  * an empty registry (the content shape still applies). Never throws.
  */
 export function loadExportRegistry(root: string): ExportRegistry {
-  const file = join(root, '.labelwise', EXPORT_REGISTRY_FILE);
-  let fd: number | undefined;
   try {
-    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-    const st = fstatSync(fd);
-    if (!st.isFile() || st.size > MAX_REGISTRY_BYTES) return { entries: [] };
-    const buf = Buffer.alloc(st.size);
-    let off = 0;
-    while (off < buf.length) {
-      const n = readSync(fd, buf, off, buf.length - off, off);
-      if (n === 0) break;
-      off += n;
-    }
-    return parseExportRegistry(buf.subarray(0, off).toString('utf8'));
+    const buf = readRegularFileSync(join(root, '.labelwise', EXPORT_REGISTRY_FILE), MAX_REGISTRY_BYTES);
+    return buf === undefined ? { entries: [] } : parseExportRegistry(buf.toString('utf8'));
   } catch {
     return { entries: [] };
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }
 
