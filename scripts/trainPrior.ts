@@ -19,7 +19,7 @@
 //    is better, not how much any round helps) is fitted once on every task (prior.json, the
 //    shipped default) and once per real dataset without that dataset's tasks
 //    (prior-without-NAME.json), so that no benchmark runs with a prior trained on its own data.
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { accuracy, argmaxRows } from '../src/core/al/metrics';
 import { loadEncoder } from '../src/core/encoders/loadEncoder';
