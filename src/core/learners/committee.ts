@@ -2,7 +2,7 @@ import { NotTrainedError, SettingError } from '../errors';
 import type { Matrix } from '../types';
 import type { ProbabilisticClassifier } from './learner';
 import { createRng, deriveSeed } from './rng';
-import { SoftmaxRegression, type FitOptions, type SoftmaxOptions } from './softmax';
+import { predictStacked, SoftmaxRegression, type FitOptions, type SoftmaxOptions } from './softmax';
 
 export interface CommitteeOptions extends SoftmaxOptions {
   /** Number of bootstrap members (labelwise.committeeSize, default 5). */
@@ -79,9 +79,9 @@ export class BootstrapCommittee implements ProbabilisticClassifier {
     return out;
   }
 
-  /** Each member's probabilities, rows × classes each. */
+  /** Each member's probabilities, rows × classes each, from one pass over the rows (predictStacked). */
   memberProba(X: Matrix, rows?: Int32Array): Float32Array[] {
     if (!this.trained) throw new NotTrainedError('the committee has not been trained yet');
-    return this.members.map((m) => m.predictProba(X, rows));
+    return predictStacked(this.members, X, rows);
   }
 }
