@@ -70,6 +70,8 @@ export class SoftmaxRegression implements ProbabilisticClassifier {
   private dim = 0;
   /** L-BFGS iterations of the last fit (for benchmarks and tests). */
   lastIterations = 0;
+  /** The objective (softmaxObjective) the last fit reached (for benchmarks and tests). */
+  lastObjective = NaN;
 
   constructor(opts: SoftmaxOptions) {
     if (!Number.isInteger(opts.classes) || opts.classes < 2) throw new SettingError('classes', `a classifier needs at least 2 classes, got ${opts.classes}`);
@@ -96,6 +98,7 @@ export class SoftmaxRegression implements ProbabilisticClassifier {
     c.Wraw = this.Wraw?.slice();
     c.dim = this.dim;
     c.lastIterations = this.lastIterations;
+    c.lastObjective = this.lastObjective;
     return c;
   }
 
@@ -148,10 +151,11 @@ export class SoftmaxRegression implements ProbabilisticClassifier {
     }
     const w0 = opts?.warmStart && this.W && this.dim === d ? this.W.slice() : new Float64Array(K * P);
     const lossGrad = softmaxObjective(Xs, d, y, sw, K, 1 / this.C, negatives);
-    const { w, iterations } = lbfgs(lossGrad, w0, this.maxIter, this.tol * Math.max(1, n));
+    const { w, f, iterations } = lbfgs(lossGrad, w0, this.maxIter, this.tol * Math.max(1, n));
     this.W = w;
     this.dim = d;
     this.lastIterations = iterations;
+    this.lastObjective = f;
     // Fold the standardisation into raw-space weights: w'_j = w_j/σ_j, b' = b − Σ w_j μ_j/σ_j.
     const raw = new Float64Array(K * P);
     for (let k = 0; k < K; k++) {
