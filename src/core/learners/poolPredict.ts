@@ -42,9 +42,7 @@ export async function predictPool(models: readonly SoftmaxRegression[], X: Matri
     ortBroken = true;
     return predictStacked(models, X);
   }
-  const outs = models.map(() => new Float32Array(X.rows * K));
-  for (let i = 0; i < X.rows; i++) {
-    for (let g = 0; g < G; g++) outs[g].set(all.subarray((i * G + g) * K, (i * G + g + 1) * K), i * K);
-  }
-  return outs;
+  // One block per model, views of one buffer (nothing mutates them; the engine keeps them whole).
+  const n = X.rows * K;
+  return models.map((_, g) => all.subarray(g * n, (g + 1) * n));
 }

@@ -4,7 +4,9 @@
  *
  *   X [N, d] float32, W [d, M] float32, B [M] float32, shape [3] int64 = (0, G, K)
  *   Z = Gemm(X, W, B)          N × M logits, M = G·K (G models of K classes side by side)
- *   P = Softmax(Reshape(Z, shape), axis = -1)   N × G × K probabilities
+ *   P = Transpose(Softmax(Reshape(Z, shape), axis = -1), perm = (1, 0, 2))   G × N × K
+ *
+ * so that each model's probabilities come out as one contiguous N × K block.
  *
  * The weights are inputs rather than initialisers, so one session serves every retrain and
  * every number of models and classes.
@@ -44,6 +46,7 @@ function stringField(field: number, s: string): number[] {
 const FLOAT = 1;
 const INT64 = 7;
 const ATTRIBUTE_INT = 2;
+const ATTRIBUTE_INTS = 7;
 
 /** ValueInfoProto of a tensor; a string dim is symbolic, a number fixed. */
 function valueInfo(name: string, elemType: number, dims: readonly (number | string)[]): number[] {
@@ -54,6 +57,10 @@ function valueInfo(name: string, elemType: number, dims: readonly (number | stri
 
 function node(op: string, inputs: readonly string[], outputs: readonly string[], attrs: readonly number[][] = []): number[] {
   return [...inputs.flatMap((i) => stringField(1, i)), ...outputs.flatMap((o) => stringField(2, o)), ...stringField(3, op.toLowerCase()), ...stringField(4, op), ...attrs.flatMap((a) => bytesField(5, a))];
+}
+
+function intsAttribute(name: string, values: readonly number[]): number[] {
+  return [...stringField(1, name), ...values.flatMap((v) => intField(8, v)), ...intField(20, ATTRIBUTE_INTS)];
 }
 
 function intAttribute(name: string, value: number): number[] {
@@ -67,13 +74,14 @@ export function stackedSoftmaxModel(): Uint8Array {
   const graph = [
     ...bytesField(1, node('Gemm', ['X', 'W', 'B'], ['Z'])),
     ...bytesField(1, node('Reshape', ['Z', 'shape'], ['Z3'])),
-    ...bytesField(1, node('Softmax', ['Z3'], ['P'], [intAttribute('axis', -1)])),
+    ...bytesField(1, node('Softmax', ['Z3'], ['S'], [intAttribute('axis', -1)])),
+    ...bytesField(1, node('Transpose', ['S'], ['P'], [intsAttribute('perm', [1, 0, 2])])),
     ...stringField(2, 'labelwise_stacked_softmax'),
     ...bytesField(11, valueInfo('X', FLOAT, ['N', 'd'])),
     ...bytesField(11, valueInfo('W', FLOAT, ['d', 'M'])),
     ...bytesField(11, valueInfo('B', FLOAT, ['M'])),
     ...bytesField(11, valueInfo('shape', INT64, [3])),
-    ...bytesField(12, valueInfo('P', FLOAT, ['N', 'G', 'K'])),
+    ...bytesField(12, valueInfo('P', FLOAT, ['G', 'N', 'K'])),
   ];
   const model = [...intField(1, 8), ...stringField(2, 'labelwise'), ...bytesField(7, graph), ...bytesField(8, [...stringField(1, ''), ...intField(2, 13)])];
   return Uint8Array.from(model);

@@ -35,7 +35,7 @@ function stackedSession(): Promise<RuntimeSession> {
   return session;
 }
 
-/** Probabilities N × G × K (row-major: row i's G groups of K side by side). */
+/** Probabilities G × N × K: model g's N × K block starts at g·N·K. */
 export async function runStackedSoftmax(input: StackedSoftmaxInput): Promise<Float32Array> {
   const { X, Wt, bias, groups, classes } = input;
   const M = groups * classes;

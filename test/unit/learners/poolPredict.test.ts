@@ -37,7 +37,7 @@ describe('the pool pass through ONNX Runtime', () => {
         });
         const e = z.map((v) => Math.exp(v - Math.max(...z)));
         const sum = e.reduce((a, b) => a + b, 0);
-        for (let k = 0; k < K; k++) assert.ok(Math.abs(P[(i * G + g) * K + k] - e[k] / sum) < 1e-5, `row ${i} group ${g} class ${k}`);
+        for (let k = 0; k < K; k++) assert.ok(Math.abs(P[(g * X.rows + i) * K + k] - e[k] / sum) < 1e-5, `row ${i} group ${g} class ${k}`);
       }
     }
   });
