@@ -238,9 +238,9 @@ async function main(): Promise<void> {
   }
 
   say('');
-  say(py ? `python: ${python}, numpy ${py.numpy}, scikit-learn ${py.sklearn}, one thread (OMP/OPENBLAS/MKL_NUM_THREADS=1)` : '');
+  if (py) say(`python: ${python}, numpy ${py.numpy}, scikit-learn ${py.sklearn}, one thread (OMP/OPENBLAS/MKL_NUM_THREADS=1)`);
   say(`fits from zero weights, C = ${DEFAULT_C}; CPU ms, L-BFGS iterations, objective in our units (Σ loss + penalty), ratio = ours / sklearn's time`);
-  say('  sklearn: to its own convergence (tol as ours) | stopped at our iteration count | stopped at the fewest iterations that reach our objective');
+  if (py) say('  sklearn: to its own convergence (tol as ours) | stopped at our iteration count | stopped at the fewest iterations that reach our objective');
   const col = (r: PyFitRun, oursCpu: number): string => ` │ ${fmt(r.cpuMs)} ${String(r.iterations).padStart(4)} ${r.objective.toFixed(2).padStart(9)} ${ratio(oursCpu, r.cpuMs).slice(1)}`;
   const head = ` │ ${'sk ms'.padStart(7)} ${'its'.padStart(4)} ${'objective'.padStart(9)} ${'ratio'.padStart(6)}`;
   say(`${'fit'.padEnd(10)} ${'ours ms'.padStart(7)} ${'its'.padStart(4)} ${'objective'.padStart(9)}${py ? head.repeat(3) : ''}`);
