@@ -3,7 +3,11 @@ import { after, describe, test } from 'node:test';
 import { ModelWithCommittee } from '../../../src/core/learners/modelWithCommittee';
 import { predictPool } from '../../../src/core/learners/poolPredict';
 import { predictStacked, SoftmaxRegression } from '../../../src/core/learners/softmax';
+import { createRng } from '../../../src/core/learners/rng';
 import { releaseStackedSoftmax, runStackedSoftmax } from '../../../src/core/runtime/stackedSoftmax';
+import { createFixedSelector } from '../../../src/core/strategies/fixedSelector';
+import { allStrategies } from '../../../src/core/strategies/registry';
+import type { PoolState } from '../../../src/core/strategies/strategy';
 import { blobs, range } from './helpers';
 
 function maxAbsDiff(a: Float32Array, b: Float32Array): number {
@@ -61,6 +65,32 @@ describe('the pool pass through ONNX Runtime', () => {
       if (a.indexOf(Math.max(...a)) !== b.indexOf(Math.max(...b))) disagreements++;
     }
     assert.equal(disagreements, 0);
+  });
+
+  test("every strategy picks the same batch on the ONNX Runtime pass as on the JavaScript one (seeded)", async () => {
+    const model = new ModelWithCommittee(X, { classes: 7, seed: 9 });
+    const labeled = Int32Array.from({ length: 70 }, (_, i) => i * 50);
+    const labels = Int32Array.from(labeled, (r) => y[r]);
+    model.fit(labeled, labels);
+    const isLabeled = new Uint8Array(X.rows);
+    for (const r of labeled) isLabeled[r] = 1;
+    const unlabeled = Int32Array.from(range(X.rows).filter((r) => !isLabeled[r]));
+    const js = model.poolState(unlabeled, labeled, labels, 1, createRng(1));
+    const { probs, members } = await model.predictPool();
+    const slice = (p: Float32Array): Float32Array => {
+      const out = new Float32Array(unlabeled.length * 7);
+      unlabeled.forEach((r, i) => out.set(p.subarray(r * 7, (r + 1) * 7), i * 7));
+      return out;
+    };
+    const ort: PoolState = { ...js, probs: slice(probs), committeeProbs: members.map(slice) };
+    for (const strategy of allStrategies()) {
+      for (const diversity of [false, true]) {
+        const sel = createFixedSelector(strategy, { diversity });
+        const a = await sel.select({ ...js, rng: createRng(3) }, 10);
+        const b = await sel.select({ ...ort, rng: createRng(3) }, 10);
+        assert.deepEqual(b.map((p) => p.row), a.map((p) => p.row), `${strategy.name}${diversity ? ' (diverse)' : ''}`);
+      }
+    }
   });
 
   test('a small pool stays in JavaScript: exactly predictStacked', async () => {
