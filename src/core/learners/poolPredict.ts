@@ -4,6 +4,8 @@ import { predictStacked, type SoftmaxRegression } from './softmax';
 
 /** Rows × dims under which predictPool stays in JavaScript. */
 const ORT_MIN_CELLS = 200_000;
+/** Rows per ONNX Runtime call by default (a 32k × 300 float32 chunk: 39 MB of input, read in place). */
+const CHUNK_ROWS = 32_768;
 let ortBroken = false;
 
 /**
@@ -13,7 +15,7 @@ let ortBroken = false;
  * here; they agree within 1e-5), about ten times faster. Small row sets, and any failure to run
  * ONNX Runtime, take the JavaScript path (predictStacked), which gives the same answer.
  */
-export async function predictPool(models: readonly SoftmaxRegression[], X: Matrix): Promise<Float32Array[]> {
+export async function predictPool(models: readonly SoftmaxRegression[], X: Matrix, chunkRows = CHUNK_ROWS): Promise<Float32Array[]> {
   if (models.length === 0) return [];
   // Below a few thousand rows the call costs more than the loops.
   if (X.rows * X.cols < ORT_MIN_CELLS || ortBroken) return predictStacked(models, X);
@@ -33,16 +35,23 @@ export async function predictPool(models: readonly SoftmaxRegression[], X: Matri
       bias[c] = W[k * P + d];
     }
   });
-  let all: Float32Array;
-  try {
-    all = await runStackedSoftmax({ X, Wt, bias, groups: G, classes: K });
-  } catch {
-    // ONNX Runtime cannot run here (its native library missing or refused): the loops will do,
-    // for the rest of this process.
-    ortBroken = true;
-    return predictStacked(models, X);
+  const outs = models.map(() => new Float32Array(X.rows * K));
+  // In chunks of rows: ONNX Runtime's intermediates (logits, softmax, transpose) then stay a few
+  // megabytes however large the pool, and each chunk's input is a view, never a copy.
+  for (let s = 0; s < X.rows; s += chunkRows) {
+    const e = Math.min(X.rows, s + chunkRows);
+    const chunk = { rows: e - s, cols: d, data: X.data.subarray(s * d, e * d) };
+    let probs: Float32Array;
+    try {
+      probs = await runStackedSoftmax({ X: chunk, Wt, bias, groups: G, classes: K });
+    } catch {
+      // ONNX Runtime cannot run here (its native library missing or refused): the loops will
+      // do, for the rest of this process.
+      ortBroken = true;
+      return predictStacked(models, X);
+    }
+    const n = (e - s) * K;
+    for (let g = 0; g < G; g++) outs[g].set(probs.subarray(g * n, (g + 1) * n), s * K);
   }
-  // One block per model, views of one buffer (nothing mutates them; the engine keeps them whole).
-  const n = X.rows * K;
-  return models.map((_, g) => all.subarray(g * n, (g + 1) * n));
+  return outs;
 }

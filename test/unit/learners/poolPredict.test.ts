@@ -55,6 +55,9 @@ describe('the pool pass through ONNX Runtime', () => {
     assert.equal(members.length, 5);
     assert.ok(maxAbsDiff(probs, js[0]) < 1e-5, 'main model');
     members.forEach((p, m) => assert.ok(maxAbsDiff(p, js[m + 1]) < 1e-5, `member ${m}`));
+    // In chunks of rows (the last one partial): the very same numbers.
+    const chunked = await predictPool([model.main, ...model.committee.members], X, 1000);
+    assert.deepEqual(chunked, [probs, ...members]);
     // What the engine used to compute: main.predictProba and memberProba.
     assert.ok(maxAbsDiff(probs, model.main.predictProba(X)) < 1e-5);
     // The argmax (the label a user is shown) is the same on every row where it is not a near tie.
