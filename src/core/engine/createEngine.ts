@@ -294,7 +294,8 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
       const model = (served?.model ?? untrained).clone();
       if (model instanceof MultiLabelModel) model.fit(rows, labelTargets(rows), rejectedRows());
       else model.fit(rows, y, rejectedRows());
-      const next: Fitted = { model, probs: model.main.predictProba(X), members: model.memberProba(), round: (served?.round ?? 0) + 1 };
+      const pool = model instanceof MultiLabelModel ? { probs: model.main.predictProba(X), members: model.memberProba() } : await model.predictPool();
+      const next: Fitted = { model, ...pool, round: (served?.round ?? 0) + 1 };
       // Reward the selector for the picks that have come back labeled since the last round.
       const taken = pendingPicks.length;
       const answered = pendingPicks.filter((p) => labels.has(p.row));

@@ -2,7 +2,7 @@ import { NotTrainedError, SettingError } from '../errors';
 import type { Matrix } from '../types';
 import type { ProbabilisticClassifier } from './learner';
 import { createRng, deriveSeed } from './rng';
-import { SoftmaxRegression, type FitOptions, type SoftmaxOptions } from './softmax';
+import { predictStacked, SoftmaxRegression, type FitOptions, type SoftmaxOptions } from './softmax';
 
 export interface CommitteeOptions extends SoftmaxOptions {
   /** Number of bootstrap members (labelwise.committeeSize, default 5). */
@@ -49,15 +49,9 @@ export class BootstrapCommittee implements ProbabilisticClassifier {
 
   /** Rejected rows (negative evidence) go to every member as they are: they are not resampled. */
   fit(X: Matrix, rows: Int32Array, y: Int32Array, opts?: FitOptions): void {
-    const byClass: number[][] = Array.from({ length: this.classes }, () => []);
-    for (let i = 0; i < y.length; i++) byClass[y[i]].push(i);
     const fitNo = this.fits++;
     this.members.forEach((member, m) => {
-      const rng = createRng(deriveSeed(this.seed, m, fitNo));
-      const pick: number[] = [];
-      for (const idx of byClass) {
-        for (let t = 0; t < idx.length; t++) pick.push(idx[Math.floor(rng() * idx.length)]);
-      }
+      const pick = bootstrapPicks(y, this.classes, createRng(deriveSeed(this.seed, m, fitNo)));
       const r = new Int32Array(pick.length);
       const yy = new Int32Array(pick.length);
       const sw = opts?.sampleWeight ? new Float32Array(pick.length) : undefined;
@@ -79,9 +73,25 @@ export class BootstrapCommittee implements ProbabilisticClassifier {
     return out;
   }
 
-  /** Each member's probabilities, rows × classes each. */
+  /** Each member's probabilities, rows × classes each, from one pass over the rows (predictStacked). */
   memberProba(X: Matrix, rows?: Int32Array): Float32Array[] {
     if (!this.trained) throw new NotTrainedError('the committee has not been trained yet');
-    return this.members.map((m) => m.predictProba(X, rows));
+    return predictStacked(this.members, X, rows);
   }
+}
+
+/**
+ * A stratified bootstrap resample of labels y in [0, classes): for each class in turn, as many
+ * draws (with replacement) among its own positions as it has. Returns positions into y. Member m
+ * of fit f draws with createRng(deriveSeed(seed, m, f)) (exported for the learner benchmark, which
+ * hands scikit-learn the very rows each member is fitted on).
+ */
+export function bootstrapPicks(y: Int32Array, classes: number, rng: () => number): number[] {
+  const byClass: number[][] = Array.from({ length: classes }, () => []);
+  for (let i = 0; i < y.length; i++) byClass[y[i]].push(i);
+  const pick: number[] = [];
+  for (const idx of byClass) {
+    for (let t = 0; t < idx.length; t++) pick.push(idx[Math.floor(rng() * idx.length)]);
+  }
+  return pick;
 }

@@ -1,6 +1,7 @@
 import type { PoolState } from '../strategies/strategy';
 import type { Matrix } from '../types';
 import { BootstrapCommittee, DEFAULT_COMMITTEE_SIZE } from './committee';
+import { predictPool } from './poolPredict';
 import { deriveSeed, type Rng } from './rng';
 import { SoftmaxRegression, type RejectedRows } from './softmax';
 
@@ -77,6 +78,17 @@ export class ModelWithCommittee {
   memberProba(rows?: Int32Array): Float32Array[] {
     this.fitCommittee();
     return this.committee.memberProba(this.X, rows);
+  }
+
+  /**
+   * The main model's and every member's probabilities on every row of the pool (fits the
+   * committee first if needed), in one pass through ONNX Runtime (poolPredict.ts): what a
+   * retrain computes once and serves queries from.
+   */
+  async predictPool(): Promise<{ probs: Float32Array; members: Float32Array[] }> {
+    this.fitCommittee();
+    const [probs, ...members] = await predictPool([this.main, ...this.committee.members], this.X);
+    return { probs, members };
   }
 
   /**

@@ -1,6 +1,7 @@
 import { NotTrainedError, SettingError } from '../errors';
 import type { Matrix } from '../types';
 import type { ProbabilisticClassifier } from './learner';
+import { addResidualProduct, logitsBlock, softmaxRowsInto } from './linearKernels';
 
 export interface SoftmaxOptions {
   readonly classes: number;
@@ -69,6 +70,8 @@ export class SoftmaxRegression implements ProbabilisticClassifier {
   private dim = 0;
   /** L-BFGS iterations of the last fit (for benchmarks and tests). */
   lastIterations = 0;
+  /** The objective (softmaxObjective) the last fit reached (for benchmarks and tests). */
+  lastObjective = NaN;
 
   constructor(opts: SoftmaxOptions) {
     if (!Number.isInteger(opts.classes) || opts.classes < 2) throw new SettingError('classes', `a classifier needs at least 2 classes, got ${opts.classes}`);
@@ -95,6 +98,7 @@ export class SoftmaxRegression implements ProbabilisticClassifier {
     c.Wraw = this.Wraw?.slice();
     c.dim = this.dim;
     c.lastIterations = this.lastIterations;
+    c.lastObjective = this.lastObjective;
     return c;
   }
 
@@ -147,10 +151,11 @@ export class SoftmaxRegression implements ProbabilisticClassifier {
     }
     const w0 = opts?.warmStart && this.W && this.dim === d ? this.W.slice() : new Float64Array(K * P);
     const lossGrad = softmaxObjective(Xs, d, y, sw, K, 1 / this.C, negatives);
-    const { w, iterations } = lbfgs(lossGrad, w0, this.maxIter, this.tol * Math.max(1, n));
+    const { w, f, iterations } = lbfgs(lossGrad, w0, this.maxIter, this.tol * Math.max(1, n));
     this.W = w;
     this.dim = d;
     this.lastIterations = iterations;
+    this.lastObjective = f;
     // Fold the standardisation into raw-space weights: w'_j = w_j/σ_j, b' = b − Σ w_j μ_j/σ_j.
     const raw = new Float64Array(K * P);
     for (let k = 0; k < K; k++) {
@@ -166,33 +171,52 @@ export class SoftmaxRegression implements ProbabilisticClassifier {
   }
 
   predictProba(X: Matrix, rows?: Int32Array): Float32Array {
-    const W = this.Wraw;
-    if (!W) throw new NotTrainedError();
-    if (X.cols !== this.dim) throw new RangeError(`predictProba: the model was fitted on ${this.dim}-d vectors, got ${X.cols}-d`);
-    const K = this.classes;
-    const d = this.dim;
-    const P = d + 1;
-    const m = rows ? rows.length : X.rows;
-    const out = new Float32Array(m * K);
-    const z = new Float64Array(K);
-    const data = X.data;
-    for (let i = 0; i < m; i++) {
-      const xo = (rows ? rows[i] : i) * d;
-      let zmax = -Infinity;
-      for (let k = 0; k < K; k++) {
-        const s = W[k * P + d] + dotAt(W, k * P, data, xo, d);
-        z[k] = s;
-        if (s > zmax) zmax = s;
-      }
-      let sum = 0;
-      for (let k = 0; k < K; k++) {
-        z[k] = Math.exp(z[k] - zmax);
-        sum += z[k];
-      }
-      for (let k = 0; k < K; k++) out[i * K + k] = z[k] / sum;
-    }
-    return out;
+    return predictStacked([this], X, rows)[0];
   }
+
+  /** Raw-space weights and their dimension, for predictStacked (throws NotTrainedError). */
+  rawWeights(): { readonly W: Float64Array; readonly dim: number } {
+    if (!this.Wraw) throw new NotTrainedError();
+    return { W: this.Wraw, dim: this.dim };
+  }
+}
+
+/** Rows per block of the prediction pass: the block's logits (rows × models·K) stay in cache. */
+const PREDICT_BLOCK = 128;
+
+/**
+ * Class probabilities of several fitted models of the same shape on the same rows, in one pass
+ * over the pool: their raw-space weights are stacked into one (models·K) × (d+1) matrix and each
+ * row's logits for all of them come from one tiled kernel (linearKernels.ts). Returns one
+ * rows × K array per model, in the order given. The committee and the main model predict through
+ * here, so the pool is read once per retrain rather than once per model.
+ */
+export function predictStacked(models: readonly SoftmaxRegression[], X: Matrix, rows?: Int32Array): Float32Array[] {
+  if (models.length === 0) return [];
+  const K = models[0].classes;
+  const first = models[0].rawWeights();
+  const d = first.dim;
+  const P = d + 1;
+  for (const m of models) {
+    const { dim } = m.rawWeights();
+    if (m.classes !== K || dim !== d) throw new RangeError(`predictStacked: models of different shapes (${m.classes}×${dim} vs ${K}×${d})`);
+  }
+  if (X.cols !== d) throw new RangeError(`predictProba: the model was fitted on ${d}-d vectors, got ${X.cols}-d`);
+  const M = models.length * K;
+  let W = first.W;
+  if (models.length > 1) {
+    W = new Float64Array(M * P);
+    models.forEach((m, i) => W.set(m.rawWeights().W, i * K * P));
+  }
+  const n = rows ? rows.length : X.rows;
+  const outs = models.map(() => new Float32Array(n * K));
+  const z = new Float64Array(Math.min(PREDICT_BLOCK, n) * M);
+  for (let s = 0; s < n; s += PREDICT_BLOCK) {
+    const e = Math.min(n, s + PREDICT_BLOCK);
+    logitsBlock(X.data, d, rows, s, e, W, M, P, W, d, P, z);
+    for (let m = 0; m < models.length; m++) softmaxRowsInto(z, e - s, K, M, m * K, outs[m], s * K);
+  }
+  return outs;
 }
 
 /**
@@ -212,35 +236,36 @@ export function softmaxObjective(
 ): (w: Float64Array, g: Float64Array) => number {
   const n = y.length;
   const P = d + 1;
-  const z = new Float64Array(K);
+  // Logits, then residuals, of every row: n × K, reused by every evaluation.
+  const Z = new Float64Array(n * K);
+  const rej = rejected && rejected.classes.length > 0 ? { ...rejected, Z: new Float64Array(rejected.classes.length * K) } : undefined;
   return (w: Float64Array, g: Float64Array): number => {
     g.fill(0);
-    let f = rejected ? rejectedTerm(rejected.Xs, d, rejected.classes, rejected.weight, K, w, g, z) : 0;
+    let f = rej ? rejectedTerm(rej.Xs, d, rej.classes, rej.weight, K, w, g, rej.Z) : 0;
+    logitsBlock(Xs, d, undefined, 0, n, w, K, P, w, d, P, Z);
     for (let i = 0; i < n; i++) {
-      const xo = i * d;
+      const zo = i * K;
       let zmax = -Infinity;
-      for (let k = 0; k < K; k++) {
-        const s = w[k * P + d] + dotAt(w, k * P, Xs, xo, d);
-        z[k] = s;
-        if (s > zmax) zmax = s;
-      }
+      for (let k = 0; k < K; k++) if (Z[zo + k] > zmax) zmax = Z[zo + k];
       const yi = y[i];
       // log-sum-exp minus the true class's logit, computed before exp so it cannot underflow.
-      const zy = z[yi] - zmax;
+      const zy = Z[zo + yi] - zmax;
       let sum = 0;
       for (let k = 0; k < K; k++) {
-        z[k] = Math.exp(z[k] - zmax);
-        sum += z[k];
+        const e = Math.exp(Z[zo + k] - zmax);
+        Z[zo + k] = e;
+        sum += e;
       }
       const wi = sw[i];
       f += wi * (Math.log(sum) - zy);
+      // Z becomes the residual wᵢ·(pᵢ − onehot(yᵢ)), the gradient of the loss in the logits.
       for (let k = 0; k < K; k++) {
-        const r = wi * (z[k] / sum - (k === yi ? 1 : 0));
-        if (r === 0) continue;
-        axpyAt(r, Xs, xo, g, k * P, d);
+        const r = wi * (Z[zo + k] / sum - (k === yi ? 1 : 0));
+        Z[zo + k] = r;
         g[k * P + d] += r;
       }
     }
+    addResidualProduct(Xs, d, n, Z, K, g, P);
     for (let k = 0; k < K; k++) {
       const wo = k * P;
       for (let j = 0; j < d; j++) {
@@ -258,39 +283,39 @@ export function softmaxObjective(
  * Adds to g the gradient of Σᵢ wt·(−log(1 − p(rᵢ | xᵢ))) over rejected rows and returns the sum.
  * With p = softmax(z): −log(1 − p_r) = LSE(z) − LSE_{k≠r}(z), computed that way so that a
  * confident p_r ≈ 1 does not lose everything to cancellation; its gradient in z_k is p_k − q_k
- * with q the softmax over the classes other than r (q_r = 0).
+ * with q the softmax over the classes other than r (q_r = 0). Z: m × K scratch.
  */
-function rejectedTerm(Xs: Float64Array, d: number, classes: Int32Array, wt: number, K: number, w: Float64Array, g: Float64Array, z: Float64Array): number {
+function rejectedTerm(Xs: Float64Array, d: number, classes: Int32Array, wt: number, K: number, w: Float64Array, g: Float64Array, Z: Float64Array): number {
   const P = d + 1;
   let f = 0;
   const m = classes.length;
+  logitsBlock(Xs, d, undefined, 0, m, w, K, P, w, d, P, Z);
   for (let i = 0; i < m; i++) {
-    const xo = i * d;
+    const zo = i * K;
     const r = classes[i];
     let zmax = -Infinity;
     let omax = -Infinity;
     for (let k = 0; k < K; k++) {
-      const s = w[k * P + d] + dotAt(w, k * P, Xs, xo, d);
-      z[k] = s;
+      const s = Z[zo + k];
       if (s > zmax) zmax = s;
       if (k !== r && s > omax) omax = s;
     }
     let sum = 0;
     let other = 0;
     for (let k = 0; k < K; k++) {
-      sum += Math.exp(z[k] - zmax);
-      if (k !== r) other += Math.exp(z[k] - omax);
+      sum += Math.exp(Z[zo + k] - zmax);
+      if (k !== r) other += Math.exp(Z[zo + k] - omax);
     }
     f += wt * (Math.log(sum) + zmax - (Math.log(other) + omax));
     for (let k = 0; k < K; k++) {
-      const p = Math.exp(z[k] - zmax) / sum;
-      const q = k === r ? 0 : Math.exp(z[k] - omax) / other;
+      const p = Math.exp(Z[zo + k] - zmax) / sum;
+      const q = k === r ? 0 : Math.exp(Z[zo + k] - omax) / other;
       const c = wt * (p - q);
-      if (c === 0) continue;
-      axpyAt(c, Xs, xo, g, k * P, d);
+      Z[zo + k] = c;
       g[k * P + d] += c;
     }
   }
+  addResidualProduct(Xs, d, m, Z, K, g, P);
   return f;
 }
 
@@ -422,35 +447,6 @@ export function lbfgs(
     }
   }
   return { w, f, iterations: it };
-}
-
-/** Σ a[ao+j]·b[bo+j] for j < len, unrolled by four (V8 does not vectorise; this halves the time). */
-function dotAt(a: Float64Array, ao: number, b: Float64Array | Float32Array, bo: number, len: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let j = 0;
-  for (; j < len - 3; j += 4) {
-    s0 += a[ao + j] * b[bo + j];
-    s1 += a[ao + j + 1] * b[bo + j + 1];
-    s2 += a[ao + j + 2] * b[bo + j + 2];
-    s3 += a[ao + j + 3] * b[bo + j + 3];
-  }
-  for (; j < len; j++) s0 += a[ao + j] * b[bo + j];
-  return s0 + s1 + s2 + s3;
-}
-
-/** y[yo+j] += a·x[xo+j] for j < len, unrolled by four. */
-function axpyAt(a: number, x: Float64Array, xo: number, y: Float64Array, yo: number, len: number): void {
-  let j = 0;
-  for (; j < len - 3; j += 4) {
-    y[yo + j] += a * x[xo + j];
-    y[yo + j + 1] += a * x[xo + j + 1];
-    y[yo + j + 2] += a * x[xo + j + 2];
-    y[yo + j + 3] += a * x[xo + j + 3];
-  }
-  for (; j < len; j++) y[yo + j] += a * x[xo + j];
 }
 
 function dot(a: Float64Array, b: Float64Array): number {
