@@ -1,10 +1,11 @@
 import { basename } from 'node:path';
 import { InputError, SettingError } from '../errors';
-import { ModelWithCommittee } from '../learners/modelWithCommittee';
+import { createEngine } from '../engine/createEngine';
+import { DEFAULT_COMMITTEE_SIZE } from '../learners/committee';
 import { createRng, deriveSeed, shuffleInPlace } from '../learners/rng';
 import { SoftmaxRegression } from '../learners/softmax';
 import { createSelector, type SelectorFactory } from '../strategies/selectorFactory';
-import type { Pick, StrategyChoice } from '../strategies/strategy';
+import type { StrategyChoice } from '../strategies/strategy';
 import type { GoldDataset } from '../text/dataset';
 import { silentLogger, type Logger, type Matrix } from '../types';
 import { accuracy, aulc, argmaxRows, macroF1 } from './metrics';
@@ -60,13 +61,17 @@ export interface SimulateOptions {
   readonly classBalanced?: boolean;
   /** Progress lines go here (the CLI passes a stderr logger). */
   readonly logger?: Logger;
+  /** Called with each batch the engine asks for: dataset records (zero-based lines), in pick order. */
+  readonly onQuery?: (records: readonly number[]) => void;
 }
 
 /**
  * Simulates an annotator who answers with the gold label (DESIGN.md "simulate"): hold out a test
  * split, start from `init` labels, query `batch` rows per round until `budget` labels, evaluating
- * on the test split after every round. Deterministic per seed (apart from `seconds`). The selector
- * sees only the pool's vectors and the labels it asked for, never the test split.
+ * on the test split after every round. The rounds are the editor's engine (createEngine), so what
+ * a simulation measures is what a user gets; this adds only the split, the annotator and the
+ * evaluation. Deterministic per seed (apart from `seconds`). The engine sees only the pool's
+ * vectors and the labels it asked for, never the test split.
  */
 export async function simulate(opts: SimulateOptions): Promise<SimulationResult> {
   const t0 = performance.now();
@@ -120,49 +125,59 @@ export async function simulate(opts: SimulateOptions): Promise<SimulationResult>
   }
   const init = initPos.length;
 
-  const model = new ModelWithCommittee(Xp, { classes: K, committeeSize: opts.committeeSize, seed: opts.seed, C: opts.C, classBalanced: opts.classBalanced });
-  const selector = await createSelector(
-    { strategy: opts.strategy, classes: K, seed: opts.seed, diversity: opts.diversity ?? true, candidateFactor: opts.candidateFactor, batch: opts.batch, budget, init, holdOut: name },
-    opts.metaFactory,
+  // The editor's engine, driven by a simulated annotator: it answers every pick with the gold
+  // label, and the engine retrains after each batch (fit → feedback → query, as in the editor).
+  const engine = createEngine(
+    Xp,
+    {
+      classes: [ds.classes[0], ds.classes[1], ...ds.classes.slice(2)],
+      committeeSize: opts.committeeSize ?? DEFAULT_COMMITTEE_SIZE,
+      strategy: opts.strategy,
+      diversity: opts.diversity ?? true,
+      seed: opts.seed,
+    },
+    {
+      // The held-out prior is a simulation's choice, made here: the engine never names a dataset.
+      metaFactory: (ctx) => createSelector({ ...ctx, holdOut: name }, opts.metaFactory),
+      batch: opts.batch,
+      budget,
+      init,
+      candidateFactor: opts.candidateFactor,
+      C: opts.C,
+      classBalanced: opts.classBalanced,
+      // Measured on the test split below; nobody reads the votes.
+      estimateAccuracy: false,
+      pickVotes: false,
+      logger: log,
+    },
   );
-  const rng = createRng(deriveSeed(opts.seed, 3));
   const isLabeled = new Uint8Array(poolIds.length);
-  const labeled: number[] = [];
-  const addLabel = (p: number): void => {
+  const answer = (p: number): void => {
     isLabeled[p] = 1;
-    labeled.push(p);
+    engine.setLabel(p, yPool[p]);
   };
-  initPos.forEach(addLabel);
+  initPos.forEach(answer);
 
   const curve: CurvePoint[] = [];
   let chosen: Record<string, number> | null = null;
-  let lastPicks: Pick[] = [];
   const tag = `[${name} ${opts.strategy} seed ${opts.seed}]`;
-  for (let round = 1; ; round++) {
-    const rows = Int32Array.from(labeled);
-    const labels = Int32Array.from(labeled, (p) => yPool[p]);
-    model.fit(rows, labels);
-    const pred = argmaxRows(model.main.predictProba(Xt), K);
-    curve.push({ labels: labeled.length, accuracy: accuracy(yTest, pred), macroF1: macroF1(yTest, pred, K), chosen });
-    log.info(`${tag} ${labeled.length}/${budget} labels: accuracy ${curve[curve.length - 1].accuracy.toFixed(3)}`);
-    const remaining = poolIds.length - labeled.length;
-    if (labeled.length >= budget || remaining === 0) break;
-    const unlabeled = new Int32Array(remaining);
-    for (let p = 0, u = 0; p < poolIds.length; p++) if (!isLabeled[p]) unlabeled[u++] = p;
-    const state = model.poolState(unlabeled, rows, labels, round, rng);
-    if (lastPicks.length > 0 && selector.feedback) {
-      await selector.feedback(lastPicks, Int32Array.from(lastPicks, (pk) => yPool[pk.row]), state);
-    }
-    const n = Math.min(opts.batch, budget - labeled.length, remaining);
-    const picks = await selector.select(state, n);
-    if (picks.length === 0) throw new Error(`${selector.name}: selected nothing from ${remaining} unlabeled rows`);
+  for (;;) {
+    await engine.retrain();
+    const labeled = engine.labeledCount;
+    const pred = argmaxRows(engine.predictProba(Xt), K);
+    curve.push({ labels: labeled, accuracy: accuracy(yTest, pred), macroF1: macroF1(yTest, pred, K), chosen });
+    log.info(`${tag} ${labeled}/${budget} labels: accuracy ${curve[curve.length - 1].accuracy.toFixed(3)}`);
+    const remaining = poolIds.length - labeled;
+    if (labeled >= budget || remaining === 0) break;
+    const picks = await engine.query(Math.min(opts.batch, budget - labeled, remaining));
+    if (picks.length === 0) throw new Error(`${opts.strategy}: selected nothing from ${remaining} unlabeled rows`);
+    opts.onQuery?.(picks.map((q) => poolIds[q.row]));
     chosen = {};
-    for (const pk of picks) {
-      if (isLabeled[pk.row]) throw new Error(`${selector.name}: picked row ${pk.row}, which is already labeled`);
-      addLabel(pk.row);
-      chosen[pk.strategy] = (chosen[pk.strategy] ?? 0) + 1;
+    for (const q of picks) {
+      if (isLabeled[q.row]) throw new Error(`${opts.strategy}: picked row ${q.row}, which is already labeled`);
+      answer(q.row);
+      chosen[q.strategy] = (chosen[q.strategy] ?? 0) + 1;
     }
-    lastPicks = picks;
   }
 
   const fullData = fullDataScore(opts, Xp, yPool, Xt, yTest, testIds);

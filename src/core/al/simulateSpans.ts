@@ -207,6 +207,7 @@ export async function simulateSpans(opts: SpanSimulateOptions): Promise<SpanSimu
     }
     const picks = await selector.select(state, Math.min(opts.batch, budget - labeled.length, remaining));
     if (picks.length === 0) throw new Error(`${selector.name}: selected nothing from ${remaining} unlabeled records`);
+    opts.onQuery?.(picks.map((pk) => poolIds[pk.row]));
     chosen = {};
     for (const pk of picks) {
       if (isLabeled[pk.row]) throw new Error(`${selector.name}: picked record ${pk.row}, which is already labeled`);

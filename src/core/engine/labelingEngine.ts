@@ -27,7 +27,10 @@ export interface EngineQuery {
   readonly row: number;
   readonly strategy: string;
   readonly score: number;
-  /** Committee members voting for each class (length = classes); multi-label: members saying it applies. */
+  /**
+   * Committee members voting for each class (length = classes); multi-label: members saying it
+   * applies. Empty from an engine built without pick votes (EngineDeps.pickVotes, simulations).
+   */
   readonly votes: readonly number[];
   /** Main model's probabilities (length = classes); multi-label: P(label applies) each. */
   readonly probs: readonly number[];
@@ -75,6 +78,11 @@ export interface LabelingEngine {
   query(n: number, exclude?: ReadonlySet<number>): Promise<EngineQuery[]>;
   /** Rows where the committee disagrees most (vote entropy), most contested first. */
   contested(k: number): EngineQuery[];
+  /**
+   * The model in service's probabilities (rows × classes) for vectors outside the pool, such as a
+   * simulation's test split; they are scaled as the pool is and nothing is learned from them.
+   */
+  predictProba(vectors: Matrix): Float32Array;
   /** Current mixing weights over strategies. */
   weights(): Record<string, number>;
   /**
