@@ -1,15 +1,14 @@
-import { basename } from 'node:path';
-import { InputError, SettingError } from '../errors';
+import { InputError } from '../errors';
 import { createEngine } from '../engine/createEngine';
 import { DEFAULT_COMMITTEE_SIZE } from '../learners/committee';
-import { createRng, deriveSeed, shuffleInPlace } from '../learners/rng';
 import { SoftmaxRegression } from '../learners/softmax';
 import { createSelector, type SelectorFactory } from '../strategies/selectorFactory';
 import type { StrategyChoice } from '../strategies/strategy';
 import type { GoldDataset } from '../text/dataset';
 import { silentLogger, type Logger, type Matrix } from '../types';
 import { accuracy, aulc, argmaxRows, macroF1 } from './metrics';
-import { stratifiedTestIds, type Split } from './split';
+import { planRun, runHeader, type RunHeader } from './runPlan';
+import type { Split } from './split';
 
 export interface CurvePoint {
   readonly labels: number;
@@ -20,16 +19,7 @@ export interface CurvePoint {
 }
 
 /** Exactly DESIGN.md's simulation JSON. */
-export interface SimulationResult {
-  readonly dataset: string;
-  readonly task: 'classify';
-  readonly strategy: string;
-  readonly seed: number;
-  readonly init: number;
-  readonly batch: number;
-  readonly budget: number;
-  readonly pool: number;
-  readonly test: number;
+export interface SimulationResult extends RunHeader<'classify'> {
   readonly curve: CurvePoint[];
   readonly aulc: number;
   readonly fullData: { readonly accuracy: number; readonly macroF1: number };
@@ -77,7 +67,6 @@ export async function simulate(opts: SimulateOptions): Promise<SimulationResult>
   const t0 = performance.now();
   const log = opts.logger ?? silentLogger;
   const ds = opts.data;
-  const name = opts.name ?? basename(ds.file).replace(/\.jsonl$/i, '');
   if (ds.task !== 'classify') {
     throw new InputError(`${ds.file}: entity-span datasets ("spans" records) need per-token vectors: use simulateSpans() (simulateSpans.ts), not simulate()`, ds.file);
   }
@@ -88,41 +77,18 @@ export async function simulate(opts: SimulateOptions): Promise<SimulationResult>
   if (opts.vectors.rows !== N) {
     throw new InputError(`the vectors have ${opts.vectors.rows} rows but ${ds.file} has ${N} records; they must match one to one`);
   }
-  for (const [flag, v, min] of [['--init', opts.init, 1], ['--batch', opts.batch, 1], ['--budget', opts.budget, 1]] as const) {
-    if (!Number.isInteger(v) || v < min) throw new SettingError(flag, `${flag} must be an integer ≥ ${min}, got ${v}`);
-  }
-  if (opts.init > opts.budget) throw new SettingError('--init', `--init (${opts.init}) is larger than --budget (${opts.budget})`);
   const K = ds.classes.length;
   const classIndex = new Map(ds.classes.map((c, i) => [c, i]));
   const y = ds.records.map((r) => classIndex.get(r.label!)!);
 
-  const testIds = opts.split ? [...opts.split.testIds].sort((a, b) => a - b) : stratifiedTestIds(y, opts.testFraction, deriveSeed(opts.seed, 1));
-  const isTest = new Uint8Array(N);
-  for (const id of testIds) isTest[id] = 1;
-  const poolIds: number[] = [];
-  for (let i = 0; i < N; i++) if (!isTest[i]) poolIds.push(i);
-  if (poolIds.length === 0) throw new InputError(`${ds.file}: the test split leaves no records in the pool`, ds.file);
-  if (testIds.length === 0) throw new InputError(`${ds.file}: the test split is empty (too few records for --test-fraction ${opts.testFraction})`, ds.file);
+  const plan = planRun(opts, y, log);
+  const { name, testIds, poolIds, budget, initPos } = plan;
 
   // Pool and test get their own matrices, so nothing (not even feature scaling) sees test vectors.
   const Xp = gather(opts.vectors, poolIds);
   const Xt = gather(opts.vectors, testIds);
   const yPool = Int32Array.from(poolIds, (i) => y[i]);
   const yTest = Int32Array.from(testIds, (i) => y[i]);
-
-  let budget = opts.budget;
-  if (budget > poolIds.length) {
-    log.warn(`budget ${budget} is larger than the pool (${poolIds.length} records); stopping when the pool is exhausted`);
-    budget = poolIds.length;
-  }
-  const posOf = new Map(poolIds.map((id, p) => [id, p]));
-  let initPos: number[];
-  if (opts.split?.initIds) {
-    initPos = opts.split.initIds.map((id) => posOf.get(id)!);
-  } else {
-    const order = shuffleInPlace(Int32Array.from(poolIds.keys()), createRng(deriveSeed(opts.seed, 2)));
-    initPos = Array.from(order.subarray(0, Math.min(opts.init, poolIds.length)));
-  }
   const init = initPos.length;
 
   // The editor's engine, driven by a simulated annotator: it answers every pick with the gold
@@ -151,8 +117,10 @@ export async function simulate(opts: SimulateOptions): Promise<SimulationResult>
       logger: log,
     },
   );
+  // The simulated annotator: the gold label, once per row (a second request is an engine bug).
   const isLabeled = new Uint8Array(poolIds.length);
   const answer = (p: number): void => {
+    if (isLabeled[p]) throw new Error(`${opts.strategy}: picked row ${p}, which is already labeled`);
     isLabeled[p] = 1;
     engine.setLabel(p, yPool[p]);
   };
@@ -172,25 +140,14 @@ export async function simulate(opts: SimulateOptions): Promise<SimulationResult>
     const picks = await engine.query(Math.min(opts.batch, budget - labeled, remaining));
     if (picks.length === 0) throw new Error(`${opts.strategy}: selected nothing from ${remaining} unlabeled rows`);
     opts.onQuery?.(picks.map((q) => poolIds[q.row]));
+    picks.forEach((q) => answer(q.row));
     chosen = {};
-    for (const q of picks) {
-      if (isLabeled[q.row]) throw new Error(`${opts.strategy}: picked row ${q.row}, which is already labeled`);
-      answer(q.row);
-      chosen[q.strategy] = (chosen[q.strategy] ?? 0) + 1;
-    }
+    for (const q of picks) chosen[q.strategy] = (chosen[q.strategy] ?? 0) + 1;
   }
 
   const fullData = fullDataScore(opts, Xp, yPool, Xt, yTest, testIds);
   return {
-    dataset: name,
-    task: 'classify',
-    strategy: opts.strategy,
-    seed: opts.seed,
-    init,
-    batch: opts.batch,
-    budget: opts.budget,
-    pool: poolIds.length,
-    test: testIds.length,
+    ...runHeader('classify', plan, opts),
     curve,
     aulc: aulc(curve.map((c) => ({ labels: c.labels, value: c.accuracy }))),
     fullData,
