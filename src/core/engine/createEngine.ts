@@ -1,4 +1,4 @@
-import { metaSelectorFactory } from '../al/metaFactory';
+import { metaSelectorFactory } from '../meta/metaSelectorFactory';
 import type { EngineOptions, EngineQuery, LabelingEngine, RetrainResult } from './labelingEngine';
 import { InputError, NotTrainedError } from '../errors';
 import { ModelWithCommittee } from '../learners/modelWithCommittee';
@@ -58,9 +58,9 @@ const CV_MAX_LABELS = 1000;
 const COLD_START_SAMPLE = 2000;
 
 /**
- * The labeling engine behind the extension's worker and the CLI: labels arrive one at a time,
- * retrain() fits the base learner (main model + bootstrap committee) and gives the selector its
- * feedback, query() returns the next batch with each row's "why".
+ * The labeling engine behind the editor's worker and `labelwise simulate`: labels arrive one at a
+ * time, retrain() fits the base learner (main model + bootstrap committee) and gives the selector
+ * its feedback, query() returns the next batch with each row's "why".
  */
 export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = {}): LabelingEngine {
   const K = opts.classes.length;

@@ -3,9 +3,11 @@ import type { LabelSet } from '../settings';
 import type { Pick, StrategyChoice } from '../strategies/strategy';
 
 /**
- * The labeling engine as the extension (through its worker) and the CLI's `select` see it:
- * a pool of vectors, labels arriving one at a time, retraining on demand, and batches of
- * queries that each carry their "why". Implemented by createEngine in createEngine.ts.
+ * The labeling engine, the one implementation of a round, as its two drivers see it — the
+ * editor's worker (src/core/session/labelingSession.ts) with a person's answers and `labelwise
+ * simulate` (src/core/al/simulate.ts) with gold ones: a pool of vectors, labels arriving one at a
+ * time, retraining on demand, and batches of queries that each carry their "why". Implemented by
+ * createEngine in createEngine.ts.
  */
 export interface EngineOptions {
   /** Class names (at least two, checked where settings are parsed); labels are indices into this array. */

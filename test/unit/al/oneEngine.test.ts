@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { metaSelectorFactory } from '../../../src/core/al/metaFactory';
+import { metaSelectorFactory } from '../../../src/core/meta/metaSelectorFactory';
 import { simulate, type SimulateOptions } from '../../../src/core/al/simulate';
 import type { Split } from '../../../src/core/al/split';
 import { createEngine } from '../../../src/core/engine/createEngine';
