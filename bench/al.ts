@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join, relative } from 'node:path';
-import { metaSelectorFactory } from '../src/core/al/metaFactory';
+import { metaSelectorFactory } from '../src/core/meta/metaSelectorFactory';
 import { simulate, type SimulationResult } from '../src/core/al/simulate';
 import { readSplit } from '../src/core/al/split';
 import { wilcoxonSignedRank } from '../src/core/al/wilcoxon';

@@ -1,5 +1,5 @@
 import { writeFileSync } from 'node:fs';
-import { metaSelectorFactory } from '../core/al/metaFactory';
+import { metaSelectorFactory } from '../core/meta/metaSelectorFactory';
 import { readSplit } from '../core/al/split';
 import { simulate, type SimulateOptions as LoopOptions } from '../core/al/simulate';
 import { simulateSpans, type SpanSimulationResult } from '../core/al/simulateSpans';

@@ -9,19 +9,19 @@ import { silentLogger, type Disposable, type Logger } from '../core/types';
 import { SerialQueue } from '../core/util/serialQueue';
 import type { RequestOptions, WorkerApi } from './workerClient';
 import type { RoundInfo, RoundSummary, StartResult, WorkerNotification } from '../core/session/workerProtocol';
-import { EngineViews } from './controller/engineViews';
+import { WorkerViews } from './controller/workerViews';
 import { routePanelMessage, type PanelHandlers } from './controller/panelRoutes';
 import { ReviewList } from './controller/reviewList';
 import { SpanQueue } from './controller/spanQueue';
 import { answerEvent, undecidedEvent, type PanelAnswer } from './controller/decisionEvents';
-import { viewingEngine } from './views';
+import { viewingWorker } from './views';
 
 export type { WorkerApi } from './workerClient';
 
 export interface ControllerOptions {
   readonly settings: LabelwiseSettings;
   readonly store: LabelStore;
-  readonly engine: WorkerApi;
+  readonly worker: WorkerApi;
   readonly started: StartResult;
   readonly logger?: Logger;
   /**
@@ -75,7 +75,7 @@ export class LabelingController implements Disposable {
   private readonly sessionId = `${Date.now().toString(36)}-${++sessionCount}`;
   private readonly spans: SpanQueue;
   private readonly review: ReviewList;
-  private readonly views: EngineViews;
+  private readonly views: WorkerViews;
   private ackSeq: number | undefined;
   private retrainingCount = 0;
   private estimatedAccuracy: number | undefined;
@@ -92,7 +92,7 @@ export class LabelingController implements Disposable {
   private readonly storeListeners = new Set<() => void>();
   private settings: LabelwiseSettings;
   private readonly store: LabelStore;
-  private readonly engine: WorkerApi;
+  private readonly worker: WorkerApi;
   private readonly logger: Logger;
   private readonly now: () => string;
   private disposed = false;
@@ -101,11 +101,11 @@ export class LabelingController implements Disposable {
   constructor(private readonly opts: ControllerOptions) {
     this.settings = opts.settings;
     this.store = opts.store;
-    this.engine = opts.engine;
+    this.worker = opts.worker;
     this.logger = opts.logger ?? silentLogger;
     this.now = opts.now ?? ((): string => new Date().toISOString());
     // The worker's picks become the panel's views here, and only here (views.ts).
-    this.views = new EngineViews(viewingEngine(opts.engine, { multiLabel: opts.settings.multiLabel }));
+    this.views = new WorkerViews(viewingWorker(opts.worker, { multiLabel: opts.settings.multiLabel }));
     this.spans = new SpanQueue({
       views: this.views,
       store: this.store,
@@ -272,7 +272,7 @@ export class LabelingController implements Disposable {
   async retrain(opts: RequestOptions = {}): Promise<RoundInfo> {
     this.retrainStarted();
     try {
-      const round = await this.engine.request('retrain', {}, opts);
+      const round = await this.worker.request('retrain', {}, opts);
       await this.retrained(round);
       return round;
     } finally {
@@ -457,7 +457,7 @@ export class LabelingController implements Disposable {
 
   /** Tells the worker the span's current decision as the store has it now. */
   private tell(id: string): void {
-    this.engine
+    this.worker
       .request('decide', decisionParams(id, this.store.state.current(id)))
       .then((r) => {
         if (r.retrainStarted) this.logger.info(`automatic retrain after ${r.labeled} labels`);

@@ -445,7 +445,7 @@ export class LabelwiseApp implements Disposable {
       const controller = new LabelingController({
         settings,
         store,
-        engine: worker,
+        worker,
         started,
         logger: this.logger,
         notify: (level, message, toast) => this.notify(level, message, toast),

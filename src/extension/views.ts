@@ -75,16 +75,16 @@ export interface ViewResults {
 export type ViewResult<M extends WorkerMethod> = M extends keyof ViewResults ? ViewResults[M] : WorkerRequests[M]['result'];
 
 /** The worker client as the host controller sees it: the requests of ViewResults answer views. */
-export interface ViewEngineApi {
+export interface ViewingWorker {
   request<M extends WorkerMethod>(method: M, params: WorkerRequests[M]['params'], opts?: RequestOptions): Promise<ViewResult<M>>;
 }
 
 
 /** Maps the worker's answers to views at the boundary; every other request passes through. */
-export function viewingEngine(engine: WorkerApi, opts: ViewOptions): ViewEngineApi {
+export function viewingWorker(worker: WorkerApi, opts: ViewOptions): ViewingWorker {
   return {
     async request<M extends WorkerMethod>(method: M, params: WorkerRequests[M]['params'], ropts?: RequestOptions): Promise<ViewResult<M>> {
-      const result: unknown = await engine.request(method, params, ropts);
+      const result: unknown = await worker.request(method, params, ropts);
       switch (method) {
         case 'query':
         case 'views':

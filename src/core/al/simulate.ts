@@ -1,14 +1,14 @@
-import { basename } from 'node:path';
-import { InputError, SettingError } from '../errors';
-import { ModelWithCommittee } from '../learners/modelWithCommittee';
-import { createRng, deriveSeed, shuffleInPlace } from '../learners/rng';
+import { InputError } from '../errors';
+import { createEngine } from '../engine/createEngine';
+import { DEFAULT_COMMITTEE_SIZE } from '../learners/committee';
 import { SoftmaxRegression } from '../learners/softmax';
 import { createSelector, type SelectorFactory } from '../strategies/selectorFactory';
-import type { Pick, StrategyChoice } from '../strategies/strategy';
+import type { StrategyChoice } from '../strategies/strategy';
 import type { GoldDataset } from '../text/dataset';
 import { silentLogger, type Logger, type Matrix } from '../types';
 import { accuracy, aulc, argmaxRows, macroF1 } from './metrics';
-import { stratifiedTestIds, type Split } from './split';
+import { planRun, runHeader, type RunHeader } from './runPlan';
+import type { Split } from './split';
 
 export interface CurvePoint {
   readonly labels: number;
@@ -19,16 +19,7 @@ export interface CurvePoint {
 }
 
 /** Exactly DESIGN.md's simulation JSON. */
-export interface SimulationResult {
-  readonly dataset: string;
-  readonly task: 'classify';
-  readonly strategy: string;
-  readonly seed: number;
-  readonly init: number;
-  readonly batch: number;
-  readonly budget: number;
-  readonly pool: number;
-  readonly test: number;
+export interface SimulationResult extends RunHeader<'classify'> {
   readonly curve: CurvePoint[];
   readonly aulc: number;
   readonly fullData: { readonly accuracy: number; readonly macroF1: number };
@@ -60,19 +51,22 @@ export interface SimulateOptions {
   readonly classBalanced?: boolean;
   /** Progress lines go here (the CLI passes a stderr logger). */
   readonly logger?: Logger;
+  /** Called with each batch the engine asks for: dataset records (zero-based lines), in pick order. */
+  readonly onQuery?: (records: readonly number[]) => void;
 }
 
 /**
  * Simulates an annotator who answers with the gold label (DESIGN.md "simulate"): hold out a test
  * split, start from `init` labels, query `batch` rows per round until `budget` labels, evaluating
- * on the test split after every round. Deterministic per seed (apart from `seconds`). The selector
- * sees only the pool's vectors and the labels it asked for, never the test split.
+ * on the test split after every round. The rounds are the editor's engine (createEngine), so what
+ * a simulation measures is what a user gets; this adds only the split, the annotator and the
+ * evaluation. Deterministic per seed (apart from `seconds`). The engine sees only the pool's
+ * vectors and the labels it asked for, never the test split.
  */
 export async function simulate(opts: SimulateOptions): Promise<SimulationResult> {
   const t0 = performance.now();
   const log = opts.logger ?? silentLogger;
   const ds = opts.data;
-  const name = opts.name ?? basename(ds.file).replace(/\.jsonl$/i, '');
   if (ds.task !== 'classify') {
     throw new InputError(`${ds.file}: entity-span datasets ("spans" records) need per-token vectors: use simulateSpans() (simulateSpans.ts), not simulate()`, ds.file);
   }
@@ -83,99 +77,77 @@ export async function simulate(opts: SimulateOptions): Promise<SimulationResult>
   if (opts.vectors.rows !== N) {
     throw new InputError(`the vectors have ${opts.vectors.rows} rows but ${ds.file} has ${N} records; they must match one to one`);
   }
-  for (const [flag, v, min] of [['--init', opts.init, 1], ['--batch', opts.batch, 1], ['--budget', opts.budget, 1]] as const) {
-    if (!Number.isInteger(v) || v < min) throw new SettingError(flag, `${flag} must be an integer ≥ ${min}, got ${v}`);
-  }
-  if (opts.init > opts.budget) throw new SettingError('--init', `--init (${opts.init}) is larger than --budget (${opts.budget})`);
   const K = ds.classes.length;
   const classIndex = new Map(ds.classes.map((c, i) => [c, i]));
   const y = ds.records.map((r) => classIndex.get(r.label!)!);
 
-  const testIds = opts.split ? [...opts.split.testIds].sort((a, b) => a - b) : stratifiedTestIds(y, opts.testFraction, deriveSeed(opts.seed, 1));
-  const isTest = new Uint8Array(N);
-  for (const id of testIds) isTest[id] = 1;
-  const poolIds: number[] = [];
-  for (let i = 0; i < N; i++) if (!isTest[i]) poolIds.push(i);
-  if (poolIds.length === 0) throw new InputError(`${ds.file}: the test split leaves no records in the pool`, ds.file);
-  if (testIds.length === 0) throw new InputError(`${ds.file}: the test split is empty (too few records for --test-fraction ${opts.testFraction})`, ds.file);
+  const plan = planRun(opts, y, log);
+  const { name, testIds, poolIds, budget, initPos } = plan;
 
   // Pool and test get their own matrices, so nothing (not even feature scaling) sees test vectors.
   const Xp = gather(opts.vectors, poolIds);
   const Xt = gather(opts.vectors, testIds);
   const yPool = Int32Array.from(poolIds, (i) => y[i]);
   const yTest = Int32Array.from(testIds, (i) => y[i]);
-
-  let budget = opts.budget;
-  if (budget > poolIds.length) {
-    log.warn(`budget ${budget} is larger than the pool (${poolIds.length} records); stopping when the pool is exhausted`);
-    budget = poolIds.length;
-  }
-  const posOf = new Map(poolIds.map((id, p) => [id, p]));
-  let initPos: number[];
-  if (opts.split?.initIds) {
-    initPos = opts.split.initIds.map((id) => posOf.get(id)!);
-  } else {
-    const order = shuffleInPlace(Int32Array.from(poolIds.keys()), createRng(deriveSeed(opts.seed, 2)));
-    initPos = Array.from(order.subarray(0, Math.min(opts.init, poolIds.length)));
-  }
   const init = initPos.length;
 
-  const model = new ModelWithCommittee(Xp, { classes: K, committeeSize: opts.committeeSize, seed: opts.seed, C: opts.C, classBalanced: opts.classBalanced });
-  const selector = await createSelector(
-    { strategy: opts.strategy, classes: K, seed: opts.seed, diversity: opts.diversity ?? true, candidateFactor: opts.candidateFactor, batch: opts.batch, budget, init, holdOut: name },
-    opts.metaFactory,
+  // The editor's engine, driven by a simulated annotator: it answers every pick with the gold
+  // label, and the engine retrains after each batch (fit → feedback → query, as in the editor).
+  const engine = createEngine(
+    Xp,
+    {
+      classes: [ds.classes[0], ds.classes[1], ...ds.classes.slice(2)],
+      committeeSize: opts.committeeSize ?? DEFAULT_COMMITTEE_SIZE,
+      strategy: opts.strategy,
+      diversity: opts.diversity ?? true,
+      seed: opts.seed,
+    },
+    {
+      // The held-out prior is a simulation's choice, made here: the engine never names a dataset.
+      metaFactory: (ctx) => createSelector({ ...ctx, holdOut: name }, opts.metaFactory),
+      batch: opts.batch,
+      budget,
+      init,
+      candidateFactor: opts.candidateFactor,
+      C: opts.C,
+      classBalanced: opts.classBalanced,
+      // Measured on the test split below; nobody reads the votes.
+      estimateAccuracy: false,
+      pickVotes: false,
+      logger: log,
+    },
   );
-  const rng = createRng(deriveSeed(opts.seed, 3));
+  // The simulated annotator: the gold label, once per row (a second request is an engine bug).
   const isLabeled = new Uint8Array(poolIds.length);
-  const labeled: number[] = [];
-  const addLabel = (p: number): void => {
+  const answer = (p: number): void => {
+    if (isLabeled[p]) throw new Error(`${opts.strategy}: picked row ${p}, which is already labeled`);
     isLabeled[p] = 1;
-    labeled.push(p);
+    engine.setLabel(p, yPool[p]);
   };
-  initPos.forEach(addLabel);
+  initPos.forEach(answer);
 
   const curve: CurvePoint[] = [];
   let chosen: Record<string, number> | null = null;
-  let lastPicks: Pick[] = [];
   const tag = `[${name} ${opts.strategy} seed ${opts.seed}]`;
-  for (let round = 1; ; round++) {
-    const rows = Int32Array.from(labeled);
-    const labels = Int32Array.from(labeled, (p) => yPool[p]);
-    model.fit(rows, labels);
-    const pred = argmaxRows(model.main.predictProba(Xt), K);
-    curve.push({ labels: labeled.length, accuracy: accuracy(yTest, pred), macroF1: macroF1(yTest, pred, K), chosen });
-    log.info(`${tag} ${labeled.length}/${budget} labels: accuracy ${curve[curve.length - 1].accuracy.toFixed(3)}`);
-    const remaining = poolIds.length - labeled.length;
-    if (labeled.length >= budget || remaining === 0) break;
-    const unlabeled = new Int32Array(remaining);
-    for (let p = 0, u = 0; p < poolIds.length; p++) if (!isLabeled[p]) unlabeled[u++] = p;
-    const state = model.poolState(unlabeled, rows, labels, round, rng);
-    if (lastPicks.length > 0 && selector.feedback) {
-      await selector.feedback(lastPicks, Int32Array.from(lastPicks, (pk) => yPool[pk.row]), state);
-    }
-    const n = Math.min(opts.batch, budget - labeled.length, remaining);
-    const picks = await selector.select(state, n);
-    if (picks.length === 0) throw new Error(`${selector.name}: selected nothing from ${remaining} unlabeled rows`);
+  for (;;) {
+    await engine.retrain();
+    const labeled = engine.labeledCount;
+    const pred = argmaxRows(engine.predictProba(Xt), K);
+    curve.push({ labels: labeled, accuracy: accuracy(yTest, pred), macroF1: macroF1(yTest, pred, K), chosen });
+    log.info(`${tag} ${labeled}/${budget} labels: accuracy ${curve[curve.length - 1].accuracy.toFixed(3)}`);
+    const remaining = poolIds.length - labeled;
+    if (labeled >= budget || remaining === 0) break;
+    const picks = await engine.query(Math.min(opts.batch, budget - labeled, remaining));
+    if (picks.length === 0) throw new Error(`${opts.strategy}: selected nothing from ${remaining} unlabeled rows`);
+    opts.onQuery?.(picks.map((q) => poolIds[q.row]));
+    picks.forEach((q) => answer(q.row));
     chosen = {};
-    for (const pk of picks) {
-      if (isLabeled[pk.row]) throw new Error(`${selector.name}: picked row ${pk.row}, which is already labeled`);
-      addLabel(pk.row);
-      chosen[pk.strategy] = (chosen[pk.strategy] ?? 0) + 1;
-    }
-    lastPicks = picks;
+    for (const q of picks) chosen[q.strategy] = (chosen[q.strategy] ?? 0) + 1;
   }
 
   const fullData = fullDataScore(opts, Xp, yPool, Xt, yTest, testIds);
   return {
-    dataset: name,
-    task: 'classify',
-    strategy: opts.strategy,
-    seed: opts.seed,
-    init,
-    batch: opts.batch,
-    budget: opts.budget,
-    pool: poolIds.length,
-    test: testIds.length,
+    ...runHeader('classify', plan, opts),
     curve,
     aulc: aulc(curve.map((c) => ({ labels: c.labels, value: c.accuracy }))),
     fullData,

@@ -1,8 +1,7 @@
-import { basename } from 'node:path';
 import type { TokenVectors } from '../encoders/encoder';
-import { InputError, SettingError } from '../errors';
+import { InputError } from '../errors';
 import { ModelWithCommittee } from '../learners/modelWithCommittee';
-import { createRng, deriveSeed, shuffleInPlace } from '../learners/rng';
+import { createRng, deriveSeed } from '../learners/rng';
 import { SoftmaxRegression } from '../learners/softmax';
 import { tokenFeatureMatrix } from '../learners/tokenFeatures';
 import { createSelector } from '../strategies/selectorFactory';
@@ -12,7 +11,7 @@ import { silentLogger, type Matrix } from '../types';
 import { aulc, argmaxRows } from './metrics';
 import type { SimulateOptions } from './simulate';
 import { spanF1, spansToTags, tagCount, tagsToSpans } from './spanTags';
-import { stratifiedTestIds } from './split';
+import { planRun, runHeader, type RunHeader } from './runPlan';
 
 export interface SpanCurvePoint {
   readonly labels: number;
@@ -23,16 +22,7 @@ export interface SpanCurvePoint {
 }
 
 /** DESIGN.md's simulation JSON for entity spans: span-level exact-match f1 replaces accuracy. */
-export interface SpanSimulationResult {
-  readonly dataset: string;
-  readonly task: 'spans';
-  readonly strategy: string;
-  readonly seed: number;
-  readonly init: number;
-  readonly batch: number;
-  readonly budget: number;
-  readonly pool: number;
-  readonly test: number;
+export interface SpanSimulationResult extends RunHeader<'spans'> {
   readonly curve: SpanCurvePoint[];
   readonly aulc: number;
   readonly fullData: { readonly f1: number; readonly precision: number; readonly recall: number };
@@ -45,7 +35,7 @@ export interface SpanSimulateOptions extends Omit<SimulateOptions, 'vectors'> {
 }
 
 interface Part {
-  readonly ids: number[];
+  readonly ids: readonly number[];
   readonly X: Matrix;
   readonly offsets: Int32Array;
   readonly tags: Int32Array;
@@ -62,26 +52,17 @@ export async function simulateSpans(opts: SpanSimulateOptions): Promise<SpanSimu
   const t0 = performance.now();
   const log = opts.logger ?? silentLogger;
   const ds: GoldDataset = opts.data;
-  const name = opts.name ?? basename(ds.file).replace(/\.jsonl$/i, '');
   if (ds.task !== 'spans') throw new InputError(`${ds.file}: simulateSpans needs an entity-span dataset ("spans" records)`, ds.file);
   const N = ds.records.length;
   if (opts.tokens.length !== N) throw new InputError(`got token vectors for ${opts.tokens.length} texts but ${ds.file} has ${N} records; they must match one to one`);
   if (ds.classes.length === 0) throw new InputError(`${ds.file}: no record has any span; there is nothing to learn`, ds.file);
-  for (const [flag, v] of [['--init', opts.init], ['--batch', opts.batch], ['--budget', opts.budget]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new SettingError(flag, `${flag} must be an integer ≥ 1, got ${v}`);
-  }
-  if (opts.init > opts.budget) throw new SettingError('--init', `--init (${opts.init}) is larger than --budget (${opts.budget})`);
   const labels = ds.classes;
   const T = tagCount(labels.length);
   const hasSpan = ds.records.map((r) => ((r.spans?.length ?? 0) > 0 ? 1 : 0));
-  const testIds = opts.split ? [...opts.split.testIds].sort((a, b) => a - b) : stratifiedTestIds(hasSpan, opts.testFraction, deriveSeed(opts.seed, 1));
-  const isTest = new Uint8Array(N);
-  for (const id of testIds) isTest[id] = 1;
-  const poolIds: number[] = [];
-  for (let i = 0; i < N; i++) if (!isTest[i]) poolIds.push(i);
-  if (poolIds.length === 0 || testIds.length === 0) throw new InputError(`${ds.file}: the split leaves an empty pool or test set`, ds.file);
+  const plan = planRun(opts, hasSpan, log);
+  const { name, testIds, poolIds, budget, initPos } = plan;
 
-  const part = (ids: number[]): Part => {
+  const part = (ids: readonly number[]): Part => {
     const { X, offsets } = tokenFeatureMatrix(
       ids.map((i) => ds.records[i].text),
       ids.map((i) => opts.tokens[i]),
@@ -95,16 +76,6 @@ export async function simulateSpans(opts: SpanSimulateOptions): Promise<SpanSimu
   const P = poolIds.length;
   // Records as rows for the strategies: the mean of their token vectors (diversity, EGL's ‖x‖).
   const S = sentenceMatrix(pool);
-
-  let budget = opts.budget;
-  if (budget > P) {
-    log.warn(`budget ${budget} is larger than the pool (${P} records); stopping when the pool is exhausted`);
-    budget = P;
-  }
-  const posOf = new Map(poolIds.map((id, p) => [id, p]));
-  const initPos = opts.split?.initIds
-    ? opts.split.initIds.map((id) => posOf.get(id)!)
-    : Array.from(shuffleInPlace(Int32Array.from(poolIds.keys()), createRng(deriveSeed(opts.seed, 2))).subarray(0, Math.min(opts.init, P)));
 
   const model = new ModelWithCommittee(pool.X, { classes: T, committeeSize: opts.committeeSize, seed: opts.seed, C: opts.C, classBalanced: opts.classBalanced });
   const selector = await createSelector(
@@ -207,6 +178,7 @@ export async function simulateSpans(opts: SpanSimulateOptions): Promise<SpanSimu
     }
     const picks = await selector.select(state, Math.min(opts.batch, budget - labeled.length, remaining));
     if (picks.length === 0) throw new Error(`${selector.name}: selected nothing from ${remaining} unlabeled records`);
+    opts.onQuery?.(picks.map((pk) => poolIds[pk.row]));
     chosen = {};
     for (const pk of picks) {
       if (isLabeled[pk.row]) throw new Error(`${selector.name}: picked record ${pk.row}, which is already labeled`);
@@ -219,15 +191,7 @@ export async function simulateSpans(opts: SpanSimulateOptions): Promise<SpanSimu
   const full = new SoftmaxRegression({ classes: T, C: opts.C, classBalanced: opts.classBalanced });
   full.fit(pool.X, Int32Array.from(pool.tags.keys()), pool.tags);
   return {
-    dataset: name,
-    task: 'spans',
-    strategy: opts.strategy,
-    seed: opts.seed,
-    init: initPos.length,
-    batch: opts.batch,
-    budget: opts.budget,
-    pool: P,
-    test: testIds.length,
+    ...runHeader('spans', plan, opts),
     curve,
     aulc: aulc(curve.map((c) => ({ labels: c.labels, value: c.f1 }))),
     fullData: evaluate(full),

@@ -1,9 +1,10 @@
-import { metaSelectorFactory } from '../al/metaFactory';
+import { metaSelectorFactory } from '../meta/metaSelectorFactory';
 import type { EngineOptions, EngineQuery, LabelingEngine, RetrainResult } from './labelingEngine';
 import { InputError, NotTrainedError } from '../errors';
 import { ModelWithCommittee } from '../learners/modelWithCommittee';
 import { MultiLabelModel } from '../learners/multiLabelModel';
 import { OneVsRest } from '../learners/oneVsRest';
+import { predictPool } from '../learners/poolPredict';
 import { createRng, deriveSeed, shuffleInPlace, type Rng } from '../learners/rng';
 import { SoftmaxRegression, type RejectedRows } from '../learners/softmax';
 import { committeeVotes } from '../strategies/committeeVotes';
@@ -21,6 +22,21 @@ export interface EngineDeps {
   readonly batch?: number;
   /** Inverse L2 strength of the base learner (see SoftmaxOptions.C). */
   readonly C?: number;
+  /** Class-balanced loss for the single-label base learner (see SoftmaxOptions.classBalanced). */
+  readonly classBalanced?: boolean;
+  /** A run's label budget and starting labels, when known (a simulation): the meta-learner's horizon. */
+  readonly budget?: number;
+  readonly init?: number;
+  /** With diversity: candidates per pick a diverse batch is drawn from (see BatchOptions). */
+  readonly candidateFactor?: number;
+  /**
+   * What a round works out beyond the batch, for a person to see (default true each). A simulation
+   * sees neither and turns both off for speed: the cross-validated accuracy estimate (five fits a
+   * round; it measures on its test split instead) and each pick's committee votes (a committee fit
+   * a round under strategies that never consult the committee). Picks then carry no votes.
+   */
+  readonly estimateAccuracy?: boolean;
+  readonly pickVotes?: boolean;
   readonly logger?: Logger;
 }
 
@@ -29,8 +45,8 @@ interface Fitted {
   readonly model: ModelWithCommittee | MultiLabelModel;
   /** Main model's probabilities, rows × classes. */
   readonly probs: Float32Array;
-  /** Each committee member's probabilities, rows × classes. */
-  readonly members: Float32Array[];
+  /** Each committee member's probabilities, rows × classes (the committee is fitted on first call). */
+  readonly members: () => Float32Array[];
   readonly round: number;
 }
 
@@ -43,9 +59,9 @@ const CV_MAX_LABELS = 1000;
 const COLD_START_SAMPLE = 2000;
 
 /**
- * The labeling engine behind the extension's worker and the CLI: labels arrive one at a time,
- * retrain() fits the base learner (main model + bootstrap committee) and gives the selector its
- * feedback, query() returns the next batch with each row's "why".
+ * The labeling engine behind the editor's worker and `labelwise simulate`: labels arrive one at a
+ * time, retrain() fits the base learner (main model + bootstrap committee) and gives the selector
+ * its feedback, query() returns the next batch with each row's "why".
  */
 export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = {}): LabelingEngine {
   const K = opts.classes.length;
@@ -53,7 +69,8 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
   // The untrained model every retrain's copy starts from until the first round succeeds.
   const untrained = multi
     ? new MultiLabelModel(X, { classes: K, committeeSize: opts.committeeSize, seed: opts.seed, C: deps.C })
-    : new ModelWithCommittee(X, { classes: K, committeeSize: opts.committeeSize, seed: opts.seed, C: deps.C });
+    : new ModelWithCommittee(X, { classes: K, committeeSize: opts.committeeSize, seed: opts.seed, C: deps.C, classBalanced: deps.classBalanced });
+  const pickVotes = deps.pickVotes ?? true;
   const labels = new Map<number, number>();
   // Multi-label: row → its label set (class indices, possibly none). `labels` stays empty then.
   const labelSets = new Map<number, readonly number[]>();
@@ -73,7 +90,16 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
     // the workspace is called (a leave-one-out prior is for simulations, chosen by simulate()).
     selector ??= Promise.resolve(
       createSelector(
-        { strategy: opts.strategy, classes: K, seed: opts.seed, diversity: opts.diversity, batch: deps.batch ?? 10 },
+        {
+          strategy: opts.strategy,
+          classes: K,
+          seed: opts.seed,
+          diversity: opts.diversity,
+          batch: deps.batch ?? 10,
+          budget: deps.budget,
+          init: deps.init,
+          candidateFactor: deps.candidateFactor,
+        },
         deps.metaFactory ?? metaSelectorFactory(deps.logger),
       ),
     ).then(
@@ -127,6 +153,7 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
       for (let i = 0; i < unlabeled.length; i++) out.set(src.subarray(unlabeled[i] * K, (unlabeled[i] + 1) * K), i * K);
       return out;
     };
+    let members: Float32Array[] | undefined;
     return {
       X,
       classes: K,
@@ -134,7 +161,10 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
       labeled: rows,
       labels: y,
       probs: slice(fit.probs),
-      committeeProbs: fit.members.map(slice),
+      // Computed when a strategy first asks (most never do).
+      get committeeProbs(): readonly Float32Array[] {
+        return (members ??= fit.members().map(slice));
+      },
       rng,
       round: fit.round,
       ...(multi ? { multiLabel: true } : {}),
@@ -142,11 +172,11 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
     };
   };
 
-  const whyOf = (row: number, strategy: string, score: number, ranked?: Pick): EngineQuery => {
-    const votes = new Array<number>(K).fill(0);
+  const whyOf = (row: number, strategy: string, score: number, ranked?: Pick, withVotes = pickVotes): EngineQuery => {
+    const votes = withVotes ? new Array<number>(K).fill(0) : [];
     const probs = served ? Array.from(served.probs.subarray(row * K, (row + 1) * K)) : new Array<number>(K).fill(1 / K);
-    if (served) {
-      const one = served.members.map((m) => m.subarray(row * K, (row + 1) * K));
+    if (served && withVotes) {
+      const one = served.members().map((m) => m.subarray(row * K, (row + 1) * K));
       committeeVotes(one, K, 0, votes, multi);
     }
     const rank = ranked?.rank !== undefined && ranked.poolSize !== undefined ? { rank: ranked.rank, poolSize: ranked.poolSize } : {};
@@ -294,8 +324,20 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
       const model = (served?.model ?? untrained).clone();
       if (model instanceof MultiLabelModel) model.fit(rows, labelTargets(rows), rejectedRows());
       else model.fit(rows, y, rejectedRows());
-      const pool = model instanceof MultiLabelModel ? { probs: model.main.predictProba(X), members: model.memberProba() } : await model.predictPool();
-      const next: Fitted = { model, ...pool, round: (served?.round ?? 0) + 1 };
+      const round = (served?.round ?? 0) + 1;
+      let next: Fitted;
+      if (pickVotes && !(model instanceof MultiLabelModel)) {
+        // Picks show their votes: the committee is fitted now (a round that cannot fit it fails
+        // whole) and the main model and members score the pool in one ONNX Runtime pass.
+        const pool = await model.predictPool();
+        next = { model, probs: pool.probs, members: () => pool.members, round };
+      } else {
+        // Simulations without votes: the committee is fitted only if a strategy asks for it.
+        let members: Float32Array[] | undefined;
+        const probs = model instanceof MultiLabelModel ? model.main.predictProba(X) : (await predictPool([model.main], X))[0];
+        next = { model, probs, members: () => (members ??= model.memberProba()), round };
+        if (pickVotes) next.members();
+      }
       // Reward the selector for the picks that have come back labeled since the last round.
       const taken = pendingPicks.length;
       const answered = pendingPicks.filter((p) => labels.has(p.row));
@@ -306,7 +348,7 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
         for (let r = 0; r < X.rows; r++) if (!labels.has(r)) unl.push(r);
         await sel.feedback(answered, Int32Array.from(answered, (p) => labels.get(p.row)!), stateFor(next, Int32Array.from(unl)));
       }
-      const heldOut = multi ? crossValidatedMulti(rows) : crossValidated(rows, y);
+      const heldOut = deps.estimateAccuracy === false ? undefined : multi ? crossValidatedMulti(rows) : crossValidated(rows, y);
       served = next;
       // Picks made while this round ran belong to the next one.
       pendingPicks = pendingPicks.slice(taken);
@@ -338,7 +380,8 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
     // Over every row, labeled ones included: a committee split on a labeled row can flag a label error.
     contested(k: number): EngineQuery[] {
       if (!served) throw new NotTrainedError('contested rows need a trained committee; retrain first');
-      const { probs: allProbs, members: allMembers } = served;
+      const allProbs = served.probs;
+      const allMembers = served.members();
       const M = allMembers.length;
       const votes = new Float64Array(K);
       const scored: { row: number; h: number; conf: number }[] = [];
@@ -356,7 +399,12 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
       }
       // Most split vote first; then the less confident main model; then the lower row.
       scored.sort((a, b) => b.h - a.h || a.conf - b.conf || a.row - b.row);
-      return scored.slice(0, Math.max(0, k)).map((s) => whyOf(s.row, 'vote-entropy', s.h));
+      return scored.slice(0, Math.max(0, k)).map((s) => whyOf(s.row, 'vote-entropy', s.h, undefined, true));
+    },
+    predictProba(vectors: Matrix): Float32Array {
+      if (!served) throw new NotTrainedError('predictions need a trained model; retrain first');
+      if (vectors.cols !== X.cols) throw new InputError(`vectors of ${vectors.cols} dimensions cannot be scored by a model of the pool's ${X.cols}`);
+      return served.model.main.predictProba(vectors);
     },
     weights(): Record<string, number> {
       return resolved?.weights?.() ?? (opts.strategy === 'meta' ? {} : { [opts.strategy]: 1 });

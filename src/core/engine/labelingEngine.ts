@@ -3,9 +3,11 @@ import type { LabelSet } from '../settings';
 import type { Pick, StrategyChoice } from '../strategies/strategy';
 
 /**
- * The labeling engine as the extension (through its worker) and the CLI's `select` see it:
- * a pool of vectors, labels arriving one at a time, retraining on demand, and batches of
- * queries that each carry their "why". Implemented by createEngine in createEngine.ts.
+ * The labeling engine, the one implementation of a round, as its two drivers see it — the
+ * editor's worker (src/core/session/labelingSession.ts) with a person's answers and `labelwise
+ * simulate` (src/core/al/simulate.ts) with gold ones: a pool of vectors, labels arriving one at a
+ * time, retraining on demand, and batches of queries that each carry their "why". Implemented by
+ * createEngine in createEngine.ts.
  */
 export interface EngineOptions {
   /** Class names (at least two, checked where settings are parsed); labels are indices into this array. */
@@ -27,7 +29,10 @@ export interface EngineQuery {
   readonly row: number;
   readonly strategy: string;
   readonly score: number;
-  /** Committee members voting for each class (length = classes); multi-label: members saying it applies. */
+  /**
+   * Committee members voting for each class (length = classes); multi-label: members saying it
+   * applies. Empty from an engine built without pick votes (EngineDeps.pickVotes, simulations).
+   */
   readonly votes: readonly number[];
   /** Main model's probabilities (length = classes); multi-label: P(label applies) each. */
   readonly probs: readonly number[];
@@ -75,6 +80,11 @@ export interface LabelingEngine {
   query(n: number, exclude?: ReadonlySet<number>): Promise<EngineQuery[]>;
   /** Rows where the committee disagrees most (vote entropy), most contested first. */
   contested(k: number): EngineQuery[];
+  /**
+   * The model in service's probabilities (rows × classes) for vectors outside the pool, such as a
+   * simulation's test split; they are scaled as the pool is and nothing is learned from them.
+   */
+  predictProba(vectors: Matrix): Float32Array;
   /** Current mixing weights over strategies. */
   weights(): Record<string, number>;
   /**

@@ -17,8 +17,8 @@ export interface ModelWithCommitteeOptions {
 /**
  * The base learner of a labeling round: the main softmax model fitted on all labels (its
  * probabilities drive the uncertainty strategies and the predictions a user sees) plus a bootstrap
- * committee (for query by committee). Both warm-start from the previous round. Shared by the
- * engine and the simulator so they behave the same.
+ * committee (for query by committee). Both warm-start from the previous round. The engine's
+ * learner (src/core/engine), and the entity-span simulator's (src/core/al/simulateSpans.ts).
  */
 export class ModelWithCommittee {
   readonly main: SoftmaxRegression;
@@ -93,7 +93,8 @@ export class ModelWithCommittee {
 
   /**
    * The state strategies score: probabilities of the main model on `unlabeled`, and of each
-   * committee member, computed on first access.
+   * committee member, computed on first access. For driving a selector without an engine
+   * (benchmarks, tests); the engine builds its own from the model in service.
    */
   poolState(unlabeled: Int32Array, labeled: Int32Array, labels: Int32Array, round: number, rng: Rng): PoolState {
     let members: Float32Array[] | undefined;

@@ -4,14 +4,14 @@ import { annotatorDisagreements } from '../../core/store/contested';
 import type { LabelStore } from '../../core/store/labelStore';
 import type { OrphanSpan } from '../../core/store/reanchor';
 import type { Logger } from '../../core/types';
-import { viewOfEvent, type EngineViews } from './engineViews';
+import { viewOfEvent, type WorkerViews } from './workerViews';
 
 const CONTESTED_K = 30;
 /** Spans behind disagreements sent to the review view (each with its context). */
 const AGREEMENT_SPANS = 100;
 
 export interface ReviewListOptions {
-  readonly views: EngineViews;
+  readonly views: WorkerViews;
   readonly store: LabelStore;
   readonly labels: () => readonly string[];
   /** The spans the panel may open or resolve, by id (the queue model's `known`): review items join it. */

@@ -2,7 +2,7 @@ import type { SpanView } from '../../protocol';
 import type { LabelStore } from '../../core/store/labelStore';
 import type { Logger } from '../../core/types';
 import { SingleFlight } from '../../core/util/singleFlight';
-import { viewOfEvent, type EngineViews } from './engineViews';
+import { viewOfEvent, type WorkerViews } from './workerViews';
 
 /** How many decisions the undo stack keeps (the issue asks for at least 20). */
 export const UNDO_DEPTH = 100;
@@ -10,7 +10,7 @@ export const UNDO_DEPTH = 100;
 export const KEEP_AFTER_RETRAIN = 3;
 
 export interface SpanQueueOptions {
-  readonly views: EngineViews;
+  readonly views: WorkerViews;
   readonly store: LabelStore;
   /** Spans kept queued ahead of the panel at least; two batches when more. */
   readonly lookahead: number;

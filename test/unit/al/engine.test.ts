@@ -52,6 +52,26 @@ describe('createEngine', () => {
     }
   });
 
+  test('what a simulation turns off (accuracy estimate, pick votes) leaves the picks as they were; vectors outside the pool get probabilities', async () => {
+    const lean = createEngine(X, opts, { estimateAccuracy: false, pickVotes: false });
+    const full = createEngine(X, opts);
+    labelFirst(lean, 12);
+    labelFirst(full, 12);
+    assert.throws(() => lean.predictProba(X), NotTrainedError);
+    assert.equal((await lean.retrain()).estimatedAccuracy, undefined);
+    assert.ok((await full.retrain()).estimatedAccuracy !== undefined);
+    const q = await lean.query(4);
+    assert.deepEqual(q.map((x) => x.row), (await full.query(4)).map((x) => x.row));
+    for (const x of q) assert.deepEqual(x.votes, []);
+    // Two pool rows as if they came from elsewhere: the same probabilities the pool's rows get.
+    const outside = { rows: 2, cols: X.cols, data: X.data.slice(20 * X.cols, 22 * X.cols) };
+    const p = lean.predictProba(outside);
+    const seen = full.explain!([20, 21].map((row) => ({ row, strategy: 'margin', score: 0 }))).flatMap((x) => x.probs);
+    assert.equal(p.length, 6);
+    p.forEach((v, i) => assert.ok(Math.abs(v - seen[i]) < 1e-6, `${v} vs ${seen[i]}`));
+    assert.throws(() => lean.predictProba({ rows: 1, cols: X.cols + 1, data: new Float32Array(X.cols + 1) }), InputError);
+  });
+
   test('a rejected class is negative evidence: after the retrain that row gives it less probability', async () => {
     const e = createEngine(X, opts);
     labelFirst(e, 12);

@@ -88,8 +88,8 @@ describe('simulate', () => {
     const r = await simulate({ ...base, strategy: 'meta', metaFactory: factory });
     assert.equal(r.strategy, 'meta');
     assert.deepEqual(r.curve[1].chosen, { margin: 5 });
-    // Feedback arrives for every round but the last (its picks are never followed by another select).
-    assert.equal(seen.length, 5);
+    // Feedback arrives at the retrain after every batch, the last one included (as in the editor).
+    assert.equal(seen.length, 6);
     for (const s of seen) {
       assert.equal(s.picks, 5);
       for (const l of s.labels) assert.ok(l >= 0 && l < 3);

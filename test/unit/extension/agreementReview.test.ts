@@ -8,7 +8,7 @@ import type { LabelEvent } from '../../../src/core/store/events';
 import { LabelStore, storePath } from '../../../src/core/store/labelStore';
 import { LabelingController } from '../../../src/extension/labelingController';
 import { OpenSourceCommand, ResolveContestedCommand, ShowViewCommand, type SpanView } from '../../../src/protocol';
-import { FakeEngine } from './fakeEngine';
+import { FakeWorker } from './fakeWorker';
 
 const settings: LabelwiseSettings = { ...defaultSettings, labels: ['a', 'b', 'c'], annotator: 'kim', batchSize: 3, budget: 50 };
 const started = { spans: 50, files: 1, provider: 'cpu' as const, encoderId: 'fake', restored: 0, unmatched: 0, problems: [], labeled: 0, millis: 1 };
@@ -40,7 +40,7 @@ describe('review view: agreement between annotators', () => {
     dir = mkdtempSync(join(tmpdir(), 'labelwise-agree-'));
     store = LabelStore.open(storePath(dir));
     opened = [];
-    c = new LabelingController({ settings, store, engine: new FakeEngine(), started, now: () => '2026-11-23T11:00:00.000Z', openSource: (s) => opened.push(s) });
+    c = new LabelingController({ settings, store, worker: new FakeWorker(), started, now: () => '2026-11-23T11:00:00.000Z', openSource: (s) => opened.push(s) });
   });
   afterEach(() => {
     store.close();

@@ -8,7 +8,7 @@ import { LabelStore, storePath } from '../../../src/core/store/labelStore';
 import { LabelingController, LOOKAHEAD } from '../../../src/extension/labelingController';
 import { AnswerCommand, DismissContestedCommand, ReadyCommand, RetrainCommand, ShowViewCommand, UndoCommand, type PanelState } from '../../../src/protocol';
 import type { OrphanSpan } from '../../../src/core/store/reanchor';
-import { FakeEngine } from './fakeEngine';
+import { FakeWorker } from './fakeWorker';
 
 const settings: LabelwiseSettings = { ...defaultSettings, labels: ['a', 'b', 'c'], annotator: 'kim', batchSize: 3, budget: 5 };
 const started = { spans: 50, files: 1, provider: 'cpu' as const, encoderId: 'fake', restored: 0, unmatched: 0, problems: [], labeled: 0, millis: 1 };
@@ -37,7 +37,7 @@ function lines(file: string): Record<string, unknown>[] {
 describe('labeling controller (panel message routing)', () => {
   let dir: string;
   let store: LabelStore;
-  let engine: FakeEngine;
+  let worker: FakeWorker;
   let notices: { level: string; message: string }[];
   let c: LabelingController;
   let states: PanelState[];
@@ -45,10 +45,10 @@ describe('labeling controller (panel message routing)', () => {
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'labelwise-ctrl-'));
     store = LabelStore.open(storePath(dir));
-    engine = new FakeEngine();
+    worker = new FakeWorker();
     notices = [];
     // lookahead 0: two batches of 3 ahead, small enough to follow span by span.
-    c = new LabelingController({ settings, store, engine, started, notify: (level, message) => notices.push({ level, message }), now: () => '2026-11-23T10:00:00.000Z', lookahead: 0 });
+    c = new LabelingController({ settings, store, worker, started, notify: (level, message) => notices.push({ level, message }), now: () => '2026-11-23T10:00:00.000Z', lookahead: 0 });
     states = [];
     c.onChange(() => states.push(c.state()));
   });
@@ -84,7 +84,7 @@ describe('labeling controller (panel message routing)', () => {
     assert.equal(s.undoDepth, 1);
     assert.equal(s.session.labeled, 1);
     await new Promise((r) => setImmediate(r));
-    assert.deepEqual(engine.decided.get('span-0'), { label: 'b', decided: true });
+    assert.deepEqual(worker.decided.get('span-0'), { label: 'b', decided: true });
   });
 
   test('skip and reject are stored without a label and do not count as labels', async () => {
@@ -94,7 +94,7 @@ describe('labeling controller (panel message routing)', () => {
     assert.deepEqual(lines(store.file).map((l) => [l.answer, l.label]), [['ignore', null], ['reject', null]]);
     assert.equal(c.labeled, 0);
     await new Promise((r) => setImmediate(r));
-    assert.deepEqual(engine.decided.get('span-1'), { label: null, decided: true });
+    assert.deepEqual(worker.decided.get('span-1'), { label: null, decided: true });
   });
 
   test('a reject keeps the guess it turned down; it is no label, and the worker gets it as negative evidence', async () => {
@@ -113,14 +113,14 @@ describe('labeling controller (panel message routing)', () => {
     assert.deepEqual(store.state.counts().byLabel, {});
     assert.equal(store.state.counts().byAnswer.reject, 2);
     await new Promise((r) => setImmediate(r));
-    assert.deepEqual(engine.decided.get('span-0'), { label: null, decided: true, rejected: 'b' });
-    assert.deepEqual(engine.decided.get('span-1'), { label: null, decided: true });
+    assert.deepEqual(worker.decided.get('span-0'), { label: null, decided: true, rejected: 'b' });
+    assert.deepEqual(worker.decided.get('span-1'), { label: null, decided: true });
     // Undo withdraws the reject: the worker hears the span has no decision and no reject.
     await c.handle(UndoCommand.create({}, 4));
     await c.handle(UndoCommand.create({}, 5));
     await c.handle(UndoCommand.create({}, 6));
     await new Promise((r) => setImmediate(r));
-    assert.deepEqual(engine.decided.get('span-0'), { label: null, decided: false });
+    assert.deepEqual(worker.decided.get('span-0'), { label: null, decided: false });
   });
 
   test('undo writes an undo event, brings the span back first and tells the worker', async () => {
@@ -139,7 +139,7 @@ describe('labeling controller (panel message routing)', () => {
     assert.equal(s.ackSeq, 4);
     assert.equal(c.labeled, 2);
     await new Promise((r) => setImmediate(r));
-    assert.deepEqual(engine.decided.get('span-2'), { label: null, decided: false });
+    assert.deepEqual(worker.decided.get('span-2'), { label: null, decided: false });
     // Undo goes further back, one decision per press.
     await c.handle(UndoCommand.create({}, 5));
     assert.equal(c.state().current?.id, 'span-1');
@@ -169,7 +169,7 @@ describe('labeling controller (panel message routing)', () => {
     const s = c.state();
     assert.equal(s.current?.id, 'span-8');
     assert.ok(s.queue.length >= settings.batchSize - 1, `queue has ${s.queue.length}`);
-    assert.ok(engine.count('query') >= 2);
+    assert.ok(worker.count('query') >= 2);
   });
 
   test('budget spent: one warning', async () => {
@@ -194,7 +194,7 @@ describe('labeling controller (panel message routing)', () => {
   test('labeling goes on while a retrain runs: answers are stored and acknowledged meanwhile', async () => {
     await ready(c);
     let release!: () => void;
-    engine.retrainGate = new Promise<void>((r) => (release = r));
+    worker.retrainGate = new Promise<void>((r) => (release = r));
     await c.handle(RetrainCommand.create({}));
     assert.equal(c.state().busy.retraining, true);
     await c.handle(AnswerCommand.create({ spanId: 'span-0', label: 'a', answer: 'accept' }, 1));
@@ -223,7 +223,7 @@ describe('labeling controller (panel message routing)', () => {
     assert.deepEqual(s.current?.why.votes, { a: 4, b: 1 });
     assert.equal(s.current?.why.strategy, 'margin');
     assert.deepEqual([s.current?.id, s.queue[0].id, s.queue[1].id], kept, 'the next two keep their place');
-    const explained = engine.calls.filter((x) => x.method === 'explain');
+    const explained = worker.calls.filter((x) => x.method === 'explain');
     assert.equal(explained.length, 1);
     assert.deepEqual((explained[0].params as { items: { id: string }[] }).items.map((i) => i.id), kept);
     for (const v of [s.current, ...s.queue]) assert.ok(v?.why.predicted, `${v?.id} has the new model's guess`);
@@ -241,7 +241,7 @@ describe('labeling controller (panel message routing)', () => {
     const id = c.state().current?.id;
     c.notification({ kind: 'retrainStarted' });
     assert.equal(c.state().busy.retraining, true);
-    engine.retrains = 1; // the worker retrained on its own
+    worker.retrains = 1; // the worker retrained on its own
     c.notification({ kind: 'retrained', round: { round: 1, labels: 4, estimatedAccuracy: 0.75, weights: {}, millis: 1 } });
     await until('the refresh', () => !c.state().busy.retraining);
     assert.equal(c.state().current?.id, id);
@@ -251,7 +251,7 @@ describe('labeling controller (panel message routing)', () => {
   test('a span answered while the new "why" was on its way is not brought back', async () => {
     await ready(c);
     let release!: () => void;
-    engine.retrainGate = new Promise<void>((r) => (release = r));
+    worker.retrainGate = new Promise<void>((r) => (release = r));
     await c.handle(RetrainCommand.create({}));
     await c.handle(AnswerCommand.create({ spanId: 'span-0', label: 'a', answer: 'accept' }, 1));
     release();
@@ -266,10 +266,10 @@ describe('labeling controller (panel message routing)', () => {
     const before = [c.state().current?.id, ...c.state().queue.map((q) => q.id)];
     assert.equal(before.length, 6, 'two batches of 3 queued');
     let release!: () => void;
-    engine.queryGate = new Promise<void>((r) => (release = r));
+    worker.queryGate = new Promise<void>((r) => (release = r));
     const seen = states.length;
     c.notification({ kind: 'retrainStarted' });
-    engine.retrains = 1;
+    worker.retrains = 1;
     c.notification({ kind: 'retrained', round: { round: 1, labels: 4, estimatedAccuracy: 0.75, weights: {}, millis: 1 } });
     await until('the refresh', () => !c.state().busy.retraining);
     // A fast annotator answers the first four spans while the new model's query waits.
@@ -295,8 +295,8 @@ describe('labeling controller (panel message routing)', () => {
   });
 
   test('by default the queue holds LOOKAHEAD spans ahead, topped up once a batch of it is used', async () => {
-    const eng = new FakeEngine(200);
-    const deep = new LabelingController({ settings, store, engine: eng, started });
+    const eng = new FakeWorker(200);
+    const deep = new LabelingController({ settings, store, worker: eng, started });
     await deep.handle(ReadyCommand.create({ restored: false }));
     await deep.refill();
     const spans = (): number => (deep.state().current ? 1 : 0) + deep.state().queue.length;
@@ -313,7 +313,7 @@ describe('labeling controller (panel message routing)', () => {
     assert.ok(typeof id === 'string' && id !== '');
     await c.handle(AnswerCommand.create({ spanId: 'span-0', label: 'a', answer: 'accept' }, 1));
     assert.equal(c.state().sessionId, id);
-    const other = new LabelingController({ settings, store, engine: new FakeEngine(), started });
+    const other = new LabelingController({ settings, store, worker: new FakeWorker(), started });
     assert.notEqual(other.state().sessionId, id, 'another session has another id');
   });
 
@@ -333,7 +333,7 @@ describe('labeling controller (panel message routing)', () => {
         ts: '2026-11-20T10:00:00.000Z',
       },
     };
-    const oc = new LabelingController({ settings, store, engine, started, orphans: () => [orphan] });
+    const oc = new LabelingController({ settings, store, worker, started, orphans: () => [orphan] });
     await ready(oc);
     await oc.showView('review');
     const items = oc.state().contested.filter((x) => x.reason === 'orphan');
@@ -354,7 +354,7 @@ describe('labeling controller (panel message routing)', () => {
     await ready(c);
     await c.handle(AnswerCommand.create({ spanId: 'span-0', label: 'a', answer: 'accept' }, 1));
     c.dispose();
-    const again = new LabelingController({ settings, store: LabelStore.open(storePath(dir)), engine, started });
+    const again = new LabelingController({ settings, store: LabelStore.open(storePath(dir)), worker, started });
     assert.equal(again.state().undoDepth, 1);
     await ready(again);
     await again.handle(UndoCommand.create({}, 1));
@@ -366,16 +366,16 @@ describe('labeling controller (panel message routing)', () => {
 describe('labeling controller, multi-label (labelwise.multiLabel)', () => {
   let dir: string;
   let store: LabelStore;
-  let engine: FakeEngine;
+  let worker: FakeWorker;
   let notices: { level: string; message: string }[];
   let c: LabelingController;
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'labelwise-ctrl-multi-'));
     store = LabelStore.open(storePath(dir));
-    engine = new FakeEngine();
+    worker = new FakeWorker();
     notices = [];
-    c = new LabelingController({ settings: { ...settings, multiLabel: true }, store, engine, started, notify: (level, message) => notices.push({ level, message }), now: () => '2026-11-23T10:00:00.000Z', lookahead: 0 });
+    c = new LabelingController({ settings: { ...settings, multiLabel: true }, store, worker, started, notify: (level, message) => notices.push({ level, message }), now: () => '2026-11-23T10:00:00.000Z', lookahead: 0 });
   });
   afterEach(() => {
     store.close();
@@ -395,8 +395,8 @@ describe('labeling controller, multi-label (labelwise.multiLabel)', () => {
     assert.equal(c.labeled, 2, 'a set is one labeled span; so is "none of them"');
     assert.deepEqual(store.state.counts().byLabel, { a: 1, c: 1 });
     await new Promise((r) => setImmediate(r));
-    assert.deepEqual(engine.decided.get('span-0'), { label: null, decided: true, labels: ['a', 'c'] });
-    assert.deepEqual(engine.decided.get('span-1'), { label: null, decided: true, labels: [] });
+    assert.deepEqual(worker.decided.get('span-0'), { label: null, decided: true, labels: ['a', 'c'] });
+    assert.deepEqual(worker.decided.get('span-1'), { label: null, decided: true, labels: [] });
   });
 
   test('a set with a label outside labelwise.labels is refused: nothing stored, the span stays', async () => {

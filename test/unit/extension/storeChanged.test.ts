@@ -10,7 +10,7 @@ import { LabelingController } from '../../../src/extension/labelingController';
 import { LabelwiseApp, type PanelLike } from '../../../src/extension/labelwiseApp';
 import { AnswerCommand, DismissContestedCommand, ReadyCommand, ResolveContestedCommand, ShowViewCommand, StateNotification, UndoCommand, type HostToWebview, type PanelState } from '../../../src/protocol';
 import { TOPICS } from '../session/testCorpus';
-import { FakeEngine } from './fakeEngine';
+import { FakeWorker } from './fakeWorker';
 import { FakeSurface } from './fakeSurface';
 import { inProcessWorker, until } from './inProcessApp';
 
@@ -26,7 +26,7 @@ describe('store changes apart from view changes (decorations redraw only when th
     const store = LabelStore.open(storePath(dir));
     const settings = { ...defaultSettings, labels: ['a', 'b'], annotator: 'kim', batchSize: 3 };
     const started = { spans: 50, files: 1, provider: 'cpu' as const, encoderId: 'fake', restored: 0, unmatched: 0, problems: [], labeled: 0, millis: 1 };
-    const c = new LabelingController({ settings, store, engine: new FakeEngine(), started, lookahead: 0 });
+    const c = new LabelingController({ settings, store, worker: new FakeWorker(), started, lookahead: 0 });
     const log: string[] = [];
     c.onChange(() => log.push('view'));
     c.onStoreChange(() => log.push('store'));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { SpanPick } from '../../../src/core/session/spanPick';
 import type { WorkerMethod, WorkerRequests } from '../../../src/core/session/workerProtocol';
-import { committeeItem, spanView, viewingEngine, whyInfo } from '../../../src/extension/views';
+import { committeeItem, spanView, viewingWorker, whyInfo } from '../../../src/extension/views';
 
 const place = { id: 's1', file: 'a.txt', line: 2, start: 10, end: 20, text: 'some words', before: 'b ', after: ' a' };
 const picked: SpanPick = {
@@ -70,7 +70,7 @@ describe('domain picks as the panel shows them', () => {
     ]);
   });
 
-  test('the controller\'s engine maps query / views / explain / contested and passes the rest through', async () => {
+  test('the controller\'s worker client maps query / views / explain / contested and passes the rest through', async () => {
     const results: Partial<Record<WorkerMethod, unknown>> = {
       query: [picked],
       views: [place],
@@ -78,20 +78,20 @@ describe('domain picks as the panel shows them', () => {
       contested: [picked],
       decide: { labeled: 1, retrainStarted: false },
     };
-    const engine = viewingEngine(
+    const worker = viewingWorker(
       {
         request: async <M extends WorkerMethod>(method: M): Promise<WorkerRequests[M]['result']> => results[method] as WorkerRequests[M]['result'],
       },
       { multiLabel: false },
     );
-    const [q] = await engine.request('query', { n: 1, exclude: [] });
+    const [q] = await worker.request('query', { n: 1, exclude: [] });
     assert.equal(q.why.predicted?.label, 'y');
-    const [v] = await engine.request('views', { ids: ['s1'] });
+    const [v] = await worker.request('views', { ids: ['s1'] });
     assert.equal(v.why.strategy, 'review');
-    const [e] = await engine.request('explain', { items: [] });
+    const [e] = await worker.request('explain', { items: [] });
     assert.equal(e.why.rank, 3);
-    const [c] = await engine.request('contested', { k: 1 });
+    const [c] = await worker.request('contested', { k: 1 });
     assert.deepEqual(c.detail, { y: 3, z: 2 });
-    assert.deepEqual(await engine.request('decide', { id: 's1', label: 'y', decided: true }), { labeled: 1, retrainStarted: false });
+    assert.deepEqual(await worker.request('decide', { id: 's1', label: 'y', decided: true }), { labeled: 1, retrainStarted: false });
   });
 });

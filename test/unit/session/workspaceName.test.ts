@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { createEngine } from '../../../src/core/engine/createEngine';
-import { metaSelectorFactory } from '../../../src/core/al/metaFactory';
+import { metaSelectorFactory } from '../../../src/core/meta/metaSelectorFactory';
 import type { MetaSelector } from '../../../src/core/meta/metaSelector';
 import { defaultDeps } from '../../../src/core/session/defaultDeps';
 import { LabelingSession, type SessionDeps } from '../../../src/core/session/labelingSession';

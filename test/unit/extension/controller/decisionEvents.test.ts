@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { answerEvent, undecidedEvent } from '../../../../src/extension/controller/decisionEvents';
 import { spanView as viewOf } from '../../../../src/extension/views';
-import { spanPick } from '../fakeEngine';
+import { spanPick } from '../fakeWorker';
 
-/** The panel's view of the fake engine's i-th pick, as the controller gets it. */
+/** The panel's view of the fake worker's i-th pick, as the controller gets it. */
 const spanView = (i: number): ReturnType<typeof viewOf> => viewOf(spanPick(i), { multiLabel: false });
 
 const settings = { labels: ['a', 'b', 'c'], multiLabel: false, annotator: 'kim' };

@@ -1,41 +1,41 @@
 import type { ContestedItem, SpanView } from '../../protocol';
 import type { LabelEvent } from '../../core/store/events';
 import type { CurveData, ExplainItem } from '../../core/session/workerProtocol';
-import type { ViewEngineApi } from '../views';
+import type { ViewingWorker } from '../views';
 
 
 /**
  * The one place where the controller receives from the worker what the panel shows (spans with
  * their context and "why", review items, the curve): the seam where worker results become panel
- * views. The queue model and the review list ask here, never the engine directly.
+ * views. The queue model and the review list ask here, never the worker directly.
  */
-export class EngineViews {
-  /** `engine` maps the worker's picks to views (views.ts viewingEngine). */
-  constructor(private readonly engine: ViewEngineApi) {}
+export class WorkerViews {
+  /** `worker` maps its picks to views (views.ts viewingWorker). */
+  constructor(private readonly worker: ViewingWorker) {}
 
   /** The next `n` spans to ask about, none of `exclude`. */
   query(n: number, exclude: readonly string[]): Promise<SpanView[]> {
-    return this.engine.request('query', { n, exclude });
+    return this.worker.request('query', { n, exclude });
   }
 
   /** Spans by id, with their context (those not in the pool are left out). */
   views(ids: readonly string[]): Promise<SpanView[]> {
-    return this.engine.request('views', { ids });
+    return this.worker.request('views', { ids });
   }
 
   /** The spans again, with the current model's "why". */
   explain(items: readonly ExplainItem[]): Promise<SpanView[]> {
-    return this.engine.request('explain', { items });
+    return this.worker.request('explain', { items });
   }
 
   /** The unlabeled spans the committee disputes most. */
   contested(k: number): Promise<ContestedItem[]> {
-    return this.engine.request('contested', { k });
+    return this.worker.request('contested', { k });
   }
 
   /** The learning curve and the strategy weights per round. */
   curve(): Promise<CurveData> {
-    return this.engine.request('curve', {});
+    return this.worker.request('curve', {});
   }
 }
 

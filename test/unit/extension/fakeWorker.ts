@@ -18,8 +18,8 @@ export function spanPick(i: number): SpanPick {
   };
 }
 
-/** A scripted engine: hands out span-0, span-1, … in order and records every request. */
-export class FakeEngine implements WorkerApi {
+/** A scripted worker: hands out span-0, span-1, … in order and records every request. */
+export class FakeWorker implements WorkerApi {
   readonly calls: { method: WorkerMethod; params: unknown }[] = [];
   private handedOut = new Set<string>();
   decided = new Map<string, { label: string | null; decided: boolean; rejected?: string | null; labels?: readonly string[] }>();
