@@ -55,6 +55,9 @@ const PEERS = [
 const PEERS_FULL = 0.694;
 const PEER_SPLITS = [1, 2, 3, 4, 5] as const;
 
+/** A bad flag: reported as one line, without a stack. */
+class UsageError extends Error {}
+
 interface Task {
   readonly dataset: string;
   readonly strategy: string;
@@ -100,12 +103,12 @@ function parseArgs(argv: string[]): Args {
     worker: false,
   };
   const list = (v: string | undefined, flag: string): string[] => {
-    if (!v || v.startsWith('--')) throw new Error(`bench:al: ${flag} needs a value`);
+    if (!v || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
     return v.split(',').filter(Boolean);
   };
   const num = (v: string | undefined, flag: string): number => {
     const n = Number(list(v, flag)[0]);
-    if (!Number.isFinite(n)) throw new Error(`bench:al: ${flag} must be a number, got ${v}`);
+    if (!Number.isFinite(n)) throw new UsageError(`${flag} must be a number, got ${v}`);
     return n;
   };
   for (let i = 0; i < argv.length; i++) {
@@ -162,22 +165,22 @@ function parseArgs(argv: string[]): Args {
         a.worker = true;
         break;
       default:
-        throw new Error(`bench:al: unknown flag ${flag}`);
+        throw new UsageError(`unknown flag ${flag}`);
     }
   }
   const posInt = (n: number, flag: string, min = 1): void => {
-    if (!(Number.isInteger(n) && n >= min)) throw new Error(`bench:al: ${flag} must be an integer ≥ ${min}, got ${n}`);
+    if (!(Number.isInteger(n) && n >= min)) throw new UsageError(`${flag} must be an integer ≥ ${min}, got ${n}`);
   };
   posInt(a.seeds, '--seeds');
   posInt(a.jobs, '--jobs');
   posInt(a.maxFixed, '--max-fixed', 0);
   posInt(a.maxRecords, '--max-records', 100);
-  if (!(a.margin >= 0)) throw new Error('bench:al: --margin must be ≥ 0 (AULC points)');
+  if (!(a.margin >= 0)) throw new UsageError('--margin must be ≥ 0 (AULC points)');
   for (const b of a.budgets) posInt(b, '--budgets', SETTINGS.init);
   a.budgets = [...new Set(a.budgets)].sort((x, y) => x - y);
-  if (!a.budgets.length) throw new Error('bench:al: --budgets names no budget');
-  for (const d of a.datasets) if (!DATASETS.some((s) => s.name === d)) throw new Error(`bench:al: unknown dataset ${d} (known: ${DATASETS.map((s) => s.name).join(', ')})`);
-  for (const s of a.strategies) if (!ALL_STRATEGIES.includes(s)) throw new Error(`bench:al: unknown strategy ${s} (known: ${ALL_STRATEGIES.join(', ')})`);
+  if (!a.budgets.length) throw new UsageError('--budgets names no budget');
+  for (const d of a.datasets) if (!DATASETS.some((s) => s.name === d)) throw new UsageError(`unknown dataset ${d} (known: ${DATASETS.map((s) => s.name).join(', ')})`);
+  for (const s of a.strategies) if (!ALL_STRATEGIES.includes(s)) throw new UsageError(`unknown strategy ${s} (known: ${ALL_STRATEGIES.join(', ')})`);
   return a;
 }
 
@@ -518,7 +521,7 @@ async function runAll(args: Args): Promise<{ failures: Failure[]; fixedAtLarger:
     for (let i = 0; i < args.jobs; i++) {
       const w = fork(__filename, ['--worker'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       w.on('exit', (code) => {
-        if (code !== 0 && code !== null) rejectAll(new Error(`bench:al: worker ${i} exited with ${code}`));
+        if (code !== 0 && code !== null) rejectAll(new Error(`worker ${i} exited with ${code}`));
       });
       feed(w);
     }
@@ -759,6 +762,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  process.stderr.write(`bench:al: ${(e as Error).stack ?? String(e)}\n`);
+  process.stderr.write(`bench:al: ${e instanceof UsageError ? e.message : ((e as Error).stack ?? String(e))}\n`);
   process.exit(1);
 });
