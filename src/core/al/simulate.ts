@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import { InputError, SettingError } from '../errors';
 import { ModelWithCommittee } from '../learners/modelWithCommittee';
 import { createRng, deriveSeed, shuffleInPlace } from '../learners/rng';
+import type { SemiSupervised } from '../learners/selfTraining';
 import { SoftmaxRegression } from '../learners/softmax';
 import { createSelector, type SelectorFactory } from '../strategies/selectorFactory';
 import type { Pick, StrategyChoice } from '../strategies/strategy';
@@ -58,6 +59,8 @@ export interface SimulateOptions {
   /** Base learner knobs (see SoftmaxOptions). */
   readonly C?: number;
   readonly classBalanced?: boolean;
+  /** The base learner's semi-supervised step (ModelWithCommitteeOptions.semiSupervised); absent = off. */
+  readonly semiSupervised?: SemiSupervised;
   /** Progress lines go here (the CLI passes a stderr logger). */
   readonly logger?: Logger;
 }
@@ -120,7 +123,7 @@ export async function simulate(opts: SimulateOptions): Promise<SimulationResult>
   }
   const init = initPos.length;
 
-  const model = new ModelWithCommittee(Xp, { classes: K, committeeSize: opts.committeeSize, seed: opts.seed, C: opts.C, classBalanced: opts.classBalanced });
+  const model = new ModelWithCommittee(Xp, { classes: K, committeeSize: opts.committeeSize, seed: opts.seed, C: opts.C, classBalanced: opts.classBalanced, semiSupervised: opts.semiSupervised });
   const selector = await createSelector(
     { strategy: opts.strategy, classes: K, seed: opts.seed, diversity: opts.diversity ?? true, candidateFactor: opts.candidateFactor, batch: opts.batch, budget, init, holdOut: name },
     opts.metaFactory,

@@ -53,7 +53,7 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
   // The untrained model every retrain's copy starts from until the first round succeeds.
   const untrained = multi
     ? new MultiLabelModel(X, { classes: K, committeeSize: opts.committeeSize, seed: opts.seed, C: deps.C })
-    : new ModelWithCommittee(X, { classes: K, committeeSize: opts.committeeSize, seed: opts.seed, C: deps.C });
+    : new ModelWithCommittee(X, { classes: K, committeeSize: opts.committeeSize, seed: opts.seed, C: deps.C, semiSupervised: opts.semiSupervised });
   const labels = new Map<number, number>();
   // Multi-label: row → its label set (class indices, possibly none). `labels` stays empty then.
   const labelSets = new Map<number, readonly number[]>();

@@ -2,6 +2,7 @@ import type { PoolState } from '../strategies/strategy';
 import type { Matrix } from '../types';
 import { BootstrapCommittee, DEFAULT_COMMITTEE_SIZE } from './committee';
 import { deriveSeed, type Rng } from './rng';
+import { choosePseudoLabels, selfTrainingCandidates, selfTrainingSettings, type PseudoLabels, type SemiSupervised } from './selfTraining';
 import { SoftmaxRegression, type RejectedRows } from './softmax';
 
 export interface ModelWithCommitteeOptions {
@@ -11,6 +12,8 @@ export interface ModelWithCommitteeOptions {
   /** Inverse L2 strength of every softmax (see SoftmaxOptions.C). */
   readonly C?: number;
   readonly classBalanced?: boolean;
+  /** The semi-supervised step after each fit (selfTraining.ts); absent = supervised only. */
+  readonly semiSupervised?: SemiSupervised;
 }
 
 /**
@@ -23,7 +26,9 @@ export class ModelWithCommittee {
   readonly main: SoftmaxRegression;
   readonly committee: BootstrapCommittee;
   /** Labels the committee has not been fitted on yet. */
-  private pending: { rows: Int32Array; y: Int32Array; rejected?: RejectedRows } | undefined;
+  private pending: { rows: Int32Array; y: Int32Array; sampleWeight?: Float32Array; rejected?: RejectedRows } | undefined;
+  /** The pseudo-labels of the last fit (empty without the semi-supervised step). */
+  lastPseudo: PseudoLabels = { rows: new Int32Array(0), y: new Int32Array(0) };
 
   constructor(
     readonly X: Matrix,
@@ -49,6 +54,7 @@ export class ModelWithCommittee {
   clone(): ModelWithCommittee {
     const c = new ModelWithCommittee(this.X, this.opts, { main: this.main.clone(), committee: this.committee.clone() });
     c.pending = this.pending;
+    c.lastPseudo = this.lastPseudo;
     return c;
   }
 
@@ -64,12 +70,44 @@ export class ModelWithCommittee {
   fit(rows: Int32Array, y: Int32Array, rejected?: RejectedRows): void {
     this.main.fit(this.X, rows, y, { warmStart: true, rejected });
     this.pending = { rows, y, rejected };
+    this.lastPseudo = { rows: new Int32Array(0), y: new Int32Array(0) };
+    if (this.opts.semiSupervised) this.selfTrain(rows, y, rejected);
+  }
+
+  /**
+   * Self-training (selfTraining.ts): pseudo-labels from the model just fitted, then one more fit
+   * (warm-started) on labels + pseudo-labels, the pseudo ones at a lower weight. The committee is
+   * fitted on the same rows later, each member on its own bootstrap resample of them, so members
+   * stay diverse.
+   */
+  private selfTrain(rows: Int32Array, y: Int32Array, rejected?: RejectedRows): void {
+    const s = selfTrainingSettings(this.opts.semiSupervised!);
+    const perClass = new Float64Array(this.opts.classes);
+    for (const c of y) perClass[c]++;
+    const exclude = rejected ? [...rows, ...rejected.rows] : rows;
+    const candidates = selfTrainingCandidates(this.X.rows, exclude, s.sample, this.opts.seed);
+    if (candidates.length === 0) return;
+    const pseudo = choosePseudoLabels(this.main.predictProba(this.X, candidates), candidates, this.opts.classes, perClass, s);
+    if (pseudo.rows.length === 0) return;
+    const n = rows.length;
+    const allRows = new Int32Array(n + pseudo.rows.length);
+    allRows.set(rows);
+    allRows.set(pseudo.rows, n);
+    const allY = new Int32Array(allRows.length);
+    allY.set(y);
+    allY.set(pseudo.y, n);
+    const sampleWeight = new Float32Array(allRows.length).fill(1);
+    sampleWeight.fill(s.weight, n);
+    this.main.fit(this.X, allRows, allY, { warmStart: true, sampleWeight, rejected });
+    this.pending = { rows: allRows, y: allY, sampleWeight, rejected };
+    this.lastPseudo = pseudo;
   }
 
   /** Brings the committee up to date with the last fit() (no-op when it already is). */
   fitCommittee(): void {
     if (!this.pending) return;
-    this.committee.fit(this.X, this.pending.rows, this.pending.y, { warmStart: true, rejected: this.pending.rejected });
+    const { rows, y, sampleWeight, rejected } = this.pending;
+    this.committee.fit(this.X, rows, y, { warmStart: true, sampleWeight, rejected });
     this.pending = undefined;
   }
 
