@@ -5,7 +5,7 @@
 // Results are cached per run in bench/.cache/ssl/ (gitignored; --fresh ignores them) so that an
 // interrupted run resumes. Vectors are shared with bench:al (bench/.cache/vectors/, same key).
 // Flags: --seeds N (default 5), --datasets a,b, --strategies a,b (default margin,random,meta),
-// --modes off,self-training (a mode may carry knobs: self-training:threshold:ratio:weight),
+// --modes off,self-training,propagation (a mode may carry knobs: propagation:threshold:ratio:weight),
 // --worker i/n (run every n-th task from i, for a second process), --report (no runs, only the table).
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -86,11 +86,11 @@ function parseArgs(argv: string[]): Args {
   return a;
 }
 
-/** `off`, or `self-training[:threshold[:ratio[:weight]]]`. */
+/** `off`, or `self-training|propagation[:threshold[:ratio[:weight]]]`. */
 function modeOptions(mode: string): SemiSupervised | undefined {
   if (mode === 'off') return undefined;
   const [method, threshold, ratio, weight] = mode.split(':');
-  if (method !== 'self-training') throw new Error(`bench/ssl.ts: unknown mode ${mode}`);
+  if (method !== 'self-training' && method !== 'propagation') throw new Error(`bench/ssl.ts: unknown mode ${mode}`);
   const num = (s: string | undefined): number | undefined => (s === undefined || s === '' ? undefined : Number(s));
   return { method, threshold: num(threshold), ratio: num(ratio), weight: num(weight) };
 }

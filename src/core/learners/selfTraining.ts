@@ -25,14 +25,40 @@ export interface SelfTrainingOptions {
   readonly sample?: number;
 }
 
+/**
+ * Self-training whose pseudo-labels come from label propagation over a k-nearest-neighbour graph
+ * of the vectors (knnGraph.ts, labelPropagation.ts) combined with the model: the guess is the
+ * product of the softmax's and the propagated distributions, so a pseudo-label needs both to
+ * agree. The graph covers a seeded sample of at most `sample` rows (built once per pool).
+ */
+export interface PropagationOptions extends Omit<SelfTrainingOptions, 'method'> {
+  readonly method: 'propagation';
+  /** Neighbours per node (default DEFAULT_PROPAGATION.k). */
+  readonly k?: number;
+  /** Weight of the neighbours against a node's own seed, in [0, 1) (default DEFAULT_PROPAGATION.alpha). */
+  readonly alpha?: number;
+}
+
 /** The semi-supervised step of the base learner; absent = supervised only. */
-export type SemiSupervised = SelfTrainingOptions;
+export type SemiSupervised = SelfTrainingOptions | PropagationOptions;
 
 export const DEFAULT_SELF_TRAINING = { threshold: 0.8, ratio: 1, weight: 0.5, sample: 20_000 } as const;
+export const DEFAULT_PROPAGATION = { threshold: 0.8, ratio: 1, weight: 0.5, sample: 4000, k: 10, alpha: 0.9 } as const;
 
-/** Options with every default filled in and checked. */
+/** Self-training options with every default filled in and checked. */
 export function selfTrainingSettings(o: SelfTrainingOptions): Required<SelfTrainingOptions> {
-  const s = { ...DEFAULT_SELF_TRAINING, ...definedOnly(o), method: o.method };
+  return checked({ ...DEFAULT_SELF_TRAINING, ...definedOnly(o), method: o.method });
+}
+
+/** Propagation options with every default filled in and checked. */
+export function propagationSettings(o: PropagationOptions): Required<PropagationOptions> {
+  const s = checked({ ...DEFAULT_PROPAGATION, ...definedOnly(o), method: o.method });
+  if (!Number.isInteger(s.k) || s.k < 1) throw new SettingError('semiSupervised.k', `must be an integer ≥ 1, got ${s.k}`);
+  if (!(s.alpha >= 0 && s.alpha < 1)) throw new SettingError('semiSupervised.alpha', `must be in [0, 1), got ${s.alpha}`);
+  return s;
+}
+
+function checked<T extends Required<Omit<SelfTrainingOptions, 'method'>>>(s: T): T {
   if (!(s.threshold > 0 && s.threshold <= 1)) throw new SettingError('semiSupervised.threshold', `must be in (0, 1], got ${s.threshold}`);
   if (!(s.ratio >= 0) || !Number.isFinite(s.ratio)) throw new SettingError('semiSupervised.ratio', `must be a finite number ≥ 0, got ${s.ratio}`);
   if (!(s.weight > 0 && s.weight <= 1)) throw new SettingError('semiSupervised.weight', `must be in (0, 1], got ${s.weight}`);
@@ -40,8 +66,8 @@ export function selfTrainingSettings(o: SelfTrainingOptions): Required<SelfTrain
   return s;
 }
 
-function definedOnly(o: SelfTrainingOptions): Partial<SelfTrainingOptions> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<SelfTrainingOptions>;
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 export interface PseudoLabels {
