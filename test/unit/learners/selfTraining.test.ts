@@ -103,20 +103,21 @@ describe('ModelWithCommittee with self-training', () => {
 });
 
 describe('createEngine passes semiSupervised to its learner', () => {
-  test('the engine’s probabilities are those of the self-trained model', async () => {
-    const base: EngineOptions = { classes: ['neg', 'pos'], committeeSize: 3, strategy: 'margin', diversity: false, seed: 1 };
-    const semiSupervised = { method: 'self-training', threshold: 0.5, ratio: 1 } as const;
-    const probsOf = async (o: EngineOptions): Promise<number[]> => {
-      const e = createEngine(line, o);
-      e.setLabel(1, 0);
-      e.setLabel(4, 1);
-      await e.retrain();
-      return e.explain!([{ row: 2, strategy: 'margin', score: 0 }])[0].probs.map((p) => Math.fround(p));
-    };
-    const m = new ModelWithCommittee(line, { classes: 2, seed: 1, committeeSize: 3, semiSupervised });
-    m.fit(Int32Array.from([1, 4]), Int32Array.from([0, 1]));
-    const expected = [...m.main.predictProba(line, Int32Array.from([2]))];
-    assert.deepEqual(await probsOf({ ...base, semiSupervised }), expected);
-    assert.notDeepEqual(await probsOf(base), expected);
-  });
+  for (const semiSupervised of [{ method: 'self-training', threshold: 0.5, ratio: 1 }, { method: 'propagation', threshold: 0.5, ratio: 1, k: 2 }] as const) {
+    test(`the engine’s probabilities are those of the model with ${semiSupervised.method}`, async () => {
+      const base: EngineOptions = { classes: ['neg', 'pos'], committeeSize: 3, strategy: 'margin', diversity: false, seed: 1 };
+      const probsOf = async (o: EngineOptions): Promise<number[]> => {
+        const e = createEngine(line, o);
+        e.setLabel(1, 0);
+        e.setLabel(4, 1);
+        await e.retrain();
+        return e.explain!([{ row: 2, strategy: 'margin', score: 0 }])[0].probs.map((p) => Math.fround(p));
+      };
+      const m = new ModelWithCommittee(line, { classes: 2, seed: 1, committeeSize: 3, semiSupervised });
+      m.fit(Int32Array.from([1, 4]), Int32Array.from([0, 1]));
+      const expected = [...m.main.predictProba(line, Int32Array.from([2]))];
+      assert.deepEqual(await probsOf({ ...base, semiSupervised }), expected);
+      assert.notDeepEqual(await probsOf(base), expected);
+    });
+  }
 });
