@@ -136,8 +136,11 @@ function trainedOn(): string[] {
 async function run(args: Args, tasks: Task[]): Promise<void> {
   const loaded = new Map<string, { data: GoldDataset; vectors: Matrix }>();
   const heldOut = trainedOn();
-  // Runs without a result are dealt out to the workers (each sees the same list when they start together).
-  const mine = tasks.filter((t) => args.fresh || !existsSync(cacheFile(t))).filter((_, i) => i % args.worker.of === args.worker.index);
+  // Runs without a result are dealt out to the workers (each sees the same list when they start
+  // together), mode by mode, so that every worker gets its share of the slow modes.
+  const todo = tasks.filter((t) => args.fresh || !existsSync(cacheFile(t)));
+  const byMode = args.modes.flatMap((m) => todo.filter((t) => t.mode === m));
+  const mine = byMode.filter((_, i) => i % args.worker.of === args.worker.index);
   let done = 0;
   for (const t of mine) {
     const spec = DATASET_SPECS.find((d) => d.name === t.dataset)!;

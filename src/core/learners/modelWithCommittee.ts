@@ -1,9 +1,9 @@
 import type { PoolState } from '../strategies/strategy';
 import type { Matrix } from '../types';
 import { BootstrapCommittee, DEFAULT_COMMITTEE_SIZE } from './committee';
-import { deriveSeed, type Rng } from './rng';
 import { attach, knnGraphOf } from './knnGraph';
 import { productOfExperts, spreadLabels, type Seed } from './labelPropagation';
+import { deriveSeed, type Rng } from './rng';
 import {
   choosePseudoLabels,
   propagationSettings,
@@ -85,10 +85,9 @@ export class ModelWithCommittee {
 
   /**
    * Self-training (selfTraining.ts): pseudo-labels from the model just fitted (alone, or combined
-   * with labels propagated over the kNN graph), then one more fit
-   * (warm-started) on labels + pseudo-labels, the pseudo ones at a lower weight. The committee is
-   * fitted on the same rows later, each member on its own bootstrap resample of them, so members
-   * stay diverse.
+   * with labels propagated over the kNN graph), then one more fit (warm-started) on labels +
+   * pseudo-labels, the pseudo ones at a lower weight. The committee is fitted on the same rows
+   * later, each member on its own bootstrap resample of them, so members stay diverse.
    */
   private selfTrain(rows: Int32Array, y: Int32Array, rejected?: RejectedRows): void {
     const pseudo = this.pseudoLabels(rows, y, rejected);
