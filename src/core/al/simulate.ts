@@ -1,6 +1,7 @@
 import { InputError } from '../errors';
 import { createEngine } from '../engine/createEngine';
 import { DEFAULT_COMMITTEE_SIZE } from '../learners/committee';
+import type { SemiSupervised } from '../learners/selfTraining';
 import { SoftmaxRegression } from '../learners/softmax';
 import { createSelector, type SelectorFactory } from '../strategies/selectorFactory';
 import type { StrategyChoice } from '../strategies/strategy';
@@ -49,6 +50,8 @@ export interface SimulateOptions {
   /** Base learner knobs (see SoftmaxOptions). */
   readonly C?: number;
   readonly classBalanced?: boolean;
+  /** The base learner's semi-supervised step (ModelWithCommitteeOptions.semiSupervised); absent = off. */
+  readonly semiSupervised?: SemiSupervised;
   /** Progress lines go here (the CLI passes a stderr logger). */
   readonly logger?: Logger;
   /** Called with each batch the engine asks for: dataset records (zero-based lines), in pick order. */
@@ -101,6 +104,7 @@ export async function simulate(opts: SimulateOptions): Promise<SimulationResult>
       strategy: opts.strategy,
       diversity: opts.diversity ?? true,
       seed: opts.seed,
+      semiSupervised: opts.semiSupervised,
     },
     {
       // The held-out prior is a simulation's choice, made here: the engine never names a dataset.

@@ -69,7 +69,7 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
   // The untrained model every retrain's copy starts from until the first round succeeds.
   const untrained = multi
     ? new MultiLabelModel(X, { classes: K, committeeSize: opts.committeeSize, seed: opts.seed, C: deps.C })
-    : new ModelWithCommittee(X, { classes: K, committeeSize: opts.committeeSize, seed: opts.seed, C: deps.C, classBalanced: deps.classBalanced });
+    : new ModelWithCommittee(X, { classes: K, committeeSize: opts.committeeSize, seed: opts.seed, C: deps.C, classBalanced: deps.classBalanced, semiSupervised: opts.semiSupervised });
   const pickVotes = deps.pickVotes ?? true;
   const labels = new Map<number, number>();
   // Multi-label: row → its label set (class indices, possibly none). `labels` stays empty then.

@@ -1,4 +1,5 @@
 import type { Matrix } from '../types';
+import type { SemiSupervised } from '../learners/selfTraining';
 import type { LabelSet } from '../settings';
 import type { Pick, StrategyChoice } from '../strategies/strategy';
 
@@ -22,6 +23,8 @@ export interface EngineOptions {
    * and probabilities are per label, P(label applies).
    */
   readonly multiLabel?: boolean;
+  /** The base learner's semi-supervised step (learners/selfTraining.ts); absent = off. Single-label only. */
+  readonly semiSupervised?: SemiSupervised;
 }
 
 export interface EngineQuery {

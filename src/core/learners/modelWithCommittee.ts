@@ -2,7 +2,17 @@ import type { PoolState } from '../strategies/strategy';
 import type { Matrix } from '../types';
 import { BootstrapCommittee, DEFAULT_COMMITTEE_SIZE } from './committee';
 import { predictPool } from './poolPredict';
+import { attach, knnGraphOf } from './knnGraph';
+import { productOfExperts, spreadLabels, type Seed } from './labelPropagation';
 import { deriveSeed, type Rng } from './rng';
+import {
+  choosePseudoLabels,
+  propagationSettings,
+  selfTrainingCandidates,
+  selfTrainingSettings,
+  type PseudoLabels,
+  type SemiSupervised,
+} from './selfTraining';
 import { SoftmaxRegression, type RejectedRows } from './softmax';
 
 export interface ModelWithCommitteeOptions {
@@ -12,6 +22,8 @@ export interface ModelWithCommitteeOptions {
   /** Inverse L2 strength of every softmax (see SoftmaxOptions.C). */
   readonly C?: number;
   readonly classBalanced?: boolean;
+  /** The semi-supervised step after each fit (selfTraining.ts); absent = supervised only. */
+  readonly semiSupervised?: SemiSupervised;
 }
 
 /**
@@ -24,7 +36,9 @@ export class ModelWithCommittee {
   readonly main: SoftmaxRegression;
   readonly committee: BootstrapCommittee;
   /** Labels the committee has not been fitted on yet. */
-  private pending: { rows: Int32Array; y: Int32Array; rejected?: RejectedRows } | undefined;
+  private pending: { rows: Int32Array; y: Int32Array; sampleWeight?: Float32Array; rejected?: RejectedRows } | undefined;
+  /** The pseudo-labels of the last fit (empty without the semi-supervised step). */
+  lastPseudo: PseudoLabels = { rows: new Int32Array(0), y: new Int32Array(0) };
 
   constructor(
     readonly X: Matrix,
@@ -50,6 +64,7 @@ export class ModelWithCommittee {
   clone(): ModelWithCommittee {
     const c = new ModelWithCommittee(this.X, this.opts, { main: this.main.clone(), committee: this.committee.clone() });
     c.pending = this.pending;
+    c.lastPseudo = this.lastPseudo;
     return c;
   }
 
@@ -65,12 +80,80 @@ export class ModelWithCommittee {
   fit(rows: Int32Array, y: Int32Array, rejected?: RejectedRows): void {
     this.main.fit(this.X, rows, y, { warmStart: true, rejected });
     this.pending = { rows, y, rejected };
+    this.lastPseudo = { rows: new Int32Array(0), y: new Int32Array(0) };
+    if (this.opts.semiSupervised) this.selfTrain(rows, y, rejected);
+  }
+
+  /**
+   * Self-training (selfTraining.ts): pseudo-labels from the model just fitted (alone, or combined
+   * with labels propagated over the kNN graph), then one more fit (warm-started) on labels +
+   * pseudo-labels, the pseudo ones at a lower weight. The committee is fitted on the same rows
+   * later, each member on its own bootstrap resample of them, so members stay diverse.
+   */
+  private selfTrain(rows: Int32Array, y: Int32Array, rejected?: RejectedRows): void {
+    const pseudo = this.pseudoLabels(rows, y, rejected);
+    if (!pseudo) return;
+    const s = this.opts.semiSupervised!;
+    const weight = s.method === 'propagation' ? propagationSettings(s).weight : selfTrainingSettings(s).weight;
+    const n = rows.length;
+    const allRows = new Int32Array(n + pseudo.rows.length);
+    allRows.set(rows);
+    allRows.set(pseudo.rows, n);
+    const allY = new Int32Array(allRows.length);
+    allY.set(y);
+    allY.set(pseudo.y, n);
+    const sampleWeight = new Float32Array(allRows.length).fill(1);
+    sampleWeight.fill(weight, n);
+    this.main.fit(this.X, allRows, allY, { warmStart: true, sampleWeight, rejected });
+    this.pending = { rows: allRows, y: allY, sampleWeight, rejected };
+    this.lastPseudo = pseudo;
+  }
+
+  /** The pseudo-labels of the configured method for the model just fitted (undefined: none). */
+  private pseudoLabels(rows: Int32Array, y: Int32Array, rejected?: RejectedRows): PseudoLabels | undefined {
+    const K = this.opts.classes;
+    const perClass = new Float64Array(K);
+    for (const c of y) perClass[c]++;
+    const exclude = rejected ? [...rows, ...rejected.rows] : rows;
+    const method = this.opts.semiSupervised!;
+    if (method.method === 'self-training') {
+      const s = selfTrainingSettings(method);
+      const candidates = selfTrainingCandidates(this.X.rows, exclude, s.sample, this.opts.seed);
+      if (candidates.length === 0) return undefined;
+      const pseudo = choosePseudoLabels(this.main.predictProba(this.X, candidates), candidates, K, perClass, s);
+      return pseudo.rows.length > 0 ? pseudo : undefined;
+    }
+    const s = propagationSettings(method);
+    const graph = knnGraphOf(this.X, s.k, s.sample, this.opts.seed);
+    // Labeled rows in the graph seed their own node; the others seed their nearest nodes.
+    const seeds: Seed[] = [];
+    rows.forEach((r, i) => {
+      const node = graph.nodeOf[r];
+      if (node >= 0) seeds.push({ node, cls: y[i], weight: 1 });
+      else {
+        const near = attach(graph, r);
+        near.nodes.forEach((nd, t) => nd >= 0 && seeds.push({ node: nd, cls: y[i], weight: near.weights[t] }));
+      }
+    });
+    const spread = spreadLabels(graph, seeds, K, s.alpha);
+    const skip = new Uint8Array(this.X.rows);
+    for (const r of exclude) skip[r] = 1;
+    const at: number[] = [];
+    graph.nodes.forEach((r, i) => !skip[r] && at.push(i));
+    if (at.length === 0) return undefined;
+    const candidates = Int32Array.from(at, (i) => graph.nodes[i]);
+    const q = new Float64Array(at.length * K);
+    at.forEach((i, t) => q.set(spread.subarray(i * K, (i + 1) * K), t * K));
+    const poe = productOfExperts(this.main.predictProba(this.X, candidates), q, at.length, K);
+    const pseudo = choosePseudoLabels(poe, candidates, K, perClass, s);
+    return pseudo.rows.length > 0 ? pseudo : undefined;
   }
 
   /** Brings the committee up to date with the last fit() (no-op when it already is). */
   fitCommittee(): void {
     if (!this.pending) return;
-    this.committee.fit(this.X, this.pending.rows, this.pending.y, { warmStart: true, rejected: this.pending.rejected });
+    const { rows, y, sampleWeight, rejected } = this.pending;
+    this.committee.fit(this.X, rows, y, { warmStart: true, sampleWeight, rejected });
     this.pending = undefined;
   }
 

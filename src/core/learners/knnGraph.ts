@@ -1,0 +1,182 @@
+import type { Matrix } from '../types';
+import { createRng, deriveSeed } from './rng';
+
+/**
+ * A k-nearest-neighbour graph over a sample of the pool's vectors, for label propagation
+ * (labelPropagation.ts). Similarity is the cosine of the standardised vectors (each column
+ * centred and scaled by the whole pool's statistics, as the softmax sees them), clipped at 0.
+ * Building it costs sample² · d multiply-adds, so the graph covers a seeded sample of at most
+ * `sample` rows and is built once per pool matrix and cached (it depends only on the vectors).
+ * A labeled row outside the sample reaches the graph through its k nearest sample nodes.
+ */
+export interface KnnGraph {
+  /** Pool rows that are nodes, ascending. */
+  readonly nodes: Int32Array;
+  /** Node i's k neighbours (indices into `nodes`), nodes.length × k; −1 = none. */
+  readonly neighbours: Int32Array;
+  /** Their similarities (≥ 0), same layout. */
+  readonly weights: Float32Array;
+  readonly k: number;
+  /** Position of a pool row in `nodes`, −1 when it is no node. */
+  readonly nodeOf: Int32Array;
+  /** The standardised, unit-length vectors of the nodes, nodes.length × d (for attaching rows). */
+  readonly unit: Float32Array;
+  /** The same for any pool row (for attaching a labeled row outside the sample). */
+  unitRow(row: number): Float32Array;
+  /** attach()'s answers so far, by pool row (they depend only on the vectors). */
+  readonly attached?: Map<number, Attachment>;
+}
+
+export interface Attachment {
+  readonly nodes: Int32Array;
+  readonly weights: Float32Array;
+}
+
+interface CacheEntry {
+  readonly key: string;
+  readonly graph: KnnGraph;
+}
+
+const cache = new WeakMap<Float32Array, CacheEntry>();
+
+/** The graph over (a seeded sample of) X's rows, from the cache when the same one was built. */
+export function knnGraphOf(X: Matrix, k: number, sample: number, seed: number): KnnGraph {
+  const key = `${X.rows}:${X.cols}:${k}:${sample}:${seed}`;
+  const hit = cache.get(X.data);
+  if (hit && hit.key === key) return hit.graph;
+  const graph = buildKnnGraph(X, sampleRows(X.rows, sample, seed), k);
+  cache.set(X.data, { key, graph });
+  return graph;
+}
+
+/** All rows when there are at most `sample`, else a seeded sample of that many, ascending. */
+export function sampleRows(n: number, sample: number, seed: number): Int32Array {
+  if (n <= sample) return Int32Array.from({ length: n }, (_, i) => i);
+  const rng = createRng(deriveSeed(seed, 0x6b6e6e));
+  const p = Int32Array.from({ length: n }, (_, i) => i);
+  for (let i = 0; i < sample; i++) {
+    const j = i + Math.floor(rng() * (n - i));
+    const t = p[i];
+    p[i] = p[j];
+    p[j] = t;
+  }
+  return p.slice(0, sample).sort();
+}
+
+/** Per-column mean and 1/std over every row of X. */
+function columnStats(X: Matrix): { mean: Float64Array; invStd: Float64Array } {
+  const d = X.cols;
+  const mean = new Float64Array(d);
+  const sq = new Float64Array(d);
+  for (let i = 0; i < X.rows; i++) {
+    for (let j = 0; j < d; j++) {
+      const v = X.data[i * d + j];
+      mean[j] += v;
+      sq[j] += v * v;
+    }
+  }
+  const invStd = new Float64Array(d);
+  for (let j = 0; j < d; j++) {
+    mean[j] /= Math.max(1, X.rows);
+    const variance = sq[j] / Math.max(1, X.rows) - mean[j] * mean[j];
+    invStd[j] = variance > 1e-12 ? 1 / Math.sqrt(variance) : 1;
+  }
+  return { mean, invStd };
+}
+
+/** Builds the graph over the given pool rows (exported for the tests; use knnGraphOf). */
+export function buildKnnGraph(X: Matrix, nodes: Int32Array, k: number): KnnGraph {
+  const d = X.cols;
+  const n = nodes.length;
+  const { mean, invStd } = columnStats(X);
+  const toUnit = (row: number, out: Float32Array, at: number): void => {
+    let norm = 0;
+    for (let j = 0; j < d; j++) {
+      const v = (X.data[row * d + j] - mean[j]) * invStd[j];
+      out[at + j] = v;
+      norm += v * v;
+    }
+    const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    for (let j = 0; j < d; j++) out[at + j] *= inv;
+  };
+  const unit = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) toUnit(nodes[i], unit, i * d);
+  const kk = Math.max(0, Math.min(k, n - 1));
+  const neighbours = new Int32Array(n * kk).fill(-1);
+  const weights = new Float32Array(n * kk);
+  // Full similarity rows, one node at a time (each pair computed twice: simpler, and the top-k
+  // insertion below costs more than the dot products anyway for small k).
+  const sims = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const io = i * d;
+    for (let r = 0; r < n; r++) {
+      const ro = r * d;
+      let s = 0;
+      for (let j = 0; j < d; j++) s += unit[io + j] * unit[ro + j];
+      sims[r] = s;
+    }
+    sims[i] = -Infinity;
+    topK(sims, kk, neighbours, weights, i * kk);
+  }
+  const nodeOf = new Int32Array(X.rows).fill(-1);
+  nodes.forEach((r, i) => (nodeOf[r] = i));
+  return {
+    nodes,
+    neighbours,
+    weights,
+    k: kk,
+    nodeOf,
+    unit,
+    attached: new Map(),
+    unitRow(row: number): Float32Array {
+      const out = new Float32Array(d);
+      toUnit(row, out, 0);
+      return out;
+    },
+  };
+}
+
+/**
+ * Writes the k largest entries of `sims` (indices and max(0, value)) at `at`, largest first, ties
+ * to the lower index. Insertion into a sorted list of k: O(n·k) worst case, ~O(n) in practice.
+ */
+export function topK(sims: Float32Array, k: number, idx: Int32Array, val: Float32Array, at: number): void {
+  if (k === 0) return;
+  let filled = 0;
+  for (let r = 0; r < sims.length; r++) {
+    const s = sims[r];
+    if (s === -Infinity) continue;
+    if (filled === k && s <= sims[idx[at + k - 1]]) continue;
+    let p = filled < k ? filled++ : k - 1;
+    while (p > 0 && sims[idx[at + p - 1]] < s) {
+      idx[at + p] = idx[at + p - 1];
+      p--;
+    }
+    idx[at + p] = r;
+  }
+  for (let t = 0; t < filled; t++) val[at + t] = Math.max(0, sims[idx[at + t]]);
+}
+
+/**
+ * The k nearest graph nodes of a pool row's vector (for a labeled row outside the sample):
+ * sample · d multiply-adds, remembered per row, so a retrain pays it once per new label.
+ */
+export function attach(graph: KnnGraph, row: number): Attachment {
+  const hit = graph.attached?.get(row);
+  if (hit) return hit;
+  const u = graph.unitRow(row);
+  const d = u.length;
+  const n = graph.nodes.length;
+  const sims = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let s = 0;
+    for (let j = 0; j < d; j++) s += u[j] * graph.unit[i * d + j];
+    sims[i] = s;
+  }
+  const k = Math.min(graph.k, n);
+  const nodes = new Int32Array(k).fill(-1);
+  const weights = new Float32Array(k);
+  topK(sims, k, nodes, weights, 0);
+  graph.attached?.set(row, { nodes, weights });
+  return { nodes, weights };
+}
