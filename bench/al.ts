@@ -6,7 +6,8 @@
 // interrupted run resumes where it stopped; --fresh ignores the cache, --rerun a,b only the
 // cached runs of those strategies (e.g. --rerun meta after retraining the prior). --jobs N runs N worker
 // processes (each writes its own cache files atomically). Other flags: --seeds N, --datasets a,b,
-// --strategies a,b, --no-peers.
+// --strategies a,b, --no-peers, --model default|default-mean|default-sif (the embedded encoder's
+// pooling; vectors and results are cached per encoder id, so the two never mix).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -15,7 +16,8 @@ import { metaSelectorFactory } from '../src/core/al/metaFactory';
 import { simulate, type SimulationResult } from '../src/core/al/simulate';
 import { readSplit } from '../src/core/al/split';
 import { wilcoxonSignedRank } from '../src/core/al/wilcoxon';
-import { loadEncoder } from '../src/core/encoders/loadEncoder';
+import { DefaultEncoder } from '../src/core/encoders/defaultEncoder';
+import { commonComponentsOf, defaultPoolingOf, loadEncoder } from '../src/core/encoders/loadEncoder';
 import { priorDir } from '../src/core/meta/prior';
 import { readNpy, writeNpy } from '../src/core/npy';
 import { parseStrategy } from '../src/core/settingsParser';
@@ -59,6 +61,8 @@ interface Args {
   /** Strategies whose cached results are ignored (e.g. meta after retraining the prior). */
   rerun: string[];
   peers: boolean;
+  /** A `labelwise.model` value naming the embedded encoder (default, default-mean, default-sif). */
+  model: string;
   worker?: { index: number; of: number };
 }
 
@@ -71,6 +75,7 @@ function parseArgs(argv: string[]): Args {
     fresh: false,
     rerun: [],
     peers: true,
+    model: 'default',
   };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i + 1];
@@ -98,6 +103,10 @@ function parseArgs(argv: string[]): Args {
         a.rerun = v.split(',');
         i++;
         break;
+      case '--model':
+        a.model = v;
+        i++;
+        break;
       case '--no-peers':
         a.peers = false;
         break;
@@ -114,6 +123,7 @@ function parseArgs(argv: string[]): Args {
   if (!(Number.isInteger(a.seeds) && a.seeds >= 1)) throw new Error('--seeds must be a positive integer');
   if (!(Number.isInteger(a.jobs) && a.jobs >= 1)) throw new Error('--jobs must be a positive integer');
   for (const d of a.datasets) if (!DATASETS.some((s) => s.name === d)) throw new Error(`unknown dataset ${d}`);
+  if (!defaultPoolingOf(a.model)) throw new Error(`--model must be default, default-mean or default-sif, got ${a.model}`);
   return a;
 }
 
@@ -128,8 +138,14 @@ function tasksOf(args: Args): Task[] {
   return tasks;
 }
 
+/** The encoder's id as a file-name part: results and vectors of different encoders (mean, SIF, a rebuilt model) never mix. */
+let encoderTag = '';
+function setEncoder(model: string): void {
+  encoderTag = DefaultEncoder.idOf(defaultPoolingOf(model)!).replace(/[^A-Za-z0-9._-]+/g, '_');
+}
+
 function cacheFile(t: Task): string {
-  return join(CACHE, 'al', t.dataset, `${t.strategy}.seed${t.seed}${t.split ? `.split${t.split}` : ''}.json`);
+  return join(CACHE, 'al', encoderTag, t.dataset, `${t.strategy}.seed${t.seed}${t.split ? `.split${t.split}` : ''}.json`);
 }
 
 function writeAtomic(file: string, body: string): void {
@@ -139,16 +155,16 @@ function writeAtomic(file: string, body: string): void {
   renameSync(tmp, file);
 }
 
-/** Vectors of a dataset from the default encoder, cached beside the results (keyed by file size and mtime). */
-async function vectorsOf(spec: DatasetSpec, data: GoldDataset): Promise<Matrix> {
+/** Vectors of a dataset from the embedded encoder, cached beside the results (keyed by encoder id, file size and mtime). */
+async function vectorsOf(spec: DatasetSpec, data: GoldDataset, model: string): Promise<Matrix> {
   const st = statSync(spec.file);
   const key = `${st.size}-${Math.round(st.mtimeMs)}`;
-  const npy = join(CACHE, 'vectors', `${spec.name}.${key}.npy`);
+  const npy = join(CACHE, 'vectors', `${spec.name}.${encoderTag}.${key}.npy`);
   if (existsSync(npy)) {
     const m = readNpy(npy);
     if (m.rows === data.records.length) return m;
   }
-  const encoder = await loadEncoder({ model: 'default', device: 'cpu', logger: silentLogger });
+  const encoder = await loadEncoder({ model, device: 'cpu', logger: silentLogger });
   try {
     const t0 = performance.now();
     const m = await encoder.encode(data.records.map((r) => r.text));
@@ -188,7 +204,7 @@ async function runTasks(tasks: Task[], args: Args, label: string): Promise<Failu
     let ds = loaded.get(t.dataset);
     if (!ds) {
       const data = readGoldDataset(spec.file);
-      ds = { data, vectors: await vectorsOf(spec, data) };
+      ds = { data, vectors: await vectorsOf(spec, data, args.model) };
       loaded.set(t.dataset, ds);
     }
     const t0 = performance.now();
@@ -201,6 +217,8 @@ async function runTasks(tasks: Task[], args: Args, label: string): Promise<Failu
         ...SETTINGS,
         split: t.split ? readSplit(join(SHARED, 'splits', `brown-genre.seed${t.split}.json`), ds.data.records.length) : undefined,
         name: t.dataset,
+        // The encoder's pool transform (SIF's common component), fitted on the pool as in the editor.
+        commonComponents: commonComponentsOf(args.model),
         // Never a prior trained on the dataset under test: require the held-out one when the
         // default prior saw this dataset.
         metaFactory: metaSelectorFactory(silentLogger, { requireHeldOut: trainedOn.includes(t.dataset) }),
@@ -223,6 +241,7 @@ async function runParallel(tasks: Task[], args: Args): Promise<void> {
   if (args.fresh) passOn.push('--fresh');
   if (args.rerun.length) passOn.push('--rerun', args.rerun.join(','));
   if (!args.peers) passOn.push('--no-peers');
+  passOn.push('--model', args.model);
   const children = Array.from({ length: args.jobs }, (_, i) =>
     new Promise<void>((resolve, reject) => {
       const child = spawn(process.execPath, ['--import', 'tsx', __filename, ...passOn, '--worker', `${i}/${args.jobs}`], { stdio: ['ignore', 'inherit', 'inherit'] });
@@ -352,7 +371,7 @@ function report(args: Args, tasks: Task[], failures: Failure[], seconds: number)
   p();
   p('Generated by `npm run bench:al` (bench/al.ts). Each run is `labelwise simulate` as a library call: a stratified');
   p(`${SETTINGS.testFraction * 100} % test split and ${SETTINGS.init} random initial labels chosen by the seed, then rounds of ${SETTINGS.batch} queries until ${SETTINGS.budget} labels,`);
-  p('test accuracy after every round. Vectors: the default embedded encoder (`labelwise encode`, mean GloVe, L2-normalised).');
+  p(`test accuracy after every round. Vectors: the embedded encoder \`${args.model}\` (${encoderTag}; mean: plain mean of GloVe vectors, sif: Zipf-weighted mean with the pool's first principal component removed), L2-normalised.`);
   p('Base learner: multinomial logistic regression on standardised vectors (C = 0.1), bootstrap committee of 5; diverse batches');
   p('(k-means++ seeding over the top 3·batch candidates) for every strategy. `meta` runs with a learned prior that was never');
   p('trained on the dataset it is evaluated on (the held-out prior `prior-without-DATASET` where the default prior saw it).');
@@ -459,6 +478,7 @@ function report(args: Args, tasks: Task[], failures: Failure[], seconds: number)
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  setEncoder(args.model);
   const t0 = performance.now();
   buildDatasets();
   const tasks = tasksOf(args);
@@ -470,7 +490,7 @@ async function main(): Promise<void> {
   // Encode every dataset once, before workers start (they would all encode it otherwise).
   for (const name of args.datasets) {
     const spec = DATASETS.find((d) => d.name === name)!;
-    await vectorsOf(spec, readGoldDataset(spec.file));
+    await vectorsOf(spec, readGoldDataset(spec.file), args.model);
   }
   let failures: Failure[] = [];
   if (args.jobs > 1) await runParallel(tasks, args);

@@ -7,6 +7,7 @@ import { createSelector, type SelectorFactory } from '../strategies/selectorFact
 import type { Pick, StrategyChoice } from '../strategies/strategy';
 import type { GoldDataset } from '../text/dataset';
 import { silentLogger, type Logger, type Matrix } from '../types';
+import { poolFeatures } from '../features/poolFeatures';
 import { accuracy, aulc, argmaxRows, macroF1 } from './metrics';
 import { stratifiedTestIds, type Split } from './split';
 
@@ -60,6 +61,11 @@ export interface SimulateOptions {
   readonly classBalanced?: boolean;
   /** Progress lines go here (the CLI passes a stderr logger). */
   readonly logger?: Logger;
+  /**
+   * Common components to remove, fitted on the pool only (the encoder's `commonComponents`; the
+   * editor's session applies the same poolFeatures to its corpus). Default 0: vectors as given.
+   */
+  readonly commonComponents?: number;
 }
 
 /**
@@ -99,9 +105,11 @@ export async function simulate(opts: SimulateOptions): Promise<SimulationResult>
   if (poolIds.length === 0) throw new InputError(`${ds.file}: the test split leaves no records in the pool`, ds.file);
   if (testIds.length === 0) throw new InputError(`${ds.file}: the test split is empty (too few records for --test-fraction ${opts.testFraction})`, ds.file);
 
-  // Pool and test get their own matrices, so nothing (not even feature scaling) sees test vectors.
-  const Xp = gather(opts.vectors, poolIds);
-  const Xt = gather(opts.vectors, testIds);
+  // Pool and test get their own matrices, so nothing (not even feature scaling or the common
+  // components, fitted on the pool alone) sees test vectors.
+  const features = poolFeatures(gather(opts.vectors, poolIds), opts.commonComponents ?? 0, [gather(opts.vectors, testIds)]);
+  const Xp = features.pool;
+  const Xt = features.others[0];
   const yPool = Int32Array.from(poolIds, (i) => y[i]);
   const yTest = Int32Array.from(testIds, (i) => y[i]);
 
@@ -188,7 +196,7 @@ const fullDataMemo = new WeakMap<Float32Array, Map<string, { accuracy: number; m
 
 function fullDataScore(opts: SimulateOptions, Xp: Matrix, yPool: Int32Array, Xt: Matrix, yTest: Int32Array, testIds: readonly number[]): { accuracy: number; macroF1: number } {
   const K = opts.data.classes.length;
-  const key = `${opts.C ?? ''}|${opts.classBalanced ?? ''}|${testIds.join(',')}`;
+  const key = `${opts.C ?? ''}|${opts.classBalanced ?? ''}|${opts.commonComponents ?? 0}|${testIds.join(',')}`;
   let memo = fullDataMemo.get(opts.vectors.data);
   if (!memo) fullDataMemo.set(opts.vectors.data, (memo = new Map()));
   const hit = memo.get(key);
