@@ -11,3 +11,5 @@ export declare function sifConstant(total: number, a?: number): number;
 export declare function buildGraph(q: Int8Array, scale: Float32Array, rows: number, sifC: number): Uint8Array;
 export declare function buildEmbedded(opts?: { outDir?: string; count?: number }): { model: string; vocab: string; sha256: string; bytes: number };
 export declare function sourcePath(): string;
+export declare const OUTPUTS: readonly string[];
+export declare function isCurrentModel(file: string): boolean;

