@@ -175,7 +175,10 @@ export class DefaultEncoder implements Encoder {
     const vocab = vocabularyOf(files.vocab);
     const id = DefaultEncoder.idOf(pooling, files);
     const session = await openSession(files.model, { device: opts.device, logger: opts.logger ?? silentLogger });
-    const missing = [...['input_ids', 'attention_mask'].filter((n) => !session.inputNames.includes(n)).map((n) => `"${n}" input`), ...(session.outputNames.includes(POOLINGS[pooling].output) ? [] : [`"${POOLINGS[pooling].output}" output`])];
+    const missing = ['input_ids', 'attention_mask'].filter((n) => !session.inputNames.includes(n)).map((n) => `"${n}" input`);
+    // A model built before the SIF output existed has no sif_embedding: say how to rebuild it.
+    const output = POOLINGS[pooling].output;
+    if (!session.outputNames.includes(output)) missing.push(`"${output}" output`);
     if (missing.length > 0) {
       await session.release();
       throw new ModelError(`${files.model}: the model has no ${missing.join(' and no ')}; rebuild it with "npm run build:models"`);

@@ -26,9 +26,9 @@ export function commonComponentsOf(model: string): number {
 /**
  * Opens the encoder a `labelwise.model` value names: `default` (or empty) is the embedded GloVe
  * model built into models/ (`default-mean` / `default-sif` choose its pooling), anything else a
- * local folder in the transformers.js layout (relative
- * to `opts.baseDir`). A Hugging Face hub id (`owner/name`, no such folder) must have been
- * downloaded first (hubDownload.ts; the extension passes the downloaded folder).
+ * local folder in the transformers.js layout (relative to `opts.baseDir`). A Hugging Face hub id
+ * (`owner/name`, no such folder) must have been downloaded first (hubDownload.ts; the extension
+ * passes the downloaded folder).
  * Errors: ModelError (missing or corrupt model, CUDA unavailable).
  */
 export async function loadEncoder(opts: EncoderOptions): Promise<Encoder> {

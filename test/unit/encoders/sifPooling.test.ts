@@ -7,6 +7,7 @@ import { buildGraph, isCurrentModel, quantise, readGlove, sifConstant, sourcePat
 import { DT, encodeModel, node, valueInfo } from '../../../models/onnxGraph.mjs';
 import { DefaultEncoder, findDefaultModel } from '../../../src/core/encoders/defaultEncoder';
 import { commonComponentsOf, defaultPoolingOf, loadEncoder } from '../../../src/core/encoders/loadEncoder';
+import { ModelError } from '../../../src/core/errors';
 import { openSession } from '../../../src/core/runtime/session';
 
 const DIM = 100;
@@ -140,4 +141,27 @@ describe('npm run build rebuilds a model from before the SIF output', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+test('default-sif on a model without the sif_embedding output says to rebuild it; the plain mean still loads', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lw-old-enc-'));
+  try {
+    const files = { model: join(dir, 'old.onnx'), vocab: join(dir, 'old.vocab.txt') };
+    writeFileSync(files.vocab, '<unk>\nword\n');
+    writeFileSync(
+      files.model,
+      encodeModel({
+        name: 'old',
+        nodes: [node('Cast', ['input_ids'], ['ids_f'], { to: DT.FLOAT }), node('Cast', ['attention_mask'], ['sentence_embedding'], { to: DT.FLOAT })],
+        initializers: [],
+        inputs: [valueInfo('input_ids', DT.INT32, ['b', 's']), valueInfo('attention_mask', DT.INT32, ['b', 's'])],
+        outputs: [valueInfo('sentence_embedding', DT.FLOAT, ['b', 's'])],
+      }),
+    );
+    const mean = await DefaultEncoder.load({ model: 'default', device: 'cpu' }, files, 'mean');
+    await mean.dispose();
+    await assert.rejects(DefaultEncoder.load({ model: 'default-sif', device: 'cpu' }, files, 'sif'), (e: unknown) => ModelError.is(e) && /no "sif_embedding" output; rebuild it with "npm run build:models"/.test(e.message));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
