@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { ModelError, SettingError } from '../errors';
 import { allStrategies } from '../strategies/registry';
 import { rankScores } from '../strategies/scoreRank';
-import { selectBatch } from '../strategies/selectBatch';
+import { strategyBatch } from '../strategies/selectBatch';
 import type { BatchSelector, Pick, PoolState, Strategy } from '../strategies/strategy';
 import type { Device, Logger } from '../types';
 import { Exp4P, type Advice, type Exp4PRound } from './exp4p';
@@ -216,7 +216,7 @@ export async function createMetaSelector(opts: MetaSelectorOptions): Promise<Met
         }
         const sc = s.score(state);
         scores.push(sc);
-        const pos = selectBatch(state.X, state.unlabeled, sc, want, state.rng, { diversity });
+        const pos = strategyBatch(s, state, sc, want, { diversity });
         return { kind: 'sparse', arms: Int32Array.from(pos), probs: new Float64Array(pos.length).fill(1 / pos.length) };
       });
       // Experts with empty advice cannot carry mass: move it to the others.
