@@ -21,7 +21,8 @@ import { basename, join, relative } from 'node:path';
 import { metaSelectorFactory } from '../src/core/meta/metaSelectorFactory';
 import { simulate, type SimulationResult } from '../src/core/al/simulate';
 import { readSplit, stratifiedTestIds } from '../src/core/al/split';
-import { loadEncoder } from '../src/core/encoders/loadEncoder';
+import { DefaultEncoder } from '../src/core/encoders/defaultEncoder';
+import { commonComponentsOf, defaultPoolingOf, loadEncoder } from '../src/core/encoders/loadEncoder';
 import { deriveSeed } from '../src/core/learners/rng';
 import { priorDir } from '../src/core/meta/prior';
 import { readNpy, writeNpy } from '../src/core/npy';
@@ -84,6 +85,10 @@ interface Args {
   peers: boolean;
   plan: boolean;
   worker: boolean;
+  /** A `labelwise.model` value naming the embedded encoder (default, default-mean, default-sif). */
+  model: string;
+  /** Overrides the encoder's common components (0: SIF weights alone; 1 with mean: removal alone). */
+  commonComponents?: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -101,6 +106,7 @@ function parseArgs(argv: string[]): Args {
     peers: true,
     plan: false,
     worker: false,
+    model: 'default',
   };
   const list = (v: string | undefined, flag: string): string[] => {
     if (!v || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
@@ -164,6 +170,14 @@ function parseArgs(argv: string[]): Args {
       case '--worker':
         a.worker = true;
         break;
+      case '--model':
+        a.model = list(v, flag)[0];
+        i++;
+        break;
+      case '--common-components':
+        a.commonComponents = num(v, flag);
+        i++;
+        break;
       default:
         throw new UsageError(`unknown flag ${flag}`);
     }
@@ -171,6 +185,8 @@ function parseArgs(argv: string[]): Args {
   const posInt = (n: number, flag: string, min = 1): void => {
     if (!(Number.isInteger(n) && n >= min)) throw new UsageError(`${flag} must be an integer ≥ ${min}, got ${n}`);
   };
+  if (!defaultPoolingOf(a.model)) throw new UsageError(`--model must be default, default-mean or default-sif, got ${a.model}`);
+  if (a.commonComponents !== undefined) posInt(a.commonComponents, '--common-components', 0);
   posInt(a.seeds, '--seeds');
   posInt(a.jobs, '--jobs');
   posInt(a.maxFixed, '--max-fixed', 0);
@@ -212,8 +228,18 @@ function datasetKey(name: string, args: Args, split?: number): string {
   return capped(name, args, split) ? `${name}.max${args.maxRecords}` : name;
 }
 
+/** The encoder's id as a file-name part: results and vectors of different encoders (mean, SIF, a rebuilt model) never mix. */
+function encoderTag(model: string): string {
+  return DefaultEncoder.idOf(defaultPoolingOf(model)!).replace(/[^A-Za-z0-9._-]+/g, '_');
+}
+
+/** The results' folder: the encoder's tag, plus the common components when they are overridden. */
+function resultsTag(args: Args): string {
+  return args.commonComponents === undefined ? encoderTag(args.model) : `${encoderTag(args.model)}.cc${args.commonComponents}`;
+}
+
 function cacheFile(t: Task, args: Args): string {
-  return join(CACHE, 'al', datasetKey(t.dataset, args, t.split), `${t.strategy}.b${t.budget}.seed${t.seed}${t.split ? `.split${t.split}` : ''}.json`);
+  return join(CACHE, 'al', resultsTag(args), datasetKey(t.dataset, args, t.split), `${t.strategy}.b${t.budget}.seed${t.seed}${t.split ? `.split${t.split}` : ''}.json`);
 }
 
 function writeAtomic(file: string, body: string): void {
@@ -241,15 +267,15 @@ function needsRun(t: Task, args: Args): boolean {
 }
 
 /** Vectors of a dataset from the default encoder, cached beside the results (keyed by file size and mtime). */
-async function vectorsOf(spec: DatasetSpec, data: GoldDataset): Promise<Matrix> {
+async function vectorsOf(spec: DatasetSpec, data: GoldDataset, model: string): Promise<Matrix> {
   const st = statSync(spec.file);
-  const key = `${st.size}-${Math.round(st.mtimeMs)}`;
+  const key = `${encoderTag(model)}.${st.size}-${Math.round(st.mtimeMs)}`;
   const npy = join(CACHE, 'vectors', `${spec.name}.${key}.npy`);
   if (existsSync(npy)) {
     const m = readNpy(npy);
     if (m.rows === data.records.length) return m;
   }
-  const encoder = await loadEncoder({ model: 'default', device: 'cpu', logger: silentLogger });
+  const encoder = await loadEncoder({ model, device: 'cpu', logger: silentLogger });
   try {
     const t0 = performance.now();
     const m = await encoder.encode(data.records.map((r) => r.text));
@@ -267,7 +293,7 @@ async function vectorsOf(spec: DatasetSpec, data: GoldDataset): Promise<Matrix> 
 async function loadDataset(name: string, args: Args, split?: number): Promise<LoadedDataset> {
   const spec = specOf(name);
   const data = readGoldDataset(spec.file);
-  const vectors = await vectorsOf(spec, data);
+  const vectors = await vectorsOf(spec, data, args.model);
   if (!capped(name, args, split)) return { data, vectors, fileRecords: data.records.length };
   const classIndex = new Map(data.classes.map((c, i) => [c, i]));
   const keep = stratifiedTestIds(
@@ -325,6 +351,8 @@ function workerMain(): void {
           budget: t.budget,
           split: t.split ? readSplit(join(SHARED_DIR, 'splits', `brown-genre.seed${t.split}.json`), data.records.length) : undefined,
           name: t.dataset,
+          // The encoder's pool transform (SIF's common component), fitted on the pool as in the editor.
+          commonComponents: args.commonComponents ?? commonComponentsOf(args.model),
           // Never a prior trained on the dataset under test: require the held-out one when the
           // default prior saw this dataset.
           metaFactory: metaSelectorFactory(silentLogger, { requireHeldOut: trainedOn.includes(t.dataset) }),
@@ -576,8 +604,9 @@ function report(args: Args, failures: Failure[], fixedAtLarger: Map<string, stri
   p();
   p('Generated by `npm run bench:al` (bench/al.ts). Each run is `labelwise simulate` as a library call (`simulate()`, the');
   p(`editor's engine with gold answers): a stratified ${SETTINGS.testFraction * 100} % test split and ${SETTINGS.init} random initial labels chosen by the seed, then`);
-  p(`rounds of ${SETTINGS.batch} queries until the budget (${args.budgets.join(' and ')} labels), test accuracy after every round. Vectors: the default`);
-  p('embedded encoder (`labelwise encode`). `meta` runs with a learned prior that was never trained on the dataset it is');
+  p(`rounds of ${SETTINGS.batch} queries until the budget (${args.budgets.join(' and ')} labels), test accuracy after every round. Vectors: the embedded`);
+  p(`encoder \`${args.model}\` (${encoderTag(args.model)}), with ${args.commonComponents ?? commonComponentsOf(args.model)} principal component(s) of the pool removed.`);
+  p('`meta` runs with a learned prior that was never trained on the dataset it is');
   p('evaluated on (the held-out prior `prior-without-DATASET` where the default prior saw it).');
   p();
   p('How to read it:');
@@ -751,7 +780,7 @@ async function main(): Promise<void> {
   // Encode every dataset once, before the workers start (they would all encode it otherwise).
   for (const name of args.datasets) {
     const spec = specOf(name);
-    await vectorsOf(spec, readGoldDataset(spec.file));
+    await vectorsOf(spec, readGoldDataset(spec.file), args.model);
   }
   const { failures, fixedAtLarger } = await runAll(args);
   if (args.plan) return;

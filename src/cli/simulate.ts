@@ -3,7 +3,7 @@ import { metaSelectorFactory } from '../core/meta/metaSelectorFactory';
 import { readSplit } from '../core/al/split';
 import { simulate, type SimulateOptions as LoopOptions } from '../core/al/simulate';
 import { simulateSpans, type SpanSimulationResult } from '../core/al/simulateSpans';
-import { loadEncoder } from '../core/encoders/loadEncoder';
+import { commonComponentsOf, loadEncoder } from '../core/encoders/loadEncoder';
 import { InputError, SettingError } from '../core/errors';
 import { readNpy } from '../core/npy';
 import type { StrategyChoice } from '../core/strategies/strategy';
@@ -50,12 +50,16 @@ export async function runSimulate(opts: SimulateOptions): Promise<void> {
     emit(result, opts.out);
     return;
   }
-  const vectors = opts.vectors ? readNpy(opts.vectors) : await encodeRecords(data.records.map((r) => r.text), opts.model, opts.device);
+  // --vectors are taken as the --model encoder's own vectors (what `labelwise encode --model` writes),
+  // so they get the same pool transform as vectors encoded here.
+  const { vectors, commonComponents } = opts.vectors
+    ? { vectors: readNpy(opts.vectors), commonComponents: commonComponentsOf(opts.model) }
+    : await encodeRecords(data.records.map((r) => r.text), opts.model, opts.device);
   if (opts.vectors && vectors.rows !== data.records.length) {
     throw new InputError(`${opts.vectors} has ${vectors.rows} rows but ${opts.data} has ${data.records.length} records; they must match one to one`, opts.vectors);
   }
   const split = opts.split ? readSplit(opts.split, data.records.length) : undefined;
-  const result = await simulate({ data, vectors, ...loopOptions(opts, split) });
+  const result = await simulate({ data, vectors, commonComponents, ...loopOptions(opts, split) });
   emit(result, opts.out);
 }
 
@@ -102,13 +106,13 @@ async function simulateEntitySpans(data: GoldDataset, opts: SimulateOptions): Pr
 }
 
 /** Encodes the records with the `--model` encoder (what the extension uses) when no --vectors are given. */
-async function encodeRecords(texts: string[], model: string, device: Device): Promise<Matrix> {
+async function encodeRecords(texts: string[], model: string, device: Device): Promise<{ vectors: Matrix; commonComponents: number }> {
   const t0 = performance.now();
   const encoder = await loadEncoder({ model, device, logger: stderrLogger, baseDir: process.cwd() });
   try {
     const m = await encoder.encode(texts);
     stderrLogger.info(`encoded ${m.rows} records with ${encoder.id} on ${encoder.provider.toUpperCase()} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    return m;
+    return { vectors: m, commonComponents: encoder.commonComponents ?? 0 };
   } finally {
     await encoder.dispose();
   }

@@ -7,6 +7,7 @@ import { createSelector, type SelectorFactory } from '../strategies/selectorFact
 import type { StrategyChoice } from '../strategies/strategy';
 import type { GoldDataset } from '../text/dataset';
 import { silentLogger, type Logger, type Matrix } from '../types';
+import { poolFeatures } from '../features/poolFeatures';
 import { accuracy, aulc, argmaxRows, macroF1 } from './metrics';
 import { planRun, runHeader, type RunHeader } from './runPlan';
 import type { Split } from './split';
@@ -56,6 +57,11 @@ export interface SimulateOptions {
   readonly logger?: Logger;
   /** Called with each batch the engine asks for: dataset records (zero-based lines), in pick order. */
   readonly onQuery?: (records: readonly number[]) => void;
+  /**
+   * Common components to remove, fitted on the pool only (the encoder's `commonComponents`; the
+   * editor's session applies the same poolFeatures to its corpus). Default 0: vectors as given.
+   */
+  readonly commonComponents?: number;
 }
 
 /**
@@ -87,9 +93,11 @@ export async function simulate(opts: SimulateOptions): Promise<SimulationResult>
   const plan = planRun(opts, y, log);
   const { name, testIds, poolIds, budget, initPos } = plan;
 
-  // Pool and test get their own matrices, so nothing (not even feature scaling) sees test vectors.
-  const Xp = gather(opts.vectors, poolIds);
-  const Xt = gather(opts.vectors, testIds);
+  // Pool and test get their own matrices, so nothing (not even feature scaling or the common
+  // components, fitted on the pool alone) sees test vectors.
+  const features = poolFeatures(gather(opts.vectors, poolIds), opts.commonComponents ?? 0, [gather(opts.vectors, testIds)]);
+  const Xp = features.pool;
+  const Xt = features.others[0];
   const yPool = Int32Array.from(poolIds, (i) => y[i]);
   const yTest = Int32Array.from(testIds, (i) => y[i]);
   const init = initPos.length;
@@ -164,7 +172,7 @@ const fullDataMemo = new WeakMap<Float32Array, Map<string, { accuracy: number; m
 
 function fullDataScore(opts: SimulateOptions, Xp: Matrix, yPool: Int32Array, Xt: Matrix, yTest: Int32Array, testIds: readonly number[]): { accuracy: number; macroF1: number } {
   const K = opts.data.classes.length;
-  const key = `${opts.C ?? ''}|${opts.classBalanced ?? ''}|${testIds.join(',')}`;
+  const key = `${opts.C ?? ''}|${opts.classBalanced ?? ''}|${opts.commonComponents ?? 0}|${testIds.join(',')}`;
   let memo = fullDataMemo.get(opts.vectors.data);
   if (!memo) fullDataMemo.set(opts.vectors.data, (memo = new Map()));
   const hit = memo.get(key);

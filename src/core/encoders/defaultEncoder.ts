@@ -14,6 +14,24 @@ import { WordTokenizer, readVocabulary } from './wordTokenizer';
 export const DEFAULT_MODEL_NAME = 'labelwise-glove100k';
 export const DEFAULT_DIM = 100;
 
+/**
+ * How the embedded model pools word vectors into a span's vector: `mean` (the plain mean) or
+ * `sif` (Zipf-weighted mean, then the pool's common component removed; models/README.md).
+ */
+export type DefaultPooling = 'mean' | 'sif';
+/** The pooling of `labelwise.model: default`; `default-mean` and `default-sif` name one explicitly. */
+export const DEFAULT_POOLING: DefaultPooling = 'mean';
+
+const POOLINGS: Record<DefaultPooling, { readonly output: 'sentence_embedding' | 'sif_embedding'; readonly idSuffix: string; readonly commonComponents: number }> = {
+  mean: { output: 'sentence_embedding', idSuffix: '', commonComponents: 0 },
+  sif: { output: 'sif_embedding', idSuffix: '-sif', commonComponents: 1 },
+};
+
+/** Principal components a pooling removes from the pool's vectors (for vectors encoded elsewhere, e.g. `simulate --vectors`). */
+export function poolingCommonComponents(pooling: DefaultPooling): number {
+  return POOLINGS[pooling].commonComponents;
+}
+
 export interface DefaultModelFiles {
   readonly model: string;
   readonly vocab: string;
@@ -129,28 +147,43 @@ function hashOf(file: string): string {
 export class DefaultEncoder implements Encoder {
   readonly dim = DEFAULT_DIM;
 
+  readonly commonComponents: number;
+
   private constructor(
     readonly id: string,
     readonly tokenizer: WordTokenizer,
     readonly session: RuntimeSession,
-  ) {}
+    readonly pooling: DefaultPooling,
+  ) {
+    this.commonComponents = POOLINGS[pooling].commonComponents;
+  }
+
+  /**
+   * The id without opening the model: name, pooling and a hash of the model's bytes, so the caches
+   * keep mean and SIF vectors apart, and a rebuilt, different model never reads another's vectors.
+   */
+  static idOf(pooling: DefaultPooling, files: DefaultModelFiles = findDefaultModel()): string {
+    return `${DEFAULT_MODEL_NAME}${POOLINGS[pooling].idSuffix}@${hashOf(files.model)}`;
+  }
 
   get provider(): 'cuda' | 'cpu' {
     return this.session.provider;
   }
 
-  static async load(opts: EncoderOptions, files: DefaultModelFiles = findDefaultModel()): Promise<DefaultEncoder> {
+  static async load(opts: EncoderOptions, files: DefaultModelFiles = findDefaultModel(), pooling: DefaultPooling = DEFAULT_POOLING): Promise<DefaultEncoder> {
     if (!existsSync(files.vocab)) throw new ModelError(`the vocabulary ${files.vocab} of the embedded model is missing; run "npm run build:models"`);
     const vocab = vocabularyOf(files.vocab);
-    const id = `${DEFAULT_MODEL_NAME}@${hashOf(files.model)}`;
+    const id = DefaultEncoder.idOf(pooling, files);
     const session = await openSession(files.model, { device: opts.device, logger: opts.logger ?? silentLogger });
-    for (const name of ['input_ids', 'attention_mask']) {
-      if (!session.inputNames.includes(name)) {
-        await session.release();
-        throw new ModelError(`${files.model}: the model has no "${name}" input; rebuild it with "npm run build:models"`);
-      }
+    const missing = ['input_ids', 'attention_mask'].filter((n) => !session.inputNames.includes(n)).map((n) => `"${n}" input`);
+    // A model built before the SIF output existed has no sif_embedding: say how to rebuild it.
+    const output = POOLINGS[pooling].output;
+    if (!session.outputNames.includes(output)) missing.push(`"${output}" output`);
+    if (missing.length > 0) {
+      await session.release();
+      throw new ModelError(`${files.model}: the model has no ${missing.join(' and no ')}; rebuild it with "npm run build:models"`);
     }
-    return new DefaultEncoder(id, new WordTokenizer(vocab), session);
+    return new DefaultEncoder(id, new WordTokenizer(vocab), session, pooling);
   }
 
   async encode(texts: readonly string[]): Promise<Matrix> {
@@ -169,7 +202,7 @@ export class DefaultEncoder implements Encoder {
     const scratch = { ids: new Int32Array(0), mask: new Int32Array(0) };
     const dim = this.dim;
     for (const b of batchesOf(t, DEFAULT_LIMITS, scratch)) {
-      const res = await this.run(b, 'sentence_embedding');
+      const res = await this.run(b, POOLINGS[this.pooling].output);
       for (let r = 0; r < b.rows; r++) {
         const from = r * dim;
         const to = b.textIndex[r] * dim;
@@ -199,7 +232,7 @@ export class DefaultEncoder implements Encoder {
   }
 
   /** One batch through the graph; returns the requested output's data. */
-  async run(b: ModelBatch, output: 'sentence_embedding' | 'token_embeddings'): Promise<Float32Array> {
+  async run(b: ModelBatch, output: 'sentence_embedding' | 'sif_embedding' | 'token_embeddings'): Promise<Float32Array> {
     const dims = [b.rows, b.seq];
     const res = await this.session.run({ input_ids: { data: b.inputIds, dims }, attention_mask: { data: b.attentionMask, dims } }, [output]);
     return res[output].data as Float32Array;

@@ -15,6 +15,12 @@ export interface Encoder {
   readonly dim: number;
   /** Execution provider actually in use. */
   readonly provider: 'cuda' | 'cpu';
+  /**
+   * Principal components of the pool's vectors to remove before learning (SIF's common-component
+   * removal); 0 or absent: none. Never applied by encode() (it depends on the whole pool): the
+   * session and `labelwise simulate` apply it through src/core/features/poolFeatures.ts.
+   */
+  readonly commonComponents?: number;
   /** texts.length × dim, row i for texts[i]. Batches internally. */
   encode(texts: readonly string[]): Promise<Matrix>;
   /** Per-token vectors (for entity spans), where the encoder supports it. */

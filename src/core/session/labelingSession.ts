@@ -1,6 +1,7 @@
 import type { EngineOptions, EngineQuery, LabelingEngine, RetrainResult } from '../engine/labelingEngine';
 import type { Encoder, EncoderOptions } from '../encoders/encoder';
 import { SettingError } from '../errors';
+import { poolFeatures } from '../features/poolFeatures';
 import type { StartableSettings } from '../settings';
 import { silentLogger, type CandidateSpan, type Logger, type Matrix } from '../types';
 import { CancelledError } from './cancelledError';
@@ -162,9 +163,12 @@ export class LabelingSession {
       checkSignal(opts.signal);
       const embedProgress: EmbedProgress = (done, total) => progress(`Encoding spans ${done}/${total}`, 0.1 + 0.85 * (total === 0 ? 1 : done / total));
       progress('Reading the corpus', 0.08);
-      const { corpus, vectors: X } = await deps.openCorpus(params.root, settings, encoder, params.cacheDir, embedProgress, logger, opts.signal);
+      const { corpus, vectors } = await deps.openCorpus(params.root, settings, encoder, params.cacheDir, embedProgress, logger, opts.signal);
       reportCorpus(corpus);
       checkSignal(opts.signal);
+      // The encoder's corpus-level transform (SIF's common component), fitted on the whole corpus:
+      // the same function `labelwise simulate` fits on its pool.
+      const X = poolFeatures(vectors, encoder.commonComponents ?? 0).pool;
       const engine = deps.createEngine(X, {
         classes: settings.labels,
         committeeSize: settings.committeeSize,

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { runSimulate, type SimulateOptions } from '../../../src/cli/simulate';
+import { simulate } from '../../../src/core/al/simulate';
 import { InputError, ModelError, SettingError } from '../../../src/core/errors';
 import { writeNpy } from '../../../src/core/npy';
 import { runCli } from '../runCli';
@@ -44,6 +45,24 @@ describe('labelwise simulate (runSimulate)', () => {
     delete r1.seconds;
     delete r2.seconds;
     assert.deepEqual(r1, r2);
+  });
+
+  test('--vectors are the --model encoder\'s own: with default-sif the pool\'s common component is removed, as when it encodes', async () => {
+    const run = async (model: string): Promise<Record<string, unknown>> => {
+      const out = join(dir, `cc-${model}.json`);
+      await runSimulate({ ...base, model, out });
+      const r = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
+      delete r.seconds;
+      return r;
+    };
+    const direct = async (commonComponents: number): Promise<Record<string, unknown>> => {
+      const r = JSON.parse(JSON.stringify(await simulate({ data: { ...data, file: dataFile }, vectors, strategy: 'entropy', seed: 3, init: 10, batch: 10, budget: 40, testFraction: 0.3, committeeSize: 5, diversity: true, commonComponents }))) as Record<string, unknown>;
+      delete r.seconds;
+      return r;
+    };
+    assert.deepEqual(await run('default-sif'), await direct(1));
+    assert.deepEqual(await run('default-mean'), await direct(0));
+    assert.notDeepEqual(await direct(1), await direct(0), 'the transform changes the outcome on this data');
   });
 
   test('meta on a file that only shares a training dataset\'s name: refused by default, runs with --prior default', async () => {

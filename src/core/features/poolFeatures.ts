@@ -1,0 +1,20 @@
+import type { Matrix } from '../types';
+import { fitCommonComponents } from './commonComponents';
+
+/**
+ * What the learner sees, from the vectors the encoder (and the caches) hold: the one place where a
+ * corpus-dependent feature transform is fitted and applied, so the editor's session and
+ * `labelwise simulate` give the engine exactly the same features for the same pool. The caches
+ * keep the encoder's vectors as they are (a transform fitted on one pool must never be stored as
+ * if it were a text's vector).
+ *
+ * `pool` is every vector the selector may see (the corpus in the editor, the records outside the
+ * test split in a simulation); `others` (a simulation's test split) get the transform fitted on
+ * the pool, and never take part in fitting it. `commonComponents` is the encoder's
+ * (`Encoder.commonComponents`); 0 returns the matrices unchanged.
+ */
+export function poolFeatures(pool: Matrix, commonComponents: number, others: readonly Matrix[] = []): { pool: Matrix; others: Matrix[] } {
+  if (commonComponents === 0) return { pool, others: [...others] };
+  const cc = fitCommonComponents(pool, commonComponents);
+  return { pool: cc.remove(pool), others: others.map((m) => cc.remove(m)) };
+}
