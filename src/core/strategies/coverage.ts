@@ -1,14 +1,16 @@
 import type { Matrix } from '../types';
+import { distanceSpace } from './poolSketch';
 import { topPositions } from './selectBatch';
 import type { PoolState, Strategy } from './strategy';
-import { pointDistanceSq, rowDistanceSq } from './vectorDistance';
+import { pointDistanceSq, rowDistanceSqBelow } from './vectorDistance';
 
 /**
  * Coverage: k-center greedy over the span vectors (Sener & Savarese 2018, "core-set"). A span's
  * score is its Euclidean distance to the nearest labeled span; the batch is built greedily, each
  * pick the unlabeled span farthest from every labeled span and every pick before it (Gonzalez's
  * farthest-point traversal, a 2-approximation of the k-center problem). It asks nothing of the
- * model, so it also works before the first retrain.
+ * model, so it also works before the first retrain. Distances are measured in the pool's distance
+ * space (poolSketch.ts: the vectors, or a fixed 64-d random projection of wider ones).
  *
  * With no label yet, the pool's mean stands in for the labeled set (the traversal starts from a
  * virtual centre there).
@@ -38,7 +40,7 @@ function addCentre(X: Matrix, c: CoverageCache, row: number): void {
   const m = c.minSq;
   for (let r = 0; r < X.rows; r++) {
     if (m[r] === 0) continue;
-    const d = rowDistanceSq(X, r, row);
+    const d = rowDistanceSqBelow(X, r, row, m[r]);
     if (d < m[r]) m[r] = d;
   }
 }
@@ -67,7 +69,8 @@ function nearestLabeledSq(X: Matrix, labeled: Int32Array): Float64Array {
  * the pool's mean when nothing is labeled.
  */
 function baseDistanceSq(state: PoolState): Float64Array {
-  const { X, unlabeled, labeled } = state;
+  const { unlabeled, labeled } = state;
+  const X = distanceSpace(state.X);
   const out = new Float64Array(unlabeled.length);
   if (labeled.length > 0) {
     const m = nearestLabeledSq(X, labeled);
@@ -90,7 +93,8 @@ export const coverageStrategy: Strategy = {
     return Float32Array.from(baseDistanceSq(state), Math.sqrt);
   },
   batch(state: PoolState, _scores: Float32Array, n: number): number[] {
-    const { X, unlabeled } = state;
+    const { unlabeled } = state;
+    const X = distanceSpace(state.X);
     const U = unlabeled.length;
     const want = Math.min(n, U);
     if (want <= 0) return [];
@@ -105,7 +109,7 @@ export const coverageStrategy: Strategy = {
     const update = (p: number): number => {
       if (checked[p] === 0) cur[p] = base[p];
       for (let t = checked[p]; t < picks.length; t++) {
-        const d = rowDistanceSq(X, unlabeled[p], unlabeled[picks[t]]);
+        const d = rowDistanceSqBelow(X, unlabeled[p], unlabeled[picks[t]], cur[p]);
         if (d < cur[p]) cur[p] = d;
       }
       checked[p] = picks.length;

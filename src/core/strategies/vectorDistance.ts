@@ -29,3 +29,22 @@ export function pointDistanceSq(X: Matrix, a: number, p: Float64Array): number {
   }
   return s;
 }
+
+/**
+ * rowDistanceSq(X, a, b) when it is below `bound` (the same number, summed in the same order);
+ * otherwise some value ≥ bound, found without finishing the sum (partial-distance pruning: the
+ * running sum only grows). For keeping a minimum distance, where most rows are already closer.
+ */
+export function rowDistanceSqBelow(X: Matrix, a: number, b: number, bound: number): number {
+  const d = X.cols;
+  const data = X.data;
+  const oa = a * d;
+  const ob = b * d;
+  let s = 0;
+  for (let j = 0; j < d; j++) {
+    const t = data[oa + j] - data[ob + j];
+    s += t * t;
+    if (s >= bound) return s;
+  }
+  return s;
+}
