@@ -22,7 +22,7 @@ const WORDS: Readonly<Record<string, StrategyWords>> = {
   egl: { most: 'most informative', saw: 'Its label would change the model the most.' },
   typicality: { most: 'most typical', saw: 'A typical example of a large group of similar spans that has few or no labels yet.' },
   coverage: { most: 'farthest from any label', saw: 'Far from every labeled span: it covers a part of the corpus no label reaches yet.' },
-  'class-balance': { most: 'likeliest to carry a rare label', saw: 'The model expects a label you have given rarely so far.' },
+  'class-balance': { most: 'closest calls on rare labels', saw: 'A close call, and the model leans to a label you have given rarely so far.' },
 };
 
 /** Thousands separated the same way whatever the panel's locale: "4,512". */

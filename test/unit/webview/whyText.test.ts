@@ -23,6 +23,7 @@ describe('the "why" in words', () => {
     assert.match(strategySaw(why({ strategy: 'typicality' })), /typical example of a large group/);
     assert.match(strategySaw(why({ strategy: 'coverage' })), /Far from every labeled span/);
     assert.match(strategySaw(why({ strategy: 'class-balance' })), /a label you have given rarely/);
+    assert.equal(rankText(why({ strategy: 'class-balance', rank: 5, poolSize: 100 })), 'Top 5 % closest calls on rare labels of 100 unlabeled spans (#5)');
   });
 
   test('no rank (random picks, older hosts), no rank text', () => {
