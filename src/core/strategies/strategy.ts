@@ -1,6 +1,6 @@
 import type { Matrix } from '../types';
 
-export const STRATEGY_NAMES = ['random', 'least-confidence', 'margin', 'entropy', 'vote-entropy', 'kl', 'egl', 'typicality', 'coverage', 'class-balance'] as const;
+export const STRATEGY_NAMES = ['random', 'least-confidence', 'margin', 'entropy', 'vote-entropy', 'egl', 'typicality', 'coverage', 'class-balance'] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
 
 /** What `labelwise.strategy` and `--strategy` name: the meta-learner or one fixed strategy. */

@@ -50,7 +50,6 @@ describe('the "why" in words', () => {
     // A committee strategy never says "splits its votes" beside a unanimous vote.
     assert.match(strategySaw(why({ strategy: 'vote-entropy', votes: { a: 3, b: 2 } })), /splits its votes/);
     assert.match(strategySaw(why({ strategy: 'vote-entropy', votes: { a: 5, b: 0 } })), /votes alike here, but none of its members is sure/);
-    assert.match(strategySaw(why({ strategy: 'kl', votes: { a: 5 } })), /differ in how sure/);
   });
 
   test('the committee votes counted out', () => {
