@@ -34,14 +34,29 @@ interface CoverageCache {
 
 const caches = new WeakMap<Matrix, CoverageCache>();
 
-function addCentre(X: Matrix, c: CoverageCache, row: number): void {
-  c.centre[row] = 1;
-  c.count++;
+/**
+ * Folds new labeled rows into the kept minima. One pass over the pool per block of centres, so each
+ * pool row is read from memory once per block rather than once per centre (the pass is
+ * memory-bound); the minimum is the same whatever the order.
+ */
+function addCentres(X: Matrix, c: CoverageCache, rows: readonly number[]): void {
+  const BLOCK = 64;
   const m = c.minSq;
-  for (let r = 0; r < X.rows; r++) {
-    if (m[r] === 0) continue;
-    const d = rowDistanceSqBelow(X, r, row, m[r]);
-    if (d < m[r]) m[r] = d;
+  for (let b = 0; b < rows.length; b += BLOCK) {
+    const block = rows.slice(b, b + BLOCK);
+    for (const row of block) {
+      c.centre[row] = 1;
+      c.count++;
+    }
+    for (let r = 0; r < X.rows; r++) {
+      let best = m[r];
+      if (best === 0) continue;
+      for (const row of block) {
+        const d = rowDistanceSqBelow(X, r, row, best);
+        if (d < best) best = d;
+      }
+      m[r] = best;
+    }
   }
 }
 
@@ -60,7 +75,9 @@ function nearestLabeledSq(X: Matrix, labeled: Int32Array): Float64Array {
     c = { centre: new Uint8Array(X.rows), count: 0, minSq: new Float64Array(X.rows).fill(Infinity) };
     caches.set(X, c);
   }
-  for (const r of labeled) if (!c.centre[r]) addCentre(X, c, r);
+  const fresh: number[] = [];
+  for (const r of labeled) if (!c.centre[r]) fresh.push(r);
+  addCentres(X, c, fresh);
   return c.minSq;
 }
 
