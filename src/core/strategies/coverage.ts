@@ -106,6 +106,7 @@ const CANDIDATES_PER_PICK = 16;
 
 export const coverageStrategy: Strategy = {
   name: 'coverage',
+  coldStart: true,
   score(state: PoolState): Float32Array {
     return Float32Array.from(baseDistanceSq(state), Math.sqrt);
   },

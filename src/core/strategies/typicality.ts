@@ -211,6 +211,7 @@ export function clusteringOf(X: Matrix): PoolClustering {
 
 export const typicalityStrategy: Strategy = {
   name: 'typicality',
+  coldStart: true,
   score(state: PoolState): Float32Array {
     const { typicality } = clusteringOf(state.X);
     return Float32Array.from(state.unlabeled, (r) => typicality[r]);
