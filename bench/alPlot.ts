@@ -14,7 +14,6 @@ const COLORS: Record<string, string> = {
   margin: '#2ca02c',
   entropy: '#9467bd',
   'vote-entropy': '#ff7f0e',
-  kl: '#8c564b',
   egl: '#17becf',
   typicality: '#bcbd22',
   coverage: '#393b79',

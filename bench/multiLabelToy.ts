@@ -23,7 +23,7 @@ const { X, Y } = toy(1000, 3);
 const test = Array.from({ length: 400 }, (_, i) => 600 + i);
 const exclude = new Set(test);
 (async () => {
-  for (const strategy of ['random', 'least-confidence', 'margin', 'entropy', 'vote-entropy', 'kl', 'egl', 'meta'] as const) {
+  for (const strategy of ['random', 'least-confidence', 'margin', 'entropy', 'vote-entropy', 'egl', 'meta'] as const) {
     const accs: number[] = [];
     for (const seed of [1, 2, 3]) {
       const e = createEngine(X, { classes: ['a', 'b', 'c'], committeeSize: 5, strategy, diversity: true, seed, multiLabel: true });

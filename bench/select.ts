@@ -13,7 +13,7 @@ import { ModelWithCommittee } from '../src/core/learners/modelWithCommittee';
 import { BootstrapCommittee } from '../src/core/learners/committee';
 import { createRng } from '../src/core/learners/rng';
 import { createFixedSelector } from '../src/core/strategies/fixedSelector';
-import { allStrategies } from '../src/core/strategies/registry';
+import { allStrategies, strategyByName } from '../src/core/strategies/registry';
 import type { PoolState } from '../src/core/strategies/strategy';
 import { readGoldDataset } from '../src/core/text/dataset';
 import { silentLogger, type Matrix } from '../src/core/types';
@@ -119,8 +119,27 @@ async function main(): Promise<void> {
   const s = state!;
   for (const strategy of allStrategies()) {
     const sel = createFixedSelector(strategy, { diversity: true });
+    // The first call pays for what a strategy keeps per pool (typicality's clusters, coverage's
+    // distances to the labeled rows), later rounds reuse it: timed apart.
+    const firstMs = await time(1, () => sel.select(s, 10));
     const ms = await time(7, () => sel.select(s, 10));
-    say(`select 10 of ${unlabeled.length} with ${strategy.name.padEnd(16)} (diverse): ${ms.toFixed(1)} ms (target ≤ 150 ms)`);
+    say(`select 10 of ${unlabeled.length} with ${strategy.name.padEnd(16)} (diverse): ${ms.toFixed(1)} ms (target ≤ 150 ms); first call on this pool ${firstMs.toFixed(0)} ms`);
+  }
+  // Typicality and coverage keep per-pool state; a labeling round brings 10 new labels, which
+  // coverage folds into its distances: time rounds that each add the previous round's picks.
+  for (const name of ['typicality', 'coverage'] as const) {
+    const strategy = strategyByName(name);
+    const sel = createFixedSelector(strategy, { diversity: true });
+    let labeledNow = s.labeled;
+    const isL = new Uint8Array(N);
+    for (const r of labeledNow) isL[r] = 1;
+    const ms = await time(7, async () => {
+      const unl = Int32Array.from(s.unlabeled.filter((r) => !isL[r]));
+      const picks = await sel.select({ ...s, unlabeled: unl, labeled: labeledNow, labels: new Int32Array(labeledNow.length), probs: new Float32Array(0), committeeProbs: [] }, 10);
+      for (const p of picks) isL[p.row] = 1;
+      labeledNow = Int32Array.from([...labeledNow, ...picks.map((p) => p.row)]);
+    });
+    say(`a round of ${name} with the 10 labels of the round before (per-pool state kept): ${ms.toFixed(1)} ms (target ≤ 150 ms)`);
   }
   const meta = await metaSelectorFactory(silentLogger)({ strategy: 'meta', classes: K, seed: 1, diversity: true, batch: 10, budget: 3000, init: LABELS });
   const metaMs = await time(5, () => meta.select(s, 10));

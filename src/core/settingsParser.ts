@@ -27,8 +27,16 @@ function oneOf<T extends string>(v: unknown, setting: string, allowed: readonly 
   return v as T;
 }
 
-/** `meta` or a fixed strategy name. */
+/**
+ * Strategies Labelwise no longer has, read as the one that replaces them, so a settings file
+ * written for an older version still starts a session. kl (committee KL to the consensus) was
+ * dropped for losing to random sampling in bench:al; vote-entropy is the committee strategy left.
+ */
+const RETIRED_STRATEGIES: Readonly<Record<string, StrategyChoice>> = { kl: 'vote-entropy' };
+
+/** `meta` or a fixed strategy name (a retired name reads as its replacement). */
 export function parseStrategy(v: unknown, setting: string = settingKeys.strategy): StrategyChoice {
+  if (typeof v === 'string' && Object.prototype.hasOwnProperty.call(RETIRED_STRATEGIES, v)) return RETIRED_STRATEGIES[v];
   if (typeof v !== 'string' || !(STRATEGY_CHOICES as readonly string[]).includes(v)) fail(setting, `must be meta or one of ${STRATEGY_NAMES.join(', ')}, got ${JSON.stringify(v)}`);
   return v as StrategyChoice;
 }

@@ -18,11 +18,10 @@ const WORDS: Readonly<Record<string, StrategyWords>> = {
   margin: { most: 'closest calls', saw: 'Close call: the two likeliest labels are nearly tied.' },
   entropy: { most: 'most uncertain', saw: 'The model spreads its belief over several labels.' },
   'vote-entropy': { most: 'most disputed', saw: 'The committee of models splits its votes.' },
-  kl: { most: 'most disputed', saw: 'Committee members disagree with their consensus.' },
   egl: { most: 'most informative', saw: 'Its label would change the model the most.' },
   typicality: { most: 'most typical', saw: 'A typical example of a large group of similar spans that has few or no labels yet.' },
   coverage: { most: 'farthest from any label', saw: 'Far from every labeled span: it covers a part of the corpus no label reaches yet.' },
-  'class-balance': { most: 'likeliest to carry a rare label', saw: 'The model expects a label you have given rarely so far.' },
+  'class-balance': { most: 'closest calls on rare labels', saw: 'A close call, and the model leans to a label you have given rarely so far.' },
 };
 
 /** Thousands separated the same way whatever the panel's locale: "4,512". */
@@ -49,8 +48,8 @@ export function strategySaw(why: WhyInfo): string {
   if (why.strategy === 'review') return 'Shown for review, not picked by a strategy.';
   // A committee strategy can pick a span all members vote alike on (its tie-break, or a pick deep
   // in the ranking): saying "the committee splits" beside "all 5 vote fiction" would contradict.
-  if ((why.strategy === 'vote-entropy' || why.strategy === 'kl') && voteRows(why.votes).length === 1) {
-    return why.strategy === 'kl' ? 'The committee votes alike here, but its members differ in how sure they are.' : 'The committee votes alike here, but none of its members is sure.';
+  if (why.strategy === 'vote-entropy' && voteRows(why.votes).length === 1) {
+    return 'The committee votes alike here, but none of its members is sure.';
   }
   return WORDS[why.strategy]?.saw ?? `Chosen by the ${why.strategy} strategy.`;
 }

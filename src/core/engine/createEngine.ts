@@ -8,6 +8,7 @@ import { predictPool } from '../learners/poolPredict';
 import { createRng, deriveSeed, shuffleInPlace, type Rng } from '../learners/rng';
 import { SoftmaxRegression, type RejectedRows } from '../learners/softmax';
 import { committeeVotes } from '../strategies/committeeVotes';
+import { createFixedSelector } from '../strategies/fixedSelector';
 import { isStrategyName, strategyByName } from '../strategies/registry';
 import { rankScores } from '../strategies/scoreRank';
 import { selectBatch } from '../strategies/selectBatch';
@@ -365,7 +366,15 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
       if (unl.length === 0 || n <= 0) return [];
       const unlabeled = Int32Array.from(unl);
       if (!served) {
-        // Cold start: a spread-out random batch (k-means++ seeding over a random sample).
+        // Cold start with a strategy that needs no model (typicality, coverage): its own first batch.
+        const cold = opts.strategy === 'meta' ? undefined : strategyByName(opts.strategy);
+        if (cold?.coldStart) {
+          const { rows, y } = labeledArrays();
+          const state: PoolState = { X, classes: K, unlabeled, labeled: rows, labels: y, probs: new Float32Array(0), committeeProbs: [], rng, round: 0, predict: () => new Float32Array(0) };
+          const fixed = createFixedSelector(cold, { diversity: opts.diversity });
+          return (await fixed.select(state, n)).map((p) => whyOf(p.row, p.strategy, p.score, p));
+        }
+        // Otherwise a spread-out random batch (k-means++ seeding over a random sample).
         const sample = shuffleInPlace(unlabeled.slice(), rng).slice(0, Math.min(COLD_START_SAMPLE, unlabeled.length));
         const pos = selectBatch(X, sample, new Float32Array(sample.length), n, rng, { diversity: opts.diversity, candidateFactor: sample.length / Math.max(1, n) });
         return pos.map((p) => whyOf(sample[p], 'random', 0));

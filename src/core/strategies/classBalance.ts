@@ -2,23 +2,26 @@ import { requireProbs } from './probs';
 import type { PoolState, Strategy } from './strategy';
 
 /**
- * Class balance: spans the model predicts as the labels given most rarely so far, so a rare label
- * gets examples before the common ones crowd it out (the regime of TAILOR's class-balance reward,
- * Zhang et al. 2023).
+ * Class balance: close calls between labels, weighted towards spans the model predicts as the
+ * labels given most rarely so far, so a rare label gets examples before the common ones crowd it out
+ * (the regime of TAILOR's class-balance reward, Zhang et al. 2023).
  *
- *   score(x) = Σ_c P(c|x)·w_c + TIE_BREAK·(1 − (p₁ − p₂)),   w_c = (1/(n_c + 1)) / max_k (1/(n_k + 1))
+ *   score(x) = (1 − (p₁ − p₂)) · Σ_c P(c|x)·w_c,   w_c = (1/(n_c + 1)) / max_k (1/(n_k + 1))
  *
- * where n_c counts the labeled rows of label c. w_c is the inverse label frequency, add-one
- * smoothed so that a label with no example yet gets the largest finite weight, and scaled so the
- * rarest label weighs 1. The first term is the probability mass the model puts on rare labels.
- * When the labels so far are balanced every w_c is 1 and the first term is the same for every span;
- * the small margin term (1 − (p₁ − p₂), as the margin strategy) then decides, and otherwise breaks
- * ties between spans of the same rarity towards the closer calls.
+ * where n_c counts the labeled rows of label c and p₁ ≥ p₂ are the two largest probabilities. w_c is
+ * the inverse label frequency, add-one smoothed so that a label with no example yet gets the largest
+ * finite weight, and scaled so the rarest label weighs 1; Σ_c P(c|x)·w_c is the probability mass the
+ * model puts on rare labels, in (0, 1]. The first factor is the margin strategy's score. When the
+ * labels so far are balanced every w_c is 1 and the arm is plain margin sampling.
+ *
+ * Why the product and not the rare-label mass alone: the mass alone (plus a small margin tie-break)
+ * was measured first and lost to random on all three bench:al sets (AULC brown-genre 58.7 vs 63.3,
+ * spam-assassin 86.4 vs 89.3, sotu-era 43.6 vs 47.4; 5 seeds): it spends labels on spans the model
+ * is already sure belong to a rare label. The product scored 63.5, 91.2 and 45.6.
  *
  * Multi-label pools: P(c|x) is P(label c applies), and n_c counts the labeled rows' first labels
- * (the engine's convention for PoolState.labels); the margin term uses the two likeliest labels.
+ * (the engine's convention for PoolState.labels); the margin factor uses the two likeliest labels.
  */
-export const CLASS_BALANCE_TIE_BREAK = 0.01;
 
 /** w_c as above, from the labels so far. */
 export function classWeights(labels: Int32Array, K: number): Float64Array {
@@ -48,7 +51,7 @@ export const classBalanceStrategy: Strategy = {
           a = v;
         } else if (v > b) b = v;
       }
-      out[i] = s + CLASS_BALANCE_TIE_BREAK * (1 - (a - (K > 1 ? b : 0)));
+      out[i] = (1 - (a - (K > 1 ? b : 0))) * s;
     }
     return out;
   },

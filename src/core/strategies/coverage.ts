@@ -1,14 +1,16 @@
 import type { Matrix } from '../types';
+import { distanceSpace } from './poolSketch';
 import { topPositions } from './selectBatch';
 import type { PoolState, Strategy } from './strategy';
-import { pointDistanceSq, rowDistanceSq } from './vectorDistance';
+import { pointDistanceSq, rowDistanceSqBelow } from './vectorDistance';
 
 /**
  * Coverage: k-center greedy over the span vectors (Sener & Savarese 2018, "core-set"). A span's
  * score is its Euclidean distance to the nearest labeled span; the batch is built greedily, each
  * pick the unlabeled span farthest from every labeled span and every pick before it (Gonzalez's
  * farthest-point traversal, a 2-approximation of the k-center problem). It asks nothing of the
- * model, so it also works before the first retrain.
+ * model, so it also works before the first retrain. Distances are measured in the pool's distance
+ * space (poolSketch.ts: the vectors, or a fixed 64-d random projection of wider ones).
  *
  * With no label yet, the pool's mean stands in for the labeled set (the traversal starts from a
  * virtual centre there).
@@ -32,14 +34,29 @@ interface CoverageCache {
 
 const caches = new WeakMap<Matrix, CoverageCache>();
 
-function addCentre(X: Matrix, c: CoverageCache, row: number): void {
-  c.centre[row] = 1;
-  c.count++;
+/**
+ * Folds new labeled rows into the kept minima. One pass over the pool per block of centres, so each
+ * pool row is read from memory once per block rather than once per centre (the pass is
+ * memory-bound); the minimum is the same whatever the order.
+ */
+function addCentres(X: Matrix, c: CoverageCache, rows: readonly number[]): void {
+  const BLOCK = 64;
   const m = c.minSq;
-  for (let r = 0; r < X.rows; r++) {
-    if (m[r] === 0) continue;
-    const d = rowDistanceSq(X, r, row);
-    if (d < m[r]) m[r] = d;
+  for (let b = 0; b < rows.length; b += BLOCK) {
+    const block = rows.slice(b, b + BLOCK);
+    for (const row of block) {
+      c.centre[row] = 1;
+      c.count++;
+    }
+    for (let r = 0; r < X.rows; r++) {
+      let best = m[r];
+      if (best === 0) continue;
+      for (const row of block) {
+        const d = rowDistanceSqBelow(X, r, row, best);
+        if (d < best) best = d;
+      }
+      m[r] = best;
+    }
   }
 }
 
@@ -58,7 +75,9 @@ function nearestLabeledSq(X: Matrix, labeled: Int32Array): Float64Array {
     c = { centre: new Uint8Array(X.rows), count: 0, minSq: new Float64Array(X.rows).fill(Infinity) };
     caches.set(X, c);
   }
-  for (const r of labeled) if (!c.centre[r]) addCentre(X, c, r);
+  const fresh: number[] = [];
+  for (const r of labeled) if (!c.centre[r]) fresh.push(r);
+  addCentres(X, c, fresh);
   return c.minSq;
 }
 
@@ -67,7 +86,8 @@ function nearestLabeledSq(X: Matrix, labeled: Int32Array): Float64Array {
  * the pool's mean when nothing is labeled.
  */
 function baseDistanceSq(state: PoolState): Float64Array {
-  const { X, unlabeled, labeled } = state;
+  const { unlabeled, labeled } = state;
+  const X = distanceSpace(state.X);
   const out = new Float64Array(unlabeled.length);
   if (labeled.length > 0) {
     const m = nearestLabeledSq(X, labeled);
@@ -86,11 +106,13 @@ const CANDIDATES_PER_PICK = 16;
 
 export const coverageStrategy: Strategy = {
   name: 'coverage',
+  coldStart: true,
   score(state: PoolState): Float32Array {
     return Float32Array.from(baseDistanceSq(state), Math.sqrt);
   },
   batch(state: PoolState, _scores: Float32Array, n: number): number[] {
-    const { X, unlabeled } = state;
+    const { unlabeled } = state;
+    const X = distanceSpace(state.X);
     const U = unlabeled.length;
     const want = Math.min(n, U);
     if (want <= 0) return [];
@@ -105,7 +127,7 @@ export const coverageStrategy: Strategy = {
     const update = (p: number): number => {
       if (checked[p] === 0) cur[p] = base[p];
       for (let t = checked[p]; t < picks.length; t++) {
-        const d = rowDistanceSq(X, unlabeled[p], unlabeled[picks[t]]);
+        const d = rowDistanceSqBelow(X, unlabeled[p], unlabeled[picks[t]], cur[p]);
         if (d < cur[p]) cur[p] = d;
       }
       checked[p] = picks.length;

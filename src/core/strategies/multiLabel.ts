@@ -95,24 +95,3 @@ export function multiVoteEntropy(members: readonly Float32Array[], K: number, n:
   }
   return out;
 }
-
-/** Query by committee, per label: the Jensen–Shannon divergence of the members' Bernoullis, mean over labels. */
-export function multiKl(members: readonly Float32Array[], K: number, n: number): Float32Array {
-  const M = members.length;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = 0;
-    for (let k = 0; k < K; k++) {
-      let mean = 0;
-      let hMembers = 0;
-      for (const m of members) {
-        const v = m[i * K + k];
-        mean += v;
-        hMembers += binaryEntropy(v);
-      }
-      s += Math.max(0, binaryEntropy(mean / M) - hMembers / M);
-    }
-    out[i] = s / K;
-  }
-  return out;
-}

@@ -2,7 +2,6 @@ import { classBalanceStrategy } from './classBalance';
 import { coverageStrategy } from './coverage';
 import { eglStrategy } from './egl';
 import { entropyStrategy } from './entropy';
-import { klStrategy } from './kl';
 import { leastConfidenceStrategy } from './leastConfidence';
 import { marginStrategy } from './margin';
 import { randomStrategy } from './random';
@@ -16,7 +15,6 @@ const strategies: Record<StrategyName, Strategy> = {
   margin: marginStrategy,
   entropy: entropyStrategy,
   'vote-entropy': voteEntropyStrategy,
-  kl: klStrategy,
   egl: eglStrategy,
   typicality: typicalityStrategy,
   coverage: coverageStrategy,

@@ -1,6 +1,6 @@
 import type { Matrix } from '../types';
 
-export const STRATEGY_NAMES = ['random', 'least-confidence', 'margin', 'entropy', 'vote-entropy', 'kl', 'egl', 'typicality', 'coverage', 'class-balance'] as const;
+export const STRATEGY_NAMES = ['random', 'least-confidence', 'margin', 'entropy', 'vote-entropy', 'egl', 'typicality', 'coverage', 'class-balance'] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
 
 /** What `labelwise.strategy` and `--strategy` name: the meta-learner or one fixed strategy. */
@@ -52,6 +52,11 @@ export interface Strategy {
    * through the same function. Without it a strategy's batch is the shared selection of its scores.
    */
   batch?(state: PoolState, scores: Float32Array, n: number): number[];
+  /**
+   * Set on strategies that choose well from the vectors alone (typicality, coverage): the engine lets
+   * them pick the first batch too, before any model exists, instead of its spread-out random batch.
+   */
+  readonly coldStart?: true;
 }
 
 /** A chosen row with its "why". */

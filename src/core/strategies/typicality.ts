@@ -1,5 +1,6 @@
 import { createRng, shuffleInPlace } from '../learners/rng';
 import type { Matrix } from '../types';
+import { distanceSpace } from './poolSketch';
 import type { PoolState, Strategy } from './strategy';
 import { rowDistanceSq } from './vectorDistance';
 
@@ -23,6 +24,8 @@ import { rowDistanceSq } from './vectorDistance';
  * - the neighbours are sought among at most `references` seeded members of the cluster (all of
  *   them in smaller clusters, as in the reference), with k scaled to the sample so the
  *   neighbourhood covers about the same share of the cluster;
+ * - distances are measured in the pool's distance space (poolSketch.ts: the vectors, or a fixed
+ *   64-d random projection of wider ones);
  * - typicality counts all members of a cluster, labeled or not (the density of the pool does not
  *   change when a row is labeled), so it is computed once.
  * Everything depends only on the vectors and a fixed seed: the same pool always gives the same
@@ -196,11 +199,11 @@ export function computeClustering(X: Matrix): PoolClustering {
   return { clusters: C, assign, size, typicality };
 }
 
-/** The pool's clustering, computed once per Matrix. */
+/** The pool's clustering, computed once per Matrix, in its distance space (poolSketch.ts). */
 export function clusteringOf(X: Matrix): PoolClustering {
   let c = caches.get(X);
   if (!c) {
-    c = computeClustering(X);
+    c = computeClustering(distanceSpace(X));
     caches.set(X, c);
   }
   return c;
@@ -208,6 +211,7 @@ export function clusteringOf(X: Matrix): PoolClustering {
 
 export const typicalityStrategy: Strategy = {
   name: 'typicality',
+  coldStart: true,
   score(state: PoolState): Float32Array {
     const { typicality } = clusteringOf(state.X);
     return Float32Array.from(state.unlabeled, (r) => typicality[r]);

@@ -3,7 +3,8 @@ import { describe, test } from 'node:test';
 import { createEngine } from '../../../src/core/engine/createEngine';
 import type { EngineOptions } from '../../../src/core/engine/labelingEngine';
 import { InputError, NotTrainedError } from '../../../src/core/errors';
-import type { BatchSelector, Pick } from '../../../src/core/strategies/strategy';
+import { strategyByName } from '../../../src/core/strategies/registry';
+import type { BatchSelector, Pick, PoolState } from '../../../src/core/strategies/strategy';
 import { blobs, multiLabelToy } from '../learners/helpers';
 
 const { X, y } = blobs(3, 40, 6, 1.2, 9);
@@ -30,6 +31,25 @@ describe('createEngine', () => {
     );
     assert.throws(() => e.contested(3), NotTrainedError);
     await assert.rejects(e.retrain(), NotTrainedError);
+  });
+
+  test('a strategy that needs no model (typicality, coverage) picks the cold-start batch itself', async () => {
+    for (const strategy of ['typicality', 'coverage'] as const) {
+      const e = createEngine(X, { ...opts, strategy });
+      const q = await e.query(5);
+      assert.equal(q.length, 5);
+      for (const x of q) assert.equal(x.strategy, strategy);
+      // The same rows as the strategy's own batch over the whole pool.
+      const arm = strategyByName(strategy);
+      const state: PoolState = { X, classes: 3, unlabeled: Int32Array.from({ length: X.rows }, (_, i) => i), labeled: new Int32Array(0), labels: new Int32Array(0), probs: new Float32Array(0), committeeProbs: [], rng: () => 0, round: 0, predict: () => new Float32Array(0) };
+      assert.deepEqual(q.map((x) => x.row), arm.batch!(state, arm.score(state), 5).map((p) => state.unlabeled[p]));
+    }
+    // Coverage counts labels given before the first retrain: none of its picks is labeled, and the
+    // first is the row farthest from them.
+    const e = createEngine(X, { ...opts, strategy: 'coverage' });
+    labelFirst(e, 3);
+    const q = await e.query(3);
+    assert.ok(q.every((x) => x.row >= 3));
   });
 
   test('retrain, then query returns unlabeled rows with their why: strategy, score, votes, probs', async () => {

@@ -106,7 +106,7 @@ describe('labelwise simulate (runSimulate)', () => {
   test('an unknown strategy or device lists the valid ones', async () => {
     const strategy = await runCli(['simulate', '--data', base.data, '--strategy', 'uncertainty']);
     assert.equal(strategy.code, 2);
-    assert.match(strategy.stderr, /--strategy.*meta, random, least-confidence, margin, entropy, vote-entropy, kl, egl/);
+    assert.match(strategy.stderr, /--strategy.*meta, random, least-confidence, margin, entropy, vote-entropy, egl, typicality, coverage, class-balance/);
     const device = await runCli(['simulate', '--data', base.data, '--device', 'tpu']);
     assert.equal(device.code, 2);
     assert.match(device.stderr, /--device.*auto, cpu, cuda/);

@@ -9,18 +9,21 @@ import type { PriorJson } from '../../../src/core/meta/prior';
 import { STRATEGY_NAMES } from '../../../src/core/strategies/strategy';
 import { buildFixturePriors, randomPrior } from './fixturePrior';
 
-/** The strategies the shipped priors were trained on, before typicality, coverage and class-balance. */
+/**
+ * The strategies the shipped priors were trained on: before typicality, coverage and class-balance,
+ * and with kl, since dropped from the registry.
+ */
 const OLD = ['random', 'least-confidence', 'margin', 'entropy', 'vote-entropy', 'kl', 'egl'];
 
-/** A prior that knows only the old strategies (its last layer cut to their outputs). */
+/** A prior whose outputs are the old strategies (its last layer cut or repeated to their number). */
 function oldPrior(seed: number): PriorJson {
   const p = randomPrior(seed);
   const last = p.layers[p.layers.length - 1];
-  const keep = OLD.map((n) => STRATEGY_NAMES.indexOf(n as (typeof STRATEGY_NAMES)[number]));
+  const keep = OLD.map((_, i) => i % last.weight.length);
   return {
     ...p,
     strategies: OLD,
-    layers: [...p.layers.slice(0, -1), { ...last, weight: keep.map((i) => last.weight[i]), bias: keep.map((i) => last.bias[i]) }],
+    layers: [...p.layers.slice(0, -1), { ...last, weight: keep.map((i) => last.weight[i]), bias: keep.map((i) => last.bias[i] + i / 10) }],
   };
 }
 
@@ -28,7 +31,7 @@ const dir = buildFixturePriors({ prior: oldPrior(21) });
 after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('meta-learner with arms its prior does not know', () => {
-  test('mixes every registered strategy; the unknown ones get the mean of the known gains', async () => {
+  test('mixes every registered strategy; unknown ones get the mean of the known gains; retired ones are ignored', async () => {
     const rng = createRng(3);
     const n = 300;
     const d = 6;
@@ -48,7 +51,10 @@ describe('meta-learner with arms its prior does not know', () => {
       assert.equal(new Set(picks.map((p) => p.row)).size, 10);
       assert.deepEqual(Object.keys(sel.weights!()).sort(), [...STRATEGY_NAMES].sort());
       const g = sel.priorGains();
-      const mean = OLD.reduce((s, k) => s + g[k], 0) / OLD.length;
+      assert.equal(g.kl, undefined);
+      const known = OLD.filter((k) => (STRATEGY_NAMES as readonly string[]).includes(k));
+      assert.equal(known.length, 6);
+      const mean = known.reduce((s, k) => s + g[k], 0) / known.length;
       for (const k of ['typicality', 'coverage', 'class-balance']) assert.ok(Math.abs(g[k] - mean) < 1e-6, `${k}: ${g[k]} vs mean ${mean}`);
       assert.ok(Object.values(sel.weights!()).every((w) => w > 0.02));
     } finally {

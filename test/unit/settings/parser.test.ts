@@ -16,6 +16,9 @@ describe('settings parser: enumerations', () => {
       (e: unknown) => names('labelwise.strategy')(e) && /"uncertainty"/.test((e as Error).message) && STRATEGY_NAMES.every((n) => (e as Error).message.includes(n)) && (e as Error).message.includes('meta'),
     );
     assert.throws(() => parseStrategy('bald', '--strategy'), names('--strategy'));
+    // kl was dropped (it lost to random sampling): an old setting reads as vote-entropy, not an error.
+    assert.equal(parseStrategy('kl'), 'vote-entropy');
+    assert.throws(() => parseStrategy('constructor'), names('labelwise.strategy'));
   });
 
   test('a device is auto, cpu or cuda', () => {

@@ -3,7 +3,6 @@ import { describe, test } from 'node:test';
 import { NotTrainedError } from '../../../src/core/errors';
 import { eglStrategy } from '../../../src/core/strategies/egl';
 import { entropyStrategy } from '../../../src/core/strategies/entropy';
-import { klStrategy } from '../../../src/core/strategies/kl';
 import { leastConfidenceStrategy } from '../../../src/core/strategies/leastConfidence';
 import { marginStrategy } from '../../../src/core/strategies/margin';
 import { randomStrategy } from '../../../src/core/strategies/random';
@@ -63,13 +62,6 @@ describe('query-by-committee strategies on hand-computed cases', () => {
     // Within 1e-4 (the consensus-entropy tie-breaker is smaller than that).
     close(s, [-(2 / 3) * Math.log(2 / 3) - (1 / 3) * Math.log(1 / 3), 0], 1e-4);
   });
-
-  test('KL to the consensus: mean of KL(p_m ‖ p̄)', () => {
-    // p1 = (0.8, 0.2), p2 = (0.4, 0.6), p̄ = (0.6, 0.4):
-    // KL1 = 0.8 ln(4/3) + 0.2 ln(1/2) = 0.091516, KL2 = 0.4 ln(2/3) + 0.6 ln(3/2) = 0.081093.
-    const committee = [[[0.8, 0.2], [0.5, 0.5]], [[0.4, 0.6], [0.5, 0.5]]];
-    close(klStrategy.score(stateOf([[0.6, 0.4], [0.5, 0.5]], { committee })), [(0.091516 + 0.081093) / 2, 0]);
-  });
 });
 
 describe('random strategy', () => {
@@ -101,7 +93,6 @@ describe('strategies never swallow "not trained"', () => {
   }
   test('committee strategies throw NotTrainedError with probabilities but no committee', () => {
     assert.throws(() => voteEntropyStrategy.score(stateOf(probs)), NotTrainedError);
-    assert.throws(() => klStrategy.score(stateOf(probs)), NotTrainedError);
   });
 });
 

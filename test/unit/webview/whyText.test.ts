@@ -23,6 +23,7 @@ describe('the "why" in words', () => {
     assert.match(strategySaw(why({ strategy: 'typicality' })), /typical example of a large group/);
     assert.match(strategySaw(why({ strategy: 'coverage' })), /Far from every labeled span/);
     assert.match(strategySaw(why({ strategy: 'class-balance' })), /a label you have given rarely/);
+    assert.equal(rankText(why({ strategy: 'class-balance', rank: 5, poolSize: 100 })), 'Top 5 % closest calls on rare labels of 100 unlabeled spans (#5)');
   });
 
   test('no rank (random picks, older hosts), no rank text', () => {
@@ -49,7 +50,6 @@ describe('the "why" in words', () => {
     // A committee strategy never says "splits its votes" beside a unanimous vote.
     assert.match(strategySaw(why({ strategy: 'vote-entropy', votes: { a: 3, b: 2 } })), /splits its votes/);
     assert.match(strategySaw(why({ strategy: 'vote-entropy', votes: { a: 5, b: 0 } })), /votes alike here, but none of its members is sure/);
-    assert.match(strategySaw(why({ strategy: 'kl', votes: { a: 5 } })), /differ in how sure/);
   });
 
   test('the committee votes counted out', () => {
