@@ -3,7 +3,7 @@ import { LabelwiseError } from '../core/errors';
 import { EXPORT_FORMATS, IMPORT_FORMATS } from '../core/store/formats/labelFormats';
 import { STRATEGY_CHOICES } from '../core/strategies/strategy';
 import { DEVICES } from '../core/types';
-import { runEncode, type EncodeOptions } from './encode';
+import { ENCODE_FORMATS, runEncode, type EncodeOptions } from './encode';
 import { runExport, runImport, type ExportOptions, type ImportOptions } from './export';
 import { runSimulate, type SimulateOptions } from './simulate';
 
@@ -48,7 +48,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--test-fraction <f>', 'held-out stratified test fraction', fraction, 0.3)
     .option('--model <id>', 'default or a model folder', 'default')
     .addOption(choice('--device <name>', 'where the encoder runs', DEVICES, 'auto'))
-    .option('--vectors <file>', 'precomputed float32 .npy rows, one per record')
+    .option('--vectors <path>', 'precomputed vectors: a float32 .npy with one row per record, or Arrow IPC shards (a .arrow file or a folder of them) with span_id + vector columns')
     .option('--split <file>', 'fixed split {"testIds": [...], "initIds": [...]}')
     .option('--committee <n>', 'committee size', int('--committee'), 5)
     .option('--no-diversity', 'turn off near-duplicate avoidance in batch selection')
@@ -60,9 +60,10 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command('encode')
-    .description('encode the records of a JSONL dataset into a float32 .npy, one row per record in file order')
+    .description('encode the records of a JSONL dataset into a float32 .npy (one row per record in file order) or an Arrow IPC shard (span_id + vector)')
     .requiredOption('--data <file>', 'JSONL with a "text" field per record')
-    .requiredOption('--out <file>', 'output .npy')
+    .requiredOption('--out <file>', 'output .npy or .arrow')
+    .addOption(choice('--format <name>', 'npy, or arrow: span ids as the editor gives them when run from the workspace root', ENCODE_FORMATS, 'npy'))
     .option('--model <id>', 'default or a model folder', 'default')
     .addOption(choice('--device <name>', 'where the encoder runs', DEVICES, 'auto'))
     .action(async (opts: EncodeOptions) => {
