@@ -87,6 +87,9 @@ function readShard(file: string, shard: number, cols: number | undefined, firstC
   const vecs = table.getChild(VECTOR_COLUMN)!;
   let width = cols;
   let base = 0;
+  if (ids.data.length !== vecs.data.length || ids.data.some((d, c) => d.length !== vecs.data[c].length)) {
+    throw new InputError(`${file}: the "${SPAN_ID_COLUMN}" and "${VECTOR_COLUMN}" columns are not cut into the same record batches`, file);
+  }
   // The two columns of one record batch have the same length; walk chunk by chunk.
   for (let c = 0; c < vecs.data.length; c++) {
     const vd = vecs.data[c];
@@ -94,11 +97,17 @@ function readShard(file: string, shard: number, cols: number | undefined, firstC
     const values = child.values as Float32Array | Float64Array;
     const fixed = vd.type.typeId === Type.FixedSizeList ? (vd.type as FixedSizeList).listSize : undefined;
     const offsets = vd.valueOffsets as Int32Array | BigInt64Array | undefined;
+    // The columns of a table are cut into the same record batches; ids decoded straight from the
+    // chunk's bytes (Vector.get would find the chunk again for every row).
+    const idData = ids.data[c];
+    const idOffsets = idData.valueOffsets as Int32Array | BigInt64Array;
+    const idBytes = idData.values as Uint8Array;
+    const idText = Buffer.from(idBytes.buffer, idBytes.byteOffset, idBytes.byteLength);
     for (let i = 0; i < vd.length; i++) {
       const row = base + i;
       const where = `${file}: row ${row}`;
-      const id = ids.get(row) as string | null;
-      if (id === null || id === undefined) throw new InputError(`${where}: "${SPAN_ID_COLUMN}" is null`, file, row + 1);
+      const id = isNull(idData, i) ? null : idText.toString('utf8', Number(idOffsets[idData.offset + i]), Number(idOffsets[idData.offset + i + 1]));
+      if (id === null) throw new InputError(`${where}: "${SPAN_ID_COLUMN}" is null`, file, row + 1);
       if (isNull(vd, i)) throw new InputError(`${where} (span ${id}): "${VECTOR_COLUMN}" is null`, file, row + 1);
       let start: number;
       let end: number;
@@ -162,14 +171,14 @@ export function gatherShardVectors(shards: ShardVectors, ids: readonly string[],
   const data = new Float32Array(ids.length * cols);
   let missing = 0;
   let firstMissing = -1;
-  const wanted = new Set<string>();
+  let found = 0;
   for (let i = 0; i < ids.length; i++) {
-    wanted.add(ids[i]);
     const r = byId.get(ids[i]);
     if (!r) {
       if (missing++ === 0) firstMissing = i;
       continue;
     }
+    found++;
     data.set(r.vector, i * cols);
   }
   if (missing > 0) {
@@ -178,12 +187,17 @@ export function gatherShardVectors(shards: ShardVectors, ids: readonly string[],
       source,
     );
   }
+  // Span ids of a corpus are distinct, so every row was used exactly when the counts agree; only
+  // otherwise look for the rows no span asked for.
   let unknown = 0;
   let firstUnknown: [string, ShardRow] | undefined;
-  for (const e of byId) {
-    if (!wanted.has(e[0])) {
-      unknown++;
-      firstUnknown ??= e;
+  if (found !== byId.size) {
+    const wanted = new Set(ids);
+    for (const e of byId) {
+      if (!wanted.has(e[0])) {
+        unknown++;
+        firstUnknown ??= e;
+      }
     }
   }
   if (firstUnknown) {
