@@ -2,10 +2,11 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { LabelwiseError } from '../core/errors';
 import { EXPORT_FORMATS, IMPORT_FORMATS } from '../core/store/formats/labelFormats';
 import { STRATEGY_CHOICES } from '../core/strategies/strategy';
-import { DEVICES } from '../core/types';
+import { DEVICES, GRANULARITIES } from '../core/types';
 import { ENCODE_FORMATS, runEncode, type EncodeOptions } from './encode';
 import { runExport, runImport, type ExportOptions, type ImportOptions } from './export';
 import { runSimulate, type SimulateOptions } from './simulate';
+import { runSpans, type SpansOptions } from './spans';
 
 function int(name: string): (v: string) => number {
   return (v: string): number => {
@@ -68,6 +69,19 @@ export async function main(argv: string[]): Promise<number> {
     .addOption(choice('--device <name>', 'where the encoder runs', DEVICES, 'auto'))
     .action(async (opts: EncodeOptions) => {
       await runEncode(opts);
+    });
+
+  program
+    .command('spans')
+    .description('list the corpus spans as the editor cuts them (span_id, file, line, text as JSONL): the input to encode with Spark or Ray into Arrow shards for labelwise.vectors')
+    .requiredOption('--out <file>', 'output JSONL (outside the corpus, or in .labelwise/)')
+    .option('--root <dir>', 'workspace folder', '.')
+    .addOption(choice('--granularity <name>', 'labelwise.granularity', GRANULARITIES, 'sentence'))
+    .option('--include <globs...>', 'labelwise.include (default: the setting\'s default)')
+    .option('--exclude <globs...>', 'labelwise.exclude (default: the setting\'s default)')
+    .option('--max-file-size-mb <n>', 'labelwise.maxFileSizeMB', int('--max-file-size-mb'))
+    .action(async (opts: SpansOptions) => {
+      await runSpans(opts);
     });
 
   program
