@@ -5,10 +5,10 @@ import { InputError } from '../core/errors';
 import { writeNpy } from '../core/npy';
 import { jsonlSpans } from '../core/text/corpus';
 import type { Device, Logger } from '../core/types';
-import { writeArrowShard } from '../core/vectorShards';
+import { writeArrowShard, writeParquetShard } from '../core/vectorShards';
 
 /** What `labelwise encode` writes (checked by commander's choices, main.ts). */
-export const ENCODE_FORMATS = ['npy', 'arrow'] as const;
+export const ENCODE_FORMATS = ['npy', 'arrow', 'parquet'] as const;
 export type EncodeFormat = (typeof ENCODE_FORMATS)[number];
 
 export interface EncodeOptions {
@@ -17,7 +17,7 @@ export interface EncodeOptions {
   model: string;
   /** Checked by commander's choices (main.ts). */
   device: Device;
-  /** npy (default): one row per record; arrow: an Arrow IPC shard of span_id + vector. */
+  /** npy (default): one row per record; arrow / parquet: a shard of span_id + vector. */
   format?: EncodeFormat;
 }
 
@@ -83,19 +83,20 @@ export function readJsonlSpans(file: string, logger: Logger): { ids: string[]; t
 
 /**
  * `labelwise encode`: one float32 row per record, in file order, written as .npy; or with
- * `--format arrow` one Arrow IPC shard with the span id of each record and its vector.
+ * `--format arrow|parquet` one Arrow IPC or Parquet shard with the span id of each record and its vector.
  */
 export async function runEncode(opts: EncodeOptions, logger: Logger = stderrLogger): Promise<void> {
   if (resolve(opts.out) === resolve(opts.data)) throw new InputError(`--out ${opts.out} is the input file; choose another path`, opts.out);
-  const arrow = opts.format === 'arrow';
-  const spans = arrow ? readJsonlSpans(opts.data, logger) : undefined;
+  const shard = opts.format === 'arrow' || opts.format === 'parquet';
+  const spans = shard ? readJsonlSpans(opts.data, logger) : undefined;
   const texts = spans ? spans.texts : readJsonlTexts(opts.data);
   const t0 = performance.now();
   const encoder = await loadEncoder({ model: opts.model, device: opts.device, logger, baseDir: process.cwd() });
   try {
     const m = await encoder.encode(texts);
     if (spans) {
-      writeArrowShard(opts.out, spans.ids, m);
+      if (opts.format === 'parquet') writeParquetShard(opts.out, spans.ids, m);
+      else writeArrowShard(opts.out, spans.ids, m);
     } else {
       try {
         writeNpy(opts.out, m);
@@ -104,7 +105,7 @@ export async function runEncode(opts: EncodeOptions, logger: Logger = stderrLogg
       }
     }
     const s = (performance.now() - t0) / 1000;
-    logger.info(`encoded ${m.rows} records (${m.rows}×${m.cols} float32${arrow ? ', Arrow IPC' : ''}) with ${encoder.id} on ${encoder.provider.toUpperCase()} in ${s.toFixed(2)} s → ${opts.out}`);
+    logger.info(`encoded ${m.rows} records (${m.rows}×${m.cols} float32${opts.format === 'arrow' ? ', Arrow IPC' : opts.format === 'parquet' ? ', Parquet' : ''}) with ${encoder.id} on ${encoder.provider.toUpperCase()} in ${s.toFixed(2)} s → ${opts.out}`);
   } finally {
     await encoder.dispose();
   }

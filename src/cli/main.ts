@@ -49,7 +49,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--test-fraction <f>', 'held-out stratified test fraction', fraction, 0.3)
     .option('--model <id>', 'default or a model folder', 'default')
     .addOption(choice('--device <name>', 'where the encoder runs', DEVICES, 'auto'))
-    .option('--vectors <path>', 'precomputed vectors: a float32 .npy with one row per record, or Arrow IPC shards (a .arrow file or a folder of them) with span_id + vector columns')
+    .option('--vectors <path>', 'precomputed vectors: a float32 .npy with one row per record, or Arrow IPC / Parquet shards (a .arrow or .parquet file or a folder of them) with span_id + vector columns')
     .option('--split <file>', 'fixed split {"testIds": [...], "initIds": [...]}')
     .option('--committee <n>', 'committee size', int('--committee'), 5)
     .option('--no-diversity', 'turn off near-duplicate avoidance in batch selection')
@@ -61,10 +61,10 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command('encode')
-    .description('encode the records of a JSONL dataset into a float32 .npy (one row per record in file order) or an Arrow IPC shard (span_id + vector)')
+    .description('encode the records of a JSONL dataset into a float32 .npy (one row per record in file order) or an Arrow IPC / Parquet shard (span_id + vector)')
     .requiredOption('--data <file>', 'JSONL with a "text" field per record')
-    .requiredOption('--out <file>', 'output .npy or .arrow')
-    .addOption(choice('--format <name>', 'npy, or arrow: span ids as the editor gives them when run from the workspace root', ENCODE_FORMATS, 'npy'))
+    .requiredOption('--out <file>', 'output .npy, .arrow or .parquet')
+    .addOption(choice('--format <name>', 'npy, or arrow / parquet: span ids as the editor gives them when run from the workspace root', ENCODE_FORMATS, 'npy'))
     .option('--model <id>', 'default or a model folder', 'default')
     .addOption(choice('--device <name>', 'where the encoder runs', DEVICES, 'auto'))
     .action(async (opts: EncodeOptions) => {

@@ -12,7 +12,7 @@ import { readGoldDataset, type GoldDataset } from '../core/text/dataset';
 import type { TokenVectors } from '../core/encoders/encoder';
 import type { Device, Logger, Matrix } from '../core/types';
 import { jsonlSpans } from '../core/text/corpus';
-import { gatherShardVectors, isShardPath, readVectorShards } from '../core/vectorShards';
+import { gatherShardVectors, isShardPath, loadVectorShards } from '../core/vectorShards';
 
 export interface SimulateOptions {
   data: string;
@@ -53,7 +53,7 @@ export async function runSimulate(opts: SimulateOptions): Promise<void> {
     emit(result, opts.out);
     return;
   }
-  const vectors = opts.vectors ? readVectors(opts.vectors, data) : await encodeRecords(data.records.map((r) => r.text), opts.model, opts.device);
+  const vectors = opts.vectors ? await readVectors(opts.vectors, data) : await encodeRecords(data.records.map((r) => r.text), opts.model, opts.device);
   if (opts.vectors && vectors.rows !== data.records.length) {
     throw new InputError(`${opts.vectors} has ${vectors.rows} rows but ${opts.data} has ${data.records.length} records; they must match one to one`, opts.vectors);
   }
@@ -63,13 +63,13 @@ export async function runSimulate(opts: SimulateOptions): Promise<void> {
 }
 
 /**
- * `--vectors`: a .npy (row i is record i) or Arrow IPC shards, matched to the records by span id —
+ * `--vectors`: a .npy (row i is record i) or Arrow IPC / Parquet shards, matched to the records by span id —
  * the id the corpus reader gives the record in a workspace rooted at the current folder, which is
  * what `labelwise encode --format arrow` writes.
  */
-function readVectors(path: string, data: GoldDataset): Matrix {
+async function readVectors(path: string, data: GoldDataset): Promise<Matrix> {
   if (!isShardPath(path)) return readNpy(path);
-  const shards = readVectorShards(path);
+  const shards = await loadVectorShards(path);
   const rel = relative(process.cwd(), resolve(data.file)).split(sep).join('/');
   const { spans } = jsonlSpans(rel, readFileSync(data.file, 'utf8').replace(/^\uFEFF/, ''));
   const idByLine = new Map<number, string>();

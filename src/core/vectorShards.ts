@@ -1,5 +1,7 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import { parquetMetadata, parquetReadObjects, parquetSchema, type SchemaTree } from 'hyparquet';
 import { Field, FixedSizeList, Float32, makeData, makeVector, Table, tableFromIPC, tableToIPC, Type, Utf8, vectorFromArray, type Data, type DataType } from 'apache-arrow';
 import { InputError } from './errors';
 import type { Matrix } from './types';
@@ -15,7 +17,7 @@ import type { Matrix } from './types';
 export const SPAN_ID_COLUMN = 'span_id';
 export const VECTOR_COLUMN = 'vector';
 /** File endings read as Arrow IPC (file or stream format) in a folder of shards. */
-const SHARD_EXTENSIONS = ['.arrow', '.arrows', '.feather', '.ipc'];
+const SHARD_EXTENSIONS = ['.arrow', '.arrows', '.feather', '.ipc', '.parquet'];
 
 /** Where a row of the shards came from: index into `shardFiles` and the row within that shard. */
 export interface ShardVectors {
@@ -65,7 +67,46 @@ function isNull(d: Data, i: number): boolean {
 }
 
 /** Reads one shard into `byId`, checking its columns and every row. Returns the vector width. */
-function readShard(file: string, shard: number, cols: number | undefined, firstCols: string | undefined, byId: Map<string, ShardRow>, shardFiles: readonly string[]): number | undefined {
+/** What the rows of all shards read so far agree on; acceptRow checks a row against it. */
+interface ShardContext {
+  readonly byId: Map<string, ShardRow>;
+  readonly shardFiles: readonly string[];
+  /** The shard being read. */
+  shard: number;
+  /** The vector width, set by the first row of the first shard. */
+  cols: number | undefined;
+  firstCols: string | undefined;
+}
+
+/** Checks one row (id, vector) of the current shard and adds it. Errors name shard, row and span. */
+function acceptRow(ctx: ShardContext, row: number, id: string | null, v: Float32Array | Float64Array | null): void {
+  const file = ctx.shardFiles[ctx.shard];
+  const where = `${file}: row ${row}`;
+  if (id === null) throw new InputError(`${where}: "${SPAN_ID_COLUMN}" is null`, file, row + 1);
+  if (v === null) throw new InputError(`${where} (span ${id}): "${VECTOR_COLUMN}" is null`, file, row + 1);
+  const n = v.length;
+  if (ctx.cols === undefined) {
+    ctx.cols = n;
+    ctx.firstCols = where;
+  }
+  if (n !== ctx.cols) {
+    throw new InputError(`${where} (span ${id}): the vector has ${n} dimensions but ${ctx.firstCols ?? ''} has ${ctx.cols}; every vector must have the same dimension`, file, row + 1);
+  }
+  if (n === 0) throw new InputError(`${where} (span ${id}): the vector is empty`, file, row + 1);
+  for (let k = 0; k < n; k++) {
+    // A NaN or infinite component poisons every dot product the learner takes with it.
+    if (!Number.isFinite(v[k])) {
+      throw new InputError(`${where} (span ${id}): component ${k} is ${String(v[k])}; every vector component must be a finite number`, file, row + 1);
+    }
+  }
+  const seen = ctx.byId.get(id);
+  if (seen) throw new InputError(`${where}: span ${id} is also in ${ctx.shardFiles[seen.shard]} row ${seen.row}; each span must have one vector`, file, row + 1);
+  ctx.byId.set(id, { shard: ctx.shard, row, vector: v });
+}
+
+/** Reads one Arrow IPC shard into ctx, checking its columns and every row. */
+function readShard(ctx: ShardContext): void {
+  const file = ctx.shardFiles[ctx.shard];
   let table: Table;
   try {
     // readFileSync gives one buffer for the whole file; apache-arrow's reader makes the columns
@@ -85,7 +126,6 @@ function readShard(file: string, shard: number, cols: number | undefined, firstC
   }
   const ids = table.getChild(SPAN_ID_COLUMN)!;
   const vecs = table.getChild(VECTOR_COLUMN)!;
-  let width = cols;
   let base = 0;
   if (ids.data.length !== vecs.data.length || ids.data.some((d, c) => d.length !== vecs.data[c].length)) {
     throw new InputError(`${file}: the "${SPAN_ID_COLUMN}" and "${VECTOR_COLUMN}" columns are not cut into the same record batches`, file);
@@ -105,10 +145,11 @@ function readShard(file: string, shard: number, cols: number | undefined, firstC
     const idText = Buffer.from(idBytes.buffer, idBytes.byteOffset, idBytes.byteLength);
     for (let i = 0; i < vd.length; i++) {
       const row = base + i;
-      const where = `${file}: row ${row}`;
       const id = isNull(idData, i) ? null : idText.toString('utf8', Number(idOffsets[idData.offset + i]), Number(idOffsets[idData.offset + i + 1]));
-      if (id === null) throw new InputError(`${where}: "${SPAN_ID_COLUMN}" is null`, file, row + 1);
-      if (isNull(vd, i)) throw new InputError(`${where} (span ${id}): "${VECTOR_COLUMN}" is null`, file, row + 1);
+      if (id !== null && isNull(vd, i)) {
+        acceptRow(ctx, row, id, null);
+        continue;
+      }
       let start: number;
       let end: number;
       if (fixed !== undefined) {
@@ -118,46 +159,93 @@ function readShard(file: string, shard: number, cols: number | undefined, firstC
         start = Number(offsets![vd.offset + i]) + child.offset;
         end = Number(offsets![vd.offset + i + 1]) + child.offset;
       }
-      const n = end - start;
-      if (width === undefined) width = n;
-      if (n !== width) {
-        const first = firstCols ?? `${file}: row 0`;
-        throw new InputError(`${where} (span ${id}): the vector has ${n} dimensions but ${first} has ${width}; every vector must have the same dimension`, file, row + 1);
-      }
-      if (n === 0) throw new InputError(`${where} (span ${id}): the vector is empty`, file, row + 1);
-      const v = values.subarray(start, end);
-      for (let k = 0; k < n; k++) {
-        // A NaN or infinite component poisons every dot product the learner takes with it.
-        if (!Number.isFinite(v[k])) {
-          throw new InputError(`${where} (span ${id}): component ${k} is ${String(v[k])}; every vector component must be a finite number`, file, row + 1);
-        }
-      }
-      const seen = byId.get(id);
-      if (seen) {
-        throw new InputError(`${where}: span ${id} is also in ${shardFiles[seen.shard]} row ${seen.row}; each span must have one vector`, file, row + 1);
-      }
-      byId.set(id, { shard, row, vector: v });
+      acceptRow(ctx, row, id, values.subarray(start, end));
     }
     base += vd.length;
   }
-  return width;
 }
 
-/** Reads and checks every shard of `path` (a shard file or a folder of them). */
+/** Reads and checks every Arrow IPC shard of `path` (a shard file or a folder of them). */
 export function readVectorShards(path: string): ShardVectors {
   const shardFiles = listShards(path);
-  const byId = new Map<string, ShardRow>();
-  let cols: number | undefined;
-  let firstCols: string | undefined;
+  const ctx: ShardContext = { byId: new Map(), shardFiles, shard: 0, cols: undefined, firstCols: undefined };
   for (let s = 0; s < shardFiles.length; s++) {
-    const w = readShard(shardFiles[s], s, cols, firstCols, byId, shardFiles);
-    if (cols === undefined && w !== undefined) {
-      cols = w;
-      firstCols = `${shardFiles[s]}: row 0`;
-    }
+    ctx.shard = s;
+    if (isParquet(shardFiles[s])) throw new InputError(`${shardFiles[s]}: a Parquet shard; this reader takes Arrow IPC only`, shardFiles[s]);
+    readShard(ctx);
   }
-  if (cols === undefined || byId.size === 0) throw new InputError(`${path}: the shards hold no vectors`, path);
-  return { shardFiles, cols, byId };
+  return finish(path, ctx);
+}
+
+/** Reads and checks every shard of `path`, Arrow IPC or Parquet (Parquet is read asynchronously). */
+export async function loadVectorShards(path: string): Promise<ShardVectors> {
+  const shardFiles = listShards(path);
+  const ctx: ShardContext = { byId: new Map(), shardFiles, shard: 0, cols: undefined, firstCols: undefined };
+  for (let s = 0; s < shardFiles.length; s++) {
+    ctx.shard = s;
+    if (isParquet(shardFiles[s])) await readParquetShard(ctx);
+    else readShard(ctx);
+  }
+  return finish(path, ctx);
+}
+
+function finish(path: string, ctx: ShardContext): ShardVectors {
+  if (ctx.cols === undefined || ctx.byId.size === 0) throw new InputError(`${path}: the shards hold no vectors`, path);
+  return { shardFiles: ctx.shardFiles, cols: ctx.cols, byId: ctx.byId };
+}
+
+/** The leaf of a Parquet LIST column (`vector` → list → element), or undefined when it is no list. */
+function listLeaf(node: SchemaTree): SchemaTree | undefined {
+  let repeated = false;
+  let n = node;
+  while (n.children.length === 1) {
+    n = n.children[0];
+    if (n.element.repetition_type === 'REPEATED') repeated = true;
+  }
+  return repeated && n.children.length === 0 ? n : undefined;
+}
+
+/**
+ * Reads one Parquet shard into ctx with hyparquet: `span_id` a UTF8 string column, `vector` a
+ * LIST of FLOAT or DOUBLE (Parquet has no fixed-size list; pyarrow and Spark write a LIST).
+ * Parquet pages are encoded and compressed, so unlike Arrow IPC the values are decoded (copied).
+ */
+async function readParquetShard(ctx: ShardContext): Promise<void> {
+  const file = ctx.shardFiles[ctx.shard];
+  let buf: ArrayBuffer;
+  let tree: SchemaTree;
+  try {
+    const b = readFileSync(file);
+    buf = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
+    tree = parquetSchema(parquetMetadata(buf));
+  } catch (e) {
+    throw new InputError(`${file}: not a readable Parquet file (${(e as Error).message})`, file);
+  }
+  const columns = tree.children.map((c) => `${c.element.name}: ${c.element.type ?? c.element.converted_type ?? 'group'}`).join(', ');
+  const idCol = tree.children.find((c) => c.element.name === SPAN_ID_COLUMN);
+  const idOk = idCol !== undefined && idCol.children.length === 0 && idCol.element.type === 'BYTE_ARRAY' && (idCol.element.converted_type === 'UTF8' || idCol.element.logical_type?.type === 'STRING');
+  if (!idOk) throw new InputError(`${file}: column "${SPAN_ID_COLUMN}" must be UTF8 strings (columns: ${columns})`, file);
+  const vecCol = tree.children.find((c) => c.element.name === VECTOR_COLUMN);
+  const leaf = vecCol && listLeaf(vecCol);
+  if (!leaf || (leaf.element.type !== 'FLOAT' && leaf.element.type !== 'DOUBLE')) {
+    throw new InputError(`${file}: column "${VECTOR_COLUMN}" must be a list of float32 (columns: ${columns})`, file);
+  }
+  let rows: Record<string, unknown>[];
+  try {
+    rows = (await parquetReadObjects({ file: buf, columns: [SPAN_ID_COLUMN, VECTOR_COLUMN] })) as Record<string, unknown>[];
+  } catch (e) {
+    throw new InputError(`${file}: cannot read the Parquet data (${(e as Error).message})`, file);
+  }
+  for (let row = 0; row < rows.length; row++) {
+    const id = rows[row][SPAN_ID_COLUMN];
+    const vec = rows[row][VECTOR_COLUMN];
+    const v = vec === null || vec === undefined ? null : Float32Array.from(vec as ArrayLike<number>, (x) => (x === null ? NaN : x));
+    acceptRow(ctx, row, typeof id === 'string' ? id : null, v);
+  }
+}
+
+function isParquet(file: string): boolean {
+  return file.toLowerCase().endsWith('.parquet');
 }
 
 /**
@@ -224,6 +312,38 @@ export function toArrowShard(ids: readonly string[], m: Matrix): Uint8Array {
 export function writeArrowShard(file: string, ids: readonly string[], m: Matrix): void {
   try {
     writeFileSync(file, toArrowShard(ids, m));
+  } catch (e) {
+    throw new InputError(`${file}: cannot write the vectors (${(e as Error).message})`, file);
+  }
+}
+
+/**
+ * One Parquet file with `span_id` (UTF8) and `vector` (a LIST of FLOAT, the standard three-level
+ * layout pyarrow and Spark read), written with hyparquet-writer.
+ */
+export function toParquetShard(ids: readonly string[], m: Matrix): Uint8Array {
+  if (ids.length !== m.rows) throw new Error(`toParquetShard: ${ids.length} ids for ${m.rows} rows`);
+  const vectors: Float32Array[] = [];
+  for (let i = 0; i < m.rows; i++) vectors.push(m.data.subarray(i * m.cols, (i + 1) * m.cols));
+  const buf = parquetWriteBuffer({
+    columnData: [
+      { name: SPAN_ID_COLUMN, data: ids as string[] },
+      { name: VECTOR_COLUMN, data: vectors.map((v) => Array.from(v)) },
+    ],
+    schema: [
+      { name: 'root', num_children: 2 },
+      { name: SPAN_ID_COLUMN, type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' },
+      { name: VECTOR_COLUMN, converted_type: 'LIST', repetition_type: 'REQUIRED', num_children: 1 },
+      { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
+      { name: 'element', type: 'FLOAT', repetition_type: 'REQUIRED' },
+    ],
+  });
+  return new Uint8Array(buf);
+}
+
+export function writeParquetShard(file: string, ids: readonly string[], m: Matrix): void {
+  try {
+    writeFileSync(file, toParquetShard(ids, m));
   } catch (e) {
     throw new InputError(`${file}: cannot write the vectors (${(e as Error).message})`, file);
   }

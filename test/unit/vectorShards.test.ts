@@ -5,7 +5,8 @@ import { basename, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { Field, FixedSizeList, Float32, Float64, Int32, List, makeBuilder, makeData, RecordBatch, RecordBatchFileWriter, Schema, Struct, Utf8, type DataType } from 'apache-arrow';
 import { InputError } from '../../src/core/errors';
-import { gatherShardVectors, isShardPath, readVectorShards, writeArrowShard } from '../../src/core/vectorShards';
+import { parquetWriteBuffer } from 'hyparquet-writer';
+import { gatherShardVectors, isShardPath, loadVectorShards, readVectorShards, writeArrowShard, writeParquetShard } from '../../src/core/vectorShards';
 
 const dir = mkdtempSync(join(tmpdir(), 'lw-shards-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -124,5 +125,48 @@ describe('Arrow IPC vector shards', () => {
     mkdirSync(join(dir, 'empty'));
     rejects(() => readVectorShards(join(dir, 'empty')), 'empty', /holds no Arrow IPC shard/);
     rejects(() => readVectorShards(join(dir, 'absent')), 'absent', /cannot read vector shards/);
+  });
+
+  test('Parquet: the committed fixture (hyparquet-writer, optional list<double>, two row groups) and a round trip', async () => {
+    const pqFixtures = join(__dirname, '..', 'fixtures', 'shards-parquet');
+    const s = await loadVectorShards(pqFixtures);
+    assert.equal(s.cols, 3);
+    const m = gatherShardVectors(s, ['c', 'a', 'b'], String, pqFixtures);
+    assert.deepEqual(Array.from(m.data), [-7, 8.5, 0.125, 0.5, -1, 2, Math.fround(1e-3), 0, 3.25]);
+    // The synchronous reader takes Arrow only, and says so.
+    rejects(() => readVectorShards(pqFixtures), 'part-0.parquet', /Arrow IPC only/);
+    const mixed = join(dir, 'mixed-formats');
+    mkdirSync(mixed);
+    const data = Float32Array.from({ length: 50 * 4 }, (_, i) => Math.cos(i));
+    const ids = Array.from({ length: 50 }, (_, i) => `p${i}`);
+    writeParquetShard(join(mixed, 'a.parquet'), ids.slice(0, 20), { rows: 20, cols: 4, data: data.slice(0, 80) });
+    writeArrowShard(join(mixed, 'b.arrow'), ids.slice(20), { rows: 30, cols: 4, data: data.slice(80) });
+    assert.deepEqual(gatherShardVectors(await loadVectorShards(mixed), ids, String, mixed).data, data);
+  });
+
+  test('Parquet: wrong column types, NaN and a null vector name the shard and row', async () => {
+    const pq = (name: string, columnData: { name: string; data: unknown[] }[], schema: Record<string, unknown>[]): string => {
+      const p = join(dir, name);
+      writeFileSync(p, new Uint8Array(parquetWriteBuffer({ columnData, schema } as unknown as Parameters<typeof parquetWriteBuffer>[0])));
+      return p;
+    };
+    const list = (type: string): Record<string, unknown>[] => [
+      { name: 'vector', converted_type: 'LIST', repetition_type: 'OPTIONAL', num_children: 1 },
+      { name: 'list', repetition_type: 'REPEATED', num_children: 1 },
+      { name: 'element', type, repetition_type: 'OPTIONAL' },
+    ];
+    const id = { name: 'span_id', type: 'BYTE_ARRAY', converted_type: 'UTF8', repetition_type: 'REQUIRED' };
+    const root = { name: 'root', num_children: 2 };
+    const bad = async (file: string, where: string, re: RegExp): Promise<void> => {
+      await assert.rejects(loadVectorShards(file), (e: unknown) => InputError.is(e) && e.message.includes(where) && re.test(e.message));
+    };
+    await bad(pq('intid.parquet', [{ name: 'span_id', data: [1] }, { name: 'vector', data: [[1, 2]] }], [root, { name: 'span_id', type: 'INT32', repetition_type: 'REQUIRED' }, ...list('FLOAT')]), 'intid.parquet', /"span_id" must be UTF8 strings \(columns: span_id: INT32/);
+    await bad(pq('intvec.parquet', [{ name: 'span_id', data: ['a'] }, { name: 'vector', data: [[1, 2]] }], [root, id, ...list('INT32')]), 'intvec.parquet', /"vector" must be a list of float32/);
+    await bad(pq('flat.parquet', [{ name: 'span_id', data: ['a'] }, { name: 'vector', data: [1.5] }], [root, id, { name: 'vector', type: 'FLOAT', repetition_type: 'REQUIRED' }]), 'flat.parquet', /"vector" must be a list of float32/);
+    await bad(pq('nan.parquet', [{ name: 'span_id', data: ['a', 'b'] }, { name: 'vector', data: [[1, 2], [3, NaN]] }], [root, id, ...list('FLOAT')]), 'nan.parquet: row 1 (span b)', /component 1 is NaN/);
+    await bad(pq('null.parquet', [{ name: 'span_id', data: ['a', 'b'] }, { name: 'vector', data: [[1, 2], null] }], [root, id, ...list('DOUBLE')]), 'null.parquet: row 1 (span b)', /"vector" is null/);
+    await bad(pq('dims.parquet', [{ name: 'span_id', data: ['a', 'b'] }, { name: 'vector', data: [[1, 2], [3, 4, 5]] }], [root, id, ...list('FLOAT')]), 'dims.parquet: row 1 (span b)', /has 3 dimensions but .*dims\.parquet: row 0 has 2/);
+    writeFileSync(join(dir, 'junk.parquet'), 'PAR1 not really');
+    await bad(join(dir, 'junk.parquet'), 'junk.parquet', /not a readable Parquet file/);
   });
 });

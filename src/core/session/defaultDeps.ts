@@ -5,7 +5,7 @@ import { loadEncoder } from '../encoders/loadEncoder';
 import { openCorpusEncoded } from '../cache/corpusManifest';
 import { settingKeys } from '../settings';
 import { contextOf, readCorpus, readSpanSource, type Corpus, type CorpusOptions } from '../text/corpus';
-import { gatherShardVectors, readVectorShards } from '../vectorShards';
+import { gatherShardVectors, loadVectorShards } from '../vectorShards';
 import type { CandidateSpan, Logger, Matrix } from '../types';
 import { CancelledError } from './cancelledError';
 import type { EmbedProgress, OpenedCorpus, SessionCorpus, SessionDeps } from './labelingSession';
@@ -103,7 +103,7 @@ async function openCorpus(root: string, settings: SessionDepsSettings, encoder: 
 }
 
 /**
- * Corpus read as usual, vectors from precomputed Arrow IPC shards (labelwise.vectors) instead of
+ * Corpus read as usual, vectors from precomputed Arrow IPC or Parquet shards (labelwise.vectors) instead of
  * the encoder: each span's row found by its id. Shards that miss a span of the corpus, or hold a
  * row for no span of it, are refused with the shard and row named (vectorShards.ts).
  */
@@ -112,11 +112,11 @@ async function openCorpusWithShards(root: string, settings: SessionDepsSettings,
   const path = isAbsolute(settings.vectors) ? settings.vectors : resolve(root, settings.vectors);
   progress(0, corpus.spans.length);
   const t0 = performance.now();
-  const shards = readVectorShards(path);
+  const shards = await loadVectorShards(path);
   const { spans } = corpus;
   const vectors = gatherShardVectors(shards, spans.map((s) => s.id), (i) => `${spans[i].file}:${spans[i].line + 1}`, `${settingKeys.vectors} (${path})`);
   progress(spans.length, spans.length);
-  logger.info(`vectors: ${vectors.rows}×${vectors.cols} from ${shards.shardFiles.length} Arrow shard${shards.shardFiles.length === 1 ? '' : 's'} in ${((performance.now() - t0) / 1000).toFixed(2)} s (${settingKeys.vectors}); nothing encoded`);
+  logger.info(`vectors: ${vectors.rows}×${vectors.cols} from ${shards.shardFiles.length} shard${shards.shardFiles.length === 1 ? '' : 's'} in ${((performance.now() - t0) / 1000).toFixed(2)} s (${settingKeys.vectors}); nothing encoded`);
   return { corpus: corpusView(root, settings, logger, corpus), vectors };
 }
 

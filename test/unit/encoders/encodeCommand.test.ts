@@ -7,7 +7,7 @@ import { readJsonlTexts, runEncode } from '../../../src/cli/encode';
 import { InputError } from '../../../src/core/errors';
 import { readNpy } from '../../../src/core/npy';
 import { readCorpus } from '../../../src/core/text/corpus';
-import { gatherShardVectors, readVectorShards } from '../../../src/core/vectorShards';
+import { gatherShardVectors, loadVectorShards, readVectorShards } from '../../../src/core/vectorShards';
 import { silentLogger } from '../../../src/core/types';
 import { runCli } from '../runCli';
 
@@ -85,9 +85,18 @@ describe('labelwise encode', () => {
     const npy = join(dir, 'same.npy');
     await runEncode({ data: file('same-texts.jsonl', '{"text": "The jury met."}\n{"text": "Stock markets fell."}\n'), out: npy, model: 'default', device: 'cpu' }, silentLogger);
     assert.deepEqual(m.data.subarray(0, 200), readNpy(npy).data);
-    const r = await runCli(['encode', '--data', data0(), '--out', join(dir, 'x.parquet'), '--format', 'parquet']);
+    // The same layout as Parquet.
+    process.chdir(ws);
+    try {
+      await runEncode({ data: 'data/notes.jsonl', out: 'vectors.parquet', model: 'default', device: 'cpu', format: 'parquet' }, silentLogger);
+    } finally {
+      process.chdir(cwd);
+    }
+    const pq = gatherShardVectors(await loadVectorShards(join(ws, 'vectors.parquet')), corpus.spans.map((s) => s.id), String, 'corpus');
+    assert.deepEqual(pq, m);
+    const r = await runCli(['encode', '--data', data0(), '--out', join(dir, 'x.feather'), '--format', 'feather']);
     assert.equal(r.code, 2);
-    assert.match(r.stderr, /--format.*npy, arrow/);
+    assert.match(r.stderr, /--format.*npy, arrow, parquet/);
   });
 });
 

@@ -86,7 +86,7 @@ describe('the worker’s real dependencies (corpus reader, embedded encoder, cac
         assert.deepEqual({ rows: seen[0].rows, cols: seen[0].cols }, { rows: 12, cols });
         assert.deepEqual(seen[0].data, want);
         assert.equal((await opened.session.query({ n: 3, exclude: [] })).length, 3);
-        assert.ok(logs.some((l) => /^vectors: 12×7 from 2 Arrow shards .*nothing encoded/.test(l)), logs.join('\n'));
+        assert.ok(logs.some((l) => /^vectors: 12×7 from 2 shards .*nothing encoded/.test(l)), logs.join('\n'));
         assert.equal(existsSync(join(root, 'cache')), false, 'neither the embedding cache nor the manifest is written');
       } finally {
         await opened.session.dispose();
