@@ -2,10 +2,11 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { LabelwiseError } from '../core/errors';
 import { EXPORT_FORMATS, IMPORT_FORMATS } from '../core/store/formats/labelFormats';
 import { STRATEGY_CHOICES } from '../core/strategies/strategy';
-import { DEVICES } from '../core/types';
-import { runEncode, type EncodeOptions } from './encode';
+import { DEVICES, GRANULARITIES } from '../core/types';
+import { ENCODE_FORMATS, runEncode, type EncodeOptions } from './encode';
 import { runExport, runImport, type ExportOptions, type ImportOptions } from './export';
 import { runSimulate, type SimulateOptions } from './simulate';
+import { runSpans, type SpansOptions } from './spans';
 
 function int(name: string): (v: string) => number {
   return (v: string): number => {
@@ -48,7 +49,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--test-fraction <f>', 'held-out stratified test fraction', fraction, 0.3)
     .option('--model <id>', 'default (default-mean / default-sif: the embedded model\'s pooling) or a model folder', 'default')
     .addOption(choice('--device <name>', 'where the encoder runs', DEVICES, 'auto'))
-    .option('--vectors <file>', 'precomputed float32 .npy rows, one per record')
+    .option('--vectors <path>', 'precomputed vectors: a float32 .npy with one row per record, or Arrow IPC / Parquet shards (a .arrow or .parquet file or a folder of them) with span_id + vector columns')
     .option('--split <file>', 'fixed split {"testIds": [...], "initIds": [...]}')
     .option('--committee <n>', 'committee size', int('--committee'), 5)
     .option('--no-diversity', 'turn off near-duplicate avoidance in batch selection')
@@ -60,13 +61,27 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command('encode')
-    .description('encode the records of a JSONL dataset into a float32 .npy, one row per record in file order')
+    .description('encode the records of a JSONL dataset into a float32 .npy (one row per record in file order) or an Arrow IPC / Parquet shard (span_id + vector)')
     .requiredOption('--data <file>', 'JSONL with a "text" field per record')
-    .requiredOption('--out <file>', 'output .npy')
+    .requiredOption('--out <file>', 'output .npy, .arrow or .parquet')
+    .addOption(choice('--format <name>', 'npy, or arrow / parquet: span ids as the editor gives them when run from the workspace root', ENCODE_FORMATS, 'npy'))
     .option('--model <id>', 'default (default-mean / default-sif: the embedded model\'s pooling) or a model folder', 'default')
     .addOption(choice('--device <name>', 'where the encoder runs', DEVICES, 'auto'))
     .action(async (opts: EncodeOptions) => {
       await runEncode(opts);
+    });
+
+  program
+    .command('spans')
+    .description('list the corpus spans as the editor cuts them (span_id, file, line, text as JSONL): the input to encode with Spark or Ray into Arrow shards for labelwise.vectors')
+    .requiredOption('--out <file>', 'output JSONL (outside the corpus, or in .labelwise/)')
+    .option('--root <dir>', 'workspace folder', '.')
+    .addOption(choice('--granularity <name>', 'labelwise.granularity', GRANULARITIES, 'sentence'))
+    .option('--include <globs...>', 'labelwise.include (default: the setting\'s default)')
+    .option('--exclude <globs...>', 'labelwise.exclude (default: the setting\'s default)')
+    .option('--max-file-size-mb <n>', 'labelwise.maxFileSizeMB', int('--max-file-size-mb'))
+    .action(async (opts: SpansOptions) => {
+      await runSpans(opts);
     });
 
   program

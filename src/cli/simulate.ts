@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
 import { metaSelectorFactory } from '../core/meta/metaSelectorFactory';
 import { readSplit } from '../core/al/split';
 import { simulate, type SimulateOptions as LoopOptions } from '../core/al/simulate';
@@ -10,6 +11,8 @@ import type { StrategyChoice } from '../core/strategies/strategy';
 import { readGoldDataset, type GoldDataset } from '../core/text/dataset';
 import type { TokenVectors } from '../core/encoders/encoder';
 import type { Device, Logger, Matrix } from '../core/types';
+import { jsonlSpans } from '../core/text/corpus';
+import { gatherShardVectors, isShardPath, loadVectorShards } from '../core/vectorShards';
 
 export interface SimulateOptions {
   data: string;
@@ -53,7 +56,7 @@ export async function runSimulate(opts: SimulateOptions): Promise<void> {
   // --vectors are taken as the --model encoder's own vectors (what `labelwise encode --model` writes),
   // so they get the same pool transform as vectors encoded here.
   const { vectors, commonComponents } = opts.vectors
-    ? { vectors: readNpy(opts.vectors), commonComponents: commonComponentsOf(opts.model) }
+    ? { vectors: await readVectors(opts.vectors, data), commonComponents: commonComponentsOf(opts.model) }
     : await encodeRecords(data.records.map((r) => r.text), opts.model, opts.device);
   if (opts.vectors && vectors.rows !== data.records.length) {
     throw new InputError(`${opts.vectors} has ${vectors.rows} rows but ${opts.data} has ${data.records.length} records; they must match one to one`, opts.vectors);
@@ -61,6 +64,26 @@ export async function runSimulate(opts: SimulateOptions): Promise<void> {
   const split = opts.split ? readSplit(opts.split, data.records.length) : undefined;
   const result = await simulate({ data, vectors, commonComponents, ...loopOptions(opts, split) });
   emit(result, opts.out);
+}
+
+/**
+ * `--vectors`: a .npy (row i is record i) or Arrow IPC / Parquet shards, matched to the records by span id —
+ * the id the corpus reader gives the record in a workspace rooted at the current folder, which is
+ * what `labelwise encode --format arrow` writes.
+ */
+async function readVectors(path: string, data: GoldDataset): Promise<Matrix> {
+  if (!isShardPath(path)) return readNpy(path);
+  const shards = await loadVectorShards(path);
+  const rel = relative(process.cwd(), resolve(data.file)).split(sep).join('/');
+  const { spans } = jsonlSpans(rel, readFileSync(data.file, 'utf8').replace(/^\uFEFF/, ''));
+  const idByLine = new Map<number, string>();
+  for (const s of spans) idByLine.set(s.line, s.id);
+  const ids = data.records.map((r) => {
+    const id = idByLine.get(r.index);
+    if (id === undefined) throw new InputError(`${data.file}:${r.index + 1}: the record's text is blank, so it has no span id to find in ${path}`, data.file, r.index + 1);
+    return id;
+  });
+  return gatherShardVectors(shards, ids, (i) => `${data.file}:${data.records[i].index + 1}`, path);
 }
 
 /** The options of the simulation loop that classification and entity spans share. */

@@ -24,14 +24,16 @@ export const settingKeys = {
   autoRetrainEvery: 'labelwise.autoRetrainEvery',
   seed: 'labelwise.seed',
   multiLabel: 'labelwise.multiLabel',
+  vectors: 'labelwise.vectors',
 } as const;
 
 /**
- * Settings that name a path Labelwise loads and runs (a model folder). They are honoured only in a
+ * Settings that name a path Labelwise loads (a model folder it runs, a folder of vectors it labels
+ * with). They are honoured only in a
  * trusted workspace: package.json lists them under capabilities.untrustedWorkspaces
  * .restrictedConfigurations, and in Restricted Mode the extension uses the defaults instead.
  */
-export const pathSettingKeys: readonly string[] = [settingKeys.model];
+export const pathSettingKeys: readonly string[] = [settingKeys.model, settingKeys.vectors];
 
 /**
  * Every setting Restricted Mode sets aside (package.json restrictedConfigurations): the path
@@ -60,6 +62,8 @@ export interface LabelwiseSettings {
   seed: number;
   /** Several labels per span (one-vs-rest learner, `labels` in the store). */
   multiLabel: boolean;
+  /** Arrow IPC shards of precomputed vectors (a file or folder; relative to the workspace), or '' to encode. */
+  vectors: string;
 }
 
 /** A label set a session labels with: at least two labels (settingsParser.ts checkStartable). */
@@ -86,4 +90,5 @@ export const defaultSettings: LabelwiseSettings = {
   autoRetrainEvery: 10,
   seed: 1,
   multiLabel: false,
+  vectors: '',
 };

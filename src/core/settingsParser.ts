@@ -147,6 +147,7 @@ export function parseSettings(get: SettingReader): LabelwiseSettings {
     autoRetrainEvery: int(val('autoRetrainEvery'), k.autoRetrainEvery, 0),
     seed: int(val('seed'), k.seed, 0),
     multiLabel: bool(val('multiLabel'), k.multiLabel),
+    vectors: str(val('vectors'), k.vectors).trim(),
   };
 }
 

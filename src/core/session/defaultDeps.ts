@@ -1,8 +1,11 @@
+import { isAbsolute, resolve } from 'node:path';
 import { createEngine } from '../engine/createEngine';
 import type { Encoder } from '../encoders/encoder';
 import { loadEncoder } from '../encoders/loadEncoder';
 import { openCorpusEncoded } from '../cache/corpusManifest';
-import { contextOf, readSpanSource, type Corpus, type CorpusOptions } from '../text/corpus';
+import { settingKeys } from '../settings';
+import { contextOf, readCorpus, readSpanSource, type Corpus, type CorpusOptions } from '../text/corpus';
+import { gatherShardVectors, loadVectorShards } from '../vectorShards';
 import type { CandidateSpan, Logger, Matrix } from '../types';
 import { CancelledError } from './cancelledError';
 import type { EmbedProgress, OpenedCorpus, SessionCorpus, SessionDeps } from './labelingSession';
@@ -78,6 +81,7 @@ async function embedChunked(encode: (texts: readonly string[]) => Promise<Matrix
  * finished. Without a usable cache folder it encodes without one.
  */
 async function openCorpus(root: string, settings: SessionDepsSettings, encoder: Encoder, cacheDir: string, progress: EmbedProgress, logger: Logger, signal?: AbortSignal): Promise<OpenedCorpus> {
+  if (settings.vectors !== '') return openCorpusWithShards(root, settings, progress, logger);
   let base = 0;
   let total = 0;
   const r = await openCorpusEncoded({
@@ -96,6 +100,24 @@ async function openCorpus(root: string, settings: SessionDepsSettings, encoder: 
   logger.info(`corpus manifest: ${s.filesReused} files unchanged (${s.spansReused} spans reused), ${s.filesRead} read`);
   logger.info(`embeddings: ${s.hits} from the cache, ${s.misses} encoded`);
   return { corpus: corpusView(root, settings, logger, r), vectors: r.vectors };
+}
+
+/**
+ * Corpus read as usual, vectors from precomputed Arrow IPC or Parquet shards (labelwise.vectors) instead of
+ * the encoder: each span's row found by its id. Shards that miss a span of the corpus, or hold a
+ * row for no span of it, are refused with the shard and row named (vectorShards.ts).
+ */
+async function openCorpusWithShards(root: string, settings: SessionDepsSettings, progress: EmbedProgress, logger: Logger): Promise<OpenedCorpus> {
+  const corpus = await readCorpus(corpusOptions(root, settings));
+  const path = isAbsolute(settings.vectors) ? settings.vectors : resolve(root, settings.vectors);
+  progress(0, corpus.spans.length);
+  const t0 = performance.now();
+  const shards = await loadVectorShards(path);
+  const { spans } = corpus;
+  const vectors = gatherShardVectors(shards, spans.map((s) => s.id), (i) => `${spans[i].file}:${spans[i].line + 1}`, `${settingKeys.vectors} (${path})`);
+  progress(spans.length, spans.length);
+  logger.info(`vectors: ${vectors.rows}×${vectors.cols} from ${shards.shardFiles.length} shard${shards.shardFiles.length === 1 ? '' : 's'} in ${((performance.now() - t0) / 1000).toFixed(2)} s (${settingKeys.vectors}); nothing encoded`);
+  return { corpus: corpusView(root, settings, logger, corpus), vectors };
 }
 
 /** The real corpus reader, encoder, embedding cache and engine, as the worker uses them. */

@@ -1,12 +1,14 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { runSimulate, type SimulateOptions } from '../../../src/cli/simulate';
 import { simulate } from '../../../src/core/al/simulate';
 import { InputError, ModelError, SettingError } from '../../../src/core/errors';
 import { writeNpy } from '../../../src/core/npy';
+import { jsonlSpans } from '../../../src/core/text/corpus';
+import { writeArrowShard } from '../../../src/core/vectorShards';
 import { runCli } from '../runCli';
 import { syntheticDataset } from './synthetic';
 
@@ -94,6 +96,36 @@ describe('labelwise simulate (runSimulate)', () => {
     const short = join(dir, 'short.npy');
     writeNpy(short, { rows: 5, cols: vectors.cols, data: vectors.data.slice(0, 5 * vectors.cols) });
     await assert.rejects(runSimulate({ ...base, vectors: short }), (e: unknown) => InputError.is(e) && e.message.startsWith(short) && /5 rows but .* 90 records/.test(e.message));
+  });
+
+  test('--vectors as Arrow shards: rows matched to records by span id, in any order and over several shards', async () => {
+    // The ids the corpus reader gives the records of the --data file, from the current folder.
+    const rel = relative(process.cwd(), dataFile).split(sep).join('/');
+    const ids = jsonlSpans(rel, readFileSync(dataFile, 'utf8')).spans.map((s) => s.id);
+    assert.equal(ids.length, vectors.rows);
+    const shardDir = join(dir, 'shards');
+    mkdirSync(shardDir);
+    // Reversed, in two shards: only the ids can put the rows back in record order.
+    const order = ids.map((_, i) => ids.length - 1 - i);
+    const half = Math.floor(order.length / 2);
+    for (const [k, part] of [order.slice(0, half), order.slice(half)].entries()) {
+      const data = new Float32Array(part.length * vectors.cols);
+      part.forEach((r, j) => data.set(vectors.data.subarray(r * vectors.cols, (r + 1) * vectors.cols), j * vectors.cols));
+      writeArrowShard(join(shardDir, `part-${k}.arrow`), part.map((r) => ids[r]), { rows: part.length, cols: vectors.cols, data });
+    }
+    const fromNpy = join(dir, 'npy.json');
+    const fromShards = join(dir, 'shards.json');
+    await runSimulate({ ...base, out: fromNpy });
+    await runSimulate({ ...base, vectors: shardDir, out: fromShards });
+    const a = JSON.parse(readFileSync(fromNpy, 'utf8')) as Record<string, unknown>;
+    const b = JSON.parse(readFileSync(fromShards, 'utf8')) as Record<string, unknown>;
+    delete a.seconds;
+    delete b.seconds;
+    assert.deepEqual(b, a);
+    // A shard that lacks a record's span names the record's file and line.
+    const partial = join(dir, 'partial.arrow');
+    writeArrowShard(partial, ids.slice(1), { rows: ids.length - 1, cols: vectors.cols, data: vectors.data.slice(vectors.cols) });
+    await assert.rejects(runSimulate({ ...base, vectors: partial }), (e: unknown) => InputError.is(e) && e.message.startsWith(partial) && e.message.includes(`${dataFile}:1 (span id ${ids[0]})`));
   });
 
   test('a bad --split file is an error naming it', async () => {

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { readJsonlTexts, runEncode } from '../../../src/cli/encode';
 import { InputError } from '../../../src/core/errors';
 import { readNpy } from '../../../src/core/npy';
+import { readCorpus } from '../../../src/core/text/corpus';
+import { gatherShardVectors, loadVectorShards, readVectorShards } from '../../../src/core/vectorShards';
 import { silentLogger } from '../../../src/core/types';
 import { runCli } from '../runCli';
 
@@ -57,4 +59,47 @@ describe('labelwise encode', () => {
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--device.*auto, cpu, cuda/);
   });
+
+  test('--format arrow writes span_id + vector with the ids the corpus reader gives from the workspace root', async () => {
+    const ws = join(dir, 'ws');
+    mkdirSync(join(ws, 'data'), { recursive: true });
+    writeFileSync(join(ws, 'data', 'notes.jsonl'), ['{"text": "The jury met."}', '{"text": "   "}', '{"text": "Stock markets fell."}', '{"text": "The jury met."}'].join('\n') + '\n');
+    const cwd = process.cwd();
+    const warnings: string[] = [];
+    process.chdir(ws);
+    try {
+      await runEncode({ data: 'data/notes.jsonl', out: 'vectors.arrow', model: 'default', device: 'cpu', format: 'arrow' }, { ...silentLogger, warn: (m) => warnings.push(m) });
+    } finally {
+      process.chdir(cwd);
+    }
+    // The blank record has no span, as in the corpus reader, and is named in a warning.
+    assert.match(warnings.join('\n'), /notes\.jsonl:2/);
+    const corpus = await readCorpus({ root: ws, include: ['**/*.jsonl'], exclude: [], granularity: 'sentence', maxFileSizeMB: 5 });
+    assert.equal(corpus.spans.length, 3);
+    const shards = readVectorShards(join(ws, 'vectors.arrow'));
+    const m = gatherShardVectors(shards, corpus.spans.map((s) => s.id), String, 'corpus');
+    assert.equal(m.cols, 100);
+    // Rows 0 and 2 hold the same text on different lines: two spans, the same vector.
+    assert.deepEqual(m.data.subarray(0, 100), m.data.subarray(200, 300));
+    assert.ok(Math.abs(Math.hypot(...m.data.subarray(100, 200)) - 1) < 1e-5);
+    const npy = join(dir, 'same.npy');
+    await runEncode({ data: file('same-texts.jsonl', '{"text": "The jury met."}\n{"text": "Stock markets fell."}\n'), out: npy, model: 'default', device: 'cpu' }, silentLogger);
+    assert.deepEqual(m.data.subarray(0, 200), readNpy(npy).data);
+    // The same layout as Parquet.
+    process.chdir(ws);
+    try {
+      await runEncode({ data: 'data/notes.jsonl', out: 'vectors.parquet', model: 'default', device: 'cpu', format: 'parquet' }, silentLogger);
+    } finally {
+      process.chdir(cwd);
+    }
+    const pq = gatherShardVectors(await loadVectorShards(join(ws, 'vectors.parquet')), corpus.spans.map((s) => s.id), String, 'corpus');
+    assert.deepEqual(pq, m);
+    const r = await runCli(['encode', '--data', data0(), '--out', join(dir, 'x.feather'), '--format', 'feather']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--format.*npy, arrow, parquet/);
+  });
 });
+
+function data0(): string {
+  return file('one.jsonl', '{"text": "a b c"}\n');
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { SettingError } from '../../../src/core/errors';
 import { defaultSettings, settingKeys } from '../../../src/core/settings';
-import { checkStartable, defaultAnnotator, readSettings } from '../../../src/extension/config';
+import { checkStartable, defaultAnnotator, readSettings, restrictToTrust } from '../../../src/extension/config';
 
 function reader(values: Record<string, unknown>): (k: string) => unknown {
   return (k) => values[k];
@@ -42,6 +42,19 @@ describe('settings', () => {
     assert.equal(readSettings(reader({ 'labelwise.multiLabel': true })).multiLabel, true);
   });
 
+  test('labelwise.vectors is empty (encode) by default, read trimmed, and set aside in Restricted Mode with a notice', () => {
+    assert.equal(readSettings(reader({})).vectors, '');
+    const s = readSettings(reader({ 'labelwise.vectors': ' shards/ ' }));
+    assert.equal(s.vectors, 'shards/');
+    assert.deepEqual(restrictToTrust(s, true), { settings: s });
+    const r = restrictToTrust(s, false);
+    assert.equal(r.settings.vectors, '');
+    assert.match(r.notice ?? '', /Restricted Mode, so labelwise\.vectors \("shards\/"\) is not loaded/);
+    const both = restrictToTrust({ ...s, model: 'models/mini' }, false);
+    assert.deepEqual([both.settings.model, both.settings.vectors], ['default', '']);
+    assert.match(both.notice ?? '', /labelwise\.model \("models\/mini"\) and labelwise\.vectors \("shards\/"\) are not loaded/);
+  });
+
   const bad: [string, unknown, RegExp][] = [
     ['labelwise.labels', 'news', /list of strings/],
     ['labelwise.labels', ['a', 'a'], /listed twice/],
@@ -62,6 +75,7 @@ describe('settings', () => {
     ['labelwise.autoRetrainEvery', -3, /at least 0/],
     ['labelwise.seed', 'x', /whole number/],
     ['labelwise.multiLabel', 'yes', /true or false/],
+    ['labelwise.vectors', 3, /string/],
   ];
   for (const [key, value, why] of bad) {
     test(`a bad ${key} (${JSON.stringify(value)}) is reported naming the setting`, () => {

@@ -1,11 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { defaultDeps } from '../../../src/core/session/defaultDeps';
 import { LabelingSession } from '../../../src/core/session/labelingSession';
 import { defaultSettings, type StartableSettings } from '../../../src/core/settings';
+import { readCorpus } from '../../../src/core/text/corpus';
+import type { Matrix } from '../../../src/core/types';
+import { InputError } from '../../../src/core/errors';
+import { writeArrowShard } from '../../../src/core/vectorShards';
 import { TOPICS } from './testCorpus';
 
 describe('the worker’s real dependencies (corpus reader, embedded encoder, cache, engine)', () => {
@@ -42,6 +46,57 @@ describe('the worker’s real dependencies (corpus reader, embedded encoder, cac
       const second = await LabelingSession.open(params, defaultDeps(), { logger });
       await second.session.dispose();
       assert.ok(logs.includes('embeddings: 12 from the cache, 0 encoded'), logs.join('\n'));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  test('labelwise.vectors: the session labels with precomputed Arrow shards, row by span id, and encodes nothing', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'labelwise-shards-'));
+    try {
+      mkdirSync(join(root, 'docs'));
+      for (const [f, lines] of Object.entries(TOPICS)) writeFileSync(join(root, 'docs', f), lines.join(' ') + '\n');
+      const settings = { ...defaultSettings, labels: ['sport', 'science'], strategy: 'margin', device: 'cpu', committeeSize: 3, vectors: 'vectors' } satisfies StartableSettings;
+      const { spans } = await readCorpus({ root, include: settings.include, exclude: settings.exclude, granularity: settings.granularity, maxFileSizeMB: settings.maxFileSizeMB });
+      // 7 dimensions (the embedded encoder has 100), a value that tells each span apart, and the
+      // rows written in reverse over two shards, so only the ids can put them in corpus order.
+      const cols = 7;
+      const want = Float32Array.from({ length: spans.length * cols }, (_, i) => (i % cols) + Math.floor(i / cols) / 100);
+      const rev = spans.map((_, i) => spans.length - 1 - i);
+      mkdirSync(join(root, 'vectors'));
+      for (const [k, part] of [rev.slice(0, 5), rev.slice(5)].entries()) {
+        const data = new Float32Array(part.length * cols);
+        part.forEach((r, j) => data.set(want.subarray(r * cols, (r + 1) * cols), j * cols));
+        writeArrowShard(join(root, 'vectors', `part-${k}.arrow`), part.map((r) => spans[r].id), { rows: part.length, cols, data });
+      }
+      const logs: string[] = [];
+      const logger = { info: (m: string) => logs.push(m), warn: (m: string) => logs.push(m), error: (m: string) => logs.push(m) };
+      const deps = defaultDeps();
+      const seen: Matrix[] = [];
+      const create = deps.createEngine;
+      deps.createEngine = (X, opts, extra) => {
+        seen.push(X);
+        return create(X, opts, extra);
+      };
+      const params = { root, settings, cacheDir: join(root, 'cache'), decisions: [] };
+      const opened = await LabelingSession.open(params, deps, { logger });
+      try {
+        assert.equal(opened.result.spans, 12);
+        assert.equal(seen.length, 1);
+        assert.deepEqual({ rows: seen[0].rows, cols: seen[0].cols }, { rows: 12, cols });
+        assert.deepEqual(seen[0].data, want);
+        assert.equal((await opened.session.query({ n: 3, exclude: [] })).length, 3);
+        assert.ok(logs.some((l) => /^vectors: 12×7 from 2 shards .*nothing encoded/.test(l)), logs.join('\n'));
+        assert.equal(existsSync(join(root, 'cache')), false, 'neither the embedding cache nor the manifest is written');
+      } finally {
+        await opened.session.dispose();
+      }
+      // A corpus that has grown since the shards were written: the new span is named.
+      writeFileSync(join(root, 'docs', 'sport.txt'), TOPICS['sport.txt'].join(' ') + ' A new sentence about the derby.\n');
+      await assert.rejects(
+        LabelingSession.open(params, defaultDeps(), { logger }),
+        (e: unknown) => InputError.is(e) && /labelwise\.vectors \(.*vectors\): 1 of 13 spans have no vector in the shards, e\.g\. docs\/sport\.txt:1/.test(e.message),
+      );
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
