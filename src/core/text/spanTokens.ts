@@ -2,8 +2,10 @@
  * The one token splitter of entity-span exports and imports (CoNLL, Prodigy `tokens`, Hugging Face
  * `ner_tags`): whitespace separates tokens and is never part of one; a word is a run of letters,
  * digits, combining marks and `_`, joined across a single internal `'`, `’` or `-` ("don't",
- * "New-York" stay whole); every other visible character (punctuation, symbols, an emoji as its
- * surrogate pair) is a token of its own. Offsets are UTF-16 code units into the text, end
+ * "New-York" stay whole), numbers keep internal `.` and `,` between digits ("1,000.50"), and
+ * dotted single-letter abbreviations keep their dots ("U.S.", "e.g."), as CoNLL-2003 and the Penn
+ * Treebank tokenise them, so CoNLL files round-trip; every other visible character (punctuation,
+ * symbols, an emoji as its surrogate pair) is a token of its own. Offsets are UTF-16 code units into the text, end
  * exclusive, as everywhere in the store.
  *
  * `cuts` are extra offsets where a token must end and the next begin: the exporters pass every
@@ -24,6 +26,9 @@ export interface SpanToken {
 const WORD = /[\p{L}\p{N}\p{M}_]/u;
 const JOINER = /^['’-]$/;
 const SPACE = /\s/;
+const DIGIT = /[0-9]/;
+/** Two or more single letters each followed by a dot: "U.S.", "e.g.", "U.S.A.". */
+const ABBREVIATION = /(?:\p{L}\.){2,}/uy;
 
 function isWordAt(text: string, i: number): boolean {
   return i >= 0 && i < text.length && WORD.test(String.fromCodePoint(text.codePointAt(i) ?? 0));
@@ -48,11 +53,18 @@ export function spanTokens(text: string, cuts: Iterable<number> = []): SpanToken
       continue;
     }
     const start = i;
-    if (isWordAt(text, i)) {
+    ABBREVIATION.lastIndex = i;
+    const abbreviation = ABBREVIATION.exec(text);
+    let cutInside = false;
+    if (abbreviation) for (let k = i + 1; k < i + abbreviation[0].length; k++) if (cut.has(k)) cutInside = true;
+    if (abbreviation && !cutInside && !isWordAt(text, i + abbreviation[0].length)) {
+      i += abbreviation[0].length;
+    } else if (isWordAt(text, i)) {
       i += len;
       while (i < text.length && !cut.has(i)) {
         if (isWordAt(text, i)) i += charLength(text, i);
         else if (JOINER.test(text[i]) && isWordAt(text, i + 1) && !cut.has(i + 1)) i += 1;
+        else if ((text[i] === '.' || text[i] === ',') && DIGIT.test(text[i - 1]) && DIGIT.test(text[i + 1] ?? '') && !cut.has(i + 1)) i += 1;
         else break;
       }
     } else i += len;

@@ -73,6 +73,9 @@ describe('span token splitter', () => {
       ],
     );
   });
+  test('numbers keep internal . and , between digits; dotted abbreviations keep their dots', () => {
+    assert.deepEqual(spanTokens('U.S. sales rose 1,000.5 %, e.g. in 2026. A.B').map((x) => x.text), ['U.S.', 'sales', 'rose', '1,000.5', '%', ',', 'e.g.', 'in', '2026', '.', 'A', '.', 'B']);
+  });
   test('cuts split a token where a span ends inside it', () => {
     assert.deepEqual(spanTokens('Parisian x', [0, 5]).map((x) => x.text), ['Paris', 'ian', 'x']);
   });
@@ -164,6 +167,17 @@ describe('entity span round trips', () => {
     );
     assert.equal(exportLabels('conll', back.events).content, CONLL);
   });
+});
+
+test('conll → events → conll keeps abbreviations, numbers and IOB-adjacent entities', () => {
+  const conll = ['U.S. -X- _ B-LOC', 'and -X- _ O', 'E.U. -X- _ B-ORG', 'Bank -X- _ B-ORG', 'sold -X- _ O', '1,000.5 -X- _ O', 'bonds -X- _ O', '. -X- _ O', '', ''].join('\n');
+  const back = importLabels(conll, 'in.conll', 'conll');
+  assert.deepEqual(back.events[0].spans, [
+    { start: 0, end: 4, label: 'LOC' },
+    { start: 9, end: 13, label: 'ORG' },
+    { start: 14, end: 18, label: 'ORG' },
+  ]);
+  assert.equal(exportLabels('conll', back.events).content, conll);
 });
 
 describe('span imports refuse a bad file whole, naming file:line', () => {
