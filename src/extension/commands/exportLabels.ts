@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXPORTS_RELATIVE_DIR, exportTargetProblem, writeExportFiles, type ExportFile } from '../../core/store/exportFile';
-import { exportLabels, formatExtension, sidecarTarget, type ExportFormat } from '../../core/store/formats/labelFormats';
+import { exportLabels, formatExtension, sidecarTarget, SPAN_ONLY_FORMATS, type ExportFormat } from '../../core/store/formats/labelFormats';
 import type { LabelwiseCommand } from './command';
 
 interface FormatItem {
@@ -51,7 +51,9 @@ export const exportLabelsCommand: LabelwiseCommand = {
       return;
     }
     const events = item.format === 'labelwise' ? store.events().map((s) => s.event) : store.state.decisions();
-    const result = exportLabels(item.format, events, { labels: app.settings().labels });
+    // labelwise.labels is the classification label set: it must not become hf-ner tag names.
+    const labels = SPAN_ONLY_FORMATS.includes(item.format) ? undefined : app.settings().labels;
+    const result = exportLabels(item.format, events, { labels });
     const files: ExportFile[] = [{ path: out, content: result.content, format: item.format }];
     if (result.sidecar !== undefined) files.push({ ...sidecarTarget(item.format, out), content: result.sidecar });
     try {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { exportLabels, importLabels, sidecarTarget } from '../../../src/core/store/formats/labelFormats';
+import { detectFormat, exportLabels, importLabels, sidecarTarget } from '../../../src/core/store/formats/labelFormats';
 import { spanTokens } from '../../../src/core/text/spanTokens';
 import { LabelStore, storePath } from '../../../src/core/store/labelStore';
 import { spanId } from '../../../src/core/text/spanId';
@@ -178,6 +178,14 @@ test('conll → events → conll keeps abbreviations, numbers and IOB-adjacent e
     { start: 14, end: 18, label: 'ORG' },
   ]);
   assert.equal(exportLabels('conll', back.events).content, conll);
+});
+
+test('CoNLL is detected by extension or by its first line; JSONL stays JSONL', () => {
+  assert.equal(detectFormat('{"text": "a", "label": "x"}\n', 'a.bio'), 'conll');
+  assert.equal(detectFormat(CONLL, 'ner.txt'), 'conll');
+  assert.equal(detectFormat('-DOCSTART- -X- -X- O\n\n' + CONLL, 'ner.txt'), 'conll');
+  assert.equal(detectFormat('{"text": "Paris O", "label": "x"}\n', 'a.jsonl'), 'plain');
+  assert.equal(detectFormat('not json at all\n', 'a.jsonl'), 'plain');
 });
 
 describe('span imports refuse a bad file whole, naming file:line', () => {

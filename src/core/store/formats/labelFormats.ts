@@ -79,13 +79,17 @@ export function exportLabels(format: ExportFormat, events: readonly LabelEvent[]
 }
 
 /**
- * Which format an import file is in: `.csv` by name; JSONL by its first parseable record: a store
+ * Which format an import file is in: `.csv` and `.conll`/`.bio` by name, CoNLL by a first line
+ * that is `-DOCSTART-` or a token and a BIO tag; JSONL by its first parseable record: a store
  * event (`id` + `source` + `ts`) is labelwise, one with Prodigy hashes or `_annotator_id` is prodigy,
  * a numeric `label` or a `label_text` is hf, anything else plain.
  */
 export function detectFormat(content: string, importName: string): Exclude<ImportFormat, 'auto'> {
   if (/\.(csv|tsv)$/i.test(importName)) return 'csv';
   if (/\.(conll|conllu|bio|iob)$/i.test(importName)) return 'conll';
+  // CoNLL under another name (.txt): its first line is -DOCSTART- or ends in a BIO tag.
+  const first = content.slice(0, 4096).split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+  if (first.startsWith('-DOCSTART-') || (!first.startsWith('{') && /^\S+(?:\s+\S+)*\s+(?:O|[BI]-\S+)$/.test(first))) return 'conll';
   for (const l of readJsonl(content.slice(0, 1 << 20))) {
     if (!('value' in l) || !isRecord(l.value)) continue;
     const r = l.value;
