@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { InputError } from '../core/errors';
 import { formatProblem } from '../core/store/eventLog';
 import { hfSidecarPath, parseHfLabelNames } from '../core/store/formats/hfFormat';
-import { exportLabels, importLabelBytes, type ExportFormat, type ImportFormat } from '../core/store/formats/labelFormats';
+import { exportLabels, importLabelBytes, sidecarTarget, type ExportFormat, type ImportFormat } from '../core/store/formats/labelFormats';
 import { writeExportFiles, type ExportFile } from '../core/store/exportFile';
 import { readImportFile } from '../core/store/importFile';
 import { LabelStore, STORE_RELATIVE_PATH } from '../core/store/labelStore';
@@ -17,6 +17,8 @@ export interface ExportOptions {
   all?: boolean;
   /** Comma-separated label set: fixes class indices of the hf format. */
   labels?: string;
+  /** conll: start with a -DOCSTART- line. */
+  docstart?: boolean;
 }
 
 export interface ImportOptions {
@@ -29,6 +31,8 @@ export interface ImportOptions {
   annotator?: string;
   /** Read Prodigy `accept` lists as label sets (labelwise.multiLabel). */
   multiLabel?: boolean;
+  /** Entity spans of one record may overlap (labelwise.allowOverlap). */
+  allowOverlap?: boolean;
   dryRun?: boolean;
 }
 
@@ -65,11 +69,11 @@ export function runExport(opts: ExportOptions): void {
   const store = openStore(opts.store, true);
   const out = path.resolve(opts.out);
   const events = opts.all ? store.events().map((s) => s.event) : store.state.decisions();
-  const result = exportLabels(format, events, { labels: splitLabels(opts.labels) });
+  const result = exportLabels(format, events, { labels: splitLabels(opts.labels), docstart: opts.docstart === true });
   const files: ExportFile[] = [{ path: out, content: result.content, format }];
-  if (result.sidecar !== undefined) files.push({ path: hfSidecarPath(out), content: result.sidecar, format: 'hf-label-names' });
+  if (result.sidecar !== undefined) files.push({ ...sidecarTarget(format, out), content: result.sidecar });
   writeExportFiles(files, store.file, workspaceOf(store.file));
-  const note = files.length > 1 ? ` and its label names to ${files[1].path}` : '';
+  const note = files.length > 1 ? ` and its ${format === 'brat' ? 'annotations' : 'label names'} to ${files[1].path}` : '';
   process.stderr.write(`labelwise: exported ${result.count} ${opts.all ? 'events' : 'decisions'} as ${format} to ${out}${note}\n`);
 }
 
@@ -99,6 +103,7 @@ export async function runImport(opts: ImportOptions): Promise<void> {
     labelNames,
     annotator: opts.annotator ?? '',
     ...(opts.multiLabel === true ? { multiLabel: true } : {}),
+    ...(opts.allowOverlap === true ? { allowOverlap: true } : {}),
   });
   for (const w of result.warnings ?? []) process.stderr.write(`labelwise: warning: ${w.file}:${w.line}: ${w.reason}\n`);
   try {

@@ -86,19 +86,20 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command('export')
-    .description('export the label store: labelwise JSONL, Prodigy-style JSONL, CSV, or Hugging Face datasets JSONL')
+    .description('export the label store: labelwise JSONL, Prodigy-style JSONL, CSV, Hugging Face datasets JSONL; entity spans also as CoNLL BIO, spaCy JSONL, Hugging Face tokens + ner_tags, brat standoff')
     .option('--store <file>', 'label store', '.labelwise/labels.jsonl')
     .addOption(choice('--format <name>', 'export format', EXPORT_FORMATS, 'labelwise'))
-    .requiredOption('--out <file>', 'output file (hf also writes <name>.labels.json beside it)')
+    .requiredOption('--out <file>', 'output file (hf and hf-ner also write <name>.labels.json beside it; brat: the .txt, with <name>.ann beside it)')
     .option('--all', 'labelwise only: every event (history, undo) instead of the current decisions')
-    .option('--labels <list>', 'comma-separated label set, in order (fixes hf class indices)')
+    .option('--labels <list>', 'comma-separated label set, in order (fixes hf class indices and hf-ner tag indices)')
+    .option('--docstart', 'conll: start the file with a -DOCSTART- line')
     .action((opts: ExportOptions) => {
       runExport(opts);
     });
 
   program
     .command('import')
-    .description('import labels into the store, all or nothing: labelwise, Prodigy, CSV, Hugging Face or plain {"text","label"} JSONL')
+    .description('import labels into the store, all or nothing: labelwise, Prodigy (entity spans too), CSV, Hugging Face, CoNLL BIO or plain {"text","label"} JSONL')
     .option('--store <file>', 'label store', '.labelwise/labels.jsonl')
     .requiredOption('--in <file>', 'file to import')
     .addOption(choice('--format <name>', 'import format (auto: from the file)', IMPORT_FORMATS, 'auto'))
@@ -106,6 +107,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--label-names <file>', 'hf: class names ({"label_names": [...]}); default <name>.labels.json beside the input')
     .option('--annotator <name>', 'annotator of records that name none')
     .option('--multi-label', 'read Prodigy "accept" lists as label sets (a workspace with labelwise.multiLabel)')
+    .option('--allow-overlap', 'entity spans of one record may overlap (labelwise.allowOverlap); else overlaps are errors')
     .option('--dry-run', 'validate and report only')
     .action(async (opts: ImportOptions) => {
       await runImport(opts);

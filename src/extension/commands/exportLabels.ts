@@ -1,8 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXPORTS_RELATIVE_DIR, exportTargetProblem, writeExportFiles, type ExportFile } from '../../core/store/exportFile';
-import { exportLabels, formatExtension, type ExportFormat } from '../../core/store/formats/labelFormats';
-import { hfSidecarPath } from '../../core/store/formats/hfFormat';
+import { exportLabels, formatExtension, sidecarTarget, SPAN_ONLY_FORMATS, type ExportFormat } from '../../core/store/formats/labelFormats';
 import type { LabelwiseCommand } from './command';
 
 interface FormatItem {
@@ -16,6 +15,10 @@ export const EXPORT_ITEMS: readonly FormatItem[] = [
   { label: 'Prodigy JSONL', description: 'text, label/spans, answer, _input_hash, _task_hash', format: 'prodigy' },
   { label: 'CSV', description: 'one row per decision', format: 'csv' },
   { label: 'Hugging Face JSONL', description: 'text + class index, with a label-names sidecar', format: 'hf' },
+  { label: 'CoNLL BIO (entity spans)', description: 'token -X- _ TAG, a blank line between sentences', format: 'conll' },
+  { label: 'spaCy JSONL (entity spans)', description: 'text + entities [[start, end, label]]', format: 'spacy' },
+  { label: 'Hugging Face tokens + ner_tags (entity spans)', description: 'with a tag-names sidecar', format: 'hf-ner' },
+  { label: 'brat standoff (entity spans)', description: '.txt with its .ann beside it', format: 'brat' },
 ];
 
 /** Exports the labels in a chosen format to a chosen file. */
@@ -38,7 +41,7 @@ export const exportLabelsCommand: LabelwiseCommand = {
     const out = await surface.showSaveFile({
       title: 'Labelwise: export labels to',
       defaultPath: join(folder, `labels-${item.format}${ext}`),
-      filters: ext === '.csv' ? { CSV: ['csv'] } : { JSONL: ['jsonl'] },
+      filters: ext === '.csv' ? { CSV: ['csv'] } : ext === '.conll' ? { CoNLL: ['conll', 'txt'] } : ext === '.txt' ? { 'brat text': ['txt'] } : { JSONL: ['jsonl'] },
     });
     if (!out) return;
     const refused = exportTargetProblem(out, store.file);
@@ -48,9 +51,11 @@ export const exportLabelsCommand: LabelwiseCommand = {
       return;
     }
     const events = item.format === 'labelwise' ? store.events().map((s) => s.event) : store.state.decisions();
-    const result = exportLabels(item.format, events, { labels: app.settings().labels });
+    // labelwise.labels is the classification label set: it must not become hf-ner tag names.
+    const labels = SPAN_ONLY_FORMATS.includes(item.format) ? undefined : app.settings().labels;
+    const result = exportLabels(item.format, events, { labels });
     const files: ExportFile[] = [{ path: out, content: result.content, format: item.format }];
-    if (result.sidecar !== undefined) files.push({ path: hfSidecarPath(out), content: result.sidecar, format: 'hf-label-names' });
+    if (result.sidecar !== undefined) files.push({ ...sidecarTarget(item.format, out), content: result.sidecar });
     try {
       writeExportFiles(files, store.file, root);
     } catch (e) {

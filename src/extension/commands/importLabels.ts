@@ -4,8 +4,8 @@ import { toRelative } from '../labelwiseApp';
 import type { LabelwiseCommand } from './command';
 
 /**
- * Imports labels (Labelwise, Prodigy, CSV, Hugging Face or plain {"text","label"} JSONL; the format
- * is detected). All or nothing: a bad record refuses the whole file, listing problems by line.
+ * Imports labels (Labelwise, Prodigy, CSV, Hugging Face, CoNLL BIO or plain {"text","label"} JSONL;
+ * the format is detected). All or nothing: a bad record refuses the whole file, listing problems by line.
  */
 export const importLabelsCommand: LabelwiseCommand = {
   id: 'labelwise.importLabels',
@@ -13,7 +13,7 @@ export const importLabelsCommand: LabelwiseCommand = {
   async run({ app, surface }, ...args: unknown[]): Promise<void> {
     const store = app.openStore();
     const root = app.workspaceRoot();
-    const file = typeof args[0] === 'string' ? args[0] : await surface.showOpenFile({ title: 'Labelwise: import labels from', filters: { 'Labels (JSONL, CSV)': ['jsonl', 'json', 'csv'] } });
+    const file = typeof args[0] === 'string' ? args[0] : await surface.showOpenFile({ title: 'Labelwise: import labels from', filters: { 'Labels (JSONL, CSV, CoNLL)': ['jsonl', 'json', 'csv', 'conll'] } });
     if (!file) return;
     const settings = app.settings();
     const rel = toRelative(root, file);

@@ -136,4 +136,27 @@ describe('commands', () => {
     assert.match(csv, /^id,file,start,end/);
     assert.match(csv, /fine/);
   });
+
+  test('Export Labels lists the entity-span formats; brat writes the .txt and the .ann beside it', async () => {
+    const text = 'Alice met Bob.';
+    app.openStore().append({ id: 'x1', source: { file: 'a.txt', start: 0, end: text.length }, text, label: null, spans: [{ start: 0, end: 5, label: 'PER' }], answer: 'accept', annotator: '', strategy: null, score: null, ts: '2026-11-23T10:00:00.000Z' });
+    let offered: string[] = [];
+    surface.pickAnswers.push((items) => {
+      offered = items.map((i) => i.label);
+      return items.find((i) => i.label.startsWith('brat'));
+    });
+    surface.saveAnswer = join(dir, 'ner.txt');
+    await surface.commands.get('labelwise.exportLabels')?.();
+    assert.ok(['CoNLL BIO (entity spans)', 'spaCy JSONL (entity spans)', 'Hugging Face tokens + ner_tags (entity spans)'].every((l) => offered.includes(l)), offered.join('; '));
+    assert.equal(readFileSync(join(dir, 'ner.txt'), 'utf8'), 'Alice met Bob.\n');
+    assert.equal(readFileSync(join(dir, 'ner.ann'), 'utf8'), 'T1\tPER 0 5\tAlice\n');
+    // hf-ner tag names come from the spans, not from the classification label set.
+    surface.settings.set('labelwise.labels', ['pos', 'neg']);
+    surface.pickAnswers.push((items) => items.find((i) => i.label.startsWith('Hugging Face tokens')));
+    surface.saveAnswer = join(dir, 'ner.jsonl');
+    await surface.commands.get('labelwise.exportLabels')?.();
+    const names = JSON.parse(readFileSync(join(dir, 'ner.labels.json'), 'utf8')) as { label_names: string[] };
+    assert.deepEqual(names.label_names, ['O', 'B-PER', 'I-PER']);
+    assert.deepEqual(JSON.parse(readFileSync(join(dir, 'ner.jsonl'), 'utf8')), { tokens: ['Alice', 'met', 'Bob', '.'], ner_tags: [1, 0, 0, 0], id: 'x1', file: 'a.txt', start: 0, end: 14 });
+  });
 });

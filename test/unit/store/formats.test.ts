@@ -1,6 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { exportLabels, importLabels, detectFormat, EXPORT_FORMATS, type ExportFormat } from '../../../src/core/store/formats/labelFormats';
+import { exportLabels, importLabels, detectFormat, EXPORT_FORMATS, SPAN_ONLY_FORMATS, type ExportFormat } from '../../../src/core/store/formats/labelFormats';
+
+/** The formats that hold every kind of decision (span-only ones are tested in spanFormats.test.ts). */
+const ALL_DECISION_FORMATS = EXPORT_FORMATS.filter((f) => !SPAN_ONLY_FORMATS.includes(f));
 import { ImportError, createTextLookup } from '../../../src/core/store/formats/importRecords';
 import { murmurhash3, prodigyHashes } from '../../../src/core/store/formats/prodigyHash';
 import { parseHfLabelNames, hfSidecarPath } from '../../../src/core/store/formats/hfFormat';
@@ -42,7 +45,7 @@ function essentials(e: LabelEvent): unknown {
 }
 
 describe('export → import round trips', () => {
-  for (const format of EXPORT_FORMATS) {
+  for (const format of ALL_DECISION_FORMATS) {
     test(`${format}: decisions survive a round trip with their span identity`, () => {
       const out = exportLabels(format, decisions, { labels: ['news', 'finance'] });
       const name = `export${format === 'csv' ? '.csv' : '.jsonl'}`;
@@ -68,7 +71,7 @@ describe('export → import round trips', () => {
   test('entity spans round-trip through labelwise, prodigy, csv and hf', () => {
     const text = 'Alice met Bob in Paris.';
     const withSpans = [ev('data/n.txt', 3, text, null, { answer: 'accept', spans: [{ start: 0, end: 5, label: 'PER' }, { start: 17, end: 22, label: 'LOC' }] })];
-    for (const format of EXPORT_FORMATS) {
+    for (const format of ALL_DECISION_FORMATS) {
       const out = exportLabels(format, withSpans);
       const back = importLabels(out.content, format === 'csv' ? 'x.csv' : 'x.jsonl');
       assert.deepEqual(back.events.map(essentials), withSpans.map(essentials), format);

@@ -70,6 +70,11 @@ export interface ImportOptions {
    * place of their own are matched through it; the rest become free-standing events.
    */
   readonly lookup?: (text: string) => CandidateSpan | undefined;
+  /**
+   * labelwise.allowOverlap: entity spans of one record may overlap. Off (undefined) by default:
+   * a record with overlapping spans is then an error.
+   */
+  readonly allowOverlap?: boolean;
   /** Time stamp for records that carry none; defaults to now. */
   readonly now?: string;
 }
@@ -118,6 +123,18 @@ function labelProblem(rec: ImportRecord, labels: readonly string[] | undefined):
   return undefined;
 }
 
+/** Why a record's spans may not be stored: two of them overlap and overlap is off. */
+function overlapProblem(spans: readonly EventSpan[], allowOverlap: boolean | undefined): string | undefined {
+  if (allowOverlap === true) return undefined;
+  const s = [...spans].sort((a, b) => a.start - b.start || a.end - b.end);
+  for (let k = 1; k < s.length; k++) {
+    if (s[k].start < s[k - 1].end) {
+      return `spans ${s[k - 1].start}-${s[k - 1].end} (${s[k - 1].label}) and ${s[k].start}-${s[k].end} (${s[k].label}) overlap, and overlapping spans are not allowed (labelwise.allowOverlap, --allow-overlap)`;
+    }
+  }
+  return undefined;
+}
+
 /**
  * Turns validated records into label events, all or nothing: every record is checked first, and
  * any problem (including those the reader already found) throws one ImportError listing them all.
@@ -138,7 +155,7 @@ export function recordsToEvents(
   const matched = records.map((rec) => (rec.source ? undefined : options.lookup?.(rec.text)));
   const importPathProblem = workspacePathProblem(importName);
   for (const [i, rec] of records.entries()) {
-    const p = labelProblem(rec, options.labels);
+    const p = labelProblem(rec, options.labels) ?? overlapProblem(rec.spans, options.allowOverlap);
     if (p) problems.push({ file: importName, line: rec.line, reason: p });
     else if (rec.labels !== undefined && options.multiLabel === false) {
       problems.push({ file: importName, line: rec.line, reason: 'the record holds a label set (multi-label): set labelwise.multiLabel to import label sets' });

@@ -1,22 +1,29 @@
 import type { LabelEvent } from '../events';
 import { exportCsv, readCsvRecords } from './csvFormat';
-import { exportHf } from './hfFormat';
+import { exportHf, hfSidecarPath } from './hfFormat';
+import { readConllRecords } from './conllFormat';
+import { bratAnnPath, exportBrat, exportConll, exportHfNer, exportSpacy } from './spanExport';
 import { recordsToEvents, type ImportOptions, type ImportResult } from './importRecords';
 import { readJsonl, isRecord } from './jsonl';
 import { exportLabelwise, importLabelwise } from './labelwiseFormat';
 import { exportProdigy, readTaskRecords } from './prodigyFormat';
 import { decodeUtf8Lines, INVALID_UTF8_REASON } from '../utf8Lines';
 
-export type ExportFormat = 'labelwise' | 'prodigy' | 'csv' | 'hf';
-export const EXPORT_FORMATS: readonly ExportFormat[] = ['labelwise', 'prodigy', 'csv', 'hf'];
+/** conll, spacy, hf-ner and brat hold entity-span decisions only (spanExport.ts). */
+export type ExportFormat = 'labelwise' | 'prodigy' | 'csv' | 'hf' | 'conll' | 'spacy' | 'hf-ner' | 'brat';
+export const EXPORT_FORMATS: readonly ExportFormat[] = ['labelwise', 'prodigy', 'csv', 'hf', 'conll', 'spacy', 'hf-ner', 'brat'];
+/** The export formats that hold entity-span decisions only (no classification, no rejects). */
+export const SPAN_ONLY_FORMATS: readonly ExportFormat[] = ['conll', 'spacy', 'hf-ner', 'brat'];
 
-/** What an import can read: the export formats, plain `{"text","label"}` JSONL, or `auto` (detect). */
-export type ImportFormat = ExportFormat | 'plain' | 'auto';
-export const IMPORT_FORMATS: readonly ImportFormat[] = ['auto', 'labelwise', 'prodigy', 'csv', 'hf', 'plain'];
+/** What an import can read: labelwise, Prodigy (spans too), CSV, hf, CoNLL BIO, plain `{"text","label"}` JSONL, or `auto` (detect). */
+export type ImportFormat = 'labelwise' | 'prodigy' | 'csv' | 'hf' | 'conll' | 'plain' | 'auto';
+export const IMPORT_FORMATS: readonly ImportFormat[] = ['auto', 'labelwise', 'prodigy', 'csv', 'hf', 'conll', 'plain'];
 
 export interface ExportOptions {
   /** The label set, in order: fixes Hugging Face class indices and Prodigy choice `options`. */
   readonly labels?: readonly string[];
+  /** conll: start with a `-DOCSTART-` line. */
+  readonly docstart?: boolean;
 }
 
 export interface ExportOutput {
@@ -24,13 +31,21 @@ export interface ExportOutput {
   readonly content: string;
   /** Records written. */
   readonly count: number;
-  /** Hugging Face class names sidecar (JSON text), to be written beside the export (hfSidecarPath). */
+  /**
+   * A second file to write beside the export (sidecarTarget says where): the label names of hf
+   * and hf-ner, the `.ann` of brat (whose main file is the `.txt`).
+   */
   readonly sidecar?: string;
 }
 
 /** The usual file extension of a format. */
 export function formatExtension(format: ExportFormat): string {
-  return format === 'csv' ? '.csv' : '.jsonl';
+  return format === 'csv' ? '.csv' : format === 'conll' ? '.conll' : format === 'brat' ? '.txt' : '.jsonl';
+}
+
+/** Where an export's sidecar goes and the format it is registered as (see ExportOutput.sidecar). */
+export function sidecarTarget(format: ExportFormat, out: string): { path: string; format: string } {
+  return format === 'brat' ? { path: bratAnnPath(out), format: 'brat-ann' } : { path: hfSidecarPath(out), format: `${format}-label-names` };
 }
 
 /**
@@ -50,16 +65,31 @@ export function exportLabels(format: ExportFormat, events: readonly LabelEvent[]
       const hf = exportHf(events, options.labels);
       return { content: hf.content, count: hf.count, ...(hf.sidecar !== undefined ? { sidecar: hf.sidecar } : {}) };
     }
+    case 'conll':
+      return exportConll(events, { docstart: options.docstart === true });
+    case 'spacy':
+      return exportSpacy(events);
+    case 'hf-ner':
+      return exportHfNer(events, options.labels);
+    case 'brat': {
+      const brat = exportBrat(events);
+      return { content: brat.txt, count: brat.count, sidecar: brat.ann };
+    }
   }
 }
 
 /**
- * Which format an import file is in: `.csv` by name; JSONL by its first parseable record: a store
+ * Which format an import file is in: `.csv` and `.conll`/`.bio` by name, CoNLL by a first line
+ * that is `-DOCSTART-` or a token and a BIO tag; JSONL by its first parseable record: a store
  * event (`id` + `source` + `ts`) is labelwise, one with Prodigy hashes or `_annotator_id` is prodigy,
  * a numeric `label` or a `label_text` is hf, anything else plain.
  */
 export function detectFormat(content: string, importName: string): Exclude<ImportFormat, 'auto'> {
   if (/\.(csv|tsv)$/i.test(importName)) return 'csv';
+  if (/\.(conll|conllu|bio|iob)$/i.test(importName)) return 'conll';
+  // CoNLL under another name (.txt): its first line is -DOCSTART- or ends in a BIO tag.
+  const first = content.slice(0, 4096).split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
+  if (first.startsWith('-DOCSTART-') || (!first.startsWith('{') && /^\S+(?:\s+\S+)*\s+(?:O|[BI]-\S+)$/.test(first))) return 'conll';
   for (const l of readJsonl(content.slice(0, 1 << 20))) {
     if (!('value' in l) || !isRecord(l.value)) continue;
     const r = l.value;
@@ -82,7 +112,8 @@ export function detectFormat(content: string, importName: string): Exclude<Impor
 export function importLabels(content: string, importName: string, format: ImportFormat = 'auto', options: ImportOptions = {}): ImportResult {
   const f = format === 'auto' ? detectFormat(content, importName) : format;
   if (f === 'labelwise') return importLabelwise(content, importName, options);
-  const read = f === 'csv' ? readCsvRecords(content, importName) : readTaskRecords(content, importName, options.labelNames, options.multiLabel === true);
+  const read =
+    f === 'csv' ? readCsvRecords(content, importName) : f === 'conll' ? readConllRecords(content, importName, options.labels) : readTaskRecords(content, importName, options.labelNames, options.multiLabel === true);
   return recordsToEvents(f, importName, read.records, read.problems, options);
 }
 

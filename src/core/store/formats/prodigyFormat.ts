@@ -2,6 +2,8 @@ import { isOffset, type LabelEvent } from '../events';
 import { parseAnswer, parseSpans, type ImportProblem, type ImportRecord } from './importRecords';
 import { isRecord, readJsonl } from './jsonl';
 import { prodigyHashes } from './prodigyHash';
+import { decisionTokens, isSpanDecision } from './spanExport';
+import { tokenRange } from '../../text/spanTokens';
 
 /**
  * Prodigy-style JSONL, one task per decision: `text`, `label` (classification) or `spans`
@@ -10,6 +12,10 @@ import { prodigyHashes } from './prodigyHash';
  * round trip keeps span identity. Undo events are not decisions and are never exported.
  * A multi-label decision is a task of Prodigy's choice interface: `options` (the label set, when
  * given, else the decision's labels) and the chosen ones in `accept`.
+ * An entity-span decision (spanExport.ts isSpanDecision) is a `ner.manual` task: `tokens`
+ * (`text`, `start`, `end`, `id`, `ws`, from text/spanTokens.ts) and `spans` with `token_start` and
+ * `token_end` (inclusive), `spans: []` when the answer was "no entities". The hashes are computed
+ * before the token fields are added, so they do not depend on the token splitter.
  */
 export function exportProdigy(decisions: readonly LabelEvent[], labelSet?: readonly string[]): string {
   let out = '';
@@ -23,6 +29,15 @@ export function exportProdigy(decisions: readonly LabelEvent[], labelSet?: reado
     }
     if (e.spans.length > 0) task.spans = e.spans.map((s) => ({ start: s.start, end: s.end, label: s.label }));
     const hashes = prodigyHashes(task);
+    if (isSpanDecision(e)) {
+      const tokens = decisionTokens(e);
+      delete task.spans; // re-added after tokens, so every span task reads text, tokens, spans
+      task.tokens = tokens.map((t, id) => ({ text: t.text, start: t.start, end: t.end, id, ws: t.ws }));
+      task.spans = e.spans.map((s) => {
+        const range = tokenRange(tokens, s.start, s.end) as [number, number];
+        return { start: s.start, end: s.end, label: s.label, token_start: range[0], token_end: range[1] };
+      });
+    }
     const meta: Record<string, unknown> = { source: e.source.file, start: e.source.start, end: e.source.end };
     if (e.source.line !== undefined) meta.line = e.source.line;
     meta.id = e.id;
@@ -41,6 +56,52 @@ export function exportProdigy(decisions: readonly LabelEvent[], labelSet?: reado
       }) + '\n';
   }
   return out;
+}
+
+/**
+ * Why a Prodigy span task's `tokens` and its spans' `token_start`/`token_end`/`text` do not match
+ * its text, or undefined. Tokens must each be the text at their offsets; a span's token indices
+ * (inclusive) must start and end exactly at the span's offsets, and without indices the span must
+ * still fall on token boundaries; a span's `text`, when given, must be the text at its offsets.
+ * Spans are already known to be in range (parseSpans).
+ */
+function spanTokenProblem(r: Record<string, unknown>, text: string): string | undefined {
+  const spans = Array.isArray(r.spans) ? (r.spans as Record<string, unknown>[]) : [];
+  for (const [k, sp] of spans.entries()) {
+    if (sp.text !== undefined && sp.text !== text.slice(sp.start as number, sp.end as number)) {
+      return `spans[${k}]: "text" ${JSON.stringify(sp.text)} does not match the text at ${String(sp.start)}-${String(sp.end)} (${JSON.stringify(text.slice(sp.start as number, sp.end as number))})`;
+    }
+  }
+  if (r.tokens === undefined) return undefined;
+  if (!Array.isArray(r.tokens)) return '"tokens" must be an array';
+  const tokens: { start: number; end: number }[] = [];
+  for (const [k, t] of r.tokens.entries()) {
+    if (!isRecord(t) || !isOffset(t.start) || !isOffset(t.end) || t.end < t.start || typeof t.text !== 'string') {
+      return `tokens[${k}]: a token must be {text, start, end} with offsets start <= end`;
+    }
+    if (t.end > text.length) return `tokens[${k}]: "end" ${t.end} is past the end of the text (length ${text.length})`;
+    if (t.text !== text.slice(t.start, t.end)) {
+      return `tokens[${k}]: "text" ${JSON.stringify(t.text)} does not match the text at ${t.start}-${t.end} (${JSON.stringify(text.slice(t.start, t.end))})`;
+    }
+    tokens.push({ start: t.start, end: t.end });
+  }
+  for (const [k, sp] of spans.entries()) {
+    const start = sp.start as number;
+    const end = sp.end as number;
+    if (sp.token_start !== undefined || sp.token_end !== undefined) {
+      const a = sp.token_start;
+      const b = sp.token_end;
+      if (!isOffset(a) || !isOffset(b) || b < a || b >= tokens.length) {
+        return `spans[${k}]: "token_start"/"token_end" must be token indices with token_start <= token_end < ${tokens.length}`;
+      }
+      if (tokens[a].start !== start || tokens[b].end !== end) {
+        return `spans[${k}]: tokens ${a}-${b} cover ${tokens[a].start}-${tokens[b].end}, not the span's ${start}-${end}`;
+      }
+    } else if (!tokenRange(tokens, start, end)) {
+      return `spans[${k}]: ${start}-${end} does not fall on token boundaries`;
+    }
+  }
+  return undefined;
 }
 
 /** The largest time a JavaScript Date can hold, in milliseconds either side of 1970. */
@@ -128,12 +189,18 @@ export function readTaskRecords(
       bad(l.line, spans.error);
       continue;
     }
+    const tokenProblem = spanTokenProblem(r, text);
+    if (tokenProblem) {
+      bad(l.line, tokenProblem);
+      continue;
+    }
     const answer = parseAnswer(r.answer);
     if (typeof answer !== 'string') {
       bad(l.line, answer.error);
       continue;
     }
-    if (answer === 'accept' && label === null && labels === undefined && spans.length === 0) {
+    // An explicit `"spans": []` on an accept is an entity-span answer: "no entities".
+    if (answer === 'accept' && label === null && labels === undefined && spans.length === 0 && !Array.isArray(r.spans)) {
       bad(l.line, 'the record has no "label" and no "spans" (nothing to import)');
       continue;
     }
