@@ -287,6 +287,9 @@ const COLORS: Record<string, string> = {
   'vote-entropy': '#ff7f0e',
   kl: '#8c564b',
   egl: '#17becf',
+  typicality: '#bcbd22',
+  coverage: '#393b79',
+  'class-balance': '#e377c2',
 };
 
 function esc(s: string): string {

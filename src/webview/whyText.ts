@@ -20,6 +20,9 @@ const WORDS: Readonly<Record<string, StrategyWords>> = {
   'vote-entropy': { most: 'most disputed', saw: 'The committee of models splits its votes.' },
   kl: { most: 'most disputed', saw: 'Committee members disagree with their consensus.' },
   egl: { most: 'most informative', saw: 'Its label would change the model the most.' },
+  typicality: { most: 'most typical', saw: 'A typical example of a large group of similar spans that has few or no labels yet.' },
+  coverage: { most: 'farthest from any label', saw: 'Far from every labeled span: it covers a part of the corpus no label reaches yet.' },
+  'class-balance': { most: 'likeliest to carry a rare label', saw: 'The model expects a label you have given rarely so far.' },
 };
 
 /** Thousands separated the same way whatever the panel's locale: "4,512". */

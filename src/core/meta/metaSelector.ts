@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { ModelError, SettingError } from '../errors';
 import { allStrategies } from '../strategies/registry';
 import { rankScores } from '../strategies/scoreRank';
-import { selectBatch, topPositions } from '../strategies/selectBatch';
+import { strategyBatch, topPositions } from '../strategies/selectBatch';
 import type { BatchSelector, Pick, PoolState, Strategy } from '../strategies/strategy';
 import type { Device, Logger } from '../types';
 import { describeRegime, labelBalance, regimeOf, taskContext, type Regime, type TaskContext } from './context';
@@ -281,7 +281,7 @@ export async function createMetaSelector(opts: MetaSelectorOptions): Promise<Met
         if (!queues[a]) {
           const sc = s.score(state);
           scores[a] = sc;
-          const own = selectBatch(state.X, state.unlabeled, sc, want, state.rng, { diversity });
+          const own = strategyBatch(s, state, sc, want, { diversity });
           queues[a] = [...own, ...topPositions(sc, state.unlabeled, 2 * want)];
         }
         const q = queues[a]!;

@@ -1,5 +1,5 @@
 import { rankScores } from './scoreRank';
-import { selectBatch, type BatchOptions } from './selectBatch';
+import { strategyBatch, type BatchOptions } from './selectBatch';
 import type { BatchSelector, Pick, PoolState, Strategy } from './strategy';
 
 /** One fixed strategy through the shared batch selector. */
@@ -8,7 +8,7 @@ export function createFixedSelector(strategy: Strategy, opts: BatchOptions): Bat
     name: strategy.name,
     select(state: PoolState, n: number): Promise<Pick[]> {
       const scores = strategy.score(state);
-      const pos = selectBatch(state.X, state.unlabeled, scores, n, state.rng, opts);
+      const pos = strategyBatch(strategy, state, scores, n, opts);
       // Random draws are no ranking: only scored strategies say where the pick stands.
       const ranks = strategy.name === 'random' ? undefined : rankScores(scores, pos.map((p) => scores[p]));
       return Promise.resolve(pos.map((p, i) => ({ row: state.unlabeled[p], strategy: strategy.name, score: scores[p], ...ranks?.[i] })));

@@ -1,3 +1,5 @@
+import { classBalanceStrategy } from './classBalance';
+import { coverageStrategy } from './coverage';
 import { eglStrategy } from './egl';
 import { entropyStrategy } from './entropy';
 import { klStrategy } from './kl';
@@ -5,6 +7,7 @@ import { leastConfidenceStrategy } from './leastConfidence';
 import { marginStrategy } from './margin';
 import { randomStrategy } from './random';
 import { STRATEGY_NAMES, type Strategy, type StrategyName } from './strategy';
+import { typicalityStrategy } from './typicality';
 import { voteEntropyStrategy } from './voteEntropy';
 
 const strategies: Record<StrategyName, Strategy> = {
@@ -15,6 +18,9 @@ const strategies: Record<StrategyName, Strategy> = {
   'vote-entropy': voteEntropyStrategy,
   kl: klStrategy,
   egl: eglStrategy,
+  typicality: typicalityStrategy,
+  coverage: coverageStrategy,
+  'class-balance': classBalanceStrategy,
 };
 
 /** Whether a pick's strategy (Pick.strategy, a string) names a fixed strategy. */

@@ -1,4 +1,5 @@
 import type { Matrix } from '../types';
+import type { PoolState, Strategy } from './strategy';
 
 export interface BatchOptions {
   /** Avoid near-duplicates: k-means++ seeding over the top candidates instead of plain top-n. */
@@ -14,7 +15,7 @@ export const DEFAULT_CANDIDATE_FACTOR = 3;
  * explicitly by the lower row number, and NaN ranks below everything, so the order never depends
  * on the sort algorithm. O(N·log m): one pass with a bounded, sorted buffer.
  */
-export function topPositions(scores: Float32Array, rows: Int32Array, m: number): number[] {
+export function topPositions(scores: Float32Array | Float64Array, rows: Int32Array, m: number): number[] {
   const k = Math.min(m, scores.length);
   const top: number[] = [];
   const better = (a: number, b: number): boolean => {
@@ -92,4 +93,15 @@ export function selectBatch(X: Matrix, rows: Int32Array, scores: Float32Array, n
     if (next < 0) next = taken.indexOf(0);
   }
   return picks;
+}
+
+/**
+ * A strategy's batch: its own sequential choice when it has one (Strategy.batch), else the shared
+ * selection above over its scores. The one entry point of fixed selectors and the meta-learner's
+ * advice, so a strategy picks the same batch whichever of them asks.
+ */
+export function strategyBatch(strategy: Strategy, state: PoolState, scores: Float32Array, n: number, opts: BatchOptions): number[] {
+  if (scores.length !== state.unlabeled.length) throw new RangeError(`${strategy.name}: ${scores.length} scores for ${state.unlabeled.length} rows`);
+  if (strategy.batch) return strategy.batch(state, scores, Math.min(n, state.unlabeled.length));
+  return selectBatch(state.X, state.unlabeled, scores, n, state.rng, opts);
 }

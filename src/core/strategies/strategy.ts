@@ -1,6 +1,6 @@
 import type { Matrix } from '../types';
 
-export const STRATEGY_NAMES = ['random', 'least-confidence', 'margin', 'entropy', 'vote-entropy', 'kl', 'egl'] as const;
+export const STRATEGY_NAMES = ['random', 'least-confidence', 'margin', 'entropy', 'vote-entropy', 'kl', 'egl', 'typicality', 'coverage', 'class-balance'] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
 
 /** What `labelwise.strategy` and `--strategy` name: the meta-learner or one fixed strategy. */
@@ -43,6 +43,15 @@ export interface Strategy {
   readonly name: StrategyName;
   /** One score per entry of state.unlabeled. Throws NotTrainedError rather than returning zeros. */
   score(state: PoolState): Float32Array;
+  /**
+   * Optional: for a strategy whose picks within one batch depend on the picks before them
+   * (typicality: one pick per cluster; coverage: greedy farthest point), which scores alone cannot
+   * say. Given the scores `score(state)` just returned, up to n distinct positions into
+   * state.unlabeled, in pick order. The shared selector (`strategyBatch` in selectBatch.ts) calls it
+   * instead of its top-n / diverse selection, and the meta-learner builds the strategy's advice
+   * through the same function. Without it a strategy's batch is the shared selection of its scores.
+   */
+  batch?(state: PoolState, scores: Float32Array, n: number): number[];
 }
 
 /** A chosen row with its "why". */

@@ -85,10 +85,18 @@ describe('random strategy', () => {
   });
 });
 
+/** Strategies that look only at the vectors (or draw at random): they need no trained model. */
+const MODEL_FREE = ['random', 'typicality', 'coverage'];
+
 describe('strategies never swallow "not trained"', () => {
-  for (const s of allStrategies().filter((x) => x.name !== 'random')) {
+  for (const s of allStrategies().filter((x) => !MODEL_FREE.includes(x.name))) {
     test(`${s.name} throws NotTrainedError without probabilities`, () => {
       assert.throws(() => s.score(untrainedState(3, 2)), NotTrainedError);
+    });
+  }
+  for (const s of allStrategies().filter((x) => MODEL_FREE.includes(x.name))) {
+    test(`${s.name} scores the pool without a trained model`, () => {
+      assert.equal(s.score(untrainedState(3, 2)).length, 3);
     });
   }
   test('committee strategies throw NotTrainedError with probabilities but no committee', () => {

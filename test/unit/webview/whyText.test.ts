@@ -17,6 +17,14 @@ describe('the "why" in words', () => {
     assert.equal(rankText(why({ strategy: 'vote-entropy', rank: 38, poolSize: 57 })), '#38 of 57 unlabeled spans, most disputed first');
   });
 
+  test('the new arms say what they saw and rank in their own words', () => {
+    assert.equal(rankText(why({ strategy: 'coverage', rank: 3, poolSize: 1000 })), 'Top 0.3 % farthest from any label of 1,000 unlabeled spans (#3)');
+    assert.equal(rankText(why({ strategy: 'typicality', rank: 20, poolSize: 1000 })), 'Top 2 % most typical of 1,000 unlabeled spans (#20)');
+    assert.match(strategySaw(why({ strategy: 'typicality' })), /typical example of a large group/);
+    assert.match(strategySaw(why({ strategy: 'coverage' })), /Far from every labeled span/);
+    assert.match(strategySaw(why({ strategy: 'class-balance' })), /a label you have given rarely/);
+  });
+
   test('no rank (random picks, older hosts), no rank text', () => {
     assert.equal(rankText(why({ strategy: 'random' })), null);
     assert.equal(rankText(why({ rank: 3 })), null);
