@@ -83,8 +83,8 @@ export interface MetaSelectorOptions {
 
 /** The defaults; see the notes of the measurements that chose them (bench:al, held-out priors). */
 export const META_DEFAULTS = {
-  priorScale: 0.05,
-  priorStrength: 6,
+  priorScale: 0.1,
+  priorStrength: 100,
   decay: 0.85,
   balanceBonus: 0.3,
   window: 3,
@@ -98,6 +98,21 @@ export const REGIME_ARMS: Readonly<Record<Regime, readonly string[]>> = {
   skewed: ['class-balance', 'margin'],
   refining: ['margin'],
 };
+
+/** Why the favoured arms suit each regime, for the "why" view. */
+const REGIME_RATIONALE: Readonly<Record<Regime, string>> = {
+  'cold-start': 'while labels per class are few, typical and spread-out examples teach the model more than its own uncertainty',
+  skewed: 'while some labels are rare, spans likely to carry them are worth most',
+  refining: 'once every class has labels, close calls between the two likeliest labels teach the most',
+};
+
+/** Why an arm was chosen for a pick, in words. */
+export function armReasonText(choice: ArmChoice, favoured: boolean): string {
+  const evidence = Math.round(choice.evidence);
+  const own = `its mean reward ${choice.armMean.toFixed(2)} ${evidence > 0 ? `over ~${evidence} recent rewarded picks` : 'from the prior alone (no reward yet)'}`;
+  const next = choice.runnerUp ? `; next best ${choice.runnerUp.arm} ${choice.runnerUp.mean.toFixed(2)}` : '';
+  return favoured ? `${choice.arm} is favoured here: ${REGIME_RATIONALE[choice.regime]}; ${own}${next}` : `${choice.arm} won this pick's draw (Thompson sampling): ${own}${next}`;
+}
 
 /** Why one pick's arm was chosen, for the "why" view. */
 export interface ArmChoice {
@@ -294,6 +309,7 @@ export async function createMetaSelector(opts: MetaSelectorOptions): Promise<Met
       const arms = new Map<number, number>();
       const means = Float64Array.from({ length: A }, (_, a) => st.mean(a, mu[a], strength));
       const blocked = new Uint8Array(A);
+      const fav = favoured(regime);
       while (picks.length < want) {
         let best = -1;
         let bestDraw = -Infinity;
@@ -319,14 +335,16 @@ export async function createMetaSelector(opts: MetaSelectorOptions): Promise<Met
         pickArm.push(best);
         let runner = -1;
         for (let a = 0; a < A; a++) if (a !== best && (runner < 0 || means[a] > means[runner])) runner = a;
-        choices.set(row, {
+        const choice: ArmChoice = {
           regime,
           regimeText,
           arm: strategies[best].name,
           armMean: means[best],
           ...(runner >= 0 ? { runnerUp: { arm: strategies[runner].name, mean: means[runner] } } : {}),
           evidence: st.pulls(best),
-        });
+        };
+        choices.set(row, choice);
+        picks[picks.length - 1] = { ...picks[picks.length - 1], regime: regimeText, armReason: armReasonText(choice, best === fav) };
         arms.set(row, best);
       }
       // Where each pick stands in its arm's ranking of the pool, for the panel's "why" (random

@@ -6,6 +6,7 @@ import { ModelError, SettingError } from '../../../src/core/errors';
 import { ModelWithCommittee } from '../../../src/core/learners/modelWithCommittee';
 import { createRng } from '../../../src/core/learners/rng';
 import { choosePriorFile, createMetaSelector } from '../../../src/core/meta/metaSelector';
+import { allStrategies } from '../../../src/core/strategies/registry';
 import { STRATEGY_NAMES, type PoolState } from '../../../src/core/strategies/strategy';
 import type { Matrix } from '../../../src/core/types';
 import { buildFixturePriors, randomPrior } from './fixturePrior';
@@ -94,20 +95,23 @@ describe('meta-learner selector', () => {
     assert.deepEqual(a, b);
   });
 
-  test('the choice changes with the regime: representative picks at cold start, margin when refining', async () => {
+  test('the choice changes with the regime: typicality at cold start, class-balance when skewed, margin when refining', async () => {
     const t = task(5);
     const opts = { batch: 10, prior: 'none', priorStrength: 100, regimeHeadStart: 0.25 } as const;
-    const share = async (labeled: number[]): Promise<{ weights: Record<string, number>; regime: string; why: string }> => {
+    const share = async (labeled: number[]): Promise<{ weights: Record<string, number>; regime: string; why: string; armReason: string }> => {
       const sel = await createMetaSelector(opts);
       const picks = await sel.select(t.state(1, labeled), 10);
       const choice = sel.choiceOf(picks[0].row)!;
-      return { weights: sel.weights!(), regime: sel.context()!.regime, why: choice.regimeText };
+      // The pick carries the same regime text, and why its arm was chosen, for the panel's why.
+      assert.equal(picks[0].regime, choice.regimeText);
+      return { weights: sel.weights!(), regime: sel.context()!.regime, why: choice.regimeText, armReason: picks.find((p) => p.strategy === 'typicality')?.armReason ?? '' };
     };
-    // 15 labels over 3 classes: 5 per class, cold start; random is the representative arm registered.
+    // 15 labels over 3 classes: 5 per class, cold start.
     const cold = await share(first);
     assert.equal(cold.regime, 'cold-start');
     assert.match(cold.why, /^cold start: 5\.0 labels per class/);
-    assert.ok(cold.weights.random >= 0.8, JSON.stringify(cold.weights));
+    assert.match(cold.armReason, /^typicality is favoured here: while labels per class are few/);
+    assert.ok(cold.weights.typicality >= 0.8, JSON.stringify(cold.weights));
     // 150 balanced labels: 50 per class, refining; margin.
     const refining = await share(Array.from({ length: 150 }, (_, i) => i));
     assert.equal(refining.regime, 'refining');
@@ -116,7 +120,11 @@ describe('meta-learner selector', () => {
     const skewedRows = [...Array.from({ length: 140 }, (_, i) => 3 * i), 1, 4, 7, 10, 13, 2, 5, 8, 11, 14];
     const skewed = await share(skewedRows);
     assert.equal(skewed.regime, 'skewed');
-    assert.ok(skewed.weights.margin >= 0.8, JSON.stringify(skewed.weights));
+    assert.ok(skewed.weights['class-balance'] >= 0.8, JSON.stringify(skewed.weights));
+    // Without the new arms registered, random stands for representative picks at cold start.
+    const old = await createMetaSelector({ ...opts, strategies: allStrategies().filter((s) => !['typicality', 'coverage', 'class-balance'].includes(s.name)) });
+    await old.select(t.state(1, first), 10);
+    assert.ok(old.weights!().random >= 0.8, JSON.stringify(old.weights!()));
   });
 
   test('rewards reach the arms of a round only after its window of later labels, in that round\'s regime', async () => {
