@@ -30,7 +30,7 @@ import { FEATURE_NAMES, computeFeatures } from '../src/core/meta/features';
 import type { PriorJson, PriorLayer } from '../src/core/meta/prior';
 import { readNpy } from '../src/core/npy';
 import { allStrategies } from '../src/core/strategies/registry';
-import { selectBatch } from '../src/core/strategies/selectBatch';
+import { strategyBatch } from '../src/core/strategies/selectBatch';
 import { STRATEGY_NAMES } from '../src/core/strategies/strategy';
 import { readGoldDataset } from '../src/core/text/dataset';
 import type { Matrix } from '../src/core/types';
@@ -199,7 +199,8 @@ function runTask(task: Task, seed: number, every: number): StateRecord[] {
     const unlabeled = Int32Array.from({ length: N }, (_, i) => i).filter((i) => !isLabeled[i]);
     const state = model.poolState(unlabeled, rows, labels, round, rng);
     const base = accuracy(task.yTest, argmaxRows(model.main.predictProba(task.Xtest), K));
-    const batches = strategies.map((s) => selectBatch(state.X, unlabeled, s.score(state), BATCH, rng, { diversity: true }).map((p) => unlabeled[p]));
+    // strategyBatch: an arm with its own batch rule (typicality, coverage) picks as it does in a session.
+    const batches = strategies.map((s) => strategyBatch(s, state, s.score(state), BATCH, { diversity: true }).map((p) => unlabeled[p]));
     if ((round + offset) % every === 0) {
       const features = Array.from(computeFeatures(state));
       const gains = batches.map((b) => {
