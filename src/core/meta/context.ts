@@ -16,6 +16,13 @@ export interface TaskContext {
   readonly minClassLabels: number;
   /** Share of the rarest class × classes: 1 when balanced, 0 when a class has no label. */
   readonly balance: number;
+  /**
+   * The most under-labeled class against the pool: min over classes of (its share of the labels ÷
+   * its share of the model's predictions on the pool). 1 when the labels mirror the pool; a class
+   * the model expects often but that has few labels pulls it down. A dataset that is itself
+   * imbalanced is not "skewed" by this measure when its labels follow it.
+   */
+  readonly poolBalance: number;
   /** features.coverage: ~0 when every region has a label nearby, ~1 when labels are no closer than a random row. */
   readonly coverage: number;
   /** Mean over the sampled pool of the model's top probability. */
@@ -28,10 +35,16 @@ export const REGIMES: readonly Regime[] = ['cold-start', 'skewed', 'refining'];
 
 /**
  * Thresholds of the regimes. Cold start: too few labels per class for the model's uncertainty to
- * mean much (TypiClust's "low budget" regime is a handful of labels per class). Skewed: the rarest
- * class has under half its balanced share of the labels (TAILOR's imbalanced regime).
+ * mean much (TypiClust's "low budget" regime is a handful of labels per class). Skewed: some class
+ * has under half the share of the labels that the model expects of it in the pool (TAILOR's
+ * imbalanced regime, measured against the pool rather than a uniform split: measured, a uniform
+ * reference kept inherently imbalanced sets "skewed" for the whole run).
  */
-export const REGIME_THRESHOLDS = { coldLabelsPerClass: 10, coldMinClassLabels: 3, skewedBalance: 0.5 } as const;
+export interface RegimeThresholds {
+  readonly coldLabelsPerClass: number;
+  readonly skewedPoolBalance: number;
+}
+export const REGIME_THRESHOLDS: RegimeThresholds = { coldLabelsPerClass: 10, skewedPoolBalance: 0.5 };
 
 /** The rarest class's count, and its share × classes. */
 export function labelBalance(labels: Int32Array, classes: number): { minClassLabels: number; balance: number; counts: Int32Array } {
@@ -50,10 +63,23 @@ export function taskContext(state: PoolState, sample = 2048): TaskContext {
   const bal = state.multiLabel ? { minClassLabels: L, balance: 1 } : labelBalance(state.labels, K);
   const idx = strideSample(state.unlabeled.length, sample);
   let conf = 0;
+  const predicted = new Float64Array(K);
   for (const i of idx) {
     let best = 0;
-    for (let k = 0; k < K; k++) best = Math.max(best, state.probs[i * K + k]);
+    let arg = 0;
+    for (let k = 0; k < K; k++) {
+      if (state.probs[i * K + k] > best) {
+        best = state.probs[i * K + k];
+        arg = k;
+      }
+    }
     conf += best;
+    predicted[arg]++;
+  }
+  let poolBalance = 1;
+  if (!state.multiLabel && L > 0 && idx.length > 0) {
+    const counts = labelBalance(state.labels, K).counts;
+    for (let k = 0; k < K; k++) if (predicted[k] > 0) poolBalance = Math.min(poolBalance, counts[k] / L / (predicted[k] / idx.length));
   }
   return {
     labels: L,
@@ -61,16 +87,16 @@ export function taskContext(state: PoolState, sample = 2048): TaskContext {
     labelsPerClass: K > 0 ? L / K : 0,
     minClassLabels: bal.minClassLabels,
     balance: bal.balance,
+    poolBalance,
     coverage: coverage(state),
     confidence: idx.length > 0 ? conf / idx.length : 0,
   };
 }
 
 /** The regime a context is in: cold start first (too few labels to trust uncertainty), then skew. */
-export function regimeOf(c: TaskContext): Regime {
-  const t = REGIME_THRESHOLDS;
-  if (c.labelsPerClass < t.coldLabelsPerClass || c.minClassLabels < t.coldMinClassLabels) return 'cold-start';
-  if (c.balance < t.skewedBalance) return 'skewed';
+export function regimeOf(c: TaskContext, t: RegimeThresholds = REGIME_THRESHOLDS): Regime {
+  if (c.labelsPerClass < t.coldLabelsPerClass) return 'cold-start';
+  if (c.poolBalance < t.skewedPoolBalance) return 'skewed';
   return 'refining';
 }
 
@@ -81,7 +107,7 @@ export function describeRegime(r: Regime, c: TaskContext): string {
     case 'cold-start':
       return `cold start: ${perClass} labels per class (rarest ${c.minClassLabels}), too few for the model's uncertainty to be trusted`;
     case 'skewed':
-      return `skewed labels: the rarest class has ${Math.round(100 * c.balance)} % of its balanced share`;
+      return `skewed labels: a class has ${Math.round(100 * c.poolBalance)} % of the share of labels the model expects of it in the pool`;
     case 'refining':
       return `refining: ${perClass} labels per class, model ${Math.round(100 * c.confidence)} % sure on average`;
   }

@@ -5,7 +5,7 @@ import { rankScores } from '../strategies/scoreRank';
 import { strategyBatch, topPositions } from '../strategies/selectBatch';
 import type { BatchSelector, Pick, PoolState, Strategy } from '../strategies/strategy';
 import type { Device, Logger } from '../types';
-import { describeRegime, labelBalance, regimeOf, taskContext, type Regime, type TaskContext } from './context';
+import { describeRegime, labelBalance, regimeOf, taskContext, type Regime, type RegimeThresholds, type TaskContext } from './context';
 import { computeFeatures } from './features';
 import { heldOutPriorPath, loadPriorJson, openPrior, priorDir, resolvePriorPath, type Prior } from './prior';
 import { balanceBonus, gainReward, pairedGain, pickReward } from './reward';
@@ -77,6 +77,8 @@ export interface MetaSelectorOptions {
    */
   readonly regimeArms?: Readonly<Record<Regime, readonly string[]>>;
   readonly regimeHeadStart?: number;
+  /** Where the regimes change (context.ts REGIME_THRESHOLDS). */
+  readonly regimeThresholds?: RegimeThresholds;
   readonly device?: Device;
   readonly logger?: Logger;
 }
@@ -273,7 +275,7 @@ export async function createMetaSelector(opts: MetaSelectorOptions): Promise<Met
       if (want <= 0) return [];
       const K = state.classes;
       const context = taskContext(state);
-      const regime = regimeOf(context);
+      const regime = regimeOf(context, opts.regimeThresholds);
       lastContext = { context, regime };
       const regimeText = describeRegime(regime, context);
       const st = statsOf(regime);

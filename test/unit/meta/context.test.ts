@@ -5,7 +5,7 @@ import type { PoolState } from '../../../src/core/strategies/strategy';
 
 const near = (a: number, b: number, tol = 1e-9): void => assert.ok(Math.abs(a - b) <= tol, `${a} ≠ ${b}`);
 
-const ctx = (over: Partial<TaskContext>): TaskContext => ({ labels: 100, classes: 4, labelsPerClass: 25, minClassLabels: 20, balance: 0.8, coverage: 0.5, confidence: 0.7, ...over });
+const ctx = (over: Partial<TaskContext>): TaskContext => ({ labels: 100, classes: 4, labelsPerClass: 25, minClassLabels: 20, balance: 0.8, poolBalance: 0.9, coverage: 0.5, confidence: 0.7, ...over });
 
 describe('task context', () => {
   test('label balance by hand: counts 3, 1, 0 of 4 labels over 3 classes', () => {
@@ -39,20 +39,24 @@ describe('task context', () => {
     assert.equal(c.minClassLabels, 1);
     near(c.balance, 0.5); // 1 of 4 labels, × 2 classes
     near(c.confidence, 0.75, 1e-6); // mean of 0.9 and 0.6
+    // The pool's predictions: class 0 (row 4) and class 1 (row 5), half each. Labels: class 0 has
+    // 3/4 (1.5 × its pool share), class 1 has 1/4 (0.5 × its pool share).
+    near(c.poolBalance, 0.5);
     assert.ok(c.coverage >= 0);
   });
 
-  test('regimes: cold start while labels per class or the rarest class are few, then skewed, then refining', () => {
-    assert.equal(regimeOf(ctx({ labelsPerClass: 9.9 })), 'cold-start');
-    assert.equal(regimeOf(ctx({ minClassLabels: 2 })), 'cold-start');
-    assert.equal(regimeOf(ctx({ balance: 0.49 })), 'skewed');
-    assert.equal(regimeOf(ctx({ balance: 0.5 })), 'refining');
-    assert.equal(regimeOf(ctx({ labelsPerClass: 10, minClassLabels: 3 })), 'refining');
+  test('regimes: cold start while labels per class are few, then skewed against the pool, then refining', () => {
+    assert.equal(regimeOf(ctx({ labelsPerClass: 9.9, poolBalance: 0.1 })), 'cold-start');
+    assert.equal(regimeOf(ctx({ poolBalance: 0.49 })), 'skewed');
+    assert.equal(regimeOf(ctx({ poolBalance: 0.5 })), 'refining');
+    // An imbalanced set whose labels follow the pool is not skewed, however uneven the counts.
+    assert.equal(regimeOf(ctx({ balance: 0.1, minClassLabels: 2, poolBalance: 0.9 })), 'refining');
+    assert.equal(regimeOf(ctx({ labelsPerClass: 4 }), { coldLabelsPerClass: 3, skewedPoolBalance: 0.5 }), 'refining');
   });
 
   test('the regime in words names the numbers behind it', () => {
     assert.match(describeRegime('cold-start', ctx({ labelsPerClass: 4.5, minClassLabels: 2 })), /cold start: 4\.5 labels per class \(rarest 2\)/);
-    assert.match(describeRegime('skewed', ctx({ balance: 0.3 })), /rarest class has 30 % of its balanced share/);
+    assert.match(describeRegime('skewed', ctx({ poolBalance: 0.3 })), /a class has 30 % of the share of labels the model expects of it in the pool/);
     assert.match(describeRegime('refining', ctx({})), /25 labels per class, model 70 % sure/);
   });
 });
