@@ -57,7 +57,7 @@ export function labelBalance(labels: Int32Array, classes: number): { minClassLab
 }
 
 /** The context of a round. Multi-label labels are not class indices: balance then reads 1. */
-export function taskContext(state: PoolState, sample = 2048): TaskContext {
+export function taskContext(state: PoolState, sample = 2048, pool: { readonly coverage?: number } = {}): TaskContext {
   const K = state.classes;
   const L = state.labeled.length;
   const bal = state.multiLabel ? { minClassLabels: L, balance: 1 } : labelBalance(state.labels, K);
@@ -88,7 +88,7 @@ export function taskContext(state: PoolState, sample = 2048): TaskContext {
     minClassLabels: bal.minClassLabels,
     balance: bal.balance,
     poolBalance,
-    coverage: coverage(state),
+    coverage: pool.coverage ?? coverage(state),
     confidence: idx.length > 0 ? conf / idx.length : 0,
   };
 }

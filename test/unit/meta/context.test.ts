@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { describeRegime, labelBalance, regimeOf, taskContext, type TaskContext } from '../../../src/core/meta/context';
+import { FEATURE_NAMES, computeFeatures } from '../../../src/core/meta/features';
 import type { PoolState } from '../../../src/core/strategies/strategy';
 
 const near = (a: number, b: number, tol = 1e-9): void => assert.ok(Math.abs(a - b) <= tol, `${a} ≠ ${b}`);
@@ -43,6 +44,9 @@ describe('task context', () => {
     // 3/4 (1.5 × its pool share), class 1 has 1/4 (0.5 × its pool share).
     near(c.poolBalance, 0.5);
     assert.ok(c.coverage >= 0);
+    // A coverage computed once for the round is reused, not recomputed (it is the costly statistic).
+    assert.equal(taskContext(state, undefined, { coverage: 0.123 }).coverage, 0.123);
+    assert.equal(computeFeatures(state, { coverage: 0.123 })[FEATURE_NAMES.indexOf('coverage')], Math.fround(0.123));
   });
 
   test('regimes: cold start while labels per class are few, then skewed against the pool, then refining', () => {
