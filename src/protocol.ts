@@ -87,6 +87,12 @@ export interface WhyInfo {
    */
   readonly rank?: number;
   readonly poolSize?: number;
+  /**
+   * Meta-learner picks only: the task's regime when the pick was made, and why the meta-learner
+   * chose this pick's strategy, both in words ("cold start: 3.3 labels per class …").
+   */
+  readonly regime?: string;
+  readonly armReason?: string;
   /** Multi-label sessions: the labels the model says apply (P ≥ 0.5), once trained. */
   readonly predictedLabels?: readonly string[];
 }

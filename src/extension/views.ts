@@ -39,6 +39,8 @@ export function whyInfo(reason: PickReason | undefined, opts: ViewOptions): WhyI
     ...(top ? { top } : {}),
     ...ranked,
     ...(predictedLabels ? { predictedLabels } : {}),
+    ...(reason.regime !== undefined ? { regime: reason.regime } : {}),
+    ...(reason.armReason !== undefined ? { armReason: reason.armReason } : {}),
   };
 }
 

@@ -54,6 +54,13 @@ export function strategySaw(why: WhyInfo): string {
   return WORDS[why.strategy]?.saw ?? `Chosen by the ${why.strategy} strategy.`;
 }
 
+/** The meta-learner's regime and why it chose this span's strategy: "Cold start: … Typicality: …". */
+export function metaText(why: WhyInfo): string {
+  const cap = (t: string): string => t.charAt(0).toUpperCase() + t.slice(1);
+  const regime = why.regime ? `${cap(why.regime)}.` : '';
+  return why.armReason ? `${regime} ${cap(why.armReason)}`.trim() : regime;
+}
+
 /** "Top 2 % closest calls of 4,512 unlabeled spans (#87)", or null without a rank. */
 export function rankText(why: WhyInfo): string | null {
   const { rank, poolSize } = why;

@@ -181,7 +181,8 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
       committeeVotes(one, K, 0, votes, multi);
     }
     const rank = ranked?.rank !== undefined && ranked.poolSize !== undefined ? { rank: ranked.rank, poolSize: ranked.poolSize } : {};
-    return { row, strategy, score, votes, probs, ...rank };
+    const meta = ranked?.regime !== undefined ? { regime: ranked.regime, ...(ranked.armReason !== undefined ? { armReason: ranked.armReason } : {}) } : {};
+    return { row, strategy, score, votes, probs, ...rank, ...meta };
   };
 
   /**

@@ -45,6 +45,12 @@ export interface EngineQuery {
    */
   readonly rank?: number;
   readonly poolSize?: number;
+  /**
+   * Meta-learner picks only: the task's regime when the pick was made, and why the meta-learner
+   * chose this pick's strategy, both in words ("cold start: 3.3 labels per class …").
+   */
+  readonly regime?: string;
+  readonly armReason?: string;
 }
 
 export interface RetrainResult {

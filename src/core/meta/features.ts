@@ -38,6 +38,8 @@ export interface FeatureOptions {
   readonly sample?: number;
   /** Pool rows and labeled rows the coverage statistic compares. */
   readonly coverageSample?: number;
+  /** The coverage statistic already computed for this state (it is the costly feature on a large pool). */
+  readonly coverage?: number;
 }
 
 const DEFAULT_SAMPLE = 4096;
@@ -230,7 +232,7 @@ export function computeFeatures(state: PoolState, opts: FeatureOptions = {}): Fl
     disagreeFraction: m > 0 ? disagree / m : 0,
     klMean: mean(kl),
     trainAccuracy: trainAcc,
-    coverage: coverage(state, opts.coverageSample ?? DEFAULT_COVERAGE_SAMPLE),
+    coverage: opts.coverage ?? coverage(state, opts.coverageSample ?? DEFAULT_COVERAGE_SAMPLE),
   };
   return Float32Array.from(FEATURE_NAMES, (n) => f[n]);
 }

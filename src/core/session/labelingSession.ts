@@ -497,6 +497,8 @@ export class LabelingSession {
       votes: toRecord(votes),
       ...(probabilities ? { probabilities } : {}),
       ...ranked,
+      ...(q.regime !== undefined ? { regime: q.regime } : {}),
+      ...(q.armReason !== undefined ? { armReason: q.armReason } : {}),
     };
   }
 }

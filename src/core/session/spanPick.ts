@@ -28,6 +28,12 @@ export interface PickReason {
    */
   readonly rank?: number;
   readonly poolSize?: number;
+  /**
+   * Meta-learner picks only: the task's regime when the pick was made, and why the meta-learner
+   * chose this pick's strategy, both in words ("cold start: 3.3 labels per class …").
+   */
+  readonly regime?: string;
+  readonly armReason?: string;
 }
 
 /** A candidate span with its place, its text and the text around it. */

@@ -68,6 +68,12 @@ export interface Pick {
   /** Optional: the score's rank among the scores of the rows the strategy scored (1 = highest), and how many. */
   readonly rank?: number;
   readonly poolSize?: number;
+  /**
+   * Meta-learner picks only: the task's regime when the pick was made, and why the meta-learner
+   * chose this pick's strategy, both in words ("cold start: 3.3 labels per class …").
+   */
+  readonly regime?: string;
+  readonly armReason?: string;
 }
 
 /**

@@ -2,7 +2,7 @@ import type { LabelButton, SpanView } from '../../protocol';
 import { h } from '../dom';
 import { formatPercent } from '../format';
 import { colorClassOf } from '../labelColors';
-import { rankText, scoreText, strategySaw, votesText } from '../whyText';
+import { metaText, rankText, scoreText, strategySaw, votesText } from '../whyText';
 import { voteBars } from './common';
 
 /** "Why this span": what the strategy saw in words, its rank in the pool, the likeliest labels and the committee. */
@@ -17,6 +17,8 @@ export function whyBox(cur: SpanView, labels: readonly LabelButton[]): HTMLEleme
     h('h3', { id: 'why-title' }, 'Why this span'),
     h('p', { class: 'why-saw' }, strategySaw(w)),
     rank !== null ? h('p', { class: 'why-rank' }, rank) : null,
+    // The meta-learner's side of the why: the regime it read and why it chose this strategy.
+    w.regime !== undefined ? h('p', { class: 'why-regime' }, metaText(w)) : null,
     h(
       'dl',
       { class: 'why-facts' },

@@ -22,6 +22,14 @@ const picked: SpanPick = {
 };
 
 describe('domain picks as the panel shows them', () => {
+  test('a meta-learner pick keeps its regime and why its strategy was chosen; others have neither', () => {
+    const meta = whyInfo({ ...picked.reason!, regime: 'cold start: 3.0 labels per class (rarest 1)', armReason: 'typicality is favoured here' }, { multiLabel: false });
+    assert.equal(meta.regime, 'cold start: 3.0 labels per class (rarest 1)');
+    assert.equal(meta.armReason, 'typicality is favoured here');
+    const plain = whyInfo(picked.reason, { multiLabel: false });
+    assert.ok(!('regime' in plain) && !('armReason' in plain));
+  });
+
   test('the guess and the two most likely labels, ties in label-set order; rank and pool size kept', () => {
     const why = whyInfo(picked.reason, { multiLabel: false });
     assert.deepEqual(why, {

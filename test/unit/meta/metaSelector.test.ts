@@ -6,6 +6,7 @@ import { ModelError, SettingError } from '../../../src/core/errors';
 import { ModelWithCommittee } from '../../../src/core/learners/modelWithCommittee';
 import { createRng } from '../../../src/core/learners/rng';
 import { choosePriorFile, createMetaSelector } from '../../../src/core/meta/metaSelector';
+import { allStrategies } from '../../../src/core/strategies/registry';
 import { STRATEGY_NAMES, type PoolState } from '../../../src/core/strategies/strategy';
 import type { Matrix } from '../../../src/core/types';
 import { buildFixturePriors, randomPrior } from './fixturePrior';
@@ -71,7 +72,7 @@ describe('meta-learner selector', () => {
   test('runs a whole loop deterministically, with rewards from the labels it was given only', async () => {
     const run = async (): Promise<{ rows: number[]; weights: Record<string, number> }> => {
       const t = task(2);
-      const sel = await createMetaSelector({ batch: 10, budget: 75, prior: join(dir, 'prior.json'), eta: 1 });
+      const sel = await createMetaSelector({ batch: 10, budget: 75, prior: join(dir, 'prior.json'), priorStrength: 5 });
       const labeled = [...first];
       const rows: number[] = [];
       try {
@@ -94,30 +95,63 @@ describe('meta-learner selector', () => {
     assert.deepEqual(a, b);
   });
 
-  test('the default strategy gets its margin added to the prior\'s gain, and nothing else changes', async () => {
+  test('the choice changes with the regime: typicality at cold start, class-balance when skewed, margin when refining', async () => {
     const t = task(5);
-    const state = t.state(1, first);
-    const gains = async (defaultMargin: number): Promise<Record<string, number>> => {
-      const sel = await createMetaSelector({ batch: 5, prior: join(dir, 'prior.json'), defaultMargin });
-      try {
-        await sel.select({ ...state, rng: createRng(9) }, 5);
-        return sel.priorGains();
-      } finally {
-        await sel.dispose();
-      }
+    const opts = { batch: 10, prior: 'none', priorStrength: 100, regimeHeadStart: 0.25 } as const;
+    const share = async (labeled: number[]): Promise<{ weights: Record<string, number>; regime: string; why: string; armReason: string }> => {
+      const sel = await createMetaSelector(opts);
+      const picks = await sel.select(t.state(1, labeled), 10);
+      const choice = sel.choiceOf(picks[0].row)!;
+      // The pick carries the same regime text, and why its arm was chosen, for the panel's why.
+      assert.equal(picks[0].regime, choice.regimeText);
+      return { weights: sel.weights!(), regime: sel.context()!.regime, why: choice.regimeText, armReason: picks.find((p) => p.strategy === 'typicality')?.armReason ?? '' };
     };
-    const plain = await gains(0);
-    const biased = await gains(5);
-    for (const name of STRATEGY_NAMES) assert.ok(Math.abs(biased[name] - plain[name] - (name === 'margin' ? 5 : 0)) < 1e-9, name);
+    // 15 labels over 3 classes: 5 per class, cold start.
+    const cold = await share(first);
+    assert.equal(cold.regime, 'cold-start');
+    assert.match(cold.why, /^cold start: 5\.0 labels per class/);
+    assert.match(cold.armReason, /^typicality is favoured here: while labels per class are few/);
+    assert.ok(cold.weights.typicality >= 0.8, JSON.stringify(cold.weights));
+    // 150 balanced labels: 50 per class, refining; margin.
+    const refining = await share(Array.from({ length: 150 }, (_, i) => i));
+    assert.equal(refining.regime, 'refining');
+    assert.ok(refining.weights.margin >= 0.8, JSON.stringify(refining.weights));
+    // 150 labels, 140 of class 0 (rows 3i) and 5 each of classes 1 and 2: skewed.
+    const skewedRows = [...Array.from({ length: 140 }, (_, i) => 3 * i), 1, 4, 7, 10, 13, 2, 5, 8, 11, 14];
+    const skewed = await share(skewedRows);
+    assert.equal(skewed.regime, 'skewed');
+    assert.ok(skewed.weights['class-balance'] >= 0.8, JSON.stringify(skewed.weights));
+    // Without the new arms registered, random stands for representative picks at cold start.
+    const old = await createMetaSelector({ ...opts, strategies: allStrategies().filter((s) => !['typicality', 'coverage', 'class-balance'].includes(s.name)) });
+    await old.select(t.state(1, first), 10);
+    assert.ok(old.weights!().random >= 0.8, JSON.stringify(old.weights!()));
   });
 
-  test('the plain bandit (prior "none") starts from uniform weights', async () => {
+  test('rewards reach the arms of a round only after its window of later labels, in that round\'s regime', async () => {
+    const t = task(6);
+    const sel = await createMetaSelector({ batch: 10, prior: 'none', window: 2 });
+    const labeled = Array.from({ length: 150 }, (_, i) => i);
+    const pulls = (): number => Object.values(sel.armPulls('refining')).reduce((a, b) => a + b, 0);
+    for (let round = 1; round <= 3; round++) {
+      const picks = await sel.select(t.state(round, labeled), 10);
+      labeled.push(...picks.map((p) => p.row));
+      await sel.feedback!(picks, Int32Array.from(picks, (p) => t.y[p.row]), t.state(round + 1, labeled));
+      if (round < 3) assert.equal(pulls(), 0, `round ${round}`);
+    }
+    // Round 1's ten picks are rewarded once rounds 2 and 3 came back: one pull each, not decayed yet.
+    assert.ok(Math.abs(pulls() - 10) < 1e-9, String(pulls()));
+    assert.equal(Object.values(sel.armPulls('cold-start')).reduce((a, b) => a + b, 0), 0);
+  });
+
+  test('without a prior every pick still has an arm, and weights are the batch\'s shares', async () => {
     const t = task(3);
     const sel = await createMetaSelector({ batch: 5, prior: 'none' });
     assert.equal(sel.priorFile, undefined);
     const picks = await sel.select(t.state(1, first), 5);
     assert.equal(picks.length, 5);
-    for (const v of Object.values(sel.weights!())) assert.ok(Math.abs(v - 1 / STRATEGY_NAMES.length) < 1e-12);
+    const w = sel.weights!();
+    for (const p of picks) assert.ok(w[p.strategy] > 0);
+    assert.ok(Math.abs(Object.values(w).reduce((a, b) => a + b, 0) - 1) < 1e-9);
   });
 
   test('a pool smaller than the batch gives what is left', async () => {
@@ -139,7 +173,8 @@ describe('meta-learner selector', () => {
 
   test('bad options are errors naming the setting', async () => {
     await assert.rejects(createMetaSelector({ batch: 0, prior: 'none' }), (e: unknown) => SettingError.is(e) && e.setting === 'batch');
-    await assert.rejects(createMetaSelector({ batch: 5, prior: 'none', temperature: 0 }), (e: unknown) => SettingError.is(e) && e.setting === 'temperature');
+    await assert.rejects(createMetaSelector({ batch: 5, prior: 'none', decay: 0 }), (e: unknown) => SettingError.is(e) && e.setting === 'decay');
+    await assert.rejects(createMetaSelector({ batch: 5, prior: 'none', priorStrength: -1 }), (e: unknown) => SettingError.is(e) && e.setting === 'priorStrength');
     await assert.rejects(createMetaSelector({ batch: 5, prior: join(dir, 'missing.json') }), /missing\.json/);
   });
 });

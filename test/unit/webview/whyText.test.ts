@@ -1,13 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { WhyInfo } from '../../../src/protocol';
-import { formatCount, formatTopShare, rankText, scoreText, strategySaw, votesText } from '../../../src/webview/whyText';
+import { formatCount, formatTopShare, metaText, rankText, scoreText, strategySaw, votesText } from '../../../src/webview/whyText';
 import { PanelModel } from '../../../src/webview/panelModel';
 import { FakeTransport, hostState, span, stateMsg } from './fakeTransport';
 
 const why = (over: Partial<WhyInfo>): WhyInfo => ({ strategy: 'margin', score: 6.8e-5, votes: {}, ...over });
 
 describe('the "why" in words', () => {
+  test('the meta-learner names the regime, then why this strategy', () => {
+    const base: WhyInfo = { strategy: 'margin', score: 0.1, votes: {} };
+    assert.equal(metaText({ ...base, regime: 'refining: 40 labels per class', armReason: 'margin is favoured here' }), 'Refining: 40 labels per class. Margin is favoured here');
+    assert.equal(metaText({ ...base, regime: 'skewed labels' }), 'Skewed labels.');
+  });
+
   test('a rank reads as a share of the pool with the pool size: "Top 2 % closest calls of 4,512"', () => {
     assert.equal(rankText(why({ rank: 87, poolSize: 4512 })), 'Top 2 % closest calls of 4,512 unlabeled spans (#87)');
     assert.equal(rankText(why({ strategy: 'least-confidence', rank: 1, poolSize: 4512 })), 'Top 0.1 % most uncertain of 4,512 unlabeled spans (#1)');
