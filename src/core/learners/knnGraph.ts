@@ -1,5 +1,6 @@
 import type { Matrix } from '../types';
 import { createRng, deriveSeed } from './rng';
+import { scalerOf } from './softmax';
 
 /**
  * A k-nearest-neighbour graph over a sample of the pool's vectors, for label propagation
@@ -63,32 +64,11 @@ export function sampleRows(n: number, sample: number, seed: number): Int32Array 
   return p.slice(0, sample).sort();
 }
 
-/** Per-column mean and 1/std over every row of X. */
-function columnStats(X: Matrix): { mean: Float64Array; invStd: Float64Array } {
-  const d = X.cols;
-  const mean = new Float64Array(d);
-  const sq = new Float64Array(d);
-  for (let i = 0; i < X.rows; i++) {
-    for (let j = 0; j < d; j++) {
-      const v = X.data[i * d + j];
-      mean[j] += v;
-      sq[j] += v * v;
-    }
-  }
-  const invStd = new Float64Array(d);
-  for (let j = 0; j < d; j++) {
-    mean[j] /= Math.max(1, X.rows);
-    const variance = sq[j] / Math.max(1, X.rows) - mean[j] * mean[j];
-    invStd[j] = variance > 1e-12 ? 1 / Math.sqrt(variance) : 1;
-  }
-  return { mean, invStd };
-}
-
 /** Builds the graph over the given pool rows (exported for the tests; use knnGraphOf). */
 export function buildKnnGraph(X: Matrix, nodes: Int32Array, k: number): KnnGraph {
   const d = X.cols;
   const n = nodes.length;
-  const { mean, invStd } = columnStats(X);
+  const { mean, invStd } = scalerOf(X);
   const toUnit = (row: number, out: Float32Array, at: number): void => {
     let norm = 0;
     for (let j = 0; j < d; j++) {

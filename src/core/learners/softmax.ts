@@ -319,15 +319,15 @@ function rejectedTerm(Xs: Float64Array, d: number, classes: Int32Array, wt: numb
   return f;
 }
 
-interface Scaler {
+export interface Scaler {
   readonly mean: Float64Array;
   readonly invStd: Float64Array;
 }
 
 const scalers = new WeakMap<Float32Array, Scaler>();
 
-/** Per-column mean and 1/std of a matrix, cached per matrix (the pool does not change). */
-function scalerOf(X: Matrix): Scaler {
+/** Per-column mean and 1/std of a matrix, cached per matrix (the pool does not change); the learner's standardisation, shared by the kNN graph. */
+export function scalerOf(X: Matrix): Scaler {
   const cached = scalers.get(X.data);
   if (cached && cached.mean.length === X.cols) return cached;
   const d = X.cols;
