@@ -1,9 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { metaSelectorFactory } from '../core/meta/metaSelectorFactory';
-import { readSplit } from '../core/al/split';
-import { simulate, type SimulateOptions as LoopOptions } from '../core/al/simulate';
-import { simulateSpans, type SpanSimulationResult } from '../core/al/simulateSpans';
+import { readSplit } from '../core/simulation/split';
+import { simulate, type SimulateOptions as LoopOptions } from '../core/simulation/simulate';
+import { simulateSpans, type SpanSimulationResult } from '../core/simulation/simulateSpans';
 import { commonComponentsOf, loadEncoder } from '../core/encoders/loadEncoder';
 import { InputError, SettingError } from '../core/errors';
 import { readNpy } from '../core/npy';

@@ -8,7 +8,7 @@ export function wholePercent(v: number): string {
 
 /**
  * "Estimated accuracy …" as a sentence, and what it is: the header's tooltip and the progress
- * section's title. The host computes the interval (src/core/al/accuracyInterval.ts).
+ * section's title. The host computes the interval (src/core/session/accuracyInterval.ts).
  */
 export function accuracyText(s: SessionSummary): { readonly text: string; readonly title: string } {
   if (s.estimatedAccuracy === undefined) {

@@ -6,7 +6,7 @@ import type { Pick, StrategyChoice } from '../strategies/strategy';
 /**
  * The labeling engine, the one implementation of a round, as its two drivers see it — the
  * editor's worker (src/core/session/labelingSession.ts) with a person's answers and `labelwise
- * simulate` (src/core/al/simulate.ts) with gold ones: a pool of vectors, labels arriving one at a
+ * simulate` (src/core/simulation/simulate.ts) with gold ones: a pool of vectors, labels arriving one at a
  * time, retraining on demand, and batches of queries that each carry their "why". Implemented by
  * createEngine in createEngine.ts.
  */

@@ -30,7 +30,7 @@ export interface ModelWithCommitteeOptions {
  * The base learner of a labeling round: the main softmax model fitted on all labels (its
  * probabilities drive the uncertainty strategies and the predictions a user sees) plus a bootstrap
  * committee (for query by committee). Both warm-start from the previous round. The engine's
- * learner (src/core/engine), and the entity-span simulator's (src/core/al/simulateSpans.ts).
+ * learner (src/core/engine), and the entity-span simulator's (src/core/simulation/simulateSpans.ts).
  */
 export class ModelWithCommittee {
   readonly main: SoftmaxRegression;

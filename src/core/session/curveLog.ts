@@ -2,7 +2,7 @@ import { readRegularFileSync } from '../text/readRegularFile';
 import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { CurvePoint, StrategyWeightsPoint } from './learningCurve';
-import type { AccuracyInterval } from '../al/accuracyInterval';
+import type { AccuracyInterval } from './accuracyInterval';
 import { emptyRecord, toRecord } from '../record';
 import { silentLogger, type Logger } from '../types';
 import type { RoundInfo, RoundSummary } from './workerProtocol';

@@ -5,7 +5,7 @@ import { poolFeatures } from '../features/poolFeatures';
 import type { StartableSettings } from '../settings';
 import { silentLogger, type CandidateSpan, type Logger, type Matrix } from '../types';
 import { CancelledError } from './cancelledError';
-import { wilsonInterval } from '../al/accuracyInterval';
+import { wilsonInterval } from './accuracyInterval';
 import { appendCurveLog, readCurveLog } from './curveLog';
 import { isLabeled, rejectedLabel, type LabelEvent } from '../store/events';
 import type { ReanchorResult } from '../store/reanchor';

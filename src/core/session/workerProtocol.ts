@@ -1,4 +1,4 @@
-import type { AccuracyInterval } from '../al/accuracyInterval';
+import type { AccuracyInterval } from './accuracyInterval';
 import type { StartableSettings } from '../settings';
 import type { LabelEvent } from '../store/events';
 import type { AnchorMatch, OrphanSpan } from '../store/reanchor';

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { simulate, type SimulationResult } from '../../../src/core/al/simulate';
+import { simulate, type SimulationResult } from '../../../src/core/simulation/simulate';
 import { createEngine } from '../../../src/core/engine/createEngine';
 import type { Encoder } from '../../../src/core/encoders/encoder';
 import { poolFeatures } from '../../../src/core/features/poolFeatures';
 import { LabelingSession } from '../../../src/core/session/labelingSession';
 import { defaultSettings, type StartableSettings } from '../../../src/core/settings';
 import type { Matrix } from '../../../src/core/types';
-import { syntheticDataset } from '../al/synthetic';
+import { syntheticDataset } from '../simulation/synthetic';
 import { letterEncoder, lineCorpus, openWith, TOPICS } from '../session/testCorpus';
 
 // The editor's session and `labelwise simulate` must give the engine the same features: the

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { planRun, runHeader, type RunSettings } from '../../../src/core/al/runPlan';
+import { planRun, runHeader, type RunSettings } from '../../../src/core/simulation/runPlan';
 import { InputError, SettingError } from '../../../src/core/errors';
 import type { Logger } from '../../../src/core/types';
 import { syntheticDataset } from './synthetic';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { runSimulate, type SimulateOptions } from '../../../src/cli/simulate';
-import { simulate } from '../../../src/core/al/simulate';
+import { simulate } from '../../../src/core/simulation/simulate';
 import { InputError, ModelError, SettingError } from '../../../src/core/errors';
 import { writeNpy } from '../../../src/core/npy';
 import { jsonlSpans } from '../../../src/core/text/corpus';

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { metaSelectorFactory } from '../../../src/core/meta/metaSelectorFactory';
-import { simulate, type SimulateOptions } from '../../../src/core/al/simulate';
-import type { Split } from '../../../src/core/al/split';
+import { simulate, type SimulateOptions } from '../../../src/core/simulation/simulate';
+import type { Split } from '../../../src/core/simulation/split';
 import { createEngine } from '../../../src/core/engine/createEngine';
 import { defaultDeps } from '../../../src/core/session/defaultDeps';
 import { LabelingSession, type SessionCorpus, type SessionDeps } from '../../../src/core/session/labelingSession';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { normalCdf, wilcoxonSignedRank } from '../../../src/core/al/wilcoxon';
+import { normalCdf, wilcoxonSignedRank } from '../../../src/core/simulation/wilcoxon';
 
 describe('wilcoxonSignedRank', () => {
   test('all ten differences positive: exact two-sided p = 2/1024', () => {

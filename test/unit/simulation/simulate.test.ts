@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { simulate, type SimulateOptions, type SimulationResult } from '../../../src/core/al/simulate';
+import { simulate, type SimulateOptions, type SimulationResult } from '../../../src/core/simulation/simulate';
 import { InputError, SettingError } from '../../../src/core/errors';
 import { createFixedSelector } from '../../../src/core/strategies/fixedSelector';
 import { randomStrategy } from '../../../src/core/strategies/random';

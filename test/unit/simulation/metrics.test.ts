@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { accuracy, argmaxRows, aulc, macroF1 } from '../../../src/core/al/metrics';
+import { accuracy, argmaxRows, aulc, macroF1 } from '../../../src/core/simulation/metrics';
 
 describe('metrics', () => {
   test('aulc is the trapezoid area divided by the label range', () => {

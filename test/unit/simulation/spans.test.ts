@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { simulateSpans } from '../../../src/core/al/simulateSpans';
-import { spanF1, spansToTags, tagsToSpans } from '../../../src/core/al/spanTags';
+import { simulateSpans } from '../../../src/core/simulation/simulateSpans';
+import { spanF1, spansToTags, tagsToSpans } from '../../../src/core/simulation/spanTags';
 import type { TokenVectors } from '../../../src/core/encoders/encoder';
 import { InputError } from '../../../src/core/errors';
 import { createRng } from '../../../src/core/learners/rng';

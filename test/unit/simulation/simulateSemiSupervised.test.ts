@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { simulate, type SimulateOptions } from '../../../src/core/al/simulate';
+import { simulate, type SimulateOptions } from '../../../src/core/simulation/simulate';
 import { syntheticDataset } from './synthetic';
 
 const { data, vectors } = syntheticDataset();

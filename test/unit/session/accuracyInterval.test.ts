@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { wilsonInterval } from '../../../src/core/al/accuracyInterval';
+import { wilsonInterval } from '../../../src/core/session/accuracyInterval';
 
 const near = (a: number, b: number, what: string): void => assert.ok(Math.abs(a - b) < 5e-5, `${what}: ${a} vs ${b}`);
 

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { readSplit, stratifiedTestIds } from '../../../src/core/al/split';
+import { readSplit, stratifiedTestIds } from '../../../src/core/simulation/split';
 import { InputError } from '../../../src/core/errors';
 
 describe('stratifiedTestIds', () => {
