@@ -19,8 +19,8 @@ import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSyn
 import { availableParallelism } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { metaSelectorFactory } from '../src/core/meta/metaSelectorFactory';
-import { simulate, type SimulationResult } from '../src/core/al/simulate';
-import { readSplit, stratifiedTestIds } from '../src/core/al/split';
+import { simulate, type SimulationResult } from '../src/core/simulation/simulate';
+import { readSplit, stratifiedTestIds } from '../src/core/simulation/split';
 import { DefaultEncoder } from '../src/core/encoders/defaultEncoder';
 import { commonComponentsOf, defaultPoolingOf, loadEncoder } from '../src/core/encoders/loadEncoder';
 import { deriveSeed } from '../src/core/learners/rng';

@@ -3,7 +3,7 @@
 // accuracy, meta against random and against the best fixed strategy in hindsight (paired
 // Wilcoxon over seeds), which fixed strategies earn a run at the larger budget, and the check of
 // every issue-8 target with the number it measured.
-import { wilcoxonSignedRank } from '../src/core/al/wilcoxon';
+import { wilcoxonSignedRank } from '../src/core/simulation/wilcoxon';
 import { median } from './stats';
 
 /** What the verdicts need of one simulation run (a subset of SimulationResult). */

@@ -7,7 +7,7 @@
 //   - a full 300-label `simulate` on brown-genre (≤ 30 s), encoding included, as the CLI runs it.
 import { join } from 'node:path';
 import { metaSelectorFactory } from '../src/core/meta/metaSelectorFactory';
-import { simulate } from '../src/core/al/simulate';
+import { simulate } from '../src/core/simulation/simulate';
 import { loadEncoder } from '../src/core/encoders/loadEncoder';
 import { ModelWithCommittee } from '../src/core/learners/modelWithCommittee';
 import { BootstrapCommittee } from '../src/core/learners/committee';

@@ -10,8 +10,8 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { metaSelectorFactory } from '../src/core/meta/metaSelectorFactory';
-import { simulate, type SimulationResult } from '../src/core/al/simulate';
-import { wilcoxonSignedRank } from '../src/core/al/wilcoxon';
+import { simulate, type SimulationResult } from '../src/core/simulation/simulate';
+import { wilcoxonSignedRank } from '../src/core/simulation/wilcoxon';
 import { loadEncoder } from '../src/core/encoders/loadEncoder';
 import type { SemiSupervised } from '../src/core/learners/selfTraining';
 import { priorDir } from '../src/core/meta/prior';

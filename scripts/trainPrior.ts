@@ -21,7 +21,7 @@
 //    (prior-without-NAME.json), so that no benchmark runs with a prior trained on its own data.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { accuracy, argmaxRows } from '../src/core/al/metrics';
+import { accuracy, argmaxRows } from '../src/core/simulation/metrics';
 import { loadEncoder } from '../src/core/encoders/loadEncoder';
 import { ModelWithCommittee } from '../src/core/learners/modelWithCommittee';
 import { createRng, deriveSeed, shuffleInPlace, type Rng } from '../src/core/learners/rng';
@@ -180,7 +180,7 @@ async function realTasks(spec: string, seed: number, count: number): Promise<Tas
 }
 
 /** One trajectory over a task, recording features and per-strategy one-round gains at sampled rounds. */
-function runTask(task: Task, seed: number, every: number): StateRecord[] {
+export function runTask(task: Task, seed: number, every: number): StateRecord[] {
   const strategies = allStrategies();
   const K = task.classes;
   const rng = createRng(deriveSeed(seed, 0x7472, task.name.length, task.yPool.length));
@@ -192,7 +192,8 @@ function runTask(task: Task, seed: number, every: number): StateRecord[] {
   labeled.forEach((p) => (isLabeled[p] = 1));
   const out: StateRecord[] = [];
   const offset = Math.floor(rng() * every);
-  for (let round = 1; labeled.length < BUDGET; round++) {
+  // A pool smaller than the budget ends the trajectory when it runs out (it used to loop for ever).
+  for (let round = 1; labeled.length < Math.min(BUDGET, N); round++) {
     const rows = Int32Array.from(labeled);
     const labels = Int32Array.from(labeled, (p) => task.yPool[p]);
     model.fit(rows, labels);

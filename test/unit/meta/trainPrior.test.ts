@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { restOfTaskGains, syntheticTask, type StateRecord } from '../../../scripts/trainPrior';
+import { restOfTaskGains, runTask, syntheticTask, type StateRecord, type Task } from '../../../scripts/trainPrior';
 
 const state = (task: string, labels: number, gains: number[]): StateRecord => ({ source: 'synthetic', task, labels, features: [], gains });
 
@@ -24,5 +24,21 @@ describe('prior training', () => {
     assert.ok(a.classes >= 2 && a.classes <= 10);
     assert.equal(a.Xpool.rows, a.yPool.length);
     assert.ok(a.yPool.every((y) => y >= 0 && y < a.classes));
+  });
+
+  test('a task whose pool is smaller than the budget ends when the pool runs out (it looped for ever)', { timeout: 60_000 }, () => {
+    // 60 pool rows, budget 300: the trajectory must stop at 60 labels instead of spinning on empty batches.
+    const big = syntheticTask(3, 1);
+    const rows = 60;
+    const d = big.Xpool.cols;
+    const task: Task = {
+      ...big,
+      name: 'small',
+      Xpool: { rows, cols: d, data: big.Xpool.data.slice(0, rows * d) },
+      yPool: big.yPool.slice(0, rows),
+    };
+    const states = runTask(task, 1, 2);
+    assert.ok(states.length > 0);
+    assert.ok(states.every((s) => s.labels < rows));
   });
 });
