@@ -44,7 +44,7 @@ export interface RegimeThresholds {
   readonly coldLabelsPerClass: number;
   readonly skewedPoolBalance: number;
 }
-export const REGIME_THRESHOLDS: RegimeThresholds = { coldLabelsPerClass: 10, skewedPoolBalance: 0.5 };
+export const REGIME_THRESHOLDS: RegimeThresholds = { coldLabelsPerClass: 4, skewedPoolBalance: 0.5 };
 
 /** The rarest class's count, and its share × classes. */
 export function labelBalance(labels: Int32Array, classes: number): { minClassLabels: number; balance: number; counts: Int32Array } {

@@ -50,7 +50,7 @@ describe('task context', () => {
   });
 
   test('regimes: cold start while labels per class are few, then skewed against the pool, then refining', () => {
-    assert.equal(regimeOf(ctx({ labelsPerClass: 9.9, poolBalance: 0.1 })), 'cold-start');
+    assert.equal(regimeOf(ctx({ labelsPerClass: 3.9, poolBalance: 0.1 })), 'cold-start');
     assert.equal(regimeOf(ctx({ poolBalance: 0.49 })), 'skewed');
     assert.equal(regimeOf(ctx({ poolBalance: 0.5 })), 'refining');
     // An imbalanced set whose labels follow the pool is not skewed, however uneven the counts.
