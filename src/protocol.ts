@@ -8,10 +8,10 @@
 
 import type { Answer } from './core/store/answer';
 import type { CurvePoint, StrategyWeightsPoint } from './core/session/learningCurve';
-import type { SpanInContext } from './core/session/spanPick';
+import type { EntityInText, SpanInContext, SuggestedEntity, TokenOffsets } from './core/session/spanPick';
 
 // Domain types the panel shows as they are (types only: nothing of the core runs in the panel).
-export type { Answer, CurvePoint, StrategyWeightsPoint };
+export type { Answer, CurvePoint, EntityInText, StrategyWeightsPoint, SuggestedEntity, TokenOffsets };
 
 export interface IpcMessage<M extends string = string, P = unknown> {
   readonly method: M;
@@ -95,6 +95,8 @@ export interface WhyInfo {
   readonly armReason?: string;
   /** Multi-label sessions: the labels the model says apply (P ≥ 0.5), once trained. */
   readonly predictedLabels?: readonly string[];
+  /** Spans sessions: the entities the model is least sure of (offsets into the span's text). */
+  readonly uncertainEntities?: readonly SuggestedEntity[];
 }
 
 /** A span as the panel shows it: its place and context (the core's SpanInContext) and its "why". */
@@ -124,6 +126,13 @@ export interface SessionSummary {
   readonly decided?: number;
   /** labelwise.multiLabel: digit keys toggle labels, Enter accepts the toggled set. */
   readonly multiLabel?: boolean;
+  /**
+   * labelwise.task: 'spans' labels entities inside each span (a sentence or line) — `labels` are
+   * then labelwise.spanLabels, tokens come with each SpanView — absent or 'classify' otherwise.
+   */
+  readonly task?: 'classify' | 'spans';
+  /** labelwise.allowOverlap (spans task): entities of different labels may overlap. */
+  readonly allowOverlap?: boolean;
 }
 
 export interface AccuracyIntervalView {
@@ -197,8 +206,15 @@ export interface AgreementView {
 // Webview → host
 
 export const ReadyCommand = ipc<'ready', { readonly restored: boolean }>('ready');
-/** `labels`: the accepted set in a multi-label session (`label` null then); absent otherwise. */
-export const AnswerCommand = ipc<'answer', { readonly spanId: string; readonly label: string | null; readonly answer: Answer; readonly labels?: readonly string[] }>('answer');
+/**
+ * `labels`: the accepted set in a multi-label session (`label` null then); absent otherwise.
+ * `entities`: a spans session's accept — the sentence's entities as they stand (possibly none:
+ * "no entities"), offsets into the span's text; `label` null then.
+ */
+export const AnswerCommand = ipc<
+  'answer',
+  { readonly spanId: string; readonly label: string | null; readonly answer: Answer; readonly labels?: readonly string[]; readonly entities?: readonly EntityInText[] }
+>('answer');
 export const UndoCommand = ipc<'undo', Record<string, never>>('undo');
 export const OpenSourceCommand = ipc<'openSource', { readonly spanId: string }>('openSource');
 export const NextBatchCommand = ipc<'nextBatch', Record<string, never>>('nextBatch');

@@ -34,6 +34,26 @@ export interface PickReason {
    */
   readonly regime?: string;
   readonly armReason?: string;
+  /** labelwise.task = spans: the entities (suggested or nearly suggested) the model is least sure of. */
+  readonly uncertainEntities?: readonly SuggestedEntity[];
+}
+
+/** An entity inside a span's text (labelwise.task = spans): UTF-16 offsets into `text`, end exclusive. */
+export interface EntityInText {
+  readonly start: number;
+  readonly end: number;
+  readonly label: string;
+}
+
+/** A model-suggested entity: its confidence is the model's probability that this exact entity is right. */
+export interface SuggestedEntity extends EntityInText {
+  readonly confidence: number;
+}
+
+/** A token of a span's text (labelwise.task = spans): UTF-16 offsets into `text`, end exclusive. */
+export interface TokenOffsets {
+  readonly start: number;
+  readonly end: number;
 }
 
 /** A candidate span with its place, its text and the text around it. */
@@ -49,6 +69,10 @@ export interface SpanInContext {
   /** Text of the source file before and after the span. */
   readonly before: string;
   readonly after: string;
+  /** labelwise.task = spans: the span's tokens, the units a selection snaps to. */
+  readonly tokens?: readonly TokenOffsets[];
+  /** labelwise.task = spans: the entities the model suggests, once it is trained. */
+  readonly suggestions?: readonly SuggestedEntity[];
 }
 
 /** A candidate span in its context, and why it was picked. */
