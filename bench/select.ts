@@ -12,6 +12,7 @@ import { loadEncoder } from '../src/core/encoders/loadEncoder';
 import { ModelWithCommittee } from '../src/core/learners/modelWithCommittee';
 import { BootstrapCommittee } from '../src/core/learners/committee';
 import { createRng } from '../src/core/learners/rng';
+import { NO_COMMITTEE } from '../src/core/strategies/committeeSummary';
 import { createFixedSelector } from '../src/core/strategies/fixedSelector';
 import { allStrategies, strategyByName } from '../src/core/strategies/registry';
 import type { PoolState } from '../src/core/strategies/strategy';
@@ -108,12 +109,12 @@ async function main(): Promise<void> {
   let state: PoolState | undefined;
   const predictMs = await time(3, () => {
     state = model.poolState(unlabeled, labeled, labels, 1, createRng(1));
-    void state.committeeProbs.length;
+    void state.committee.size;
   });
   say(`predict ${unlabeled.length} candidates with the main model + 5 members in JavaScript (poolState, as simulate does): ${predictMs.toFixed(0)} ms`);
-  await model.predictPool(); // opens the ONNX Runtime session once
-  const poolMs = await time(3, () => model.predictPool());
-  say(`predict all ${N} rows with the main model + 5 members through ONNX Runtime (predictPool, once per retrain in the engine): ${poolMs.toFixed(0)} ms`);
+  await model.scorePool(); // opens the ONNX Runtime session once
+  const poolMs = await time(3, () => model.scorePool());
+  say(`score all ${N} rows with the main model + 5 members through ONNX Runtime, streamed (scorePool, once per retrain in the engine): ${poolMs.toFixed(0)} ms`);
 
   // Selecting a batch of 10 from the ~100,000 candidates, per strategy.
   const s = state!;
@@ -135,7 +136,7 @@ async function main(): Promise<void> {
     for (const r of labeledNow) isL[r] = 1;
     const ms = await time(7, async () => {
       const unl = Int32Array.from(s.unlabeled.filter((r) => !isL[r]));
-      const picks = await sel.select({ ...s, unlabeled: unl, labeled: labeledNow, labels: new Int32Array(labeledNow.length), probs: new Float32Array(0), committeeProbs: [] }, 10);
+      const picks = await sel.select({ ...s, unlabeled: unl, labeled: labeledNow, labels: new Int32Array(labeledNow.length), poolProbs: new Float32Array(0), committee: NO_COMMITTEE }, 10);
       for (const p of picks) isL[p.row] = 1;
       labeledNow = Int32Array.from([...labeledNow, ...picks.map((p) => p.row)]);
     });

@@ -7,6 +7,7 @@ import { OneVsRest } from '../learners/oneVsRest';
 import { predictPool } from '../learners/poolPredict';
 import { createRng, deriveSeed, shuffleInPlace, type Rng } from '../learners/rng';
 import { SoftmaxRegression, type RejectedRows } from '../learners/softmax';
+import { NO_COMMITTEE, type CommitteeView } from '../strategies/committeeSummary';
 import { committeeVotes } from '../strategies/committeeVotes';
 import { createFixedSelector } from '../strategies/fixedSelector';
 import { isStrategyName, strategyByName } from '../strategies/registry';
@@ -44,10 +45,10 @@ export interface EngineDeps {
 /** A model in service: fitted learners, every row's probabilities under them, and its round. */
 interface Fitted {
   readonly model: ModelWithCommittee | MultiLabelModel;
-  /** Main model's probabilities, rows × classes. */
+  /** Main model's probabilities, rows × classes: handed to every query's state as they are, never copied. */
   readonly probs: Float32Array;
-  /** Each committee member's probabilities, rows × classes (the committee is fitted on first call). */
-  readonly members: () => Float32Array[];
+  /** The committee's per-row summary (votes, vote entropy, disagreement); fitted and streamed on first call. */
+  readonly committee: () => CommitteeView;
   readonly round: number;
 }
 
@@ -149,22 +150,16 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
 
   const stateFor = (fit: Fitted, unlabeled: Int32Array): PoolState => {
     const { rows, y } = labeledArrays();
-    const slice = (src: Float32Array): Float32Array => {
-      const out = new Float32Array(unlabeled.length * K);
-      for (let i = 0; i < unlabeled.length; i++) out.set(src.subarray(unlabeled[i] * K, (unlabeled[i] + 1) * K), i * K);
-      return out;
-    };
-    let members: Float32Array[] | undefined;
     return {
       X,
       classes: K,
       unlabeled,
       labeled: rows,
       labels: y,
-      probs: slice(fit.probs),
+      poolProbs: fit.probs,
       // Computed when a strategy first asks (most never do).
-      get committeeProbs(): readonly Float32Array[] {
-        return (members ??= fit.members().map(slice));
+      get committee(): CommitteeView {
+        return fit.committee();
       },
       rng,
       round: fit.round,
@@ -176,10 +171,7 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
   const whyOf = (row: number, strategy: string, score: number, ranked?: Pick, withVotes = pickVotes): EngineQuery => {
     const votes = withVotes ? new Array<number>(K).fill(0) : [];
     const probs = served ? Array.from(served.probs.subarray(row * K, (row + 1) * K)) : new Array<number>(K).fill(1 / K);
-    if (served && withVotes) {
-      const one = served.members().map((m) => m.subarray(row * K, (row + 1) * K));
-      committeeVotes(one, K, 0, votes, multi);
-    }
+    if (served && withVotes) committeeVotes(served.committee(), K, row, votes);
     const rank = ranked?.rank !== undefined && ranked.poolSize !== undefined ? { rank: ranked.rank, poolSize: ranked.poolSize } : {};
     const meta = ranked?.regime !== undefined ? { regime: ranked.regime, ...(ranked.armReason !== undefined ? { armReason: ranked.armReason } : {}) } : {};
     return { row, strategy, score, votes, probs, ...rank, ...meta };
@@ -331,14 +323,14 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
       if (pickVotes && !(model instanceof MultiLabelModel)) {
         // Picks show their votes: the committee is fitted now (a round that cannot fit it fails
         // whole) and the main model and members score the pool in one ONNX Runtime pass.
-        const pool = await model.predictPool();
-        next = { model, probs: pool.probs, members: () => pool.members, round };
+        const pool = await model.scorePool();
+        next = { model, probs: pool.probs, committee: () => pool.committee, round };
       } else {
         // Simulations without votes: the committee is fitted only if a strategy asks for it.
-        let members: Float32Array[] | undefined;
+        let committee: CommitteeView | undefined;
         const probs = model instanceof MultiLabelModel ? model.main.predictProba(X) : (await predictPool([model.main], X))[0];
-        next = { model, probs, members: () => (members ??= model.memberProba()), round };
-        if (pickVotes) next.members();
+        next = { model, probs, committee: () => (committee ??= model.committeeView()), round };
+        if (pickVotes) next.committee();
       }
       // Reward the selector for the picks that have come back labeled since the last round.
       const taken = pendingPicks.length;
@@ -371,7 +363,7 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
         const cold = opts.strategy === 'meta' ? undefined : strategyByName(opts.strategy);
         if (cold?.coldStart) {
           const { rows, y } = labeledArrays();
-          const state: PoolState = { X, classes: K, unlabeled, labeled: rows, labels: y, probs: new Float32Array(0), committeeProbs: [], rng, round: 0, predict: () => new Float32Array(0) };
+          const state: PoolState = { X, classes: K, unlabeled, labeled: rows, labels: y, poolProbs: new Float32Array(0), committee: NO_COMMITTEE, rng, round: 0, predict: () => new Float32Array(0) };
           const fixed = createFixedSelector(cold, { diversity: opts.diversity });
           return (await fixed.select(state, n)).map((p) => whyOf(p.row, p.strategy, p.score, p));
         }
@@ -391,13 +383,13 @@ export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = 
     contested(k: number): EngineQuery[] {
       if (!served) throw new NotTrainedError('contested rows need a trained committee; retrain first');
       const allProbs = served.probs;
-      const allMembers = served.members();
-      const M = allMembers.length;
+      const committee = served.committee();
+      const M = committee.size;
       const votes = new Float64Array(K);
       const scored: { row: number; h: number; conf: number }[] = [];
       const xlogx = (q: number): number => (q > 0 ? q * Math.log(q) : 0);
       for (let r = 0; r < X.rows; r++) {
-        committeeVotes(allMembers, K, r, votes, multi);
+        committeeVotes(committee, K, r, votes);
         let h = 0;
         // Multi-label: the mean over labels of the binary split "applies" / "does not".
         if (multi) for (let c = 0; c < K; c++) h -= (xlogx(votes[c] / M) + xlogx(1 - votes[c] / M)) / K;

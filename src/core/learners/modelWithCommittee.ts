@@ -1,7 +1,8 @@
 import type { PoolState } from '../strategies/strategy';
 import type { Matrix } from '../types';
 import { BootstrapCommittee, DEFAULT_COMMITTEE_SIZE } from './committee';
-import { predictPool } from './poolPredict';
+import { streamPool } from './poolPredict';
+import { CommitteeSummaryBuilder, summariseCommittee, type CommitteeView } from '../strategies/committeeSummary';
 import { attach, knnGraphOf } from './knnGraph';
 import { productOfExperts, spreadLabels, type Seed } from './labelPropagation';
 import { deriveSeed, type Rng } from './rng';
@@ -164,37 +165,56 @@ export class ModelWithCommittee {
   }
 
   /**
-   * The main model's and every member's probabilities on every row of the pool (fits the
-   * committee first if needed), in one pass through ONNX Runtime (poolPredict.ts): what a
-   * retrain computes once and serves queries from.
+   * The main model's probabilities on every row of the pool, and the committee's per-row summary
+   * (fits the committee first if needed), from one streamed pass through ONNX Runtime
+   * (poolPredict.ts): what a retrain computes once and serves queries from. The members'
+   * probabilities exist a chunk of rows at a time only.
    */
-  async predictPool(): Promise<{ probs: Float32Array; members: Float32Array[] }> {
+  async scorePool(): Promise<{ probs: Float32Array; committee: CommitteeView }> {
     this.fitCommittee();
-    const [probs, ...members] = await predictPool([this.main, ...this.committee.members], this.X);
-    return { probs, members };
+    const K = this.opts.classes;
+    const members = this.committee.members;
+    const probs = new Float32Array(this.X.rows * K);
+    const summary = new CommitteeSummaryBuilder(this.X.rows, K, members.length);
+    await streamPool([this.main, ...members], this.X, (start, [main, ...parts]) => {
+      probs.set(main, start * K);
+      summary.add(start, parts, main.length / K);
+    });
+    return { probs, committee: summary.build() };
+  }
+
+  /** The committee's per-row summary over the whole pool, streamed through the JavaScript kernels (fits the committee first if needed). */
+  committeeView(): CommitteeView {
+    this.fitCommittee();
+    return summariseCommittee(this.X.rows, this.opts.classes, (s, e) => this.memberProba(rowRange(s, e)));
   }
 
   /**
-   * The state strategies score: probabilities of the main model on `unlabeled`, and of each
-   * committee member, computed on first access. For driving a selector without an engine
-   * (benchmarks, tests); the engine builds its own from the model in service.
+   * The state strategies score: probabilities of the main model on the pool, and the committee's
+   * summary, computed on first access. For driving a selector without an engine (benchmarks,
+   * tests); the engine builds its own from the model in service.
    */
   poolState(unlabeled: Int32Array, labeled: Int32Array, labels: Int32Array, round: number, rng: Rng): PoolState {
-    let members: Float32Array[] | undefined;
-    const memberProba = (): Float32Array[] => (members ??= this.memberProba(unlabeled));
+    let committee: CommitteeView | undefined;
+    const view = (): CommitteeView => (committee ??= this.committeeView());
     return {
       X: this.X,
       classes: this.opts.classes,
       unlabeled,
       labeled,
       labels,
-      probs: this.main.predictProba(this.X, unlabeled),
-      get committeeProbs(): readonly Float32Array[] {
-        return memberProba();
+      poolProbs: this.main.predictProba(this.X),
+      get committee(): CommitteeView {
+        return view();
       },
       rng,
       round,
       predict: (rows: Int32Array): Float32Array => this.main.predictProba(this.X, rows),
     };
   }
+}
+
+/** Rows start .. end − 1. */
+export function rowRange(start: number, end: number): Int32Array {
+  return Int32Array.from({ length: end - start }, (_, i) => start + i);
 }

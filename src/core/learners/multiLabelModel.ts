@@ -3,6 +3,8 @@ import { DEFAULT_COMMITTEE_SIZE } from './committee';
 import { MultiLabelCommittee, OneVsRest } from './oneVsRest';
 import { deriveSeed } from './rng';
 import type { RejectedRows } from './softmax';
+import { summariseCommittee, type CommitteeView } from '../strategies/committeeSummary';
+import { rowRange } from './modelWithCommittee';
 
 export interface MultiLabelModelOptions {
   readonly classes: number;
@@ -54,5 +56,10 @@ export class MultiLabelModel {
       this.pending = undefined;
     }
     return this.committee.memberProba(this.X, rows);
+  }
+
+  /** The committee's per-row summary over the whole pool (votes: members saying a label applies), streamed in chunks of rows. */
+  committeeView(): CommitteeView {
+    return summariseCommittee(this.X.rows, this.opts.classes, (s, e) => this.memberProba(rowRange(s, e)), true);
   }
 }

@@ -17,10 +17,35 @@ let ortBroken = false;
  */
 export async function predictPool(models: readonly SoftmaxRegression[], X: Matrix, chunkRows = CHUNK_ROWS): Promise<Float32Array[]> {
   if (models.length === 0) return [];
-  // Below a few thousand rows the call costs more than the loops.
-  if (X.rows * X.cols < ORT_MIN_CELLS || ortBroken) return predictStacked(models, X);
+  const K = models[0].classes;
+  const outs = models.map(() => new Float32Array(X.rows * K));
+  await streamPool(models, X, (start, parts) => parts.forEach((p, g) => outs[g].set(p, start * K)), chunkRows);
+  return outs;
+}
+
+/**
+ * The same prediction pass, handed over chunk by chunk: `onChunk(start, parts)` gets each model's
+ * probabilities for rows start .. start + parts[g].length / K (views, valid during the call only).
+ * What a retrain keeps of them (the main model's rows, the committee's per-row summary) is up to
+ * the caller, so no model's probabilities for the whole pool need ever exist.
+ */
+export async function streamPool(
+  models: readonly SoftmaxRegression[],
+  X: Matrix,
+  onChunk: (start: number, parts: readonly Float32Array[]) => void,
+  chunkRows = CHUNK_ROWS,
+): Promise<void> {
+  if (models.length === 0 || X.rows === 0) return;
   const K = models[0].classes;
   const d = X.cols;
+  // Below a few thousand rows the call costs more than the loops.
+  const js = (from: number): void => {
+    for (let s = from; s < X.rows; s += chunkRows) {
+      const e = Math.min(X.rows, s + chunkRows);
+      onChunk(s, predictStacked(models, { rows: e - s, cols: d, data: X.data.subarray(s * d, e * d) }));
+    }
+  };
+  if (X.rows * X.cols < ORT_MIN_CELLS || ortBroken) return js(0);
   const P = d + 1;
   const G = models.length;
   const M = G * K;
@@ -35,7 +60,6 @@ export async function predictPool(models: readonly SoftmaxRegression[], X: Matri
       bias[c] = W[k * P + d];
     }
   });
-  const outs = models.map(() => new Float32Array(X.rows * K));
   // In chunks of rows: ONNX Runtime's intermediates (logits, softmax, transpose) then stay a few
   // megabytes however large the pool, and each chunk's input is a view, never a copy.
   for (let s = 0; s < X.rows; s += chunkRows) {
@@ -46,12 +70,11 @@ export async function predictPool(models: readonly SoftmaxRegression[], X: Matri
       probs = await runStackedSoftmax({ X: chunk, Wt, bias, groups: G, classes: K });
     } catch {
       // ONNX Runtime cannot run here (its native library missing or refused): the loops will
-      // do, for the rest of this process.
+      // do, for the rest of this process (from this chunk on: the chunks before are delivered).
       ortBroken = true;
-      return predictStacked(models, X);
+      return js(s);
     }
     const n = (e - s) * K;
-    for (let g = 0; g < G; g++) outs[g].set(probs.subarray(g * n, (g + 1) * n), s * K);
+    onChunk(s, Array.from({ length: G }, (_, g) => probs.subarray(g * n, (g + 1) * n)));
   }
-  return outs;
 }

@@ -64,12 +64,14 @@ export function taskContext(state: PoolState, sample = 2048, pool: { readonly co
   const idx = strideSample(state.unlabeled.length, sample);
   let conf = 0;
   const predicted = new Float64Array(K);
+  const probs = state.poolProbs;
   for (const i of idx) {
+    const o = state.unlabeled[i] * K;
     let best = 0;
     let arg = 0;
     for (let k = 0; k < K; k++) {
-      if (state.probs[i * K + k] > best) {
-        best = state.probs[i * K + k];
+      if (probs[o + k] > best) {
+        best = probs[o + k];
         arg = k;
       }
     }

@@ -141,17 +141,19 @@ export function computeFeatures(state: PoolState, opts: FeatureOptions = {}): Fl
   const vote = new Float64Array(m);
   const kl = new Float64Array(m);
   const meanPred = new Float64Array(K);
-  const C = state.committeeProbs.length;
+  const probs = state.poolProbs;
+  // The committee's per-row vote entropy and disagreement, as its summary holds them.
+  const committee = state.committee;
+  const C = committee.size;
   let disagree = 0;
-  const votes = new Float64Array(K);
-  const cons = new Float64Array(K);
   for (let s = 0; s < m; s++) {
-    const off = idx[s] * K;
+    const row = state.unlabeled[idx[s]];
+    const off = row * K;
     let a = -Infinity;
     let b = -Infinity;
     let arg = 0;
     for (let k = 0; k < K; k++) {
-      const v = state.probs[off + k];
+      const v = probs[off + k];
       if (v > a) {
         b = a;
         a = v;
@@ -160,37 +162,15 @@ export function computeFeatures(state: PoolState, opts: FeatureOptions = {}): Fl
     }
     maxP[s] = a;
     margin[s] = a - b;
-    ent[s] = entropyOf(state.probs, off, K) / Math.log(K);
+    ent[s] = entropyOf(probs, off, K) / Math.log(K);
     meanPred[arg]++;
     if (C > 0) {
-      votes.fill(0);
-      for (const cp of state.committeeProbs) {
-        let ca = 0;
-        for (let k = 1; k < K; k++) if (cp[off + k] > cp[off + ca]) ca = k;
-        votes[ca]++;
-      }
-      let ve = 0;
-      let distinct = 0;
-      for (let k = 0; k < K; k++) {
-        if (votes[k] > 0) {
-          const p = votes[k] / C;
-          ve -= p * Math.log(p);
-          distinct++;
-        }
-      }
+      // Entropy of the members' hard votes (positive exactly when they split over two classes or more).
+      const ve = committee.hardVoteEntropy[row];
       vote[s] = ve / Math.log(Math.min(K, C) > 1 ? Math.min(K, C) : 2);
-      if (distinct > 1) disagree++;
+      if (ve > 0) disagree++;
       // Mean KL of the members to their consensus (the QBC "max disagreement" quantity).
-      cons.fill(0);
-      for (const cq of state.committeeProbs) for (let k = 0; k < K; k++) cons[k] += cq[off + k] / C;
-      let klSum = 0;
-      for (const cp of state.committeeProbs) {
-        for (let k = 0; k < K; k++) {
-          const v = cp[off + k];
-          if (v > 0 && cons[k] > 0) klSum += v * Math.log(v / cons[k]);
-        }
-      }
-      kl[s] = klSum / C;
+      kl[s] = committee.disagreement[row];
     }
   }
   let predEnt = 0;

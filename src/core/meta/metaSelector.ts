@@ -375,7 +375,8 @@ export async function createMetaSelector(opts: MetaSelectorOptions): Promise<Met
       const pred = new Int32Array(state.X.rows).fill(-1);
       for (let u = 0; u < U; u++) {
         let arg = 0;
-        for (let k = 1; k < K; k++) if (state.probs[u * K + k] > state.probs[u * K + arg]) arg = k;
+        const o = state.unlabeled[u] * K;
+        for (let k = 1; k < K; k++) if (state.poolProbs[o + k] > state.poolProbs[o + arg]) arg = k;
         pred[state.unlabeled[u]] = arg;
       }
       // A round chosen again before its labels came back (the editor re-queries) replaces it.

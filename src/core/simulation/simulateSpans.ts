@@ -1,9 +1,10 @@
 import type { TokenVectors } from '../encoders/encoder';
 import { InputError } from '../errors';
-import { ModelWithCommittee } from '../learners/modelWithCommittee';
+import { ModelWithCommittee, rowRange } from '../learners/modelWithCommittee';
 import { createRng, deriveSeed } from '../learners/rng';
 import { SoftmaxRegression } from '../learners/softmax';
 import { tokenFeatureMatrix } from '../learners/tokenFeatures';
+import { summariseCommittee, type CommitteeView } from '../strategies/committeeSummary';
 import { createSelector } from '../strategies/selectorFactory';
 import type { Pick, PoolState } from '../strategies/strategy';
 import type { GoldDataset, GoldSpan } from '../text/dataset';
@@ -154,20 +155,18 @@ export async function simulateSpans(opts: SpanSimulateOptions): Promise<SpanSimu
       return out;
     };
     const labeledArr = Int32Array.from(labeled);
-    let members: Float32Array[] | undefined;
+    let committee: CommitteeView | undefined;
     const state: PoolState = {
       X: S,
       classes: T,
       unlabeled,
       labeled: labeledArr,
       labels: Int32Array.from(labeled, (p) => (rep[p] >= 0 ? pool.tags[rep[p]] : 0)),
-      probs: probsOf(unlabeled),
-      get committeeProbs(): readonly Float32Array[] {
-        if (!members) {
-          const r = repRows(unlabeled).map((x) => (x >= 0 ? x : pool.offsets[0]));
-          members = model.memberProba(r);
-        }
-        return members;
+      // Every record's (strategies read the unlabeled ones through `unlabeled`).
+      poolProbs: probsOf(rowRange(0, P)),
+      get committee(): CommitteeView {
+        committee ??= summariseCommittee(P, T, (s, e) => model.memberProba(repRows(rowRange(s, e)).map((x) => (x >= 0 ? x : pool.offsets[0]))));
+        return committee;
       },
       rng,
       round,

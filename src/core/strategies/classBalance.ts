@@ -39,12 +39,14 @@ export const classBalanceStrategy: Strategy = {
     const K = state.classes;
     const w = classWeights(state.labels, K);
     const out = new Float32Array(state.unlabeled.length);
+    const at = state.unlabeled;
     for (let i = 0; i < out.length; i++) {
+      const o = at[i] * K;
       let s = 0;
       let a = -Infinity;
       let b = -Infinity;
       for (let k = 0; k < K; k++) {
-        const v = p[i * K + k];
+        const v = p[o + k];
         s += v * w[k];
         if (v > a) {
           b = a;

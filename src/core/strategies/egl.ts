@@ -18,11 +18,12 @@ export const eglStrategy: Strategy = {
     const { X, unlabeled } = state;
     const out = new Float32Array(unlabeled.length);
     for (let i = 0; i < out.length; i++) {
+      const o = unlabeled[i] * K;
       let pp = 0;
-      for (let k = 0; k < K; k++) pp += p[i * K + k] * p[i * K + k];
+      for (let k = 0; k < K; k++) pp += p[o + k] * p[o + k];
       let e = 0;
       for (let k = 0; k < K; k++) {
-        const py = p[i * K + k];
+        const py = p[o + k];
         e += py * Math.sqrt(Math.max(0, 1 - 2 * py + pp));
       }
       out[i] = augmentedNorm(X, unlabeled[i]) * e;

@@ -8,12 +8,14 @@ export const entropyStrategy: Strategy = {
   score(state: PoolState): Float32Array {
     const p = requireProbs(state, 'entropy');
     const K = state.classes;
-    if (state.multiLabel) return multiEntropy(p, K, state.unlabeled.length);
+    if (state.multiLabel) return multiEntropy(p, K, state.unlabeled);
     const out = new Float32Array(state.unlabeled.length);
+    const at = state.unlabeled;
     for (let i = 0; i < out.length; i++) {
+      const o = at[i] * K;
       let h = 0;
       for (let k = 0; k < K; k++) {
-        const v = p[i * K + k];
+        const v = p[o + k];
         if (v > 0) h -= v * Math.log(v);
       }
       out[i] = h;

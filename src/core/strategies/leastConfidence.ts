@@ -8,11 +8,13 @@ export const leastConfidenceStrategy: Strategy = {
   score(state: PoolState): Float32Array {
     const p = requireProbs(state, 'least-confidence');
     const K = state.classes;
-    if (state.multiLabel) return multiLeastConfidence(p, K, state.unlabeled.length);
+    if (state.multiLabel) return multiLeastConfidence(p, K, state.unlabeled);
     const out = new Float32Array(state.unlabeled.length);
+    const at = state.unlabeled;
     for (let i = 0; i < out.length; i++) {
+      const o = at[i] * K;
       let best = 0;
-      for (let k = 0; k < K; k++) if (p[i * K + k] > best) best = p[i * K + k];
+      for (let k = 0; k < K; k++) if (p[o + k] > best) best = p[o + k];
       out[i] = 1 - best;
     }
     return out;

@@ -8,13 +8,15 @@ export const marginStrategy: Strategy = {
   score(state: PoolState): Float32Array {
     const p = requireProbs(state, 'margin');
     const K = state.classes;
-    if (state.multiLabel) return multiMargin(p, K, state.unlabeled.length);
+    if (state.multiLabel) return multiMargin(p, K, state.unlabeled);
     const out = new Float32Array(state.unlabeled.length);
+    const at = state.unlabeled;
     for (let i = 0; i < out.length; i++) {
+      const o = at[i] * K;
       let a = -1;
       let b = -1;
       for (let k = 0; k < K; k++) {
-        const v = p[i * K + k];
+        const v = p[o + k];
         if (v > a) {
           b = a;
           a = v;

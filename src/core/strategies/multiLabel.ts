@@ -16,12 +16,13 @@ function binaryEntropy(p: number): number {
 }
 
 /** least-confidence: the doubt about the least sure label, max_k (1 − max(p_k, 1 − p_k)). */
-export function multiLeastConfidence(p: Float32Array, K: number, n: number): Float32Array {
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
+export function multiLeastConfidence(p: Float32Array, K: number, rows: Int32Array): Float32Array {
+  const out = new Float32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const o = rows[i] * K;
     let worst = 0;
     for (let k = 0; k < K; k++) {
-      const v = p[i * K + k];
+      const v = p[o + k];
       worst = Math.max(worst, 1 - Math.max(v, 1 - v));
     }
     out[i] = worst;
@@ -30,22 +31,24 @@ export function multiLeastConfidence(p: Float32Array, K: number, n: number): Flo
 }
 
 /** margin: the mean over labels of 1 − |p_k − (1 − p_k)|, so rows with several close calls lead. */
-export function multiMargin(p: Float32Array, K: number, n: number): Float32Array {
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
+export function multiMargin(p: Float32Array, K: number, rows: Int32Array): Float32Array {
+  const out = new Float32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const o = rows[i] * K;
     let s = 0;
-    for (let k = 0; k < K; k++) s += 1 - Math.abs(2 * p[i * K + k] - 1);
+    for (let k = 0; k < K; k++) s += 1 - Math.abs(2 * p[o + k] - 1);
     out[i] = s / K;
   }
   return out;
 }
 
 /** entropy: the sum of the labels' binary entropies (the entropy of the label set if labels were independent). */
-export function multiEntropy(p: Float32Array, K: number, n: number): Float32Array {
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
+export function multiEntropy(p: Float32Array, K: number, rows: Int32Array): Float32Array {
+  const out = new Float32Array(rows.length);
+  for (let i = 0; i < rows.length; i++) {
+    const o = rows[i] * K;
     let h = 0;
-    for (let k = 0; k < K; k++) h += binaryEntropy(p[i * K + k]);
+    for (let k = 0; k < K; k++) h += binaryEntropy(p[o + k]);
     out[i] = h;
   }
   return out;
@@ -59,39 +62,13 @@ export function multiEgl(state: PoolState, p: Float32Array, K: number): Float32A
   const { X, unlabeled } = state;
   const out = new Float32Array(unlabeled.length);
   for (let i = 0; i < out.length; i++) {
+    const o = unlabeled[i] * K;
     let e = 0;
     for (let k = 0; k < K; k++) {
-      const v = p[i * K + k];
+      const v = p[o + k];
       e += 2 * v * (1 - v);
     }
     out[i] = augmentedNorm(X, unlabeled[i]) * e;
-  }
-  return out;
-}
-
-/**
- * Query by committee, per label: members vote "applies" when their P ≥ 0.5; the score is the mean
- * over labels of the binary vote entropy, plus a tiny share of the consensus's binary entropy to
- * order rows whose votes split alike.
- */
-export function multiVoteEntropy(members: readonly Float32Array[], K: number, n: number): Float32Array {
-  const M = members.length;
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    let h = 0;
-    let hc = 0;
-    for (let k = 0; k < K; k++) {
-      let yes = 0;
-      let mean = 0;
-      for (const m of members) {
-        const v = m[i * K + k];
-        mean += v;
-        if (v >= 0.5) yes++;
-      }
-      h += binaryEntropy(yes / M);
-      hc += binaryEntropy(mean / M);
-    }
-    out[i] = (h + 1e-4 * hc) / K;
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import type { Matrix } from '../types';
+import type { CommitteeView } from './committeeSummary';
 
 export const STRATEGY_NAMES = ['random', 'least-confidence', 'margin', 'entropy', 'vote-entropy', 'egl', 'typicality', 'coverage', 'class-balance'] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
@@ -21,10 +22,18 @@ export interface PoolState {
   /** Rows of X with a label, and their labels. */
   readonly labeled: Int32Array;
   readonly labels: Int32Array;
-  /** Main model's probabilities for the unlabeled rows: unlabeled.length × classes. */
-  readonly probs: Float32Array;
-  /** Each committee member's probabilities for the unlabeled rows, same layout as probs. */
-  readonly committeeProbs: readonly Float32Array[];
+  /**
+   * Main model's probabilities for every row of X (X.rows × classes; row r at r·classes), the
+   * array the model in service holds: strategies read the unlabeled rows through `unlabeled`, so a
+   * query never copies it. Empty before the first retrain.
+   */
+  readonly poolProbs: Float32Array;
+  /**
+   * The committee, as what its strategies read per row of X (votes, vote entropy, disagreement),
+   * worked out in one streamed pass over the pool, never as a per-member probability matrix of the
+   * whole pool. Computed on first access (most strategies never ask); size 0 = no committee.
+   */
+  readonly committee: CommitteeView;
   /** Seeded generator in [0,1): the only source of randomness a strategy may use. */
   readonly rng: () => number;
   /** 1-based round number. */

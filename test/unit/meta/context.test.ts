@@ -1,3 +1,4 @@
+import { NO_COMMITTEE } from '../../../src/core/strategies/committeeSummary';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { describeRegime, labelBalance, regimeOf, taskContext, type TaskContext } from '../../../src/core/meta/context';
@@ -28,8 +29,9 @@ describe('task context', () => {
       unlabeled: Int32Array.from([4, 5]),
       labeled: Int32Array.from([0, 1, 2, 3]),
       labels: Int32Array.from([0, 0, 0, 1]),
-      probs: Float32Array.from([0.9, 0.1, 0.4, 0.6]),
-      committeeProbs: [],
+      // Every row's; the unlabeled rows 4 and 5 are read.
+      poolProbs: Float32Array.from([0, 0, 0, 0, 0, 0, 0, 0, 0.9, 0.1, 0.4, 0.6]),
+      committee: NO_COMMITTEE,
       rng: () => 0.5,
       round: 2,
       predict: (rows) => new Float32Array(rows.length * 2),

@@ -1,3 +1,4 @@
+import { committeeViewOf } from '../strategies/state';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { FEATURE_NAMES, computeFeatures, coverage, quantile, strideSample } from '../../../src/core/meta/features';
@@ -15,8 +16,9 @@ function tinyState(): PoolState {
     unlabeled: Int32Array.from([2, 3]),
     labeled: Int32Array.from([0, 1]),
     labels: Int32Array.from([0, 1]),
-    probs: Float32Array.from([0.9, 0.1, 0.6, 0.4]),
-    committeeProbs: [Float32Array.from([0.8, 0.2, 0.3, 0.7]), Float32Array.from([0.9, 0.1, 0.6, 0.4])],
+    // Every row's; the unlabeled rows 2 and 3 are read.
+    poolProbs: Float32Array.from([0.5, 0.5, 0.5, 0.5, 0.9, 0.1, 0.6, 0.4]),
+    committee: committeeViewOf([Float32Array.from([0.5, 0.5, 0.5, 0.5, 0.8, 0.2, 0.3, 0.7]), Float32Array.from([0.5, 0.5, 0.5, 0.5, 0.9, 0.1, 0.6, 0.4])], 2),
     rng: () => 0.5,
     round: 3,
     // Predicts class 0 for row 0 (right) and class 0 for row 1 (wrong): training accuracy 1/2.

@@ -1,3 +1,4 @@
+import { NO_COMMITTEE } from '../../../src/core/strategies/committeeSummary';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createEngine } from '../../../src/core/engine/createEngine';
@@ -41,7 +42,7 @@ describe('createEngine', () => {
       for (const x of q) assert.equal(x.strategy, strategy);
       // The same rows as the strategy's own batch over the whole pool.
       const arm = strategyByName(strategy);
-      const state: PoolState = { X, classes: 3, unlabeled: Int32Array.from({ length: X.rows }, (_, i) => i), labeled: new Int32Array(0), labels: new Int32Array(0), probs: new Float32Array(0), committeeProbs: [], rng: () => 0, round: 0, predict: () => new Float32Array(0) };
+      const state: PoolState = { X, classes: 3, unlabeled: Int32Array.from({ length: X.rows }, (_, i) => i), labeled: new Int32Array(0), labels: new Int32Array(0), poolProbs: new Float32Array(0), committee: NO_COMMITTEE, rng: () => 0, round: 0, predict: () => new Float32Array(0) };
       assert.deepEqual(q.map((x) => x.row), arm.batch!(state, arm.score(state), 5).map((p) => state.unlabeled[p]));
     }
     // Coverage counts labels given before the first retrain: none of its picks is labeled, and the

@@ -1,3 +1,4 @@
+import { NO_COMMITTEE } from '../../../src/core/strategies/committeeSummary';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createRng } from '../../../src/core/learners/rng';
@@ -15,8 +16,8 @@ function poolOf(X: Matrix, labeled: number[]): PoolState {
     unlabeled: Int32Array.from({ length: X.rows }, (_, i) => i).filter((r) => !isL.has(r)),
     labeled: Int32Array.from(labeled),
     labels: new Int32Array(labeled.length),
-    probs: new Float32Array(0),
-    committeeProbs: [],
+    poolProbs: new Float32Array(0),
+    committee: NO_COMMITTEE,
     rng: createRng(1),
     round: 1,
     predict: () => new Float32Array(0),

@@ -23,7 +23,7 @@ const probs = [
   [0.5, 0.99], // one open question
   [0.1, 0.0], // neither applies
 ];
-const multi = (p: number[][], committee?: number[][][]): PoolState => ({ ...stateOf(p, { committee }), multiLabel: true });
+const multi = (p: number[][], committee?: number[][][]): PoolState => stateOf(p, { committee, multiLabel: true });
 
 describe('strategies on a multi-label pool use per-label uncertainty', () => {
   test('least confidence: the doubt about the least sure label', () => {
@@ -57,7 +57,7 @@ describe('strategies on a multi-label pool use per-label uncertainty', () => {
     // Votes count the members saying each label applies: several labels, or none, per member.
     const votes = [0, 1, 2].flatMap((i) => {
       const v = [0, 0];
-      committeeVotes(s.committeeProbs, s.classes, i, v, s.multiLabel === true);
+      committeeVotes(s.committee, s.classes, i, v);
       return v;
     });
     assert.deepEqual(votes, [1, 1, 2, 2, 0, 2]);

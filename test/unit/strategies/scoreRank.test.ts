@@ -1,3 +1,4 @@
+import { NO_COMMITTEE } from '../../../src/core/strategies/committeeSummary';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createEngine } from '../../../src/core/engine/createEngine';
@@ -53,10 +54,10 @@ describe('engine: the rank of each pick among the unlabeled pool', () => {
     const first = await e.query(3);
     const unlabeled = Int32Array.from({ length: X.rows - 12 }, (_, i) => i + 12);
     // The pool's margin scores, computed independently from the engine's own probabilities.
-    const probs = new Float32Array(unlabeled.length * 3);
+    const probs = new Float32Array(X.rows * 3);
     const explained = e.explain!([...unlabeled].map((row) => ({ row, strategy: 'random', score: 0 })));
-    explained.forEach((q, i) => probs.set(q.probs, i * 3));
-    const scores = marginStrategy.score({ X, classes: 3, unlabeled, labeled: new Int32Array(0), labels: new Int32Array(0), probs, committeeProbs: [], rng: Math.random, round: 1, predict: () => new Float32Array(0) });
+    explained.forEach((q) => probs.set(q.probs, q.row * 3));
+    const scores = marginStrategy.score({ X, classes: 3, unlabeled, labeled: new Int32Array(0), labels: new Int32Array(0), poolProbs: probs, committee: NO_COMMITTEE, rng: Math.random, round: 1, predict: () => new Float32Array(0) });
     const rankOf = (row: number, among: readonly number[]): number => {
       const s = scores[row - 12];
       return 1 + among.filter((r) => scores[r - 12] > s).length;
