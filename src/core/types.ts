@@ -13,6 +13,22 @@ export interface Matrix {
   readonly data: Float32Array;
 }
 
+/**
+ * The same rows held compactly: int8 codes with one float32 scale per row, row i ≈ codes[i·cols ..
+ * (i+1)·cols) × scales[i] (the scale is the row's largest magnitude / 127, so each entry is off by at
+ * most half a step, scales[i] / 2). A quarter of a Matrix's memory; the engine keeps its pool so
+ * (src/core/features/compactVectors.ts), and its kernels dequantise a block of rows at a time.
+ */
+export interface CompactMatrix {
+  readonly rows: number;
+  readonly cols: number;
+  readonly codes: Int8Array;
+  readonly scales: Float32Array;
+}
+
+/** Vectors as the engine, its learners and strategies read them: dense or compact. */
+export type Vectors = Matrix | CompactMatrix;
+
 /** A candidate span of a workspace file, the unit a human labels. */
 export interface CandidateSpan {
   /** Stable id: hash of file path, offsets and text (see text/spanId.ts). */

@@ -15,7 +15,8 @@ import { rankScores } from '../strategies/scoreRank';
 import { selectBatch } from '../strategies/selectBatch';
 import { createSelector, type SelectorFactory } from '../strategies/selectorFactory';
 import type { BatchSelector, Pick, PoolState, StrategyName } from '../strategies/strategy';
-import type { Logger, Matrix } from '../types';
+import { quantise } from '../features/compactVectors';
+import type { Logger, Matrix, Vectors } from '../types';
 
 export interface EngineDeps {
   /** Builds the meta-learner for `strategy: 'meta'` (default: src/core/meta's). */
@@ -40,6 +41,13 @@ export interface EngineDeps {
   readonly estimateAccuracy?: boolean;
   readonly pickVotes?: boolean;
   readonly logger?: Logger;
+  /**
+   * Hold the pool as int8 codes with a per-row scale (default true): a quarter of float32's memory,
+   * each entry within half a quantisation step (the row's largest magnitude / 254) of the float32
+   * vector; the learner and strategies dequantise a block of rows at a time. Strategy results change
+   * by quantisation noise only (bench:al; see compactVectors.ts). False keeps the vectors as given.
+   */
+  readonly compactVectors?: boolean;
 }
 
 /** A model in service: fitted learners, every row's probabilities under them, and its round. */
@@ -65,7 +73,9 @@ const COLD_START_SAMPLE = 2000;
  * time, retrain() fits the base learner (main model + bootstrap committee) and gives the selector
  * its feedback, query() returns the next batch with each row's "why".
  */
-export function createEngine(X: Matrix, opts: EngineOptions, deps: EngineDeps = {}): LabelingEngine {
+export function createEngine(vectors: Vectors, opts: EngineOptions, deps: EngineDeps = {}): LabelingEngine {
+  // The caller may drop its float32 vectors once the engine exists: the engine keeps only these.
+  const X = deps.compactVectors === false ? vectors : quantise(vectors);
   const K = opts.classes.length;
   const multi = opts.multiLabel === true;
   // The untrained model every retrain's copy starts from until the first round succeeds.

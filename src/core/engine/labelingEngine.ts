@@ -1,4 +1,4 @@
-import type { Matrix } from '../types';
+import type { Matrix, Vectors } from '../types';
 import type { SemiSupervised } from '../learners/selfTraining';
 import type { LabelSet } from '../settings';
 import type { Pick, StrategyChoice } from '../strategies/strategy';
@@ -65,7 +65,8 @@ export interface RetrainResult {
 }
 
 export interface LabelingEngine {
-  readonly pool: Matrix;
+  /** The pool's vectors as the engine holds them (compact unless EngineDeps.compactVectors is false). */
+  readonly pool: Vectors;
   readonly labeledCount: number;
   readonly trained: boolean;
   /** Sets (or with null, removes: undo) the label of a row. Takes effect at the next retrain. */

@@ -1,5 +1,5 @@
 import { NotTrainedError, SettingError } from '../errors';
-import type { Matrix } from '../types';
+import type { Vectors } from '../types';
 import type { ProbabilisticClassifier } from './learner';
 import { createRng, deriveSeed } from './rng';
 import { predictStacked, SoftmaxRegression, type FitOptions, type SoftmaxOptions } from './softmax';
@@ -48,7 +48,7 @@ export class BootstrapCommittee implements ProbabilisticClassifier {
   }
 
   /** Rejected rows (negative evidence) go to every member as they are: they are not resampled. */
-  fit(X: Matrix, rows: Int32Array, y: Int32Array, opts?: FitOptions): void {
+  fit(X: Vectors, rows: Int32Array, y: Int32Array, opts?: FitOptions): void {
     const fitNo = this.fits++;
     this.members.forEach((member, m) => {
       const pick = bootstrapPicks(y, this.classes, createRng(deriveSeed(this.seed, m, fitNo)));
@@ -65,7 +65,7 @@ export class BootstrapCommittee implements ProbabilisticClassifier {
   }
 
   /** Mean of the members' probabilities. */
-  predictProba(X: Matrix, rows?: Int32Array): Float32Array {
+  predictProba(X: Vectors, rows?: Int32Array): Float32Array {
     const all = this.memberProba(X, rows);
     const out = new Float32Array(all[0].length);
     for (const p of all) for (let i = 0; i < p.length; i++) out[i] += p[i];
@@ -74,7 +74,7 @@ export class BootstrapCommittee implements ProbabilisticClassifier {
   }
 
   /** Each member's probabilities, rows × classes each, from one pass over the rows (predictStacked). */
-  memberProba(X: Matrix, rows?: Int32Array): Float32Array[] {
+  memberProba(X: Vectors, rows?: Int32Array): Float32Array[] {
     if (!this.trained) throw new NotTrainedError('the committee has not been trained yet');
     return predictStacked(this.members, X, rows);
   }

@@ -1,4 +1,5 @@
-import type { Matrix } from '../types';
+import { rowInto, vectorsKey } from '../features/compactVectors';
+import type { Vectors } from '../types';
 import { createRng, deriveSeed } from './rng';
 import { scalerOf } from './softmax';
 
@@ -38,15 +39,15 @@ interface CacheEntry {
   readonly graph: KnnGraph;
 }
 
-const cache = new WeakMap<Float32Array, CacheEntry>();
+const cache = new WeakMap<object, CacheEntry>();
 
 /** The graph over (a seeded sample of) X's rows, from the cache when the same one was built. */
-export function knnGraphOf(X: Matrix, k: number, sample: number, seed: number): KnnGraph {
+export function knnGraphOf(X: Vectors, k: number, sample: number, seed: number): KnnGraph {
   const key = `${X.rows}:${X.cols}:${k}:${sample}:${seed}`;
-  const hit = cache.get(X.data);
+  const hit = cache.get(vectorsKey(X));
   if (hit && hit.key === key) return hit.graph;
   const graph = buildKnnGraph(X, sampleRows(X.rows, sample, seed), k);
-  cache.set(X.data, { key, graph });
+  cache.set(vectorsKey(X), { key, graph });
   return graph;
 }
 
@@ -65,14 +66,16 @@ export function sampleRows(n: number, sample: number, seed: number): Int32Array 
 }
 
 /** Builds the graph over the given pool rows (exported for the tests; use knnGraphOf). */
-export function buildKnnGraph(X: Matrix, nodes: Int32Array, k: number): KnnGraph {
+export function buildKnnGraph(X: Vectors, nodes: Int32Array, k: number): KnnGraph {
   const d = X.cols;
   const n = nodes.length;
   const { mean, invStd } = scalerOf(X);
+  const raw = new Float32Array(d);
   const toUnit = (row: number, out: Float32Array, at: number): void => {
     let norm = 0;
+    const x = rowInto(X, row, raw);
     for (let j = 0; j < d; j++) {
-      const v = (X.data[row * d + j] - mean[j]) * invStd[j];
+      const v = (x[j] - mean[j]) * invStd[j];
       out[at + j] = v;
       norm += v * v;
     }

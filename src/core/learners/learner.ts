@@ -1,4 +1,4 @@
-import type { Matrix } from '../types';
+import type { Vectors } from '../types';
 import type { FitOptions } from './softmax';
 
 /**
@@ -13,7 +13,7 @@ export interface ProbabilisticClassifier {
    * weights when `warmStart` is true; `rejected` rows are negative evidence ("not this class").
    * Deterministic for a given seed.
    */
-  fit(X: Matrix, rows: Int32Array, y: Int32Array, opts?: FitOptions): void;
+  fit(X: Vectors, rows: Int32Array, y: Int32Array, opts?: FitOptions): void;
   /** Class probabilities for the given rows (all rows when omitted): rows × classes, row-major. Throws NotTrainedError. */
-  predictProba(X: Matrix, rows?: Int32Array): Float32Array;
+  predictProba(X: Vectors, rows?: Int32Array): Float32Array;
 }

@@ -1,5 +1,5 @@
 import type { PoolState } from '../strategies/strategy';
-import type { Matrix } from '../types';
+import type { Vectors } from '../types';
 import { BootstrapCommittee, DEFAULT_COMMITTEE_SIZE } from './committee';
 import { streamPool } from './poolPredict';
 import { CommitteeSummaryBuilder, summariseCommittee, type CommitteeView } from '../strategies/committeeSummary';
@@ -42,7 +42,7 @@ export class ModelWithCommittee {
   lastPseudo: PseudoLabels = { rows: new Int32Array(0), y: new Int32Array(0) };
 
   constructor(
-    readonly X: Matrix,
+    readonly X: Vectors,
     readonly opts: ModelWithCommitteeOptions,
     learners?: { readonly main: SoftmaxRegression; readonly committee: BootstrapCommittee },
   ) {

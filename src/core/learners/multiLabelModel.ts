@@ -1,4 +1,4 @@
-import type { Matrix } from '../types';
+import type { Vectors } from '../types';
 import { DEFAULT_COMMITTEE_SIZE } from './committee';
 import { MultiLabelCommittee, OneVsRest } from './oneVsRest';
 import { deriveSeed } from './rng';
@@ -24,7 +24,7 @@ export class MultiLabelModel {
   private pending: { rows: Int32Array; Y: Uint8Array; rejected?: RejectedRows } | undefined;
 
   constructor(
-    readonly X: Matrix,
+    readonly X: Vectors,
     readonly opts: MultiLabelModelOptions,
     learners?: { readonly main: OneVsRest; readonly committee: MultiLabelCommittee },
   ) {

@@ -1,5 +1,5 @@
 import { NotTrainedError, SettingError } from '../errors';
-import type { Matrix } from '../types';
+import type { Vectors } from '../types';
 import { DEFAULT_COMMITTEE_SIZE } from './committee';
 import { createRng, deriveSeed } from './rng';
 import { SoftmaxRegression, type RejectedRows } from './softmax';
@@ -50,7 +50,7 @@ export class OneVsRest {
   }
 
   /** `Y`: rows.length × classes, 1 where the label applies to the row, 0 where it does not. */
-  fit(X: Matrix, rows: Int32Array, Y: Uint8Array, opts?: MultiLabelFitOptions): void {
+  fit(X: Vectors, rows: Int32Array, Y: Uint8Array, opts?: MultiLabelFitOptions): void {
     const K = this.classes;
     if (Y.length !== rows.length * K) throw new RangeError(`fit: ${rows.length} rows × ${K} labels need ${rows.length * K} targets, got ${Y.length}`);
     if (rows.length === 0) throw new RangeError('fit: no labeled rows');
@@ -69,7 +69,7 @@ export class OneVsRest {
   }
 
   /** P(label applies) for the given rows (all when omitted): rows × classes, row-major. */
-  predictProba(X: Matrix, rows?: Int32Array): Float32Array {
+  predictProba(X: Vectors, rows?: Int32Array): Float32Array {
     if (!this.trained) throw new NotTrainedError();
     const K = this.classes;
     const m = rows ? rows.length : X.rows;
@@ -115,7 +115,7 @@ export class MultiLabelCommittee {
     return this.members.every((m) => m.trained);
   }
 
-  fit(X: Matrix, rows: Int32Array, Y: Uint8Array, opts?: MultiLabelFitOptions): void {
+  fit(X: Vectors, rows: Int32Array, Y: Uint8Array, opts?: MultiLabelFitOptions): void {
     const K = this.opts.classes;
     const n = rows.length;
     const fitNo = this.fits++;
@@ -132,7 +132,7 @@ export class MultiLabelCommittee {
     });
   }
 
-  memberProba(X: Matrix, rows?: Int32Array): Float32Array[] {
+  memberProba(X: Vectors, rows?: Int32Array): Float32Array[] {
     if (!this.trained) throw new NotTrainedError('the committee has not been trained yet');
     return this.members.map((m) => m.predictProba(X, rows));
   }

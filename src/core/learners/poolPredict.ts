@@ -1,5 +1,6 @@
 import { runStackedSoftmax } from '../runtime/stackedSoftmax';
-import type { Matrix } from '../types';
+import { blockInto, isCompact } from '../features/compactVectors';
+import type { Vectors } from '../types';
 import { predictStacked, type SoftmaxRegression } from './softmax';
 
 /** Rows × dims under which predictPool stays in JavaScript. */
@@ -15,7 +16,7 @@ let ortBroken = false;
  * here; they agree within 1e-5), about ten times faster. Small row sets, and any failure to run
  * ONNX Runtime, take the JavaScript path (predictStacked), which gives the same answer.
  */
-export async function predictPool(models: readonly SoftmaxRegression[], X: Matrix, chunkRows = CHUNK_ROWS): Promise<Float32Array[]> {
+export async function predictPool(models: readonly SoftmaxRegression[], X: Vectors, chunkRows = CHUNK_ROWS): Promise<Float32Array[]> {
   if (models.length === 0) return [];
   const K = models[0].classes;
   const outs = models.map(() => new Float32Array(X.rows * K));
@@ -31,7 +32,7 @@ export async function predictPool(models: readonly SoftmaxRegression[], X: Matri
  */
 export async function streamPool(
   models: readonly SoftmaxRegression[],
-  X: Matrix,
+  X: Vectors,
   onChunk: (start: number, parts: readonly Float32Array[]) => void,
   chunkRows = CHUNK_ROWS,
 ): Promise<void> {
@@ -42,7 +43,7 @@ export async function streamPool(
   const js = (from: number): void => {
     for (let s = from; s < X.rows; s += chunkRows) {
       const e = Math.min(X.rows, s + chunkRows);
-      onChunk(s, predictStacked(models, { rows: e - s, cols: d, data: X.data.subarray(s * d, e * d) }));
+      onChunk(s, predictStacked(models, { rows: e - s, cols: d, data: blockInto(X, s, e) }));
     }
   };
   if (X.rows * X.cols < ORT_MIN_CELLS || ortBroken) return js(0);
@@ -61,10 +62,12 @@ export async function streamPool(
     }
   });
   // In chunks of rows: ONNX Runtime's intermediates (logits, softmax, transpose) then stay a few
-  // megabytes however large the pool, and each chunk's input is a view, never a copy.
+  // megabytes however large the pool, and each chunk's input is a view of a dense pool, or a
+  // compact pool's chunk dequantised into one reused buffer.
+  let buffer: Float32Array | undefined;
   for (let s = 0; s < X.rows; s += chunkRows) {
     const e = Math.min(X.rows, s + chunkRows);
-    const chunk = { rows: e - s, cols: d, data: X.data.subarray(s * d, e * d) };
+    const chunk = { rows: e - s, cols: d, data: blockInto(X, s, e, isCompact(X) ? (buffer ??= new Float32Array(Math.min(chunkRows, X.rows) * d)) : undefined) };
     let probs: Float32Array;
     try {
       probs = await runStackedSoftmax({ X: chunk, Wt, bias, groups: G, classes: K });

@@ -1,5 +1,6 @@
 import { NotTrainedError, SettingError } from '../errors';
-import type { Matrix } from '../types';
+import { blockInto, isCompact, rowInto, vectorsKey } from '../features/compactVectors';
+import type { Vectors } from '../types';
 import type { ProbabilisticClassifier } from './learner';
 import { addResidualProduct, logitsBlock, softmaxRowsInto } from './linearKernels';
 
@@ -108,7 +109,7 @@ export class SoftmaxRegression implements ProbabilisticClassifier {
     return this.Wraw.slice();
   }
 
-  fit(X: Matrix, rows: Int32Array, y: Int32Array, opts?: FitOptions): void {
+  fit(X: Vectors, rows: Int32Array, y: Int32Array, opts?: FitOptions): void {
     if (rows.length !== y.length) throw new RangeError(`fit: ${rows.length} rows but ${y.length} labels`);
     if (rows.length === 0) throw new RangeError('fit: no labeled rows');
     const rej = opts?.rejected;
@@ -134,9 +135,10 @@ export class SoftmaxRegression implements ProbabilisticClassifier {
     const scaler = scalerOf(X);
     // Gather the rows once into a contiguous float64 block: the loss is evaluated many times.
     const Xs = new Float64Array(n * d);
+    const row = new Float32Array(d);
     for (let i = 0; i < n; i++) {
-      const off = rows[i] * d;
-      for (let j = 0; j < d; j++) Xs[i * d + j] = (X.data[off + j] - scaler.mean[j]) * scaler.invStd[j];
+      const x = rowInto(X, rows[i], row);
+      for (let j = 0; j < d; j++) Xs[i * d + j] = (x[j] - scaler.mean[j]) * scaler.invStd[j];
     }
     let negatives: StandardisedRejects | undefined;
     if (rej && rej.rows.length > 0) {
@@ -144,8 +146,8 @@ export class SoftmaxRegression implements ProbabilisticClassifier {
       const Xr = new Float64Array(m * d);
       for (let i = 0; i < m; i++) {
         if (!(rej.classes[i] >= 0 && rej.classes[i] < K)) throw new RangeError(`fit: rejected class ${rej.classes[i]} outside [0, ${K})`);
-        const off = rej.rows[i] * d;
-        for (let j = 0; j < d; j++) Xr[i * d + j] = (X.data[off + j] - scaler.mean[j]) * scaler.invStd[j];
+        const x = rowInto(X, rej.rows[i], row);
+        for (let j = 0; j < d; j++) Xr[i * d + j] = (x[j] - scaler.mean[j]) * scaler.invStd[j];
       }
       negatives = { Xs: Xr, classes: rej.classes, weight: rej.weight ?? 1 };
     }
@@ -170,7 +172,7 @@ export class SoftmaxRegression implements ProbabilisticClassifier {
     this.Wraw = raw;
   }
 
-  predictProba(X: Matrix, rows?: Int32Array): Float32Array {
+  predictProba(X: Vectors, rows?: Int32Array): Float32Array {
     return predictStacked([this], X, rows)[0];
   }
 
@@ -191,7 +193,7 @@ const PREDICT_BLOCK = 128;
  * rows × K array per model, in the order given. The committee and the main model predict through
  * here, so the pool is read once per retrain rather than once per model.
  */
-export function predictStacked(models: readonly SoftmaxRegression[], X: Matrix, rows?: Int32Array): Float32Array[] {
+export function predictStacked(models: readonly SoftmaxRegression[], X: Vectors, rows?: Int32Array): Float32Array[] {
   if (models.length === 0) return [];
   const K = models[0].classes;
   const first = models[0].rawWeights();
@@ -211,9 +213,12 @@ export function predictStacked(models: readonly SoftmaxRegression[], X: Matrix, 
   const n = rows ? rows.length : X.rows;
   const outs = models.map(() => new Float32Array(n * K));
   const z = new Float64Array(Math.min(PREDICT_BLOCK, n) * M);
+  // A compact pool is dequantised a block of rows at a time (128 × d floats), never whole.
+  const block = isCompact(X) ? new Float32Array(Math.min(PREDICT_BLOCK, n) * d) : undefined;
   for (let s = 0; s < n; s += PREDICT_BLOCK) {
     const e = Math.min(n, s + PREDICT_BLOCK);
-    logitsBlock(X.data, d, rows, s, e, W, M, P, W, d, P, z);
+    if (block) logitsBlock(blockInto(X, s, e, block, rows), d, undefined, 0, e - s, W, M, P, W, d, P, z);
+    else logitsBlock((X as { data: Float32Array }).data, d, rows, s, e, W, M, P, W, d, P, z);
     for (let m = 0; m < models.length; m++) softmaxRowsInto(z, e - s, K, M, m * K, outs[m], s * K);
   }
   return outs;
@@ -324,19 +329,20 @@ export interface Scaler {
   readonly invStd: Float64Array;
 }
 
-const scalers = new WeakMap<Float32Array, Scaler>();
+const scalers = new WeakMap<object, Scaler>();
 
 /** Per-column mean and 1/std of a matrix, cached per matrix (the pool does not change); the learner's standardisation, shared by the kNN graph. */
-export function scalerOf(X: Matrix): Scaler {
-  const cached = scalers.get(X.data);
+export function scalerOf(X: Vectors): Scaler {
+  const cached = scalers.get(vectorsKey(X));
   if (cached && cached.mean.length === X.cols) return cached;
   const d = X.cols;
   const mean = new Float64Array(d);
   const sq = new Float64Array(d);
+  const row = new Float32Array(d);
   for (let i = 0; i < X.rows; i++) {
-    const o = i * d;
+    const x = rowInto(X, i, row);
     for (let j = 0; j < d; j++) {
-      const v = X.data[o + j];
+      const v = x[j];
       mean[j] += v;
       sq[j] += v * v;
     }
@@ -349,7 +355,7 @@ export function scalerOf(X: Matrix): Scaler {
     invStd[j] = variance > 1e-12 ? 1 / Math.sqrt(variance) : 1;
   }
   const s = { mean, invStd };
-  scalers.set(X.data, s);
+  scalers.set(vectorsKey(X), s);
   return s;
 }
 

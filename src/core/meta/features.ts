@@ -1,3 +1,4 @@
+import { rowInto } from '../features/compactVectors';
 import type { PoolState } from '../strategies/strategy';
 
 /**
@@ -88,11 +89,13 @@ export function coverage(state: PoolState, k = DEFAULT_COVERAGE_SAMPLE): number 
   const poolIdx = strideSample(state.unlabeled.length, k);
   const labIdx = strideSample(state.labeled.length, Math.max(k, 4 * k));
   if (poolIdx.length < 2 || labIdx.length === 0) return 1;
+  const buf = new Float32Array(d);
   const norm = (row: number): Float64Array => {
     const v = new Float64Array(d);
+    const x = rowInto(X, row, buf);
     let s = 0;
     for (let j = 0; j < d; j++) {
-      v[j] = X.data[row * d + j];
+      v[j] = x[j];
       s += v[j] * v[j];
     }
     const inv = s > 0 ? 1 / Math.sqrt(s) : 0;

@@ -1,4 +1,5 @@
-import type { Matrix } from '../types';
+import { rowInto } from '../features/compactVectors';
+import type { Vectors } from '../types';
 import { distanceSpace } from './poolSketch';
 import { topPositions } from './selectBatch';
 import type { PoolState, Strategy } from './strategy';
@@ -32,14 +33,14 @@ interface CoverageCache {
   readonly minSq: Float64Array;
 }
 
-const caches = new WeakMap<Matrix, CoverageCache>();
+const caches = new WeakMap<Vectors, CoverageCache>();
 
 /**
  * Folds new labeled rows into the kept minima. One pass over the pool per block of centres, so each
  * pool row is read from memory once per block rather than once per centre (the pass is
  * memory-bound); the minimum is the same whatever the order.
  */
-function addCentres(X: Matrix, c: CoverageCache, rows: readonly number[]): void {
+function addCentres(X: Vectors, c: CoverageCache, rows: readonly number[]): void {
   const BLOCK = 64;
   const m = c.minSq;
   for (let b = 0; b < rows.length; b += BLOCK) {
@@ -61,7 +62,7 @@ function addCentres(X: Matrix, c: CoverageCache, rows: readonly number[]): void 
 }
 
 /** Per row of X, the squared distance to the nearest of `labeled` (kept per Matrix, see above). */
-function nearestLabeledSq(X: Matrix, labeled: Int32Array): Float64Array {
+function nearestLabeledSq(X: Vectors, labeled: Int32Array): Float64Array {
   const isLabeled = new Uint8Array(X.rows);
   for (const r of labeled) isLabeled[r] = 1;
   let c = caches.get(X);
@@ -95,7 +96,11 @@ function baseDistanceSq(state: PoolState): Float64Array {
     return out;
   }
   const mean = new Float64Array(X.cols);
-  for (const r of unlabeled) for (let j = 0; j < X.cols; j++) mean[j] += X.data[r * X.cols + j];
+  const buf = new Float32Array(X.cols);
+  for (const r of unlabeled) {
+    const x = rowInto(X, r, buf);
+    for (let j = 0; j < X.cols; j++) mean[j] += x[j];
+  }
   for (let j = 0; j < X.cols; j++) mean[j] /= Math.max(1, unlabeled.length);
   for (let i = 0; i < out.length; i++) out[i] = pointDistanceSq(X, unlabeled[i], mean);
   return out;

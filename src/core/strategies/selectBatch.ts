@@ -1,4 +1,5 @@
-import type { Matrix } from '../types';
+import { rowInto } from '../features/compactVectors';
+import type { Vectors } from '../types';
 import type { PoolState, Strategy } from './strategy';
 
 export interface BatchOptions {
@@ -47,7 +48,7 @@ export function topPositions(scores: Float32Array | Float64Array, rows: Int32Arr
  * among the top candidateFactor·n candidates, so a batch does not spend labels on near-duplicates.
  * Returns positions into `rows` (and `scores`), in pick order.
  */
-export function selectBatch(X: Matrix, rows: Int32Array, scores: Float32Array, n: number, rng: () => number, opts: BatchOptions): number[] {
+export function selectBatch(X: Vectors, rows: Int32Array, scores: Float32Array, n: number, rng: () => number, opts: BatchOptions): number[] {
   if (scores.length !== rows.length) throw new RangeError(`selectBatch: ${scores.length} scores for ${rows.length} rows`);
   const want = Math.min(n, rows.length);
   if (want <= 0) return [];
@@ -59,19 +60,22 @@ export function selectBatch(X: Matrix, rows: Int32Array, scores: Float32Array, n
   const dist = new Float64Array(cand.length).fill(Infinity);
   const taken = new Uint8Array(cand.length);
   const picks: number[] = [];
+  // Rows of a compact pool are dequantised into these (a dense pool's are read in place).
+  const pickRow = new Float32Array(d);
+  const candRow = new Float32Array(d);
   let next = 0;
   for (;;) {
     taken[next] = 1;
     picks.push(cand[next]);
     if (picks.length === want) break;
-    const po = rows[cand[next]] * d;
+    const xp = rowInto(X, rows[cand[next]], pickRow);
     let total = 0;
     for (let c = 0; c < cand.length; c++) {
       if (taken[c]) continue;
-      const co = rows[cand[c]] * d;
+      const xc = rowInto(X, rows[cand[c]], candRow);
       let s = 0;
       for (let j = 0; j < d; j++) {
-        const t = X.data[co + j] - X.data[po + j];
+        const t = xc[j] - xp[j];
         s += t * t;
       }
       if (s < dist[c]) dist[c] = s;

@@ -1,4 +1,4 @@
-import type { Matrix } from '../types';
+import type { Vectors } from '../types';
 import type { CommitteeView } from './committeeSummary';
 
 export const STRATEGY_NAMES = ['random', 'least-confidence', 'margin', 'entropy', 'vote-entropy', 'egl', 'typicality', 'coverage', 'class-balance'] as const;
@@ -15,7 +15,7 @@ export const STRATEGY_CHOICES: readonly StrategyChoice[] = ['meta', ...STRATEGY_
  */
 export interface PoolState {
   /** All candidate vectors (labeled and unlabeled). */
-  readonly X: Matrix;
+  readonly X: Vectors;
   readonly classes: number;
   /** Rows of X not labeled yet; scores are aligned with this array. */
   readonly unlabeled: Int32Array;

@@ -1,5 +1,6 @@
 import { createRng, shuffleInPlace } from '../learners/rng';
-import type { Matrix } from '../types';
+import { rowInto } from '../features/compactVectors';
+import type { Vectors } from '../types';
 import { distanceSpace } from './poolSketch';
 import type { PoolState, Strategy } from './strategy';
 import { rowDistanceSq } from './vectorDistance';
@@ -57,7 +58,7 @@ export interface PoolClustering {
   readonly typicality: Float64Array;
 }
 
-const caches = new WeakMap<Matrix, PoolClustering>();
+const caches = new WeakMap<Vectors, PoolClustering>();
 
 /** How many clusters a pool of n rows gets. */
 export function clusterCount(n: number): number {
@@ -65,19 +66,21 @@ export function clusterCount(n: number): number {
 }
 
 /** k-means++ seeding then Lloyd's iterations on the rows `sample`; returns C × d centres. */
-function kMeans(X: Matrix, sample: Int32Array, C: number, rng: () => number): Float64Array {
+function kMeans(X: Vectors, sample: Int32Array, C: number, rng: () => number): Float64Array {
   const d = X.cols;
   const S = sample.length;
   const centres = new Float64Array(C * d);
+  const buf = new Float32Array(d);
   const setCentre = (c: number, row: number): void => {
-    for (let j = 0; j < d; j++) centres[c * d + j] = X.data[row * d + j];
+    const x = rowInto(X, row, buf);
+    for (let j = 0; j < d; j++) centres[c * d + j] = x[j];
   };
   const distToCentre = (row: number, c: number): number => {
     let s = 0;
-    const o = row * d;
+    const x = rowInto(X, row, buf);
     const q = c * d;
     for (let j = 0; j < d; j++) {
-      const t = X.data[o + j] - centres[q + j];
+      const t = x[j] - centres[q + j];
       s += t * t;
     }
     return s;
@@ -111,7 +114,7 @@ function kMeans(X: Matrix, sample: Int32Array, C: number, rng: () => number): Fl
   for (let it = 0; it < TYPICALITY.iterations; it++) {
     let moved = 0;
     for (let i = 0; i < S; i++) {
-      const a = nearestCentre(X, sample[i], centres, C);
+      const a = nearestCentre(X, sample[i], centres, C, buf);
       if (a !== assign[i]) {
         assign[i] = a;
         moved++;
@@ -123,8 +126,8 @@ function kMeans(X: Matrix, sample: Int32Array, C: number, rng: () => number): Fl
     for (let i = 0; i < S; i++) {
       const a = assign[i];
       counts[a]++;
-      const o = sample[i] * d;
-      for (let j = 0; j < d; j++) sums[a * d + j] += X.data[o + j];
+      const x = rowInto(X, sample[i], buf);
+      for (let j = 0; j < d; j++) sums[a * d + j] += x[j];
     }
     // An emptied centre stays where it was (it may win rows back, or stay an empty cluster).
     for (let c = 0; c < C; c++) if (counts[c] > 0) for (let j = 0; j < d; j++) centres[c * d + j] = sums[c * d + j] / counts[c];
@@ -133,16 +136,16 @@ function kMeans(X: Matrix, sample: Int32Array, C: number, rng: () => number): Fl
 }
 
 /** The nearest of C centres to row r (ties: the lower centre). */
-function nearestCentre(X: Matrix, r: number, centres: Float64Array, C: number): number {
+function nearestCentre(X: Vectors, r: number, centres: Float64Array, C: number, buf: Float32Array): number {
   const d = X.cols;
-  const o = r * d;
+  const x = rowInto(X, r, buf);
   let best = 0;
   let bestD = Infinity;
   for (let c = 0; c < C; c++) {
     const q = c * d;
     let s = 0;
     for (let j = 0; j < d && s < bestD; j++) {
-      const t = X.data[o + j] - centres[q + j];
+      const t = x[j] - centres[q + j];
       s += t * t;
     }
     if (s < bestD) {
@@ -157,7 +160,7 @@ function nearestCentre(X: Matrix, r: number, centres: Float64Array, C: number): 
  * Clusters the pool and computes every row's typicality; no cache (clusteringOf caches it).
  * Exported for the test that checks the cache against a fresh computation.
  */
-export function computeClustering(X: Matrix): PoolClustering {
+export function computeClustering(X: Vectors): PoolClustering {
   const N = X.rows;
   const rng = createRng(TYPICALITY.seed);
   const C = Math.min(clusterCount(N), Math.max(1, N));
@@ -167,8 +170,9 @@ export function computeClustering(X: Matrix): PoolClustering {
   const centres = N > 0 ? kMeans(X, sample, C, rng) : new Float64Array(0);
   const assign = new Int32Array(N);
   const size = new Int32Array(C);
+  const buf = new Float32Array(X.cols);
   for (let r = 0; r < N; r++) {
-    assign[r] = nearestCentre(X, r, centres, C);
+    assign[r] = nearestCentre(X, r, centres, C, buf);
     size[assign[r]]++;
   }
   // Members per cluster (counting sort by cluster, rows ascending within).
@@ -200,7 +204,7 @@ export function computeClustering(X: Matrix): PoolClustering {
 }
 
 /** The pool's clustering, computed once per Matrix, in its distance space (poolSketch.ts). */
-export function clusteringOf(X: Matrix): PoolClustering {
+export function clusteringOf(X: Vectors): PoolClustering {
   let c = caches.get(X);
   if (!c) {
     c = computeClustering(distanceSpace(X));

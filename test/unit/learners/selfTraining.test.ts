@@ -1,3 +1,4 @@
+import { quantise } from '../../../src/core/features/compactVectors';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { createEngine } from '../../../src/core/engine/createEngine';
@@ -113,9 +114,11 @@ describe('createEngine passes semiSupervised to its learner', () => {
         await e.retrain();
         return e.explain!([{ row: 2, strategy: 'margin', score: 0 }])[0].probs.map((p) => Math.fround(p));
       };
-      const m = new ModelWithCommittee(line, { classes: 2, seed: 1, committeeSize: 3, semiSupervised });
+      // The engine holds its pool compact (int8 codes × a per-row scale): the same model on the same codes.
+      const pool = quantise(line);
+      const m = new ModelWithCommittee(pool, { classes: 2, seed: 1, committeeSize: 3, semiSupervised });
       m.fit(Int32Array.from([1, 4]), Int32Array.from([0, 1]));
-      const expected = [...m.main.predictProba(line, Int32Array.from([2]))];
+      const expected = [...m.main.predictProba(pool, Int32Array.from([2]))];
       assert.deepEqual(await probsOf({ ...base, semiSupervised }), expected);
       assert.notDeepEqual(await probsOf(base), expected);
     });

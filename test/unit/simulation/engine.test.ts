@@ -1,3 +1,4 @@
+import { gatherRows } from '../../../src/core/features/compactVectors';
 import { NO_COMMITTEE } from '../../../src/core/strategies/committeeSummary';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -84,8 +85,9 @@ describe('createEngine', () => {
     const q = await lean.query(4);
     assert.deepEqual(q.map((x) => x.row), (await full.query(4)).map((x) => x.row));
     for (const x of q) assert.deepEqual(x.votes, []);
-    // Two pool rows as if they came from elsewhere: the same probabilities the pool's rows get.
-    const outside = { rows: 2, cols: X.cols, data: X.data.slice(20 * X.cols, 22 * X.cols) };
+    // Two pool rows as if they came from elsewhere (as the engine holds them: compact, dequantised):
+    // the same probabilities the pool's rows get.
+    const outside = gatherRows(lean.pool, Int32Array.from([20, 21]));
     const p = lean.predictProba(outside);
     const seen = full.explain!([20, 21].map((row) => ({ row, strategy: 'margin', score: 0 }))).flatMap((x) => x.probs);
     assert.equal(p.length, 6);

@@ -19,12 +19,12 @@ describe('the distance space of typicality and coverage', () => {
 
   test('wide vectors are projected once per pool, the same way every time', () => {
     const X = gaussianPool(2, 300, 300);
-    const s = distanceSpace(X);
+    const s = distanceSpace(X) as Matrix;
     assert.equal(s.cols, SKETCH_DIMS);
     assert.equal(s.rows, 300);
     assert.equal(distanceSpace(X), s, 'cached');
     assert.deepEqual(sketchOf({ ...X }).data, s.data, 'deterministic');
-    assert.notDeepEqual(distanceSpace(gaussianPool(3, 300, 300)).data, s.data);
+    assert.notDeepEqual((distanceSpace(gaussianPool(3, 300, 300)) as Matrix).data, s.data);
   });
 
   test('the projection keeps squared distances on average (Johnson–Lindenstrauss)', () => {

@@ -1,0 +1,102 @@
+import type { CompactMatrix, Matrix, Vectors } from '../types';
+
+/** The largest code: a row's largest magnitude maps to ±127. */
+const LEVELS = 127;
+
+export function isCompact(X: Vectors): X is CompactMatrix {
+  return (X as Partial<CompactMatrix>).codes !== undefined;
+}
+
+/**
+ * The rows of `m` as int8 codes with a per-row scale (CompactMatrix): each entry is off by at most
+ * scale / 2 = (the row's largest magnitude) / 254. The encoder's model is int8 already, so this
+ * keeps what its vectors resolve, at a quarter of float32's memory. A compact matrix is returned as it is.
+ */
+export function quantise(m: Vectors): CompactMatrix {
+  if (isCompact(m)) return m;
+  const { rows, cols, data } = m;
+  const codes = new Int8Array(rows * cols);
+  const scales = new Float32Array(rows);
+  for (let r = 0; r < rows; r++) quantiseRowInto(data, r * cols, cols, codes, scales, r);
+  return { rows, cols, codes, scales };
+}
+
+/** Quantises src[from .. from + cols) as row r of codes / scales (for building a compact matrix row by row). */
+export function quantiseRowInto(src: ArrayLike<number>, from: number, cols: number, codes: Int8Array, scales: Float32Array, r: number): void {
+  let max = 0;
+  for (let j = 0; j < cols; j++) {
+    const a = Math.abs(src[from + j]);
+    if (a > max) max = a;
+  }
+  const o = r * cols;
+  if (!(max > 0) || !Number.isFinite(max)) {
+    scales[r] = 0;
+    codes.fill(0, o, o + cols);
+    return;
+  }
+  const scale = Math.fround(max / LEVELS);
+  scales[r] = scale;
+  for (let j = 0; j < cols; j++) codes[o + j] = Math.max(-LEVELS, Math.min(LEVELS, Math.round(src[from + j] / scale)));
+}
+
+/**
+ * Row r as float32: a view for a dense matrix, else dequantised into `out` (cols entries, reused
+ * by the caller between rows).
+ */
+export function rowInto(X: Vectors, r: number, out: Float32Array): Float32Array {
+  const d = X.cols;
+  if (!isCompact(X)) return X.data.subarray(r * d, (r + 1) * d);
+  const s = X.scales[r];
+  const o = r * d;
+  const c = X.codes;
+  for (let j = 0; j < d; j++) out[j] = c[o + j] * s;
+  return out;
+}
+
+/**
+ * Rows start .. end − 1 (of `rows` when given, else of X) as one float32 block, (end − start) × cols:
+ * a view when X is dense and the rows are contiguous, else copied (dequantised) into `out`, which
+ * must hold at least that many entries (allocated when absent).
+ */
+export function blockInto(X: Vectors, start: number, end: number, out?: Float32Array, rows?: Int32Array): Float32Array {
+  const d = X.cols;
+  if (!rows && !isCompact(X)) return X.data.subarray(start * d, end * d);
+  const buf = out ?? new Float32Array((end - start) * d);
+  if (isCompact(X)) {
+    const c = X.codes;
+    for (let i = start; i < end; i++) {
+      const r = rows ? rows[i] : i;
+      const s = X.scales[r];
+      const o = r * d;
+      const b = (i - start) * d;
+      for (let j = 0; j < d; j++) buf[b + j] = c[o + j] * s;
+    }
+  } else {
+    for (let i = start; i < end; i++) {
+      const r = rows![i];
+      buf.set(X.data.subarray(r * d, (r + 1) * d), (i - start) * d);
+    }
+  }
+  return buf.subarray(0, (end - start) * d);
+}
+
+/** The given rows as a dense matrix (rows.length × cols): for the few rows a fit or a test needs. */
+export function gatherRows(X: Vectors, rows: Int32Array): Matrix {
+  return { rows: rows.length, cols: X.cols, data: blockInto(X, 0, rows.length, new Float32Array(rows.length * X.cols), rows) };
+}
+
+/** Every row as a dense matrix: for small pools and tests (a compact pool of a million rows must not be expanded whole). */
+export function denseOf(X: Vectors): Matrix {
+  if (!isCompact(X)) return X;
+  return { rows: X.rows, cols: X.cols, data: blockInto(X, 0, X.rows) };
+}
+
+/** The object that identifies a pool's vectors, for caches keyed by the pool (WeakMaps). */
+export function vectorsKey(X: Vectors): object {
+  return isCompact(X) ? X.codes : X.data;
+}
+
+/** Bytes the vectors occupy. */
+export function vectorBytes(X: Vectors): number {
+  return isCompact(X) ? X.codes.byteLength + X.scales.byteLength : X.data.byteLength;
+}

@@ -1,0 +1,117 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { blockInto, denseOf, gatherRows, isCompact, quantise, rowInto, vectorBytes } from '../../../src/core/features/compactVectors';
+import { predictPool } from '../../../src/core/learners/poolPredict';
+import { createRng } from '../../../src/core/learners/rng';
+import { predictStacked, SoftmaxRegression } from '../../../src/core/learners/softmax';
+import { augmentedNorm } from '../../../src/core/strategies/augmentedNorm';
+import { distanceSpace, SKETCH_DIMS, sketchOf } from '../../../src/core/strategies/poolSketch';
+import { pointDistanceSq, rowDistanceSq, rowDistanceSqBelow } from '../../../src/core/strategies/vectorDistance';
+import type { Matrix } from '../../../src/core/types';
+import { blobs } from '../learners/helpers';
+
+function gaussian(rows: number, cols: number, seed: number): Matrix {
+  const rng = createRng(seed);
+  const data = new Float32Array(rows * cols);
+  for (let i = 0; i < data.length; i++) data[i] = (rng() - 0.5) * (1 + (i % 7)) + (i % cols === 0 ? 3 : 0);
+  return { rows, cols, data };
+}
+
+describe('compact vectors: int8 codes with a per-row scale', () => {
+  test('round trip: every entry within half a step (the row’s largest magnitude / 254) of the float32 value', () => {
+    const X = gaussian(500, 37, 1);
+    // A zero row and a row of one huge value among small ones.
+    X.data.fill(0, 3 * 37, 4 * 37);
+    X.data[5 * 37 + 2] = 1e6;
+    const C = quantise(X);
+    assert.ok(isCompact(C));
+    assert.equal(C.codes.length, X.data.length);
+    assert.equal(vectorBytes(C), 500 * 37 + 500 * 4);
+    const buf = new Float32Array(37);
+    let worst = 0;
+    for (let r = 0; r < X.rows; r++) {
+      const row = X.data.subarray(r * 37, (r + 1) * 37);
+      const max = row.reduce((a, v) => Math.max(a, Math.abs(v)), 0);
+      const back = rowInto(C, r, buf);
+      for (let j = 0; j < 37; j++) {
+        const err = Math.abs(back[j] - row[j]);
+        // Half a step, plus float32 rounding of the product.
+        assert.ok(err <= max / 254 + max * 1e-6, `row ${r} col ${j}: ${back[j]} vs ${row[j]}`);
+        if (max > 0) worst = Math.max(worst, err / max);
+      }
+    }
+    assert.ok(worst > 0 && worst <= 1 / 254 + 1e-6, `worst relative error ${worst}`);
+    // The zero row stays zero; a compact matrix is not quantised twice.
+    assert.deepEqual([...rowInto(C, 3, buf)], new Array(37).fill(0));
+    assert.equal(quantise(C), C);
+  });
+
+  test('blocks, gathered rows and the dense copy read the same dequantised values', () => {
+    const C = quantise(gaussian(50, 9, 2));
+    const D = denseOf(C);
+    const buf = new Float32Array(9);
+    for (let r = 0; r < 50; r++) assert.deepEqual(D.data.subarray(r * 9, (r + 1) * 9), rowInto(C, r, buf).slice());
+    assert.deepEqual(blockInto(C, 10, 20), D.data.subarray(90, 180));
+    const rows = Int32Array.from([7, 3, 49]);
+    assert.deepEqual(gatherRows(C, rows).data, Float32Array.from([...D.data.subarray(63, 72), ...D.data.subarray(27, 36), ...D.data.subarray(441, 450)]));
+    // A dense matrix's contiguous block is a view, not a copy.
+    assert.equal(blockInto(D, 2, 4).buffer, D.data.buffer);
+  });
+
+  test('the learner on a compact pool: the same fit and probabilities as on its dequantised copy', async () => {
+    const { X, y } = blobs(3, 400, 20, 1.5, 4);
+    const C = quantise(X);
+    const D = denseOf(C);
+    const rows = Int32Array.from({ length: 60 }, (_, i) => i * 20);
+    const labels = Int32Array.from(rows, (r) => y[r]);
+    const a = new SoftmaxRegression({ classes: 3 });
+    const b = new SoftmaxRegression({ classes: 3 });
+    a.fit(C, rows, labels);
+    b.fit(D, rows, labels);
+    assert.deepEqual(a.weights(), b.weights());
+    const pc = predictStacked([a, b], C);
+    const pd = predictStacked([a, b], D);
+    assert.deepEqual(pc, pd);
+    // Some rows only, and the pool pass (ONNX Runtime chunks, dequantised into one buffer).
+    const some = Int32Array.from([5, 900, 17]);
+    assert.deepEqual(a.predictProba(C, some), a.predictProba(D, some));
+    const [pool] = await predictPool([a], C, 256);
+    let diff = 0;
+    for (let i = 0; i < pool.length; i++) diff = Math.max(diff, Math.abs(pool[i] - pd[0][i]));
+    assert.ok(diff < 1e-5, `ONNX Runtime pass off by ${diff}`);
+    // And the quantisation noise itself: the float32 pool's probabilities differ by little.
+    const pf = predictStacked([a], X)[0];
+    let noise = 0;
+    for (let i = 0; i < pf.length; i++) noise = Math.max(noise, Math.abs(pf[i] - pd[0][i]));
+    assert.ok(noise < 0.02, `quantisation moved a probability by ${noise}`);
+  });
+
+  test('distances and norms read the codes in place and equal those of the dequantised copy', () => {
+    const C = quantise(gaussian(40, 21, 3));
+    const D = denseOf(C);
+    const p = Float64Array.from({ length: 21 }, (_, j) => j / 10);
+    for (const [a, b] of [
+      [0, 1],
+      [5, 39],
+      [12, 12],
+    ]) {
+      const dc = rowDistanceSq(C, a, b);
+      assert.ok(Math.abs(dc - rowDistanceSq(D, a, b)) <= 1e-5 * Math.max(1, dc), `${a}–${b}`);
+      assert.equal(rowDistanceSqBelow(C, a, b, Infinity), dc);
+      // Pruned: the same number below the bound, at least the bound above it.
+      assert.equal(rowDistanceSqBelow(C, a, b, dc + 1), dc);
+      if (dc > 0) assert.ok(rowDistanceSqBelow(C, a, b, dc / 2) >= dc / 2);
+      assert.ok(Math.abs(pointDistanceSq(C, a, p) - pointDistanceSq(D, a, p)) < 1e-4);
+      assert.ok(Math.abs(augmentedNorm(C, a) - augmentedNorm(D, a)) < 1e-5);
+    }
+  });
+
+  test('a compact wide pool gets a compact sketch, quantised row by row from the same projection', () => {
+    const C = quantise(gaussian(120, 100, 5));
+    const s = distanceSpace(C);
+    assert.ok(isCompact(s));
+    assert.equal(s.cols, SKETCH_DIMS);
+    assert.equal(distanceSpace(C), s, 'cached');
+    assert.deepEqual(s, quantise(sketchOf(C)));
+  });
+});
