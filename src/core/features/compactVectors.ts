@@ -36,7 +36,12 @@ export function quantiseRowInto(src: ArrayLike<number>, from: number, cols: numb
   }
   const scale = Math.fround(max / LEVELS);
   scales[r] = scale;
-  for (let j = 0; j < cols; j++) codes[o + j] = Math.max(-LEVELS, Math.min(LEVELS, Math.round(src[from + j] / scale)));
+  // |src| ≤ max, so |src / scale| ≤ 127 up to rounding: the nearest code never leaves ±127.
+  const inv = 1 / scale;
+  for (let j = 0; j < cols; j++) {
+    const q = Math.round(src[from + j] * inv);
+    codes[o + j] = q > LEVELS ? LEVELS : q < -LEVELS ? -LEVELS : q;
+  }
 }
 
 /**

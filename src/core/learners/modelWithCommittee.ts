@@ -180,13 +180,13 @@ export class ModelWithCommittee {
       probs.set(main, start * K);
       summary.add(start, parts, main.length / K);
     });
-    return { probs, committee: summary.build() };
+    return { probs, committee: summary.build((rows) => this.committee.memberProba(this.X, rows)) };
   }
 
   /** The committee's per-row summary over the whole pool, streamed through the JavaScript kernels (fits the committee first if needed). */
   committeeView(): CommitteeView {
     this.fitCommittee();
-    return summariseCommittee(this.X.rows, this.opts.classes, (s, e) => this.memberProba(rowRange(s, e)));
+    return summariseCommittee(this.X.rows, this.opts.classes, (s, e) => this.memberProba(rowRange(s, e)), (rows) => this.memberProba(rows));
   }
 
   /**

@@ -60,6 +60,6 @@ export class MultiLabelModel {
 
   /** The committee's per-row summary over the whole pool (votes: members saying a label applies), streamed in chunks of rows. */
   committeeView(): CommitteeView {
-    return summariseCommittee(this.X.rows, this.opts.classes, (s, e) => this.memberProba(rowRange(s, e)), true);
+    return summariseCommittee(this.X.rows, this.opts.classes, (s, e) => this.memberProba(rowRange(s, e)), (rows) => this.memberProba(rows), true);
   }
 }

@@ -149,6 +149,9 @@ export function computeFeatures(state: PoolState, opts: FeatureOptions = {}): Fl
   const committee = state.committee;
   const C = committee.size;
   let disagree = 0;
+  // The members' probabilities for the sampled rows only (row s of the sample at s·K).
+  const members = C > 0 ? committee.memberProba(Int32Array.from(idx, (i) => state.unlabeled[i])) : [];
+  const cons = new Float64Array(K);
   for (let s = 0; s < m; s++) {
     const row = state.unlabeled[idx[s]];
     const off = row * K;
@@ -173,7 +176,17 @@ export function computeFeatures(state: PoolState, opts: FeatureOptions = {}): Fl
       vote[s] = ve / Math.log(Math.min(K, C) > 1 ? Math.min(K, C) : 2);
       if (ve > 0) disagree++;
       // Mean KL of the members to their consensus (the QBC "max disagreement" quantity).
-      kl[s] = committee.disagreement[row];
+      const so = s * K;
+      cons.fill(0);
+      for (const cq of members) for (let k = 0; k < K; k++) cons[k] += cq[so + k] / C;
+      let klSum = 0;
+      for (const cp of members) {
+        for (let k = 0; k < K; k++) {
+          const v = cp[so + k];
+          if (v > 0 && cons[k] > 0) klSum += v * Math.log(v / cons[k]);
+        }
+      }
+      kl[s] = klSum / C;
     }
   }
   let predEnt = 0;

@@ -165,7 +165,8 @@ export async function simulateSpans(opts: SpanSimulateOptions): Promise<SpanSimu
       // Every record's (strategies read the unlabeled ones through `unlabeled`).
       poolProbs: probsOf(rowRange(0, P)),
       get committee(): CommitteeView {
-        committee ??= summariseCommittee(P, T, (s, e) => model.memberProba(repRows(rowRange(s, e)).map((x) => (x >= 0 ? x : pool.offsets[0]))));
+        const tokens = (records: Int32Array): Int32Array => repRows(records).map((x) => (x >= 0 ? x : pool.offsets[0]));
+        committee ??= summariseCommittee(P, T, (s, e) => model.memberProba(tokens(rowRange(s, e))), (records) => model.memberProba(tokens(records)));
         return committee;
       },
       rng,

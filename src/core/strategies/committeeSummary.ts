@@ -1,11 +1,13 @@
 /**
  * What the committee's readers need of it, per row of the pool, worked out chunk by chunk as the
  * members' probabilities stream past: the hard votes (the "why" of a pick, contested spans), the
- * vote-entropy strategy's score, and the meta-learner's disagreement features. A committee of M
- * members over N rows and K classes then costs N·(K + 20) bytes held, instead of M·N·K float32
- * probabilities (at 1 M spans, 5 members and 5 classes: 25 MB instead of 100 MB, and nothing
- * copied per query). Each quantity is computed exactly as its reader computed it from the whole
- * matrices before (same operations in the same order), so scores are bit-for-bit the same.
+ * vote-entropy strategy's score and the entropy of the hard votes (a meta-learner feature); and the
+ * members' probabilities for the few rows a reader samples (the meta-learner's disagreement
+ * feature), computed when asked. A committee of M members over N rows and K classes then costs
+ * N·(K + 12) bytes held, instead of M·N·K float32 probabilities (at 1 M spans, 5 members and 5
+ * classes: 17 MB instead of 100 MB, and nothing copied per query). Each quantity is computed exactly
+ * as its reader computed it from the whole matrices before (same operations in the same order), so
+ * scores are bit-for-bit the same.
  */
 export interface CommitteeView {
   /** Members (0: no committee; the arrays are then empty). */
@@ -16,8 +18,8 @@ export interface CommitteeView {
   readonly voteEntropy: Float32Array;
   /** Entropy (nats) of the members' hard votes (their most probable class, in both modes) for each row. */
   readonly hardVoteEntropy: Float64Array;
-  /** Mean KL divergence of the members' distributions from their consensus for each row (QBC "max disagreement"). */
-  readonly disagreement: Float64Array;
+  /** Each member's probabilities for the given rows of the pool (rows.length × classes each), computed now: for a sample of rows, never the whole pool. */
+  memberProba(rows: Int32Array): readonly Float32Array[];
 }
 
 /** No committee: what a state holds before one is trained. */
@@ -26,7 +28,7 @@ export const NO_COMMITTEE: CommitteeView = {
   votes: new Uint8Array(0),
   voteEntropy: new Float32Array(0),
   hardVoteEntropy: new Float64Array(0),
-  disagreement: new Float64Array(0),
+  memberProba: () => [],
 };
 
 /** The members most a view can count (votes are bytes). */
@@ -48,11 +50,10 @@ function binaryEntropy(p: number): number {
 
 /** Fills a view of `rows` rows from the members' probabilities, one chunk of rows at a time. */
 export class CommitteeSummaryBuilder {
-  private readonly view: { votes: Uint8Array; voteEntropy: Float32Array; hardVoteEntropy: Float64Array; disagreement: Float64Array };
+  private readonly view: { votes: Uint8Array; voteEntropy: Float32Array; hardVoteEntropy: Float64Array };
   private readonly term: Float64Array;
   private readonly counts: Int32Array;
   private readonly mean: Float64Array;
-  private readonly cons: Float64Array;
 
   constructor(
     readonly rows: number,
@@ -61,13 +62,12 @@ export class CommitteeSummaryBuilder {
     readonly multiLabel = false,
   ) {
     if (size > MAX_COMMITTEE) throw new RangeError(`a committee of ${size} members: at most ${MAX_COMMITTEE} can vote`);
-    this.view = { votes: new Uint8Array(rows * classes), voteEntropy: new Float32Array(rows), hardVoteEntropy: new Float64Array(rows), disagreement: new Float64Array(rows) };
+    this.view = { votes: new Uint8Array(rows * classes), voteEntropy: new Float32Array(rows), hardVoteEntropy: new Float64Array(rows) };
     const M = size;
     // −(v/M) log(v/M) for every possible vote count v.
     this.term = Float64Array.from({ length: M + 1 }, (_, v) => (v === 0 ? 0 : -(v / M) * Math.log(v / M)));
     this.counts = new Int32Array(classes);
     this.mean = new Float64Array(classes);
-    this.cons = new Float64Array(classes);
   }
 
   /** Rows start .. start + n, given each member's probabilities for them (n × classes each, member order fixed). */
@@ -76,25 +76,22 @@ export class CommitteeSummaryBuilder {
     const M = this.size;
     if (members.length !== M) throw new RangeError(`a chunk of ${members.length} members for a committee of ${M}`);
     if (start < 0 || start + n > this.rows) throw new RangeError(`rows ${start}..${start + n} outside the pool of ${this.rows}`);
-    const { votes, voteEntropy, hardVoteEntropy, disagreement } = this.view;
-    const { term, counts, mean, cons } = this;
+    const { votes, voteEntropy, hardVoteEntropy } = this.view;
+    const { term, counts, mean } = this;
     const scale = TIE_BREAK / Math.log(Math.max(2, K));
     for (let i = 0; i < n; i++) {
       const o = i * K;
       const r = start + i;
       counts.fill(0);
       mean.fill(0);
-      cons.fill(0);
       for (let m = 0; m < M; m++) {
         const p = members[m];
         let best = 0;
         let bestV = p[o];
         mean[0] += bestV;
-        cons[0] += bestV / M;
         for (let k = 1; k < K; k++) {
           const v = p[o + k];
           mean[k] += v;
-          cons[k] += v / M;
           if (v > bestV) {
             bestV = v;
             best = k;
@@ -102,24 +99,11 @@ export class CommitteeSummaryBuilder {
         }
         counts[best]++;
       }
-      // Entropy of the hard votes, and how many classes got one.
+      // Entropy of the hard votes: term[v] = −(v/M)·log(v/M), so the sum is the very number
+      // −Σ (v/M)·log(v/M) gives (x + (−y) is x − y exactly).
       let ve = 0;
-      for (let k = 0; k < K; k++) {
-        if (counts[k] > 0) {
-          const q = counts[k] / M;
-          ve -= q * Math.log(q);
-        }
-      }
+      for (let k = 0; k < K; k++) if (counts[k] > 0) ve += term[counts[k]];
       hardVoteEntropy[r] = ve;
-      let klSum = 0;
-      for (let m = 0; m < M; m++) {
-        const p = members[m];
-        for (let k = 0; k < K; k++) {
-          const v = p[o + k];
-          if (v > 0 && cons[k] > 0) klSum += v * Math.log(v / cons[k]);
-        }
-      }
-      disagreement[r] = klSum / M;
       if (this.multiLabel) {
         // Per label: members saying it applies; the mean over labels of the binary vote entropy,
         // plus a tiny share of the consensus's binary entropy to order rows whose votes split alike.
@@ -152,9 +136,9 @@ export class CommitteeSummaryBuilder {
     }
   }
 
-  /** The view, once every row has been added. */
-  build(): CommitteeView {
-    return { size: this.size, ...this.view };
+  /** The view, once every row has been added; `memberProba` answers for the few rows a reader samples. */
+  build(memberProba: (rows: Int32Array) => readonly Float32Array[]): CommitteeView {
+    return { size: this.size, ...this.view, memberProba };
   }
 }
 
@@ -170,6 +154,7 @@ export function summariseCommittee(
   rows: number,
   classes: number,
   memberProbs: (start: number, end: number) => readonly Float32Array[],
+  memberProba: (rows: Int32Array) => readonly Float32Array[],
   multiLabel = false,
   chunkRows = SUMMARY_CHUNK_ROWS,
 ): CommitteeView {
@@ -181,5 +166,5 @@ export function summariseCommittee(
     b ??= new CommitteeSummaryBuilder(rows, classes, parts.length, multiLabel);
     b.add(s, parts, e - s);
   }
-  return b ? b.build() : NO_COMMITTEE;
+  return b ? b.build(memberProba) : NO_COMMITTEE;
 }

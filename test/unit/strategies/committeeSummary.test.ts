@@ -101,6 +101,11 @@ function materialisedDisagreement(members: readonly Float32Array[], K: number, i
   return { ve, kl: klSum / C, votes };
 }
 
+/** The members' probabilities for some rows (rows.length × K each). */
+function some(members: readonly Float32Array[], K: number, rows: Int32Array): Float32Array[] {
+  return members.map((m) => Float32Array.from({ length: rows.length * K }, (_, i) => m[rows[Math.floor(i / K)] * K + (i % K)]));
+}
+
 /** M members' probabilities over n rows: softmax of random logits, some rows tied on purpose. */
 function randomMembers(M: number, n: number, K: number, seed: number, multiLabel = false): Float32Array[] {
   const rng = createRng(seed);
@@ -130,13 +135,12 @@ describe('the committee streamed past in chunks equals the materialised per-memb
     test(`single-label, ${K} classes, ${M} members, chunks of 13 rows`, () => {
       const n = 301;
       const members = randomMembers(M, n, K, K * 100 + M);
-      const view = summariseCommittee(n, K, (s, e) => members.map((m) => m.slice(s * K, e * K)), false, 13);
+      const view = summariseCommittee(n, K, (s, e) => members.map((m) => m.slice(s * K, e * K)), (rows) => some(members, K, rows), false, 13);
       assert.equal(view.size, M);
       assert.deepEqual(view.voteEntropy, materialisedVoteEntropy(members, K, n));
       for (let i = 0; i < n; i++) {
         const ref = materialisedDisagreement(members, K, i);
         assert.equal(view.hardVoteEntropy[i], ref.ve, `row ${i} vote entropy`);
-        assert.equal(view.disagreement[i], ref.kl, `row ${i} disagreement`);
         assert.deepEqual(Array.from(view.votes.subarray(i * K, (i + 1) * K)), ref.votes, `row ${i} votes`);
       }
     });
@@ -146,12 +150,19 @@ describe('the committee streamed past in chunks equals the materialised per-memb
     const n = 120;
     const K = 4;
     const members = randomMembers(5, n, K, 42, true);
-    const view = summariseCommittee(n, K, (s, e) => members.map((m) => m.slice(s * K, e * K)), true, 50);
+    const view = summariseCommittee(n, K, (s, e) => members.map((m) => m.slice(s * K, e * K)), (rows) => some(members, K, rows), true, 50);
     assert.deepEqual(view.voteEntropy, materialisedMultiVoteEntropy(members, K, n));
     for (let i = 0; i < n; i++) {
       for (let k = 0; k < K; k++) assert.equal(view.votes[i * K + k], members.filter((m) => m[i * K + k] >= 0.5).length);
       assert.equal(view.hardVoteEntropy[i], materialisedDisagreement(members, K, i).ve);
     }
+  });
+
+  test('the members’ probabilities for a few sampled rows are answered on demand', () => {
+    const members = randomMembers(3, 40, 2, 9);
+    const view = summariseCommittee(40, 2, (s, e) => members.map((m) => m.slice(s * 2, e * 2)), (rows) => some(members, 2, rows), false, 16);
+    const got = view.memberProba(Int32Array.from([39, 0]));
+    assert.deepEqual(got, members.map((m) => Float32Array.from([m[78], m[79], m[0], m[1]])));
   });
 
   test('a chunk outside the pool, or of the wrong committee size, is refused', () => {

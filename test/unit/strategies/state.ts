@@ -31,5 +31,6 @@ export function untrainedState(n: number, K: number): PoolState {
 /** The committee view of members' probabilities given for every row of the pool (rows × K each). */
 export function committeeViewOf(members: readonly Float32Array[], K: number, multiLabel = false): CommitteeView {
   const rows = members[0] ? members[0].length / K : 0;
-  return summariseCommittee(rows, K, (s, e) => members.map((m) => m.subarray(s * K, e * K)), multiLabel);
+  const some = (at: Int32Array): Float32Array[] => members.map((m) => Float32Array.from({ length: at.length * K }, (_, i) => m[at[Math.floor(i / K)] * K + (i % K)]));
+  return summariseCommittee(rows, K, (s, e) => members.map((m) => m.subarray(s * K, e * K)), some, multiLabel);
 }
