@@ -158,6 +158,14 @@ export function createEngine(vectors: Vectors, opts: EngineOptions, deps: Engine
     return Y;
   };
 
+  /** The rows of the pool that pass `keep`, ascending: filled into one Int32Array (no array of numbers a million long). */
+  const rowsWhere = (keep: (r: number) => boolean): Int32Array => {
+    const out = new Int32Array(X.rows);
+    let n = 0;
+    for (let r = 0; r < X.rows; r++) if (keep(r)) out[n++] = r;
+    return out.slice(0, n);
+  };
+
   const stateFor = (fit: Fitted, unlabeled: Int32Array): PoolState => {
     const { rows, y } = labeledArrays();
     return {
@@ -195,9 +203,7 @@ export function createEngine(vectors: Vectors, opts: EngineOptions, deps: Engine
   const withRanks = (fit: Fitted, qs: EngineQuery[]): EngineQuery[] => {
     const names = new Set(qs.map((q) => q.strategy).filter((n): n is StrategyName => n !== 'random' && isStrategyName(n)));
     if (names.size === 0) return qs;
-    const unl: number[] = [];
-    for (let r = 0; r < X.rows; r++) if (!labels.has(r)) unl.push(r);
-    const unlabeled = Int32Array.from(unl);
+    const unlabeled = rowsWhere((r) => !labels.has(r));
     const position = new Int32Array(X.rows).fill(-1);
     unlabeled.forEach((r, i) => (position[r] = i));
     const state = stateFor(fit, unlabeled);
@@ -348,9 +354,7 @@ export function createEngine(vectors: Vectors, opts: EngineOptions, deps: Engine
       // Multi-label rounds give no reward: the meta-learner's gain is accuracy on one label per row
       // (its bandit then keeps mixing by the prior's advice). `labels` is empty in multi-label mode.
       if (answered.length > 0 && sel.feedback) {
-        const unl: number[] = [];
-        for (let r = 0; r < X.rows; r++) if (!labels.has(r)) unl.push(r);
-        await sel.feedback(answered, Int32Array.from(answered, (p) => labels.get(p.row)!), stateFor(next, Int32Array.from(unl)));
+        await sel.feedback(answered, Int32Array.from(answered, (p) => labels.get(p.row)!), stateFor(next, rowsWhere((r) => !labels.has(r))));
       }
       const heldOut = deps.estimateAccuracy === false ? undefined : multi ? crossValidatedMulti(rows) : crossValidated(rows, y);
       served = next;
@@ -364,10 +368,8 @@ export function createEngine(vectors: Vectors, opts: EngineOptions, deps: Engine
       };
     },
     async query(n: number, exclude?: ReadonlySet<number>): Promise<EngineQuery[]> {
-      const unl: number[] = [];
-      for (let r = 0; r < X.rows; r++) if (!isLabeledRow(r) && !exclude?.has(r)) unl.push(r);
-      if (unl.length === 0 || n <= 0) return [];
-      const unlabeled = Int32Array.from(unl);
+      const unlabeled = rowsWhere((r) => !isLabeledRow(r) && !exclude?.has(r));
+      if (unlabeled.length === 0 || n <= 0) return [];
       if (!served) {
         // Cold start with a strategy that needs no model (typicality, coverage): its own first batch.
         const cold = opts.strategy === 'meta' ? undefined : strategyByName(opts.strategy);

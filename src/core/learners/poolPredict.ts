@@ -62,12 +62,13 @@ export async function streamPool(
     }
   });
   // In chunks of rows: ONNX Runtime's intermediates (logits, softmax, transpose) then stay a few
-  // megabytes however large the pool, and each chunk's input is a view of a dense pool, or a
-  // compact pool's chunk dequantised into one reused buffer.
-  let buffer: Float32Array | undefined;
+  // megabytes however large the pool, and each chunk's input is a view, never a copy (a compact
+  // pool's codes and scales go in as they are; the graph dequantises them).
   for (let s = 0; s < X.rows; s += chunkRows) {
     const e = Math.min(X.rows, s + chunkRows);
-    const chunk = { rows: e - s, cols: d, data: blockInto(X, s, e, isCompact(X) ? (buffer ??= new Float32Array(Math.min(chunkRows, X.rows) * d)) : undefined) };
+    const chunk: Vectors = isCompact(X)
+      ? { rows: e - s, cols: d, codes: X.codes.subarray(s * d, e * d), scales: X.scales.subarray(s, e) }
+      : { rows: e - s, cols: d, data: X.data.subarray(s * d, e * d) };
     let probs: Float32Array;
     try {
       probs = await runStackedSoftmax({ X: chunk, Wt, bias, groups: G, classes: K });

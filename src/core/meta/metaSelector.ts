@@ -154,8 +154,11 @@ interface RoundRecord {
   readonly regime: Regime;
   /** Arm of each pick, by row. */
   readonly arms: Map<number, number>;
-  /** Predicted class of every row of X by the model that chose this round (−1 for labeled rows). */
-  readonly pred: Int32Array;
+  /**
+   * Predicted class of every row of X by the model that chose this round (−1 for labeled rows):
+   * 16 bits a row (a few rounds are kept, 2 MB each at a million spans), 32 only past 32,767 labels.
+   */
+  readonly pred: Int16Array | Int32Array;
   /** Labels per class, and in all, before the round. */
   readonly counts: Int32Array;
   readonly labels: number;
@@ -372,7 +375,7 @@ export async function createMetaSelector(opts: MetaSelectorOptions): Promise<Met
       for (const a of pickArm) share[a] += 1 / pickArm.length;
       lastShare = share;
       lastChoices = choices;
-      const pred = new Int32Array(state.X.rows).fill(-1);
+      const pred = (K < 0x7fff ? new Int16Array(state.X.rows) : new Int32Array(state.X.rows)).fill(-1);
       for (let u = 0; u < U; u++) {
         let arg = 0;
         const o = state.unlabeled[u] * K;

@@ -20,7 +20,7 @@
  */
 
 /** Held-out accuracy gain of M_j over M_{j−1} on rows labeled later. preds: class per row of X (−1 = not predicted). */
-export function pairedGain(before: Int32Array, after: Int32Array, rows: readonly number[], gold: readonly number[]): { gain: number; rows: number } {
+export function pairedGain(before: Int16Array | Int32Array, after: Int16Array | Int32Array, rows: readonly number[], gold: readonly number[]): { gain: number; rows: number } {
   let n = 0;
   let diff = 0;
   rows.forEach((r, i) => {

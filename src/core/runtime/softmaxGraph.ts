@@ -44,6 +44,7 @@ function stringField(field: number, s: string): number[] {
 }
 
 const FLOAT = 1;
+const INT8 = 3;
 const INT64 = 7;
 const ATTRIBUTE_INT = 2;
 const ATTRIBUTE_INTS = 7;
@@ -71,13 +72,36 @@ function intAttribute(name: string, value: number): number[] {
 
 /** The model's bytes (ONNX IR 8, opset 13). */
 export function stackedSoftmaxModel(): Uint8Array {
+  return modelOf([...bytesField(1, node('Gemm', ['X', 'W', 'B'], ['Z']))], [...bytesField(11, valueInfo('X', FLOAT, ['N', 'd']))]);
+}
+
+/**
+ * The same pass over a compact pool (int8 codes Q [N, d] with one scale per row R [N, 1]),
+ * dequantised inside ONNX Runtime: Z = (Cast(Q) · W) ⊙ R + B, since row r's logits s_r·(q_r · W) + b
+ * equal (s_r·q_r) · W + b. The codes go in as they are held; no float32 copy of the rows is made
+ * in JavaScript.
+ */
+export function stackedSoftmaxCompactModel(): Uint8Array {
+  return modelOf(
+    [
+      ...bytesField(1, node('Cast', ['Q'], ['Xf'], [intAttribute('to', FLOAT)])),
+      ...bytesField(1, node('MatMul', ['Xf', 'W'], ['Z0'])),
+      ...bytesField(1, node('Mul', ['Z0', 'R'], ['Z1'])),
+      ...bytesField(1, node('Add', ['Z1', 'B'], ['Z'])),
+    ],
+    [...bytesField(11, valueInfo('Q', INT8, ['N', 'd'])), ...bytesField(11, valueInfo('R', FLOAT, ['N', 1]))],
+  );
+}
+
+/** The graph from the logits Z on (reshape, softmax, transpose), with its inputs' declarations. */
+function modelOf(logits: readonly number[], inputs: readonly number[]): Uint8Array {
   const graph = [
-    ...bytesField(1, node('Gemm', ['X', 'W', 'B'], ['Z'])),
+    ...logits,
     ...bytesField(1, node('Reshape', ['Z', 'shape'], ['Z3'])),
     ...bytesField(1, node('Softmax', ['Z3'], ['S'], [intAttribute('axis', -1)])),
     ...bytesField(1, node('Transpose', ['S'], ['P'], [intsAttribute('perm', [1, 0, 2])])),
     ...stringField(2, 'labelwise_stacked_softmax'),
-    ...bytesField(11, valueInfo('X', FLOAT, ['N', 'd'])),
+    ...inputs,
     ...bytesField(11, valueInfo('W', FLOAT, ['d', 'M'])),
     ...bytesField(11, valueInfo('B', FLOAT, ['M'])),
     ...bytesField(11, valueInfo('shape', INT64, [3])),

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { blockInto, denseOf, gatherRows, isCompact, quantise, rowInto, vectorBytes } from '../../../src/core/features/compactVectors';
 import { predictPool } from '../../../src/core/learners/poolPredict';
+import { runStackedSoftmax } from '../../../src/core/runtime/stackedSoftmax';
 import { createRng } from '../../../src/core/learners/rng';
 import { predictStacked, SoftmaxRegression } from '../../../src/core/learners/softmax';
 import { augmentedNorm } from '../../../src/core/strategies/augmentedNorm';
@@ -59,7 +60,8 @@ describe('compact vectors: int8 codes with a per-row scale', () => {
   });
 
   test('the learner on a compact pool: the same fit and probabilities as on its dequantised copy', async () => {
-    const { X, y } = blobs(3, 400, 20, 1.5, 4);
+    // 12,000 rows × 20: past the size where the pool pass goes through ONNX Runtime.
+    const { X, y } = blobs(3, 4000, 20, 1.5, 4);
     const C = quantise(X);
     const D = denseOf(C);
     const rows = Int32Array.from({ length: 60 }, (_, i) => i * 20);
@@ -72,13 +74,20 @@ describe('compact vectors: int8 codes with a per-row scale', () => {
     const pc = predictStacked([a, b], C);
     const pd = predictStacked([a, b], D);
     assert.deepEqual(pc, pd);
-    // Some rows only, and the pool pass (ONNX Runtime chunks, dequantised into one buffer).
-    const some = Int32Array.from([5, 900, 17]);
+    // Some rows only, and the pool pass (ONNX Runtime chunks of codes and scales, dequantised in the graph).
+    const some = Int32Array.from([5, 9000, 17]);
     assert.deepEqual(a.predictProba(C, some), a.predictProba(D, some));
-    const [pool] = await predictPool([a], C, 256);
+    const [pool] = await predictPool([a], C, 2500);
     let diff = 0;
     for (let i = 0; i < pool.length; i++) diff = Math.max(diff, Math.abs(pool[i] - pd[0][i]));
     assert.ok(diff < 1e-5, `ONNX Runtime pass off by ${diff}`);
+    // The compact graph itself (predictPool would fall back to JavaScript if it could not run).
+    const { W } = a.rawWeights();
+    const Wt = new Float32Array(20 * 3);
+    for (let k = 0; k < 3; k++) for (let j = 0; j < 20; j++) Wt[j * 3 + k] = W[k * 21 + j];
+    const bias = Float32Array.from([0, 1, 2], (k) => W[k * 21 + 20]);
+    const direct = await runStackedSoftmax({ X: { rows: 500, cols: 20, codes: C.codes.subarray(0, 500 * 20), scales: C.scales.subarray(0, 500) }, Wt, bias, groups: 1, classes: 3 });
+    for (let i = 0; i < direct.length; i++) assert.ok(Math.abs(direct[i] - pd[0][i]) < 1e-5, `compact graph, entry ${i}`);
     // And the quantisation noise itself: the float32 pool's probabilities differ by little.
     const pf = predictStacked([a], X)[0];
     let noise = 0;
