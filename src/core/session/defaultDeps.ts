@@ -24,7 +24,7 @@ function corpusOptions(root: string, settings: SessionDepsSettings): CorpusOptio
 /** The session's view of a read corpus: its spans, and their surrounding text read on demand. */
 function corpusView(root: string, settings: SessionDepsSettings, logger: Logger, corpus: Pick<Corpus, 'spans' | 'files' | 'problems'>): SessionCorpus {
   const sources = new Map<string, Promise<string>>();
-  const source = (span: CandidateSpan): Promise<string> => {
+  const source = (span: Pick<CandidateSpan, 'file' | 'line'>): Promise<string> => {
     // A JSONL span's offsets are into its record's text, so the key includes the line.
     const key = `${span.file}\u0000${span.file.endsWith('.jsonl') ? span.line : ''}`;
     let p = sources.get(key);
@@ -42,6 +42,8 @@ function corpusView(root: string, settings: SessionDepsSettings, logger: Logger,
     spans: corpus.spans,
     files: corpus.files.length,
     problems: corpus.problems.map((p) => p.message),
+    // The panel's span text, read when shown (the session keeps none; it checks it against the id).
+    text: async (span) => (await source(span)).slice(span.start, span.end),
     async context(span: CandidateSpan): Promise<{ before: string; after: string }> {
       try {
         const c = contextOf(await source(span), span.start, span.end, CONTEXT_CHARS);

@@ -14,6 +14,8 @@ import type { CurvePoint, StrategyWeightsPoint } from './learningCurve';
 import type { PickReason, SpanPick } from './spanPick';
 import type { AnchorReport, CurveData, DecideParams, DecideResult, ExplainItem, QueryParams, RoundInfo, RoundSummary, StartParams, StartResult } from './workerProtocol';
 import { emptyRecord, toRecord } from '../record';
+import { recordSpanId, spanId } from '../text/spanId';
+import { SpanTable, type SpanPlace } from './spanTable';
 import { CoalescedRuns } from '../util/coalescedRuns';
 import { SerialQueue } from '../util/serialQueue';
 
@@ -25,6 +27,13 @@ export interface SessionCorpus {
   readonly problems: readonly string[];
   /** Text of the source file around the span (a few hundred characters each side). */
   context(span: CandidateSpan): Promise<{ readonly before: string; readonly after: string }> | { readonly before: string; readonly after: string };
+  /**
+   * Optional: the span's text as its file holds it now (the unit's text at start .. end). Given, the
+   * session keeps no span texts (it reads one when the panel shows the span, and checks it against
+   * the span's id); absent, it keeps them. The session calls `context` and `text` detached and keeps
+   * neither this object nor `spans` past opening (its spans live in a SpanTable).
+   */
+  text?(span: SpanPlace): Promise<string>;
 }
 
 /** A corpus with its vectors, as SessionDeps.openCorpus returns it. */
@@ -101,7 +110,10 @@ function checkSignal(signal: AbortSignal | undefined): void {
  * moment it is made and then tells the session, so a label is durable before any of this runs.
  */
 export class LabelingSession {
-  private readonly rowById = new Map<string, number>();
+  /** The pool's spans in columns (ids, files, offsets; texts only when the corpus cannot read them). */
+  private readonly table: SpanTable;
+  private readonly contextOf: SessionCorpus['context'];
+  private readonly readText: SessionCorpus['text'];
   /** Labeled rows: the class index, or for a multi-label set its indices joined ("0,2"; "" for none). */
   private readonly labelOf = new Map<number, number | string>();
   /** Rows whose proposed label was rejected (row → class index): negative evidence. */
@@ -135,13 +147,19 @@ export class LabelingSession {
 
   private constructor(
     private readonly settings: StartableSettings,
-    private readonly corpus: SessionCorpus,
+    corpus: SessionCorpus,
     private readonly engine: LabelingEngine,
     private readonly encoder: Encoder,
     private readonly logger: Logger,
     private readonly events: SessionEvents,
   ) {
-    corpus.spans.forEach((s, i) => this.rowById.set(s.id, i));
+    this.table = new SpanTable(corpus.spans, { keepTexts: corpus.text === undefined });
+    this.contextOf = corpus.context;
+    this.readText = corpus.text;
+  }
+
+  private rowOf(id: string): number | undefined {
+    return this.table.rowOf(id);
   }
 
   static async open(params: StartParams, deps: SessionDeps, opts: OpenOptions = {}): Promise<{ session: LabelingSession; result: StartResult }> {
@@ -180,11 +198,11 @@ export class LabelingSession {
       const session = new LabelingSession(settings, corpus, engine, encoder, logger, opts.events ?? {});
       if (params.curveFile !== undefined) await session.restoreCurve(params.curveFile);
       progress('Finding the labeled spans again', 0.96);
-      const anchored = await session.reanchor(params.root, params.decisions);
+      const anchored = await session.reanchor(params.root, params.decisions, corpus.spans);
       let restored = 0;
       let unmatched = 0;
       for (const d of placedDecisions(anchored)) {
-        const row = session.rowById.get(d.id);
+        const row = session.rowOf(d.id);
         if (row === undefined) {
           unmatched++;
           continue;
@@ -227,8 +245,10 @@ export class LabelingSession {
    * Finds stored decisions again in the files as they are now (reanchorWorkspace), against this
    * session's corpus: only files with a decision that is not a span of the pool are read.
    */
-  reanchor(root: string, decisions: readonly LabelEvent[]): Promise<ReanchorResult> {
-    return reanchorWorkspace(decisions, { root, granularity: this.settings.granularity, maxFileSizeMB: this.settings.maxFileSizeMB, corpus: this.corpus.spans });
+  reanchor(root: string, decisions: readonly LabelEvent[], spans?: readonly CandidateSpan[]): Promise<ReanchorResult> {
+    // At opening the corpus's spans are at hand; later they are rebuilt (texts read) only if a
+    // decision is not in place.
+    return reanchorWorkspace(decisions, { root, granularity: this.settings.granularity, maxFileSizeMB: this.settings.maxFileSizeMB, corpus: spans ?? (() => this.spans()) });
   }
 
   /** Labeled spans in the pool. */
@@ -237,27 +257,27 @@ export class LabelingSession {
   }
 
   get spanCount(): number {
-    return this.corpus.spans.length;
+    return this.table.length;
   }
 
   /** The next `n` spans worth labeling, each with its "why", never one already decided or excluded. */
   async query(params: QueryParams): Promise<SpanPick[]> {
     const exclude = new Set<number>(this.decided);
     for (const id of params.exclude) {
-      const row = this.rowById.get(id);
+      const row = this.rowOf(id);
       if (row !== undefined) exclude.add(row);
     }
-    const left = this.corpus.spans.length - exclude.size;
+    const left = this.table.length - exclude.size;
     const n = Math.min(params.n, left);
     if (n <= 0) return [];
     const picks = await this.exclusive(() => this.engine.query(n, exclude));
     for (const q of picks) this.pickedBy.set(q.row, q.strategy);
-    return Promise.all(picks.filter((q) => !exclude.has(q.row)).map((q) => this.pickOf(this.corpus.spans[q.row], q)));
+    return this.picksOf(picks.filter((q) => !exclude.has(q.row)));
   }
 
   /** Applies a decision the host has already stored. Starts an automatic retrain when one is due. */
   decide(params: DecideParams): DecideResult {
-    const row = this.rowById.get(params.id);
+    const row = this.rowOf(params.id);
     if (row === undefined) return { labeled: this.labeled, retrainStarted: false };
     const changed = this.applyDecision(row, params.label, params.decided, params.rejected ?? null, params.labels);
     const labeledNow = params.label !== null || params.labels !== undefined;
@@ -300,12 +320,7 @@ export class LabelingSession {
    */
   async contested(k: number): Promise<SpanPick[]> {
     if (!this.engine.trained) return [];
-    return Promise.all(
-      this.engine
-        .contested(k)
-        .filter((q) => !this.labelOf.has(q.row))
-        .map((q) => this.pickOf(this.corpus.spans[q.row], q)),
-    );
+    return this.picksOf(this.engine.contested(k).filter((q) => !this.labelOf.has(q.row)));
   }
 
   /**
@@ -318,27 +333,62 @@ export class LabelingSession {
     if (!explain) return [];
     const picks: { row: number; strategy: string; score: number }[] = [];
     for (const it of items) {
-      const row = this.rowById.get(it.id);
+      const row = this.rowOf(it.id);
       if (row !== undefined) picks.push({ row, strategy: it.strategy, score: it.score });
     }
     if (picks.length === 0) return [];
     const qs = await this.exclusive(async () => explain(picks));
-    return Promise.all(qs.map((q) => this.pickOf(this.corpus.spans[q.row], q)));
+    return this.picksOf(qs);
   }
 
   /** Spans by id, with their context (those not in the pool are left out). */
   async views(ids: readonly string[]): Promise<SpanPick[]> {
     const out: SpanPick[] = [];
     for (const id of ids) {
-      const row = this.rowById.get(id);
-      if (row !== undefined) out.push(await this.pickOf(this.corpus.spans[row], undefined));
+      const row = this.rowOf(id);
+      const pick = row === undefined ? undefined : await this.pickOf(row, undefined);
+      if (pick) out.push(pick);
     }
     return out;
   }
 
-  /** The candidate spans of the pool, in corpus order. */
-  spans(): CandidateSpan[] {
-    return [...this.corpus.spans];
+  /**
+   * The candidate spans of the pool, in corpus order, texts included (read from the files when the
+   * session keeps none, file after file; a span whose file has changed since opening is left out).
+   */
+  async spans(): Promise<CandidateSpan[]> {
+    const out: CandidateSpan[] = [];
+    for (let row = 0; row < this.table.length; row++) {
+      const span = await this.spanAt(row);
+      if (span) out.push(span);
+    }
+    return out;
+  }
+
+  /**
+   * Row `row` as a span, its text included: kept, or read from its file and checked against the
+   * span's id (which hashes the text). A file edited since the session opened gives another text:
+   * then undefined, and the span is left out of what the panel is sent — never shown (and labeled)
+   * with a text that is not the one its id names. Re-opening the session reads the files again.
+   */
+  private async spanAt(row: number): Promise<CandidateSpan | undefined> {
+    const place = this.table.place(row);
+    const kept = this.table.text(row);
+    if (kept !== undefined || !this.readText) return { ...place, text: kept ?? '' };
+    try {
+      const text = await this.readText(place);
+      if (spanId(place.file, place.start, place.end, text) === place.id || recordSpanId(place.file, place.line, place.start, place.end, text) === place.id) return { ...place, text };
+      this.logger.warn(`${place.file}:${place.line + 1}: the file changed since the session opened; the span is left out until the session is restarted`);
+    } catch (e) {
+      this.logger.warn(`${place.file}:${place.line + 1}: cannot read the span's text (${(e as Error).message})`);
+    }
+    return undefined;
+  }
+
+  /** Picks for engine rows, in order, leaving out spans whose text could not be read as it was. */
+  private async picksOf(qs: readonly EngineQuery[]): Promise<SpanPick[]> {
+    const picks = await Promise.all(qs.map((q) => this.pickOf(q.row, q)));
+    return picks.filter((p): p is SpanPick => p !== undefined);
   }
 
   async dispose(): Promise<void> {
@@ -467,8 +517,10 @@ export class LabelingSession {
     return this.engineTurn.run(run);
   }
 
-  private async pickOf(span: CandidateSpan, q: EngineQuery | undefined): Promise<SpanPick> {
-    const ctx = await this.corpus.context(span);
+  private async pickOf(row: number, q: EngineQuery | undefined): Promise<SpanPick | undefined> {
+    const span = await this.spanAt(row);
+    if (!span) return undefined;
+    const ctx = await this.contextOf(span);
     return {
       id: span.id,
       file: span.file,

@@ -82,8 +82,11 @@ export class CommitteeSummaryBuilder {
     for (let i = 0; i < n; i++) {
       const o = i * K;
       const r = start + i;
-      counts.fill(0);
-      mean.fill(0);
+      // (Loops, not fill(): a call per row costs more than K stores.)
+      for (let k = 0; k < K; k++) {
+        counts[k] = 0;
+        mean[k] = 0;
+      }
       for (let m = 0; m < M; m++) {
         const p = members[m];
         let best = 0;

@@ -35,6 +35,11 @@ describe('the worker’s real dependencies (corpus reader, embedded encoder, cac
         assert.ok(first.result.problems.some((p) => p.startsWith('docs/binary.txt')), first.result.problems.join('\n'));
         const [v] = await first.session.views([(await first.session.query({ n: 1, exclude: [] }))[0].id]);
         assert.ok(v.before.length + v.after.length > 0, 'the span comes with its surrounding text');
+        // The session keeps no span texts: they are read from the files, as the corpus reader cut them.
+        const s = params.settings;
+        const read = await readCorpus({ root, include: s.include, exclude: s.exclude, granularity: s.granularity, maxFileSizeMB: s.maxFileSizeMB });
+        assert.deepEqual(await first.session.spans(), read.spans);
+        assert.equal(v.text, read.spans.find((x) => x.id === v.id)?.text);
         assert.ok(logs.includes('embeddings: 0 from the cache, 12 encoded'), logs.join('\n'));
       } finally {
         await first.session.dispose();
@@ -46,6 +51,28 @@ describe('the worker’s real dependencies (corpus reader, embedded encoder, cac
       const second = await LabelingSession.open(params, defaultDeps(), { logger });
       await second.session.dispose();
       assert.ok(logs.includes('embeddings: 12 from the cache, 0 encoded'), logs.join('\n'));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  test('JSONL records: span texts read from their record when shown, checked against the record span id', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'labelwise-deps-'));
+    try {
+      mkdirSync(join(root, 'data'));
+      const lines = Object.values(TOPICS).flat();
+      writeFileSync(join(root, 'data', 'records.jsonl'), lines.map((t, i) => JSON.stringify({ text: `${t} \"Quoted\" ${i}.`, n: i })).join('\n') + '\n');
+      const settings = { ...defaultSettings, labels: ['sport', 'science'], strategy: 'margin', device: 'cpu', committeeSize: 3 } satisfies StartableSettings;
+      const opened = await LabelingSession.open({ root, settings, cacheDir: join(root, 'cache'), decisions: [] }, defaultDeps());
+      try {
+        const read = await readCorpus({ root, include: settings.include, exclude: settings.exclude, granularity: settings.granularity, maxFileSizeMB: settings.maxFileSizeMB });
+        assert.ok(read.spans.length >= lines.length);
+        assert.deepEqual(await opened.session.spans(), read.spans);
+        const picks = await opened.session.query({ n: 3, exclude: [] });
+        for (const p of picks) assert.equal(p.text, read.spans.find((x) => x.id === p.id)?.text);
+      } finally {
+        await opened.session.dispose();
+      }
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
