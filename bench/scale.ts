@@ -23,13 +23,15 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { buildSync } from 'esbuild';
 import { loadEncoder } from '../src/core/encoders/loadEncoder';
 import { defaultDeps } from '../src/core/session/defaultDeps';
+import { OpenPool, openWorkerCount } from '../src/core/session/openPool';
 import { LabelingSession } from '../src/core/session/labelingSession';
 import { defaultSettings, type StartableSettings } from '../src/core/settings';
 import { readCorpus, type CorpusOptions } from '../src/core/text/corpus';
 import { hash128Hex } from '../src/core/text/fastHash';
-import { silentLogger } from '../src/core/types';
+import { silentLogger, type Logger } from '../src/core/types';
 import { median } from './stats';
 
 const SPANS_PER_FILE = 100;
@@ -129,8 +131,13 @@ function ensureWorkspace(dir: string, spans: number): string {
 
 // ---- children ----
 
+/** LW_BENCH_LOG=1: the session's log on stderr, with seconds since the child started (where the time goes). */
+const t0 = performance.now();
+const stamp = (level: string) => (m: string): void => void process.stderr.write(`${((performance.now() - t0) / 1000).toFixed(2)}s cpu ${(((c) => (c.user + c.system) / 1e6)(process.cpuUsage())).toFixed(2)}s ${level} ${m}\n`);
+const logger: Logger = process.env.LW_BENCH_LOG ? { info: stamp('info'), warn: stamp('warn'), error: stamp('error') } : silentLogger;
+
 interface Job {
-  readonly kind: 'read' | 'encode' | 'open' | 'open-nocache' | 'session';
+  readonly kind: 'read' | 'encode' | 'open' | 'open-nocache' | 'open-serial' | 'session' | 'read-pool' | 'encode-1t' | 'encode-pool';
   readonly root: string;
   readonly cacheDir: string;
 }
@@ -155,23 +162,47 @@ async function child(job: Job): Promise<ChildResult> {
     const c = await phase(phases, 'read', () => readCorpus(corpusOf(job.root)));
     return { spans: c.spans.length, phases };
   }
-  if (job.kind === 'encode') {
+  if (job.kind === 'read-pool') {
+    // Pool start included: an open pays for it.
+    const c = await phase(phases, job.kind, async () => {
+      const pool = OpenPool.start(openWorkerCount());
+      const r = await pool.readCorpus(corpusOf(job.root));
+      await pool.close();
+      return r;
+    });
+    return { spans: c.spans.length, phases };
+  }
+  if (job.kind === 'encode' || job.kind === 'encode-1t' || job.kind === 'encode-pool') {
     const c = await readCorpus(corpusOf(job.root));
-    const encoder = await loadEncoder({ model: settings.model, device: settings.device });
     const texts = c.spans.map((s) => s.text);
-    await phase(phases, 'encode', () => encoder.encode(texts));
+    const encoder = await loadEncoder({ model: settings.model, device: settings.device, threads: job.kind === 'encode-1t' ? 1 : 0 });
+    if (job.kind === 'encode-pool') {
+      // Pool start and each worker's encoder load included: an open pays for them. Calls of 4096
+      // texts, as the open makes them.
+      await phase(phases, job.kind, async () => {
+        const pool = OpenPool.start(openWorkerCount(), { model: settings.model, device: 'cpu' });
+        const e = await pool.encoderFor(encoder, logger);
+        if (!e) throw new Error('the pool could not encode');
+        for (let i = 0; i < texts.length; i += 4096) await e.encode(texts.slice(i, i + 4096));
+        await pool.close();
+      });
+    } else {
+      await phase(phases, job.kind, () => encoder.encode(texts));
+    }
     await encoder.dispose();
     return { spans: c.spans.length, phases };
   }
   const params = { root: job.root, settings, cacheDir: job.cacheDir, decisions: [] };
-  if (job.kind === 'open' || job.kind === 'open-nocache') {
-    if (job.kind === 'open') rmSync(job.cacheDir, { recursive: true, force: true });
+  if (job.kind === 'open' || job.kind === 'open-nocache' || job.kind === 'open-serial') {
+    // The open on this thread alone, as before the parallel open (openPool.ts): for comparison.
+    if (job.kind === 'open-serial') process.env.LABELWISE_OPEN_WORKERS = '0';
+    if (job.kind !== 'open-nocache') rmSync(job.cacheDir, { recursive: true, force: true });
     else writeFileSync(job.cacheDir, 'not a folder: the open runs without a cache\n');
-    const { session, result } = await phase(phases, job.kind, () => LabelingSession.open(params, defaultDeps(), { logger: silentLogger }));
+    const { session, result } = await phase(phases, job.kind, () => LabelingSession.open(params, defaultDeps(), { logger }));
     await session.dispose();
     return { spans: result.spans, phases };
   }
-  const { session, result } = await phase(phases, 're-open', () => LabelingSession.open(params, defaultDeps(), { logger: silentLogger }));
+  const { session, result } = await phase(phases, 're-open', () => LabelingSession.open(params, defaultDeps(), { logger }));
   const first = await phase(phases, 'query', () => session.query({ n: 10, exclude: [] }));
   if (first.length === 0) throw new Error('the first query returned nothing');
   // 50 labels on spans spread over the pool, each label from a hash of the text (a stand-in for a
@@ -188,8 +219,34 @@ async function child(job: Job): Promise<ChildResult> {
   return { spans: result.spans, phases };
 }
 
+/**
+ * The children run this file bundled as the extension ships its code (esbuild, the same options
+ * as esbuild.mjs), with the open's worker script beside it: under tsx every worker thread would
+ * compile the TypeScript again, which the product never does. `--source` runs them through tsx.
+ */
+function childCommand(): string[] {
+  if (process.argv.includes('--source')) return ['--import', 'tsx', __filename];
+  const outdir = resolve(__dirname, '..', 'dist', 'bench');
+  buildSync({
+    entryPoints: { scale: __filename, openWorker: resolve(__dirname, '..', 'src', 'core', 'session', 'openWorker.ts') },
+    bundle: true,
+    outdir,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode', 'onnxruntime-node', 'esbuild'],
+    banner: { js: "const __importMetaUrl = require('url').pathToFileURL(__filename).href;" },
+    define: { 'import.meta.url': '__importMetaUrl' },
+    logLevel: 'warning',
+  });
+  return [join(outdir, 'scale.js')];
+}
+
+let command: string[] | undefined;
+
 function runChild(job: Job): ChildResult {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--child', JSON.stringify(job)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  command ??= childCommand();
+  const r = spawnSync(process.execPath, [...command, '--child', JSON.stringify(job)], { encoding: 'utf8', maxBuffer: 1 << 24 });
   const out = r.stdout.trim().split('\n').pop() ?? '';
   if (r.status !== 0 || !out.startsWith('{')) throw new Error(`child ${job.kind} failed (${r.status}): ${r.stderr.slice(-2000)}`);
   return JSON.parse(out) as ChildResult;
@@ -197,12 +254,16 @@ function runChild(job: Job): ChildResult {
 
 // ---- the report ----
 
-const ORDER = ['read', 'encode', 'open', 'open-nocache', 'cache write', 're-open', 'query', 'retrain', 'select'] as const;
+const ORDER = ['read', 'read-pool', 'encode', 'encode-1t', 'encode-pool', 'open', 'open-serial', 'open-nocache', 'cache write', 're-open', 'query', 'retrain', 'select'] as const;
 const LABEL: Record<string, string> = {
   read: 'list+read+segment',
   encode: 'encode (one call)',
+  'read-pool': 'list+read+segment, workers',
+  'encode-1t': 'encode, 1 intra-op thread',
+  'encode-pool': 'encode, workers × 1 thread',
   open: 'first open (cold)',
   'open-nocache': 'first open, no cache',
+  'open-serial': 'first open, one thread',
   'cache write': 'cache write (open − no cache)',
   're-open': 're-open',
   query: 'first query (10)',
@@ -213,6 +274,8 @@ const LABEL: Record<string, string> = {
 async function main(): Promise<void> {
   const sizes = arg('sizes', '10k,100k').split(',').map(sizeOf);
   const runs = Number(arg('runs', '3'));
+  // --compare: also the parallel pieces alone (workers' read, encode on 1 intra-op thread, workers' encode).
+  const compare = process.argv.includes('--compare');
   const dir = resolve(arg('dir', join(tmpdir(), 'labelwise-bench-scale')));
   mkdirSync(dir, { recursive: true });
   const rows: { spans: number; m: Record<string, Measure> }[] = [];
@@ -229,6 +292,12 @@ async function main(): Promise<void> {
       process.stderr.write(`  ${size}: run ${r + 1}/${runs}\n`);
       add(runChild({ kind: 'read', root, cacheDir }));
       add(runChild({ kind: 'encode', root, cacheDir }));
+      if (compare) {
+        add(runChild({ kind: 'open-serial', root, cacheDir: join(dir, `serial-${size}`) }));
+        add(runChild({ kind: 'read-pool', root, cacheDir }));
+        add(runChild({ kind: 'encode-1t', root, cacheDir }));
+        add(runChild({ kind: 'encode-pool', root, cacheDir }));
+      }
       add(runChild({ kind: 'open-nocache', root, cacheDir: join(dir, `nocache-${size}`) }));
       add(runChild({ kind: 'open', root, cacheDir }));
       add(runChild({ kind: 'session', root, cacheDir }));
