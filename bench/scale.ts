@@ -16,7 +16,8 @@
 //
 // Every phase of a size runs in child processes (read, encode, open, open without cache, session),
 // so the peak RSS is that child's: for query/retrain/select it is the session child's peak so far
-// (re-open included). Wall and CPU (user + system, all threads: process.cpuUsage) are medians over
+// (re-open included). Wall, CPU (user + system, all threads: process.cpuUsage) and the main thread's
+// CPU (/proc/self/task: what bounds the wall time on an idle machine) are medians over
 // --runs runs; the runs alternate the children, so ratios hold while other processes load the
 // machine. The growth exponent between sizes is log(t2/t1) / log(n2/n1) (1 = linear).
 import { execFileSync, spawnSync } from 'node:child_process';
@@ -42,6 +43,8 @@ const WORKSPACE_VERSION = 1;
 interface Measure {
   readonly wall: number;
   readonly cpu: number;
+  /** CPU of the process's main thread alone (Linux; NaN elsewhere): the critical path of a phase on an idle machine. */
+  readonly main: number;
   readonly rss: number;
 }
 type ChildResult = { readonly spans: number; readonly phases: Record<string, Measure> };
@@ -142,16 +145,25 @@ interface Job {
   readonly cacheDir: string;
 }
 
-function measureSince(t: number, c: NodeJS.CpuUsage): Measure {
-  const d = process.cpuUsage(c);
-  return { wall: (performance.now() - t) / 1000, cpu: (d.user + d.system) / 1e6, rss: process.resourceUsage().maxRSS / 1024 };
+/** Seconds of CPU of this process's main thread (utime + stime of its task), NaN where /proc is missing. */
+function mainThreadCpu(): number {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 14 and 15 of stat(5), counted after the command: 12 and 13 here; in clock ticks (USER_HZ 100).
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
 }
 
 async function phase<T>(into: Record<string, Measure>, name: string, fn: () => Promise<T>): Promise<T> {
   const t = performance.now();
   const c = process.cpuUsage();
+  const m = mainThreadCpu();
   const v = await fn();
-  into[name] = measureSince(t, c);
+  const d = process.cpuUsage(c);
+  into[name] = { wall: (performance.now() - t) / 1000, cpu: (d.user + d.system) / 1e6, main: mainThreadCpu() - m, rss: process.resourceUsage().maxRSS / 1024 };
   return v;
 }
 
@@ -177,13 +189,13 @@ async function child(job: Job): Promise<ChildResult> {
     const texts = c.spans.map((s) => s.text);
     const encoder = await loadEncoder({ model: settings.model, device: settings.device, threads: job.kind === 'encode-1t' ? 1 : 0 });
     if (job.kind === 'encode-pool') {
-      // Pool start and each worker's encoder load included: an open pays for them. Calls of 4096
+      // Pool start and each worker's encoder load included: an open pays for them. Calls of 16384
       // texts, as the open makes them.
       await phase(phases, job.kind, async () => {
-        const pool = OpenPool.start(openWorkerCount(), { model: settings.model, device: 'cpu' });
-        const e = await pool.encoderFor(encoder, logger);
+        const pool = OpenPool.start(openWorkerCount());
+        const e = await pool.encoderFor(encoder, { model: settings.model, device: 'cpu' }, logger);
         if (!e) throw new Error('the pool could not encode');
-        for (let i = 0; i < texts.length; i += 4096) await e.encode(texts.slice(i, i + 4096));
+        for (let i = 0; i < texts.length; i += 16384) await e.encode(texts.slice(i, i + 16384));
         await pool.close();
       });
     } else {
@@ -304,18 +316,18 @@ async function main(): Promise<void> {
       // Cache write of this run: its open minus its open without a cache.
       const o = runsOf.open[r];
       const n = runsOf['open-nocache'][r];
-      (runsOf['cache write'] ??= []).push({ wall: o.wall - n.wall, cpu: o.cpu - n.cpu, rss: o.rss });
+      (runsOf['cache write'] ??= []).push({ wall: o.wall - n.wall, cpu: o.cpu - n.cpu, main: o.main - n.main, rss: o.rss });
     }
     const m: Record<string, Measure> = {};
-    for (const [k, xs] of Object.entries(runsOf)) m[k] = { wall: median(xs.map((x) => x.wall)), cpu: median(xs.map((x) => x.cpu)), rss: median(xs.map((x) => x.rss)) };
+    for (const [k, xs] of Object.entries(runsOf)) m[k] = { wall: median(xs.map((x) => x.wall)), cpu: median(xs.map((x) => x.cpu)), main: median(xs.map((x) => x.main)), rss: median(xs.map((x) => x.rss)) };
     // Ratio of each run's open to that run's raw read + encode, then the median (same-run ratios).
     const ratio = (f: (x: Measure) => number): number => median(runsOf.open.map((o, i) => f(o) / (f(runsOf.read[i]) + f(runsOf.encode[i]))));
     rows.push({ spans, m });
     console.log(`\n${spans} spans in ${Math.ceil(size / SPANS_PER_FILE)} files (${root}), median of ${runs} runs, ${cpuModel()}:`);
-    console.log(`  ${'phase'.padEnd(30)} ${'wall s'.padStart(8)} ${'CPU s'.padStart(8)} ${'peak RSS MB'.padStart(12)}`);
+    console.log(`  ${'phase'.padEnd(30)} ${'wall s'.padStart(8)} ${'CPU s'.padStart(8)} ${'main thr s'.padStart(10)} ${'peak RSS MB'.padStart(12)}`);
     for (const k of ORDER) {
       const x = m[k];
-      if (x) console.log(`  ${LABEL[k].padEnd(30)} ${x.wall.toFixed(2).padStart(8)} ${x.cpu.toFixed(2).padStart(8)} ${x.rss.toFixed(0).padStart(12)}`);
+      if (x) console.log(`  ${LABEL[k].padEnd(30)} ${x.wall.toFixed(2).padStart(8)} ${x.cpu.toFixed(2).padStart(8)} ${x.main.toFixed(2).padStart(10)} ${x.rss.toFixed(0).padStart(12)}`);
     }
     console.log(`  first open / (read + encode), same run: wall ${ratio((x) => x.wall).toFixed(2)}×, CPU ${ratio((x) => x.cpu).toFixed(2)}×`);
   }

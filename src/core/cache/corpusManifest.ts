@@ -65,10 +65,11 @@ export interface CorpusEncodeOptions {
   /** Encodes the cache misses of changed files; defaults to `encoder.encode` (the session passes a chunked, cancellable one). */
   readonly encode?: (texts: readonly string[]) => Promise<Matrix>;
   /**
-   * Reads the changed and new files (`files` set); defaults to readCorpus. Must give readCorpus's
-   * result (the session passes one spread over worker threads, openPool.ts).
+   * Reads the changed and new files (`files` set; `bytes`: their size as stat'ed); defaults to
+   * readCorpus. Must give readCorpus's result (the session passes one spread over worker threads
+   * for a large read, openPool.ts).
    */
-  readonly read?: (opts: CorpusOptions) => Promise<Corpus>;
+  readonly read?: (opts: CorpusOptions, bytes: number) => Promise<Corpus>;
   /** Clock for the racy-file rule (tests move it forward to stand for files written long ago). */
   readonly now?: () => number;
 }
@@ -221,7 +222,9 @@ export async function openCorpusEncoded(opts: CorpusEncodeOptions): Promise<Enco
   let misses = 0;
   let fresh: Matrix = { rows: 0, cols: dim, data: new Float32Array(0) };
   if (toRead.length > 0) {
-    const c = await (opts.read ?? readCorpus)({ ...corpus, files: toRead });
+    let bytes = 0;
+    for (const f of toRead) bytes += stamps.get(f)?.size ?? 0;
+    const c = await (opts.read ?? readCorpus)({ ...corpus, files: toRead }, bytes);
     const byFile = new Map<string, { spans: CandidateSpan[]; problems: CorpusProblem[] }>();
     const group = (f: string): { spans: CandidateSpan[]; problems: CorpusProblem[] } => {
       let g = byFile.get(f);

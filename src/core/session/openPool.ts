@@ -3,8 +3,8 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Encoder } from '../encoders/encoder';
-import { listCorpusFiles, readCorpus, type Corpus, type CorpusOptions } from '../text/corpus';
-import type { Device, Logger, Matrix } from '../types';
+import { listCorpusFiles, readCorpus, type Corpus, type CorpusOptions, type CorpusProblem } from '../text/corpus';
+import type { CandidateSpan, Device, Logger, Matrix } from '../types';
 
 /*
  * The first open's worker threads: reading + segmenting and encoding spread over the cores. On a
@@ -28,24 +28,90 @@ export interface EncoderSpec {
   readonly baseDir?: string;
 }
 
-export interface OpenWorkerData {
-  readonly encoder?: EncoderSpec;
-}
-
 /** A request that gets a reply (matched by its `seq`). */
-export type OpenWorkerCall = { readonly kind: 'read'; readonly opts: CorpusOptions } | { readonly kind: 'encoder' } | { readonly kind: 'encode'; readonly texts: readonly string[] };
+export type OpenWorkerCall = { readonly kind: 'read'; readonly opts: CorpusOptions } | { readonly kind: 'encoder'; readonly spec: EncoderSpec } | { readonly kind: 'encode'; readonly texts: readonly string[] };
 
 export type OpenWorkerRequest = (OpenWorkerCall & { readonly seq: number }) | { readonly kind: 'close' };
 
+/**
+ * A read corpus as a worker sends it: the spans as columns (one string of ids, one of texts, one
+ * Int32Array of numbers) rather than one object each, which the structured clone would serialise
+ * and rebuild property by property (measured: ~3 µs a span, more than reading it).
+ */
+export interface PackedCorpus {
+  readonly files: string[];
+  readonly problems: Corpus['problems'];
+  /** Consecutive spans of one file: the file of each run, and its span count. */
+  readonly runFiles: string[];
+  readonly runCounts: Int32Array;
+  readonly ids: string;
+  readonly texts: string;
+  /** Per span: start, end, line, id length, text length. */
+  readonly numbers: Int32Array;
+}
+
+const NUMBERS = 5;
+
+export function packCorpus(c: Corpus): PackedCorpus {
+  const n = c.spans.length;
+  const numbers = new Int32Array(n * NUMBERS);
+  const ids: string[] = new Array(n);
+  const texts: string[] = new Array(n);
+  const runFiles: string[] = [];
+  const runCounts: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const s = c.spans[i];
+    if (runFiles.length === 0 || runFiles[runFiles.length - 1] !== s.file) {
+      runFiles.push(s.file);
+      runCounts.push(0);
+    }
+    runCounts[runCounts.length - 1]++;
+    ids[i] = s.id;
+    texts[i] = s.text;
+    const o = i * NUMBERS;
+    numbers[o] = s.start;
+    numbers[o + 1] = s.end;
+    numbers[o + 2] = s.line;
+    numbers[o + 3] = s.id.length;
+    numbers[o + 4] = s.text.length;
+  }
+  return { files: c.files, problems: c.problems, runFiles, runCounts: Int32Array.from(runCounts), ids: ids.join(''), texts: texts.join(''), numbers };
+}
+
+/** Appends a packed corpus's spans, problems and files to `into` (the inverse of packCorpus). */
+export function unpackCorpusInto(p: PackedCorpus, into: { spans: CandidateSpan[]; problems: CorpusProblem[]; files: string[] }): void {
+  let i = 0;
+  let idAt = 0;
+  let textAt = 0;
+  const { numbers, ids, texts } = p;
+  for (let r = 0; r < p.runFiles.length; r++) {
+    const file = p.runFiles[r];
+    for (let k = 0; k < p.runCounts[r]; k++, i++) {
+      const o = i * NUMBERS;
+      const idEnd = idAt + numbers[o + 3];
+      const textEnd = textAt + numbers[o + 4];
+      into.spans.push({ id: ids.slice(idAt, idEnd), file, start: numbers[o], end: numbers[o + 1], text: texts.slice(textAt, textEnd), line: numbers[o + 2] });
+      idAt = idEnd;
+      textAt = textEnd;
+    }
+  }
+  for (const q of p.problems) into.problems.push(q);
+  for (const f of p.files) into.files.push(f);
+}
+
 export type OpenWorkerReply =
-  | { readonly seq: number; readonly ok: true; readonly kind: 'read'; readonly corpus: Corpus }
+  | { readonly seq: number; readonly ok: true; readonly kind: 'read'; readonly corpus: PackedCorpus }
   | { readonly seq: number; readonly ok: true; readonly kind: 'encoder'; readonly id: string; readonly dim: number; readonly provider: 'cpu' | 'cuda' }
   | { readonly seq: number; readonly ok: true; readonly kind: 'encode'; readonly rows: number; readonly cols: number; readonly data: Float32Array }
   | { readonly seq: number; readonly ok: false; readonly message: string };
 
-/** Files read in parallel only from this many on (a worker costs ~50 ms to start, bundled). */
-export const PARALLEL_MIN_FILES = 16;
-/** Texts encoded in parallel only from this many on (each worker loads its own encoder). */
+/**
+ * Files are read in parallel only when they hold this many bytes (~30 k sentences): a worker costs
+ * ~0.05 s of CPU to start and its own encoder ~0.15 s more, which a smaller corpus does not win
+ * back (bench:scale at 10 k spans: 0.86 s of CPU with a worker, 0.55 s without).
+ */
+export const PARALLEL_MIN_BYTES = 4 * 1024 * 1024;
+/** Texts encoded in parallel only when the read gave this many (each worker loads its own encoder). */
 export const PARALLEL_MIN_TEXTS = 2048;
 /** Groups of files per worker: enough that a group of large files does not leave the others idle. */
 const GROUPS_PER_WORKER = 4;
@@ -67,11 +133,11 @@ export function openWorkerCount(env: NodeJS.ProcessEnv = process.env): number {
  * src/core/session/openWorker.ts when the source runs through tsx (tests, benches), which a
  * worker thread can load only through tsx's require hook.
  */
-function startWorker(data: OpenWorkerData): Worker {
+function startWorker(): Worker {
   const js = join(__dirname, 'openWorker.js');
-  if (existsSync(js)) return new Worker(js, { workerData: data });
+  if (existsSync(js)) return new Worker(js);
   const ts = join(__dirname, 'openWorker.ts');
-  if (existsSync(ts)) return new Worker(`require('tsx/cjs'); require(${JSON.stringify(ts)});`, { eval: true, workerData: data });
+  if (existsSync(ts)) return new Worker(`require('tsx/cjs'); require(${JSON.stringify(ts)});`, { eval: true });
   throw new Error(`the open worker script is missing (looked for ${js})`);
 }
 
@@ -133,21 +199,21 @@ class OpenWorker {
 export class OpenPool {
   private readonly workers: OpenWorker[];
 
-  private constructor(workers: OpenWorker[], private readonly spec: EncoderSpec | undefined) {
+  private pooled: Promise<Encoder | undefined> | undefined;
+
+  private constructor(workers: OpenWorker[]) {
     this.workers = workers;
   }
 
-  /** `encoder`: load the session's encoder in every worker too (as it starts), for encode(). */
-  static start(size: number, encoder?: EncoderSpec): OpenPool {
-    const data: OpenWorkerData = encoder ? { encoder } : {};
+  static start(size: number): OpenPool {
     const workers: OpenWorker[] = [];
     try {
-      for (let i = 0; i < size; i++) workers.push(new OpenWorker(startWorker(data)));
+      for (let i = 0; i < size; i++) workers.push(new OpenWorker(startWorker()));
     } catch (e) {
       for (const w of workers) void w.worker.terminate();
       throw e;
     }
-    return new OpenPool(workers, encoder);
+    return new OpenPool(workers);
   }
 
   get size(): number {
@@ -164,7 +230,7 @@ export class OpenPool {
     const groups = Math.min(listed.length, lanes * GROUPS_PER_WORKER);
     if (groups <= 1) return readCorpus(opts);
     const per = Math.ceil(listed.length / groups);
-    const parts: Corpus[] = new Array(groups);
+    const parts: (Corpus | PackedCorpus)[] = new Array(groups);
     let next = 0;
     // Each lane takes the next group when done with its last; `w` undefined: this thread.
     const drain = async (w: OpenWorker | undefined): Promise<void> => {
@@ -186,26 +252,33 @@ export class OpenPool {
       }
     };
     await Promise.all([drain(undefined), ...this.workers.map(drain)]);
-    const spans = [];
-    const problems = [];
-    const files = [];
+    const out: Corpus = { spans: [], problems: [], files: [] };
     for (const p of parts) {
-      for (const s of p.spans) spans.push(s);
-      for (const q of p.problems) problems.push(q);
-      for (const f of p.files) files.push(f);
+      if ('runFiles' in p) {
+        unpackCorpusInto(p, out);
+        continue;
+      }
+      for (const s of p.spans) out.spans.push(s);
+      for (const q of p.problems) out.problems.push(q);
+      for (const f of p.files) out.files.push(f);
     }
-    return { spans, problems, files };
+    return out;
   }
 
   /**
-   * An encoder that splits each call over the workers' encoders, or undefined when they cannot
-   * serve for `base`: started without one, failed to load (e.g. ONNX Runtime refused a thread),
-   * or loaded a different model (another id or dimension). The reason is logged.
+   * An encoder that splits each call over this thread's `base` and the workers' encoders, which
+   * load `spec` on the first call (once; later calls get the same answer); undefined when they
+   * cannot serve for `base`: failed to load (e.g. ONNX Runtime refused a thread) or loaded a
+   * different model (another id or dimension). The reason is logged.
    */
-  async encoderFor(base: Encoder, logger: Logger): Promise<Encoder | undefined> {
-    if (!this.spec) return undefined;
+  encoderFor(base: Encoder, spec: EncoderSpec, logger: Logger): Promise<Encoder | undefined> {
+    this.pooled ??= this.loadEncoders(base, spec, logger);
+    return this.pooled;
+  }
+
+  private async loadEncoders(base: Encoder, spec: EncoderSpec, logger: Logger): Promise<Encoder | undefined> {
     try {
-      const got = await Promise.all(this.workers.map((w) => w.call({ kind: 'encoder' })));
+      const got = await Promise.all(this.workers.map((w) => w.call({ kind: 'encoder', spec })));
       for (const r of got) {
         if (r.ok && r.kind === 'encoder' && (r.id !== base.id || r.dim !== base.dim)) {
           throw new Error(`they loaded ${r.id} (dim ${r.dim}), the session ${base.id} (dim ${base.dim})`);
@@ -267,29 +340,36 @@ export class OpenPool {
 }
 
 /**
- * The session's open, spread over worker threads when there is enough to do: the pool starts at
- * the first read of at least PARALLEL_MIN_FILES files or encode of at least PARALLEL_MIN_TEXTS
- * texts (a re-open that reuses every file never starts it), and closes with the open. Without
- * workers (one core, a pool that failed to start or broke) everything runs on this thread, as
- * before: a failure is logged, never fatal.
+ * The session's open, spread over worker threads when there is enough to do: the pool starts when
+ * the files to read hold PARALLEL_MIN_BYTES (a re-open that reuses every file never starts it), the
+ * workers load their encoders as soon as the read gave PARALLEL_MIN_TEXTS spans (while this thread
+ * hashes them and looks them up in the embedding cache), and everything closes with the open.
+ * Without workers (one core, a small corpus, a GPU encoder, a pool that failed to start or broke)
+ * everything runs on this thread, as before: a failure is logged, never fatal.
  */
 export class ParallelOpen {
   private pool: OpenPool | undefined;
   private broken = false;
   private pooled: Promise<Encoder | undefined> | undefined;
+  /** LABELWISE_OPEN_WORKERS set: workers for any open with two files or more (tests, measurements). */
+  private readonly forced: boolean;
 
   constructor(
     private readonly base: Encoder,
     private readonly spec: EncoderSpec,
     private readonly logger: Logger,
-    private readonly workers: number = openWorkerCount(),
-  ) {}
+    env: NodeJS.ProcessEnv = process.env,
+  ) {
+    this.workers = openWorkerCount(env);
+    this.forced = (env.LABELWISE_OPEN_WORKERS ?? '') !== '';
+  }
+
+  private readonly workers: number;
 
   private ensure(): OpenPool | undefined {
     if (this.pool || this.broken || this.workers < 1) return this.pool;
     try {
-      // A GPU session is shared by one thread; the workers encode only on the CPU.
-      this.pool = OpenPool.start(this.workers, this.base.provider === 'cpu' ? { ...this.spec, device: 'cpu' } : undefined);
+      this.pool = OpenPool.start(this.workers);
       this.logger.info(`corpus open: this thread and ${this.workers} worker thread${this.workers === 1 ? '' : 's'}`);
     } catch (e) {
       this.broken = true;
@@ -307,34 +387,35 @@ export class ParallelOpen {
     void p?.close();
   }
 
-  /** readCorpus(opts), over the workers when worthwhile. */
-  async read(opts: CorpusOptions): Promise<Corpus> {
-    const pool = (opts.files?.length ?? PARALLEL_MIN_FILES) >= PARALLEL_MIN_FILES ? this.ensure() : undefined;
-    if (pool) {
-      try {
-        const t = performance.now();
-        const c = await pool.readCorpus(opts);
-        this.logger.info(`corpus open: ${c.files.length} files read on ${pool.size + 1} threads in ${((performance.now() - t) / 1000).toFixed(2)} s`);
-        return c;
-      } catch (e) {
-        this.giveUp('reading the files', e);
-      }
+  /** readCorpus(opts), over the workers when `bytes` (the files' total size) is worth it. */
+  async read(opts: CorpusOptions, bytes: number): Promise<Corpus> {
+    const files = opts.files?.length ?? Infinity;
+    const pool = files >= 2 && (this.forced || bytes >= PARALLEL_MIN_BYTES) ? this.ensure() : undefined;
+    if (!pool) return readCorpus(opts);
+    let c: Corpus;
+    try {
+      const t = performance.now();
+      c = await pool.readCorpus(opts);
+      this.logger.info(`corpus open: ${c.files.length} files read on ${pool.size + 1} threads in ${((performance.now() - t) / 1000).toFixed(2)} s`);
+    } catch (e) {
+      this.giveUp('reading the files', e);
+      return readCorpus(opts);
     }
-    return readCorpus(opts);
+    // A GPU session serves one thread; the workers encode only on the CPU, and only a large corpus.
+    if (this.base.provider === 'cpu' && (this.forced || c.spans.length >= PARALLEL_MIN_TEXTS)) {
+      this.pooled = pool.encoderFor(this.base, { ...this.spec, device: 'cpu' }, this.logger);
+    }
+    return c;
   }
 
-  /** base.encode(texts), over the workers when worthwhile. */
+  /** base.encode(texts), over this thread and the workers when the read started their encoders. */
   async encode(texts: readonly string[]): Promise<Matrix> {
-    const pool = texts.length >= PARALLEL_MIN_TEXTS ? this.ensure() : undefined;
-    if (pool) {
-      this.pooled ??= pool.encoderFor(this.base, this.logger);
-      const e = await this.pooled;
-      if (e) {
-        try {
-          return await e.encode(texts);
-        } catch (err) {
-          this.giveUp('encoding', err);
-        }
+    const e = this.pooled && texts.length >= 2 ? await this.pooled : undefined;
+    if (e) {
+      try {
+        return await e.encode(texts);
+      } catch (err) {
+        this.giveUp('encoding', err);
       }
     }
     return this.base.encode(texts);

@@ -1,14 +1,15 @@
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import type { Encoder } from '../encoders/encoder';
 import { loadEncoder } from '../encoders/loadEncoder';
 import { readCorpus } from '../text/corpus';
-import type { OpenWorkerData, OpenWorkerReply, OpenWorkerRequest } from './openPool';
+import { packCorpus, type OpenWorkerReply, type OpenWorkerRequest } from './openPool';
 
 /**
  * Entry of the first open's worker threads (bundled to dist/openWorker.js; openPool.ts starts
  * them). Each reads and segments the groups of files it is sent (readCorpus, as the serial open
- * does), and encodes the texts it is sent with its own encoder: the same model on the CPU with one
- * intra-op thread, so that N workers keep N cores busy, tokenizer included.
+ * does), and encodes the texts it is sent with its own encoder, loaded on the pool's first
+ * `encoder` request: the same model on the CPU with one intra-op thread, so that the workers and
+ * the session's thread keep every core busy, tokenizer included.
  */
 function main(): void {
   const port = parentPort;
@@ -17,10 +18,7 @@ function main(): void {
     process.exitCode = 2;
     return;
   }
-  const data = workerData as OpenWorkerData;
-  const encoder: Promise<Encoder> | undefined = data.encoder ? loadEncoder({ ...data.encoder, threads: 1 }) : undefined;
-  // A failed load is reported when the pool asks for the encoder, not as an unhandled rejection.
-  encoder?.catch(() => undefined);
+  let encoder: Promise<Encoder> | undefined;
   const post = (m: OpenWorkerReply, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
   port.on('message', (m: OpenWorkerRequest) => {
     void (async (): Promise<void> => {
@@ -31,15 +29,18 @@ function main(): void {
           return;
         }
         if (m.kind === 'read') {
-          post({ seq: m.seq, ok: true, kind: 'read', corpus: await readCorpus(m.opts) });
+          const c = packCorpus(await readCorpus(m.opts));
+          post({ seq: m.seq, ok: true, kind: 'read', corpus: c }, [c.numbers.buffer as ArrayBuffer, c.runCounts.buffer as ArrayBuffer]);
           return;
         }
-        if (!encoder) throw new Error('this worker was started without an encoder');
-        const e = await encoder;
         if (m.kind === 'encoder') {
+          encoder ??= loadEncoder({ ...m.spec, threads: 1 });
+          const e = await encoder;
           post({ seq: m.seq, ok: true, kind: 'encoder', id: e.id, dim: e.dim, provider: e.provider });
           return;
         }
+        if (!encoder) throw new Error('encode before the encoder was loaded');
+        const e = await encoder;
         const v = await e.encode(m.texts);
         // Transfer, not copy: the vectors' buffer must be theirs alone (a view into a larger one is copied out first).
         const own = v.data.byteOffset === 0 && v.data.byteLength === v.data.buffer.byteLength ? v.data : v.data.slice();

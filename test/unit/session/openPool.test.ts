@@ -7,7 +7,7 @@ import { loadEncoder } from '../../../src/core/encoders/loadEncoder';
 import type { Encoder } from '../../../src/core/encoders/encoder';
 import { defaultDeps } from '../../../src/core/session/defaultDeps';
 import type { OpenedCorpus } from '../../../src/core/session/labelingSession';
-import { OpenPool, PARALLEL_MIN_FILES, PARALLEL_MIN_TEXTS, openWorkerCount } from '../../../src/core/session/openPool';
+import { OpenPool, ParallelOpen, openWorkerCount } from '../../../src/core/session/openPool';
 import { defaultSettings, type StartableSettings } from '../../../src/core/settings';
 import { readCorpus, type CorpusOptions } from '../../../src/core/text/corpus';
 import type { Logger } from '../../../src/core/types';
@@ -94,9 +94,9 @@ describe('the parallel first open (worker threads for reading and encoding)', ()
     const { spans } = await readCorpus(opts);
     const texts = spans.map((s) => s.text);
     const serial = await encoder.encode(texts);
-    const pool = OpenPool.start(2, { model: 'default', device: 'cpu' });
+    const pool = OpenPool.start(2);
     try {
-      const pooled = await pool.encoderFor(encoder, silent);
+      const pooled = await pool.encoderFor(encoder, { model: 'default', device: 'cpu' }, silent);
       assert.ok(pooled, 'the workers loaded the same encoder');
       const parallel = await pooled.encode(texts);
       assert.equal(parallel.rows, serial.rows);
@@ -110,10 +110,10 @@ describe('the parallel first open (worker threads for reading and encoding)', ()
   });
 
   test('workers that loaded another model are not used to encode (the reason is logged)', async () => {
-    const pool = OpenPool.start(1, { model: 'default-sif', device: 'cpu' });
+    const pool = OpenPool.start(1);
     const warnings: string[] = [];
     try {
-      const pooled = await pool.encoderFor(encoder, { ...silent, warn: (m) => warnings.push(m) });
+      const pooled = await pool.encoderFor(encoder, { model: 'default-sif', device: 'cpu' }, { ...silent, warn: (m: string) => warnings.push(m) });
       assert.equal(pooled, undefined);
       assert.match(warnings.join('\n'), /cannot encode .*loaded labelwise-glove100k-sif/);
     } finally {
@@ -138,7 +138,6 @@ describe('the parallel first open (worker threads for reading and encoding)', ()
     };
     const serial = await open('0', 'cache-serial');
     const parallel = await open('1', 'cache-parallel');
-    assert.ok(serial.r.corpus.spans.length >= PARALLEL_MIN_TEXTS && serial.r.corpus.files >= PARALLEL_MIN_FILES, 'enough to start the workers');
     assert.ok(!serial.logs.some((l) => l.includes('worker thread')), serial.logs.join('\n'));
     assert.ok(parallel.logs.some((l) => l.includes('this thread and 1 worker thread')), parallel.logs.join('\n'));
     assert.ok(!parallel.logs.some((l) => l.includes('instead') || l.includes('cannot encode')), parallel.logs.join('\n'));
@@ -148,6 +147,21 @@ describe('the parallel first open (worker threads for reading and encoding)', ()
     let worst = 0;
     for (let i = 0; i < serial.r.vectors.data.length; i++) worst = Math.max(worst, Math.abs(parallel.r.vectors.data[i] - serial.r.vectors.data[i]));
     assert.ok(worst < 1e-6, `largest difference ${worst}`);
+  });
+
+  test('without LABELWISE_OPEN_WORKERS, a small corpus is read and encoded on this thread alone', async () => {
+    const logs: string[] = [];
+    const log = (m: string): number => logs.push(m);
+    const p = new ParallelOpen(encoder, { model: 'default', device: 'cpu' }, { info: log, warn: log, error: log }, {});
+    try {
+      const files = (await readCorpus(opts)).files;
+      const c = await p.read({ ...opts, files }, 200_000);
+      assert.ok(c.spans.length > 2400);
+      await p.encode(c.spans.slice(0, 3000).map((s) => s.text));
+      assert.deepEqual(logs, []);
+    } finally {
+      await p.close();
+    }
   });
 
   test('LABELWISE_OPEN_WORKERS sets the number of workers; without it, one per further core', () => {
