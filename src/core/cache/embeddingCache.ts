@@ -55,6 +55,8 @@ export interface CacheLookup {
   readonly vectors: Matrix;
   /** Indexes (into texts) of the texts not in the cache, ascending. */
   readonly missing: number[];
+  /** The texts' keys (4 words each), so that putting the missing ones does not hash them again. */
+  readonly keys?: Int32Array;
 }
 
 export interface CachedEncoding {
@@ -342,7 +344,7 @@ export class EmbeddingCache {
     }
     const missing: number[] = [];
     for (let i = 0; i < texts.length; i++) if (rowOf[i] < 0) missing.push(i);
-    return { vectors: { rows: texts.length, cols: dim, data }, missing };
+    return { vectors: { rows: texts.length, cols: dim, data }, missing, keys };
   }
 
   /**
@@ -428,9 +430,8 @@ export class EmbeddingCache {
   }
 
   /** put() without the copy: the cache keeps `data` (texts.length × dim) as it is. */
-  private putOwned(texts: readonly string[], data: Float32Array): void {
+  private putOwned(texts: readonly string[], data: Float32Array, keys: Int32Array = this.keysOf(texts)): void {
     const dim = this.dim;
-    const keys = this.keysOf(texts);
     this.reserve(texts.length);
     if (this.memCount + texts.length > this.memBlockOf.length) {
       const cap = Math.max(this.memCount + texts.length, this.memBlockOf.length * 2);
@@ -491,7 +492,13 @@ export class EmbeddingCache {
         const to = todoRow[c + j] * dim;
         for (let k = 0; k < dim; k++) data[to + k] = src[from + k];
       }
-      this.putOwned(chunk, src.subarray(0, chunk.length * dim));
+      // The lookup hashed every text already (a second hash pass cost ~5 % of a first open).
+      let chunkKeys: Int32Array | undefined;
+      if (found.keys) {
+        chunkKeys = new Int32Array(chunk.length * KEY_WORDS);
+        for (let j = 0; j < chunk.length; j++) chunkKeys.set(found.keys.subarray(todoRow[c + j] * KEY_WORDS, (todoRow[c + j] + 1) * KEY_WORDS), j * KEY_WORDS);
+      }
+      this.putOwned(chunk, src.subarray(0, chunk.length * dim), chunkKeys);
       written = this.flushQuietly();
       onProgress?.(Math.min(c + ENCODE_CHUNK, todo.length), todo.length);
     }
