@@ -1,4 +1,4 @@
-// `npm run bench:scale [-- --sizes 10k,100k,1m --runs 3 --dir DIR]`: a benchmark (prints figures,
+// `npm run bench:scale [-- --sizes 10k,100k,1m --runs 3 --dir DIR --compare --source]`: a benchmark (prints figures,
 // asserts nothing). Builds workspaces of ~10 k / 100 k / 1 M sentence spans from the dev datasets
 // (every record's text cut into sentences; copies after the first have two words replaced, so every
 // text differs and the embedding cache cannot fold them), 100 spans a file (1 M: 10 k files), in
@@ -20,6 +20,12 @@
 // CPU (/proc/self/task: what bounds the wall time on an idle machine) are medians over
 // --runs runs; the runs alternate the children, so ratios hold while other processes load the
 // machine. The growth exponent between sizes is log(t2/t1) / log(n2/n1) (1 = linear).
+//
+// The children run the code bundled as the extension ships it (see childCommand; --source: through
+// tsx). --compare adds the parallel pieces alone: the read over the open's workers, the encode on
+// one intra-op thread and over this thread + the workers, and the first open on one thread
+// (LABELWISE_OPEN_WORKERS=0). LW_BENCH_LOG=1 prints each child's session log with wall and CPU
+// stamps. 1 M spans take minutes and ~2.5 GB: run it niced and alone.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
