@@ -225,7 +225,7 @@ async function child(job: Job): Promise<ChildResult> {
   if (first.length === 0) throw new Error('the first query returned nothing');
   // 50 labels on spans spread over the pool, each label from a hash of the text (a stand-in for a
   // person), chosen before the timed phase.
-  const all = session.spans();
+  const all = await session.spans();
   const step = Math.floor(all.length / 50);
   const picks = Array.from({ length: 50 }, (_, k) => all[k * step]).map((s) => ({ id: s.id, label: LABELS[parseInt(hash128Hex(s.text).slice(0, 6), 16) % LABELS.length] }));
   await phase(phases, 'retrain', async () => {
