@@ -34,7 +34,7 @@ export interface SpanSimulateOptions extends Omit<SimulateOptions, 'vectors'> {
   /** Per-token vectors of every record, in file order (Encoder.encodeTokens). */
   readonly tokens: readonly TokenVectors[];
   /** Span engine extras (the tagger's features, the meta-learner's prior); the run sets batch, budget, init, C and logger. */
-  readonly engineDeps?: Pick<SpanEngineDeps, 'features' | 'prior'>;
+  readonly engineDeps?: Pick<SpanEngineDeps, 'featurizer' | 'prior'>;
 }
 
 type Score = { readonly f1: number; readonly precision: number; readonly recall: number };
@@ -142,7 +142,7 @@ async function fullDataScore(
   testGold: readonly GoldSpan[][],
   testIds: readonly number[],
 ): Promise<Score> {
-  const key = `${poolIds.length}:${testIds.join(',')}:${opts.C ?? ''}:${opts.engineDeps?.features ? 'f' : ''}`;
+  const key = `${poolIds.length}:${testIds.join(',')}:${opts.C ?? ''}:${opts.engineDeps?.featurizer ? 'f' : ''}`;
   let memo = fullDataMemo.get(opts.tokens);
   const hit = memo?.get(key);
   if (hit) return hit;
