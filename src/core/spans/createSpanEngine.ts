@@ -54,7 +54,7 @@ export const SPAN_REGIME_ARMS: Readonly<Record<Regime, readonly string[]>> = {
 
 /** L-BFGS steps per fit of the main tagger and of each committee member (warm-started each round). */
 const MAIN_ITERATIONS = 100;
-const MEMBER_ITERATIONS = 15;
+const MEMBER_ITERATIONS = 8;
 
 /** The model in service: one tagger per layer, the pool's posteriors under them, and their round. */
 interface Served {

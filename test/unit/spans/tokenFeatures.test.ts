@@ -42,6 +42,13 @@ describe('span tagger features', () => {
     assert.deepEqual([...Y.data.subarray(3 * Y.cols - 2, 3 * Y.cols)], [0, 1]);
   });
 
+  test("contextDims: the neighbours' vectors and the capitalised copy keep their first dimensions only", () => {
+    const { X } = contextTokenFeatures([rec('Ann met bob')], { ...plain, contextDims: 1 });
+    assert.equal(X.cols, 1 + 2 + 1 + 1 + SHAPE_COUNT + 1);
+    assert.deepEqual([...X.data.subarray(X.cols, X.cols + 5)], [1, 2, 20, 3, 0], 'met: previous [1], own [2, 20], next [3], not capitalised');
+    assert.deepEqual([...X.data.subarray(0, 5)], [0, 1, 10, 2, 1], 'Ann: capitalised copy [1]');
+  });
+
   test('projection: token vectors on the pool’s top directions, same width for any record', () => {
     const pool = [rec('a b c d'), rec('e f g')];
     const f = contextFeaturizer(pool, { ...plain, project: 1 });
