@@ -193,6 +193,17 @@ describe('labelwise.task = spans: the session', () => {
     assert.deepEqual(withAlice.suggestions?.map((s) => [withAlice.text.slice(s.start, s.end), s.label, s.confidence]), [['Alice', 'PERSON', 0.8]]);
   });
 
+  test('entities imported while the session runs are told to the engine', async () => {
+    await started();
+    const f = join(dir, 'in.jsonl');
+    writeFileSync(f, JSON.stringify({ text: 'Bob works in Berlin.', spans: [{ start: 0, end: 3, label: 'PERSON' }], answer: 'accept', _annotator_id: 'pat' }) + '\n');
+    surface.openAnswer = f;
+    await surface.commands.get('labelwise.importLabels')?.();
+    const told = await until('the engine told', () => log.setLabel.find((s) => s.entities !== null));
+    assert.equal(log.records?.[told.index].text, 'Bob works in Berlin.');
+    assert.deepEqual(told.entities, [{ start: 0, end: 3, label: 'PERSON' }]);
+  });
+
   test('a moved sentence keeps its entities after a restart (offsets are relative to its text)', async () => {
     const cur = await started();
     const store = app.openStore();
