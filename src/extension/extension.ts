@@ -85,9 +85,12 @@ export function activate(context: vscode.ExtensionContext): void {
         current.report(e, `Cannot open ${ref.file}`);
       }
     }),
-    // The label set names the view's groups.
+    // The label set names the view's groups; the label sets' order gives the highlights' colours.
     surface.onSettingsChanged(() => {
-      if (shown) showLabels(shown.store, shown.orphans);
+      if (!shown) return;
+      showLabels(shown.store, shown.orphans);
+      const root = surface.workspaceRoot();
+      if (root) decorations.setStore(shown.store, root, labelSet(), granularity(), spanLabelSet());
     }),
   );
   context.subscriptions.push(

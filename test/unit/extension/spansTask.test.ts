@@ -204,6 +204,18 @@ describe('labelwise.task = spans: the session', () => {
     assert.deepEqual(told.entities, [{ start: 0, end: 3, label: 'PERSON' }]);
   });
 
+  test('labelwise.autoRetrainEvery retrains the tagger after that many entity answers, as for classification', async () => {
+    surface.settings.set('labelwise.autoRetrainEvery', 2);
+    const first = await started();
+    const store = app.openStore();
+    answer(first, []);
+    await until('first stored', () => store.state.current(first.id));
+    const second = await until('the next sentence', () => (panel.lastState()?.current?.id !== first.id ? panel.lastState()?.current ?? undefined : undefined));
+    answer(second, entities(second, [['Bob', 'PERSON']]));
+    await until('an automatic retrain', () => log.retrains >= 1);
+    assert.equal(log.retrains, 1);
+  });
+
   test('rounds go to .labelwise/curve-spans.jsonl (not the classification curve) and come back after a restart without a repeat', async () => {
     const cur = await started();
     const store = app.openStore();
