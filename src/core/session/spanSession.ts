@@ -230,14 +230,19 @@ export class SpanSession {
 
   /**
    * The sentences the host shows, with the current model's suggestions (a retrain changes them)
-   * and, as the entities it is least sure of, its suggestions from the least confident up.
+   * and, as the entities it is least sure of, its least certain suggestions.
    */
   async explain(items: readonly ExplainItem[]): Promise<SpanPick[]> {
     const out: SpanPick[] = [];
     for (const it of items) {
       const row = this.rowById.get(it.id);
       if (row === undefined) continue;
-      const unsure = [...this.engine.suggest(row)].sort((a, b) => a.confidence - b.confidence);
+      // As the engine ranks them for a query: closest to a coin flip first, at most five, 0.1–0.9.
+      const unsure = this.engine
+        .suggest(row)
+        .filter((e) => e.confidence >= 0.1 && e.confidence <= 0.9)
+        .sort((a, b) => Math.abs(a.confidence - 0.5) - Math.abs(b.confidence - 0.5))
+        .slice(0, 5);
       out.push(await this.pickOf(row, { strategy: it.strategy, score: it.score, votes: {}, uncertainEntities: unsure }));
     }
     return out;
