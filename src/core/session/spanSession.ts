@@ -104,6 +104,7 @@ export class SpanSession {
         progress(`Encoding tokens ${i}/${texts.length}`, 0.1 + (0.85 * i) / texts.length);
         const chunk = texts.slice(i, i + TOKEN_CHUNK);
         const encoded: TokenVectors[] = await encodeTokens(chunk);
+        if (encoded.length !== chunk.length) throw new LabelwiseError(`the encoder ${encoder.id} returned per-token vectors for ${encoded.length} of ${chunk.length} texts`);
         chunk.forEach((text, k) => records.push({ text, tokens: alignTokenVectors(text, encoded[k]) }));
       }
       checkSignal(opts.signal);
