@@ -85,6 +85,8 @@ export class SpanSession {
     const progress = opts.progress ?? ((): void => undefined);
     const { settings } = params;
     if (!deps.openSpanCorpus || !deps.createSpanEngine) throw new LabelwiseError('this build of Labelwise has no entity-span engine: set labelwise.task to "classify"');
+    // Precomputed shards hold one vector per span; the tagger needs one per token.
+    if (settings.vectors !== '') logger.warn(`${settingKeys.vectors} is not used by labelwise.task "spans": token vectors come from ${settingKeys.model}`);
     progress('Loading the encoder', 0.05);
     const encoder = await deps.loadEncoder({ model: settings.model, device: settings.device, logger, baseDir: params.root });
     try {

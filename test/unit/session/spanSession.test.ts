@@ -62,6 +62,14 @@ describe('SpanSession', () => {
     await s.dispose();
   });
 
+  test('labelwise.vectors (one vector per span) is not used by the spans task, and the log says so', async () => {
+    const deps = spanDeps(log);
+    const { session } = await SpanSession.open({ root: dir, settings: { ...settings, vectors: 'vectors/' }, cacheDir: join(dir, 'cache'), decisions: [] }, deps, { logger });
+    assert.match(warnings.join('\n'), /labelwise\.vectors is not used by labelwise\.task "spans"/);
+    assert.ok(log.records && log.records.length > 0, 'tokens encoded by the model');
+    await session.dispose();
+  });
+
   test('explain: fresh suggestions, and as uncertain entities the least certain ones (0.1–0.9, closest to 0.5 first)', async () => {
     const s = await open([0.95, 0.3, 0.55, 0.05, 0.8]);
     await s.retrain();
