@@ -27,10 +27,34 @@ export function activate(context: vscode.ExtensionContext): void {
       return [];
     }
   };
+  const taskOf = (): 'classify' | 'spans' => {
+    try {
+      return current.settings().task;
+    } catch {
+      return 'classify';
+    }
+  };
+  const spanLabelSet = (): readonly string[] => {
+    try {
+      return current.settings().spanLabels;
+    } catch {
+      return [];
+    }
+  };
   /** The Labels view follows the store (rebuilt after a pause, see labelsTree.ts). */
   const showLabels = (store: LabelStore, orphans: readonly OrphanSpan[]): void => {
     shown = { store, orphans };
-    labelsTree.schedule(() => buildLabelsView({ labels: labelSet(), decisions: store.state.decisions(), orphans, disagreements: annotatorDisagreements(store.state) }));
+    // A spans workspace lists entities under labelwise.spanLabels.
+    const spans = taskOf() === 'spans';
+    labelsTree.schedule(() =>
+      buildLabelsView({
+        labels: spans ? spanLabelSet() : labelSet(),
+        ...(spans ? { labelSetting: 'labelwise.spanLabels' } : {}),
+        decisions: store.state.decisions(),
+        orphans,
+        disagreements: annotatorDisagreements(store.state),
+      }),
+    );
   };
   const granularity = (): Granularity => {
     try {
@@ -46,7 +70,7 @@ export function activate(context: vscode.ExtensionContext): void {
     modelStorageDir: () => join(context.globalStorageUri.fsPath, 'models'),
     startWorker: (logger) => new WorkerClient(() => threadChannel(workerScript), logger, () => processChannel(workerScript)),
     onStoreChanged: (store, root, orphans) => {
-      decorations.setStore(store, root, labelSet(), granularity());
+      decorations.setStore(store, root, labelSet(), granularity(), spanLabelSet());
       showLabels(store, orphans);
     },
   });
@@ -61,9 +85,12 @@ export function activate(context: vscode.ExtensionContext): void {
         current.report(e, `Cannot open ${ref.file}`);
       }
     }),
-    // The label set names the view's groups.
+    // The label set names the view's groups; the label sets' order gives the highlights' colours.
     surface.onSettingsChanged(() => {
-      if (shown) showLabels(shown.store, shown.orphans);
+      if (!shown) return;
+      showLabels(shown.store, shown.orphans);
+      const root = surface.workspaceRoot();
+      if (root) decorations.setStore(shown.store, root, labelSet(), granularity(), spanLabelSet());
     }),
   );
   context.subscriptions.push(
@@ -80,7 +107,7 @@ export function activate(context: vscode.ExtensionContext): void {
     try {
       const store = current.openStore();
       current.logger.info(`label store ${store.file}: ${store.state.counts().decisions} decisions`);
-      decorations.setStore(store, root, current.settings().labels, granularity());
+      decorations.setStore(store, root, current.settings().labels, granularity(), spanLabelSet());
       showLabels(store, []);
       current.refreshStatus();
       // Re-anchoring reads the labeled files: in the engine worker, after activation has returned.

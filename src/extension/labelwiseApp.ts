@@ -2,12 +2,12 @@ import { homedir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { downloadedHubModel, downloadNotAllowedMessage, ensureHubModel, hubEndpoint, isHubModelId } from '../core/encoders/hubDownload';
 import { LabelwiseError, SettingError } from '../core/errors';
-import { settingKeys, type LabelwiseSettings, type StartableSettings } from '../core/settings';
+import { settingKeys, type LabelwiseSettings, type SessionSettings } from '../core/settings';
 import { CancelledError } from '../core/session/cancelledError';
 import { SingleFlight } from '../core/util/singleFlight';
 import { lastRecordedRound } from '../core/session/curveLog';
 import type { AnchorParams, AnchorReport, RoundInfo, RoundSummary } from '../core/session/workerProtocol';
-import { decisionParams, isLabeled, type LabelEvent } from '../core/store/events';
+import { decisionParams, type LabelEvent } from '../core/store/events';
 import { LabelStore, storePath } from '../core/store/labelStore';
 import type { OrphanSpan } from '../core/store/reanchor';
 import { resolveInWorkspace } from '../core/store/workspacePath';
@@ -15,10 +15,10 @@ import type { CandidateSpan, Disposable, Logger } from '../core/types';
 import { createTextLookup } from '../core/store/formats/importRecords';
 import { NoticeNotification, StateNotification, type HostToWebview, type PanelState, type PanelView, type SessionSummary, type SpanView } from '../protocol';
 import { isLabelSet } from '../core/settingsParser';
-import { checkStartable, readSettings, restrictToTrust } from './config';
+import { checkSessionStartable, readSettings, restrictToTrust } from './config';
 import { CONTEXT_KEYS, ContextKeys } from './contextKeys';
-import { askForLabels } from './labelSet';
-import { LabelingController } from './labelingController';
+import { askForLabels, askForSpanLabels } from './labelSet';
+import { countsAsLabeled, LabelingController } from './labelingController';
 import { StatusBar } from './statusBar';
 import type { LogOutputLike, VscodeSurface } from './surface';
 import { folderChoiceNote } from './workspaceFolders';
@@ -62,8 +62,10 @@ function errorText(e: unknown): string {
 }
 
 /** `.labelwise/curve.jsonl`: the rounds of every session, beside the label store. */
-function curvePath(root: string): string {
-  return join(dirname(storePath(root)), 'curve.jsonl');
+function curvePath(root: string, task: LabelwiseSettings['task'] = 'classify'): string {
+  // The spans task's rounds (strategy weights, no accuracy estimate) have a file of their own, so
+  // neither task's curve view shows the other's rounds.
+  return join(dirname(storePath(root)), task === 'spans' ? 'curve-spans.jsonl' : 'curve.jsonl');
 }
 
 /** Workspace-relative path with forward slashes, as the store writes it. */
@@ -288,12 +290,13 @@ export class LabelwiseApp implements Disposable {
     const root = this.deps.surface.workspaceRoot();
     if (root) {
       try {
-        labeled = this.openStore().state.decisions().filter(isLabeled).length;
+        const task = settings?.task ?? 'classify';
+        labeled = this.openStore().state.decisions().filter((e) => countsAsLabeled(e, task)).length;
       } catch {
         labeled = 0;
       }
       // The last figures recorded, before a session (re)starts: a reloaded window shows them at once.
-      last = lastRecordedRound(curvePath(root));
+      last = lastRecordedRound(curvePath(root, settings?.task));
     }
     this.contextKeys.set(CONTEXT_KEYS.sessionActive, false);
     this.contextKeys.set(CONTEXT_KEYS.hasLabels, labeled > 0);
@@ -372,7 +375,7 @@ export class LabelwiseApp implements Disposable {
 
   private async doStart(view: PanelView): Promise<LabelingController | undefined> {
     let settings: LabelwiseSettings;
-    let startable: StartableSettings;
+    let startable: SessionSettings;
     let workerModel: string;
     let root: string;
     let store: LabelStore;
@@ -384,7 +387,8 @@ export class LabelwiseApp implements Disposable {
         void this.deps.surface.showWarning(`Labelwise: ${trusted.notice}.`);
       }
       root = this.workspaceRoot();
-      if (!isLabelSet(settings.labels)) {
+      // The spans task labels with labelwise.spanLabels; the classification set plays no part there.
+      if (settings.task === 'classify' && !isLabelSet(settings.labels)) {
         // First run: ask for the label set here rather than sending the user to the settings.
         const labels = await askForLabels(this.deps.surface, settings.labels, 'Labelwise: labels for this workspace (saved to labelwise.labels)');
         if (!labels) {
@@ -393,7 +397,16 @@ export class LabelwiseApp implements Disposable {
         }
         settings = { ...settings, labels };
       }
-      startable = checkStartable(settings);
+      if (settings.task === 'spans' && settings.spanLabels.length === 0) {
+        // First spans session: ask for the entity labels here too.
+        const spanLabels = await askForSpanLabels(this.deps.surface, [], 'Labelwise: entity labels for this workspace (saved to labelwise.spanLabels)');
+        if (!spanLabels) {
+          this.logger.info('no entity labels given; the labeling session was not started');
+          return undefined;
+        }
+        settings = { ...settings, spanLabels };
+      }
+      startable = checkSessionStartable(settings);
       store = this.openStore();
       // A hub model id becomes the folder it was downloaded to; the controller keeps the id (the
       // setting as written), the worker loads the folder.
@@ -423,7 +436,7 @@ export class LabelwiseApp implements Disposable {
             cacheDir: this.deps.cacheDir?.(root) ?? join(root, '.labelwise', 'cache'),
             decisions,
             // Beside the label store (and committed with it): the curve view survives a restart.
-            curveFile: curvePath(root),
+            curveFile: curvePath(root, startable.task),
           },
           {
             signal,
@@ -570,9 +583,10 @@ export class LabelwiseApp implements Disposable {
     const state: PanelState = {
       view: 'label',
       session: {
-        labels: settings.labels.map((name, i) => ({ name, key: i < 9 ? String(i + 1) : '' })),
+        labels: (settings.task === 'spans' ? settings.spanLabels : settings.labels).map((name, i) => ({ name, key: i < 9 ? String(i + 1) : '' })),
         budget: settings.budget,
-        labeled: this.store?.state.decisions().filter(isLabeled).length ?? 0,
+        labeled: this.store?.state.decisions().filter((e) => countsAsLabeled(e, settings.task)).length ?? 0,
+        ...(settings.task === 'spans' ? { task: 'spans' as const, allowOverlap: settings.allowOverlap } : {}),
         annotator: settings.annotator,
         strategy: settings.strategy,
       },
@@ -624,7 +638,11 @@ export class LabelwiseApp implements Disposable {
     const c = this.controller;
     if (c) {
       const needRestart = c.applySettings(next);
-      if (needRestart.length > 0) {
+      if (needRestart.includes('task')) {
+        // Another task is another session (its engine, labels and panel): restart it cleanly now.
+        this.logger.info(`labelwise.task is now "${next.task}": restarting the labeling session`);
+        void this.restart();
+      } else if (needRestart.length > 0) {
         const names = needRestart.map((k) => `labelwise.${k}`).join(', ');
         void this.deps.surface.showInfo(`Labelwise: ${names} changed; restart the labeling session to apply.`, 'Restart Session').then((a) => {
           if (a === 'Restart Session' && this.controller === c) void this.restart();

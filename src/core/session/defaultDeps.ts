@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { createEngine } from '../engine/createEngine';
+import { createSpanEngine } from '../spans/createSpanEngine';
 import type { Encoder } from '../encoders/encoder';
 import { loadEncoder } from '../encoders/loadEncoder';
 import { openCorpusEncoded } from '../cache/corpusManifest';
@@ -10,6 +11,7 @@ import type { CandidateSpan, Logger, Matrix } from '../types';
 import { CancelledError } from './cancelledError';
 import { ParallelOpen } from './openPool';
 import type { EmbedProgress, OpenedCorpus, SessionCorpus, SessionDeps } from './labelingSession';
+import type { SpanSessionDeps } from './spanSession';
 
 /** Characters of surrounding text shown on each side of a span. */
 const CONTEXT_CHARS = 320;
@@ -24,12 +26,12 @@ const SOURCE_CACHE_FILES = 32;
  */
 const ENCODE_CHUNK = 16384;
 
-function corpusOptions(root: string, settings: SessionDepsSettings): CorpusOptions {
+function corpusOptions(root: string, settings: CorpusSettings): CorpusOptions {
   return { root, include: settings.include, exclude: settings.exclude, granularity: settings.granularity, maxFileSizeMB: settings.maxFileSizeMB };
 }
 
 /** The session's view of a read corpus: its spans, and their surrounding text read on demand. */
-function corpusView(root: string, settings: SessionDepsSettings, logger: Logger, corpus: Pick<Corpus, 'spans' | 'files' | 'problems'>): SessionCorpus {
+function corpusView(root: string, settings: CorpusSettings, logger: Logger, corpus: Pick<Corpus, 'spans' | 'files' | 'problems'>): SessionCorpus {
   const sources = new Map<string, Promise<string>>();
   const source = (span: Pick<CandidateSpan, 'file' | 'line'>): Promise<string> => {
     // A JSONL span's offsets are into its record's text, so the key includes the line.
@@ -64,6 +66,8 @@ function corpusView(root: string, settings: SessionDepsSettings, logger: Logger,
 }
 
 type SessionDepsSettings = Parameters<SessionDeps['openCorpus']>[1];
+/** What reading a corpus needs of the settings (either task). */
+type CorpusSettings = Pick<SessionDepsSettings, 'include' | 'exclude' | 'granularity' | 'maxFileSizeMB'>;
 
 /** Encodes in chunks so progress is visible and a cancel takes effect within one chunk. */
 async function embedChunked(encode: (texts: readonly string[]) => Promise<Matrix>, texts: readonly string[], progress: EmbedProgress, signal?: AbortSignal): Promise<Matrix> {
@@ -138,9 +142,19 @@ async function openCorpusWithShards(root: string, settings: SessionDepsSettings,
   return { corpus: corpusView(root, settings, logger, corpus), vectors };
 }
 
-/** The real corpus reader, encoder, embedding cache and engine, as the worker uses them. */
-export function defaultDeps(): SessionDeps {
+/**
+ * The spans task's corpus: its sentences (or lines) as the same reader gives them, no sentence
+ * vectors (the session encodes tokens, spanSession.ts).
+ */
+export async function openSpanCorpus(root: string, settings: CorpusSettings, logger: Logger): Promise<SessionCorpus> {
+  return corpusView(root, settings, logger, await readCorpus(corpusOptions(root, settings)));
+}
+
+/** The real corpus reader, encoder, embedding cache and engines, as the worker uses them. */
+export function defaultDeps(): SessionDeps & SpanSessionDeps {
   return {
+    openSpanCorpus: (root, settings, logger) => openSpanCorpus(root, settings, logger),
+    createSpanEngine: (records, opts, extra) => createSpanEngine(records, opts, { batch: extra.batch, logger: extra.logger }),
     loadEncoder: (opts) => loadEncoder(opts),
     openCorpus: (root, settings, encoder, cacheDir, progress, logger, signal) => openCorpus(root, settings, encoder, cacheDir, progress, logger, signal),
     createEngine: (X, opts, extra) => createEngine(X, opts, { batch: extra.batch, logger: extra.logger }),
