@@ -88,7 +88,14 @@ export async function simulateSpans(opts: SpanSimulateOptions): Promise<SpanSimu
     if (isLabeled[p]) throw new Error(`${opts.strategy}: picked record ${p}, which is already labeled`);
     isLabeled[p] = 1;
     tokens += pool[p].tokens.tokens.length;
-    engine.setLabel(p, gold(poolIds[p]));
+    const rec = ds.records[poolIds[p]];
+    try {
+      engine.setLabel(p, gold(poolIds[p]));
+    } catch (e) {
+      // The engine names its own record number; the dataset's line is what a person can find.
+      if (InputError.is(e)) throw new InputError(`${ds.file}:${rec.index + 1}: ${e.message.replace(/^record \d+: /, '')}`, ds.file, rec.index + 1);
+      throw e;
+    }
   };
   initPos.forEach(answer);
 

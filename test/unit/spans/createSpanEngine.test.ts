@@ -92,6 +92,22 @@ describe('createSpanEngine', () => {
     }
   });
 
+  test('answers with no entities at all still train a tagger that suggests nothing; a record without tokens is fine', async () => {
+    const { records } = toy(20);
+    const empty: SpanRecord = { text: '   ', tokens: { tokens: [], vectors: { rows: 0, cols: 6, data: new Float32Array(0) } } };
+    const e = createSpanEngine([...records, empty], base);
+    for (let i = 0; i < 5; i++) e.setLabel(i, []);
+    e.setLabel(20, []);
+    await e.retrain();
+    assert.deepEqual(e.suggest(7), []);
+    assert.deepEqual(e.suggest(20), []);
+    const picks = await e.query(3);
+    assert.equal(picks.length, 3);
+    const only = createSpanEngine([...records, empty], base);
+    only.setLabel(20, []);
+    await assert.rejects(only.retrain(), (err: unknown) => err instanceof NotTrainedError && /no tokens/.test(err.message));
+  });
+
   test('entity edges snap outward to tokens; overlaps need allowOverlap; unknown labels are refused', () => {
     const { records } = toy(3);
     const text = records[0].text;
