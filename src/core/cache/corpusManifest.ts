@@ -274,9 +274,17 @@ export async function openCorpusEncoded(opts: CorpusEncodeOptions): Promise<Enco
   const problems: CorpusProblem[] = [];
   const files: string[] = [];
   let vectors: Float32Array;
+  // Every file read afresh, in order (a first open): the fresh vectors are already the result, row
+  // for row — no second copy of them (1 M spans: 400 MB less at the peak).
+  let allFresh = fresh.data.length === total * dim;
+  for (let i = 0, row = 0; allFresh && i < parts.length; row += parts[i].count, i++) {
+    if (parts[i].fromManifest || parts[i].row !== row) allFresh = false;
+  }
   if (manifest && toRead.length === 0 && total === manifest.spans) {
     // Everything unchanged and nothing removed: the manifest's vectors are the result, in order.
     vectors = manifest.vectors;
+  } else if (allFresh) {
+    vectors = fresh.data;
   } else {
     vectors = new Float32Array(total * dim);
   }
@@ -284,7 +292,7 @@ export async function openCorpusEncoded(opts: CorpusEncodeOptions): Promise<Enco
   for (const p of parts) {
     if (p.spans) for (let i = 0; i < p.count; i++) spans[at + i] = p.spans[i];
     else fillFromManifest(manifest!, p, spans, at);
-    if (vectors !== manifest?.vectors) {
+    if (vectors !== manifest?.vectors && vectors !== fresh.data) {
       const src = p.fromManifest ? manifest!.vectors : fresh.data;
       vectors.set(src.subarray(p.row * dim, (p.row + p.count) * dim), at * dim);
     }

@@ -9,16 +9,18 @@ import type { CandidateSpan, Device, Logger, Matrix } from '../types';
 /*
  * The first open's worker threads: reading + segmenting and encoding spread over the cores. On a
  * first open (nothing in the manifest) the work is two passes over the corpus that parallelise
- * file by file and text by text; the session's own thread only lists, merges, hashes and writes the
- * caches. Results are exactly the serial ones: files are read in contiguous groups of the sorted
- * list and merged in group order (readCorpus's order), and a text's vector does not depend on which
- * other texts share its call (the encoder pools each row alone; the test checks both).
+ * file by file and text by text. Results are exactly the serial ones: files are read in contiguous
+ * groups of the sorted list and merged in group order (readCorpus's order), and a text's vector
+ * does not depend on which other texts share its call (the encoder pools each row alone; the tests
+ * check both).
  *
  * This thread takes a share of both passes (lane 0) beside N − 1 workers on N cores: a worker costs
- * its start and, to encode, its own copy of the encoder (~0.2 s of CPU), which the session's thread
- * already has. Encoding: workers × one ONNX Runtime intra-op thread each, rather than one session with N
- * intra-op threads, because the embedded model's tokenizer is JavaScript (half the encode CPU):
- * intra-op threads leave it on one core. Measured on 2 cores: see /work/notes (bench:scale).
+ * its start and, to encode, its own copy of the encoder, which the session's thread already has.
+ * Encoding: workers × one ONNX Runtime intra-op thread each, rather than one session with N
+ * intra-op threads, because most of the embedded model's encode is its JavaScript tokenizer, which
+ * intra-op threads leave on one core (bench:scale --compare on 2 cores, 100 k texts: ORT's default
+ * threads and 1 thread cost the same CPU and the same time on the main thread; this thread + one
+ * worker take 0.37 s of main-thread CPU instead of 0.58, for 1.14 s of CPU in all instead of 0.71).
  */
 
 /** What a worker needs to load the same encoder as the session (structured-cloneable). */
@@ -113,6 +115,11 @@ export type OpenWorkerReply =
 export const PARALLEL_MIN_BYTES = 4 * 1024 * 1024;
 /** Texts encoded in parallel only when the read gave this many (each worker loads its own encoder). */
 export const PARALLEL_MIN_TEXTS = 2048;
+/**
+ * An encode call this large starts the workers even when the read did not (a corpus of one or a few
+ * large files, read on one thread): the embedding cache hands over up to 16 k texts a call.
+ */
+export const PARALLEL_ENCODE_CALL = 16384;
 /** Groups of files per worker: enough that a group of large files does not leave the others idle. */
 const GROUPS_PER_WORKER = 4;
 /** Time a closing worker gets to release its ONNX Runtime session before it is terminated. */
@@ -254,7 +261,8 @@ export class OpenPool {
         const r = await w.call({ kind: 'read', opts: { ...opts, files } }).catch((e: Error) => {
           throw new Error(`reading ${files[0]}${files.length > 1 ? ` … ${files[files.length - 1]}` : ''}: ${e.message}`);
         });
-        if (r.ok && r.kind === 'read') parts[g] = r.corpus;
+        if (!(r.ok && r.kind === 'read')) throw new Error(`reading ${files[0]}: an open worker answered a read with "${r.ok ? r.kind : 'an error'}"`);
+        parts[g] = r.corpus;
       }
     };
     await Promise.all([drain(undefined), ...this.workers.map(drain)]);
@@ -349,7 +357,8 @@ export class OpenPool {
  * The session's open, spread over worker threads when there is enough to do: the pool starts when
  * the files to read hold PARALLEL_MIN_BYTES (a re-open that reuses every file never starts it), the
  * workers load their encoders as soon as the read gave PARALLEL_MIN_TEXTS spans (while this thread
- * hashes them and looks them up in the embedding cache), and everything closes with the open.
+ * hashes them and looks them up in the embedding cache) or at an encode call of
+ * PARALLEL_ENCODE_CALL texts (a large file read on one thread), and everything closes with the open.
  * Without workers (one core, a small corpus, a GPU encoder, a pool that failed to start or broke)
  * everything runs on this thread, as before: a failure is logged, never fatal.
  */
@@ -414,8 +423,15 @@ export class ParallelOpen {
     return c;
   }
 
-  /** base.encode(texts), over this thread and the workers when the read started their encoders. */
+  /**
+   * base.encode(texts), over this thread and the workers when the read started their encoders or
+   * this call is large enough to start them (PARALLEL_ENCODE_CALL).
+   */
   async encode(texts: readonly string[]): Promise<Matrix> {
+    if (!this.pooled && this.base.provider === 'cpu' && texts.length >= PARALLEL_ENCODE_CALL) {
+      const pool = this.ensure();
+      if (pool) this.pooled = pool.encoderFor(this.base, { ...this.spec, device: 'cpu' }, this.logger);
+    }
     const e = this.pooled && texts.length >= 2 ? await this.pooled : undefined;
     if (e) {
       try {

@@ -7,7 +7,7 @@ import { loadEncoder } from '../../../src/core/encoders/loadEncoder';
 import type { Encoder } from '../../../src/core/encoders/encoder';
 import { defaultDeps } from '../../../src/core/session/defaultDeps';
 import type { OpenedCorpus } from '../../../src/core/session/labelingSession';
-import { OpenPool, ParallelOpen, openWorkerCount } from '../../../src/core/session/openPool';
+import { OpenPool, PARALLEL_ENCODE_CALL, ParallelOpen, openWorkerCount } from '../../../src/core/session/openPool';
 import { defaultSettings, type StartableSettings } from '../../../src/core/settings';
 import { readCorpus, type CorpusOptions } from '../../../src/core/text/corpus';
 import type { Logger } from '../../../src/core/types';
@@ -159,6 +159,24 @@ describe('the parallel first open (worker threads for reading and encoding)', ()
       assert.ok(c.spans.length > 2400);
       await p.encode(c.spans.slice(0, 3000).map((s) => s.text));
       assert.deepEqual(logs, []);
+    } finally {
+      await p.close();
+    }
+  });
+
+  test('one large encode call starts the workers even after a read on one thread, with the serial vectors', async () => {
+    const logs: string[] = [];
+    const log = (m: string): number => logs.push(m);
+    const p = new ParallelOpen(encoder, { model: 'default', device: 'cpu' }, { info: log, warn: log, error: log }, {});
+    try {
+      const texts = Array.from({ length: PARALLEL_ENCODE_CALL }, (_, i) => sentence(i));
+      const got = await p.encode(texts);
+      const want = await encoder.encode(texts);
+      let worst = 0;
+      for (let i = 0; i < want.data.length; i++) worst = Math.max(worst, Math.abs(got.data[i] - want.data[i]));
+      assert.ok(worst < 1e-6, `largest difference ${worst}`);
+      if (openWorkerCount({}) >= 1) assert.ok(logs.some((l) => l.includes('worker thread')), logs.join('\n'));
+      assert.ok(!logs.some((l) => l.includes('instead') || l.includes('cannot encode')), logs.join('\n'));
     } finally {
       await p.close();
     }
