@@ -112,6 +112,8 @@ export function selectToken(edit: SpanEdit, index: number, extend: boolean, toke
   if (tokenCount === 0) return edit;
   const i = clamp(index, tokenCount);
   const anchor = extend && edit.selection !== null ? edit.selection.anchor : i;
+  // Unchanged (a drag resting on one token): the same edit, so nothing is redrawn.
+  if (edit.selection?.anchor === anchor && edit.selection.focus === i) return edit;
   return { ...edit, selection: { anchor, focus: i } };
 }
 

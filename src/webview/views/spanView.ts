@@ -55,7 +55,8 @@ export function spanTokensView(span: SpanView, s: SpanEditView, labels: readonly
       {
         class: `tok${colour}${cell.selected ? ' is-selected' : ''}${designatedHere ? ' is-designated' : ''}${top !== undefined && cell.starts.includes(top) ? ' ent-start' : ''}${top !== undefined && cell.ends.includes(top) ? ' ent-end' : ''}`,
         attrs: { role: 'option', 'aria-selected': String(cell.selected) },
-        data: { token: String(cell.index), ...(top !== undefined ? { label: entities[top].label } : {}) },
+        // data-start / data-end: the token's offsets into the sentence, for the user's tools and the e2e suite.
+        data: { token: String(cell.index), start: String(s.tokens[cell.index].start), end: String(s.tokens[cell.index].end), ...(top !== undefined ? { label: entities[top].label } : {}) },
       },
       // A second entity over the same token (labelwise.allowOverlap): its colour as an underline.
       cell.layers.length > 1 ? h('span', { class: `tok-over ${colorClassOf(labels, entities[cell.layers[1]].label)}`, data: { label: entities[cell.layers[1]].label } }, cell.text) : cell.text,
@@ -67,7 +68,9 @@ export function spanTokensView(span: SpanView, s: SpanEditView, labels: readonly
       dragging = true;
       model.selectToken(cell.index, ev.shiftKey);
     });
-    el.addEventListener('mouseenter', (ev) => {
+    // mousemove, not mouseenter: the view is redrawn while dragging, and a new element under a
+    // resting pointer gets no mouseenter.
+    el.addEventListener('mousemove', (ev) => {
       if (dragging && (ev.buttons & 1) === 1) model.selectToken(cell.index, true);
     });
     return el;

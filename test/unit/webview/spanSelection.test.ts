@@ -65,6 +65,8 @@ describe('spans: selection snaps to tokens', () => {
     assert.deepEqual(e.selection, { anchor: 6, focus: 6 }, 'a plain click starts over');
     assert.deepEqual(selectToken(empty, 2, true, TOKENS.length).selection, { anchor: 2, focus: 2 }, 'Shift+click with nothing selected selects the word');
     assert.deepEqual(selectToken(empty, 99, false, TOKENS.length).selection, { anchor: 7, focus: 7 }, 'clamped to the last token');
+    const resting = selectToken(empty, 2, false, TOKENS.length);
+    assert.equal(selectToken(resting, 2, true, TOKENS.length), resting, 'a drag resting on its token changes nothing (no redraw)');
   });
 
   test('←/→ move between tokens, Shift+←/→ extend; nothing selected: → takes the first token, ← the last', () => {
