@@ -25,7 +25,17 @@ export const settingKeys = {
   seed: 'labelwise.seed',
   multiLabel: 'labelwise.multiLabel',
   vectors: 'labelwise.vectors',
+  task: 'labelwise.task',
+  spanLabels: 'labelwise.spanLabels',
+  allowOverlap: 'labelwise.allowOverlap',
 } as const;
+
+/**
+ * What a session labels: `classify` puts one label (or a set, labelwise.multiLabel) on each
+ * candidate span; `spans` marks entities inside each sentence (or line) with labelwise.spanLabels.
+ */
+export type Task = 'classify' | 'spans';
+export const TASKS: readonly Task[] = ['classify', 'spans'];
 
 /**
  * Settings that name a path Labelwise loads (a model folder it runs, a folder of vectors it labels
@@ -64,6 +74,12 @@ export interface LabelwiseSettings {
   multiLabel: boolean;
   /** Arrow IPC shards of precomputed vectors (a file or folder; relative to the workspace), or '' to encode. */
   vectors: string;
+  /** What a session labels (see Task). */
+  task: Task;
+  /** Entity labels of the spans task, in order (their colours follow this order). */
+  spanLabels: string[];
+  /** Spans task: entities of different labels may overlap. */
+  allowOverlap: boolean;
 }
 
 /** A label set a session labels with: at least two labels (settingsParser.ts checkStartable). */
@@ -71,6 +87,23 @@ export type LabelSet = readonly [string, string, ...string[]];
 
 /** Settings a session can start with: parsed, and with a label set. */
 export type StartableSettings = Omit<LabelwiseSettings, 'labels'> & { readonly labels: LabelSet };
+
+/** Entity labels a spans session labels with: at least one (settingsParser.ts checkSpanStartable). */
+export type SpanLabels = readonly [string, ...string[]];
+
+/**
+ * Settings a spans session starts with: parsed, task `spans`, at least one entity label, and a
+ * granularity of sentence or line. labelwise.labels (the classification set) plays no part.
+ */
+export type SpanSessionSettings = Omit<LabelwiseSettings, 'task' | 'spanLabels'> & { readonly task: 'spans'; readonly spanLabels: SpanLabels };
+
+/** Settings the engine worker's `start` message carries: a classification or a spans session. */
+export type SessionSettings = StartableSettings | SpanSessionSettings;
+
+/** Whether a session's settings are a spans session's. */
+export function isSpanSession(s: SessionSettings): s is SpanSessionSettings {
+  return s.task === 'spans';
+}
 
 export const defaultSettings: LabelwiseSettings = {
   labels: [],
@@ -91,4 +124,7 @@ export const defaultSettings: LabelwiseSettings = {
   seed: 1,
   multiLabel: false,
   vectors: '',
+  task: 'classify',
+  spanLabels: [],
+  allowOverlap: false,
 };

@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import { isAbsolute } from 'node:path';
 import { SettingError } from './errors';
-import { defaultSettings, settingKeys, type LabelSet, type LabelwiseSettings, type StartableSettings } from './settings';
+import { defaultSettings, settingKeys, TASKS, type LabelSet, type LabelwiseSettings, type SessionSettings, type SpanLabels, type SpanSessionSettings, type StartableSettings } from './settings';
 import { STRATEGY_CHOICES, STRATEGY_NAMES, type StrategyChoice } from './strategies/strategy';
 import { DEVICES, GRANULARITIES, type Device, type Granularity } from './types';
 
@@ -78,6 +78,11 @@ export function isLabelSet(labels: readonly string[]): labels is LabelSet {
   return labels.length >= 2;
 }
 
+/** An entity label set a spans session can label with: at least one label. */
+export function isSpanLabels(labels: readonly string[]): labels is SpanLabels {
+  return labels.length >= 1;
+}
+
 function str(v: unknown, setting: string): string {
   if (typeof v !== 'string') fail(setting, `must be a string, got ${JSON.stringify(v)}`);
   return v;
@@ -148,6 +153,9 @@ export function parseSettings(get: SettingReader): LabelwiseSettings {
     seed: int(val('seed'), k.seed, 0),
     multiLabel: bool(val('multiLabel'), k.multiLabel),
     vectors: str(val('vectors'), k.vectors).trim(),
+    task: oneOf(val('task'), k.task, TASKS),
+    spanLabels: parseLabels(val('spanLabels'), k.spanLabels),
+    allowOverlap: bool(val('allowOverlap'), k.allowOverlap),
   };
 }
 
@@ -158,6 +166,24 @@ export function checkStartable(s: LabelwiseSettings): StartableSettings {
     fail(settingKeys.labels, 'set at least two labels (run "Labelwise: Edit Label Set", or add for example ["positive", "negative"] to your settings)');
   }
   return { ...s, labels };
+}
+
+/**
+ * Checks that a spans session can start with these settings: labelwise.task is spans, at least one
+ * entity label, and candidate units that are sentences or lines (an entity lives in a sentence; a
+ * paragraph is too long a unit to tag token by token in the panel).
+ */
+export function checkSpanStartable(s: LabelwiseSettings): SpanSessionSettings {
+  if (s.task !== 'spans') fail(settingKeys.task, `must be "spans" for an entity-span session, got ${JSON.stringify(s.task)}`);
+  const labels = s.spanLabels;
+  if (!isSpanLabels(labels)) fail(settingKeys.spanLabels, 'set at least one entity label for labelwise.task "spans" (for example ["PERSON", "ORG", "PLACE"])');
+  if (s.granularity === 'paragraph') fail(settingKeys.granularity, 'must be "sentence" or "line" when labelwise.task is "spans" (entities are labeled one sentence or line at a time)');
+  return { ...s, task: 'spans', spanLabels: labels };
+}
+
+/** The settings a session starts with, by labelwise.task: checkStartable or checkSpanStartable. */
+export function checkSessionStartable(s: LabelwiseSettings): SessionSettings {
+  return s.task === 'spans' ? checkSpanStartable(s) : checkStartable(s);
 }
 
 /** Reads settings from an object holding them by their short names (`{ strategy: 'meta' }`). */
@@ -173,6 +199,11 @@ function readerOf(received: unknown): SettingReader {
  */
 export function parseStartSettings(received: unknown): StartableSettings {
   return checkStartable(parseSettings(readerOf(received)));
+}
+
+/** The worker's boundary for either task: a `start` message's settings, checked for the task they name. */
+export function parseSessionSettings(received: unknown): SessionSettings {
+  return checkSessionStartable(parseSettings(readerOf(received)));
 }
 
 /** The corpus settings of a worker message (`anchors`), parsed by the same parser; the rest are ignored. */

@@ -2,7 +2,7 @@ import { defaultSettings, settingKeys, type LabelwiseSettings } from '../core/se
 
 // The settings parser lives in the core (src/core/settingsParser.ts) so that the engine worker's
 // boundary uses the same one; this module is where the extension reads VS Code's settings with it.
-export { checkStartable, defaultAnnotator, parseSettings as readSettings, type SettingReader } from '../core/settingsParser';
+export { checkSessionStartable, checkStartable, defaultAnnotator, parseSettings as readSettings, type SettingReader } from '../core/settingsParser';
 
 /**
  * The settings as a workspace of this trust may use them. In Restricted Mode a setting that names a

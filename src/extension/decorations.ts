@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { LabelStore } from '../core/store/labelStore';
 import type { Disposable, Granularity } from '../core/types';
 import { LABEL_COLOR_COUNT, labelColorIds } from '../protocol';
-import { colorSlot, planDecorations } from './decorationPlan';
+import { decorationSlot, planDecorations } from './decorationPlan';
 
 /**
  * One decoration type per contributed label colour (package.json `contributes.colors`): the same
@@ -31,6 +31,7 @@ export class LabelDecorations implements Disposable {
   private store: LabelStore | undefined;
   private root: string | undefined;
   private labels: readonly string[] = [];
+  private spanLabels: readonly string[] = [];
   private granularity: Granularity = 'sentence';
   private readonly subs: vscode.Disposable[] = [];
   private timer: NodeJS.Timeout | undefined;
@@ -44,9 +45,13 @@ export class LabelDecorations implements Disposable {
     );
   }
 
-  /** Uses this store from now on and redraws. */
-  setStore(store: LabelStore, root: string, labels: readonly string[], granularity: Granularity): void {
+  /**
+   * Uses this store from now on and redraws. `labels` colour classification decisions,
+   * `spanLabels` the entities of the spans task (each by its place in its own list, as the panel).
+   */
+  setStore(store: LabelStore, root: string, labels: readonly string[], granularity: Granularity, spanLabels: readonly string[] = []): void {
     this.store = store;
+    this.spanLabels = spanLabels;
     this.granularity = granularity;
     this.root = root;
     this.labels = labels;
@@ -67,7 +72,7 @@ export class LabelDecorations implements Disposable {
       const perType: vscode.DecorationOptions[][] = this.types.map(() => []);
       for (const p of plan) {
         const md = new vscode.MarkdownString(p.hover);
-        perType[colorSlot(p.label, this.labels, this.types.length)].push({
+        perType[decorationSlot(p, this.labels, this.spanLabels, this.types.length)].push({
           range: new vscode.Range(doc.positionAt(p.start), doc.positionAt(p.end)),
           hoverMessage: md,
         });

@@ -27,6 +27,13 @@ export function activate(context: vscode.ExtensionContext): void {
       return [];
     }
   };
+  const spanLabelSet = (): readonly string[] => {
+    try {
+      return current.settings().spanLabels;
+    } catch {
+      return [];
+    }
+  };
   /** The Labels view follows the store (rebuilt after a pause, see labelsTree.ts). */
   const showLabels = (store: LabelStore, orphans: readonly OrphanSpan[]): void => {
     shown = { store, orphans };
@@ -46,7 +53,7 @@ export function activate(context: vscode.ExtensionContext): void {
     modelStorageDir: () => join(context.globalStorageUri.fsPath, 'models'),
     startWorker: (logger) => new WorkerClient(() => threadChannel(workerScript), logger, () => processChannel(workerScript)),
     onStoreChanged: (store, root, orphans) => {
-      decorations.setStore(store, root, labelSet(), granularity());
+      decorations.setStore(store, root, labelSet(), granularity(), spanLabelSet());
       showLabels(store, orphans);
     },
   });
@@ -80,7 +87,7 @@ export function activate(context: vscode.ExtensionContext): void {
     try {
       const store = current.openStore();
       current.logger.info(`label store ${store.file}: ${store.state.counts().decisions} decisions`);
-      decorations.setStore(store, root, current.settings().labels, granularity());
+      decorations.setStore(store, root, current.settings().labels, granularity(), spanLabelSet());
       showLabels(store, []);
       current.refreshStatus();
       // Re-anchoring reads the labeled files: in the engine worker, after activation has returned.

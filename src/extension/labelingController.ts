@@ -1,7 +1,7 @@
 import type { AccuracyIntervalView, ContestedItem, CurvePoint, LabelButton, PanelState, PanelView, SessionSummary, SpanView, StrategyWeightsPoint } from '../protocol';
 import type { LabelwiseSettings } from '../core/settings';
 import { resolutionEvent } from '../core/store/contested';
-import { decisionParams, isLabeled, type LabelEvent } from '../core/store/events';
+import { decisionParams, entitiesOf, isLabeled, type LabelEvent } from '../core/store/events';
 import type { OrphanSpan } from '../core/store/reanchor';
 import { StoreWriteError, type LabelStore } from '../core/store/labelStore';
 import { emptyRecord, toRecord } from '../core/record';
@@ -14,6 +14,7 @@ import { routePanelMessage, type PanelHandlers } from './controller/panelRoutes'
 import { ReviewList } from './controller/reviewList';
 import { SpanQueue } from './controller/spanQueue';
 import { answerEvent, undecidedEvent, type PanelAnswer } from './controller/decisionEvents';
+import { entityAnswerEvent } from './controller/entityAnswer';
 import { viewingWorker } from './views';
 
 export type { WorkerApi } from './workerClient';
@@ -53,6 +54,14 @@ export const LOOKAHEAD = 100;
 
 function labelButtons(labels: readonly string[]): LabelButton[] {
   return labels.map((name, i) => ({ name, key: i < 9 ? String(i + 1) : '' }));
+}
+
+/**
+ * Whether a decision counts as labeled in a session of this task: a classification label (or
+ * set), or in the spans task an entity-span accept, "no entities" included.
+ */
+export function countsAsLabeled(e: LabelEvent, task: LabelwiseSettings['task']): boolean {
+  return task === 'spans' ? entitiesOf(e) !== undefined : isLabeled(e);
 }
 
 /**
@@ -143,7 +152,7 @@ export class LabelingController implements Disposable {
   /** Labeled spans in the store (accepted with a label, any annotator). */
   get labeled(): number {
     let n = 0;
-    for (const e of this.store.state.decisions()) if (isLabeled(e)) n++;
+    for (const e of this.store.state.decisions()) if (countsAsLabeled(e, this.settings.task)) n++;
     return n;
   }
 
@@ -196,12 +205,22 @@ export class LabelingController implements Disposable {
 
   /** What the panel's header and progress section and the status bar show: one count for all. */
   summary(): SessionSummary {
+    const spans = this.settings.task === 'spans';
+    // The spans task labels with labelwise.spanLabels and counts entities per label.
+    const labels = spans ? this.settings.spanLabels : this.settings.labels;
     const perLabel = emptyRecord<number>();
-    for (const l of this.settings.labels) perLabel[l] = 0;
+    for (const l of labels) perLabel[l] = 0;
     let labeled = 0;
     let decided = 0;
     for (const e of this.store.state.decisions()) {
       decided++;
+      if (spans) {
+        const entities = entitiesOf(e);
+        if (entities === undefined) continue;
+        labeled++;
+        for (const x of entities) perLabel[x.label] = (perLabel[x.label] ?? 0) + 1;
+        continue;
+      }
       if (!isLabeled(e)) continue;
       labeled++;
       // A stored label outside the current set (renamed labels) still counts in `labeled`.
@@ -210,7 +229,7 @@ export class LabelingController implements Disposable {
       for (const l of e.labels ?? []) perLabel[l] = (perLabel[l] ?? 0) + 1;
     }
     return {
-      labels: labelButtons(this.settings.labels),
+      labels: labelButtons(labels),
       budget: this.settings.budget,
       labeled,
       ...(this.estimatedAccuracy !== undefined ? { estimatedAccuracy: this.estimatedAccuracy } : {}),
@@ -222,7 +241,8 @@ export class LabelingController implements Disposable {
       candidates: this.opts.started.spans,
       perLabel: toRecord(perLabel),
       decided,
-      ...(this.settings.multiLabel ? { multiLabel: true } : {}),
+      ...(this.settings.multiLabel && !spans ? { multiLabel: true } : {}),
+      ...(spans ? { task: 'spans' as const, allowOverlap: this.settings.allowOverlap } : {}),
     };
   }
 
@@ -364,7 +384,7 @@ export class LabelingController implements Disposable {
   }
 
   /** Stores the decision first (synchronously), then updates the queue, the panel and the worker. */
-  private answer(spanId: string, given: PanelAnswer, seq: number | undefined): void {
+  private answer(spanId: string, given: PanelAnswer & { readonly entities?: unknown }, seq: number | undefined): void {
     const view = this.spans.known.get(spanId);
     if (seq !== undefined) this.ackSeq = Math.max(this.ackSeq ?? seq, seq);
     if (!view) {
@@ -372,7 +392,8 @@ export class LabelingController implements Disposable {
       this.emit();
       return;
     }
-    const made = answerEvent(view, given, this.settings, this.now());
+    // Spans task: the sentence's entities, checked (tokens, range, labels, overlap) before anything is stored.
+    const made = this.settings.task === 'spans' ? entityAnswerEvent(view, given, this.settings, this.now()) : answerEvent(view, given, this.settings, this.now());
     if ('error' in made) {
       this.opts.notify?.('error', made.error);
       this.emit();

@@ -2,12 +2,12 @@ import { homedir } from 'node:os';
 import { dirname, join, relative, sep } from 'node:path';
 import { downloadedHubModel, downloadNotAllowedMessage, ensureHubModel, hubEndpoint, isHubModelId } from '../core/encoders/hubDownload';
 import { LabelwiseError, SettingError } from '../core/errors';
-import { settingKeys, type LabelwiseSettings, type StartableSettings } from '../core/settings';
+import { settingKeys, type LabelwiseSettings, type SessionSettings } from '../core/settings';
 import { CancelledError } from '../core/session/cancelledError';
 import { SingleFlight } from '../core/util/singleFlight';
 import { lastRecordedRound } from '../core/session/curveLog';
 import type { AnchorParams, AnchorReport, RoundInfo, RoundSummary } from '../core/session/workerProtocol';
-import { decisionParams, isLabeled, type LabelEvent } from '../core/store/events';
+import { decisionParams, type LabelEvent } from '../core/store/events';
 import { LabelStore, storePath } from '../core/store/labelStore';
 import type { OrphanSpan } from '../core/store/reanchor';
 import { resolveInWorkspace } from '../core/store/workspacePath';
@@ -15,10 +15,10 @@ import type { CandidateSpan, Disposable, Logger } from '../core/types';
 import { createTextLookup } from '../core/store/formats/importRecords';
 import { NoticeNotification, StateNotification, type HostToWebview, type PanelState, type PanelView, type SessionSummary, type SpanView } from '../protocol';
 import { isLabelSet } from '../core/settingsParser';
-import { checkStartable, readSettings, restrictToTrust } from './config';
+import { checkSessionStartable, readSettings, restrictToTrust } from './config';
 import { CONTEXT_KEYS, ContextKeys } from './contextKeys';
 import { askForLabels } from './labelSet';
-import { LabelingController } from './labelingController';
+import { countsAsLabeled, LabelingController } from './labelingController';
 import { StatusBar } from './statusBar';
 import type { LogOutputLike, VscodeSurface } from './surface';
 import { folderChoiceNote } from './workspaceFolders';
@@ -288,7 +288,8 @@ export class LabelwiseApp implements Disposable {
     const root = this.deps.surface.workspaceRoot();
     if (root) {
       try {
-        labeled = this.openStore().state.decisions().filter(isLabeled).length;
+        const task = settings?.task ?? 'classify';
+        labeled = this.openStore().state.decisions().filter((e) => countsAsLabeled(e, task)).length;
       } catch {
         labeled = 0;
       }
@@ -372,7 +373,7 @@ export class LabelwiseApp implements Disposable {
 
   private async doStart(view: PanelView): Promise<LabelingController | undefined> {
     let settings: LabelwiseSettings;
-    let startable: StartableSettings;
+    let startable: SessionSettings;
     let workerModel: string;
     let root: string;
     let store: LabelStore;
@@ -384,7 +385,8 @@ export class LabelwiseApp implements Disposable {
         void this.deps.surface.showWarning(`Labelwise: ${trusted.notice}.`);
       }
       root = this.workspaceRoot();
-      if (!isLabelSet(settings.labels)) {
+      // The spans task labels with labelwise.spanLabels; the classification set plays no part there.
+      if (settings.task === 'classify' && !isLabelSet(settings.labels)) {
         // First run: ask for the label set here rather than sending the user to the settings.
         const labels = await askForLabels(this.deps.surface, settings.labels, 'Labelwise: labels for this workspace (saved to labelwise.labels)');
         if (!labels) {
@@ -393,7 +395,7 @@ export class LabelwiseApp implements Disposable {
         }
         settings = { ...settings, labels };
       }
-      startable = checkStartable(settings);
+      startable = checkSessionStartable(settings);
       store = this.openStore();
       // A hub model id becomes the folder it was downloaded to; the controller keeps the id (the
       // setting as written), the worker loads the folder.
@@ -570,9 +572,10 @@ export class LabelwiseApp implements Disposable {
     const state: PanelState = {
       view: 'label',
       session: {
-        labels: settings.labels.map((name, i) => ({ name, key: i < 9 ? String(i + 1) : '' })),
+        labels: (settings.task === 'spans' ? settings.spanLabels : settings.labels).map((name, i) => ({ name, key: i < 9 ? String(i + 1) : '' })),
         budget: settings.budget,
-        labeled: this.store?.state.decisions().filter(isLabeled).length ?? 0,
+        labeled: this.store?.state.decisions().filter((e) => countsAsLabeled(e, settings.task)).length ?? 0,
+        ...(settings.task === 'spans' ? { task: 'spans' as const, allowOverlap: settings.allowOverlap } : {}),
         annotator: settings.annotator,
         strategy: settings.strategy,
       },
@@ -624,7 +627,11 @@ export class LabelwiseApp implements Disposable {
     const c = this.controller;
     if (c) {
       const needRestart = c.applySettings(next);
-      if (needRestart.length > 0) {
+      if (needRestart.includes('task')) {
+        // Another task is another session (its engine, labels and panel): restart it cleanly now.
+        this.logger.info(`labelwise.task is now "${next.task}": restarting the labeling session`);
+        void this.restart();
+      } else if (needRestart.length > 0) {
         const names = needRestart.map((k) => `labelwise.${k}`).join(', ');
         void this.deps.surface.showInfo(`Labelwise: ${names} changed; restart the labeling session to apply.`, 'Restart Session').then((a) => {
           if (a === 'Restart Session' && this.controller === c) void this.restart();

@@ -41,6 +41,8 @@ export function whyInfo(reason: PickReason | undefined, opts: ViewOptions): WhyI
     ...(predictedLabels ? { predictedLabels } : {}),
     ...(reason.regime !== undefined ? { regime: reason.regime } : {}),
     ...(reason.armReason !== undefined ? { armReason: reason.armReason } : {}),
+    // Spans task: the entities the model is least sure of, as the worker ranked them.
+    ...(reason.uncertainEntities !== undefined ? { uncertainEntities: reason.uncertainEntities.map((e) => ({ ...e })) } : {}),
   };
 }
 
@@ -54,6 +56,9 @@ export function spanView(pick: SpanPick, opts: ViewOptions): SpanView {
     text: pick.text,
     before: pick.before,
     after: pick.after,
+    // Spans task: the tokens a selection snaps to and the model's suggested entities.
+    ...(pick.tokens !== undefined ? { tokens: pick.tokens.map((t) => ({ start: t.start, end: t.end })) } : {}),
+    ...(pick.suggestions !== undefined ? { suggestions: pick.suggestions.map((e) => ({ ...e })) } : {}),
     why: whyInfo(pick.reason, opts),
   };
 }

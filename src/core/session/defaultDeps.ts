@@ -9,6 +9,7 @@ import { gatherShardVectors, loadVectorShards } from '../vectorShards';
 import type { CandidateSpan, Logger, Matrix } from '../types';
 import { CancelledError } from './cancelledError';
 import type { EmbedProgress, OpenedCorpus, SessionCorpus, SessionDeps } from './labelingSession';
+import type { SpanSessionDeps } from './spanSession';
 
 /** Characters of surrounding text shown on each side of a span. */
 const CONTEXT_CHARS = 320;
@@ -17,12 +18,12 @@ const SOURCE_CACHE_FILES = 32;
 /** Texts per encoder call: progress is reported, and cancellation checked, between chunks. */
 const ENCODE_CHUNK = 256;
 
-function corpusOptions(root: string, settings: SessionDepsSettings): CorpusOptions {
+function corpusOptions(root: string, settings: CorpusSettings): CorpusOptions {
   return { root, include: settings.include, exclude: settings.exclude, granularity: settings.granularity, maxFileSizeMB: settings.maxFileSizeMB };
 }
 
 /** The session's view of a read corpus: its spans, and their surrounding text read on demand. */
-function corpusView(root: string, settings: SessionDepsSettings, logger: Logger, corpus: Pick<Corpus, 'spans' | 'files' | 'problems'>): SessionCorpus {
+function corpusView(root: string, settings: CorpusSettings, logger: Logger, corpus: Pick<Corpus, 'spans' | 'files' | 'problems'>): SessionCorpus {
   const sources = new Map<string, Promise<string>>();
   const source = (span: CandidateSpan): Promise<string> => {
     // A JSONL span's offsets are into its record's text, so the key includes the line.
@@ -55,6 +56,8 @@ function corpusView(root: string, settings: SessionDepsSettings, logger: Logger,
 }
 
 type SessionDepsSettings = Parameters<SessionDeps['openCorpus']>[1];
+/** What reading a corpus needs of the settings (either task). */
+type CorpusSettings = Pick<SessionDepsSettings, 'include' | 'exclude' | 'granularity' | 'maxFileSizeMB'>;
 
 /** Encodes in chunks so progress is visible and a cancel takes effect within one chunk. */
 async function embedChunked(encode: (texts: readonly string[]) => Promise<Matrix>, texts: readonly string[], progress: EmbedProgress, signal?: AbortSignal): Promise<Matrix> {
@@ -120,9 +123,18 @@ async function openCorpusWithShards(root: string, settings: SessionDepsSettings,
   return { corpus: corpusView(root, settings, logger, corpus), vectors };
 }
 
-/** The real corpus reader, encoder, embedding cache and engine, as the worker uses them. */
-export function defaultDeps(): SessionDeps {
+/**
+ * The spans task's corpus: its sentences (or lines) as the same reader gives them, no sentence
+ * vectors (the session encodes tokens, spanSession.ts).
+ */
+export async function openSpanCorpus(root: string, settings: CorpusSettings, logger: Logger): Promise<SessionCorpus> {
+  return corpusView(root, settings, logger, await readCorpus(corpusOptions(root, settings)));
+}
+
+/** The real corpus reader, encoder, embedding cache and engines, as the worker uses them. */
+export function defaultDeps(): SessionDeps & SpanSessionDeps {
   return {
+    openSpanCorpus: (root, settings, logger) => openSpanCorpus(root, settings, logger),
     loadEncoder: (opts) => loadEncoder(opts),
     openCorpus: (root, settings, encoder, cacheDir, progress, logger, signal) => openCorpus(root, settings, encoder, cacheDir, progress, logger, signal),
     createEngine: (X, opts, extra) => createEngine(X, opts, { batch: extra.batch, logger: extra.logger }),

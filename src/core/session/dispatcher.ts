@@ -1,10 +1,12 @@
 import { LabelwiseError } from '../errors';
 import type { Logger } from '../types';
-import { parseCorpusSettings, parseStartSettings } from '../settingsParser';
+import { parseCorpusSettings, parseSessionSettings } from '../settingsParser';
+import { isSpanSession } from '../settings';
 import { CancelledError } from './cancelledError';
 import { reanchorWorkspace } from '../store/reanchorWorkspace';
 import { readCorpus } from '../text/corpus';
-import { anchorReport, LabelingSession, type SessionDeps } from './labelingSession';
+import { anchorReport, LabelingSession, type OpenOptions, type SessionDeps } from './labelingSession';
+import { SpanSession, type SpanSessionDeps } from './spanSession';
 import { isHostToWorker, toWireError, type RequestMessage, type WorkerMethod, type WorkerRequests, type WorkerToHost } from './workerProtocol';
 
 type Handler<M extends WorkerMethod> = (params: WorkerRequests[M]['params'], ctx: { id: number; signal: AbortSignal }) => Promise<WorkerRequests[M]['result']> | WorkerRequests[M]['result'];
@@ -15,12 +17,12 @@ type Handler<M extends WorkerMethod> = (params: WorkerRequests[M]['params'], ctx
  * worker.
  */
 export class WorkerDispatcher {
-  private session: LabelingSession | undefined;
+  private session: LabelingSession | SpanSession | undefined;
   private readonly aborts = new Map<number, AbortController>();
   private readonly logger: Logger;
 
   constructor(
-    private readonly deps: SessionDeps,
+    private readonly deps: SessionDeps & Partial<Pick<SpanSessionDeps, 'openSpanCorpus' | 'createSpanEngine'>>,
     private readonly post: (m: WorkerToHost) => void,
   ) {
     this.logger = {
@@ -63,8 +65,8 @@ export class WorkerDispatcher {
         await this.session?.dispose();
         this.session = undefined;
         // The settings came from another thread: parsed here, once, by the same parser as the host's.
-        const settings = parseStartSettings(params.settings);
-        const { session, result } = await LabelingSession.open({ ...params, settings }, this.deps, {
+        const settings = parseSessionSettings(params.settings);
+        const opts: OpenOptions = {
           logger: this.logger,
           signal: ctx.signal,
           progress: (message, fraction) => this.post({ kind: 'progress', id: ctx.id, message, ...(fraction !== undefined ? { fraction } : {}) }),
@@ -73,7 +75,9 @@ export class WorkerDispatcher {
             onRetrained: (round) => this.post({ kind: 'retrained', round }),
             onRetrainFailed: (e) => this.post({ kind: 'retrainFailed', error: toWireError(e) }),
           },
-        });
+        };
+        // labelwise.task: entities in sentences (spans) or a label per span (classify).
+        const { session, result } = isSpanSession(settings) ? await SpanSession.open({ ...params, settings }, this.deps, opts) : await LabelingSession.open({ ...params, settings }, this.deps, opts);
         this.session = session;
         return result;
       },
@@ -111,7 +115,7 @@ export class WorkerDispatcher {
     return h(msg.params, { id: msg.id, signal });
   }
 
-  private need(): LabelingSession {
+  private need(): LabelingSession | SpanSession {
     if (!this.session) throw new LabelwiseError('no labeling session is running: run "Labelwise: Start Labeling Session" first', 'no-session');
     return this.session;
   }

@@ -1,10 +1,10 @@
 import type { AccuracyInterval } from './accuracyInterval';
-import type { StartableSettings } from '../settings';
+import type { SessionSettings, StartableSettings } from '../settings';
 import type { LabelEvent } from '../store/events';
 import type { AnchorMatch, OrphanSpan } from '../store/reanchor';
 import type { CandidateSpan, Granularity } from '../types';
 import type { CurvePoint, StrategyWeightsPoint } from './learningCurve';
-import type { SpanPick } from './spanPick';
+import type { EntityInText, SpanPick } from './spanPick';
 
 /**
  * The typed messages between the extension host and the engine worker (worker_threads, or a forked
@@ -37,10 +37,12 @@ export interface AnchorParams {
   readonly decisions: readonly LabelEvent[];
 }
 
-export interface StartParams {
+/** `S`: the session's settings, a classification session's by default (`start` carries either). */
+export interface StartParams<S extends SessionSettings = StartableSettings> {
   /** Workspace folder the corpus is read from (absolute). */
   readonly root: string;
-  readonly settings: StartableSettings;
+  /** A classification session's settings, or a spans session's (labelwise.task). */
+  readonly settings: S;
   /** Folder for the on-disk embedding cache (absolute). */
   readonly cacheDir: string;
   /**
@@ -112,6 +114,11 @@ export interface DecideParams {
   readonly rejected?: string | null;
   /** Multi-label: the accepted label set (possibly empty); absent for single-label decisions. */
   readonly labels?: readonly string[];
+  /**
+   * Spans task: the sentence's entities (offsets into its text; possibly none, "no entities")
+   * when its decision is an entity-span accept; absent otherwise (undone, skipped, rejected).
+   */
+  readonly entities?: readonly EntityInText[];
 }
 
 export interface DecideResult {
@@ -135,7 +142,7 @@ export interface CurveData {
 
 /** Request name → params and result. */
 export interface WorkerRequests {
-  start: { params: StartParams; result: StartResult };
+  start: { params: StartParams<SessionSettings>; result: StartResult };
   query: { params: QueryParams; result: SpanPick[] };
   decide: { params: DecideParams; result: DecideResult };
   retrain: { params: Record<string, never>; result: RoundInfo };

@@ -145,18 +145,30 @@ export function rejectedLabel(e: LabelEvent): string | null {
   return !e.undo && e.answer === 'reject' && e.spans.length === 0 ? e.label : null;
 }
 
+/**
+ * The entities of an entity-span decision (labelwise.task = spans): a live accept that is not a
+ * classification decision (`label` null, no label set), whose `spans` are its entities — none is
+ * the answer "no entities". Undefined for every other event. Offsets are into the event's text.
+ */
+export function entitiesOf(e: LabelEvent): readonly EventSpan[] | undefined {
+  return !e.undo && e.answer === 'accept' && e.label === null && e.labels === undefined ? e.spans : undefined;
+}
+
 /** What the engine is told about a span's current decision (`cur` undefined: none). */
 export function decisionParams(
   id: string,
   cur: LabelEvent | undefined,
-): { id: string; label: string | null; decided: boolean; rejected: string | null; labels?: readonly string[] } {
+): { id: string; label: string | null; decided: boolean; rejected: string | null; labels?: readonly string[]; entities?: readonly EventSpan[] } {
   const labeled = cur !== undefined && isLabeled(cur);
+  const entities = cur ? entitiesOf(cur) : undefined;
   return {
     id,
     label: labeled ? cur.label : null,
     decided: cur !== undefined,
     rejected: cur ? rejectedLabel(cur) : null,
     ...(labeled && cur.labels !== undefined ? { labels: cur.labels } : {}),
+    // A spans session learns from these (a classification session ignores them).
+    ...(entities !== undefined ? { entities: entities.map((s) => ({ start: s.start, end: s.end, label: s.label })) } : {}),
   };
 }
 

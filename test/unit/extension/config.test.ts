@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { SettingError } from '../../../src/core/errors';
 import { defaultSettings, settingKeys } from '../../../src/core/settings';
-import { checkStartable, defaultAnnotator, readSettings, restrictToTrust } from '../../../src/extension/config';
+import { checkSessionStartable, checkStartable, defaultAnnotator, readSettings, restrictToTrust } from '../../../src/extension/config';
 
 function reader(values: Record<string, unknown>): (k: string) => unknown {
   return (k) => values[k];
@@ -76,6 +76,12 @@ describe('settings', () => {
     ['labelwise.seed', 'x', /whole number/],
     ['labelwise.multiLabel', 'yes', /true or false/],
     ['labelwise.vectors', 3, /string/],
+    ['labelwise.task', 'ner', /must be one of classify, spans, got "ner"/],
+    ['labelwise.task', 1, /must be one of classify, spans/],
+    ['labelwise.spanLabels', 'PERSON', /list of strings/],
+    ['labelwise.spanLabels', ['PERSON', 'PERSON'], /"PERSON" is listed twice/],
+    ['labelwise.spanLabels', ['PERSON', ' '], /must not be empty/],
+    ['labelwise.allowOverlap', 'yes', /true or false/],
   ];
   for (const [key, value, why] of bad) {
     test(`a bad ${key} (${JSON.stringify(value)}) is reported naming the setting`, () => {
@@ -85,6 +91,18 @@ describe('settings', () => {
       assert.match(e.message, why);
     });
   }
+
+  test('the spans task: off by default; a spans session needs one entity label and sentences or lines, not the classification labels', () => {
+    const d = readSettings(reader({}));
+    assert.deepEqual([d.task, d.spanLabels, d.allowOverlap], ['classify', [], false]);
+    const spans = (extra: Record<string, unknown>): unknown => checkSessionStartable(readSettings(reader({ 'labelwise.task': 'spans', ...extra })));
+    assert.throws(() => spans({}), (e: unknown) => SettingError.is(e) && e.setting === 'labelwise.spanLabels' && /at least one entity label/.test(e.message));
+    assert.throws(() => spans({ 'labelwise.spanLabels': ['PERSON'], 'labelwise.granularity': 'paragraph' }), (e: unknown) => SettingError.is(e) && e.setting === 'labelwise.granularity');
+    const ok = spans({ 'labelwise.spanLabels': [' PERSON ', 'ORG'], 'labelwise.granularity': 'line', 'labelwise.allowOverlap': true });
+    assert.deepEqual(ok, { ...readSettings(reader({ 'labelwise.task': 'spans', 'labelwise.spanLabels': ['PERSON', 'ORG'], 'labelwise.granularity': 'line', 'labelwise.allowOverlap': true })), task: 'spans' });
+    // A classify session still needs its two labels.
+    assert.throws(() => checkSessionStartable(readSettings(reader({}))), (e: unknown) => SettingError.is(e) && e.setting === 'labelwise.labels');
+  });
 
   test('a session needs at least two labels', () => {
     assert.throws(() => checkStartable(readSettings(reader({ 'labelwise.labels': ['only'] }))), (e: unknown) => SettingError.is(e) && e.setting === 'labelwise.labels');

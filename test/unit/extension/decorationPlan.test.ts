@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { LabelEvent } from '../../../src/core/store/events';
-import { colorSlot, planDecorations } from '../../../src/extension/decorationPlan';
+import { colorSlot, decorationSlot, planDecorations } from '../../../src/extension/decorationPlan';
+import { LABEL_COLOR_COUNT, labelColorSlot } from '../../../src/protocol';
 
 function ev(over: Partial<LabelEvent> & { text: string; start: number }): LabelEvent {
   return {
@@ -85,5 +86,44 @@ describe('decorations of multi-label and rejected decisions', () => {
     );
     assert.deepEqual(plan.map((p) => [p.start, p.label]), [[21, 'news']]);
     assert.match(plan[0].hover, /\*\*news\*\* \+ \*\*sport\*\*|\*\*news \+ sport\*\*/);
+  });
+});
+
+describe('entity decorations (labelwise.task = spans)', () => {
+  const text = 'First sentence here. Alice flew to Paris today. Third.';
+  const sentence = 'Alice flew to Paris today.';
+  const at = text.indexOf(sentence);
+  const entityEvent = (start: number, spans: LabelEvent['spans']): LabelEvent => ev({ text: sentence, start, label: null, spans, annotator: 'kim' });
+  const spans = [
+    { start: 0, end: 5, label: 'PERSON' },
+    { start: 14, end: 19, label: 'PLACE' },
+  ];
+
+  test('each entity is drawn over its own text, with its label and annotator in the hover', () => {
+    const plan = planDecorations([entityEvent(at, spans)], 'a.txt', text);
+    assert.deepEqual(plan.map((p) => [text.slice(p.start, p.end), p.label, p.entity]), [['Alice', 'PERSON', true], ['Paris', 'PLACE', true]]);
+    assert.match(plan[0].hover, /\*\*PERSON\*\* · entity "Alice" · labeled by kim/);
+    assert.match(plan[1].hover, /\*\*PLACE\*\* · entity "Paris"/);
+  });
+
+  test('a moved sentence keeps its entities: offsets are relative to its text', () => {
+    const edited = 'A new first sentence. ' + text;
+    const plan = planDecorations([entityEvent(at, spans)], 'a.txt', edited);
+    assert.deepEqual(plan.map((p) => edited.slice(p.start, p.end)), ['Alice', 'Paris']);
+  });
+
+  test('a sentence answered "no entities" draws nothing; an undone one neither', () => {
+    assert.deepEqual(planDecorations([entityEvent(at, [])], 'a.txt', text), []);
+    assert.deepEqual(planDecorations([{ ...entityEvent(at, spans), undo: true }], 'a.txt', text), []);
+  });
+
+  test('entity colours follow labelwise.spanLabels: the slot of the label\'s position, as the panel legend', () => {
+    const labels = ['PLACE', 'sport'];
+    const spanLabels = ['PERSON', 'ORG', 'PLACE'];
+    const plan = planDecorations([entityEvent(at, spans)], 'a.txt', text);
+    const place = plan.find((p) => p.label === 'PLACE');
+    assert.ok(place);
+    assert.equal(decorationSlot(place, labels, spanLabels, LABEL_COLOR_COUNT) + 1, labelColorSlot(spanLabels.indexOf('PLACE')));
+    assert.equal(decorationSlot({ label: 'PLACE' }, labels, spanLabels, LABEL_COLOR_COUNT) + 1, labelColorSlot(0), 'a classification label keeps its labelwise.labels colour');
   });
 });

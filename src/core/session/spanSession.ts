@@ -1,0 +1,336 @@
+import type { SpanEngineOptions, SpanEngineQuery, SpanLabelingEngine, SpanRecord } from '../engine/spanEngine';
+import type { Encoder, TokenVectors } from '../encoders/encoder';
+import { LabelwiseError, SettingError } from '../errors';
+import { settingKeys, type SpanSessionSettings } from '../settings';
+import { entitiesOf, type LabelEvent } from '../store/events';
+import type { ReanchorResult } from '../store/reanchor';
+import { reanchorWorkspace } from '../store/reanchorWorkspace';
+import { silentLogger, type CandidateSpan, type Logger } from '../types';
+import { CoalescedRuns } from '../util/coalescedRuns';
+import { SerialQueue } from '../util/serialQueue';
+import { CancelledError } from './cancelledError';
+import type { EngineExtras, OpenOptions, SessionCorpus, SessionDeps, SessionEvents } from './labelingSession';
+import { anchorReport, placedDecisions } from './labelingSession';
+import type { StrategyWeightsPoint } from './learningCurve';
+import type { EntityInText, PickReason, SpanPick, SuggestedEntity } from './spanPick';
+import { alignTokenVectors } from './tokenAlignment';
+import type { CurveData, DecideParams, DecideResult, ExplainItem, QueryParams, RoundInfo, StartParams, StartResult } from './workerProtocol';
+
+/** Texts per encodeTokens call: progress is reported, and cancellation checked, between chunks. */
+const TOKEN_CHUNK = 128;
+
+/** What a spans session is built from, beside SessionDeps' encoder loader. */
+export interface SpanSessionDeps {
+  loadEncoder: SessionDeps['loadEncoder'];
+  /** The corpus (sentences or lines) without sentence vectors: a spans session encodes tokens. */
+  openSpanCorpus?(root: string, settings: SpanSessionSettings, logger: Logger, signal?: AbortSignal): Promise<SessionCorpus>;
+  createSpanEngine?(records: readonly SpanRecord[], opts: SpanEngineOptions, extra: EngineExtras): SpanLabelingEngine;
+}
+
+function checkSignal(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new CancelledError('starting the labeling session was cancelled');
+}
+
+/**
+ * A labeling session of the spans task (labelwise.task = spans), vscode-free, in the engine
+ * worker: the corpus's sentences (or lines) → per-token vectors (Encoder.encodeTokens, moved onto
+ * the span token splitter's tokens, tokenAlignment.ts) → the span engine (SpanLabelingEngine:
+ * setLabel → retrain → query). It answers the worker's requests as LabelingSession does, so the
+ * dispatcher and the host treat both alike; a pick carries its tokens (what a selection snaps
+ * to), the model's suggested entities and, in its reason, the entities the model is least sure of.
+ *
+ * A decision is a span decision (store/events.ts entitiesOf: an accept with entities, possibly
+ * none) or anything else the host stored (skip, reject: the sentence is decided, not labeled). Like
+ * LabelingSession, it never writes the label store.
+ */
+export class SpanSession {
+  private readonly rowById = new Map<string, number>();
+  /** Rows with a live decision: never queried again. */
+  private readonly decided = new Set<number>();
+  /** Rows labeled with their entities (possibly none). */
+  private readonly labeledRows = new Set<number>();
+  private readonly weightPoints: StrategyWeightsPoint[] = [];
+  private round = 0;
+  private sinceRetrain = 0;
+  private readonly retrains = new CoalescedRuns<RoundInfo>(() => {
+    this.sinceRetrain = 0;
+    return this.runRound();
+  });
+  private readonly engineTurn = new SerialQueue();
+  private readonly pickedBy = new Map<number, string>();
+  private readonly pickedThisRound = new Map<number, string>();
+  private disposed = false;
+
+  private constructor(
+    private readonly settings: SpanSessionSettings,
+    private readonly corpus: SessionCorpus,
+    private readonly engine: SpanLabelingEngine,
+    private readonly encoder: Encoder,
+    private readonly logger: Logger,
+    private readonly events: SessionEvents,
+  ) {
+    corpus.spans.forEach((s, i) => this.rowById.set(s.id, i));
+  }
+
+  static async open(params: StartParams<SpanSessionSettings>, deps: SpanSessionDeps, opts: OpenOptions = {}): Promise<{ session: SpanSession; result: StartResult }> {
+    const t0 = Date.now();
+    const logger = opts.logger ?? silentLogger;
+    const progress = opts.progress ?? ((): void => undefined);
+    const { settings } = params;
+    if (!deps.openSpanCorpus || !deps.createSpanEngine) throw new LabelwiseError('this build of Labelwise has no entity-span engine: set labelwise.task to "classify"');
+    progress('Loading the encoder', 0.05);
+    const encoder = await deps.loadEncoder({ model: settings.model, device: settings.device, logger, baseDir: params.root });
+    try {
+      const encodeTokens = encoder.encodeTokens?.bind(encoder);
+      if (!encodeTokens) throw new SettingError(settingKeys.model, `${settingKeys.model}: the encoder ${encoder.id} gives no per-token vectors, which labelwise.task "spans" needs; use "default" or a Hugging Face encoder`);
+      progress('Reading the corpus', 0.08);
+      const corpus = await deps.openSpanCorpus(params.root, settings, logger, opts.signal);
+      for (const p of corpus.problems) logger.warn(p);
+      if (corpus.spans.length === 0) {
+        throw new SettingError(settingKeys.include, `no candidate ${settings.granularity}s found in ${params.root}: check labelwise.include / labelwise.exclude (${settings.include.join(', ')})`);
+      }
+      logger.info(`corpus: ${corpus.spans.length} ${settings.granularity}s in ${corpus.files} files (entity spans)`);
+      const records: SpanRecord[] = [];
+      const texts = corpus.spans.map((s) => s.text);
+      for (let i = 0; i < texts.length; i += TOKEN_CHUNK) {
+        checkSignal(opts.signal);
+        progress(`Encoding tokens ${i}/${texts.length}`, 0.1 + (0.85 * i) / texts.length);
+        const chunk = texts.slice(i, i + TOKEN_CHUNK);
+        const encoded: TokenVectors[] = await encodeTokens(chunk);
+        chunk.forEach((text, k) => records.push({ text, tokens: alignTokenVectors(text, encoded[k]) }));
+      }
+      checkSignal(opts.signal);
+      const engine = deps.createSpanEngine(
+        records,
+        { labels: settings.spanLabels, strategy: settings.strategy, committeeSize: settings.committeeSize, seed: settings.seed, allowOverlap: settings.allowOverlap },
+        { batch: settings.batchSize, logger },
+      );
+      const session = new SpanSession(settings, corpus, engine, encoder, logger, opts.events ?? {});
+      progress('Finding the labeled sentences again', 0.96);
+      const anchored = await session.reanchor(params.root, params.decisions);
+      let restored = 0;
+      let unmatched = 0;
+      for (const d of placedDecisions(anchored)) {
+        const row = session.rowById.get(d.id);
+        if (row === undefined) {
+          unmatched++;
+          continue;
+        }
+        restored++;
+        session.apply(row, d.undo ? null : entitiesOf(d) ?? null, true);
+      }
+      if (unmatched > 0) logger.info(`${unmatched} stored decisions are not candidate ${settings.granularity}s of this corpus (granularity or files changed); they stay in the store`);
+      session.sinceRetrain = 0;
+      let lastRound: RoundInfo | undefined;
+      if (session.labeled > 0) {
+        progress('Training on the stored entities', 0.97);
+        lastRound = await session.retrain().catch((e: unknown) => {
+          logger.info(`not trained yet: ${(e as Error).message}`);
+          return undefined;
+        });
+      }
+      progress('Ready', 1);
+      return {
+        session,
+        result: {
+          spans: corpus.spans.length,
+          files: corpus.files,
+          provider: encoder.provider,
+          encoderId: encoder.id,
+          restored,
+          unmatched,
+          anchors: anchorReport(anchored),
+          problems: corpus.problems,
+          labeled: session.labeled,
+          millis: Date.now() - t0,
+          ...(lastRound ? { lastRound: { round: lastRound.round, labels: lastRound.labels } } : {}),
+        },
+      };
+    } catch (e) {
+      await encoder.dispose().catch(() => undefined);
+      throw e;
+    }
+  }
+
+  /** Finds stored decisions again in the files as they are now; entity offsets ride along (they are relative to the text). */
+  reanchor(root: string, decisions: readonly LabelEvent[]): Promise<ReanchorResult> {
+    return reanchorWorkspace(decisions, { root, granularity: this.settings.granularity, maxFileSizeMB: this.settings.maxFileSizeMB, corpus: this.corpus.spans });
+  }
+
+  /** Sentences labeled with their entities (an answer "no entities" included). */
+  get labeled(): number {
+    return this.labeledRows.size;
+  }
+
+  get spanCount(): number {
+    return this.corpus.spans.length;
+  }
+
+  get retraining(): boolean {
+    return this.retrains.busy;
+  }
+
+  async query(params: QueryParams): Promise<SpanPick[]> {
+    const exclude = new Set<number>(this.decided);
+    for (const id of params.exclude) {
+      const row = this.rowById.get(id);
+      if (row !== undefined) exclude.add(row);
+    }
+    const n = Math.min(params.n, this.corpus.spans.length - exclude.size);
+    if (n <= 0) return [];
+    const picks = await this.exclusive(() => this.engine.query(n, exclude));
+    for (const q of picks) this.pickedBy.set(q.index, q.strategy);
+    return Promise.all(picks.filter((q) => !exclude.has(q.index)).map((q) => this.pickOf(q.index, reasonOf(q))));
+  }
+
+  /** Applies a decision the host has already stored; starts an automatic retrain when one is due. */
+  decide(params: DecideParams): DecideResult {
+    const row = this.rowById.get(params.id);
+    if (row === undefined) return { labeled: this.labeled, retrainStarted: false };
+    const changed = this.apply(row, params.entities ?? null, params.decided);
+    const labeledNow = params.entities !== undefined;
+    if (changed && labeledNow) this.sinceRetrain++;
+    const by = this.pickedBy.get(row);
+    if (!labeledNow) this.pickedThisRound.delete(row);
+    else if (by !== undefined) this.pickedThisRound.set(row, by);
+    let retrainStarted = false;
+    const every = this.settings.autoRetrainEvery;
+    if (every > 0 && this.sinceRetrain >= every && !this.retrains.busy) {
+      retrainStarted = true;
+      this.events.onRetrainStarted?.();
+      this.retrain().then(
+        (round) => this.events.onRetrained?.(round),
+        (e: unknown) => this.events.onRetrainFailed?.(e),
+      );
+    }
+    return { labeled: this.labeled, retrainStarted };
+  }
+
+  retrain(): Promise<RoundInfo> {
+    return this.retrains.request();
+  }
+
+  /** Rounds of this session: strategy weights per round (the spans task has no accuracy estimate yet). */
+  curveData(): CurveData {
+    return { curve: [], weights: [...this.weightPoints] };
+  }
+
+  /** The spans task has no committee vote per label to dispute: the review list holds annotator disagreements and orphans only. */
+  contested(_k: number): Promise<SpanPick[]> {
+    return Promise.resolve([]);
+  }
+
+  /**
+   * The sentences the host shows, with the current model's suggestions (a retrain changes them)
+   * and, as the entities it is least sure of, its suggestions from the least confident up.
+   */
+  async explain(items: readonly ExplainItem[]): Promise<SpanPick[]> {
+    const out: SpanPick[] = [];
+    for (const it of items) {
+      const row = this.rowById.get(it.id);
+      if (row === undefined) continue;
+      const unsure = [...this.engine.suggest(row)].sort((a, b) => a.confidence - b.confidence);
+      out.push(await this.pickOf(row, { strategy: it.strategy, score: it.score, votes: {}, uncertainEntities: unsure }));
+    }
+    return out;
+  }
+
+  async views(ids: readonly string[]): Promise<SpanPick[]> {
+    const out: SpanPick[] = [];
+    for (const id of ids) {
+      const row = this.rowById.get(id);
+      if (row !== undefined) out.push(await this.pickOf(row, undefined));
+    }
+    return out;
+  }
+
+  spans(): CandidateSpan[] {
+    return [...this.corpus.spans];
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await this.retrains.inFlight?.catch(() => undefined);
+    await this.encoder.dispose();
+  }
+
+  /**
+   * Sets a row's decision: `entities` for a span decision (offsets into its text; labels outside
+   * labelwise.spanLabels are left out, with a warning), null for none. Returns true when what the
+   * engine learns from changed.
+   */
+  private apply(row: number, entities: readonly EntityInText[] | null, decided: boolean): boolean {
+    if (decided) this.decided.add(row);
+    else this.decided.delete(row);
+    let kept: EntityInText[] | null = null;
+    if (entities !== null) {
+      const known = this.settings.spanLabels as readonly string[];
+      const unknown = [...new Set(entities.filter((e) => !known.includes(e.label)).map((e) => e.label))];
+      if (unknown.length > 0) this.logger.warn(`entity labels ${unknown.map((l) => `"${l}"`).join(', ')} are not in labelwise.spanLabels; the sentence's other entities are used for training`);
+      kept = entities.filter((e) => known.includes(e.label)).map((e) => ({ start: e.start, end: e.end, label: e.label }));
+    }
+    const was = this.labeledRows.has(row);
+    if (kept === null) {
+      this.labeledRows.delete(row);
+      if (!was) return false;
+    } else this.labeledRows.add(row);
+    this.engine.setLabel(row, kept);
+    return true;
+  }
+
+  private async runRound(): Promise<RoundInfo> {
+    const picked = new Map(this.pickedThisRound);
+    this.pickedThisRound.clear();
+    let r: Awaited<ReturnType<SpanLabelingEngine['retrain']>>;
+    try {
+      r = await this.exclusive(() => this.engine.retrain());
+    } catch (e) {
+      for (const [row, strategy] of picked) if (!this.pickedThisRound.has(row) && this.labeledRows.has(row)) this.pickedThisRound.set(row, strategy);
+      throw e;
+    }
+    this.round++;
+    const picks: Record<string, number> = {};
+    for (const s of picked.values()) picks[s] = (picks[s] ?? 0) + 1;
+    const info: RoundInfo = { round: this.round, labels: r.labeled, weights: r.weights, ...(picked.size > 0 ? { picks } : {}), millis: r.millis };
+    this.weightPoints.push({ round: info.round, labels: info.labels, weights: info.weights, ...(info.picks ? { picks: info.picks } : {}) });
+    this.logger.info(`retrained the entity tagger on ${info.labels} sentences in ${Math.round(info.millis)} ms`);
+    return info;
+  }
+
+  private exclusive<T>(run: () => Promise<T>): Promise<T> {
+    return this.engineTurn.run(run);
+  }
+
+  private async pickOf(row: number, reason: PickReason | undefined): Promise<SpanPick> {
+    const span = this.corpus.spans[row];
+    const ctx = await this.corpus.context(span);
+    const suggestions: SuggestedEntity[] = this.engine.trained ? this.engine.suggest(row) : [];
+    return {
+      id: span.id,
+      file: span.file,
+      line: span.line,
+      start: span.start,
+      end: span.end,
+      text: span.text,
+      before: ctx.before,
+      after: ctx.after,
+      tokens: this.engine.records[row].tokens.tokens.map((t) => ({ start: t.start, end: t.end })),
+      suggestions,
+      ...(reason ? { reason } : {}),
+    };
+  }
+}
+
+/** A span engine's pick as the worker reports it (votes: none; the committee speaks through uncertainEntities). */
+function reasonOf(q: SpanEngineQuery): PickReason {
+  return {
+    strategy: q.strategy,
+    score: q.score,
+    votes: {},
+    ...(q.rank !== undefined && q.poolSize !== undefined ? { rank: q.rank, poolSize: q.poolSize } : {}),
+    ...(q.regime !== undefined ? { regime: q.regime } : {}),
+    ...(q.armReason !== undefined ? { armReason: q.armReason } : {}),
+    uncertainEntities: q.uncertainEntities,
+  };
+}
