@@ -1,5 +1,6 @@
 import { isAbsolute, resolve } from 'node:path';
 import { createEngine } from '../engine/createEngine';
+import { createSpanEngine } from '../spans/createSpanEngine';
 import type { Encoder } from '../encoders/encoder';
 import { loadEncoder } from '../encoders/loadEncoder';
 import { openCorpusEncoded } from '../cache/corpusManifest';
@@ -135,6 +136,7 @@ export async function openSpanCorpus(root: string, settings: CorpusSettings, log
 export function defaultDeps(): SessionDeps & SpanSessionDeps {
   return {
     openSpanCorpus: (root, settings, logger) => openSpanCorpus(root, settings, logger),
+    createSpanEngine: (records, opts, extra) => createSpanEngine(records, opts, { batch: extra.batch, logger: extra.logger }),
     loadEncoder: (opts) => loadEncoder(opts),
     openCorpus: (root, settings, encoder, cacheDir, progress, logger, signal) => openCorpus(root, settings, encoder, cacheDir, progress, logger, signal),
     createEngine: (X, opts, extra) => createEngine(X, opts, { batch: extra.batch, logger: extra.logger }),

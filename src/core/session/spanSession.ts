@@ -271,11 +271,20 @@ export class SpanSession {
       kept = entities.filter((e) => known.includes(e.label)).map((e) => ({ start: e.start, end: e.end, label: e.label }));
     }
     const was = this.labeledRows.has(row);
-    if (kept === null) {
+    if (kept === null && !was) return false;
+    try {
+      this.engine.setLabel(row, kept);
+    } catch (e) {
+      // A stored answer the engine cannot learn from (entities that overlap since
+      // labelwise.allowOverlap was turned off, say): the sentence stays decided, not learned from.
+      const span = this.corpus.spans[row];
+      this.logger.warn(`${span.file}:${span.line + 1}: the stored entities are not used for training: ${(e as Error).message}`);
+      if (was) this.engine.setLabel(row, null);
       this.labeledRows.delete(row);
-      if (!was) return false;
-    } else this.labeledRows.add(row);
-    this.engine.setLabel(row, kept);
+      return was;
+    }
+    if (kept === null) this.labeledRows.delete(row);
+    else this.labeledRows.add(row);
     return true;
   }
 

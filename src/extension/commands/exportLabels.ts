@@ -21,13 +21,25 @@ export const EXPORT_ITEMS: readonly FormatItem[] = [
   { label: 'brat standoff (entity spans)', description: '.txt with its .ann beside it', format: 'brat' },
 ];
 
+/**
+ * The formats offered for a workspace of this task: every format for classification; for
+ * labelwise.task = spans the ones that hold entity spans (CoNLL, spaCy, Hugging Face ner_tags,
+ * brat, Prodigy), then the store format.
+ */
+export function exportItems(task: 'classify' | 'spans'): readonly FormatItem[] {
+  if (task === 'classify') return EXPORT_ITEMS;
+  const order: readonly ExportFormat[] = ['conll', 'spacy', 'hf-ner', 'brat', 'prodigy', 'labelwise'];
+  return order.map((f) => EXPORT_ITEMS.find((i) => i.format === f)).filter((i): i is FormatItem => i !== undefined);
+}
+
 /** Exports the labels in a chosen format to a chosen file. */
 export const exportLabelsCommand: LabelwiseCommand = {
   id: 'labelwise.exportLabels',
   title: 'Export Labels',
   async run({ app, surface }): Promise<void> {
     const store = app.openStore();
-    const item = await surface.showQuickPick(EXPORT_ITEMS, { title: 'Labelwise: export format' });
+    const settings = app.settings();
+    const item = await surface.showQuickPick(exportItems(settings.task), { title: settings.task === 'spans' ? 'Labelwise: export entity spans as' : 'Labelwise: export format' });
     if (!item) return;
     const root = app.workspaceRoot();
     const ext = formatExtension(item.format);
@@ -51,8 +63,10 @@ export const exportLabelsCommand: LabelwiseCommand = {
       return;
     }
     const events = item.format === 'labelwise' ? store.events().map((s) => s.event) : store.state.decisions();
-    // labelwise.labels is the classification label set: it must not become hf-ner tag names.
-    const labels = SPAN_ONLY_FORMATS.includes(item.format) ? undefined : app.settings().labels;
+    // labelwise.labels is the classification label set: it must not become hf-ner tag names; the
+    // entity formats (and Prodigy in a spans workspace) take labelwise.spanLabels' order.
+    const spanFormat = SPAN_ONLY_FORMATS.includes(item.format) || (settings.task === 'spans' && item.format === 'prodigy');
+    const labels = spanFormat ? (settings.spanLabels.length > 0 ? settings.spanLabels : undefined) : settings.labels;
     const result = exportLabels(item.format, events, { labels });
     const files: ExportFile[] = [{ path: out, content: result.content, format: item.format }];
     if (result.sidecar !== undefined) files.push({ ...sidecarTarget(item.format, out), content: result.sidecar });

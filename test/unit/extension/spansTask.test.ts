@@ -10,7 +10,7 @@ import { AnswerCommand, NoticeNotification, ReadyCommand, UndoCommand, type Enti
 import { WorkerClient } from '../../../src/extension/workerClient';
 import type { Logger } from '../../../src/core/types';
 import { memoryChannel } from '../session/memoryChannel';
-import { newLog, PEOPLE, spanDeps, type FakeSpanEngineLog } from '../session/spanFakes';
+import { newLog, PEOPLE, realSpanDeps, spanDeps, type FakeSpanEngineLog } from '../session/spanFakes';
 import { FakeSurface } from './fakeSurface';
 import { RecordingPanel, until } from './inProcessApp';
 
@@ -210,6 +210,69 @@ describe('labelwise.task = spans: the session', () => {
     assert.equal(rec?.text, stored.text);
     assert.deepEqual(restored.entities?.map((e) => rec?.text.slice(e.start, e.end)), ['Alice', 'Paris']);
     assert.equal(log.retrains, 1, 'trained on the stored labels at start');
+  });
+});
+
+describe('labelwise.task = spans: stored answers the engine refuses', () => {
+  test('stored overlapping entities (labelwise.allowOverlap since turned off) do not stop the session: warned, not learned from', async () => {
+    const store = app.openStore();
+    const text = PEOPLE['news.txt'][1];
+    store.append({
+      id: 'x',
+      source: { file: 'news.txt', start: PEOPLE['news.txt'][0].length + 1, end: PEOPLE['news.txt'][0].length + 1 + text.length, line: 1 },
+      text,
+      label: null,
+      spans: [
+        { start: 0, end: 3, label: 'PERSON' },
+        { start: 0, end: 9, label: 'PLACE' },
+      ],
+      answer: 'accept',
+      annotator: 'kim',
+      strategy: null,
+      score: null,
+      ts: '2026-12-07T00:00:00.000Z',
+    });
+    const cur = await started();
+    assert.ok(cur.tokens);
+    assert.ok(surface.lines.some((l) => /news\.txt:2: the stored entities are not used for training: .*overlapping/.test(l)), surface.lines.join('\n'));
+    assert.equal(log.retrains, 0, 'nothing to train on');
+  });
+});
+
+describe('labelwise.task = spans with the real span engine', () => {
+  test('picks come with tokens, answers train the tagger, and its suggestions are on token boundaries', async () => {
+    app.dispose();
+    const deps = realSpanDeps();
+    writeCorpus(['Alice met Bob in Paris.', 'Bob flew to Rome.', 'Alice likes Rome.', 'Carol saw Alice in Paris.', 'Bob and Carol went to Rome.', 'The sky was grey.']);
+    app = new LabelwiseApp({ surface, openPanel: () => panel, startWorker: (logger: Logger) => new WorkerClient(() => memoryChannel(deps), logger) });
+    const store = app.openStore();
+    const people = ['Alice', 'Bob', 'Carol'];
+    const places = ['Paris', 'Rome'];
+    await started();
+    for (let i = 0; i < 4; i++) {
+      const cur = await until('an unanswered sentence', () => {
+        const c = panel.lastState()?.current ?? undefined;
+        return c && !store.state.current(c.id) ? c : undefined;
+      });
+      assert.ok(cur.tokens && cur.tokens.length > 0);
+      const ents = cur.tokens
+        .map((t) => ({ ...t, word: cur.text.slice(t.start, t.end) }))
+        .filter((t) => people.includes(t.word) || places.includes(t.word))
+        .map((t) => ({ start: t.start, end: t.end, label: people.includes(t.word) ? 'PERSON' : 'PLACE' }));
+      answer(cur, ents);
+      await until('stored', () => store.state.current(cur.id));
+    }
+    const round = await app.retrain();
+    assert.equal(round?.labels, 4);
+    const shown = [panel.lastState()?.current, ...(panel.lastState()?.queue ?? [])].filter((v): v is SpanView => v !== null && v !== undefined);
+    assert.ok(shown.length > 0);
+    for (const v of shown) {
+      assert.ok(v.suggestions, 'suggestions come with every pick after training');
+      for (const s of v.suggestions) {
+        assert.ok(v.tokens?.some((t) => t.start === s.start) && v.tokens.some((t) => t.end === s.end), `${JSON.stringify(s)} on token boundaries of ${v.text}`);
+        assert.ok(s.confidence >= 0 && s.confidence <= 1);
+      }
+    }
   });
 });
 

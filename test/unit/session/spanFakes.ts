@@ -1,4 +1,6 @@
 import { createEngine } from '../../../src/core/engine/createEngine';
+import { InputError } from '../../../src/core/errors';
+import { createSpanEngine } from '../../../src/core/spans/createSpanEngine';
 import type { SpanEngineOptions, SpanEngineQuery, SpanLabelingEngine, SpanRecord } from '../../../src/core/engine/spanEngine';
 import type { Encoder, TokenVectors } from '../../../src/core/encoders/encoder';
 import { defaultDeps } from '../../../src/core/session/defaultDeps';
@@ -67,6 +69,9 @@ export function fakeSpanEngine(records: readonly SpanRecord[], opts: SpanEngineO
       return trained;
     },
     setLabel(index: number, entities: readonly EntityInText[] | null): void {
+      // As the contract's engine: overlapping entities are refused unless allowOverlap.
+      const sorted = [...(entities ?? [])].sort((a, b) => a.start - b.start);
+      if (!opts.allowOverlap && sorted.some((e, k) => k > 0 && e.start < sorted[k - 1].end)) throw new InputError(`record ${index}: overlapping entities`);
       log.setLabel.push({ index, entities });
       if (entities === null) answers.delete(index);
       else answers.set(index, entities);
@@ -114,4 +119,9 @@ export function spanDeps(log: FakeSpanEngineLog): SessionDeps & SpanSessionDeps 
 
 export function newLog(): FakeSpanEngineLog {
   return { setLabel: [], retrains: 0 };
+}
+
+/** spanDeps with the real span engine (src/core/spans/createSpanEngine.ts) instead of the fake. */
+export function realSpanDeps(): SessionDeps & SpanSessionDeps {
+  return { ...spanDeps(newLog()), createSpanEngine: (records, opts, extra) => createSpanEngine(records, opts, { batch: extra.batch, logger: extra.logger }) };
 }

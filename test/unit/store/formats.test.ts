@@ -166,6 +166,15 @@ describe('formats', () => {
     assert.equal(back.events[1].answer, 'accept');
   });
 
+  test('entities of a record matched up to whitespace are carried onto the corpus text (offsets stay on the same words)', () => {
+    const content = '{"text": "Alice moved to Paris.", "spans": [{"start": 15, "end": 20, "label": "PLACE"}], "_annotator_id": "pat"}\n';
+    const corpus: CandidateSpan[] = [{ id: 'span-1', file: 'a.txt', start: 0, end: 23, text: 'Alice  moved\nto  Paris.', line: 0 }];
+    const back = importLabels(content, 'in.jsonl', 'auto', { lookup: createTextLookup(corpus) });
+    assert.equal(back.byText, 1);
+    const e = back.events[0];
+    assert.deepEqual(e.spans.map((s) => e.text.slice(s.start, s.end)), ['Paris']);
+  });
+
   test('a Prodigy choice task with one accepted option imports as that label', () => {
     const back = importLabels('{"text":"t","options":[{"id":"A","text":"A"}],"accept":["A"],"answer":"accept","_input_hash":1,"_task_hash":2}\n', 'p.jsonl');
     assert.equal(back.format, 'prodigy');

@@ -3,6 +3,7 @@ import { InputError } from '../../errors';
 import type { CandidateSpan } from '../../types';
 import { spanId } from '../../text/spanId';
 import { placeSpanId } from '../../text/spanLocator';
+import { carrySpans } from '../../text/textKey';
 import { ANSWERS, checkSpan, type EventSpan, type LabelEvent } from '../events';
 import { workspacePathProblem } from '../workspacePath';
 
@@ -75,6 +76,11 @@ export interface ImportOptions {
    * a record with overlapping spans is then an error.
    */
   readonly allowOverlap?: boolean;
+  /**
+   * The entity label set (labelwise.spanLabels): when given (non-empty), entity span labels are
+   * checked against it instead of `labels`, which then checks classification labels only.
+   */
+  readonly spanLabels?: readonly string[];
   /** Time stamp for records that carry none; defaults to now. */
   readonly now?: string;
 }
@@ -113,13 +119,23 @@ export function parseSpans(v: unknown, text: string): EventSpan[] | { error: str
   return out;
 }
 
-/** Checks the labels of a record against an allowed label set. */
-function labelProblem(rec: ImportRecord, labels: readonly string[] | undefined): string | undefined {
-  if (!labels || labels.length === 0) return undefined;
-  const allowed = new Set(labels);
-  if (rec.label !== null && !allowed.has(rec.label)) return `label "${rec.label}" is not in the label set (${labels.join(', ')})`;
-  for (const l of rec.labels ?? []) if (!allowed.has(l)) return `label "${l}" is not in the label set (${labels.join(', ')})`;
-  for (const sp of rec.spans) if (!allowed.has(sp.label)) return `span label "${sp.label}" is not in the label set (${labels.join(', ')})`;
+/** The label set entity spans are checked against: spanLabels when given, else labels. */
+export function entityLabelSet(options: Pick<ImportOptions, 'labels' | 'spanLabels'>): readonly string[] | undefined {
+  return options.spanLabels && options.spanLabels.length > 0 ? options.spanLabels : options.labels;
+}
+
+/** Checks the labels of a record against the allowed label sets (see ImportOptions.spanLabels). */
+function labelProblem(rec: ImportRecord, options: Pick<ImportOptions, 'labels' | 'spanLabels'>): string | undefined {
+  const labels = options.labels;
+  if (labels && labels.length > 0) {
+    const allowed = new Set(labels);
+    if (rec.label !== null && !allowed.has(rec.label)) return `label "${rec.label}" is not in the label set (${labels.join(', ')})`;
+    for (const l of rec.labels ?? []) if (!allowed.has(l)) return `label "${l}" is not in the label set (${labels.join(', ')})`;
+  }
+  const entityLabels = entityLabelSet(options);
+  if (!entityLabels || entityLabels.length === 0) return undefined;
+  const which = options.spanLabels && options.spanLabels.length > 0 ? 'the entity label set, labelwise.spanLabels' : 'the label set';
+  for (const sp of rec.spans) if (!entityLabels.includes(sp.label)) return `span label "${sp.label}" is not in ${which} (${entityLabels.join(', ')})`;
   return undefined;
 }
 
@@ -152,10 +168,17 @@ export function recordsToEvents(
 ): ImportResult {
   const problems = [...readerProblems];
   // The corpus span of each record without a workspace place of its own (undefined: free-standing).
-  const matched = records.map((rec) => (rec.source ? undefined : options.lookup?.(rec.text)));
+  const matched = records.map((rec) => {
+    if (rec.source) return undefined;
+    const corpus = options.lookup?.(rec.text);
+    // A match up to whitespace stores the corpus text, so entity offsets must be carried over to
+    // it; a record whose entities cannot all be carried stays free-standing rather than shifted.
+    if (corpus && corpus.text !== rec.text && rec.spans.length > 0 && carrySpans(rec.text, corpus.text, rec.spans).length !== rec.spans.length) return undefined;
+    return corpus;
+  });
   const importPathProblem = workspacePathProblem(importName);
   for (const [i, rec] of records.entries()) {
-    const p = labelProblem(rec, options.labels) ?? overlapProblem(rec.spans, options.allowOverlap);
+    const p = labelProblem(rec, options) ?? overlapProblem(rec.spans, options.allowOverlap);
     if (p) problems.push({ file: importName, line: rec.line, reason: p });
     else if (rec.labels !== undefined && options.multiLabel === false) {
       problems.push({ file: importName, line: rec.line, reason: 'the record holds a label set (multi-label): set labelwise.multiLabel to import label sets' });
@@ -204,7 +227,8 @@ export function recordsToEvents(
       text,
       label: rec.labels !== undefined ? null : rec.label,
       ...(rec.labels !== undefined ? { labels: rec.labels } : {}),
-      spans: rec.spans,
+      // Offsets into the stored text: the corpus's when matched up to whitespace.
+      spans: corpus && corpus.text !== rec.text ? carrySpans(rec.text, corpus.text, rec.spans) : rec.spans,
       answer: rec.answer,
       annotator: rec.annotator ?? options.annotator ?? '',
       strategy: rec.strategy ?? 'import',

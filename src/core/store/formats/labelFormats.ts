@@ -3,7 +3,7 @@ import { exportCsv, readCsvRecords } from './csvFormat';
 import { exportHf, hfSidecarPath } from './hfFormat';
 import { readConllRecords } from './conllFormat';
 import { bratAnnPath, exportBrat, exportConll, exportHfNer, exportSpacy } from './spanExport';
-import { recordsToEvents, type ImportOptions, type ImportResult } from './importRecords';
+import { entityLabelSet, recordsToEvents, type ImportOptions, type ImportResult } from './importRecords';
 import { readJsonl, isRecord } from './jsonl';
 import { exportLabelwise, importLabelwise } from './labelwiseFormat';
 import { exportProdigy, readTaskRecords } from './prodigyFormat';
@@ -113,7 +113,7 @@ export function importLabels(content: string, importName: string, format: Import
   const f = format === 'auto' ? detectFormat(content, importName) : format;
   if (f === 'labelwise') return importLabelwise(content, importName, options);
   const read =
-    f === 'csv' ? readCsvRecords(content, importName) : f === 'conll' ? readConllRecords(content, importName, options.labels) : readTaskRecords(content, importName, options.labelNames, options.multiLabel === true);
+    f === 'csv' ? readCsvRecords(content, importName) : f === 'conll' ? readConllRecords(content, importName, entityLabelSet(options)) : readTaskRecords(content, importName, options.labelNames, options.multiLabel === true);
   return recordsToEvents(f, importName, read.records, read.problems, options);
 }
 

@@ -28,9 +28,16 @@ export function importLabelwise(content: string, importName: string, options: Im
       continue;
     }
     const e = parsed.event;
-    const bad = allowed && !e.undo ? [e.label, ...(e.labels ?? []), ...e.spans.map((s) => s.label)].find((x) => x !== null && !allowed.has(x)) : undefined;
-    if (bad !== undefined && bad !== null) {
-      problems.push({ file: importName, line: l.line, reason: `label "${bad}" is not in the label set (${[...allowed ?? []].join(', ')})` });
+    // Classification labels against labelwise.labels, entity labels against labelwise.spanLabels when given.
+    const entityLabels = options.spanLabels && options.spanLabels.length > 0 ? new Set(options.spanLabels) : allowed;
+    const badLabel = allowed && !e.undo ? [e.label, ...(e.labels ?? [])].find((x) => x !== null && !allowed.has(x)) : undefined;
+    const badEntity = entityLabels && !e.undo ? e.spans.find((s) => !entityLabels.has(s.label)) : undefined;
+    if (badLabel !== undefined && badLabel !== null) {
+      problems.push({ file: importName, line: l.line, reason: `label "${badLabel}" is not in the label set (${[...(allowed ?? [])].join(', ')})` });
+      continue;
+    }
+    if (badEntity && entityLabels) {
+      problems.push({ file: importName, line: l.line, reason: `span label "${badEntity.label}" is not in the ${entityLabels === allowed ? 'label set' : 'entity label set, labelwise.spanLabels'} (${[...entityLabels].join(', ')})` });
       continue;
     }
     if (options.multiLabel === false && e.labels !== undefined && !e.undo) {
