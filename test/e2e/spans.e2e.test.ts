@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join, relative } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { logTail } from '../../scripts/codeServer.mjs';
@@ -443,6 +444,7 @@ test('spans task in real VS Code: switch, label entities with keys and mouse, un
     note(`Accept click, Playwright click → next sentence shown: ${stats(clicked)}`);
     note(`Enter and clicks, injected listener, input → next sentence painted: ${stats(painted)}`);
     note(`the panel's own clock (keypress/click → painted): ${stats(own)}`);
+    note(`samples (ms), panel's clock: [${own.map((x) => x.toFixed(0)).join(', ')}]; Enter by Playwright: [${pressed.join(', ')}]; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${cpus().length} cores`);
     const all = readJsonLines<StoreLine>(store).filter((e) => e.annotator === 'e2e' && e.undo !== true);
     await pollUntil('the timed answers stored', 30_000, () => (readJsonLines<StoreLine>(store).filter((e) => e.annotator === 'e2e' && e.undo !== true).length >= LABELED + 1 + TIMED_KEYS + TIMED_CLICKS ? true : undefined));
     note(`${all.length}+ answers by e2e stored`);
