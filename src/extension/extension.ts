@@ -27,6 +27,13 @@ export function activate(context: vscode.ExtensionContext): void {
       return [];
     }
   };
+  const taskOf = (): 'classify' | 'spans' => {
+    try {
+      return current.settings().task;
+    } catch {
+      return 'classify';
+    }
+  };
   const spanLabelSet = (): readonly string[] => {
     try {
       return current.settings().spanLabels;
@@ -37,7 +44,17 @@ export function activate(context: vscode.ExtensionContext): void {
   /** The Labels view follows the store (rebuilt after a pause, see labelsTree.ts). */
   const showLabels = (store: LabelStore, orphans: readonly OrphanSpan[]): void => {
     shown = { store, orphans };
-    labelsTree.schedule(() => buildLabelsView({ labels: labelSet(), decisions: store.state.decisions(), orphans, disagreements: annotatorDisagreements(store.state) }));
+    // A spans workspace lists entities under labelwise.spanLabels.
+    const spans = taskOf() === 'spans';
+    labelsTree.schedule(() =>
+      buildLabelsView({
+        labels: spans ? spanLabelSet() : labelSet(),
+        ...(spans ? { labelSetting: 'labelwise.spanLabels' } : {}),
+        decisions: store.state.decisions(),
+        orphans,
+        disagreements: annotatorDisagreements(store.state),
+      }),
+    );
   };
   const granularity = (): Granularity => {
     try {
@@ -68,9 +85,12 @@ export function activate(context: vscode.ExtensionContext): void {
         current.report(e, `Cannot open ${ref.file}`);
       }
     }),
-    // The label set names the view's groups.
+    // The label set names the view's groups; the label sets' order gives the highlights' colours.
     surface.onSettingsChanged(() => {
-      if (shown) showLabels(shown.store, shown.orphans);
+      if (!shown) return;
+      showLabels(shown.store, shown.orphans);
+      const root = surface.workspaceRoot();
+      if (root) decorations.setStore(shown.store, root, labelSet(), granularity(), spanLabelSet());
     }),
   );
   context.subscriptions.push(

@@ -1,5 +1,5 @@
 import type { AnnotatorDisagreement } from '../core/store/contested';
-import type { LabelEvent } from '../core/store/events';
+import { entitiesOf, type LabelEvent } from '../core/store/events';
 import type { OrphanSpan } from '../core/store/reanchor';
 
 /**
@@ -22,7 +22,7 @@ export interface SpanRef {
 }
 
 /** Codicons the view uses. */
-export type LabelsIcon = 'tag' | 'warning' | 'close' | 'debug-step-over' | 'comment-discussion' | 'debug-disconnect' | 'ellipsis' | 'circle-small';
+export type LabelsIcon = 'tag' | 'warning' | 'close' | 'debug-step-over' | 'comment-discussion' | 'debug-disconnect' | 'ellipsis' | 'circle-small' | 'circle-slash';
 
 export interface LabelsNode {
   /** Stable across refreshes, so VS Code keeps what the user expanded. */
@@ -41,6 +41,11 @@ export interface LabelsNode {
 export interface LabelsViewInput {
   /** The label set (labelwise.labels), in order: the first nine have the keys 1–9. */
   readonly labels: readonly string[];
+  /**
+   * The setting `labels` comes from: labelwise.labels (default), or labelwise.spanLabels in a
+   * spans workspace, whose sentences answered "no entities" get a group of their own.
+   */
+  readonly labelSetting?: string;
   /** The current decision on each span (LabelState.decisions()). */
   readonly decisions: readonly LabelEvent[];
   /** Labeled spans that cannot be found in their files any more. */
@@ -107,9 +112,13 @@ export function buildLabelsView(input: LabelsViewInput): LabelsNode[] {
   const byLabel = new Map<string, LabelEvent[]>();
   const rejected: LabelEvent[] = [];
   const skipped: LabelEvent[] = [];
+  const setting = input.labelSetting ?? 'labelwise.labels';
+  const spansTask = setting === 'labelwise.spanLabels';
+  const noEntities: LabelEvent[] = [];
   for (const e of input.decisions) {
     if (e.answer === 'reject') rejected.push(e);
     else if (e.answer === 'ignore') skipped.push(e);
+    else if (spansTask && entitiesOf(e)?.length === 0) noEntities.push(e);
     for (const l of labelsOf(e)) {
       const list = byLabel.get(l);
       if (list) list.push(e);
@@ -133,7 +142,17 @@ export function buildLabelsView(input: LabelsViewInput): LabelsNode[] {
   const strays = [...byLabel.keys()].filter((l) => !input.labels.includes(l)).sort();
   for (const name of strays) {
     const events = byLabel.get(name) ?? [];
-    roots.push(labelRow(name, events, ' · not in labelwise.labels', 'warning', `${events.length} stored spans carry the label "${name}", which the label set (labelwise.labels) no longer lists`));
+    roots.push(labelRow(name, events, ` · not in ${setting}`, 'warning', `${events.length} stored spans carry the label "${name}", which the label set (${setting}) no longer lists`));
+  }
+  if (noEntities.length > 0) {
+    roots.push({
+      id: 'no-entities',
+      label: 'No entities',
+      description: String(noEntities.length),
+      tooltip: 'Sentences accepted without entities (the answer "no entities", used for training)',
+      icon: 'circle-slash',
+      children: spanRows('no-entities', noEntities),
+    });
   }
   if (rejected.length > 0) {
     roots.push({

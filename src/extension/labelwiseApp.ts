@@ -17,7 +17,7 @@ import { NoticeNotification, StateNotification, type HostToWebview, type PanelSt
 import { isLabelSet } from '../core/settingsParser';
 import { checkSessionStartable, readSettings, restrictToTrust } from './config';
 import { CONTEXT_KEYS, ContextKeys } from './contextKeys';
-import { askForLabels } from './labelSet';
+import { askForLabels, askForSpanLabels } from './labelSet';
 import { countsAsLabeled, LabelingController } from './labelingController';
 import { StatusBar } from './statusBar';
 import type { LogOutputLike, VscodeSurface } from './surface';
@@ -62,8 +62,10 @@ function errorText(e: unknown): string {
 }
 
 /** `.labelwise/curve.jsonl`: the rounds of every session, beside the label store. */
-function curvePath(root: string): string {
-  return join(dirname(storePath(root)), 'curve.jsonl');
+function curvePath(root: string, task: LabelwiseSettings['task'] = 'classify'): string {
+  // The spans task's rounds (strategy weights, no accuracy estimate) have a file of their own, so
+  // neither task's curve view shows the other's rounds.
+  return join(dirname(storePath(root)), task === 'spans' ? 'curve-spans.jsonl' : 'curve.jsonl');
 }
 
 /** Workspace-relative path with forward slashes, as the store writes it. */
@@ -294,7 +296,7 @@ export class LabelwiseApp implements Disposable {
         labeled = 0;
       }
       // The last figures recorded, before a session (re)starts: a reloaded window shows them at once.
-      last = lastRecordedRound(curvePath(root));
+      last = lastRecordedRound(curvePath(root, settings?.task));
     }
     this.contextKeys.set(CONTEXT_KEYS.sessionActive, false);
     this.contextKeys.set(CONTEXT_KEYS.hasLabels, labeled > 0);
@@ -395,6 +397,15 @@ export class LabelwiseApp implements Disposable {
         }
         settings = { ...settings, labels };
       }
+      if (settings.task === 'spans' && settings.spanLabels.length === 0) {
+        // First spans session: ask for the entity labels here too.
+        const spanLabels = await askForSpanLabels(this.deps.surface, [], 'Labelwise: entity labels for this workspace (saved to labelwise.spanLabels)');
+        if (!spanLabels) {
+          this.logger.info('no entity labels given; the labeling session was not started');
+          return undefined;
+        }
+        settings = { ...settings, spanLabels };
+      }
       startable = checkSessionStartable(settings);
       store = this.openStore();
       // A hub model id becomes the folder it was downloaded to; the controller keeps the id (the
@@ -425,7 +436,7 @@ export class LabelwiseApp implements Disposable {
             cacheDir: this.deps.cacheDir?.(root) ?? join(root, '.labelwise', 'cache'),
             decisions,
             // Beside the label store (and committed with it): the curve view survives a restart.
-            curveFile: curvePath(root),
+            curveFile: curvePath(root, startable.task),
           },
           {
             signal,

@@ -12,6 +12,7 @@ import { CancelledError } from './cancelledError';
 import type { EngineExtras, OpenOptions, SessionCorpus, SessionDeps, SessionEvents } from './labelingSession';
 import { anchorReport, placedDecisions } from './labelingSession';
 import type { StrategyWeightsPoint } from './learningCurve';
+import { appendCurveLog, readCurveLog } from './curveLog';
 import type { EntityInText, PickReason, SpanPick, SuggestedEntity } from './spanPick';
 import { alignTokenVectors } from './tokenAlignment';
 import type { CurveData, DecideParams, DecideResult, ExplainItem, QueryParams, RoundInfo, StartParams, StartResult } from './workerProtocol';
@@ -60,6 +61,12 @@ export class SpanSession {
   private readonly pickedBy = new Map<number, string>();
   private readonly pickedThisRound = new Map<number, string>();
   private disposed = false;
+  /** Where rounds are appended (StartParams.curveFile), and the writes in flight, in order. */
+  private curveFile: string | undefined;
+  private readonly curveWrites = new SerialQueue();
+  private curveNewLineFirst = false;
+  /** The last round read from the curve file at start: reported until this session's first round. */
+  private restoredLast: RoundInfo | undefined;
 
   private constructor(
     private readonly settings: SpanSessionSettings,
@@ -97,6 +104,7 @@ export class SpanSession {
         progress(`Encoding tokens ${i}/${texts.length}`, 0.1 + (0.85 * i) / texts.length);
         const chunk = texts.slice(i, i + TOKEN_CHUNK);
         const encoded: TokenVectors[] = await encodeTokens(chunk);
+        if (encoded.length !== chunk.length) throw new LabelwiseError(`the encoder ${encoder.id} returned per-token vectors for ${encoded.length} of ${chunk.length} texts`);
         chunk.forEach((text, k) => records.push({ text, tokens: alignTokenVectors(text, encoded[k]) }));
       }
       checkSignal(opts.signal);
@@ -106,6 +114,7 @@ export class SpanSession {
         { batch: settings.batchSize, logger },
       );
       const session = new SpanSession(settings, corpus, engine, encoder, logger, opts.events ?? {});
+      if (params.curveFile !== undefined) await session.restoreCurve(params.curveFile);
       progress('Finding the labeled sentences again', 0.96);
       const anchored = await session.reanchor(params.root, params.decisions);
       let restored = 0;
@@ -121,13 +130,13 @@ export class SpanSession {
       }
       if (unmatched > 0) logger.info(`${unmatched} stored decisions are not candidate ${settings.granularity}s of this corpus (granularity or files changed); they stay in the store`);
       session.sinceRetrain = 0;
-      let lastRound: RoundInfo | undefined;
+      let lastRound: RoundInfo | undefined = session.restoredLast;
       if (session.labeled > 0) {
         progress('Training on the stored entities', 0.97);
-        lastRound = await session.retrain().catch((e: unknown) => {
+        lastRound = (await session.retrain().catch((e: unknown) => {
           logger.info(`not trained yet: ${(e as Error).message}`);
           return undefined;
-        });
+        })) ?? lastRound;
       }
       progress('Ready', 1);
       return {
@@ -222,14 +231,19 @@ export class SpanSession {
 
   /**
    * The sentences the host shows, with the current model's suggestions (a retrain changes them)
-   * and, as the entities it is least sure of, its suggestions from the least confident up.
+   * and, as the entities it is least sure of, its least certain suggestions.
    */
   async explain(items: readonly ExplainItem[]): Promise<SpanPick[]> {
     const out: SpanPick[] = [];
     for (const it of items) {
       const row = this.rowById.get(it.id);
       if (row === undefined) continue;
-      const unsure = [...this.engine.suggest(row)].sort((a, b) => a.confidence - b.confidence);
+      // As the engine ranks them for a query: closest to a coin flip first, at most five, 0.1–0.9.
+      const unsure = this.engine
+        .suggest(row)
+        .filter((e) => e.confidence >= 0.1 && e.confidence <= 0.9)
+        .sort((a, b) => Math.abs(a.confidence - 0.5) - Math.abs(b.confidence - 0.5))
+        .slice(0, 5);
       out.push(await this.pickOf(row, { strategy: it.strategy, score: it.score, votes: {}, uncertainEntities: unsure }));
     }
     return out;
@@ -252,7 +266,20 @@ export class SpanSession {
     if (this.disposed) return;
     this.disposed = true;
     await this.retrains.inFlight?.catch(() => undefined);
+    await this.curveWrites.idle();
     await this.encoder.dispose();
+  }
+
+  /** Takes the rounds of earlier spans sessions from the curve file; new rounds are appended to it. */
+  private async restoreCurve(file: string): Promise<void> {
+    const h = await readCurveLog(file, this.logger);
+    this.curveFile = file;
+    this.curveNewLineFirst = !h.endsClean;
+    this.weightPoints.push(...h.weights);
+    this.round = h.lastRound;
+    const last = h.weights.at(-1);
+    if (last) this.restoredLast = { round: last.round, labels: last.labels, weights: last.weights, millis: 0 };
+    if (h.weights.length > 0) this.logger.info(`learning curve: ${h.weights.length} earlier rounds restored from ${file}`);
   }
 
   /**
@@ -298,12 +325,24 @@ export class SpanSession {
       for (const [row, strategy] of picked) if (!this.pickedThisRound.has(row) && this.labeledRows.has(row)) this.pickedThisRound.set(row, strategy);
       throw e;
     }
-    this.round++;
+    // Retraining on the stored labels at start repeats the last recorded round: not a new point.
+    const restored = this.restoredLast?.labels;
+    this.restoredLast = undefined;
+    const repeat = restored !== undefined && restored === r.labeled;
+    if (!repeat) this.round++;
     const picks: Record<string, number> = {};
     for (const s of picked.values()) picks[s] = (picks[s] ?? 0) + 1;
-    const info: RoundInfo = { round: this.round, labels: r.labeled, weights: r.weights, ...(picked.size > 0 ? { picks } : {}), millis: r.millis };
-    this.weightPoints.push({ round: info.round, labels: info.labels, weights: info.weights, ...(info.picks ? { picks: info.picks } : {}) });
+    const info: RoundInfo = { round: Math.max(1, this.round), labels: r.labeled, weights: r.weights, ...(picked.size > 0 ? { picks } : {}), millis: r.millis };
     this.logger.info(`retrained the entity tagger on ${info.labels} sentences in ${Math.round(info.millis)} ms`);
+    if (repeat) return info;
+    this.weightPoints.push({ round: info.round, labels: info.labels, weights: info.weights, ...(info.picks ? { picks: info.picks } : {}) });
+    const file = this.curveFile;
+    if (file !== undefined) {
+      const newLineFirst = this.curveNewLineFirst;
+      this.curveNewLineFirst = false;
+      // One short append: the round is reported once its line is on disk (it never throws).
+      await this.curveWrites.run(() => appendCurveLog(file, info, this.logger, { newLineFirst }));
+    }
     return info;
   }
 

@@ -112,6 +112,15 @@ describe('entity decorations (labelwise.task = spans)', () => {
     assert.deepEqual(plan.map((p) => edited.slice(p.start, p.end)), ['Alice', 'Paris']);
   });
 
+  test('in a JSONL record an entity after a JSON escape is drawn on its raw characters', () => {
+    const text = 'He said "stop" to Bob.';
+    const doc = JSON.stringify({ text }) + '\n';
+    const at = text.indexOf('Bob');
+    const stored = ev({ text, start: 0, label: null, spans: [{ start: at, end: at + 3, label: 'PERSON' }], source: { file: 'd.jsonl', start: 0, end: text.length, line: 0 } });
+    const plan = planDecorations([stored], 'd.jsonl', doc);
+    assert.deepEqual(plan.map((p) => doc.slice(p.start, p.end)), ['Bob']);
+  });
+
   test('a sentence answered "no entities" draws nothing; an undone one neither', () => {
     assert.deepEqual(planDecorations([entityEvent(at, [])], 'a.txt', text), []);
     assert.deepEqual(planDecorations([{ ...entityEvent(at, spans), undo: true }], 'a.txt', text), []);

@@ -77,6 +77,17 @@ describe('Labels view model', () => {
     assert.equal(byId(roots, 'skipped').description, '1');
   });
 
+  test('a spans workspace groups entities under labelwise.spanLabels and lists "no entities" sentences', () => {
+    const ents = ev({ text: 'Ada met Bob in Paris.', label: null, spans: [{ start: 0, end: 3, label: 'PER' }, { start: 15, end: 20, label: 'ORG' }] });
+    const empty = ev({ text: 'The sky was grey.', label: null, spans: [] });
+    const roots = buildLabelsView({ labels: ['PER', 'LOC'], labelSetting: 'labelwise.spanLabels', decisions: [ents, empty], ...none });
+    assert.equal(byId(roots, 'label/PER').description, '1 · key 1');
+    assert.equal(byId(roots, 'label/ORG').description, '1 · not in labelwise.spanLabels');
+    const no = byId(roots, 'no-entities');
+    assert.equal(no.description, '1');
+    assert.equal(no.children?.[0].label, 'The sky was grey.');
+  });
+
   test('contested spans show what each annotator said and open the span', () => {
     const a = ev({ id: 'same', text: 'Split vote.', label: 'pos', annotator: 'alice', ts: '2026-11-23T10:00:00Z' });
     const b = ev({ id: 'same', text: 'Split vote.', label: 'neg', annotator: 'bob', ts: '2026-11-23T10:05:00Z', source: a.source });

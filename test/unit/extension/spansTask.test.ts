@@ -193,6 +193,48 @@ describe('labelwise.task = spans: the session', () => {
     assert.deepEqual(withAlice.suggestions?.map((s) => [withAlice.text.slice(s.start, s.end), s.label, s.confidence]), [['Alice', 'PERSON', 0.8]]);
   });
 
+  test('entities imported while the session runs are told to the engine', async () => {
+    await started();
+    const f = join(dir, 'in.jsonl');
+    writeFileSync(f, JSON.stringify({ text: 'Bob works in Berlin.', spans: [{ start: 0, end: 3, label: 'PERSON' }], answer: 'accept', _annotator_id: 'pat' }) + '\n');
+    surface.openAnswer = f;
+    await surface.commands.get('labelwise.importLabels')?.();
+    const told = await until('the engine told', () => log.setLabel.find((s) => s.entities !== null));
+    assert.equal(log.records?.[told.index].text, 'Bob works in Berlin.');
+    assert.deepEqual(told.entities, [{ start: 0, end: 3, label: 'PERSON' }]);
+  });
+
+  test('labelwise.autoRetrainEvery retrains the tagger after that many entity answers, as for classification', async () => {
+    surface.settings.set('labelwise.autoRetrainEvery', 2);
+    const first = await started();
+    const store = app.openStore();
+    answer(first, []);
+    await until('first stored', () => store.state.current(first.id));
+    const second = await until('the next sentence', () => (panel.lastState()?.current?.id !== first.id ? panel.lastState()?.current ?? undefined : undefined));
+    answer(second, entities(second, [['Bob', 'PERSON']]));
+    await until('an automatic retrain', () => log.retrains >= 1);
+    assert.equal(log.retrains, 1);
+  });
+
+  test('rounds go to .labelwise/curve-spans.jsonl (not the classification curve) and come back after a restart without a repeat', async () => {
+    const cur = await started();
+    const store = app.openStore();
+    answer(cur, entities(cur, [['Alice', 'PERSON']]));
+    await until('stored', () => store.state.current(cur.id));
+    await until('the engine told', () => log.setLabel.length > 0);
+    await app.retrain();
+    const spansCurve = join(dir, '.labelwise', 'curve-spans.jsonl');
+    assert.equal(readFileSync(spansCurve, 'utf8').trim().split('\n').length, 1);
+    assert.equal(existsSync(join(dir, '.labelwise', 'curve.jsonl')), false);
+    app.stop();
+    const c = await app.start();
+    assert.ok(c);
+    assert.equal(readFileSync(spansCurve, 'utf8').trim().split('\n').length, 1, 'the retrain on the stored labels at start is not a new round');
+    await c.loadCurve();
+    assert.deepEqual(c.state().weights.map((w) => [w.round, w.labels]), [[1, 1]]);
+    assert.equal(c.summary().rounds, 1);
+  });
+
   test('a moved sentence keeps its entities after a restart (offsets are relative to its text)', async () => {
     const cur = await started();
     const store = app.openStore();
@@ -291,12 +333,22 @@ describe('labelwise.task: switching', () => {
     assert.ok(!surface.messages.some((m) => /restart the labeling session to apply/.test(m.text)), 'no prompt: it restarts');
   });
 
-  test('a spans session without entity labels does not start, and the error names labelwise.spanLabels', async () => {
+  test('a first spans session asks for the entity labels and saves them to labelwise.spanLabels', async () => {
+    surface.settings.set('labelwise.spanLabels', []);
+    surface.inputAnswers.push('PERSON, ORG');
+    const c = await app.start();
+    assert.ok(c);
+    assert.deepEqual(c.summary().labels.map((l) => l.name), ['PERSON', 'ORG']);
+    assert.deepEqual(surface.updates.at(-1), { key: 'labelwise.spanLabels', value: ['PERSON', 'ORG'] });
+    assert.equal(surface.lastInput?.validateInput?.(' , '), 'Enter at least one entity label (several separated by commas)');
+    assert.equal(surface.lastInput?.validateInput?.('PERSON'), undefined, 'one entity label is enough');
+  });
+
+  test('a first spans session whose entity-label question is cancelled does not start', async () => {
     surface.settings.set('labelwise.spanLabels', []);
     const c = await app.start();
     assert.equal(c, undefined);
-    const err = surface.messages.find((m) => m.level === 'error');
-    assert.match(err?.text ?? '', /labelwise\.spanLabels: set at least one entity label/);
+    assert.ok(surface.lines.some((l) => /no entity labels given/.test(l)));
   });
 
   test('a spans session with labelwise.granularity paragraph does not start, naming the setting', async () => {

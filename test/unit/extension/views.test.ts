@@ -22,6 +22,26 @@ const picked: SpanPick = {
 };
 
 describe('domain picks as the panel shows them', () => {
+  test('a spans pick keeps its tokens, suggestions and uncertain entities; a classification pick has none of them', () => {
+    const unsure = [{ start: 5, end: 10, label: 'PLACE', confidence: 0.51 }];
+    const spans: SpanPick = {
+      ...place,
+      tokens: [
+        { start: 0, end: 4 },
+        { start: 5, end: 10 },
+      ],
+      suggestions: [{ start: 0, end: 4, label: 'PERSON', confidence: 0.9 }],
+      reason: { strategy: 'mnlp', score: 0.7, votes: {}, rank: 1, poolSize: 9, uncertainEntities: unsure },
+    };
+    const v = spanView(spans, { multiLabel: false });
+    assert.deepEqual(v.tokens, spans.tokens);
+    assert.deepEqual(v.suggestions, spans.suggestions);
+    assert.deepEqual(v.why.uncertainEntities, unsure);
+    assert.equal(v.why.strategy, 'mnlp');
+    const plain = spanView(picked, { multiLabel: false });
+    assert.ok(!('tokens' in plain) && !('suggestions' in plain) && !('uncertainEntities' in plain.why));
+  });
+
   test('a meta-learner pick keeps its regime and why its strategy was chosen; others have neither', () => {
     const meta = whyInfo({ ...picked.reason!, regime: 'cold start: 3.0 labels per class (rarest 1)', armReason: 'typicality is favoured here' }, { multiLabel: false });
     assert.equal(meta.regime, 'cold start: 3.0 labels per class (rarest 1)');
