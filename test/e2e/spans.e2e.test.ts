@@ -188,7 +188,7 @@ test('spans task in real VS Code: switch, label entities with keys and mouse, un
   const classify = { 'labelwise.labels': ['science', 'history'], 'labelwise.budget': 500, 'labelwise.annotator': 'e2e', 'labelwise.granularity': 'sentence', 'labelwise.include': ['docs/**/*.txt'] };
   writeFileSync(settingsFile, `${JSON.stringify(classify, null, 2)}\n`);
   const store = join(workspace, '.labelwise', 'labels.jsonl');
-  const curve = join(workspace, '.labelwise', 'curve.jsonl');
+  const curve = join(workspace, '.labelwise', 'curve-spans.jsonl');
 
   // The seeded labels: the first 30 sentences, each with its entities.
   const spans = await sentenceSpans(workspace, ['docs/**/*.txt']);
@@ -335,13 +335,16 @@ test('spans task in real VS Code: switch, label entities with keys and mouse, un
     await page.keyboard.press('Enter');
     await settle('the next sentence after the re-accept', (now) => now.id !== lastId && now.id !== null);
 
-    // ---- Retrain (r): the session's log says the tagger was retrained once more (a spans session
-    // writes no curve.jsonl rounds; the Labelwise log is what the user sees of a retrain).
+    // ---- Retrain (r): a new round in .labelwise/curve-spans.jsonl (a spans session's rounds), and
+    // the Labelwise log says the tagger was retrained.
+    const rounds = (): number => (existsSync(curve) ? readFileSync(curve, 'utf8').split('\n').filter((l) => l.trim() !== '').length : 0);
     const retrains = (): number => labelwiseLogs(run.layout.userDataDir).reduce((n, f) => n + readFileSync(f, 'utf8').split('\n').filter((l) => /retrained the entity tagger/.test(l)).length, 0);
+    const roundsBefore = rounds();
     const retrainsBefore = retrains();
     await page.keyboard.press('r');
-    await pollUntil(`one more "retrained the entity tagger" in the Labelwise log (had ${retrainsBefore})`, 120_000, () => (retrains() > retrainsBefore ? true : undefined));
-    note(`retrained on r: ${retrains()} retrains in the log; curve.jsonl ${existsSync(curve) ? 'exists' : 'absent'}`);
+    await pollUntil(`a new round in ${curve} (had ${roundsBefore})`, 120_000, () => (rounds() > roundsBefore ? true : undefined));
+    await pollUntil(`one more "retrained the entity tagger" in the Labelwise log (had ${retrainsBefore})`, 30_000, () => (retrains() > retrainsBefore ? true : undefined));
+    note(`retrained on r: ${rounds()} rounds in curve-spans.jsonl, ${retrains()} retrains in the log`);
 
     // ---- The store: one event per answer, spans with offsets into the event's text, the undo.
     const lines = await pollUntil(`${LABELED + 2} e2e events in ${store}`, 30_000, () => {
