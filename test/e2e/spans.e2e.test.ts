@@ -216,6 +216,9 @@ test('spans task in real VS Code: switch, label entities with keys and mouse, un
     await panel.locator('.span-tokens .tok').first().waitFor({ state: 'visible', timeout: 180_000 });
     for (const l of SPAN_LABELS) await panel.locator(`.label-button[data-label="${l}"]`).waitFor({ state: 'visible', timeout: 30_000 });
     note(`spans session up after ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    // The why names the entities the model is unsure of (a list, or "None" when it is sure of all).
+    await panel.locator('#why-uncertain').waitFor({ state: 'visible', timeout: 30_000 });
+    note(`why: ${JSON.stringify((await panel.locator('#why-uncertain').innerText()).replace(/\s+/g, ' '))}`);
 
     // Keys go to the focused frame: focus the panel (a click on the context, not on a token).
     await panel.locator('#current-span').first().click({ position: { x: 2, y: 2 } });
