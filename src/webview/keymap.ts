@@ -13,7 +13,11 @@ export type PanelAction =
   | { readonly kind: 'help' }
   | { readonly kind: 'search' }
   | { readonly kind: 'escape' }
-  | { readonly kind: 'view'; readonly view: PanelView };
+  | { readonly kind: 'view'; readonly view: PanelView }
+  /** Spans task: ←/→ move the token selection, with Shift they extend it. */
+  | { readonly kind: 'moveSelection'; readonly by: -1 | 1; readonly extend: boolean }
+  /** Spans task: Backspace removes the selected entity (and undoes when nothing is selected). */
+  | { readonly kind: 'deleteEntity' };
 
 /** The parts of a KeyboardEvent the key map looks at (so it runs without a DOM). */
 export interface KeyInput {
@@ -56,12 +60,30 @@ export const MULTI_LABEL_KEY_HELP: readonly KeyHelp[] = KEY_HELP.map((k) =>
       : k,
 );
 
+/** The key help of a spans session (labelwise.task = spans): keys edit the entities, Enter accepts the sentence. */
+export const SPANS_KEY_HELP: readonly KeyHelp[] = [
+  { keys: '← →', does: 'Select the previous / next token (a click selects a word)' },
+  { keys: 'Shift+← →', does: 'Extend the selection a token (or drag, or Shift+click)' },
+  { keys: '1 – 9', does: 'Give the selection that label (replaces the entities it overlaps)' },
+  { keys: 'Backspace', does: 'Remove the selected entity; with nothing selected, undo the last sentence' },
+  { keys: 'Enter', does: 'Accept the sentence as it stands (no entities is an answer too)' },
+  { keys: 'Escape', does: 'Clear the selection (or close help / the label finder)' },
+  ...KEY_HELP.filter((k) => !['1 – 9', 'Enter', 'Backspace or Ctrl+Z', 'Escape'].includes(k.keys)),
+  { keys: 'Ctrl+Z', does: 'Undo the last decision (repeat to go further back)' },
+];
+
+/** Which kind of session the keys are for. */
+export interface KeyMode {
+  /** labelwise.task = spans: arrows select tokens, Backspace removes an entity. */
+  readonly spans?: boolean;
+}
+
 /**
  * Maps a key press to an action, or undefined for keys the panel leaves alone (so VS Code's own
  * shortcuts keep working). Digits follow the host's key assignment rather than list position, so
  * the button captions and the keys can never disagree.
  */
-export function actionForKey(input: KeyInput, labels: readonly LabelButton[]): PanelAction | undefined {
+export function actionForKey(input: KeyInput, labels: readonly LabelButton[], mode: KeyMode = {}): PanelAction | undefined {
   const { key } = input;
   const mod = input.ctrlKey === true || input.metaKey === true;
   if (mod) {
@@ -72,6 +94,10 @@ export function actionForKey(input: KeyInput, labels: readonly LabelButton[]): P
   if (/^[1-9]$/.test(key)) {
     const hit = labels.find((l) => l.key === key);
     return hit ? { kind: 'label', label: hit.name } : undefined;
+  }
+  if (mode.spans === true) {
+    if (key === 'ArrowLeft' || key === 'ArrowRight') return { kind: 'moveSelection', by: key === 'ArrowLeft' ? -1 : 1, extend: input.shiftKey === true };
+    if (key === 'Backspace') return { kind: 'deleteEntity' };
   }
   switch (key) {
     case 'Enter':

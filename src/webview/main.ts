@@ -49,6 +49,15 @@ function boot(): void {
     if (outcome === 'advanced') measureKeyLatency(startedAt);
   });
 
+  // A click that brings the next span (Accept, a label in a single-label session) is timed like a
+  // key: from the click's start (capture phase, before any handler) to the frame that shows it.
+  let clickStart: { readonly at: number; readonly span: string | null } | null = null;
+  window.addEventListener('click', () => (clickStart = { at: performance.now(), span: model.display.current?.id ?? null }), { capture: true });
+  window.addEventListener('click', () => {
+    if (clickStart !== null && (model.display.current?.id ?? null) !== clickStart.span) measureKeyLatency(clickStart.at);
+    clickStart = null;
+  });
+
   // The curve view sizes its charts to the panel.
   new ResizeObserver(() => {
     const w = root.clientWidth;

@@ -12,13 +12,28 @@ import {
   UndoCommand,
   type Answer,
   type ContestedItem,
+  type EntityInText,
   type LabelButton,
   type PanelState,
   type PanelView,
   type SessionSummary,
   type SpanView,
+  type TokenOffsets,
 } from '../protocol';
 import { actionForKey, matchLabels, type KeyInput, type PanelAction } from './keymap';
+import {
+  assignLabel,
+  clearSelection,
+  entitiesPayload,
+  moveSelection,
+  removeSelected,
+  selectedEntities,
+  selectEntity,
+  selectToken,
+  startEdit,
+  tokensOf,
+  type SpanEdit,
+} from './spanSelection';
 import type { Disposable, Transport } from './transport';
 
 /** One labeling decision made in this panel, newest last. */
@@ -29,6 +44,8 @@ export interface Decision {
   readonly answer: Answer;
   /** Multi-label sessions: the accepted set (label null). */
   readonly labels?: readonly string[];
+  /** Spans sessions: the entities accepted (label null; empty: "no entities"). */
+  readonly entities?: readonly EntityInText[];
 }
 
 /**
@@ -81,6 +98,17 @@ export interface PanelDisplay {
    * Always empty in single-label sessions.
    */
   readonly toggled: readonly string[];
+  /** Spans sessions (session.task = 'spans'): the current sentence's tokens, entities and selection. */
+  readonly spans: SpanEditView | null;
+}
+
+/** The spans task's editing state of the span on screen. */
+export interface SpanEditView {
+  readonly tokens: readonly TokenOffsets[];
+  /** The entities as they stand (what Enter accepts) and the token selection. */
+  readonly edit: SpanEdit;
+  /** Indices into `edit.entities` of the entities the selection designates (Backspace removes them). */
+  readonly selected: readonly number[];
 }
 
 /** What a key press did; `advanced` means a new span became current (the latency the e2e measures). */
@@ -98,6 +126,8 @@ export interface PersistedPanel {
   readonly help: boolean;
   /** The span on screen when the state was saved (absent in states saved by older panels). */
   readonly pinned?: SpanView | null;
+  /** Spans sessions: the entities edited on the span on screen, not yet accepted. */
+  readonly spanEdit?: SpanEdit | null;
 }
 
 /** Local undo memory. The host keeps its own undo stack; this one drives the display and must cover at least 20. */
@@ -124,6 +154,12 @@ export class PanelModel {
   private search: { query: string; index: number } | null = null;
   /** Multi-label: the toggles the user made on one span (absent: the span starts from the model's guess). */
   private toggles: { readonly spanId: string; readonly labels: readonly string[] } | null = null;
+  /**
+   * Spans sessions: the entities of the span on screen as edited here. Fixed when the span is first
+   * drawn (from the model's suggestions), so a host state with newer suggestions never changes the
+   * answer under the user's eyes; an undo brings back the entities the span was accepted with.
+   */
+  private spanEdit: SpanEdit | null = null;
   private notice: Notice | null = null;
   private restored = false;
   /**
@@ -159,6 +195,7 @@ export class PanelModel {
       this.nextSeq = saved.nextSeq;
       this.help = saved.help;
       this.pinned = saved.pinned !== undefined && saved.pinned !== null && isSpanView(saved.pinned) ? saved.pinned : null;
+      this.spanEdit = isSpanEdit(saved.spanEdit) ? saved.spanEdit : null;
       for (const op of this.pending) if (op.kind === 'answer') this.done.add(op.decision.span.id);
       this.restored = true;
     }
@@ -213,10 +250,10 @@ export class PanelModel {
   handleKey(input: KeyInput): KeyOutcome {
     if (this.search !== null) return this.searchKey(input);
     const d = this.display;
-    const action = actionForKey(input, d.session.labels);
+    const action = actionForKey(input, d.session.labels, { spans: d.spans !== null });
     if (action === undefined) return 'ignored';
-    // A held key must not label the next span, and the next, and the next.
-    if (input.repeat === true && action.kind !== 'undo') return 'handled';
+    // A held key must not label the next span, and the next, and the next (a held arrow moves on).
+    if (input.repeat === true && action.kind !== 'undo' && action.kind !== 'moveSelection') return 'handled';
     return this.perform(action);
   }
 
@@ -226,6 +263,7 @@ export class PanelModel {
       case 'label':
         return this.answer(action.label, 'accept');
       case 'acceptSuggestion': {
+        if (this.display.spans !== null) return this.acceptSpans();
         if (this.display.session.multiLabel === true) return this.acceptSet();
         const guess = this.display.current?.why.predicted?.label;
         if (guess === undefined || !this.display.session.labels.some((l) => l.name === guess)) return 'ignored';
@@ -256,13 +294,17 @@ export class PanelModel {
         this.changed(false);
         return 'handled';
       case 'escape':
-        if (!this.help && this.search === null) return 'ignored';
+        if (!this.help && this.search === null) return this.clearTokenSelection();
         this.help = false;
         this.search = null;
         this.changed(true);
         return 'handled';
       case 'view':
         return this.showView(action.view);
+      case 'moveSelection':
+        return this.editSpan((edit, tokens) => moveSelection(edit, action.by, action.extend, tokens.length));
+      case 'deleteEntity':
+        return this.deleteEntity();
     }
   }
 
@@ -272,8 +314,73 @@ export class PanelModel {
    */
   answer(label: string | null, answer: Answer): KeyOutcome {
     const d = this.display;
+    if (d.spans !== null && answer === 'accept' && label !== null) return this.assignEntity(label);
     if (d.session.multiLabel === true && answer === 'accept' && label !== null) return this.toggle(label);
     return this.decide(label, answer);
+  }
+
+  // ---- spans sessions (session.task = 'spans') ------------------------------------------------
+
+  /** A click (or the start of a drag) on a token; `extend`: Shift+click or dragging over it. */
+  selectToken(index: number, extend: boolean): KeyOutcome {
+    return this.editSpan((edit, tokens) => selectToken(edit, index, extend, tokens.length));
+  }
+
+  /** A click on an entity's tag: selects its tokens (a digit then relabels it, Backspace removes it). */
+  selectEntity(index: number): KeyOutcome {
+    return this.editSpan((edit, tokens) => selectEntity(edit, index, tokens));
+  }
+
+  /** Gives the selected tokens a label (a digit key or a label button); nothing selected: says so. */
+  assignEntity(label: string): KeyOutcome {
+    const d = this.display;
+    if (d.spans === null || !d.session.labels.some((l) => l.name === label)) return 'ignored';
+    if (d.spans.edit.selection === null) {
+      this.notice = { level: 'info', message: `Select a word first (click it, or use ← →), then press the label's key to mark it "${label}".` };
+      this.changed(false);
+      return 'handled';
+    }
+    return this.editSpan((edit, tokens) => assignLabel(edit, label, tokens, d.session.allowOverlap === true));
+  }
+
+  /** The × of an entity in the list: removes it. */
+  removeEntityAt(index: number): KeyOutcome {
+    return this.editSpan((edit) => (index >= 0 && index < edit.entities.length ? { ...edit, entities: edit.entities.filter((_, i) => i !== index), selection: null } : edit));
+  }
+
+  /** Backspace: removes the entity the selection designates; with nothing to remove, undoes as before. */
+  deleteEntity(): KeyOutcome {
+    const s = this.display.spans;
+    if (s === null) return this.undo();
+    const next = removeSelected(s.edit, s.tokens);
+    if (next !== null) return this.editSpan(() => next);
+    // A selection on plain words: nothing to remove, and not an undo of the previous sentence.
+    return s.edit.selection === null ? this.undo() : 'handled';
+  }
+
+  /** Enter: accepts the sentence with its entities as they stand (none: "no entities"). */
+  acceptSpans(): KeyOutcome {
+    const s = this.display.spans;
+    if (s === null) return 'ignored';
+    return this.decide(null, 'accept', undefined, entitiesPayload(s.edit));
+  }
+
+  private clearTokenSelection(): KeyOutcome {
+    const s = this.display.spans;
+    if (s === null || s.edit.selection === null) return 'ignored';
+    return this.editSpan((edit) => clearSelection(edit));
+  }
+
+  private editSpan(change: (edit: SpanEdit, tokens: readonly TokenOffsets[]) => SpanEdit): KeyOutcome {
+    const d = this.display;
+    if (this.view !== 'label' || d.spans === null) return 'ignored';
+    const next = change(d.spans.edit, d.spans.tokens);
+    if (next !== d.spans.edit) {
+      this.spanEdit = next;
+      this.search = null;
+      this.changed(false);
+    }
+    return 'handled';
   }
 
   /** Multi-label: turns one label on or off for the current span. */
@@ -292,7 +399,7 @@ export class PanelModel {
     return this.decide(null, 'accept', this.display.toggled);
   }
 
-  private decide(label: string | null, answer: Answer, labels?: readonly string[]): KeyOutcome {
+  private decide(label: string | null, answer: Answer, labels?: readonly string[], entities?: readonly EntityInText[]): KeyOutcome {
     const d = this.display;
     if (this.view !== 'label' || !d.connected) return 'ignored';
     if (d.current === null) {
@@ -303,9 +410,11 @@ export class PanelModel {
     }
     if (label !== null && answer === 'accept' && !d.session.labels.some((l) => l.name === label)) return 'ignored';
     const seq = this.nextSeq++;
-    const decision: Decision = labels !== undefined ? { seq, span: d.current, label, answer, labels: [...labels] } : { seq, span: d.current, label, answer };
-    this.transport.post(AnswerCommand.create(labels !== undefined ? { spanId: d.current.id, label, answer, labels: [...labels] } : { spanId: d.current.id, label, answer }, seq));
+    const extra = labels !== undefined ? { labels: [...labels] } : entities !== undefined ? { entities: [...entities] } : {};
+    const decision: Decision = { seq, span: d.current, label, answer, ...extra };
+    this.transport.post(AnswerCommand.create({ spanId: d.current.id, label, answer, ...extra }, seq));
     this.toggles = null;
+    this.spanEdit = null;
     this.done.add(d.current.id);
     this.spare.delete(d.current.id);
     // The next span comes from the host's queue (or the spare ones) in compute().
@@ -328,6 +437,8 @@ export class PanelModel {
     this.pending.push({ kind: 'undo', seq, decision });
     if (decision !== null) {
       this.done.delete(decision.span.id);
+      // Spans: the sentence comes back with the entities it was accepted with, to correct them.
+      this.spanEdit = decision.entities !== undefined ? { spanId: decision.span.id, entities: decision.entities, selection: null } : null;
       // The undone span comes back in front of the one shown now.
       this.pinned = null;
     }
@@ -541,14 +652,30 @@ export class PanelModel {
       notice: this.notice,
       pending: this.pending.filter((op) => op.kind === 'answer').length,
       toggled: session.multiLabel === true && current !== null ? (this.toggles?.spanId === current.id ? this.toggles.labels : session.labels.map((b) => b.name).filter((n) => current.why.predictedLabels?.includes(n) === true)) : [],
+      spans: session.task === 'spans' && current !== null ? this.spanEditView(current, session) : null,
     };
+  }
+
+  private spanEditView(current: SpanView, session: SessionSummary): SpanEditView {
+    const tokens = tokensOf(current);
+    const edit =
+      this.spanEdit?.spanId === current.id
+        ? this.spanEdit
+        : startEdit(
+            current,
+            session.labels.map((l) => l.name),
+            session.allowOverlap === true,
+          );
+    return { tokens, edit, selected: selectedEntities(edit, tokens) };
   }
 
   private changed(persist: boolean): void {
     this.cached = null;
     const d = this.display;
-    // What is computed here is what the DOM draws (synchronously, see main.ts): pin it.
+    // What is computed here is what the DOM draws (synchronously, see main.ts): pin it, and in a
+    // spans session the entities it starts with.
     this.pinned = d.current;
+    if (d.spans !== null) this.spanEdit = d.spans.edit;
     if (persist) this.persist();
     for (const l of this.listeners) l(d);
   }
@@ -564,6 +691,7 @@ export class PanelModel {
       nextSeq: this.nextSeq,
       help: this.help,
       pinned: this.pinned,
+      spanEdit: this.spanEdit,
     };
     this.transport.setState(state);
   }
@@ -616,6 +744,21 @@ function isSpanView(v: unknown): v is SpanView {
   if (typeof v !== 'object' || v === null) return false;
   const s = v as Record<string, unknown>;
   return typeof s.id === 'string' && typeof s.text === 'string' && typeof s.why === 'object' && s.why !== null;
+}
+
+function isSpanEdit(v: unknown): v is SpanEdit {
+  if (typeof v !== 'object' || v === null) return false;
+  const e = v as Record<string, unknown>;
+  const sel = e.selection as Record<string, unknown> | null | undefined;
+  return (
+    typeof e.spanId === 'string' &&
+    Array.isArray(e.entities) &&
+    e.entities.every((x: unknown) => {
+      const en = x as Record<string, unknown> | null;
+      return typeof en === 'object' && en !== null && Number.isInteger(en.start) && Number.isInteger(en.end) && typeof en.label === 'string';
+    }) &&
+    (sel === null || (typeof sel === 'object' && Number.isInteger(sel.anchor) && Number.isInteger(sel.focus)))
+  );
 }
 
 export function isPersistedPanel(v: unknown): v is PersistedPanel {

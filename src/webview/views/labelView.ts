@@ -5,7 +5,9 @@ import { labelColorClass } from '../labelColors';
 import type { Decision, PanelDisplay, PanelModel } from '../panelModel';
 import { sourceLink, spanInContext } from './common';
 import { labelLegend } from './legend';
+import { historyAnswer } from '../decisionText';
 import { progressView } from './progressView';
+import { entityList, spanTokensView } from './spanView';
 import { whyBox } from './whyView';
 
 /** Spans of the queue listed under "Up next". */
@@ -33,7 +35,8 @@ export function labelView(d: PanelDisplay, model: PanelModel): HTMLElement {
           h('span', { class: 'chip', title: 'Strategy that chose this span' }, cur.why.strategy),
           d.pending > 0 ? h('span', { class: 'muted saving', title: 'Decisions sent, not yet written by the host' }, `saving ${d.pending}…`) : null,
         ),
-        spanInContext(cur, 'current-span'),
+        d.spans !== null ? spanTokensView(cur, d.spans, d.session.labels, model) : spanInContext(cur, 'current-span'),
+        d.spans !== null ? entityList(cur, d.spans, d.session.labels, model) : null,
       ),
       labelButtons(d, cur, model),
       actionButtons(d, cur, model),
@@ -77,7 +80,7 @@ function labelButtons(d: PanelDisplay, cur: SpanView, model: PanelModel): HTMLEl
           data: { key: l.key, label: l.name },
           // Multi-label: a toggle button (the digit turns the label on or off; Enter accepts the set).
           ...(d.session.multiLabel ? { attrs: { 'aria-pressed': d.toggled.includes(l.name) ? 'true' : 'false' } } : {}),
-          title: l.key ? `Label "${l.name}" (${l.key})` : `Label "${l.name}" (press / and type to find it)`,
+          title: d.spans !== null ? `Mark the selected words "${l.name}"${l.key ? ` (${l.key})` : ''}` : l.key ? `Label "${l.name}" (${l.key})` : `Label "${l.name}" (press / and type to find it)`,
           onClick: () => model.answer(l.name, 'accept'),
         },
         l.key ? kbd(l.key) : null,
@@ -115,7 +118,14 @@ function actionButtons(d: PanelDisplay, cur: SpanView, model: PanelModel): HTMLE
   return h(
     'div',
     { class: 'actions', attrs: { role: 'group', 'aria-label': 'Actions' } },
-    d.session.multiLabel
+    d.spans !== null
+      ? h(
+          'button',
+          { id: 'accept-spans', class: 'secondary', title: 'Accept the sentence with these entities (Enter); none: the sentence has no entities', onClick: () => model.acceptSpans() },
+          kbd('⏎'),
+          d.spans.edit.entities.length === 0 ? ' Accept: no entities' : ` Accept ${d.spans.edit.entities.length} entit${d.spans.edit.entities.length === 1 ? 'y' : 'ies'}`,
+        )
+      : d.session.multiLabel
       ? h(
           'button',
           { id: 'accept-set', class: 'secondary', title: 'Accept the labels toggled on (Enter); none toggled: no label applies', onClick: () => model.acceptSet() },
@@ -129,7 +139,7 @@ function actionButtons(d: PanelDisplay, cur: SpanView, model: PanelModel): HTMLE
     h('button', { id: 'reject', class: 'secondary', title: "Reject: fits no label, or the model's guess is wrong (x)", onClick: () => model.perform({ kind: 'reject' }) }, kbd('X'), ' Reject'),
     h(
       'button',
-      { id: 'undo', class: 'secondary', title: 'Undo the last decision (Backspace or Ctrl+Z)', disabled: !d.canUndo, onClick: () => model.undo() },
+      { id: 'undo', class: 'secondary', title: d.spans !== null ? 'Undo the last decision (Ctrl+Z, or Backspace with nothing selected)' : 'Undo the last decision (Backspace or Ctrl+Z)', disabled: !d.canUndo, onClick: () => model.undo() },
       kbd('⌫'),
       ` Undo${d.undoDepth > 0 ? ` (${d.undoDepth})` : ''}`,
     ),
@@ -177,7 +187,7 @@ function historyList(history: readonly Decision[], d: PanelDisplay, model: Panel
             h(
               'li',
               { class: `answer-${dec.answer}`, data: { spanId: dec.span.id } },
-              h('span', { class: 'history-answer' }, dec.answer === 'accept' ? (dec.labels !== undefined ? dec.labels.join(' + ') || 'no label' : (dec.label ?? '')) : dec.answer === 'ignore' ? 'skipped' : `rejected${dec.label ? ` ${dec.label}` : ''}`),
+              h('span', { class: 'history-answer' }, historyAnswer(dec)),
               h('span', { class: 'history-text' }, oneLine(dec.span.text, 70)),
               i === 0 ? h('button', { class: 'link', title: 'Undo this (Backspace)', onClick: () => model.undo() }, 'undo') : null,
             ),

@@ -2,6 +2,7 @@ import type { LabelButton, SpanView } from '../../protocol';
 import { h } from '../dom';
 import { formatPercent } from '../format';
 import { colorClassOf } from '../labelColors';
+import { uncertainEntityRows } from '../spanSegments';
 import { metaText, rankText, scoreText, strategySaw, votesText } from '../whyText';
 import { voteBars } from './common';
 
@@ -34,6 +35,26 @@ export function whyBox(cur: SpanView, labels: readonly LabelButton[]): HTMLEleme
       h('dd', { class: 'why-votes' }, votes ?? 'no committee yet (it trains with the model)'),
     ),
     votes !== null ? voteBars(w.votes, w.predicted?.label, labels) : null,
+    w.uncertainEntities !== undefined ? uncertainList(cur, labels) : null,
     h('p', { class: 'muted why-score', title: 'The raw score the strategy ranked the pool by (higher = more worth labeling)' }, scoreText(w)),
+  );
+}
+
+/** Spans sessions: the entities the model is least sure of, least sure first. */
+function uncertainList(cur: SpanView, labels: readonly LabelButton[]): HTMLElement {
+  const rows = uncertainEntityRows(cur.text, cur.why.uncertainEntities ?? []);
+  return h(
+    'div',
+    { id: 'why-uncertain', class: 'why-uncertain' },
+    h('h4', null, 'Entities the model is unsure of'),
+    rows.length === 0
+      ? h('p', { class: 'muted' }, 'None: the model is confident about this sentence (or found no entity in it).')
+      : h(
+          'ul',
+          null,
+          ...rows.map((r) =>
+            h('li', { class: `why-entity ${colorClassOf(labels, r.label)}`, data: { label: r.label, start: String(r.start), end: String(r.end) } }, h('span', { class: 'swatch', attrs: { 'aria-hidden': 'true' } }), `“${r.text}” ${r.label} ${formatPercent(r.confidence)}`),
+          ),
+        ),
   );
 }
