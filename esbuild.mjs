@@ -19,6 +19,8 @@ const nodeImportMeta = {
 const configs = [
   { entryPoints: { extension: 'src/extension/extension.ts' }, platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal, ...nodeImportMeta },
   { entryPoints: { worker: 'src/core/session/worker.ts' }, platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal, ...nodeImportMeta },
+  // The first open's reader/encoder threads (src/core/session/openPool.ts looks for it beside the bundle).
+  { entryPoints: { openWorker: 'src/core/session/openWorker.ts' }, platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal, ...nodeImportMeta },
   { entryPoints: { cli: 'src/cli/main.ts' }, platform: 'node', format: 'cjs', target: 'node20', external: nodeExternal, ...nodeImportMeta },
   { entryPoints: { webview: 'src/webview/main.ts' }, platform: 'browser', format: 'iife', target: 'es2022' },
 ]

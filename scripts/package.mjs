@@ -180,6 +180,8 @@ export function checkVsixEntries(entries) {
   const must = [
     'extension/package.json',
     'extension/dist/extension.js',
+    // The first open's worker threads (src/core/session/openPool.ts); without it an open runs on one thread.
+    'extension/dist/openWorker.js',
     'extension/LICENSE.txt',
     'extension/node_modules/onnxruntime-node/dist/index.js',
     'extension/node_modules/onnxruntime-node/bin/napi-v6/linux/x64/onnxruntime_binding.node',

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { statSync, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { SPANS_VERSION, listCorpusFiles, readCorpus, type CorpusOptions, type CorpusProblem } from '../text/corpus';
+import { SPANS_VERSION, listCorpusFiles, readCorpus, type Corpus, type CorpusOptions, type CorpusProblem } from '../text/corpus';
 import { silentLogger, type CandidateSpan, type Logger, type Matrix } from '../types';
 import { EmbeddingCache, type CacheProgress } from './embeddingCache';
 import type { Encoder } from '../encoders/encoder';
@@ -64,6 +64,12 @@ export interface CorpusEncodeOptions {
   readonly version?: string;
   /** Encodes the cache misses of changed files; defaults to `encoder.encode` (the session passes a chunked, cancellable one). */
   readonly encode?: (texts: readonly string[]) => Promise<Matrix>;
+  /**
+   * Reads the changed and new files (`files` set; `bytes`: their size as stat'ed); defaults to
+   * readCorpus. Must give readCorpus's result (the session passes one spread over worker threads
+   * for a large read, openPool.ts).
+   */
+  readonly read?: (opts: CorpusOptions, bytes: number) => Promise<Corpus>;
   /** Clock for the racy-file rule (tests move it forward to stand for files written long ago). */
   readonly now?: () => number;
 }
@@ -216,7 +222,9 @@ export async function openCorpusEncoded(opts: CorpusEncodeOptions): Promise<Enco
   let misses = 0;
   let fresh: Matrix = { rows: 0, cols: dim, data: new Float32Array(0) };
   if (toRead.length > 0) {
-    const c = await readCorpus({ ...corpus, files: toRead });
+    let bytes = 0;
+    for (const f of toRead) bytes += stamps.get(f)?.size ?? 0;
+    const c = await (opts.read ?? readCorpus)({ ...corpus, files: toRead }, bytes);
     const byFile = new Map<string, { spans: CandidateSpan[]; problems: CorpusProblem[] }>();
     const group = (f: string): { spans: CandidateSpan[]; problems: CorpusProblem[] } => {
       let g = byFile.get(f);

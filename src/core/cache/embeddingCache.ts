@@ -35,8 +35,13 @@ const CHUNK_HEAD = 16;
 const KEY_WORDS = 4;
 /** Key words plus the vector check. */
 const ENTRY_WORDS = KEY_WORDS + 1;
-/** Missing texts are encoded and persisted in chunks of this many, so an interrupted encode keeps most of its work. */
-const ENCODE_CHUNK = 4096;
+/**
+ * Missing texts are encoded and persisted in chunks of this many, so an interrupted encode keeps
+ * most of its work. Large, because the encoder sorts a call's texts by length into batches and a
+ * small call pads more (2048-text calls: 1.3× the CPU of one call over 100 k texts, 16 k: 1.0×), and
+ * the first open splits each call over its threads (src/core/session/openPool.ts).
+ */
+const ENCODE_CHUNK = 16384;
 /** More chunks than this and the next write compacts the file into one. */
 const MAX_CHUNKS = 64;
 /**
@@ -50,6 +55,8 @@ export interface CacheLookup {
   readonly vectors: Matrix;
   /** Indexes (into texts) of the texts not in the cache, ascending. */
   readonly missing: number[];
+  /** The texts' keys (4 words each), so that putting the missing ones does not hash them again. */
+  readonly keys?: Int32Array;
 }
 
 export interface CachedEncoding {
@@ -337,7 +344,7 @@ export class EmbeddingCache {
     }
     const missing: number[] = [];
     for (let i = 0; i < texts.length; i++) if (rowOf[i] < 0) missing.push(i);
-    return { vectors: { rows: texts.length, cols: dim, data }, missing };
+    return { vectors: { rows: texts.length, cols: dim, data }, missing, keys };
   }
 
   /**
@@ -423,9 +430,8 @@ export class EmbeddingCache {
   }
 
   /** put() without the copy: the cache keeps `data` (texts.length × dim) as it is. */
-  private putOwned(texts: readonly string[], data: Float32Array): void {
+  private putOwned(texts: readonly string[], data: Float32Array, keys: Int32Array = this.keysOf(texts)): void {
     const dim = this.dim;
-    const keys = this.keysOf(texts);
     this.reserve(texts.length);
     if (this.memCount + texts.length > this.memBlockOf.length) {
       const cap = Math.max(this.memCount + texts.length, this.memBlockOf.length * 2);
@@ -486,7 +492,13 @@ export class EmbeddingCache {
         const to = todoRow[c + j] * dim;
         for (let k = 0; k < dim; k++) data[to + k] = src[from + k];
       }
-      this.putOwned(chunk, src.subarray(0, chunk.length * dim));
+      // The lookup hashed every text already (a second hash pass cost ~5 % of a first open).
+      let chunkKeys: Int32Array | undefined;
+      if (found.keys) {
+        chunkKeys = new Int32Array(chunk.length * KEY_WORDS);
+        for (let j = 0; j < chunk.length; j++) chunkKeys.set(found.keys.subarray(todoRow[c + j] * KEY_WORDS, (todoRow[c + j] + 1) * KEY_WORDS), j * KEY_WORDS);
+      }
+      this.putOwned(chunk, src.subarray(0, chunk.length * dim), chunkKeys);
       written = this.flushQuietly();
       onProgress?.(Math.min(c + ENCODE_CHUNK, todo.length), todo.length);
     }

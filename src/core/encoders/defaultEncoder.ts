@@ -174,7 +174,7 @@ export class DefaultEncoder implements Encoder {
     if (!existsSync(files.vocab)) throw new ModelError(`the vocabulary ${files.vocab} of the embedded model is missing; run "npm run build:models"`);
     const vocab = vocabularyOf(files.vocab);
     const id = DefaultEncoder.idOf(pooling, files);
-    const session = await openSession(files.model, { device: opts.device, logger: opts.logger ?? silentLogger });
+    const session = await openSession(files.model, { device: opts.device, logger: opts.logger ?? silentLogger, threads: opts.threads ?? 0 });
     const missing = ['input_ids', 'attention_mask'].filter((n) => !session.inputNames.includes(n)).map((n) => `"${n}" input`);
     // A model built before the SIF output existed has no sif_embedding: say how to rebuild it.
     const output = POOLINGS[pooling].output;

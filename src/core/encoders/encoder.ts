@@ -39,4 +39,9 @@ export interface EncoderOptions {
    * editor's working directory is), the working directory in the CLI. Default: process.cwd().
    */
   readonly baseDir?: string;
+  /**
+   * ONNX Runtime's intra-op threads for this encoder's session; 0 or absent lets it decide (all
+   * cores). The first open's encoder workers use 1 each (src/core/session/openPool.ts).
+   */
+  readonly threads?: number;
 }

@@ -116,7 +116,7 @@ export class HfEncoder implements Encoder {
     const { config } = checkHfFolder(folder);
     const tokenizer = loadTokenizer(folder);
     const modelFile = hfModelFile(folder) ?? join(folder, 'onnx', 'model.onnx');
-    const session = await openSession(modelFile, { device: opts.device, logger: opts.logger ?? silentLogger });
+    const session = await openSession(modelFile, { device: opts.device, logger: opts.logger ?? silentLogger, threads: opts.threads ?? 0 });
     const outputs = session.outputNames;
     // Prefer token states (pooled here over the mask, as the spec asks); accept a graph that
     // already pools when that is all it exposes.

@@ -49,6 +49,8 @@ function inside(base: string, abs: string): boolean {
  * of the given corpus are not read again. Runs in the engine worker, never on the extension host.
  */
 export async function reanchorWorkspace(decisions: readonly LabelEvent[], opts: WorkspaceAnchorOptions): Promise<ReanchorResult> {
+  // Nothing to find (a first open): no pass over the corpus (three Map builds, ~0.5 s at 1 M spans).
+  if (decisions.length === 0) return { anchored: [], moved: [], orphans: [], freeStanding: [] };
   const maxBytes = opts.maxFileSizeMB * 1024 * 1024;
   let corpus = Array.isArray(opts.corpus) ? (opts.corpus as readonly CandidateSpan[]) : undefined;
   const byFile = corpus ? groupSpans(corpus) : new Map<string, CandidateSpan[]>();

@@ -232,13 +232,13 @@ describe('EmbeddingCache', () => {
   test('many entries survive growth of the table and a reopen', async () => {
     const dir = tmp();
     const enc = new CountingEncoder('m', 4);
-    const texts = Array.from({ length: 5000 }, (_, i) => `sentence number ${i}`);
+    const texts = Array.from({ length: 20000 }, (_, i) => `sentence number ${i}`);
     const c = await EmbeddingCache.open(dir, enc.id, enc.dim);
     const progress: number[] = [];
     await c.encodeWithCache(enc, texts, (done) => progress.push(done));
-    assert.deepEqual(progress, [0, 4096, 5000]);
+    assert.deepEqual(progress, [0, 16384, 20000]);
     const c2 = await EmbeddingCache.open(dir, enc.id, enc.dim);
-    assert.equal(c2.size, 5000);
+    assert.equal(c2.size, 20000);
     const l = await c2.lookup(texts);
     assert.equal(l.missing.length, 0);
     assert.deepEqual(l.vectors.data, expected(texts, 4));

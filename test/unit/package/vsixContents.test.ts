@@ -14,6 +14,7 @@ const good: ZipEntry[] = [
   'extension/LICENSE.txt',
   'extension/dist/extension.js',
   'extension/dist/worker.js',
+  'extension/dist/openWorker.js',
   'extension/models/labelwise-glove100k.onnx',
   'extension/models/labelwise-glove100k.vocab.txt',
   'extension/models/prior/prior.json',
@@ -91,7 +92,7 @@ describe('the Node bundles', () => {
   // What .vscodeignore leaves out must not be needed: the bundles may leave only vscode and
   // onnxruntime-node (and Node's own modules) to require at run time. A src import of
   // @huggingface/transformers or sharp would make the extension fail to load from the .vsix.
-  for (const entryPoint of ['src/extension/extension.ts', 'src/core/session/worker.ts', 'src/cli/main.ts']) {
+  for (const entryPoint of ['src/extension/extension.ts', 'src/core/session/worker.ts', 'src/core/session/openWorker.ts', 'src/cli/main.ts']) {
     test(`${entryPoint} bundles its tokenizer and requires nothing the .vsix leaves out`, async () => {
       const r = await build({ entryPoints: [entryPoint], bundle: true, platform: 'node', format: 'cjs', target: 'node20', write: false, metafile: true, logLevel: 'silent', external: ['vscode', 'onnxruntime-node'], outfile: 'out.js' });
       const external = new Set<string>();
