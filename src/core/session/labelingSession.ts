@@ -260,6 +260,11 @@ export class LabelingSession {
     return this.table.length;
   }
 
+  /** The id of the span at `row` (0 ≤ row < spanCount), in corpus order: no text read. */
+  idAt(row: number): string {
+    return this.table.id(row);
+  }
+
   /** The next `n` spans worth labeling, each with its "why", never one already decided or excluded. */
   async query(params: QueryParams): Promise<SpanPick[]> {
     const exclude = new Set<number>(this.decided);

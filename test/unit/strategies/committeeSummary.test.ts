@@ -72,8 +72,8 @@ function materialisedMultiVoteEntropy(members: readonly Float32Array[], K: numbe
   return out;
 }
 
-/** features.ts's per-row vote entropy (hard votes) and mean KL to the consensus. */
-function materialisedDisagreement(members: readonly Float32Array[], K: number, i: number): { ve: number; kl: number; votes: number[] } {
+/** features.ts's per-row hard votes and their entropy. */
+function materialisedHardVotes(members: readonly Float32Array[], K: number, i: number): { ve: number; votes: number[] } {
   const C = members.length;
   const off = i * K;
   const votes = new Array<number>(K).fill(0);
@@ -89,16 +89,7 @@ function materialisedDisagreement(members: readonly Float32Array[], K: number, i
       ve -= p * Math.log(p);
     }
   }
-  const cons = new Float64Array(K);
-  for (const cq of members) for (let k = 0; k < K; k++) cons[k] += cq[off + k] / C;
-  let klSum = 0;
-  for (const cp of members) {
-    for (let k = 0; k < K; k++) {
-      const v = cp[off + k];
-      if (v > 0 && cons[k] > 0) klSum += v * Math.log(v / cons[k]);
-    }
-  }
-  return { ve, kl: klSum / C, votes };
+  return { ve, votes };
 }
 
 /** The members' probabilities for some rows (rows.length × K each). */
@@ -139,7 +130,7 @@ describe('the committee streamed past in chunks equals the materialised per-memb
       assert.equal(view.size, M);
       assert.deepEqual(view.voteEntropy, materialisedVoteEntropy(members, K, n));
       for (let i = 0; i < n; i++) {
-        const ref = materialisedDisagreement(members, K, i);
+        const ref = materialisedHardVotes(members, K, i);
         assert.equal(view.hardVoteEntropy[i], ref.ve, `row ${i} vote entropy`);
         assert.deepEqual(Array.from(view.votes.subarray(i * K, (i + 1) * K)), ref.votes, `row ${i} votes`);
       }
@@ -154,7 +145,7 @@ describe('the committee streamed past in chunks equals the materialised per-memb
     assert.deepEqual(view.voteEntropy, materialisedMultiVoteEntropy(members, K, n));
     for (let i = 0; i < n; i++) {
       for (let k = 0; k < K; k++) assert.equal(view.votes[i * K + k], members.filter((m) => m[i * K + k] >= 0.5).length);
-      assert.equal(view.hardVoteEntropy[i], materialisedDisagreement(members, K, i).ve);
+      assert.equal(view.hardVoteEntropy[i], materialisedHardVotes(members, K, i).ve);
     }
   });
 
