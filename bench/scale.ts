@@ -234,6 +234,10 @@ async function child(job: Job): Promise<ChildResult> {
     return session.retrain();
   });
   await phase(phases, 'select', () => session.query({ n: 10, exclude: first.map((p) => p.id) }));
+  // What the session holds once labeling goes on: the RSS now, after a full collection (the child
+  // runs with --expose-gc), in the peak column.
+  (globalThis as { gc?: () => void }).gc?.();
+  phases.warm = { wall: 0, cpu: 0, main: 0, rss: process.memoryUsage().rss / 1048576 };
   await session.dispose();
   return { spans: result.spans, phases };
 }
@@ -265,7 +269,7 @@ let command: string[] | undefined;
 
 function runChild(job: Job): ChildResult {
   command ??= childCommand();
-  const r = spawnSync(process.execPath, [...command, '--child', JSON.stringify(job)], { encoding: 'utf8', maxBuffer: 1 << 24 });
+  const r = spawnSync(process.execPath, ['--expose-gc', ...command, '--child', JSON.stringify(job)], { encoding: 'utf8', maxBuffer: 1 << 24 });
   const out = r.stdout.trim().split('\n').pop() ?? '';
   if (r.status !== 0 || !out.startsWith('{')) throw new Error(`child ${job.kind} failed (${r.status}): ${r.stderr.slice(-2000)}`);
   return JSON.parse(out) as ChildResult;
@@ -273,7 +277,7 @@ function runChild(job: Job): ChildResult {
 
 // ---- the report ----
 
-const ORDER = ['read', 'read-pool', 'encode', 'encode-1t', 'encode-pool', 'open', 'open-serial', 'open-nocache', 'cache write', 're-open', 'query', 'retrain', 'select'] as const;
+const ORDER = ['read', 'read-pool', 'encode', 'encode-1t', 'encode-pool', 'open', 'open-serial', 'open-nocache', 'cache write', 're-open', 'query', 'retrain', 'select', 'warm'] as const;
 const LABEL: Record<string, string> = {
   read: 'list+read+segment',
   encode: 'encode (one call)',
@@ -288,6 +292,7 @@ const LABEL: Record<string, string> = {
   query: 'first query (10)',
   retrain: 'retrain on 50 labels',
   select: 'select 10',
+  warm: 'warm session: RSS after GC',
 };
 
 async function main(): Promise<void> {
