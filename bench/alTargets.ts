@@ -143,6 +143,14 @@ export function verdictOf(dataset: string, budget: number, runs: ReadonlyMap<str
 }
 
 /**
+ * Seeds run at a budget: all `seeds` at the smallest budget (the first of `budgets`), `seedsLarger`
+ * (when given) at the larger ones, whose runs cost most.
+ */
+export function seedsAtBudget(budget: number, budgets: readonly number[], seeds: number, seedsLarger?: number): number {
+  return budget === budgets[0] ? seeds : (seedsLarger ?? seeds);
+}
+
+/**
  * Fixed strategies that earn runs at the larger budget: those whose mean AULC at the smaller
  * budget is within `margin` (AULC as a fraction: 0.01 = one point) of the best fixed one there,
  * best first, at most `max` of them. Random always runs at every budget and is not counted here.

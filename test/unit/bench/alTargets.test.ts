@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkTargets, labelsRatio, labelsToReach, medianLabelsToReach, strategiesForLargerBudget, verdictOf, type DatasetVerdict, type RunLike } from '../../../bench/alTargets';
+import { checkTargets, labelsRatio, labelsToReach, medianLabelsToReach, seedsAtBudget, strategiesForLargerBudget, verdictOf, type DatasetVerdict, type RunLike } from '../../../bench/alTargets';
 
 /** A run whose curve goes through the given (labels, accuracy) points. */
 function run(seed: number, points: [number, number][], full = 0.8, aulc = 0.5): RunLike {
@@ -156,5 +156,16 @@ describe('the issue-8 target check', () => {
     const checks = checkTargets([], [300, 1200], undefined);
     assert.equal(checks.length, 11);
     assert.ok(checks.every((c) => !c.met));
+  });
+});
+
+describe('seeds per budget', () => {
+  it('runs every seed at the smallest budget and --seeds-larger at the others', () => {
+    assert.equal(seedsAtBudget(300, [300, 1200], 20, 10), 20);
+    assert.equal(seedsAtBudget(1200, [300, 1200], 20, 10), 10);
+    // Without --seeds-larger every budget runs --seeds.
+    assert.equal(seedsAtBudget(1200, [300, 1200], 20), 20);
+    // The smallest budget is the first one listed, whatever its value.
+    assert.equal(seedsAtBudget(300, [1200, 300], 20, 5), 5);
   });
 });
