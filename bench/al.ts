@@ -35,7 +35,7 @@ import { silentLogger, type Matrix } from '../src/core/types';
 import { buildDatasets } from '../scripts/buildDatasets';
 import { DATASET_SPECS as DATASETS, SHARED_DIR, type DatasetSpec } from '../scripts/datasetSpecs';
 import { plotSvg } from './alPlot';
-import { checkTargets, formatRatio, mean, medianLabelsToReach, sd, seedsAtBudget, strategiesForLargerBudget, verdictOf, type DatasetVerdict } from './alTargets';
+import { TARGET_MIN_SEEDS, checkTargets, formatRatio, mean, medianLabelsToReach, sd, seedsAtBudget, strategiesForLargerBudget, verdictOf, type DatasetVerdict } from './alTargets';
 import { median } from './stats';
 
 const ROOT = join(__dirname, '..');
@@ -746,7 +746,7 @@ function report(args: Args, failures: Failure[], fixedAtLarger: Map<string, stri
 
   p('## Issue-8 targets');
   p();
-  p(`Checked automatically from the runs above (significance: p < 0.05; at ${larger.length ? `${larger.join(', ')} labels the best fixed strategy is the best of those run there` : 'each budget'}).`);
+  p(`Checked automatically from the runs above (significance: p < 0.05; at ${larger.length ? `${larger.join(', ')} labels the best fixed strategy is the best of those run there` : 'each budget'}; a budget run on fewer than ${TARGET_MIN_SEEDS} seeds meets no target).`);
   p('A target with no runs to judge it is MISSED. "Selection ≤ 150 ms for 10 of 100,000 spans" is measured by `npm run bench:select`, not here.');
   p();
   p('| target | verdict | measured |');
