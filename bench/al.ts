@@ -12,6 +12,8 @@
 // the cache, --rerun a,b only the cached runs of those strategies (e.g. --rerun meta after
 // retraining the prior). --jobs N runs N worker processes fed from one queue; every finished run
 // prints an ETA. --plan prints what would run and the ETA from cached timings, and runs nothing.
+// --seeds-larger N runs only seeds 1..N at the budgets above the smallest (default: --seeds): the
+// largest budget costs most, and a report with fewer seeds there beats none.
 // Other flags: --seeds N, --budget N | --budgets a,b, --datasets a,b, --strategies a,b,
 // --margin POINTS, --max-fixed N, --max-records N, --no-peers.
 import { fork, type ChildProcess } from 'node:child_process';
@@ -33,7 +35,7 @@ import { silentLogger, type Matrix } from '../src/core/types';
 import { buildDatasets } from '../scripts/buildDatasets';
 import { DATASET_SPECS as DATASETS, SHARED_DIR, type DatasetSpec } from '../scripts/datasetSpecs';
 import { plotSvg } from './alPlot';
-import { checkTargets, formatRatio, mean, medianLabelsToReach, sd, strategiesForLargerBudget, verdictOf, type DatasetVerdict } from './alTargets';
+import { TARGET_MIN_SEEDS, checkTargets, formatRatio, mean, medianLabelsToReach, sd, seedsAtBudget, strategiesForLargerBudget, verdictOf, type DatasetVerdict } from './alTargets';
 import { median } from './stats';
 
 const ROOT = join(__dirname, '..');
@@ -70,6 +72,8 @@ interface Task {
 
 interface Args {
   seeds: number;
+  /** Seeds at the budgets above the smallest (undefined: --seeds). */
+  seedsLarger?: number;
   jobs: number;
   budgets: number[];
   datasets: string[];
@@ -123,6 +127,10 @@ function parseArgs(argv: string[]): Args {
     switch (flag) {
       case '--seeds':
         a.seeds = num(v, flag);
+        i++;
+        break;
+      case '--seeds-larger':
+        a.seedsLarger = num(v, flag);
         i++;
         break;
       case '--jobs':
@@ -188,6 +196,7 @@ function parseArgs(argv: string[]): Args {
   if (!defaultPoolingOf(a.model)) throw new UsageError(`--model must be default, default-mean or default-sif, got ${a.model}`);
   if (a.commonComponents !== undefined) posInt(a.commonComponents, '--common-components', 0);
   posInt(a.seeds, '--seeds');
+  if (a.seedsLarger !== undefined) posInt(a.seedsLarger, '--seeds-larger');
   posInt(a.jobs, '--jobs');
   posInt(a.maxFixed, '--max-fixed', 0);
   posInt(a.maxRecords, '--max-records', 100);
@@ -406,6 +415,9 @@ class Timings {
   }
 }
 
+/** Seeds run at a budget: --seeds at the smallest, --seeds-larger (when given) at the others. */
+const seedsAt = (budget: number, args: Args): number => seedsAtBudget(budget, args.budgets, args.seeds, args.seedsLarger);
+
 function smallestBudgetTasks(args: Args): Task[] {
   const b = args.budgets[0];
   const tasks: Task[] = [];
@@ -437,7 +449,7 @@ function largerBudgetStrategies(dataset: string, args: Args): string[] | undefin
 
 function largerBudgetTasks(dataset: string, strategies: readonly string[], args: Args): Task[] {
   const tasks: Task[] = [];
-  for (const budget of args.budgets.slice(1)) for (const strategy of strategies) for (let seed = 1; seed <= args.seeds; seed++) tasks.push({ dataset, strategy, seed, budget });
+  for (const budget of args.budgets.slice(1)) for (const strategy of strategies) for (let seed = 1; seed <= seedsAt(budget, args); seed++) tasks.push({ dataset, strategy, seed, budget });
   return tasks;
 }
 
@@ -450,7 +462,7 @@ function etaSeconds(queue: readonly Task[], pendingDatasets: number, timings: Ti
   for (const r of running) s += Math.max(0, timings.estimate(r.task.strategy, r.task.budget, small) - r.elapsed);
   // Larger-budget runs not known yet: assume meta, random and --max-fixed fixed strategies.
   const assumed = ['meta', 'random', ...args.strategies.filter((x) => x !== 'meta' && x !== 'random').slice(0, args.maxFixed)].filter((x) => args.strategies.includes(x));
-  for (const b of args.budgets.slice(1)) s += pendingDatasets * args.seeds * assumed.reduce((a, st) => a + timings.estimate(st, b, small), 0);
+  for (const b of args.budgets.slice(1)) s += pendingDatasets * seedsAt(b, args) * assumed.reduce((a, st) => a + timings.estimate(st, b, small), 0);
   return s / args.jobs;
 }
 
@@ -588,7 +600,7 @@ function report(args: Args, failures: Failure[], fixedAtLarger: Map<string, stri
     const out = new Map<string, CachedRun[]>();
     for (const strategy of args.strategies) {
       const runs: CachedRun[] = [];
-      for (let seed = 1; seed <= args.seeds; seed++) {
+      for (let seed = 1; seed <= seedsAt(budget, args); seed++) {
         const r = readCached({ dataset, strategy, seed, budget }, args);
         if (r) runs.push(r);
       }
@@ -629,7 +641,8 @@ function report(args: Args, failures: Failure[], fixedAtLarger: Map<string, stri
   );
   p();
   const compute = [...allRuns, ...peerRuns].reduce((a, r) => a + r.seconds, 0);
-  p(`${args.seeds} seeds per dataset, strategy and budget; ${allRuns.length + peerRuns.length} runs in all: ${(compute / 60).toFixed(1)} min of simulation (this invocation: ${(seconds / 60).toFixed(1)} min with ${args.jobs} worker(s), cached runs reused).`);
+  const seedsText = larger.length && args.seedsLarger !== undefined && args.seedsLarger !== args.seeds ? `${args.seeds} seeds per dataset and strategy at ${small} labels, ${args.seedsLarger} at ${larger.join(', ')}` : `${args.seeds} seeds per dataset, strategy and budget`;
+  p(`${seedsText}; ${allRuns.length + peerRuns.length} runs in all: ${(compute / 60).toFixed(1)} min of simulation (this invocation: ${(seconds / 60).toFixed(1)} min with ${args.jobs} worker(s), cached runs reused).`);
   p();
   p('| dataset | records | classes | source |');
   p('|---|---|---|---|');
@@ -672,7 +685,7 @@ function report(args: Args, failures: Failure[], fixedAtLarger: Map<string, stri
       for (const [strategy, rs] of ordered) {
         const aulcs = rs.map((r) => r.aulc);
         const tag = v && strategy === v.best.strategy ? ' (best fixed)' : '';
-        const n = rs.length < args.seeds ? ` (${rs.length} seeds)` : '';
+        const n = rs.length < seedsAt(budget, args) ? ` (${rs.length} seeds)` : '';
         p(
           `| ${strategy}${tag}${n} | ${pct(mean(aulcs))} ± ${pct(sd(aulcs))} | ${cps.map((c) => pct(mean(rs.map((x) => accAt(x, c) ?? NaN)))).join(' | ')} | ${fmtLabels(medianLabelsToReach(rs, 0.9), budget)} | ${fmtLabels(medianLabelsToReach(rs, 0.95), budget)} |`,
         );
@@ -688,7 +701,7 @@ function report(args: Args, failures: Failure[], fixedAtLarger: Map<string, stri
         const labels = rs[0].curve.map((c) => c.labels);
         return { name: strategy, points: labels.map((l, i) => [l, mean(rs.map((r) => r.curve[i]?.accuracy ?? NaN))] as const) };
       });
-      writeFileSync(join(PLOTS, file), plotSvg(`${name}, ${budget} labels: mean test accuracy over ${args.seeds} seeds`, series, full));
+      writeFileSync(join(PLOTS, file), plotSvg(`${name}, ${budget} labels: mean test accuracy over ${seedsAt(budget, args)} seeds`, series, full));
     }
   }
 
@@ -733,7 +746,7 @@ function report(args: Args, failures: Failure[], fixedAtLarger: Map<string, stri
 
   p('## Issue-8 targets');
   p();
-  p(`Checked automatically from the runs above (significance: p < 0.05; at ${larger.length ? `${larger.join(', ')} labels the best fixed strategy is the best of those run there` : 'each budget'}).`);
+  p(`Checked automatically from the runs above (significance: p < 0.05; at ${larger.length ? `${larger.join(', ')} labels the best fixed strategy is the best of those run there` : 'each budget'}; a budget run on fewer than ${TARGET_MIN_SEEDS} seeds meets no target).`);
   p('A target with no runs to judge it is MISSED. "Selection ≤ 150 ms for 10 of 100,000 spans" is measured by `npm run bench:select`, not here.');
   p();
   p('| target | verdict | measured |');

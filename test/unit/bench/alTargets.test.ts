@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkTargets, labelsRatio, labelsToReach, medianLabelsToReach, strategiesForLargerBudget, verdictOf, type DatasetVerdict, type RunLike } from '../../../bench/alTargets';
+import { checkTargets, labelsRatio, labelsToReach, medianLabelsToReach, seedsAtBudget, strategiesForLargerBudget, verdictOf, type DatasetVerdict, type RunLike } from '../../../bench/alTargets';
 
 /** A run whose curve goes through the given (labels, accuracy) points. */
 function run(seed: number, points: [number, number][], full = 0.8, aulc = 0.5): RunLike {
@@ -152,9 +152,36 @@ describe('the issue-8 target check', () => {
     assert.equal(find(checks, "meta's mean AULC ≥ 0.67", null).met, false);
   });
 
+  it('says MISSED when a budget has fewer seeds than the targets ask for, and how many it had', () => {
+    const few = (d: DatasetVerdict): DatasetVerdict => ({ ...d, vsBest: { ...d.vsBest, n: 3 }, vsRandom: { ...d.vsRandom, n: 3 } });
+    const v = [
+      verdict('a', 1200, [0.01, 0.25], [0.04, 0.25], [50, 100]),
+      verdict('b', 1200, [0.02, 0.25], [0.03, 0.25], [60, 100]),
+    ].map(few);
+    const checks = checkTargets(v, [1200], undefined);
+    // With 3 seeds, "never significantly below" would hold whatever the runs did.
+    const below = find(checks, 'meta never significantly below the best', 1200);
+    assert.equal(below.met, false);
+    assert.match(below.measured, /^only 3 seeds \(the targets need ≥ 20\); worst/);
+    assert.ok(checks.filter((c) => c.target.includes('budget 1200,')).every((c) => !c.met));
+    // The same runs on 20 seeds are judged on their numbers.
+    assert.equal(find(checkTargets(v, [1200], undefined, 3), 'meta never significantly below the best', 1200).met, true);
+  });
+
   it('never says MET without data', () => {
     const checks = checkTargets([], [300, 1200], undefined);
     assert.equal(checks.length, 11);
     assert.ok(checks.every((c) => !c.met));
+  });
+});
+
+describe('seeds per budget', () => {
+  it('runs every seed at the smallest budget and --seeds-larger at the others', () => {
+    assert.equal(seedsAtBudget(300, [300, 1200], 20, 10), 20);
+    assert.equal(seedsAtBudget(1200, [300, 1200], 20, 10), 10);
+    // Without --seeds-larger every budget runs --seeds.
+    assert.equal(seedsAtBudget(1200, [300, 1200], 20), 20);
+    // The smallest budget is the first one listed, whatever its value.
+    assert.equal(seedsAtBudget(300, [1200, 300], 20, 5), 5);
   });
 });
