@@ -15,6 +15,8 @@ import { planRun, runHeader, type RunHeader } from './runPlan';
 
 export interface SpanCurvePoint {
   readonly labels: number;
+  /** Tokens of the labeled records (the encoder's tokens): what an annotator reads, for tokens-to-X % of full-pool F1. */
+  readonly tokens: number;
   readonly f1: number;
   readonly precision: number;
   readonly recall: number;
@@ -118,7 +120,8 @@ export async function simulateSpans(opts: SpanSimulateOptions): Promise<SpanSimu
     const rows = tokenRows(labeled);
     model.fit(rows, Int32Array.from(rows, (r) => pool.tags[r]));
     const score = evaluate(model.main);
-    curve.push({ labels: labeled.length, ...score, chosen });
+    const tokens = labeled.reduce((a, p) => a + pool.offsets[p + 1] - pool.offsets[p], 0);
+    curve.push({ labels: labeled.length, tokens, ...score, chosen });
     log.info(`${tag} ${labeled.length}/${budget} records: span F1 ${score.f1.toFixed(3)}`);
     const remaining = P - labeled.length;
     if (labeled.length >= budget || remaining === 0) break;
