@@ -3,6 +3,14 @@ import type { Matrix } from '../types';
 export const STRATEGY_NAMES = ['random', 'least-confidence', 'margin', 'entropy', 'vote-entropy', 'egl', 'typicality', 'coverage', 'class-balance'] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
 
+/**
+ * Span-level strategies (labelwise.task = spans, src/core/spans/spanStrategies.ts): they score
+ * whole records from the token tagger's constrained posteriors, and are the meta-learner's arms
+ * there. Not choices of their own: spanStrategyFor maps each StrategyChoice to one of them.
+ */
+export const SPAN_STRATEGY_NAMES = ['mnlp', 'token-entropy', 'entity-disagreement', 'expected-change'] as const;
+export type SpanStrategyName = (typeof SPAN_STRATEGY_NAMES)[number];
+
 /** What `labelwise.strategy` and `--strategy` name: the meta-learner or one fixed strategy. */
 export type StrategyChoice = 'meta' | StrategyName;
 /** Every strategy choice, meta first (the settings parser's and the CLI's list). */
@@ -40,7 +48,7 @@ export interface PoolState {
 
 /** One query strategy: scores the unlabeled pool; higher = more worth labeling. Selection is shared. */
 export interface Strategy {
-  readonly name: StrategyName;
+  readonly name: StrategyName | SpanStrategyName;
   /** One score per entry of state.unlabeled. Throws NotTrainedError rather than returning zeros. */
   score(state: PoolState): Float32Array;
   /**

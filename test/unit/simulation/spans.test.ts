@@ -79,7 +79,8 @@ describe('simulateSpans', () => {
     assert.deepEqual(a.curve.map((c) => c.labels), [5, 10, 15, 20, 25]);
     assert.ok(a.curve[a.curve.length - 1].f1 > 0.9, `final F1 ${a.curve[a.curve.length - 1].f1}`);
     assert.ok(a.fullData.f1 > 0.9);
-    assert.deepEqual({ ...a, seconds: 0 }, { ...b, seconds: 0 });
+    assert.deepEqual({ ...a, seconds: 0, fullDataSeconds: 0 }, { ...b, seconds: 0, fullDataSeconds: 0 });
+    assert.deepEqual(a.curve.map((c) => c.tokens), [20, 40, 60, 80, 100], "four tokens per record");
   });
 
   test('token vectors must match the records in count', async () => {

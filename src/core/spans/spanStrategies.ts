@@ -1,0 +1,77 @@
+import { NotTrainedError } from '../errors';
+import { strategyByName } from '../strategies/registry';
+import type { PoolState, SpanStrategyName, Strategy, StrategyChoice, StrategyName } from '../strategies/strategy';
+
+/**
+ * What the span-level strategies read about one record under the model in service (computed by
+ * the engine's round, src/core/spans/spanRound.ts). Every score: higher = more worth labeling.
+ */
+export interface SpanScores {
+  /** MNLP (Shen et al. 2017): −(log P of the best valid tag sequence) / tokens. */
+  mnlp(record: number): number;
+  /** Mean over tokens of the entropy of the constrained marginals. */
+  tokenEntropy(record: number): number;
+  /** Committee disagreement on entities: mean vote entropy of the entities any member or the main model decodes. */
+  entityDisagreement(record: number): number;
+  /** Expected gradient length of the token tagger's loss, per token. */
+  expectedChange(record: number): number;
+}
+
+/** The span strategies (and random) as meta-learner arms / fixed strategies over the records. */
+export type SpanArm = SpanStrategyName | 'random';
+/** The meta-learner's arms in the spans task. */
+export const SPAN_ARMS: readonly SpanArm[] = ['random', 'mnlp', 'token-entropy', 'entity-disagreement', 'expected-change'];
+
+function recordStrategy(name: SpanStrategyName, of: (s: SpanScores, record: number) => number, scores: () => SpanScores | undefined): Strategy {
+  return {
+    name,
+    score(state: PoolState): Float32Array {
+      const s = scores();
+      if (!s) throw new NotTrainedError(`${name} needs a trained tagger; retrain first`);
+      return Float32Array.from(state.unlabeled, (r) => of(s, r));
+    },
+  };
+}
+
+/** The span-level strategies over a round's scores (`scores()` is the model in service's, or undefined before the first retrain). */
+export function spanStrategies(scores: () => SpanScores | undefined): Record<SpanStrategyName, Strategy> {
+  return {
+    mnlp: recordStrategy('mnlp', (s, r) => s.mnlp(r), scores),
+    'token-entropy': recordStrategy('token-entropy', (s, r) => s.tokenEntropy(r), scores),
+    'entity-disagreement': recordStrategy('entity-disagreement', (s, r) => s.entityDisagreement(r), scores),
+    'expected-change': recordStrategy('expected-change', (s, r) => s.expectedChange(r), scores),
+  };
+}
+
+/**
+ * labelwise.strategy in the spans task: the classification choice's span-level counterpart.
+ * Uncertainty of the top label (least-confidence, margin) becomes the sequence's (MNLP); entropy
+ * the tokens' mean entropy; the committee's vote entropy its disagreement on entities; EGL the
+ * token tagger's expected gradient length. Typicality, coverage and class-balance work on the
+ * records as they are (vectors: the mean of their token features; class-balance's label: whether a
+ * record has any entity), so they stay themselves. 'meta' stays 'meta' (the engine mixes SPAN_ARMS).
+ */
+export function spanStrategyFor(choice: StrategyChoice): 'meta' | SpanArm | Extract<StrategyName, 'typicality' | 'coverage' | 'class-balance'> {
+  switch (choice) {
+    case 'meta':
+    case 'random':
+    case 'typicality':
+    case 'coverage':
+    case 'class-balance':
+      return choice;
+    case 'least-confidence':
+    case 'margin':
+      return 'mnlp';
+    case 'entropy':
+      return 'token-entropy';
+    case 'vote-entropy':
+      return 'entity-disagreement';
+    case 'egl':
+      return 'expected-change';
+  }
+}
+
+/** The Strategy object of a span strategy name (the record-level ones or a classification one kept as is). */
+export function spanStrategyObject(name: Exclude<ReturnType<typeof spanStrategyFor>, 'meta'>, span: Record<SpanStrategyName, Strategy>): Strategy {
+  return name === 'random' || name === 'typicality' || name === 'coverage' || name === 'class-balance' ? strategyByName(name) : span[name];
+}
