@@ -11,7 +11,8 @@
 // fingerprint of the span engine's source, so an interrupted run resumes where it stopped and a
 // changed engine never reuses stale results; --fresh ignores the cache, --rerun a,b the cached runs
 // of those strategies. --jobs N runs N worker processes fed from one queue; --plan prints what would
-// run. Other flags: --seeds N, --budget N, --datasets a,b, --strategies a,b, --max-records N.
+// run; --report-only writes the report from the cached runs alone. Other flags: --seeds N,
+// --budget N, --datasets a,b, --strategies a,b (span names or labelwise.strategy values), --max-records N, --out FILE.
 import { fork, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
@@ -22,8 +23,8 @@ import { defaultPoolingOf, loadEncoder } from '../src/core/encoders/loadEncoder'
 import { createRng, shuffleInPlace } from '../src/core/learners/rng';
 import { metaSelectorFactory } from '../src/core/meta/metaSelectorFactory';
 import { simulateSpans, type SpanSimulationResult } from '../src/core/simulation/simulateSpans';
-import { parseStrategy } from '../src/core/settingsParser';
-import { STRATEGY_CHOICES } from '../src/core/strategies/strategy';
+import { SPAN_ARMS, spanStrategyFor } from '../src/core/spans/spanStrategies';
+import { STRATEGY_CHOICES, type StrategyChoice } from '../src/core/strategies/strategy';
 import { readGoldDataset, type GoldDataset } from '../src/core/text/dataset';
 import { silentLogger } from '../src/core/types';
 import { buildSpanDatasets } from '../scripts/buildDatasets';
@@ -38,11 +39,16 @@ const CACHE = join(ROOT, 'bench', '.cache', 'alSpans');
 const PLOTS = join(ROOT, 'bench', 'plots');
 const SETTINGS = { init: 20, batch: 10, testFraction: 0.3, committeeSize: 5 } as const;
 /**
- * The span strategies the bench runs by default: the issue's sentence scores — least confidence
- * over the record's tokens (MNLP's family), token entropy, committee disagreement (vote entropy),
- * expected change (EGL) — and random, plus meta, which mixes them.
+ * The span strategies the bench runs by default: meta and its arms (SPAN_ARMS: random, MNLP, mean
+ * token entropy, committee disagreement on entities, expected change). --strategies also takes the
+ * classification names (labelwise.strategy's values), as the span engine maps them (spanStrategyFor).
  */
-const DEFAULT_STRATEGIES = ['meta', 'random', 'least-confidence', 'entropy', 'vote-entropy', 'egl'] as const;
+const DEFAULT_STRATEGIES: readonly string[] = ['meta', ...SPAN_ARMS];
+
+/** The labelwise.strategy value that selects a span strategy (spanStrategyFor backwards), or undefined. */
+function choiceFor(name: string): StrategyChoice | undefined {
+  return STRATEGY_CHOICES.find((c) => c === name) ?? STRATEGY_CHOICES.find((c) => spanStrategyFor(c) === name);
+}
 /** Source whose change invalidates cached results: the span simulation and the span engine, when there is one. */
 const ENGINE_SOURCES = [join(ROOT, 'src', 'core', 'simulation', 'simulateSpans.ts'), join(ROOT, 'src', 'core', 'spans'), join(ROOT, 'src', 'core', 'simulation', 'spanTags.ts')];
 
@@ -64,6 +70,8 @@ interface Args {
   fresh: boolean;
   rerun: string[];
   plan: boolean;
+  /** Write the report from the cached runs only (e.g. while a long run is still going). */
+  reportOnly: boolean;
   worker: boolean;
   out: string;
 }
@@ -79,6 +87,7 @@ function parseArgs(argv: string[]): Args {
     fresh: false,
     rerun: [],
     plan: false,
+    reportOnly: false,
     worker: false,
     out: join(ROOT, 'bench', 'alSpans.md'),
   };
@@ -134,6 +143,9 @@ function parseArgs(argv: string[]): Args {
       case '--plan':
         a.plan = true;
         break;
+      case '--report-only':
+        a.reportOnly = true;
+        break;
       case '--worker':
         a.worker = true;
         break;
@@ -142,7 +154,9 @@ function parseArgs(argv: string[]): Args {
     }
   }
   for (const d of a.datasets) if (!SPAN_DATASET_SPECS.some((s) => s.name === d)) throw new UsageError(`unknown span dataset ${d} (known: ${SPAN_DATASET_SPECS.map((s) => s.name).join(', ')})`);
-  for (const s of a.strategies) if (!(STRATEGY_CHOICES as readonly string[]).includes(s)) throw new UsageError(`unknown strategy ${s} (known: ${STRATEGY_CHOICES.join(', ')})`);
+  for (const s of a.strategies) if (!choiceFor(s)) throw new UsageError(`unknown strategy ${s} (known: ${[...new Set([...DEFAULT_STRATEGIES, ...STRATEGY_CHOICES])].join(', ')})`);
+  // A classification name runs as its span counterpart: name results by what ran.
+  a.strategies = [...new Set(a.strategies.map((s) => spanStrategyFor(choiceFor(s)!)))];
   if (!a.strategies.includes('meta') || !a.strategies.includes('random')) throw new UsageError('--strategies must include meta and random (the verdicts compare them)');
   return a;
 }
@@ -186,7 +200,7 @@ function readCached(t: Task, args: Args, tag: string): CachedRun | undefined {
   if (!existsSync(f)) return undefined;
   try {
     const r = JSON.parse(readFileSync(f, 'utf8')) as CachedRun;
-    const ok = r.strategy === t.strategy && r.seed === t.seed && r.budget === args.budget && Array.isArray(r.curve) && r.curve.every((c) => typeof c.tokens === 'number');
+    const ok = spanStrategyFor(choiceFor(r.strategy)!) === t.strategy && r.seed === t.seed && r.budget === args.budget && Array.isArray(r.curve) && r.curve.every((c) => typeof c.tokens === 'number');
     return ok ? r : undefined;
   } catch {
     return undefined;
@@ -244,7 +258,7 @@ function workerMain(): void {
         const r = await simulateSpans({
           data,
           tokens,
-          strategy: parseStrategy(t.strategy, '--strategies'),
+          strategy: choiceFor(t.strategy)!,
           seed: t.seed,
           init: SETTINGS.init,
           batch: SETTINGS.batch,
@@ -483,7 +497,7 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   buildSpanDatasets();
   const tag = resultsTag();
-  const failures = await runAll(args, tag);
+  const failures = args.reportOnly ? [] : await runAll(args, tag);
   if (args.plan) return;
   const md = report(args, tag, failures, (performance.now() - t0) / 1000);
   writeFileSync(args.out, md + '\n');
