@@ -8,6 +8,7 @@ import { commonComponentsOf, loadEncoder } from '../core/encoders/loadEncoder';
 import { InputError, SettingError } from '../core/errors';
 import { readNpy } from '../core/npy';
 import { parseStrategy } from '../core/settingsParser';
+import { spanStrategyFor } from '../core/spans/spanStrategies';
 import { STRATEGY_CHOICES, type StrategyChoice } from '../core/strategies/strategy';
 import { readGoldDataset, type GoldDataset } from '../core/text/dataset';
 import type { TokenVectors } from '../core/encoders/encoder';
@@ -94,10 +95,12 @@ const pct = (x: number): string => (100 * x).toFixed(1).padStart(6);
 export function spanSummary(results: readonly SpanSimulationResult[]): string {
   const rows = results.map((r) => {
     const last = r.curve[r.curve.length - 1];
-    return `${r.strategy.padEnd(18)} ${pct(r.aulc)} ${pct(last.f1)} ${String(last.labels).padStart(7)} ${String(last.tokens).padStart(7)}`;
+    const ran = spanStrategyFor(r.strategy as StrategyChoice);
+    const name = ran === r.strategy ? r.strategy : `${r.strategy} (${ran})`;
+    return `${name.padEnd(34)} ${pct(r.aulc)} ${pct(last.f1)} ${String(last.labels).padStart(7)} ${String(last.tokens).padStart(7)}`;
   });
   const full = results[0] ? ` (full pool: span F1 ${(100 * results[0].fullData.f1).toFixed(1)} %)` : '';
-  return [`strategy           AULC %   F1 %  labels  tokens${full}`, ...rows].join('\n');
+  return [`${'strategy (span strategy run)'.padEnd(34)} AULC %   F1 %  labels  tokens${full}`, ...rows].join('\n');
 }
 
 /** The per-strategy table printed on stderr after a --strategies run on classification data. */

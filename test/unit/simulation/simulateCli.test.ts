@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { runSimulate, strategiesOf, type SimulateOptions } from '../../../src/cli/simulate';
+import { runSimulate, spanSummary, strategiesOf, type SimulateOptions } from '../../../src/cli/simulate';
+import type { SpanSimulationResult } from '../../../src/core/simulation/simulateSpans';
 import { STRATEGY_CHOICES } from '../../../src/core/strategies/strategy';
 import { simulate } from '../../../src/core/simulation/simulate';
 import { InputError, ModelError, SettingError } from '../../../src/core/errors';
@@ -201,12 +202,20 @@ describe('labelwise simulate --strategies', () => {
         assert.equal(r.curve[r.curve.length - 1].labels, 18);
         for (let i = 1; i < r.curve.length; i++) assert.ok(r.curve[i].tokens > r.curve[i - 1].tokens, 'tokens labeled grow with every round');
       }
+      const table = spanSummary(results as unknown as SpanSimulationResult[]).split('\n');
+      assert.equal(table.length, 4);
+      assert.match(table[0], /AULC %.*tokens \(full pool: span F1 \d+\.\d %\)/);
+      assert.match(table[3], /^entropy \(token-entropy\) +\d+\.\d +\d+\.\d +18 +\d+$/, 'the span strategy that ran is named');
       const one = join(dir, 'entropy.json');
       await runSimulate({ ...opts, strategy: 'entropy', out: one });
-      const single = JSON.parse(readFileSync(one, 'utf8')) as { seconds?: number };
-      delete single.seconds;
-      delete results[2].seconds;
-      assert.deepEqual(results[2], single);
+      // Timings differ run to run (and the full-pool fit is memoised across strategies); the rest must not.
+      const single = JSON.parse(readFileSync(one, 'utf8')) as { seconds?: number; fullDataSeconds?: number };
+      const third = results[2] as { seconds?: number; fullDataSeconds?: number };
+      for (const r of [single, third]) {
+        delete r.seconds;
+        delete r.fullDataSeconds;
+      }
+      assert.deepEqual(third, single);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
