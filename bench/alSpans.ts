@@ -306,6 +306,11 @@ async function runAll(args: Args, tag: string): Promise<Failure[]> {
   await new Promise<void>((resolveAll, rejectAll) => {
     let busy = 0;
     const feed = (w: ChildProcess): void => {
+      // Another invocation on the same cache may have finished a queued run meanwhile: skip it.
+      while (queue.length && !args.fresh && !args.rerun.includes(queue[0].strategy) && readCached(queue[0], args, tag)) {
+        queue.shift();
+        done++;
+      }
       const t = queue.shift();
       if (!t) {
         w.disconnect();
