@@ -11,7 +11,7 @@
 // fingerprint of the span engine's source, so an interrupted run resumes where it stopped and a
 // changed engine never reuses stale results; --fresh ignores the cache, --rerun a,b the cached runs
 // of those strategies. --jobs N runs N worker processes fed from one queue; --plan prints what would
-// run; --report-only writes the report from the cached runs alone. Other flags: --seeds N,
+// run; --report-only writes the report from the cached runs alone (--engine HASH: of an older engine). Other flags: --seeds N,
 // --budget N, --datasets a,b, --strategies a,b (span names or labelwise.strategy values), --max-records N, --out FILE.
 import { fork, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -72,6 +72,8 @@ interface Args {
   plan: boolean;
   /** Write the report from the cached runs only (e.g. while a long run is still going). */
   reportOnly: boolean;
+  /** With --report-only: the engine fingerprint whose cached runs to report (an older engine's), instead of the current source's. */
+  engine?: string;
   worker: boolean;
   out: string;
 }
@@ -145,6 +147,10 @@ function parseArgs(argv: string[]): Args {
         break;
       case '--report-only':
         a.reportOnly = true;
+        break;
+      case '--engine':
+        a.engine = value(v, flag);
+        i++;
         break;
       case '--worker':
         a.worker = true;
@@ -501,7 +507,8 @@ async function main(): Promise<void> {
   }
   const t0 = performance.now();
   buildSpanDatasets();
-  const tag = resultsTag();
+  if (args.engine !== undefined && !args.reportOnly) throw new UsageError('--engine only goes with --report-only (runs always use the current engine)');
+  const tag = args.engine === undefined ? resultsTag() : `${resultsTag().replace(/\.engine-[0-9a-f]+$/, '')}.engine-${args.engine}`;
   const failures = args.reportOnly ? [] : await runAll(args, tag);
   if (args.plan) return;
   const md = report(args, tag, failures, (performance.now() - t0) / 1000);
