@@ -5,14 +5,15 @@
 // full-pool span F1. Flags: --data FILE (/work/shared/datasets/brown-names.jsonl), --records N
 // (6000: the file's first N records),
 // --budget B (300), --batch (10), --strategy S (meta), --seed (1),
-// --cache DIR (os.tmpdir()).
+// --cache DIR (os.tmpdir()), --project K (the tagger's token-vector projection; default DEFAULT_CONTEXT's).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { loadEncoder } from '../src/core/encoders/loadEncoder';
 import type { TokenVectors } from '../src/core/encoders/encoder';
-import { metaSelectorFactory } from '../src/core/meta/metaSelectorFactory';
 import { simulateSpans } from '../src/core/simulation/simulateSpans';
+import type { SpanRecord } from '../src/core/engine/spanEngine';
+import { contextFeaturizer, DEFAULT_CONTEXT } from '../src/core/spans/tokenFeatures';
 import type { StrategyChoice } from '../src/core/strategies/strategy';
 import { readGoldDataset, type GoldDataset } from '../src/core/text/dataset';
 
@@ -24,6 +25,7 @@ interface Args {
   strategy: StrategyChoice;
   seed: number;
   cache: string;
+  project?: number;
 }
 
 function parseArgs(argv: readonly string[]): Args {
@@ -42,6 +44,7 @@ function parseArgs(argv: readonly string[]): Args {
     else if (f === '--strategy') a.strategy = v() as StrategyChoice;
     else if (f === '--seed') a.seed = Number(v());
     else if (f === '--cache') a.cache = v();
+    else if (f === '--project') a.project = Number(v());
     else throw new Error(`unknown flag ${f}`);
   }
   return a;
@@ -87,6 +90,7 @@ async function main(): Promise<void> {
   const tokens = await tokenVectors(data.records.map((r) => r.text), join(a.cache, `labelwise-spans-${basename(a.data, '.jsonl')}-${a.records}.bin`));
   const nTokens = tokens.reduce((s, t) => s + t.tokens.length, 0);
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const res = await simulateSpans({
     data,
     tokens,
@@ -98,9 +102,10 @@ async function main(): Promise<void> {
     testFraction: 0.2,
     committeeSize: 5,
     diversity: true,
-    metaFactory: metaSelectorFactory(undefined, { prior: 'none' }),
+    ...(a.project !== undefined ? { engineDeps: { featurizer: (pool: readonly SpanRecord[]) => contextFeaturizer(pool, { ...DEFAULT_CONTEXT, project: a.project! }) } } : {}),
   });
   const wall = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(c0);
   const last = res.curve[res.curve.length - 1];
   const out = {
     data: basename(a.data),
@@ -110,6 +115,8 @@ async function main(): Promise<void> {
     seed: a.seed,
     budget: a.budget,
     wallSeconds: Number(wall.toFixed(2)),
+    // CPU time of the process over the run (user + system): on a shared machine, what the run costs.
+    cpuSeconds: Number(((cpu.user + cpu.system) / 1e6).toFixed(2)),
     loopSeconds: Number((res.seconds - res.fullDataSeconds).toFixed(2)),
     fullDataSeconds: Number(res.fullDataSeconds.toFixed(2)),
     finalF1: Number(last.f1.toFixed(4)),

@@ -6,7 +6,7 @@ import { ModelError } from '../errors';
 import { openSession, type RuntimeSession, type Tensor } from '../runtime/session';
 import { silentLogger, type Matrix } from '../types';
 import { planBatches } from './batchPlan';
-import type { Encoder, EncoderOptions } from './encoder';
+import type { Encoder, EncoderOptions, TokenVectors } from './encoder';
 
 /**
  * A Hugging Face encoder in the transformers.js layout (config.json, tokenizer.json,
@@ -30,7 +30,19 @@ export function hfModelFile(folder: string): string | undefined {
 /** The part of a tokenizer this encoder uses. */
 export interface HfTokenizer {
   encode(text: string): number[];
+  /** Ids of a piece of text without the special tokens (per-word encoding for encodeTokens). */
+  encodePiece?(text: string): number[];
   readonly model_max_length?: number;
+}
+
+/**
+ * Word tokens for entity spans: runs of letters and digits (with inner apostrophes and hyphens:
+ * "O'Neill", "well-known"), every other visible character alone. Offsets are UTF-16.
+ */
+export function wordTokens(text: string): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  for (const m of text.matchAll(/[\p{L}\p{N}\p{M}]+(?:['\u2019-][\p{L}\p{N}\p{M}]+)*|[^\s\p{L}\p{N}\p{M}]/gu)) out.push({ start: m.index, end: m.index + m[0].length });
+  return out;
 }
 
 /** Checks the folder before anything is loaded; errors name the folder and what is missing. */
@@ -81,7 +93,11 @@ export function loadTokenizer(folder: string): HfTokenizer {
   }
   const maxLength = typeof config.model_max_length === 'number' ? config.model_max_length : undefined;
   // transformers.js's PreTrainedTokenizer.encode: the ids of the text with its special tokens.
-  return { encode: (text: string): number[] => tok.encode(text).ids, model_max_length: maxLength };
+  return {
+    encode: (text: string): number[] => tok.encode(text).ids,
+    encodePiece: (text: string): number[] => tok.encode(text, { add_special_tokens: false }).ids,
+    model_max_length: maxLength,
+  };
 }
 
 /** One padded batch: the feeds and, per row, the text it holds and its token count. */
@@ -210,6 +226,85 @@ export class HfEncoder implements Encoder {
       }
     }
     return { rows: texts.length, cols: dim, data: out };
+  }
+
+  /**
+   * Per-word vectors (labelwise.task = spans): each text is split into words (wordTokens), each
+   * word into its word pieces — encoded with the whitespace before it, so byte-level BPE models
+   * see "Ġword" as in running text while WordPiece ignores the space — and the model's last
+   * hidden state is averaged over each word's pieces. A text longer than the model allows runs as
+   * several windows of whole words, each with the special tokens around it.
+   */
+  async encodeTokens(texts: readonly string[]): Promise<TokenVectors[]> {
+    if (this.pooled) throw new ModelError(`${this.id}: the model exposes only pooled sentence vectors, not the per-token states (last_hidden_state) entity spans need`);
+    const piece = this.tokenizer.encodePiece;
+    if (!piece) throw new ModelError(`${this.id}: the tokenizer cannot encode text without special tokens, which per-token vectors need`);
+    // The special tokens around a sequence, as the tokenizer adds them to an empty text.
+    const wrap = this.tokenizer.encode('');
+    const head = wrap.slice(0, Math.max(0, wrap.length - 1));
+    const tail = wrap.slice(Math.max(0, wrap.length - 1));
+    const room = Math.max(1, this.maxLength - head.length - tail.length);
+    const words = texts.map(wordTokens);
+    // Windows of whole words: [text, first word, end word), with each word's pieces.
+    const windows: { text: number; from: number; ids: number[]; spans: Int32Array }[] = [];
+    words.forEach((ws, i) => {
+      let cur: { ids: number[]; bounds: number[]; from: number } = { ids: [], bounds: [], from: 0 };
+      const flush = (): void => {
+        if (cur.bounds.length === 0) return;
+        windows.push({ text: i, from: cur.from, ids: [...head, ...cur.ids, ...tail], spans: Int32Array.from(cur.bounds) });
+      };
+      ws.forEach((w, k) => {
+        let ids = piece(texts[i].slice(k > 0 ? ws[k - 1].end : 0, w.end));
+        if (ids.length === 0) ids = piece(texts[i].slice(w.start, w.end));
+        if (ids.length > room) ids = ids.slice(0, room);
+        if (cur.ids.length + ids.length > room) {
+          flush();
+          cur = { ids: [], bounds: [], from: k };
+        }
+        // Piece positions of this word inside the window (after the head tokens): [start, end).
+        cur.bounds.push(head.length + cur.ids.length, head.length + cur.ids.length + ids.length);
+        cur.ids.push(...ids);
+      });
+      flush();
+    });
+    const out: TokenVectors[] = words.map((ws) => ({ tokens: ws, vectors: { rows: ws.length, cols: this.dim, data: new Float32Array(ws.length * this.dim) } }));
+    const plan = planBatches(windows.map((w) => w.ids.length), HF_LIMITS);
+    const withTypes = this.session.inputNames.includes('token_type_ids');
+    const withMask = this.session.inputNames.includes('attention_mask');
+    for (const b of plan.batches) {
+      const rows = b.to - b.from;
+      const seq = b.seq;
+      const ids = new BigInt64Array(rows * seq);
+      const mask = new BigInt64Array(rows * seq);
+      const ids32 = new Int32Array(ids.buffer);
+      const mask32 = new Int32Array(mask.buffer);
+      const at = plan.order.slice(b.from, b.to);
+      for (let r = 0; r < rows; r++) {
+        const w = windows[at[r]];
+        for (let j = 0; j < w.ids.length; j++) {
+          ids32[2 * (r * seq + j)] = w.ids[j];
+          mask32[2 * (r * seq + j)] = 1;
+        }
+      }
+      const dims = [rows, seq];
+      const feeds: Record<string, Tensor> = { input_ids: { data: ids, dims } };
+      if (withMask) feeds.attention_mask = { data: mask, dims };
+      if (withTypes) feeds.token_type_ids = { data: new BigInt64Array(rows * seq), dims };
+      const res = (await this.session.run(feeds, [this.output]))[this.output];
+      const h = res.dims[res.dims.length - 1];
+      const data = res.data as Float32Array;
+      for (let r = 0; r < rows; r++) {
+        const w = windows[at[r]];
+        const v = out[w.text].vectors;
+        for (let k = 0; k < w.spans.length / 2; k++) {
+          const a = w.spans[2 * k];
+          const e = w.spans[2 * k + 1];
+          const o = (w.from + k) * v.cols;
+          for (let j = a; j < e; j++) for (let d = 0; d < h; d++) v.data[o + d] += data[(r * seq + j) * h + d] / (e - a);
+        }
+      }
+    }
+    return out;
   }
 
   async dispose(): Promise<void> {

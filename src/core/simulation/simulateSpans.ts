@@ -34,7 +34,7 @@ export interface SpanSimulateOptions extends Omit<SimulateOptions, 'vectors'> {
   /** Per-token vectors of every record, in file order (Encoder.encodeTokens). */
   readonly tokens: readonly TokenVectors[];
   /** Span engine extras (the tagger's features, the meta-learner's prior); the run sets batch, budget, init, C and logger. */
-  readonly engineDeps?: Pick<SpanEngineDeps, 'features' | 'prior'>;
+  readonly engineDeps?: Pick<SpanEngineDeps, 'featurizer' | 'prior'>;
 }
 
 type Score = { readonly f1: number; readonly precision: number; readonly recall: number };
@@ -88,7 +88,14 @@ export async function simulateSpans(opts: SpanSimulateOptions): Promise<SpanSimu
     if (isLabeled[p]) throw new Error(`${opts.strategy}: picked record ${p}, which is already labeled`);
     isLabeled[p] = 1;
     tokens += pool[p].tokens.tokens.length;
-    engine.setLabel(p, gold(poolIds[p]));
+    const rec = ds.records[poolIds[p]];
+    try {
+      engine.setLabel(p, gold(poolIds[p]));
+    } catch (e) {
+      // The engine names its own record number; the dataset's line is what a person can find.
+      if (InputError.is(e)) throw new InputError(`${ds.file}:${rec.index + 1}: ${e.message.replace(/^record \d+: /, '')}`, ds.file, rec.index + 1);
+      throw e;
+    }
   };
   initPos.forEach(answer);
 
@@ -142,7 +149,7 @@ async function fullDataScore(
   testGold: readonly GoldSpan[][],
   testIds: readonly number[],
 ): Promise<Score> {
-  const key = `${poolIds.length}:${testIds.join(',')}:${opts.C ?? ''}:${opts.engineDeps?.features ? 'f' : ''}`;
+  const key = `${poolIds.length}:${testIds.join(',')}:${opts.C ?? ''}:${opts.engineDeps?.featurizer ? 'f' : ''}`;
   let memo = fullDataMemo.get(opts.tokens);
   const hit = memo?.get(key);
   if (hit) return hit;

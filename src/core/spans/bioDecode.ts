@@ -15,6 +15,18 @@ export function allowedAfter(a: number, b: number): boolean {
   return a === 2 * l + 1 || a === 2 * l + 2;
 }
 
+/** allowed[(a + 1) * T + b]: tag b may follow tag a (row 0: the start). Cached per tag count. */
+const tables = new Map<number, Uint8Array>();
+export function transitionTable(T: number): Uint8Array {
+  let t = tables.get(T);
+  if (!t) {
+    t = new Uint8Array((T + 1) * T);
+    for (let a = -1; a < T; a++) for (let b = 0; b < T; b++) t[(a + 1) * T + b] = allowedAfter(a, b) ? 1 : 0;
+    tables.set(T, t);
+  }
+  return t;
+}
+
 /** A constrained lattice over one text's tokens: n tokens × T tags. */
 export interface BioLattice {
   readonly n: number;
@@ -40,6 +52,7 @@ const FLOOR = 1e-9;
  * Decodes one text: `probs` holds its tokens' posteriors, n × T row-major, starting at `offset`.
  */
 export function decodeBio(probs: ArrayLike<number>, offset: number, n: number, T: number): BioLattice {
+  const ok = transitionTable(T);
   const emit = new Float64Array(n * T);
   for (let i = 0; i < n * T; i++) emit[i] = Math.max(FLOOR, probs[offset + i]);
   const alpha = new Float64Array(n * T);
@@ -50,8 +63,8 @@ export function decodeBio(probs: ArrayLike<number>, offset: number, n: number, T
     let c = 0;
     for (let j = 0; j < T; j++) {
       let s = 0;
-      if (t === 0) s = allowedAfter(-1, j) ? 1 : 0;
-      else for (let i = 0; i < T; i++) if (allowedAfter(i, j)) s += alpha[(t - 1) * T + i];
+      if (t === 0) s = ok[j];
+      else for (let i = 0; i < T; i++) if (ok[(i + 1) * T + j]) s += alpha[(t - 1) * T + i];
       const v = s * emit[t * T + j];
       alpha[t * T + j] = v;
       c += v;
@@ -64,24 +77,34 @@ export function decodeBio(probs: ArrayLike<number>, offset: number, n: number, T
   for (let t = n - 2; t >= 0; t--) {
     for (let i = 0; i < T; i++) {
       let s = 0;
-      for (let j = 0; j < T; j++) if (allowedAfter(i, j)) s += emit[(t + 1) * T + j] * beta[(t + 1) * T + j];
+      for (let j = 0; j < T; j++) if (ok[(i + 1) * T + j]) s += emit[(t + 1) * T + j] * beta[(t + 1) * T + j];
       beta[t * T + i] = s / scale[t + 1];
     }
   }
   const marginals = new Float64Array(n * T);
   for (let i = 0; i < n * T; i++) marginals[i] = alpha[i] * beta[i];
-  // Viterbi in log space.
-  const logE = emit.map(Math.log);
+  const { path, logProb: pathLog } = viterbi(emit, 0, n, T);
+  let logZ = 0;
+  for (let t = 0; t < n; t++) logZ += Math.log(scale[t]);
+  return { n, T, path, pathLogProb: Math.min(0, pathLog - logZ), marginals, alpha, beta, scale, emit };
+}
+
+/**
+ * The best valid tag sequence alone (no marginals): for committee members, whose entities are all
+ * that is asked of them. `logProb` is the path's unnormalised log potential.
+ */
+export function viterbi(probs: ArrayLike<number>, offset: number, n: number, T: number): { path: Int32Array; logProb: number } {
+  const ok = transitionTable(T);
   const delta = new Float64Array(n * T);
   const back = new Int32Array(n * T);
   for (let t = 0; t < n; t++) {
     for (let j = 0; j < T; j++) {
       let best = -Infinity;
       let arg = -1;
-      if (t === 0) best = allowedAfter(-1, j) ? 0 : -Infinity;
+      if (t === 0) best = ok[j] ? 0 : -Infinity;
       else {
         for (let i = 0; i < T; i++) {
-          if (!allowedAfter(i, j)) continue;
+          if (!ok[(i + 1) * T + j]) continue;
           const v = delta[(t - 1) * T + i];
           if (v > best) {
             best = v;
@@ -89,24 +112,22 @@ export function decodeBio(probs: ArrayLike<number>, offset: number, n: number, T
           }
         }
       }
-      delta[t * T + j] = best + logE[t * T + j];
+      delta[t * T + j] = best + Math.log(Math.max(FLOOR, probs[offset + t * T + j]));
       back[t * T + j] = arg;
     }
   }
   const path = new Int32Array(n);
-  let pathLog = 0;
+  let logProb = 0;
   if (n > 0) {
     let arg = 0;
     for (let j = 1; j < T; j++) if (delta[(n - 1) * T + j] > delta[(n - 1) * T + arg]) arg = j;
-    pathLog = delta[(n - 1) * T + arg];
+    logProb = delta[(n - 1) * T + arg];
     for (let t = n - 1; t >= 0; t--) {
       path[t] = arg;
       arg = back[t * T + arg];
     }
   }
-  let logZ = 0;
-  for (let t = 0; t < n; t++) logZ += Math.log(scale[t]);
-  return { n, T, path, pathLogProb: Math.min(0, pathLog - logZ), marginals, alpha, beta, scale, emit };
+  return { path, logProb };
 }
 
 /**

@@ -1,6 +1,8 @@
 import type { SpanEngineOptions, SpanEngineQuery, SpanLabelingEngine, SpanRecord, SpanRetrainResult } from '../engine/spanEngine';
 import { InputError, NotTrainedError } from '../errors';
+import { BootstrapCommittee } from '../learners/committee';
 import { ModelWithCommittee } from '../learners/modelWithCommittee';
+import { SoftmaxRegression } from '../learners/softmax';
 import { predictPool } from '../learners/poolPredict';
 import { createRng, deriveSeed, shuffleInPlace, type Rng } from '../learners/rng';
 import type { Regime } from '../meta/context';
@@ -16,7 +18,7 @@ import { snapEntities } from './snapEntities';
 import { createSpanRound, suggestFromProbs, type SpanRound } from './spanRound';
 import { SPAN_ARMS, spanStrategies, spanStrategyFor, spanStrategyObject } from './spanStrategies';
 import { tagLayersOf, type TagLayer } from './tagLayers';
-import { spanTokenFeatures, type TokenFeatures } from './tokenFeatures';
+import { spanFeaturizer, type TokenFeaturizer, type TokenFeatures } from './tokenFeatures';
 
 export interface SpanEngineDeps {
   /** Records per round the selector is tuned for (labelwise.batchSize); default 10. */
@@ -33,8 +35,8 @@ export interface SpanEngineDeps {
    * arms and task states, not on these), or a prior JSON path.
    */
   readonly prior?: string;
-  /** Turns records into the tagger's token rows (default spanTokenFeatures). */
-  readonly features?: (records: readonly SpanRecord[]) => TokenFeatures;
+  /** Fits the tagger's token features on the pool and returns the featurizer of any records (default spanFeaturizer). */
+  readonly featurizer?: (pool: readonly SpanRecord[]) => TokenFeaturizer;
   readonly logger?: Logger;
 }
 
@@ -50,12 +52,16 @@ export const SPAN_REGIME_ARMS: Readonly<Record<Regime, readonly string[]>> = {
   refining: ['mnlp'],
 };
 
+/** L-BFGS steps per fit of the main tagger and of each committee member (warm-started each round). */
+const MAIN_ITERATIONS = 100;
+const MEMBER_ITERATIONS = 8;
+
 /** The model in service: one tagger per layer, the pool's posteriors under them, and their round. */
 interface Served {
   readonly models: readonly ModelWithCommittee[];
   readonly round: SpanRound;
-  /** Per layer, each member's posteriors over the pool (the committee fitted on first call). */
-  readonly members: () => readonly (readonly Float32Array[])[];
+  /** Per layer, each member's posteriors on the given token rows (the committee fitted on first call). */
+  readonly members: (rows: Int32Array) => readonly (readonly Float32Array[])[];
   readonly number: number;
 }
 
@@ -70,13 +76,19 @@ export function createSpanEngine(records: readonly SpanRecord[], opts: SpanEngin
   if (new Set(opts.labels).size !== opts.labels.length) throw new InputError(`the span labels repeat a name: ${opts.labels.join(', ')}`);
   const labels = [...opts.labels];
   const layers: TagLayer[] = tagLayersOf(labels, opts.allowOverlap);
-  const featurize = deps.features ?? spanTokenFeatures;
+  const featurize = (deps.featurizer ?? spanFeaturizer)(records);
   const { X, offsets } = featurize(records);
   const S: Matrix = recordMatrix(X, offsets);
   const R = records.length;
-  const untrained = layers.map(
-    (layer, li) => new ModelWithCommittee(X, { classes: layer.T, committeeSize: opts.committeeSize, seed: deriveSeed(opts.seed, 0x7370, li), C: deps.C }),
-  );
+  const untrained = layers.map((layer, li) => {
+    const o = { classes: layer.T, committeeSize: opts.committeeSize, seed: deriveSeed(opts.seed, 0x7370, li), C: deps.C };
+    // Every fit warm-starts from the last round's weights, so a capped number of L-BFGS steps
+    // lands close to the optimum; the members' votes need less precision still.
+    return new ModelWithCommittee(X, o, {
+      main: new SoftmaxRegression({ classes: layer.T, C: deps.C, maxIter: MAIN_ITERATIONS }),
+      committee: new BootstrapCommittee({ classes: layer.T, C: deps.C, size: opts.committeeSize, seed: deriveSeed(o.seed, 0x636f6d), maxIter: MEMBER_ITERATIONS }),
+    });
+  });
   const answers = new Map<number, EntityInText[]>();
   const rng: Rng = createRng(deriveSeed(opts.seed, 3));
   const choice = spanStrategyFor(opts.strategy);
@@ -85,6 +97,7 @@ export function createSpanEngine(records: readonly SpanRecord[], opts: SpanEngin
   let resolved: BatchSelector | undefined;
   let pendingPicks: Pick[] = [];
   const spanArms = spanStrategies(() => served?.round);
+  let lastPredicted: { batch: readonly SpanRecord[]; features: TokenFeatures } | undefined;
 
   const getSelector = (): Promise<BatchSelector> => {
     selector ??= (async (): Promise<BatchSelector> => {
@@ -132,12 +145,12 @@ export function createSpanEngine(records: readonly SpanRecord[], opts: SpanEngin
     return { rows: Int32Array.from(rows), tags: tags.map((t) => Int32Array.from(t)) };
   };
 
-  /** P(any entity) of records under per-layer posteriors (main or one member). */
-  const anyEntityOf = (probs: readonly Float32Array[], rows: Int32Array): Float32Array => {
-    const out = new Float32Array(rows.length * 2);
-    rows.forEach((r, i) => {
+  /** P(no entity), P(some entity) of records under per-layer posteriors whose record i starts at row starts[i]. */
+  const anyEntityAt = (probs: readonly Float32Array[], recs: Int32Array, starts: Int32Array): Float32Array => {
+    const out = new Float32Array(recs.length * 2);
+    recs.forEach((r, i) => {
       let none = 1;
-      layers.forEach((layer, li) => (none *= noEntityProbability(decodeBio(probs[li], offsets[r] * layer.T, offsets[r + 1] - offsets[r], layer.T))));
+      layers.forEach((layer, li) => (none *= noEntityProbability(decodeBio(probs[li], starts[i] * layer.T, offsets[r + 1] - offsets[r], layer.T))));
       out[i * 2] = none;
       out[i * 2 + 1] = 1 - none;
     });
@@ -166,9 +179,18 @@ export function createSpanEngine(records: readonly SpanRecord[], opts: SpanEngin
       }),
       get committeeProbs(): readonly Float32Array[] {
         if (!members) {
-          const m = fit.members();
+          // The members' posteriors on the unlabeled records' tokens, re-based to start at 0.
+          const rows: number[] = [];
+          for (const r of unlabeled) for (let t = offsets[r]; t < offsets[r + 1]; t++) rows.push(t);
+          const m = fit.members(Int32Array.from(rows));
           const M = m[0]?.length ?? 0;
-          members = Array.from({ length: M }, (_, k) => anyEntityOf(m.map((perLayer) => perLayer[k]), unlabeled));
+          let at = 0;
+          const starts = Int32Array.from(unlabeled, (r) => {
+            const s = at;
+            at += offsets[r + 1] - offsets[r];
+            return s;
+          });
+          members = Array.from({ length: M }, (_, k) => anyEntityAt(m.map((perLayer) => perLayer[k]), unlabeled, starts));
         }
         return members;
       },
@@ -214,8 +236,7 @@ export function createSpanEngine(records: readonly SpanRecord[], opts: SpanEngin
       if (rows.length > 0) models.forEach((m, li) => m.fit(rows, tags[li]));
       else throw new NotTrainedError('the answered sentences have no tokens to learn from');
       const main = await predictPool(models.map((m) => m.main), X);
-      let members: Float32Array[][] | undefined;
-      const membersOf = (): Float32Array[][] => (members ??= models.map((m) => m.memberProba()));
+      const membersOf = (r: Int32Array): Float32Array[][] => models.map((m) => m.memberProba(r));
       const next: Served = {
         models,
         round: createSpanRound(layers, records.map((r) => r.tokens), offsets, X, { main, members: membersOf }),
@@ -258,7 +279,9 @@ export function createSpanEngine(records: readonly SpanRecord[], opts: SpanEngin
       const fit = served;
       if (!fit) throw new NotTrainedError('predictions need a trained tagger; retrain first');
       if (batch.length === 0) return [];
-      const f = featurize(batch);
+      // A simulation asks for the same test records every round: their features are kept.
+      let f = lastPredicted?.batch === batch ? lastPredicted.features : undefined;
+      if (!f) lastPredicted = { batch, features: (f = featurize(batch)) };
       if (f.X.cols !== X.cols) throw new InputError(`token features of ${f.X.cols} dimensions cannot be scored by a tagger of the pool's ${X.cols}`);
       const probs = fit.models.map((m) => m.main.predictProba(f.X));
       return batch.map((rec, i) => suggestFromProbs(layers, probs, f.offsets[i], rec.tokens));

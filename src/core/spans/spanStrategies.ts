@@ -3,18 +3,19 @@ import { strategyByName } from '../strategies/registry';
 import type { PoolState, SpanStrategyName, Strategy, StrategyChoice, StrategyName } from '../strategies/strategy';
 
 /**
- * What the span-level strategies read about one record under the model in service (computed by
- * the engine's round, src/core/spans/spanRound.ts). Every score: higher = more worth labeling.
+ * What the span-level strategies read about records under the model in service (computed by the
+ * engine's round, src/core/spans/spanRound.ts): one score per record asked for, higher = more
+ * worth labeling.
  */
 export interface SpanScores {
   /** MNLP (Shen et al. 2017): −(log P of the best valid tag sequence) / tokens. */
-  mnlp(record: number): number;
+  mnlp(records: Int32Array): Float32Array;
   /** Mean over tokens of the entropy of the constrained marginals. */
-  tokenEntropy(record: number): number;
-  /** Committee disagreement on entities: mean vote entropy of the entities any member or the main model decodes. */
-  entityDisagreement(record: number): number;
+  tokenEntropy(records: Int32Array): Float32Array;
+  /** Committee disagreement on entities: vote entropy of the entities the members decode, per token. */
+  entityDisagreement(records: Int32Array): Float32Array;
   /** Expected gradient length of the token tagger's loss, per token. */
-  expectedChange(record: number): number;
+  expectedChange(records: Int32Array): Float32Array;
 }
 
 /** The span strategies (and random) as meta-learner arms / fixed strategies over the records. */
@@ -22,13 +23,13 @@ export type SpanArm = SpanStrategyName | 'random';
 /** The meta-learner's arms in the spans task. */
 export const SPAN_ARMS: readonly SpanArm[] = ['random', 'mnlp', 'token-entropy', 'entity-disagreement', 'expected-change'];
 
-function recordStrategy(name: SpanStrategyName, of: (s: SpanScores, record: number) => number, scores: () => SpanScores | undefined): Strategy {
+function recordStrategy(name: SpanStrategyName, of: (s: SpanScores, records: Int32Array) => Float32Array, scores: () => SpanScores | undefined): Strategy {
   return {
     name,
     score(state: PoolState): Float32Array {
       const s = scores();
       if (!s) throw new NotTrainedError(`${name} needs a trained tagger; retrain first`);
-      return Float32Array.from(state.unlabeled, (r) => of(s, r));
+      return of(s, state.unlabeled);
     },
   };
 }

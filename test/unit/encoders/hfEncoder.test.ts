@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { makeTinyBert } from '../../fixtures/makeTinyBert.mjs';
-import { HfEncoder } from '../../../src/core/encoders/hfEncoder';
+import { HfEncoder, loadTokenizer, wordTokens } from '../../../src/core/encoders/hfEncoder';
 import { loadEncoder } from '../../../src/core/encoders/loadEncoder';
 import { ModelError } from '../../../src/core/errors';
 
@@ -59,6 +59,58 @@ describe('Hugging Face encoder (tiny random BERT)', () => {
     const m = await enc.encode([Array(400).fill('the cat').join(' ')]);
     assert.equal(m.rows, 1);
     assert.ok(Math.abs(Math.hypot(...m.data) - 1) < 1e-5);
+  });
+});
+
+describe('Hugging Face encoder: per-word vectors for entity spans', () => {
+  let enc: HfEncoder;
+  before(async () => {
+    enc = (await loadEncoder({ model: bert, device: 'cpu' })) as HfEncoder;
+  });
+  after(async () => {
+    await enc.dispose();
+  });
+
+  test('words: letter/digit runs with inner apostrophes and hyphens; other characters alone', () => {
+    const t = "O'Neill met Ann-Marie, 12 times.";
+    assert.deepEqual(wordTokens(t).map((w) => t.slice(w.start, w.end)), ["O'Neill", 'met', 'Ann-Marie', ',', '12', 'times', '.']);
+  });
+
+  test("each word's vector is the mean of its word pieces' last hidden states in the whole sentence", async () => {
+    const text = 'The cat sat on the mat near Bob.';
+    const [tv] = await enc.encodeTokens([text]);
+    const words = wordTokens(text);
+    assert.deepEqual(tv.tokens, words);
+    assert.equal(tv.vectors.rows, words.length);
+    assert.equal(tv.vectors.cols, 32);
+    // The same sentence through the sentence path's batch (one sequence with its special tokens):
+    // when the per-word pieces concatenate to the sentence's own ids, the states line up.
+    const tok = loadTokenizer(bert);
+    const full = tok.encode(text);
+    const pieces = words.map((w, k) => tok.encodePiece!(text.slice(k > 0 ? words[k - 1].end : 0, w.end)));
+    assert.deepEqual([full[0], ...pieces.flat(), full[full.length - 1]], full, 'pieces concatenate to the sentence ids');
+    const [b] = enc.prepareBatches([text]);
+    const states = (await enc.runBatch(b)).data as Float32Array;
+    let pos = 1;
+    pieces.forEach((p, k) => {
+      for (let d = 0; d < 32; d++) {
+        let m = 0;
+        for (let j = pos; j < pos + p.length; j++) m += states[j * 32 + d] / p.length;
+        assert.ok(Math.abs(m - tv.vectors.data[k * 32 + d]) < 1e-4, `word ${k} dim ${d}`);
+      }
+      pos += p.length;
+    });
+  });
+
+  test('a text longer than the model allows is split into windows of whole words, every word with a vector', async () => {
+    const long = Array(300).fill('the cat sat').join(' ');
+    const [tv] = await enc.encodeTokens([long, 'hello', '']);
+    assert.equal(tv.vectors.rows, 900);
+    for (let k = 0; k < 900; k++) assert.ok(Math.hypot(...tv.vectors.data.subarray(k * 32, (k + 1) * 32)) > 0, `word ${k} has a vector`);
+    const [alone] = await enc.encodeTokens(['hello']);
+    const [, inBatch, empty] = await enc.encodeTokens([long, 'hello', '']);
+    for (let d = 0; d < 32; d++) assert.ok(Math.abs(alone.vectors.data[d] - inBatch.vectors.data[d]) < 1e-5);
+    assert.equal(empty.vectors.rows, 0);
   });
 });
 

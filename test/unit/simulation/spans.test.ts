@@ -83,6 +83,11 @@ describe('simulateSpans', () => {
     assert.deepEqual(a.curve.map((c) => c.tokens), [20, 40, 60, 80, 100], "four tokens per record");
   });
 
+  test('gold entities of one label that overlap are refused naming the file and line', async () => {
+    const bad = { ...data, records: data.records.map((r) => ({ ...r, spans: [{ start: 0, end: r.text.length, label: 'NAME' }, { start: 0, end: 1, label: 'NAME' }] })) };
+    await assert.rejects(simulateSpans({ ...opts, data: bad }), (e: unknown) => InputError.is(e) && /^\/tmp\/toy-names\.jsonl:\d+: entities 0\.\.\d+ \(NAME\) and .* overlap; entities of the same label may not overlap$/.test(e.message));
+  });
+
   test('token vectors must match the records in count', async () => {
     await assert.rejects(simulateSpans({ ...opts, tokens: tokens.slice(1) }), (e: unknown) => InputError.is(e) && /119 texts but .* 120 records/.test(e.message));
   });

@@ -92,6 +92,22 @@ describe('createSpanEngine', () => {
     }
   });
 
+  test('answers with no entities at all still train a tagger that suggests nothing; a record without tokens is fine', async () => {
+    const { records } = toy(20);
+    const empty: SpanRecord = { text: '   ', tokens: { tokens: [], vectors: { rows: 0, cols: 6, data: new Float32Array(0) } } };
+    const e = createSpanEngine([...records, empty], base);
+    for (let i = 0; i < 5; i++) e.setLabel(i, []);
+    e.setLabel(20, []);
+    await e.retrain();
+    assert.deepEqual(e.suggest(7), []);
+    assert.deepEqual(e.suggest(20), []);
+    const picks = await e.query(3);
+    assert.equal(picks.length, 3);
+    const only = createSpanEngine([...records, empty], base);
+    only.setLabel(20, []);
+    await assert.rejects(only.retrain(), (err: unknown) => err instanceof NotTrainedError && /no tokens/.test(err.message));
+  });
+
   test('entity edges snap outward to tokens; overlaps need allowOverlap; unknown labels are refused', () => {
     const { records } = toy(3);
     const text = records[0].text;
@@ -150,17 +166,25 @@ describe('span strategies', () => {
     // Record 0: P(O) .9, P(B) .1; record 1: P(O) .5, P(B) .5 (I- cannot start a record).
     const probs = Float32Array.from([0.9, 0.1, 0, 0.5, 0.5, 0]);
     const tok: TokenVectors = { tokens: [{ start: 0, end: 1 }], vectors: { rows: 1, cols: 1, data: Float32Array.of(1) } };
-    const round = createSpanRound([{ labels: ['X'], T: 3 }], [tok, tok], Int32Array.of(0, 1, 2), { rows: 2, cols: 1, data: Float32Array.of(1, 1) }, { main: [probs], members: () => [[probs, Float32Array.from([0.2, 0.8, 0, 0.6, 0.4, 0])]] });
-    assert.ok(Math.abs(round.mnlp(0) + Math.log(0.9)) < 1e-6);
-    assert.ok(Math.abs(round.mnlp(1) + Math.log(0.5)) < 1e-6);
-    assert.ok(Math.abs(round.tokenEntropy(0) + (0.9 * Math.log(0.9) + 0.1 * Math.log(0.1))) < 1e-6);
+    const memberProbs = [probs, Float32Array.from([0.2, 0.8, 0, 0.6, 0.4, 0])];
+    const round = createSpanRound([{ labels: ['X'], T: 3 }], [tok, tok], Int32Array.of(0, 1, 2), { rows: 2, cols: 1, data: Float32Array.of(1, 1) }, {
+      main: [probs],
+      members: (rows) => [memberProbs.map((m) => Float32Array.from({ length: rows.length * 3 }, (_, i) => m[rows[Math.floor(i / 3)] * 3 + (i % 3)]))],
+    });
+    const both = Int32Array.of(0, 1);
+    const [m0, m1] = round.mnlp(both);
+    assert.ok(Math.abs(m0 + Math.log(0.9)) < 1e-6);
+    assert.ok(Math.abs(m1 + Math.log(0.5)) < 1e-6);
+    assert.ok(Math.abs(round.tokenEntropy(Int32Array.of(0))[0] + (0.9 * Math.log(0.9) + 0.1 * Math.log(0.1))) < 1e-6);
     assert.ok(Math.abs(round.anyEntity(1) - 0.5) < 1e-6);
     // Members: record 0 decoded O and B → the entity has one vote of two: entropy ln 2 per token.
-    assert.ok(Math.abs(round.entityDisagreement(0) - Math.log(2)) < 1e-6);
     // Record 1: O and O → no entity proposed, no disagreement.
-    assert.equal(round.entityDisagreement(1), 0);
+    const [d0, d1] = round.entityDisagreement(both);
+    assert.ok(Math.abs(d0 - Math.log(2)) < 1e-6, `${d0}`);
+    assert.equal(d1, 0);
     // EGL of record 1 > record 0 (less sure, same vector).
-    assert.ok(round.expectedChange(1) > round.expectedChange(0));
+    const [e0, e1] = round.expectedChange(both);
+    assert.ok(e1 > e0);
     assert.deepEqual(round.suggest(1).length, 0, 'P(B) .5 does not beat P(O) .5');
     assert.deepEqual(round.uncertainEntities(1).map((u) => [u.start, u.end, u.label, Number(u.confidence.toFixed(3))]), [[0, 1, 'X', 0.5]]);
   });
