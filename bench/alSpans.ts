@@ -485,7 +485,7 @@ function report(args: Args, tag: string, failures: readonly Failure[], seconds: 
   p('| strategy | median seconds of one run (wall / CPU) |');
   p('|---|---|');
   for (const s of args.strategies) {
-    const rs = all.filter((r) => r.strategy === s);
+    const rs = all.filter((r) => spanStrategyFor(choiceFor(r.strategy)!) === s);
     const cpu = rs.map((r) => r.cpuSeconds).filter((x): x is number => x !== undefined);
     if (rs.length) p(`| ${s} | ${median(rs.map((r) => r.seconds)).toFixed(1)}${cpu.length ? ` / ${median(cpu).toFixed(1)}` : ''} (${rs.length} runs) |`);
   }
