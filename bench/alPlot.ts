@@ -26,7 +26,20 @@ function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-export function plotSvg(title: string, series: readonly PlotSeries[], full: number): string {
+/** Axis titles (the span bench plots span F1 against tokens labeled). */
+export interface PlotAxes {
+  readonly x?: string;
+  readonly y?: string;
+}
+
+/** A round tick step giving at most about 10 ticks over a wide range (1, 2 or 5 × a power of ten). */
+function wideStep(range: number): number {
+  const raw = range / 10;
+  const p = 10 ** Math.floor(Math.log10(raw));
+  return [1, 2, 5, 10].map((k) => k * p).find((s) => s >= raw)!;
+}
+
+export function plotSvg(title: string, series: readonly PlotSeries[], full: number, axes: PlotAxes = {}): string {
   const W = 760;
   const H = 440;
   const m = { l: 56, r: 190, t: 36, b: 46 };
@@ -38,7 +51,7 @@ export function plotSvg(title: string, series: readonly PlotSeries[], full: numb
   const y1 = Math.ceil(Math.max(...ys) * 20) / 20;
   const X = (x: number): number => m.l + ((x - x0) / (x1 - x0 || 1)) * (W - m.l - m.r);
   const Y = (y: number): number => H - m.b - ((y - y0) / (y1 - y0 || 1)) * (H - m.t - m.b);
-  const step = x1 - x0 <= 400 ? 50 : x1 - x0 <= 1000 ? 100 : 200;
+  const step = x1 - x0 <= 400 ? 50 : x1 - x0 <= 1000 ? 100 : x1 - x0 <= 2000 ? 200 : wideStep(x1 - x0);
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`);
   out.push(`<rect width="${W}" height="${H}" fill="#fff"/>`);
@@ -53,8 +66,8 @@ export function plotSvg(title: string, series: readonly PlotSeries[], full: numb
   }
   out.push(`<line x1="${m.l}" x2="${W - m.r}" y1="${H - m.b}" y2="${H - m.b}" stroke="#333"/>`);
   out.push(`<line x1="${m.l}" x2="${m.l}" y1="${m.t}" y2="${H - m.b}" stroke="#333"/>`);
-  out.push(`<text x="${(m.l + W - m.r) / 2}" y="${H - 10}" text-anchor="middle">labels</text>`);
-  out.push(`<text transform="translate(14 ${(m.t + H - m.b) / 2}) rotate(-90)" text-anchor="middle">test accuracy (mean over seeds)</text>`);
+  out.push(`<text x="${(m.l + W - m.r) / 2}" y="${H - 10}" text-anchor="middle">${esc(axes.x ?? 'labels')}</text>`);
+  out.push(`<text transform="translate(14 ${(m.t + H - m.b) / 2}) rotate(-90)" text-anchor="middle">${esc(axes.y ?? 'test accuracy (mean over seeds)')}</text>`);
   out.push(`<line x1="${m.l}" x2="${W - m.r}" y1="${Y(full).toFixed(1)}" y2="${Y(full).toFixed(1)}" stroke="#000" stroke-dasharray="2 4"/>`);
   out.push(`<text x="${W - m.r - 4}" y="${(Y(full) - 5).toFixed(1)}" text-anchor="end" fill="#333">full pool ${full.toFixed(3)}</text>`);
   let spare = 0;

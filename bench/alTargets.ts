@@ -80,7 +80,8 @@ export interface PairedDifference {
   readonly wMinus: number;
 }
 
-export function pairedDifference(a: readonly RunLike[], b: readonly RunLike[]): PairedDifference {
+/** Seed and AULC are all it needs, so the span bench (alSpanTargets.ts) pairs its runs with it too. */
+export function pairedDifference(a: readonly Pick<RunLike, 'seed' | 'aulc'>[], b: readonly Pick<RunLike, 'seed' | 'aulc'>[]): PairedDifference {
   const bySeed = new Map(b.map((r) => [r.seed, r.aulc]));
   const x: number[] = [];
   const y: number[] = [];

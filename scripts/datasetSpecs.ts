@@ -27,3 +27,18 @@ export const DATASET_SPECS: readonly DatasetSpec[] = [
   { name: 'ts-diagnostic-range', file: join(DATASET_DIR, 'ts-diagnostic-range.jsonl'), source: 'npm `typescript` (installed version, Apache-2.0): every diagnostic message of ≥ 3 words in lib/typescript.js → its code range (1xxx syntax, 2xxx checker, …, 80000–95999 code fixes; 10 ranges with ≥ 30 messages; imbalanced, 16×)', built: true },
   { name: 'spdx-license-family', file: join(DATASET_DIR, 'spdx-license-family.jsonl'), source: 'npm `spdx-license-list@6.12.0` (CC0-1.0): licence full texts cut at blank lines (≥ 12 words, a paragraph shared by two families dropped) → family from the SPDX id prefix (15 with ≥ 60 paragraphs, ≤ 600 each; imbalanced, 10×)', built: true },
 ];
+
+/**
+ * The entity-span datasets (DESIGN.md's `{"text", "spans"}` records) bench/alSpans.ts runs: the
+ * project's brown-names dev set and the sets buildDatasets.ts builds (SPAN_BUILT_DATASETS).
+ */
+export const SPAN_DATASET_SPECS: readonly DatasetSpec[] = [
+  { name: 'brown-names', file: join(SHARED_DIR, 'datasets', 'brown-names.jsonl'), source: "Brown corpus sentences with person names marked NAME (the project's dev set)", built: false },
+  {
+    name: 'node-api-entities',
+    file: join(DATASET_DIR, 'node-api-entities.jsonl'),
+    source:
+      "npm `@types/node` (installed version, MIT; the Node.js reference docs as JSDoc) and `typescript`'s ES lib declarations: sentences of the comments' prose with the code they mark (`x`, {@link x}) unmarked; an entity where the TypeScript parser finds the name declared: TYPE, FUNCTION (call forms), MODULE, EVENT (event-name literals), PARAM (a parameter of the documented declaration) (~4,500 sentences, 44 % with an entity)",
+    built: true,
+  },
+];

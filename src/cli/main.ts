@@ -53,6 +53,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--split <file>', 'fixed split {"testIds": [...], "initIds": [...]}')
     .option('--committee <n>', 'committee size', int('--committee'), 5)
     .option('--no-diversity', 'turn off near-duplicate avoidance in batch selection')
+    .option('--strategies <list>', 'several strategies on one encoding: comma-separated, or all (meta and every fixed strategy); replaces --strategy, prints one result per line (JSON Lines) and a table on stderr')
     .option('--prior <name>', 'meta: auto (the prior held out from the --data file\'s name when one was trained), default, none, or a prior JSON file', 'auto')
     .option('--out <file>', 'write the JSON result here instead of stdout')
     .action(async (opts: SimulateOptions) => {

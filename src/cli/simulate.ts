@@ -2,12 +2,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { metaSelectorFactory } from '../core/meta/metaSelectorFactory';
 import { readSplit } from '../core/simulation/split';
-import { simulate, type SimulateOptions as LoopOptions } from '../core/simulation/simulate';
+import { simulate, type SimulateOptions as LoopOptions, type SimulationResult } from '../core/simulation/simulate';
 import { simulateSpans, type SpanSimulationResult } from '../core/simulation/simulateSpans';
 import { commonComponentsOf, loadEncoder } from '../core/encoders/loadEncoder';
 import { InputError, SettingError } from '../core/errors';
 import { readNpy } from '../core/npy';
-import type { StrategyChoice } from '../core/strategies/strategy';
+import { parseStrategy } from '../core/settingsParser';
+import { spanStrategyFor } from '../core/spans/spanStrategies';
+import { STRATEGY_CHOICES, type StrategyChoice } from '../core/strategies/strategy';
 import { readGoldDataset, type GoldDataset } from '../core/text/dataset';
 import type { TokenVectors } from '../core/encoders/encoder';
 import type { Device, Logger, Matrix } from '../core/types';
@@ -36,7 +38,24 @@ export interface SimulateOptions {
    * file choose explicitly, whatever the file is called.
    */
   prior?: string;
+  /**
+   * Several strategies on one encoding: a comma-separated list, or "all" (meta and every fixed
+   * strategy). Replaces --strategy; the output is then one result per line (JSON Lines), in order.
+   */
+  strategies?: string;
   out?: string;
+}
+
+/** The strategies a run compares: --strategies when given (checked, duplicates refused), else --strategy. */
+export function strategiesOf(opts: Pick<SimulateOptions, 'strategy' | 'strategies'>): StrategyChoice[] {
+  if (opts.strategies === undefined) return [opts.strategy];
+  if (opts.strategies.trim() === 'all') return [...STRATEGY_CHOICES];
+  const names = opts.strategies.split(',').map((s) => s.trim());
+  if (names.some((n) => n === '')) throw new SettingError('--strategies', `must be "all" or a comma-separated list of strategies, got ${JSON.stringify(opts.strategies)}`);
+  const out = names.map((n) => parseStrategy(n, '--strategies'));
+  const twice = out.find((s, i) => out.indexOf(s) !== i);
+  if (twice) throw new SettingError('--strategies', `names ${twice} twice`);
+  return out;
 }
 
 const stderrLogger: Logger = {
@@ -47,10 +66,12 @@ const stderrLogger: Logger = {
 
 /** `labelwise simulate`: DESIGN.md's contract. Progress on stderr, the JSON on stdout or --out. */
 export async function runSimulate(opts: SimulateOptions): Promise<void> {
+  const strategies = strategiesOf(opts);
   const data = readGoldDataset(opts.data);
   if (data.task === 'spans') {
-    const result = await simulateEntitySpans(data, opts);
-    emit(result, opts.out);
+    const results = await simulateEntitySpans(data, opts, strategies);
+    if (opts.strategies !== undefined) stderrLogger.info(spanSummary(results));
+    emit(results, opts.strategies !== undefined, opts.out);
     return;
   }
   // --vectors are taken as the --model encoder's own vectors (what `labelwise encode --model` writes),
@@ -62,8 +83,34 @@ export async function runSimulate(opts: SimulateOptions): Promise<void> {
     throw new InputError(`${opts.vectors} has ${vectors.rows} rows but ${opts.data} has ${data.records.length} records; they must match one to one`, opts.vectors);
   }
   const split = opts.split ? readSplit(opts.split, data.records.length) : undefined;
-  const result = await simulate({ data, vectors, commonComponents, ...loopOptions(opts, split) });
-  emit(result, opts.out);
+  const results: SimulationResult[] = [];
+  for (const strategy of strategies) results.push(await simulate({ data, vectors, commonComponents, ...loopOptions({ ...opts, strategy }, split) }));
+  if (opts.strategies !== undefined) stderrLogger.info(classifySummary(results));
+  emit(results, opts.strategies !== undefined, opts.out);
+}
+
+const pct = (x: number): string => (100 * x).toFixed(1).padStart(6);
+
+/** The per-strategy table printed on stderr after a --strategies run on span data. */
+export function spanSummary(results: readonly SpanSimulationResult[]): string {
+  const rows = results.map((r) => {
+    const last = r.curve[r.curve.length - 1];
+    const ran = spanStrategyFor(r.strategy as StrategyChoice);
+    const name = ran === r.strategy ? r.strategy : `${r.strategy} (${ran})`;
+    return `${name.padEnd(34)} ${pct(r.aulc)} ${pct(last.f1)} ${String(last.labels).padStart(7)} ${String(last.tokens).padStart(7)}`;
+  });
+  const full = results[0] ? ` (full pool: span F1 ${(100 * results[0].fullData.f1).toFixed(1)} %)` : '';
+  return [`${'strategy (span strategy run)'.padEnd(34)} AULC %   F1 %  labels  tokens${full}`, ...rows].join('\n');
+}
+
+/** The per-strategy table printed on stderr after a --strategies run on classification data. */
+export function classifySummary(results: readonly SimulationResult[]): string {
+  const rows = results.map((r) => {
+    const last = r.curve[r.curve.length - 1];
+    return `${r.strategy.padEnd(18)} ${pct(r.aulc)} ${pct(last.accuracy)} ${String(last.labels).padStart(7)}`;
+  });
+  const full = results[0] ? ` (full pool: accuracy ${(100 * results[0].fullData.accuracy).toFixed(1)} %)` : '';
+  return [`strategy           AULC %  acc %  labels${full}`, ...rows].join('\n');
 }
 
 /**
@@ -103,14 +150,15 @@ function loopOptions(opts: SimulateOptions, split: ReturnType<typeof readSplit> 
   };
 }
 
-function emit(result: object, out: string | undefined): void {
-  const json = JSON.stringify(result);
-  if (out) writeFileSync(out, `${json}\n`);
-  else process.stdout.write(`${json}\n`);
+/** DESIGN.md's one JSON object; with --strategies one per line (JSON Lines), in the order asked. */
+function emit(results: readonly object[], lines: boolean, out: string | undefined): void {
+  const text = (lines ? results : results.slice(0, 1)).map((r) => `${JSON.stringify(r)}\n`).join('');
+  if (out) writeFileSync(out, text);
+  else process.stdout.write(text);
 }
 
-/** Entity spans: per-token vectors from the encoder, a token tagger, span-level F1. */
-async function simulateEntitySpans(data: GoldDataset, opts: SimulateOptions): Promise<SpanSimulationResult> {
+/** Entity spans: per-token vectors from the encoder (once for every strategy), a token tagger, span-level F1. */
+async function simulateEntitySpans(data: GoldDataset, opts: SimulateOptions, strategies: readonly StrategyChoice[]): Promise<SpanSimulationResult[]> {
   if (opts.vectors) {
     throw new SettingError('--vectors', `${opts.data} holds entity spans, which need per-token vectors from the encoder; --vectors (one row per record) only serves text classification`);
   }
@@ -125,7 +173,9 @@ async function simulateEntitySpans(data: GoldDataset, opts: SimulateOptions): Pr
   } finally {
     await encoder.dispose();
   }
-  return simulateSpans({ data, tokens, ...loopOptions(opts, split) });
+  const results: SpanSimulationResult[] = [];
+  for (const strategy of strategies) results.push(await simulateSpans({ data, tokens, ...loopOptions({ ...opts, strategy }, split) }));
+  return results;
 }
 
 /** Encodes the records with the `--model` encoder (what the extension uses) when no --vectors are given. */

@@ -3,7 +3,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { runSimulate, type SimulateOptions } from '../../../src/cli/simulate';
+import { runSimulate, spanSummary, strategiesOf, type SimulateOptions } from '../../../src/cli/simulate';
+import type { SpanSimulationResult } from '../../../src/core/simulation/simulateSpans';
+import { STRATEGY_CHOICES } from '../../../src/core/strategies/strategy';
 import { simulate } from '../../../src/core/simulation/simulate';
 import { InputError, ModelError, SettingError } from '../../../src/core/errors';
 import { writeNpy } from '../../../src/core/npy';
@@ -161,6 +163,59 @@ describe('labelwise simulate on entity spans', () => {
         runSimulate({ data: f, vectors: join(dir, 'v.npy'), strategy: 'margin', seed: 1, init: 1, batch: 1, budget: 2, testFraction: 0.3, model: 'default', device: 'cpu', committee: 5, diversity: true }),
         (e: unknown) => SettingError.is(e) && /per-token vectors/.test(e.message) && e.message.includes(f),
       );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('labelwise simulate --strategies', () => {
+  test('strategiesOf: a checked list, "all", or --strategy alone; unknown names and repeats refused naming --strategies', () => {
+    assert.deepEqual(strategiesOf({ strategy: 'margin' }), ['margin']);
+    assert.deepEqual(strategiesOf({ strategy: 'margin', strategies: 'meta, random,entropy' }), ['meta', 'random', 'entropy']);
+    assert.deepEqual(strategiesOf({ strategy: 'margin', strategies: 'all' }), [...STRATEGY_CHOICES]);
+    assert.throws(() => strategiesOf({ strategy: 'meta', strategies: 'meta,mnlpx' }), (e: unknown) => SettingError.is(e) && /--strategies/.test(e.message) && /mnlpx/.test(e.message));
+    assert.throws(() => strategiesOf({ strategy: 'meta', strategies: 'random,random' }), (e: unknown) => SettingError.is(e) && /random twice/.test(e.message));
+    assert.throws(() => strategiesOf({ strategy: 'meta', strategies: 'random,' }), (e: unknown) => SettingError.is(e) && /comma-separated/.test(e.message));
+  });
+
+  test('on a span dataset: one result per strategy and meta, one per line, each as its own --strategy run gives it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'labelwise-spans-'));
+    try {
+      const f = join(dir, 'people.jsonl');
+      const names = ['Ann', 'Bob', 'Carla', 'Dev', 'Eve', 'Farid', 'Gus', 'Hana'];
+      const lines: string[] = [];
+      for (let i = 0; i < 80; i++) {
+        const who = names[i % names.length];
+        const text = i % 3 === 0 ? `The weather was mild on day ${i}.` : `Yesterday ${who} met the team at noon, said item ${i}.`;
+        const spans = i % 3 === 0 ? [] : [{ start: 10, end: 10 + who.length, label: 'NAME' }];
+        lines.push(JSON.stringify({ text, spans }));
+      }
+      writeFileSync(f, lines.join('\n') + '\n');
+      const opts: SimulateOptions = { data: f, strategy: 'meta', seed: 2, init: 6, batch: 4, budget: 18, testFraction: 0.3, model: 'default', device: 'cpu', committee: 3, diversity: true };
+      const out = join(dir, 'all.jsonl');
+      await runSimulate({ ...opts, strategies: 'meta,random,entropy', out });
+      const results = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { strategy: string; task: string; seconds?: number; curve: { labels: number; tokens: number }[] });
+      assert.deepEqual(results.map((r) => r.strategy), ['meta', 'random', 'entropy']);
+      for (const r of results) {
+        assert.equal(r.task, 'spans');
+        assert.equal(r.curve[r.curve.length - 1].labels, 18);
+        for (let i = 1; i < r.curve.length; i++) assert.ok(r.curve[i].tokens > r.curve[i - 1].tokens, 'tokens labeled grow with every round');
+      }
+      const table = spanSummary(results as unknown as SpanSimulationResult[]).split('\n');
+      assert.equal(table.length, 4);
+      assert.match(table[0], /AULC %.*tokens \(full pool: span F1 \d+\.\d %\)/);
+      assert.match(table[3], /^entropy \(token-entropy\) +\d+\.\d +\d+\.\d +18 +\d+$/, 'the span strategy that ran is named');
+      const one = join(dir, 'entropy.json');
+      await runSimulate({ ...opts, strategy: 'entropy', out: one });
+      // Timings differ run to run (and the full-pool fit is memoised across strategies); the rest must not.
+      const single = JSON.parse(readFileSync(one, 'utf8')) as { seconds?: number; fullDataSeconds?: number };
+      const third = results[2] as { seconds?: number; fullDataSeconds?: number };
+      for (const r of [single, third]) {
+        delete r.seconds;
+        delete r.fullDataSeconds;
+      }
+      assert.deepEqual(third, single);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
