@@ -18,6 +18,7 @@ import { recordSpanId, spanId } from '../text/spanId';
 import { SpanTable, type SpanPlace } from './spanTable';
 import { CoalescedRuns } from '../util/coalescedRuns';
 import { SerialQueue } from '../util/serialQueue';
+import { startAutoRetrain } from './autoRetrain';
 
 /** The corpus as the session needs it: candidate spans in a stable order, and their context. */
 export interface SessionCorpus {
@@ -290,16 +291,7 @@ export class LabelingSession {
     const by = this.pickedBy.get(row);
     if (!labeledNow || !this.labelOf.has(row)) this.pickedThisRound.delete(row);
     else if (by !== undefined) this.pickedThisRound.set(row, by);
-    let retrainStarted = false;
-    const every = this.settings.autoRetrainEvery;
-    if (every > 0 && this.sinceRetrain >= every && !this.retrains.busy) {
-      retrainStarted = true;
-      this.events.onRetrainStarted?.();
-      this.retrain().then(
-        (round) => this.events.onRetrained?.(round),
-        (e: unknown) => this.events.onRetrainFailed?.(e),
-      );
-    }
+    const retrainStarted = startAutoRetrain(this.sinceRetrain, this.settings.autoRetrainEvery, this.retrains.busy, this.events, () => this.retrain());
     return { labeled: this.labeled, retrainStarted };
   }
 

@@ -16,6 +16,7 @@ import { appendCurveLog, readCurveLog } from './curveLog';
 import type { EntityInText, PickReason, SpanPick, SuggestedEntity } from './spanPick';
 import { alignTokenVectors } from './tokenAlignment';
 import type { CurveData, DecideParams, DecideResult, ExplainItem, QueryParams, RoundInfo, StartParams, StartResult } from './workerProtocol';
+import { startAutoRetrain } from './autoRetrain';
 
 /** Texts per encodeTokens call: progress is reported, and cancellation checked, between chunks. */
 const TOKEN_CHUNK = 128;
@@ -204,16 +205,7 @@ export class SpanSession {
     const by = this.pickedBy.get(row);
     if (!labeledNow) this.pickedThisRound.delete(row);
     else if (by !== undefined) this.pickedThisRound.set(row, by);
-    let retrainStarted = false;
-    const every = this.settings.autoRetrainEvery;
-    if (every > 0 && this.sinceRetrain >= every && !this.retrains.busy) {
-      retrainStarted = true;
-      this.events.onRetrainStarted?.();
-      this.retrain().then(
-        (round) => this.events.onRetrained?.(round),
-        (e: unknown) => this.events.onRetrainFailed?.(e),
-      );
-    }
+    const retrainStarted = startAutoRetrain(this.sinceRetrain, this.settings.autoRetrainEvery, this.retrains.busy, this.events, () => this.retrain());
     return { labeled: this.labeled, retrainStarted };
   }
 
