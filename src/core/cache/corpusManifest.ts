@@ -2,52 +2,73 @@ import { createHash } from 'node:crypto';
 import { statSync, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SPANS_VERSION, listCorpusFiles, readCorpus, type Corpus, type CorpusOptions, type CorpusProblem } from '../text/corpus';
-import { silentLogger, type CandidateSpan, type Logger, type Matrix } from '../types';
+import { silentLogger, type CompactMatrix, type Logger, type Matrix } from '../types';
+import { quantiseRowInto } from '../features/compactVectors';
+import { ID_BYTES, SpanTable, SpanTableBuilder, type SpanColumns } from '../session/spanTable';
 import { EmbeddingCache, type CacheProgress } from './embeddingCache';
 import type { Encoder } from '../encoders/encoder';
 import { MAGIC_BYTES, checkWords, clearFiles, hasMagic, readWholeFile, replaceFile, writeMagic, type CheckedFormat } from './checkedFile';
 
 /*
  * A corpus manifest (like git's index): for one (workspace, corpus options, encoder), per file its
- * stat (size, mtime, ctime, inode), its spans and their vectors, as they were at the last open.
- * Re-opening lists the files and stats them; a file whose stat matches is neither read, nor
- * segmented, nor hashed: its spans and vectors come from the manifest. Changed and new files go
- * through the normal path (read → segment → per-text embedding cache → encode the misses), and
- * the manifest is rewritten (temp file + rename) only when something changed.
+ * stat (size, mtime, ctime, inode), its spans (ids, offsets, lines: no texts) and their vectors in
+ * the engine's compact form (int8 codes + one scale per row, compactVectors.ts), as they were at
+ * the last open. Re-opening lists the files and stats them; a file whose stat matches is neither
+ * read, nor segmented, nor hashed: its spans and codes come from the manifest. Changed and new
+ * files go through the normal path (read → segment → per-text embedding cache → encode the
+ * misses), and the manifest is rewritten (temp file + rename) only when something changed.
+ *
+ * The open streams: files to read go in groups, their texts are encoded (through the embedding
+ * cache) a batch at a time and each vector is quantised into the result as it comes, so neither a
+ * span object per span, nor all texts, nor a float32 matrix of the whole corpus is ever held
+ * (1 M spans: ~130 MB of result instead of ~1.2 GB at the peak). The quantisation is the engine's
+ * own (quantiseRowInto), row by row, so the engine's pool is bit for bit what quantising the
+ * float32 vectors whole would give.
  *
  * On-disk format, little-endian, one file per key: `corpus-<sha256(key)[:16]>.lwmanifest`
  *
- *   "LWCMAN02" (checkedFile.ts) | u32 metaBytes | i32 check | u32 totalBytes | u32 0
- *   meta       UTF-8 JSON { key, dim, spans, textUnits, files: [...] }, padded to 8
- *   table      spans × i32 (start, end, line, textUnits)
- *   ids        spans × 24 latin1 bytes (span ids are 24 hex digits), padded to 8
- *   texts      textUnits code units: latin1 bytes when every unit is < 256 (half the bytes to read
- *              and one-byte strings), else UTF-16LE (exact, lone surrogates included); padded to 8
- *   vectors    spans × dim f32
+ *   "LWCMAN03" (checkedFile.ts) | u32 metaBytes | i32 check | u32 totalBytes | i32 codesCheck
+ *   meta       UTF-8 JSON { key, dim, spans, files: [...] }, padded to 4
+ *   starts     spans × i32
+ *   ends       spans × i32
+ *   lines      spans × i32
+ *   ids        spans × 12 bytes (span ids are 24 hex digits, packed)
+ *   scales     spans × f32
+ *   codes      spans × dim i8, padded to 4
  *
- * `check` covers everything after the 24-byte head (see manifestCheck). A manifest that is short, long,
- * garbled, or written for another key (encoder id, dim, granularity, include/exclude, root,
- * maxFileSizeMB, key or format version) is ignored and rebuilt; it never throws and never touches a
- * workspace file (files are only opened for reading).
+ * `check` chains checkWords over each section from meta to scales, `codesCheck` covers the codes:
+ * every byte of both (format 2 sampled its texts and vectors).
+ * A manifest that is short, long, garbled, or written for another key (encoder id, dim,
+ * granularity, include/exclude, root, maxFileSizeMB, key or format version) is ignored and rebuilt;
+ * one of format 2 (float32 vectors and texts) is rebuilt with a log line saying so. It never throws
+ * and never touches a workspace file (files are only opened for reading).
  *
  * Racy entries: a file modified within the same timestamp tick as our stat could change without
  * its stat changing. As git does, a file whose mtime or ctime is within RACY_MS of the moment it
  * was stat'ed is not recorded, so it is simply read again at the next open.
  */
-/** Format 2: the check became checkedFile.ts's checkWords (format 1 computed its own, differently). */
-const FORMAT: CheckedFormat = { magic: 'LWCMAN02', ext: '.lwmanifest' };
+/** Format 3: compact vectors (int8 + scale), packed ids, no texts. Format 2 stored float32 vectors and the texts. */
+const FORMAT: CheckedFormat = { magic: 'LWCMAN03', ext: '.lwmanifest' };
+const OLD_MAGICS = ['LWCMAN01', 'LWCMAN02'];
 /**
- * Part of the key, so of the file name. Still 1: format 2 changed only the check, and keeping the
- * name lets a format-2 manifest replace the format-1 file (ignored by its magic) instead of
+ * Part of the key, so of the file name. Still 1: formats 2 and 3 changed the layout, not the key,
+ * and keeping the name lets a new manifest replace the old file (ignored by its magic) instead of
  * leaving it behind. Bump it only when the key itself changes meaning.
  */
 const KEY_VERSION = 1;
 const HEAD = 24;
-const ID_CHARS = 24;
 /** Files modified this recently (ms) before their stat are re-read next time (timestamp granularity: FAT has 2 s). */
 const RACY_MS = 2500;
-/** Stride of the sampled part of the check (see manifestCheck). */
-const SAMPLE_STRIDE = 64;
+/**
+ * Files to read are read in groups of about this many bytes (~40 k sentences): what a group holds
+ * as span objects and float32 vectors at once, before it is quantised into the result.
+ */
+const GROUP_BYTES = 4 * 1024 * 1024;
+/**
+ * Texts per embedding-cache call (and so per encoder call and per cache chunk): the encoder sorts
+ * a call's texts into batches by length, so smaller calls pad more (see defaultDeps.ts).
+ */
+const ENCODE_BATCH = 16384;
 
 export interface CorpusEncodeOptions {
   readonly corpus: CorpusOptions;
@@ -55,7 +76,7 @@ export interface CorpusEncodeOptions {
   /** Folder of the embedding cache; the manifest lives next to it. */
   readonly cacheDir: string;
   readonly logger?: Logger;
-  /** Progress of encoding the texts of changed files (after the cache lookup). */
+  /** Progress: spans done so far and the (estimated, while files are read) total. */
   readonly onProgress?: CacheProgress;
   /**
    * Anything else that decides spans (e.g. the extension's version, so that a new segmenter never
@@ -65,13 +86,18 @@ export interface CorpusEncodeOptions {
   /** Encodes the cache misses of changed files; defaults to `encoder.encode` (the session passes a chunked, cancellable one). */
   readonly encode?: (texts: readonly string[]) => Promise<Matrix>;
   /**
-   * Reads the changed and new files (`files` set; `bytes`: their size as stat'ed); defaults to
+   * Reads a group of the changed and new files (`files` set; `bytes`: the size of all files this
+   * open reads, as stat'ed, so that it can decide once whether to spread the work); defaults to
    * readCorpus. Must give readCorpus's result (the session passes one spread over worker threads
    * for a large read, openPool.ts).
    */
   readonly read?: (opts: CorpusOptions, bytes: number) => Promise<Corpus>;
   /** Clock for the racy-file rule (tests move it forward to stand for files written long ago). */
   readonly now?: () => number;
+  /** Bytes of files read as one group (default GROUP_BYTES; tests make groups small). */
+  readonly groupBytes?: number;
+  /** Texts per embedding-cache call (default ENCODE_BATCH; tests make batches small). */
+  readonly encodeBatch?: number;
 }
 
 export interface CorpusOpenStats {
@@ -92,13 +118,14 @@ export interface CorpusOpenStats {
 }
 
 export interface EncodedCorpus {
-  /** Ordered by file path (code-unit order), then by position, as readCorpus orders them. */
-  readonly spans: CandidateSpan[];
+  /** The spans in columns (no texts), ordered by file path (code-unit order), then by position, as readCorpus orders them. */
+  readonly spans: SpanTable;
   /**
-   * spans.length × dim, row i for spans[i]. When every file is reused, `data` is a view into the
-   * manifest's read buffer (no copy): use its byteOffset/length, not its whole `.buffer`.
+   * spans.length × dim, row i for span row i, as the engine holds its pool: exactly quantise() of
+   * the encoder's float32 vectors (compactVectors.ts). When every file is reused, a view into the
+   * manifest's read buffer (no copy).
    */
-  readonly vectors: Matrix;
+  readonly vectors: CompactMatrix;
   readonly problems: CorpusProblem[];
   /** Files read or reused that gave no error (as Corpus.files), sorted. */
   readonly files: string[];
@@ -120,47 +147,27 @@ interface ManifestFile extends FileStamp {
   readonly problems: CorpusProblem[];
 }
 
-interface ManifestPlace {
-  readonly entry: ManifestFile;
-  /** Row of the file's first span. */
-  readonly first: number;
-  /** Where the file's first span text starts in `Manifest.texts`. */
-  readonly textAt: number;
-}
-
 interface Manifest {
-  readonly files: Map<string, ManifestPlace>;
+  /** Per file its entry and the row of its first span. */
+  readonly files: Map<string, { readonly entry: ManifestFile; readonly first: number }>;
   readonly spans: number;
-  readonly table: Int32Array;
-  /**
-   * Span ids (24 characters each, from 0) and, when the texts are latin1, the texts too (after
-   * the ids' padding; ManifestPlace.textAt counts from the string's start): one decode call. A Buffer decoded to a string of more than ~1 MB
-   * becomes an external string (one memcpy); a smaller one is copied onto the V8 heap, which
-   * measured ~10× slower per byte, so decoding the ids alone cost more than all the texts.
-   */
-  readonly ids: string;
-  /** The span texts: `ids` itself (latin1) or a UTF-16 string of its own. */
-  readonly texts: string;
-  readonly vectors: Float32Array;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  readonly lines: Int32Array;
+  readonly ids: Uint8Array;
+  readonly scales: Float32Array;
+  readonly codes: Int8Array;
 }
 
-/**
- * One file of the result, in file order, from the manifest or freshly read. A manifest part's
- * spans are built straight into the result array (no per-file array in between).
- */
+/** One file of the result, in file order: its rows in the result and what the manifest records of it. */
 interface Part {
-  readonly entry: ManifestFile | undefined;
   readonly file: string;
-  /** The read spans; undefined for a manifest part. */
-  readonly spans: CandidateSpan[] | undefined;
-  readonly count: number;
-  readonly problems: CorpusProblem[];
-  readonly read: boolean;
-  /** Rows of the vectors: from the manifest (row of its first span) or from the fresh encode. */
-  readonly fromManifest: boolean;
+  /** The manifest's entry (reused files); undefined for a file read now. */
+  readonly entry: ManifestFile | undefined;
   readonly row: number;
-  /** Manifest parts: start of the first span's text in `Manifest.texts`. */
-  readonly textAt: number;
+  count: number;
+  readonly problems: CorpusProblem[];
+  read: boolean;
 }
 
 /** Name of the manifest of one key (any key maps to a safe name). */
@@ -173,16 +180,49 @@ export function clearCorpusManifests(dir: string): Promise<number> {
   return clearFiles(dir, FORMAT);
 }
 
+/** The compact rows of the result, growing as spans are added (codes and scales of each row). */
+class CompactRows {
+  codes: Int8Array;
+  scales: Float32Array;
+  private cap: number;
+
+  constructor(
+    readonly dim: number,
+    capacity: number,
+  ) {
+    this.cap = Math.max(1, capacity);
+    // Codes get 4 spare bytes so that the padded codes section is a view (see writeManifest).
+    this.codes = new Int8Array(this.cap * dim + 4);
+    this.scales = new Float32Array(this.cap);
+  }
+
+  /** Room for `total` rows in all, of which `used` are filled. */
+  reserve(total: number, used: number): void {
+    if (total <= this.cap) return;
+    this.cap = total;
+    const codes = new Int8Array(total * this.dim + 4);
+    codes.set(this.codes.subarray(0, used * this.dim));
+    const scales = new Float32Array(total);
+    scales.set(this.scales.subarray(0, used));
+    this.codes = codes;
+    this.scales = scales;
+  }
+
+  room(need: number, used: number): void {
+    if (need > this.cap) this.reserve(Math.max(need, Math.ceil(this.cap * 1.5)), used);
+  }
+}
+
 /**
- * Reads and encodes the corpus, reusing every unchanged file's spans and vectors from the last
- * open (see the format note above). The result equals readCorpus + the embedding cache: same
- * spans, same order, same problems, same vectors. A missing, damaged or foreign manifest is rebuilt; a manifest that cannot be
- * written is logged and skipped (the next open reads everything again).
+ * Reads and encodes the corpus, reusing every unchanged file's spans and codes from the last
+ * open (see the format note above). The result equals readCorpus + the embedding cache +
+ * quantise: same spans (without texts), same order, same problems, same codes. A missing,
+ * damaged, old or foreign manifest is rebuilt; a manifest that cannot be written is logged and
+ * skipped (the next open reads everything again).
  */
 export async function openCorpusEncoded(opts: CorpusEncodeOptions): Promise<EncodedCorpus> {
   const logger = opts.logger ?? silentLogger;
-  const { corpus } = opts;
-  const { encoder } = opts;
+  const { corpus, encoder } = opts;
   const dim = encoder.dim;
   const root = resolve(corpus.root);
   const key = JSON.stringify({
@@ -198,8 +238,7 @@ export async function openCorpusEncoded(opts: CorpusEncodeOptions): Promise<Enco
     maxFileSizeMB: corpus.maxFileSizeMB,
   });
   const path = join(opts.cacheDir, manifestFileName(key));
-  // Reading the manifest (most of it the vectors, whose fresh pages the kernel must fault in) runs
-  // on libuv's thread pool while this thread lists and stats the files.
+  // Reading the manifest runs on libuv's thread pool while this thread lists and stats the files.
   const reading = readManifestFile(path, logger);
 
   const listed = await listCorpusFiles(corpus);
@@ -207,133 +246,224 @@ export async function openCorpusEncoded(opts: CorpusEncodeOptions): Promise<Enco
   const statAt = (opts.now ?? Date.now)();
   for (const f of listed) stamps.set(f, statOf(join(root, f)));
   const { manifest, state } = loadManifest(await reading, path, key, dim, logger);
-  const toRead: string[] = [];
-  let filesReused = 0;
-  for (const f of listed) {
-    const st = stamps.get(f);
+  const reuse = (f: string): boolean => {
     const old = manifest?.files.get(f);
-    if (old && st && sameStamp(old.entry, st)) filesReused++;
-    else toRead.push(f);
+    const st = stamps.get(f);
+    return !!(old && st && sameStamp(old.entry, st));
+  };
+  let filesReused = 0;
+  let spansReused = 0;
+  let bytesToRead = 0;
+  const toRead: string[] = [];
+  for (const f of listed) {
+    if (reuse(f)) {
+      filesReused++;
+      spansReused += manifest!.files.get(f)!.entry.spans;
+    } else {
+      toRead.push(f);
+      bytesToRead += stamps.get(f)?.size ?? 0;
+    }
   }
 
-  // Changed and new files: the normal path.
-  const readParts = new Map<string, Part>();
+  // Everything unchanged and nothing removed: the manifest's columns and codes are the result.
+  let inOrder = !!manifest && toRead.length === 0 && spansReused === manifest.spans && filesReused === manifest.files.size;
+  for (let i = 0, row = 0; inOrder && i < listed.length; i++) {
+    const { entry, first } = manifest!.files.get(listed[i])!;
+    inOrder = first === row;
+    row += entry.spans;
+  }
+  if (manifest && inOrder) {
+    const table = new SpanTableBuilder(manifest.spans);
+    const parts: Part[] = [];
+    for (const f of listed) {
+      const { entry, first } = manifest.files.get(f)!;
+      table.addPacked(f, entry.spans, first, manifest.starts, manifest.ends, manifest.lines, manifest.ids);
+      parts.push({ file: f, entry, row: first, count: entry.spans, problems: entry.problems, read: entry.read });
+    }
+    return {
+      spans: new SpanTable(table.columns()),
+      vectors: { rows: manifest.spans, cols: dim, codes: manifest.codes, scales: manifest.scales },
+      problems: parts.flatMap((p) => p.problems),
+      files: parts.filter((p) => p.read).map((p) => p.file),
+      stats: { filesReused, filesRead: 0, spansReused, hits: 0, misses: 0, manifest: state, written: false },
+    };
+  }
+
+  const table = new SpanTableBuilder(spansReused + 1024);
+  const rows = new CompactRows(dim, spansReused + 1024);
+  const parts: Part[] = [];
   let hits = 0;
   let misses = 0;
-  let fresh: Matrix = { rows: 0, cols: dim, data: new Float32Array(0) };
-  if (toRead.length > 0) {
-    let bytes = 0;
-    for (const f of toRead) bytes += stamps.get(f)?.size ?? 0;
-    const c = await (opts.read ?? readCorpus)({ ...corpus, files: toRead }, bytes);
-    const byFile = new Map<string, { spans: CandidateSpan[]; problems: CorpusProblem[] }>();
-    const group = (f: string): { spans: CandidateSpan[]; problems: CorpusProblem[] } => {
-      let g = byFile.get(f);
-      if (!g) byFile.set(f, (g = { spans: [], problems: [] }));
-      return g;
-    };
-    for (const s of c.spans) group(s.file).spans.push(s);
-    for (const p of c.problems) group(p.file).problems.push(p);
-    const readOk = new Set(c.files);
-    const texts = c.spans.map((s) => s.text);
-    if (texts.length > 0) {
-      const cache = await EmbeddingCache.open(opts.cacheDir, encoder.id, dim, logger).catch((e: unknown) => {
+  // The embedding cache, opened at the first batch to encode (null: not yet; undefined: unusable).
+  const cached: { cache: EmbeddingCache | undefined | null } = { cache: null };
+  const encode = opts.encode ?? ((t: readonly string[]): Promise<Matrix> => encoder.encode(t));
+  const groupLimit = opts.groupBytes ?? GROUP_BYTES;
+  const batchSize = opts.encodeBatch ?? ENCODE_BATCH;
+  // Texts read but not encoded yet, and the result row of the first of them (rows are consecutive).
+  let pending: string[] = [];
+  let pendingRow = 0;
+  let bytesRead = 0;
+  let spansRead = 0;
+  const estimate = (): number => spansReused + (bytesRead > 0 ? Math.ceil((spansRead * bytesToRead) / bytesRead) : spansRead);
+
+  const encodePending = async (texts: string[], at: number): Promise<void> => {
+    if (cached.cache === null) {
+      cached.cache = await EmbeddingCache.open(opts.cacheDir, encoder.id, dim, logger).catch((e: unknown) => {
         logger.warn(`embedding cache ${opts.cacheDir} unavailable (${(e as Error).message}); encoding without it`);
         return undefined;
       });
-      const encode = opts.encode ?? ((t: readonly string[]): Promise<Matrix> => encoder.encode(t));
-      if (cache) {
-        const viaEncode: Encoder = { id: encoder.id, dim, provider: encoder.provider, encode, dispose: () => Promise.resolve() };
-        const r = await cache.encodeWithCache(viaEncode, texts, opts.onProgress);
-        await cache.flush().catch((e: unknown) => logger.warn(`embedding cache ${opts.cacheDir}: not saved (${(e as Error).message})`));
-        fresh = r.vectors;
-        hits = r.hits;
-        misses = r.misses;
-      } else {
-        fresh = await encode(texts);
-        misses = texts.length;
+    }
+    opts.onProgress?.(at, Math.max(estimate(), at + texts.length));
+    let m: Matrix;
+    const cache = cached.cache;
+    if (cache) {
+      const viaEncode: Encoder = { id: encoder.id, dim, provider: encoder.provider, encode, dispose: () => Promise.resolve() };
+      const r = await cache.encodeWithCache(viaEncode, texts);
+      m = r.vectors;
+      hits += r.hits;
+      misses += r.misses;
+    } else {
+      m = await encode(texts);
+      if (m.rows !== texts.length || m.cols !== dim) throw new Error(`encoder ${encoder.id} returned ${m.rows}×${m.cols} vectors for ${texts.length} texts (dim ${dim})`);
+      misses += texts.length;
+    }
+    // The engine's own quantisation, row by row: the same codes as quantise() of the whole matrix.
+    for (let i = 0; i < texts.length; i++) quantiseRowInto(m.data, i * dim, dim, rows.codes, rows.scales, at + i);
+  };
+  const flushPending = async (all: boolean): Promise<void> => {
+    while (pending.length >= (all ? 1 : batchSize)) {
+      const batch = pending.length > batchSize ? pending.slice(0, batchSize) : pending;
+      pending = batch === pending ? [] : pending.slice(batchSize);
+      const at = pendingRow;
+      pendingRow += batch.length;
+      await encodePending(batch, at);
+    }
+  };
+
+  const readGroup = async (files: string[], groupBytes: number): Promise<void> => {
+    const c = await (opts.read ?? readCorpus)({ ...corpus, files }, bytesToRead);
+    const byFile = new Map<string, Part>();
+    for (const f of files) {
+      const p: Part = { file: f, entry: undefined, row: 0, count: 0, problems: [], read: false };
+      byFile.set(f, p);
+    }
+    // Rows in file order: the reader orders spans by file then position, as `files` is sorted.
+    const n = c.spans.length;
+    bytesRead += groupBytes;
+    spansRead += n;
+    if (n > 0) {
+      const need = table.length + n;
+      const want = Math.max(need, estimate() + 1024);
+      table.reserve(want);
+      rows.room(want, table.length);
+    }
+    // Rows in file order: the reader orders spans by file (in the order of `files`, sorted) then position.
+    const start = table.length;
+    let k = 0;
+    for (const s of c.spans) {
+      while (k < files.length && files[k] !== s.file) k++;
+      const p = byFile.get(s.file);
+      if (k === files.length || !p) throw new Error(`corpus read: span of ${s.file} out of file order`);
+      table.add(s.id, s.file, s.start, s.end, s.line);
+      p.count++;
+      pending.push(s.text);
+    }
+    for (const q of c.problems) byFile.get(q.file)?.problems.push(q);
+    for (const f of c.files) {
+      const p = byFile.get(f);
+      if (p) p.read = true;
+    }
+    let row = start;
+    for (const f of files) {
+      const p = byFile.get(f)!;
+      parts.push({ ...p, row });
+      row += p.count;
+    }
+    await flushPending(false);
+  };
+
+  // In file order: runs of reused files come from the manifest, runs of files to read are read in groups.
+  let group: string[] = [];
+  let groupBytes = 0;
+  for (const f of listed) {
+    if (reuse(f)) {
+      if (group.length > 0) {
+        await readGroup(group, groupBytes);
+        group = [];
+        groupBytes = 0;
       }
+      const { entry, first } = manifest!.files.get(f)!;
+      const at = table.length;
+      rows.room(at + entry.spans, at);
+      table.addPacked(f, entry.spans, first, manifest!.starts, manifest!.ends, manifest!.lines, manifest!.ids);
+      rows.codes.set(manifest!.codes.subarray(first * dim, (first + entry.spans) * dim), at * dim);
+      rows.scales.set(manifest!.scales.subarray(first, first + entry.spans), at);
+      parts.push({ file: f, entry, row: at, count: entry.spans, problems: entry.problems, read: entry.read });
+      // Pending texts keep their rows: they come before these in the result, encoded when the batch fills.
+      if (pending.length === 0) pendingRow = table.length;
+      else await flushPending(true);
+      pendingRow = table.length;
+      continue;
     }
-    let row = 0;
-    for (const f of toRead) {
-      const g = byFile.get(f) ?? { spans: [], problems: [] };
-      readParts.set(f, { entry: undefined, file: f, spans: g.spans, count: g.spans.length, problems: g.problems, read: readOk.has(f), fromManifest: false, row, textAt: 0 });
-      row += g.spans.length;
+    group.push(f);
+    groupBytes += stamps.get(f)?.size ?? 0;
+    if (groupBytes >= groupLimit) {
+      await readGroup(group, groupBytes);
+      group = [];
+      groupBytes = 0;
     }
+  }
+  if (group.length > 0) await readGroup(group, groupBytes);
+  await flushPending(true);
+  const usedCache = cached.cache;
+  if (usedCache) {
+    await usedCache.flush().catch((e: unknown) => logger.warn(`embedding cache ${opts.cacheDir}: not saved (${(e as Error).message})`));
   }
 
-  // Assemble in file order.
-  const parts: Part[] = [];
-  let total = 0;
-  for (const f of listed) {
-    const p = readParts.get(f) ?? (manifest ? reusedPart(manifest, f) : undefined);
-    if (!p) continue; // listed by the glob but dropped by the include/exclude re-check: as readCorpus does
-    parts.push(p);
-    total += p.count;
-  }
-  const spans: CandidateSpan[] = new Array(total);
+  const total = table.length;
+  const columns = table.columns();
+  const vectors: CompactMatrix = { rows: total, cols: dim, codes: rows.codes.subarray(0, total * dim), scales: rows.scales.subarray(0, total) };
   const problems: CorpusProblem[] = [];
   const files: string[] = [];
-  let vectors: Float32Array;
-  // Every file read afresh, in order (a first open): the fresh vectors are already the result, row
-  // for row — no second copy of them (1 M spans: 400 MB less at the peak).
-  let allFresh = fresh.data.length === total * dim;
-  for (let i = 0, row = 0; allFresh && i < parts.length; row += parts[i].count, i++) {
-    if (parts[i].fromManifest || parts[i].row !== row) allFresh = false;
-  }
-  if (manifest && toRead.length === 0 && total === manifest.spans) {
-    // Everything unchanged and nothing removed: the manifest's vectors are the result, in order.
-    vectors = manifest.vectors;
-  } else if (allFresh) {
-    vectors = fresh.data;
-  } else {
-    vectors = new Float32Array(total * dim);
-  }
-  let at = 0;
   for (const p of parts) {
-    if (p.spans) for (let i = 0; i < p.count; i++) spans[at + i] = p.spans[i];
-    else fillFromManifest(manifest!, p, spans, at);
-    if (vectors !== manifest?.vectors && vectors !== fresh.data) {
-      const src = p.fromManifest ? manifest!.vectors : fresh.data;
-      vectors.set(src.subarray(p.row * dim, (p.row + p.count) * dim), at * dim);
-    }
-    at += p.count;
     for (const q of p.problems) problems.push(q);
     if (p.read) files.push(p.file);
   }
 
-  // Persist when anything differs from the manifest on disk.
-  const changed = !manifest || toRead.length > 0 || manifest.files.size !== filesReused;
+  // Persist: something differs from the manifest on disk (we are here only then).
   let written = false;
-  if (changed) {
-    const entries: ManifestFile[] = [];
-    let keep = 0;
-    for (const p of parts) {
-      if (p.fromManifest) {
-        entries.push(p.entry!);
-        continue;
-      }
-      const before = stamps.get(p.file);
-      const after = statOf(join(root, p.file));
-      // Changed while we read it, or too recent to trust its timestamps: leave it for next time.
-      if (!before || !after || !sameStamp(before, after) || isRacy(before, statAt)) continue;
-      entries.push({ file: p.file, ...before, read: p.read, spans: p.count, problems: p.problems });
-      keep++;
+  const entries: ManifestFile[] = [];
+  const keptParts: Part[] = [];
+  let keep = 0;
+  for (const p of parts) {
+    if (p.entry) {
+      entries.push(p.entry);
+      keptParts.push(p);
+      continue;
     }
-    if (keep > 0 || entries.length !== (manifest?.files.size ?? -1)) {
-      try {
-        await writeManifest(path, key, dim, entries, parts, spans, vectors);
-        written = true;
-      } catch (e) {
-        logger.warn(`corpus manifest ${path}: not saved (${(e as Error).message}); the next open reads every file again`);
-      }
+    const before = stamps.get(p.file);
+    const after = statOf(join(root, p.file));
+    // Changed while we read it, or too recent to trust its timestamps: leave it for next time.
+    if (!before || !after || !sameStamp(before, after) || isRacy(before, statAt)) continue;
+    entries.push({ file: p.file, ...before, read: p.read, spans: p.count, problems: p.problems });
+    keptParts.push(p);
+    keep++;
+  }
+  if (keep > 0 || entries.length !== (manifest?.files.size ?? -1)) {
+    try {
+      await writeManifest(path, key, dim, entries, keptParts, columns, vectors);
+      written = true;
+    } catch (e) {
+      logger.warn(`corpus manifest ${path}: not saved (${(e as Error).message}); the next open reads every file again`);
     }
   }
+  opts.onProgress?.(total, total);
   return {
-    spans,
-    vectors: { rows: total, cols: dim, data: vectors },
+    spans: new SpanTable(columns),
+    vectors,
     problems,
     files,
-    stats: { filesReused, filesRead: toRead.length, spansReused: total - fresh.rows, hits, misses, manifest: state, written },
+    stats: { filesReused, filesRead: toRead.length, spansReused, hits, misses, manifest: state, written },
   };
 }
 
@@ -355,56 +485,38 @@ function isRacy(st: FileStamp, statAt: number): boolean {
   return st.mtimeMs >= statAt - RACY_MS || st.ctimeMs >= statAt - RACY_MS;
 }
 
-function reusedPart(m: Manifest, file: string): Part | undefined {
-  const e = m.files.get(file);
-  if (!e) return undefined;
-  const { entry, first, textAt } = e;
-  return { entry, file, spans: undefined, count: entry.spans, problems: entry.problems, read: entry.read, fromManifest: true, row: first, textAt };
+function pad4(n: number): number {
+  return Math.ceil(n / 4) * 4;
 }
 
-/** Builds a manifest part's spans into `out` from index `at` (the hot loop of a re-open). */
-function fillFromManifest(m: Manifest, p: Part, out: CandidateSpan[], at: number): void {
-  const { table, ids, texts } = m;
-  const file = p.file;
-  let from = p.textAt;
-  let o = p.row * 4;
-  let idAt = p.row * ID_CHARS;
-  for (let i = 0; i < p.count; i++) {
-    const to = from + table[o + 3];
-    out[at + i] = {
-      id: ids.slice(idAt, idAt + ID_CHARS),
-      file,
-      start: table[o],
-      end: table[o + 1],
-      text: texts.slice(from, to),
-      line: table[o + 2],
-    };
-    from = to;
-    o += 4;
-    idAt += ID_CHARS;
+/** Byte view of a typed array (no copy). */
+function bytesOf(a: Int32Array | Float32Array | Uint8Array | Int8Array): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+/** Chained check of the structural sections (each a whole number of 4-byte words, 4-aligned). */
+function sectionsCheck(sections: readonly Uint8Array[]): number {
+  let h = 0;
+  for (const s of sections) {
+    const words = new Int32Array(s.buffer, s.byteOffset, s.byteLength >> 2);
+    h = checkWords(words, 0, words.length, h);
   }
-}
-
-function pad8(n: number): number {
-  return Math.ceil(n / 8) * 8;
+  return h;
 }
 
 /**
- * Check of a manifest (`buf` from offset `from`, both 8-aligned): every word of the structural
- * part (meta, span table, ids), which must be exact, then every SAMPLE_STRIDE-th word of the texts
- * and vectors. A full check of those (~16 MB for 23k spans) would cost as much as the rest of a
- * re-open; the sample still catches truncation, garbage and zeroed pages (a 4 KB page holds 16
- * sampled words).
+ * Check of the codes section (`padded` bytes from a 4-aligned offset, a multiple of 4): every byte
+ * (CRC-32; format 2 sampled its float32 vectors, but codes are 4× fewer bytes, and a flipped code
+ * would be a wrong vector, silently).
  */
-function manifestCheck(buf: Buffer, from: number, bulkAt: number): number {
-  const words = new Int32Array(buf.buffer, buf.byteOffset, buf.length >> 2);
-  const structural = checkWords(words, from >> 2, bulkAt >> 2, bulkAt - from);
-  return checkWords(words, bulkAt >> 2, words.length, structural, SAMPLE_STRIDE);
+function codesCheck(buffer: ArrayBufferLike, byteOffset: number, padded: number): number {
+  const words = new Int32Array(buffer, byteOffset, padded >> 2);
+  return checkWords(words, 0, words.length, padded);
 }
 
 /**
  * The manifest's bytes in a buffer of its own (readWholeFile: the typed views into it are aligned
- * and it lives as long as the returned vectors), or undefined when it is missing or unreadable
+ * and it lives as long as the returned codes), or undefined when it is missing or unreadable
  * (logged). Never rejects.
  */
 async function readManifestFile(path: string, logger: Logger): Promise<Buffer | undefined> {
@@ -428,126 +540,130 @@ function loadManifest(buf: Buffer | undefined, path: string, key: string, dim: n
 }
 
 function parseManifest(buf: Buffer, key: string, dim: number): Manifest {
+  if (buf.length >= MAGIC_BYTES && OLD_MAGICS.includes(buf.toString('latin1', 0, MAGIC_BYTES))) {
+    throw new Error('written by an older Labelwise, with float32 vectors and texts; now stored compactly');
+  }
   if (buf.length < HEAD || !hasMagic(buf, FORMAT)) throw new Error('not a manifest of this format');
   const metaBytes = buf.readUInt32LE(MAGIC_BYTES);
   const check = buf.readInt32LE(12);
   const totalBytes = buf.readUInt32LE(16);
+  const bulkCheck = buf.readInt32LE(20);
   if (totalBytes !== buf.length) throw new Error(`truncated or extended: ${buf.length} bytes, expected ${totalBytes}`);
   if (HEAD + metaBytes > buf.length) throw new Error('truncated');
   const meta = JSON.parse(buf.toString('utf8', HEAD, HEAD + metaBytes)) as {
     key: string;
     dim: number;
     spans: number;
-    textUnits: number;
-    wide: boolean;
     files: ManifestFile[];
   };
   if (meta.key !== key || meta.dim !== dim) throw new Error('written for other options or another model');
   const n = meta.spans;
-  let pos = HEAD + pad8(metaBytes);
-  const tableAt = pos;
-  pos += n * 16;
-  const idsAt = pos;
-  pos += pad8(n * ID_CHARS);
-  const textsAt = pos;
-  const unit = meta.wide ? 2 : 1;
-  pos += pad8(meta.textUnits * unit);
-  const vecAt = pos;
-  pos += n * dim * 4;
-  if (pos !== buf.length) throw new Error('section sizes do not add up');
-  if (manifestCheck(buf, HEAD, textsAt) !== check) throw new Error('damaged (check mismatch)');
+  if (!(Number.isInteger(n) && n >= 0)) throw new Error('bad span count');
+  const startsAt = HEAD + pad4(metaBytes);
+  const endsAt = startsAt + n * 4;
+  const linesAt = endsAt + n * 4;
+  const idsAt = linesAt + n * 4;
+  const scalesAt = idsAt + n * ID_BYTES;
+  const codesAt = scalesAt + n * 4;
+  const end = codesAt + pad4(n * dim);
+  if (end !== buf.length) throw new Error('section sizes do not add up');
+  const at = (from: number, to: number): Uint8Array => new Uint8Array(buf.buffer, buf.byteOffset + from, to - from);
+  const sections = [at(HEAD, startsAt), at(startsAt, endsAt), at(endsAt, linesAt), at(linesAt, idsAt), at(idsAt, scalesAt), at(scalesAt, codesAt)];
+  if (sectionsCheck(sections) !== check) throw new Error('damaged (check mismatch)');
+  if (codesCheck(buf.buffer, buf.byteOffset + codesAt, end - codesAt) !== bulkCheck) throw new Error('damaged (check mismatch in the vectors)');
   // The buffer is our own (allocUnsafeSlow, offset 0), so aligned typed views need no copy.
-  const table = new Int32Array(buf.buffer, buf.byteOffset + tableAt, n * 4);
-  let ids: string;
-  let texts: string;
-  let textBase: number;
-  if (meta.wide) {
-    ids = buf.toString('latin1', idsAt, idsAt + n * ID_CHARS);
-    texts = buf.toString('utf16le', textsAt, textsAt + meta.textUnits * 2);
-    textBase = 0;
-  } else {
-    // One string for ids, padding and texts (see Manifest.ids).
-    ids = texts = buf.toString('latin1', idsAt, textsAt + meta.textUnits);
-    textBase = textsAt - idsAt;
-  }
-  const vectors = new Float32Array(buf.buffer, buf.byteOffset + vecAt, n * dim);
-  const files = new Map<string, ManifestPlace>();
+  const o = buf.byteOffset;
+  const starts = new Int32Array(buf.buffer, o + startsAt, n);
+  const ends = new Int32Array(buf.buffer, o + endsAt, n);
+  const lines = new Int32Array(buf.buffer, o + linesAt, n);
+  const files = new Map<string, { entry: ManifestFile; first: number }>();
   let first = 0;
-  let t = 0;
   for (const entry of meta.files) {
     const count = entry.spans;
     if (!(Number.isInteger(count) && count >= 0 && first + count <= n)) throw new Error('file span counts do not add up');
-    files.set(entry.file, { entry, first, textAt: textBase + t });
-    for (let r = first; r < first + count; r++) {
-      const len = table[r * 4 + 3];
-      if (len < 0) throw new Error('span texts do not add up');
-      t += len;
-    }
+    files.set(entry.file, { entry, first });
     first += count;
   }
   if (first !== n) throw new Error('file span counts do not add up');
-  if (t !== meta.textUnits) throw new Error('span texts do not add up');
-  return { files, spans: n, table, ids, texts, vectors };
+  return {
+    files,
+    spans: n,
+    starts,
+    ends,
+    lines,
+    ids: new Uint8Array(buf.buffer, o + idsAt, n * ID_BYTES),
+    scales: new Float32Array(buf.buffer, o + scalesAt, n),
+    codes: new Int8Array(buf.buffer, o + codesAt, n * dim),
+  };
 }
 
-async function writeManifest(
-  path: string,
-  key: string,
-  dim: number,
-  entries: ManifestFile[],
-  parts: Part[],
-  all: readonly CandidateSpan[],
-  vectors: Float32Array,
-): Promise<void> {
-  const kept = new Set(entries.map((e) => e.file));
-  const spans: CandidateSpan[] = [];
-  const rows: number[] = [];
-  let row = 0;
-  for (const p of parts) {
-    if (kept.has(p.file)) {
-      for (let i = 0; i < p.count; i++) {
-        spans.push(all[row + i]);
-        rows.push(row + i);
-      }
+/**
+ * Writes the kept parts' rows. When every row is kept (a first open of files written long ago, or
+ * a re-open) the sections are views of the result's columns and codes: nothing is copied.
+ */
+async function writeManifest(path: string, key: string, dim: number, entries: ManifestFile[], kept: Part[], all: SpanColumns, vectors: CompactMatrix): Promise<void> {
+  if (!all.packed) throw new Error('span ids that are not 24 hex digits cannot be stored');
+  let n = 0;
+  for (const p of kept) n += p.count;
+  let starts = all.starts;
+  let ends = all.ends;
+  let lines = all.lines;
+  let ids = all.packed;
+  let scales = vectors.scales;
+  let codes = vectors.codes;
+  const whole = n === all.length;
+  if (!whole) {
+    starts = new Int32Array(n);
+    ends = new Int32Array(n);
+    lines = new Int32Array(n);
+    ids = new Uint8Array(n * ID_BYTES);
+    scales = new Float32Array(n);
+    codes = new Int8Array(n * dim + 4);
+    let at = 0;
+    for (const p of kept) {
+      const a = p.row;
+      const b = p.row + p.count;
+      starts.set(all.starts.subarray(a, b), at);
+      ends.set(all.ends.subarray(a, b), at);
+      lines.set(all.lines.subarray(a, b), at);
+      ids.set(all.packed.subarray(a * ID_BYTES, b * ID_BYTES), at * ID_BYTES);
+      scales.set(vectors.scales.subarray(a, b), at);
+      codes.set(vectors.codes.subarray(a * dim, b * dim), at * dim);
+      at += p.count;
     }
-    row += p.count;
   }
-  const n = spans.length;
-  let textUnits = 0;
-  let wide = false;
-  for (const s of spans) {
-    if (s.id.length !== ID_CHARS || !/^[0-9a-f]+$/.test(s.id)) throw new Error(`unexpected span id "${s.id}"`);
-    textUnits += s.text.length;
-    if (!wide && /[^\u0000-\u00ff]/.test(s.text)) wide = true;
+  const codeBytes = pad4(n * dim);
+  // The codes section with its padding as one view: the result's codes array has 4 spare zero
+  // bytes (CompactRows); a view into a manifest buffer, or any other array, is copied.
+  let codesSection: Uint8Array;
+  if (codes.byteOffset % 4 === 0 && codes.buffer.byteLength >= codes.byteOffset + codeBytes && paddingIsZero(codes, n * dim, codeBytes)) {
+    codesSection = new Uint8Array(codes.buffer, codes.byteOffset, codeBytes);
+  } else {
+    codesSection = new Uint8Array(codeBytes);
+    codesSection.set(bytesOf(codes).subarray(0, n * dim));
   }
-  const meta = Buffer.from(JSON.stringify({ key, dim, spans: n, textUnits, wide, files: entries }), 'utf8');
-  const tableAt = HEAD + pad8(meta.length);
-  const idsAt = tableAt + n * 16;
-  const textsAt = idsAt + pad8(n * ID_CHARS);
-  const vecAt = textsAt + pad8(textUnits * (wide ? 2 : 1));
-  const total = vecAt + n * dim * 4;
+  const metaJson = Buffer.from(JSON.stringify({ key, dim, spans: n, files: entries }), 'utf8');
+  const meta = Buffer.alloc(pad4(metaJson.length));
+  metaJson.copy(meta);
+  const sections = [meta, bytesOf(starts), bytesOf(ends), bytesOf(lines), bytesOf(ids), bytesOf(scales)];
+  const head = Buffer.alloc(HEAD);
+  let total = HEAD;
+  for (const s of sections) total += s.length;
+  total += codeBytes;
   if (total > 0xffffffff) throw new Error('corpus too large for a manifest');
-  const buf = Buffer.alloc(total);
-  writeMagic(buf, FORMAT);
-  buf.writeUInt32LE(meta.length, MAGIC_BYTES);
-  buf.writeUInt32LE(total, 16);
-  meta.copy(buf, HEAD);
-  const table = new Int32Array(buf.buffer, buf.byteOffset + tableAt, n * 4);
-  const out = new Float32Array(buf.buffer, buf.byteOffset + vecAt, n * dim);
-  let idPos = idsAt;
-  let textPos = textsAt;
-  for (let i = 0; i < n; i++) {
-    const s = spans[i];
-    table[i * 4] = s.start;
-    table[i * 4 + 1] = s.end;
-    table[i * 4 + 2] = s.line;
-    table[i * 4 + 3] = s.text.length;
-    idPos += buf.write(s.id, idPos, 'latin1');
-    textPos += buf.write(s.text, textPos, wide ? 'utf16le' : 'latin1');
-    out.set(vectors.subarray(rows[i] * dim, (rows[i] + 1) * dim), i * dim);
-  }
-  buf.writeInt32LE(manifestCheck(buf, HEAD, textsAt), 12);
-  // No fsync (replaceFile): it costs 25-90 ms here on every first open, and a manifest that a
-  // power loss leaves short or zeroed fails its length or check and is rebuilt.
-  await replaceFile(path, [buf]);
+  writeMagic(head, FORMAT);
+  head.writeUInt32LE(metaJson.length, MAGIC_BYTES);
+  head.writeInt32LE(sectionsCheck(sections), 12);
+  head.writeUInt32LE(total, 16);
+  head.writeInt32LE(codesCheck(codesSection.buffer, codesSection.byteOffset, codeBytes), 20);
+  // No fsync (replaceFile): a manifest that a power loss leaves short or zeroed fails its length
+  // or check and is rebuilt.
+  await replaceFile(path, [head, ...sections, codesSection]);
+}
+
+/** Whether the bytes of `codes`' buffer from `from` to `to` (past its end) are zero. */
+function paddingIsZero(codes: Int8Array, from: number, to: number): boolean {
+  const b = new Uint8Array(codes.buffer, codes.byteOffset, to);
+  for (let i = from; i < to; i++) if (b[i] !== 0) return false;
+  return true;
 }

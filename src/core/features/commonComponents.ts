@@ -1,4 +1,5 @@
-import type { Matrix } from '../types';
+import type { CompactMatrix, Matrix, Vectors } from '../types';
+import { isCompact, quantiseRowInto, rowInto } from './compactVectors';
 
 /**
  * SIF's second half (Arora et al. 2017): the sentence vectors of a corpus share a few directions
@@ -13,6 +14,11 @@ export interface CommonComponents {
   readonly directions: readonly Float32Array[];
   /** A new matrix: each row minus its projection on the directions, L2-normalised again (a zero row stays zero). */
   remove(X: Matrix): Matrix;
+  /**
+   * The same for a compact pool, row by row: each row dequantised, the directions removed, and
+   * quantised again (no float32 copy of the pool is made).
+   */
+  removeCompact(X: CompactMatrix): CompactMatrix;
 }
 
 const MAX_ITERATIONS = 1000;
@@ -25,7 +31,7 @@ const TOLERANCE = 1e-20;
  * each component. Deterministic (fixed start vector). Fewer than k when the pool has fewer
  * non-zero directions.
  */
-export function fitCommonComponents(pool: Matrix, k: number): CommonComponents {
+export function fitCommonComponents(pool: Vectors, k: number): CommonComponents {
   if (!Number.isInteger(k) || k < 0) throw new RangeError(`common components: k must be a non-negative integer, got ${k}`);
   const d = pool.cols;
   const directions: Float32Array[] = [];
@@ -40,16 +46,31 @@ export function fitCommonComponents(pool: Matrix, k: number): CommonComponents {
       directions.push(Float32Array.from(v));
     }
   }
-  return { directions, remove: (X) => removeDirections(X, directions) };
+  return {
+    directions,
+    remove: (X) => {
+      const out = new Float32Array(X.rows * X.cols);
+      removeDirections(X, directions, (i, row) => out.set(row, i * X.cols));
+      return { rows: X.rows, cols: X.cols, data: out };
+    },
+    removeCompact: (X) => {
+      const codes = new Int8Array(X.rows * X.cols);
+      const scales = new Float32Array(X.rows);
+      removeDirections(X, directions, (i, row) => quantiseRowInto(row, 0, X.cols, codes, scales, i));
+      return { rows: X.rows, cols: X.cols, codes, scales };
+    },
+  };
 }
 
-/** Xᵀ X in float64 (symmetric; the upper triangle is summed and mirrored). */
-function secondMoment(X: Matrix): Float64Array {
+/** Xᵀ X in float64 (symmetric; the upper triangle is summed and mirrored). A compact X is read a row at a time. */
+function secondMoment(X: Vectors): Float64Array {
   const d = X.cols;
   const M = new Float64Array(d * d);
-  const x = X.data;
+  const buf = new Float32Array(d);
+  const compact = isCompact(X);
   for (let i = 0; i < X.rows; i++) {
-    const o = i * d;
+    const x = compact ? rowInto(X, i, buf) : X.data;
+    const o = compact ? 0 : i * d;
     for (let a = 0; a < d; a++) {
       const xa = x[o + a];
       if (xa === 0) continue;
@@ -106,18 +127,20 @@ function normalise(v: Float64Array): number {
   return n;
 }
 
-function removeDirections(X: Matrix, directions: readonly Float32Array[]): Matrix {
+/** Each row of X minus its projection on the directions, L2-normalised again, handed to `emit` (a buffer reused between rows). */
+function removeDirections(X: Vectors, directions: readonly Float32Array[], emit: (i: number, row: Float32Array) => void): void {
   const d = X.cols;
   for (const u of directions) {
     if (u.length !== d) throw new RangeError(`common components: fitted on ${u.length}-dimensional vectors, asked to remove them from ${d}-dimensional ones`);
   }
-  const out = new Float32Array(X.rows * d);
   const row = new Float64Array(d);
+  const src = new Float32Array(d);
+  const out = new Float32Array(d);
   for (let i = 0; i < X.rows; i++) {
-    const o = i * d;
+    const x = rowInto(X, i, src);
     let before = 0;
     for (let a = 0; a < d; a++) {
-      row[a] = X.data[o + a];
+      row[a] = x[a];
       before += row[a] * row[a];
     }
     // Directions are orthonormal, so removing them one after the other removes the projection on their span.
@@ -131,7 +154,7 @@ function removeDirections(X: Matrix, directions: readonly Float32Array[]): Matri
     // A row (almost) inside the removed span has nothing left to tell: zero, not amplified noise.
     const n = Math.sqrt(s);
     const scale = n > 1e-6 * Math.sqrt(before) ? 1 / n : 0;
-    for (let a = 0; a < d; a++) out[o + a] = row[a] * scale;
+    for (let a = 0; a < d; a++) out[a] = row[a] * scale;
+    emit(i, out);
   }
-  return { rows: X.rows, cols: d, data: out };
 }

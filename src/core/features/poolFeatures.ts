@@ -1,4 +1,5 @@
-import type { Matrix } from '../types';
+import type { Matrix, Vectors } from '../types';
+import { isCompact } from './compactVectors';
 import { fitCommonComponents } from './commonComponents';
 
 /**
@@ -13,8 +14,12 @@ import { fitCommonComponents } from './commonComponents';
  * the pool, and never take part in fitting it. `commonComponents` is the encoder's
  * (`Encoder.commonComponents`); 0 returns the matrices unchanged.
  */
-export function poolFeatures(pool: Matrix, commonComponents: number, others: readonly Matrix[] = []): { pool: Matrix; others: Matrix[] } {
+export function poolFeatures<V extends Vectors>(pool: V, commonComponents: number, others: readonly Matrix[] = []): { pool: V; others: Matrix[] } {
   if (commonComponents === 0) return { pool, others: [...others] };
   const cc = fitCommonComponents(pool, commonComponents);
-  return { pool: cc.remove(pool), others: others.map((m) => cc.remove(m)) };
+  // A compact pool (the session's open) is fitted and transformed a row at a time, into new codes:
+  // no float32 copy of the pool. Its rows were quantised once already, so the result differs from
+  // transforming the float32 vectors by quantisation noise (one more rounding per entry).
+  const out = (isCompact(pool) ? cc.removeCompact(pool) : cc.remove(pool)) as V;
+  return { pool: out, others: others.map((m) => cc.remove(m)) };
 }

@@ -10,7 +10,8 @@ import { gatherShardVectors, loadVectorShards } from '../vectorShards';
 import type { CandidateSpan, Logger, Matrix } from '../types';
 import { CancelledError } from './cancelledError';
 import { ParallelOpen } from './openPool';
-import type { EmbedProgress, OpenedCorpus, SessionCorpus, SessionDeps } from './labelingSession';
+import type { EmbedProgress, OpenedCorpus, SessionCorpus, SessionDeps, TableCorpus } from './labelingSession';
+import type { SpanTable } from './spanTable';
 import type { SpanSessionDeps } from './spanSession';
 
 /** Characters of surrounding text shown on each side of a span. */
@@ -30,8 +31,10 @@ function corpusOptions(root: string, settings: CorpusSettings): CorpusOptions {
   return { root, include: settings.include, exclude: settings.exclude, granularity: settings.granularity, maxFileSizeMB: settings.maxFileSizeMB };
 }
 
-/** The session's view of a read corpus: its spans, and their surrounding text read on demand. */
-function corpusView(root: string, settings: CorpusSettings, logger: Logger, corpus: Pick<Corpus, 'spans' | 'files' | 'problems'>): SessionCorpus {
+/** The session's view of a read corpus: its spans (objects or columns), and their surrounding text read on demand. */
+function corpusView(root: string, settings: CorpusSettings, logger: Logger, corpus: Pick<Corpus, 'spans' | 'files' | 'problems'>): SessionCorpus;
+function corpusView(root: string, settings: CorpusSettings, logger: Logger, corpus: Pick<Corpus, 'files' | 'problems'> & { spans: SpanTable }): TableCorpus;
+function corpusView(root: string, settings: CorpusSettings, logger: Logger, corpus: Pick<Corpus, 'files' | 'problems'> & { spans: CandidateSpan[] | SpanTable }): SessionCorpus | TableCorpus {
   const sources = new Map<string, Promise<string>>();
   const source = (span: Pick<CandidateSpan, 'file' | 'line'>): Promise<string> => {
     // A JSONL span's offsets are into its record's text, so the key includes the line.
@@ -48,7 +51,7 @@ function corpusView(root: string, settings: CorpusSettings, logger: Logger, corp
     return p;
   };
   return {
-    spans: corpus.spans,
+    spans: corpus.spans as SpanTable,
     files: corpus.files.length,
     problems: corpus.problems.map((p) => p.message),
     // The panel's span text, read when shown (the session keeps none; it checks it against the id).

@@ -3,7 +3,7 @@ import type { Encoder, EncoderOptions } from '../encoders/encoder';
 import { SettingError } from '../errors';
 import { poolFeatures } from '../features/poolFeatures';
 import type { StartableSettings } from '../settings';
-import { silentLogger, type CandidateSpan, type Logger, type Matrix } from '../types';
+import { silentLogger, type CandidateSpan, type Logger, type Vectors } from '../types';
 import { CancelledError } from './cancelledError';
 import { wilsonInterval } from './accuracyInterval';
 import { appendCurveLog, readCurveLog } from './curveLog';
@@ -37,10 +37,20 @@ export interface SessionCorpus {
   text?(span: SpanPlace): Promise<string>;
 }
 
+/**
+ * A corpus whose spans are columns already (the real open, corpusManifest.ts): no span object and
+ * no text is ever made for them; the session reads a text from its file when it shows the span.
+ */
+export interface TableCorpus extends Omit<SessionCorpus, 'spans' | 'text'> {
+  readonly spans: SpanTable;
+  text(span: SpanPlace): Promise<string>;
+}
+
 /** A corpus with its vectors, as SessionDeps.openCorpus returns it. */
 export interface OpenedCorpus {
-  readonly corpus: SessionCorpus;
-  readonly vectors: Matrix;
+  readonly corpus: SessionCorpus | TableCorpus;
+  /** Row i for span i: dense, or compact as the engine keeps its pool (the real open). */
+  readonly vectors: Vectors;
 }
 
 export interface EmbedProgress {
@@ -59,7 +69,7 @@ export interface SessionDeps {
    * encoder's id, so the session loads the encoder first.
    */
   openCorpus(root: string, settings: StartableSettings, encoder: Encoder, cacheDir: string, progress: EmbedProgress, logger: Logger, signal?: AbortSignal): Promise<OpenedCorpus>;
-  createEngine(X: Matrix, opts: EngineOptions, extra: EngineExtras): LabelingEngine;
+  createEngine(X: Vectors, opts: EngineOptions, extra: EngineExtras): LabelingEngine;
 }
 
 /**
@@ -148,13 +158,13 @@ export class LabelingSession {
 
   private constructor(
     private readonly settings: StartableSettings,
-    corpus: SessionCorpus,
+    corpus: SessionCorpus | TableCorpus,
     private readonly engine: LabelingEngine,
     private readonly encoder: Encoder,
     private readonly logger: Logger,
     private readonly events: SessionEvents,
   ) {
-    this.table = new SpanTable(corpus.spans, { keepTexts: corpus.text === undefined });
+    this.table = corpus.spans instanceof SpanTable ? corpus.spans : new SpanTable(corpus.spans, { keepTexts: corpus.text === undefined });
     this.contextOf = corpus.context;
     this.readText = corpus.text;
   }
@@ -168,7 +178,7 @@ export class LabelingSession {
     const logger = opts.logger ?? silentLogger;
     const progress = opts.progress ?? ((): void => undefined);
     const { settings } = params;
-    const reportCorpus = (c: SessionCorpus): void => {
+    const reportCorpus = (c: SessionCorpus | TableCorpus): void => {
       for (const p of c.problems) logger.warn(p);
       if (c.spans.length === 0) {
         throw new SettingError('labelwise.include', `no candidate spans found in ${params.root}: check labelwise.include / labelwise.exclude (${settings.include.join(', ')})`);
@@ -199,7 +209,8 @@ export class LabelingSession {
       const session = new LabelingSession(settings, corpus, engine, encoder, logger, opts.events ?? {});
       if (params.curveFile !== undefined) await session.restoreCurve(params.curveFile);
       progress('Finding the labeled spans again', 0.96);
-      const anchored = await session.reanchor(params.root, params.decisions, corpus.spans);
+      // A columnar corpus has no texts at hand: reanchoring reads them only if a decision is not in place.
+      const anchored = await session.reanchor(params.root, params.decisions, corpus.spans instanceof SpanTable ? undefined : corpus.spans);
       let restored = 0;
       let unmatched = 0;
       for (const d of placedDecisions(anchored)) {

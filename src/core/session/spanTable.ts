@@ -4,7 +4,7 @@ import type { CandidateSpan } from '../types';
 export type SpanPlace = Omit<CandidateSpan, 'text'>;
 
 /** Bytes of a packed id: spanId is 24 hex digits (96 bits of SHA-256). */
-const ID_BYTES = 12;
+export const ID_BYTES = 12;
 const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 
 function hexNibble(c: number): number {
@@ -14,7 +14,7 @@ function hexNibble(c: number): number {
 }
 
 /** Writes a 24-hex-digit id as 12 bytes at `at`; false (nothing written) for any other id. */
-function packId(id: string, out: Uint8Array, at: number): boolean {
+export function packId(id: string, out: Uint8Array, at: number): boolean {
   if (id.length !== ID_BYTES * 2) return false;
   for (let i = 0; i < ID_BYTES; i++) {
     const hi = hexNibble(id.charCodeAt(2 * i));
@@ -23,6 +23,149 @@ function packId(id: string, out: Uint8Array, at: number): boolean {
     out[at + i] = (hi << 4) | lo;
   }
   return true;
+}
+
+/**
+ * A SpanTable's columns: `length` rows; per row its file (index into `paths`), offsets and line;
+ * ids packed 12 bytes a row, or (when some id is not spanId's 24 hex digits) as strings.
+ */
+export interface SpanColumns {
+  readonly length: number;
+  readonly paths: readonly string[];
+  readonly fileOf: Int32Array;
+  readonly starts: Int32Array;
+  readonly ends: Int32Array;
+  readonly lines: Int32Array;
+  readonly packed?: Uint8Array;
+  readonly idStrings?: readonly string[];
+}
+
+function columnsOf(spans: readonly CandidateSpan[]): SpanColumns {
+  const b = new SpanTableBuilder(spans.length);
+  for (const s of spans) b.add(s.id, s.file, s.start, s.end, s.line);
+  return b.columns();
+}
+
+/** A larger copy of `a` (length `cap`) holding its first `used` elements. */
+function grown<T extends Int32Array | Uint8Array>(a: T, cap: number, used: number): T {
+  const b = new (a.constructor as new (n: number) => T)(cap);
+  b.set(a.subarray(0, used));
+  return b;
+}
+
+/**
+ * Builds SpanColumns row by row (or a run of rows at a time), with no span object kept: what the
+ * first open streams the corpus into. Capacity grows by half when exceeded; reserve() sets it
+ * once the total is known or estimated.
+ */
+export class SpanTableBuilder {
+  private n = 0;
+  private cap: number;
+  private readonly paths: string[] = [];
+  private readonly fileIndex = new Map<string, number>();
+  private fileOf: Int32Array;
+  private starts: Int32Array;
+  private ends: Int32Array;
+  private lines: Int32Array;
+  private packed: Uint8Array | undefined;
+  /** Set (and `packed` dropped) at the first id that is not 24 hex digits. */
+  private idStrings: string[] | undefined;
+
+  constructor(capacity = 1024) {
+    this.cap = Math.max(1, capacity);
+    this.fileOf = new Int32Array(this.cap);
+    this.starts = new Int32Array(this.cap);
+    this.ends = new Int32Array(this.cap);
+    this.lines = new Int32Array(this.cap);
+    this.packed = new Uint8Array(this.cap * ID_BYTES);
+  }
+
+  get length(): number {
+    return this.n;
+  }
+
+  /** Room for `total` rows in all. */
+  reserve(total: number): void {
+    if (total <= this.cap) return;
+    const used = this.n;
+    this.cap = total;
+    this.fileOf = grown(this.fileOf, total, used);
+    this.starts = grown(this.starts, total, used);
+    this.ends = grown(this.ends, total, used);
+    this.lines = grown(this.lines, total, used);
+    if (this.packed) this.packed = grown(this.packed, total * ID_BYTES, used * ID_BYTES);
+  }
+
+  private room(extra: number): void {
+    if (this.n + extra > this.cap) this.reserve(Math.max(this.n + extra, Math.ceil(this.cap * 1.5)));
+  }
+
+  private fileNumber(file: string): number {
+    let f = this.fileIndex.get(file);
+    if (f === undefined) {
+      f = this.paths.length;
+      this.paths.push(file);
+      this.fileIndex.set(file, f);
+    }
+    return f;
+  }
+
+  /** Appends one span; returns its row. */
+  add(id: string, file: string, start: number, end: number, line: number): number {
+    this.room(1);
+    const i = this.n++;
+    this.fileOf[i] = this.fileNumber(file);
+    this.starts[i] = start;
+    this.ends[i] = end;
+    this.lines[i] = line;
+    if (this.packed && !packId(id, this.packed, i * ID_BYTES)) this.unpack(i);
+    if (this.idStrings) this.idStrings[i] = id;
+    return i;
+  }
+
+  /**
+   * Appends `count` spans of one file: offsets and lines from `starts`/`ends`/`lines` at `from`,
+   * ids packed 12 bytes each in `ids` from row `from` (a corpus manifest's columns).
+   */
+  addPacked(file: string, count: number, from: number, starts: Int32Array, ends: Int32Array, lines: Int32Array, ids: Uint8Array): void {
+    if (count === 0) return;
+    this.room(count);
+    const at = this.n;
+    this.fileOf.fill(this.fileNumber(file), at, at + count);
+    this.starts.set(starts.subarray(from, from + count), at);
+    this.ends.set(ends.subarray(from, from + count), at);
+    this.lines.set(lines.subarray(from, from + count), at);
+    if (this.packed) this.packed.set(ids.subarray(from * ID_BYTES, (from + count) * ID_BYTES), at * ID_BYTES);
+    else for (let i = 0; i < count; i++) this.idStrings![at + i] = hexOf(ids, (from + i) * ID_BYTES);
+    this.n += count;
+  }
+
+  /** From row `upto` on, ids are strings: the rows before are turned into strings too. */
+  private unpack(upto: number): void {
+    const p = this.packed!;
+    this.idStrings = Array.from({ length: upto }, (_, r) => hexOf(p, r * ID_BYTES));
+    this.packed = undefined;
+  }
+
+  /** The columns so far (views of the builder's arrays: add nothing after). */
+  columns(): SpanColumns {
+    const n = this.n;
+    return {
+      length: n,
+      paths: this.paths,
+      fileOf: this.fileOf.subarray(0, n),
+      starts: this.starts.subarray(0, n),
+      ends: this.ends.subarray(0, n),
+      lines: this.lines.subarray(0, n),
+      ...(this.packed ? { packed: this.packed.subarray(0, n * ID_BYTES) } : { idStrings: this.idStrings! }),
+    };
+  }
+}
+
+function hexOf(bytes: Uint8Array, at: number): string {
+  let s = '';
+  for (let b = 0; b < ID_BYTES; b++) s += HEX[bytes[at + b]];
+  return s;
 }
 
 /**
@@ -35,7 +178,7 @@ function packId(id: string, out: Uint8Array, at: number): boolean {
  */
 export class SpanTable {
   readonly length: number;
-  private readonly paths: string[] = [];
+  private readonly paths: string[];
   private readonly fileOf: Int32Array;
   private readonly starts: Int32Array;
   private readonly ends: Int32Array;
@@ -47,29 +190,20 @@ export class SpanTable {
   private readonly byString: Map<string, number> | undefined;
   private readonly texts: string[] | undefined;
 
-  constructor(spans: readonly CandidateSpan[], opts: { readonly keepTexts: boolean }) {
-    const n = spans.length;
+  /**
+   * From span objects (small corpora, tests, fakes), or from columns built without any (the first
+   * open streams files into a SpanTableBuilder; the manifest's rows go straight in).
+   */
+  constructor(spans: readonly CandidateSpan[] | SpanColumns, opts: { readonly keepTexts: boolean } = { keepTexts: false }) {
+    const cols = Array.isArray(spans) ? columnsOf(spans as readonly CandidateSpan[]) : (spans as SpanColumns);
+    const n = cols.length;
     this.length = n;
-    this.fileOf = new Int32Array(n);
-    this.starts = new Int32Array(n);
-    this.ends = new Int32Array(n);
-    this.lines = new Int32Array(n);
-    const fileIndex = new Map<string, number>();
-    let packed: Uint8Array | undefined = new Uint8Array(n * ID_BYTES);
-    for (let i = 0; i < n; i++) {
-      const s = spans[i];
-      let f = fileIndex.get(s.file);
-      if (f === undefined) {
-        f = this.paths.length;
-        this.paths.push(s.file);
-        fileIndex.set(s.file, f);
-      }
-      this.fileOf[i] = f;
-      this.starts[i] = s.start;
-      this.ends[i] = s.end;
-      this.lines[i] = s.line;
-      if (packed && !packId(s.id, packed, i * ID_BYTES)) packed = undefined;
-    }
+    this.paths = [...cols.paths];
+    this.fileOf = cols.fileOf;
+    this.starts = cols.starts;
+    this.ends = cols.ends;
+    this.lines = cols.lines;
+    const packed = cols.packed;
     if (packed) {
       this.packed = packed;
       let cap = 1;
@@ -81,10 +215,11 @@ export class SpanTable {
         this.slots[at] = i + 1;
       }
     } else {
-      this.idStrings = spans.map((s) => s.id);
-      this.byString = new Map(spans.map((s, i) => [s.id, i]));
+      const ids = cols.idStrings!;
+      this.idStrings = [...ids];
+      this.byString = new Map(ids.map((id, i) => [id, i]));
     }
-    if (opts.keepTexts) this.texts = spans.map((s) => s.text);
+    if (opts.keepTexts && Array.isArray(spans)) this.texts = (spans as readonly CandidateSpan[]).map((s) => s.text);
   }
 
   /** The slot holding the id packed at bytes[from ..], or the empty slot where it would go. */
@@ -115,10 +250,7 @@ export class SpanTable {
 
   id(row: number): string {
     if (this.idStrings) return this.idStrings[row];
-    const p = this.packed!;
-    let s = '';
-    for (let b = 0; b < ID_BYTES; b++) s += HEX[p[row * ID_BYTES + b]];
-    return s;
+    return hexOf(this.packed!, row * ID_BYTES);
   }
 
   place(row: number): SpanPlace {

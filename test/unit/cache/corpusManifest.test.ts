@@ -6,7 +6,8 @@ import { after, describe, test } from 'node:test';
 import { clearCorpusManifests, openCorpusEncoded, type CorpusEncodeOptions, type EncodedCorpus } from '../../../src/core/cache/corpusManifest';
 import type { Encoder } from '../../../src/core/encoders/encoder';
 import { readCorpus, type CorpusOptions } from '../../../src/core/text/corpus';
-import type { Granularity, Logger, Matrix } from '../../../src/core/types';
+import { quantise } from '../../../src/core/features/compactVectors';
+import type { CandidateSpan, Granularity, Logger, Matrix } from '../../../src/core/types';
 
 const dirs: string[] = [];
 after(() => {
@@ -79,18 +80,34 @@ function open(ws: Workspace, encoder: Encoder, extra: Partial<CorpusEncodeOption
   return openCorpusEncoded({ corpus: ws.corpus(), encoder, cacheDir: ws.cacheDir, now: later, ...extra });
 }
 
-/** What readCorpus + a plain encode give: the manifest must give exactly this. */
-async function expected(ws: Workspace, encoder: Encoder, granularity: Granularity = 'sentence'): Promise<{ spans: unknown; vectors: Float32Array; problems: string[] }> {
+/** What readCorpus + a plain encode + the engine's quantise give: the manifest must give exactly this. */
+async function expected(ws: Workspace, encoder: Encoder, granularity: Granularity = 'sentence'): Promise<{ spans: CandidateSpan[]; codes: Int8Array; scales: Float32Array; problems: string[] }> {
   const c = await readCorpus(ws.corpus(granularity));
   const plain = new CountingEncoder(encoder.id, encoder.dim);
-  const m = await plain.encode(c.spans.map((s) => s.text));
-  return { spans: c.spans, vectors: m.data, problems: c.problems.map((p) => p.message) };
+  const m = quantise(await plain.encode(c.spans.map((s) => s.text)));
+  return { spans: c.spans, codes: m.codes, scales: m.scales, problems: c.problems.map((p) => p.message) };
+}
+
+/** The result's spans as objects (places, no texts). */
+function placesOf(r: EncodedCorpus): Omit<CandidateSpan, 'text'>[] {
+  return Array.from({ length: r.spans.length }, (_, i) => r.spans.place(i));
+}
+
+/** Whether the result holds the span of the corpus (as read now) with this text. */
+async function hasText(ws: Workspace, r: EncodedCorpus, text: string): Promise<boolean> {
+  const s = (await readCorpus(ws.corpus())).spans.find((x) => x.text === text);
+  return s !== undefined && r.spans.rowOf(s.id) !== undefined;
 }
 
 async function assertSameAsFresh(ws: Workspace, encoder: Encoder, r: EncodedCorpus, granularity: Granularity = 'sentence'): Promise<void> {
   const e = await expected(ws, encoder, granularity);
-  assert.deepEqual(r.spans, e.spans);
-  assert.deepEqual(Array.from(r.vectors.data), Array.from(e.vectors));
+  assert.deepEqual(
+    placesOf(r),
+    e.spans.map(({ text: _, ...place }) => place),
+  );
+  // Bit for bit the engine's pool: quantise() of the float32 vectors, row for row.
+  assert.deepEqual(Array.from(r.vectors.codes), Array.from(e.codes));
+  assert.deepEqual(Array.from(r.vectors.scales), Array.from(e.scales));
   assert.equal(r.vectors.rows, r.spans.length);
   assert.deepEqual(
     r.problems.map((p) => p.message),
@@ -147,7 +164,7 @@ describe('openCorpusEncoded (corpus manifest)', () => {
     assert.equal(r.stats.filesRead, 1);
     assert.equal(r.stats.filesReused, 3);
     assert.equal(r.stats.misses, 1, 'only the edited sentence is encoded');
-    assert.ok(r.spans.some((s) => s.text === 'The dog sat on the mat.'));
+    assert.ok(await hasText(ws, r, 'The dog sat on the mat.'));
     await assertSameAsFresh(ws, enc, r);
 
     // Same size and the same mtime (a whole second, so it is restored exactly): the ctime still tells.
@@ -160,7 +177,7 @@ describe('openCorpusEncoded (corpus manifest)', () => {
     assert.equal(statSync(file).mtimeMs, T * 1000);
     const r2 = await open(ws, enc);
     assert.equal(r2.stats.filesRead, 1);
-    assert.ok(r2.spans.some((s) => s.text === 'The cow sat on the mat.'));
+    assert.ok(await hasText(ws, r2, 'The cow sat on the mat.'));
     await assertSameAsFresh(ws, enc, r2);
     const r3 = await open(ws, enc);
     assert.equal(r3.stats.filesRead, 0, 'the re-read file is reused next time');
@@ -176,8 +193,8 @@ describe('openCorpusEncoded (corpus manifest)', () => {
     const r = await open(ws, enc);
     assert.equal(r.stats.filesRead, 1);
     assert.equal(r.stats.filesReused, 3);
-    assert.ok(!r.spans.some((s) => s.file === 'b.md'));
-    assert.ok(r.spans.some((s) => s.file === 'sub/new.txt'));
+    assert.ok(!placesOf(r).some((s) => s.file === 'b.md'));
+    assert.ok(placesOf(r).some((s) => s.file === 'sub/new.txt'));
     await assertSameAsFresh(ws, enc, r);
     rmSync(join(ws.root, 'sub', 'c.txt'));
     const r2 = await open(ws, enc);
@@ -233,6 +250,10 @@ describe('openCorpusEncoded (corpus manifest)', () => {
       ['empty', () => writeFileSync(path, '')],
       // Format 1 (CRC-32 check) had the same layout: its magic alone must keep it from being misread.
       ['a format-1 manifest', () => writeFileSync(path, Buffer.concat([Buffer.from('LWCMAN01', 'latin1'), good.subarray(8)]))],
+      // Format 2 (float32 vectors and texts): rebuilt compactly, and the log says why.
+      ['a format-2 manifest', () => writeFileSync(path, Buffer.concat([Buffer.from('LWCMAN02', 'latin1'), good.subarray(8)]))],
+      ['a flipped byte in the span offsets', () => writeFileSync(path, Buffer.from(good).fill(0x7f, good.indexOf(0x7d, 24) + 8, good.indexOf(0x7d, 24) + 9))],
+      ['a flipped code in the vectors', () => writeFileSync(path, Buffer.from(good).fill(0x55, good.length - 8, good.length - 7))],
     ];
     for (const [what, hurt] of damage) {
       hurt();
@@ -242,6 +263,7 @@ describe('openCorpusEncoded (corpus manifest)', () => {
       assert.equal(r.stats.filesReused, 0, what);
       assert.ok(r.stats.written, what);
       assert.ok(warnings.some((w) => w.includes(name) && w.includes('rebuilding')), `${what}: ${warnings.join(' | ')}`);
+      if (what === 'a format-2 manifest') assert.ok(warnings.some((w) => w.includes('older Labelwise')), warnings.join(' | '));
       await assertSameAsFresh(ws, enc, r);
       const next = await open(ws, enc);
       assert.equal(next.stats.filesReused, 4, `${what}: rebuilt`);
@@ -293,6 +315,29 @@ describe('openCorpusEncoded (corpus manifest)', () => {
     await assertSameAsFresh(ws, enc, r);
     assert.equal(r.stats.written, false);
     assert.ok(warnings.length > 0);
+  });
+
+  test('streamed in groups and batches: every group size and batch size gives the same spans and codes, reused files in between', async () => {
+    const files: Record<string, string> = { ...FILES };
+    for (let f = 0; f < 12; f++) files[`many/f${String(f).padStart(2, '0')}.txt`] = Array.from({ length: 1 + (f % 4) }, (_, i) => `File ${f} sentence ${i}.`).join(' ') + '\n';
+    for (const [groupBytes, encodeBatch] of [[1, 1], [1, 5], [60, 3], [200, 7], [1 << 20, 2]]) {
+      const ws = workspace(files);
+      const enc = new CountingEncoder('enc-a');
+      const first = await open(ws, enc, { groupBytes, encodeBatch });
+      await assertSameAsFresh(ws, enc, first);
+      assert.equal(first.stats.misses, first.spans.length);
+      // Every other file edited: runs of reused files between runs of files read.
+      for (let f = 0; f < 12; f += 2) writeFileSync(join(ws.root, `many/f${String(f).padStart(2, '0')}.txt`), `Edited ${f}. Now file ${f} has two sentences.\n`);
+      const progress: Array<[number, number]> = [];
+      const r = await open(ws, enc, { groupBytes, encodeBatch, onProgress: (done, total) => progress.push([done, total]) });
+      assert.equal(r.stats.filesRead, 6, `group ${groupBytes}, batch ${encodeBatch}`);
+      assert.equal(r.stats.misses, 12, 'only the edited sentences are encoded');
+      await assertSameAsFresh(ws, enc, r);
+      assert.deepEqual(progress[progress.length - 1], [r.spans.length, r.spans.length]);
+      const again = await open(ws, enc, { groupBytes, encodeBatch });
+      assert.equal(again.stats.filesReused, Object.keys(files).length);
+      await assertSameAsFresh(ws, enc, again);
+    }
   });
 
   test('clearCorpusManifests removes manifests only', async () => {

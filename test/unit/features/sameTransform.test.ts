@@ -7,6 +7,7 @@ import { poolFeatures } from '../../../src/core/features/poolFeatures';
 import { LabelingSession } from '../../../src/core/session/labelingSession';
 import { defaultSettings, type StartableSettings } from '../../../src/core/settings';
 import type { Matrix } from '../../../src/core/types';
+import { denseOf } from '../../../src/core/features/compactVectors';
 import { syntheticDataset } from '../simulation/synthetic';
 import { letterEncoder, lineCorpus, openWith, TOPICS } from '../session/testCorpus';
 
@@ -25,7 +26,7 @@ async function sessionFeatures(): Promise<{ X: Matrix; raw: Matrix }> {
       loadEncoder: async () => encoder(),
       openCorpus: openWith(() => corpus),
       createEngine: (m, opts) => {
-        X = m;
+        X = denseOf(m);
         return createEngine(m, opts);
       },
     },

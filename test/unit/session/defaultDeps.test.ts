@@ -7,7 +7,8 @@ import { defaultDeps } from '../../../src/core/session/defaultDeps';
 import { LabelingSession } from '../../../src/core/session/labelingSession';
 import { defaultSettings, type StartableSettings } from '../../../src/core/settings';
 import { readCorpus } from '../../../src/core/text/corpus';
-import type { Matrix } from '../../../src/core/types';
+import type { Vectors } from '../../../src/core/types';
+import { isCompact } from '../../../src/core/features/compactVectors';
 import { InputError } from '../../../src/core/errors';
 import { writeArrowShard } from '../../../src/core/vectorShards';
 import { TOPICS } from './testCorpus';
@@ -99,7 +100,7 @@ describe('the worker’s real dependencies (corpus reader, embedded encoder, cac
       const logs: string[] = [];
       const logger = { info: (m: string) => logs.push(m), warn: (m: string) => logs.push(m), error: (m: string) => logs.push(m) };
       const deps = defaultDeps();
-      const seen: Matrix[] = [];
+      const seen: Vectors[] = [];
       const create = deps.createEngine;
       deps.createEngine = (X, opts, extra) => {
         seen.push(X);
@@ -111,6 +112,7 @@ describe('the worker’s real dependencies (corpus reader, embedded encoder, cac
         assert.equal(opened.result.spans, 12);
         assert.equal(seen.length, 1);
         assert.deepEqual({ rows: seen[0].rows, cols: seen[0].cols }, { rows: 12, cols });
+        assert.ok(!isCompact(seen[0]), 'shard vectors reach the engine as they are (it quantises them)');
         assert.deepEqual(seen[0].data, want);
         assert.equal((await opened.session.query({ n: 3, exclude: [] })).length, 3);
         assert.ok(logs.some((l) => /^vectors: 12×7 from 2 shards .*nothing encoded/.test(l)), logs.join('\n'));
