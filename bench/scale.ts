@@ -24,8 +24,8 @@
 // The children run the code bundled as the extension ships it (see childCommand; --source: through
 // tsx). --compare adds the parallel pieces alone: the read over the open's workers, the encode on
 // one intra-op thread and over this thread + the workers, and the first open on one thread
-// (LABELWISE_OPEN_WORKERS=0). LW_BENCH_LOG=1 prints each child's session log with wall and CPU
-// stamps. 1 M spans take minutes and ~2.5 GB: run it niced and alone.
+// (LABELWISE_OPEN_WORKERS=0). LW_BENCH_LOG=1 prints each child's session log with wall, CPU and
+// memory stamps. 1 M spans take minutes and ~2.5 GB: run it niced and alone.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -142,7 +142,11 @@ function ensureWorkspace(dir: string, spans: number): string {
 
 /** LW_BENCH_LOG=1: the session's log on stderr, with seconds since the child started (where the time goes). */
 const t0 = performance.now();
-const stamp = (level: string) => (m: string): void => void process.stderr.write(`${((performance.now() - t0) / 1000).toFixed(2)}s cpu ${(((c) => (c.user + c.system) / 1e6)(process.cpuUsage())).toFixed(2)}s ${level} ${m}\n`);
+const stamp = (level: string) => (m: string): void => {
+  const mem = process.memoryUsage();
+  const mb = (b: number): string => (b / 1048576).toFixed(0);
+  process.stderr.write(`${((performance.now() - t0) / 1000).toFixed(2)}s cpu ${(((c) => (c.user + c.system) / 1e6)(process.cpuUsage())).toFixed(2)}s rss ${mb(mem.rss)} MB (heap ${mb(mem.heapUsed)}, buffers ${mb(mem.arrayBuffers)}) ${level} ${m}\n`);
+};
 const logger: Logger = process.env.LW_BENCH_LOG ? { info: stamp('info'), warn: stamp('warn'), error: stamp('error') } : silentLogger;
 
 interface Job {

@@ -207,10 +207,6 @@ class CompactRows {
     this.codes = codes;
     this.scales = scales;
   }
-
-  room(need: number, used: number): void {
-    if (need > this.cap) this.reserve(Math.max(need, Math.ceil(this.cap * 1.5)), used);
-  }
 }
 
 /**
@@ -289,8 +285,9 @@ export async function openCorpusEncoded(opts: CorpusEncodeOptions): Promise<Enco
     };
   }
 
-  const table = new SpanTableBuilder(spansReused + 1024);
-  const rows = new CompactRows(dim, spansReused + 1024);
+  let capacity = spansReused + 1024;
+  const table = new SpanTableBuilder(capacity);
+  const rows = new CompactRows(dim, capacity);
   const parts: Part[] = [];
   let hits = 0;
   let misses = 0;
@@ -351,11 +348,13 @@ export async function openCorpusEncoded(opts: CorpusEncodeOptions): Promise<Enco
     const n = c.spans.length;
     bytesRead += groupBytes;
     spansRead += n;
-    if (n > 0) {
-      const need = table.length + n;
-      const want = Math.max(need, estimate() + 1024);
-      table.reserve(want);
-      rows.room(want, table.length);
+    const need = table.length + n;
+    if (need > capacity) {
+      // Room for the estimated total and a margin, so that the result is (nearly always) allocated
+      // once: growing it later copies it, and both copies are alive for a moment.
+      capacity = Math.max(need, Math.ceil(estimate() * 1.1));
+      table.reserve(capacity);
+      rows.reserve(capacity, table.length);
     }
     // Rows in file order: the reader orders spans by file (in the order of `files`, sorted) then position.
     const start = table.length;
@@ -394,7 +393,11 @@ export async function openCorpusEncoded(opts: CorpusEncodeOptions): Promise<Enco
       }
       const { entry, first } = manifest!.files.get(f)!;
       const at = table.length;
-      rows.room(at + entry.spans, at);
+      if (at + entry.spans > capacity) {
+        capacity = Math.max(at + entry.spans, Math.ceil(capacity * 1.5));
+        table.reserve(capacity);
+        rows.reserve(capacity, at);
+      }
       table.addPacked(f, entry.spans, first, manifest!.starts, manifest!.ends, manifest!.lines, manifest!.ids);
       rows.codes.set(manifest!.codes.subarray(first * dim, (first + entry.spans) * dim), at * dim);
       rows.scales.set(manifest!.scales.subarray(first, first + entry.spans), at);
