@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { statSync, type Stats } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SPANS_VERSION, listCorpusFiles, readCorpus, type Corpus, type CorpusOptions, type CorpusProblem } from '../text/corpus';
-import { silentLogger, type CompactMatrix, type Logger, type Matrix } from '../types';
-import { quantiseRowInto } from '../features/compactVectors';
+import { silentLogger, type CompactMatrix, type Logger, type Vectors } from '../types';
+import { quantise } from '../features/compactVectors';
 import { ID_BYTES, SpanTable, SpanTableBuilder, type SpanColumns } from '../session/spanTable';
-import { EmbeddingCache, type CacheProgress } from './embeddingCache';
+import { EmbeddingCache, type CacheEncoder, type CacheProgress } from './embeddingCache';
 import type { Encoder } from '../encoders/encoder';
 import { MAGIC_BYTES, checkWords, clearFiles, hasMagic, readWholeFile, replaceFile, writeMagic, type CheckedFormat } from './checkedFile';
 
@@ -22,8 +22,9 @@ import { MAGIC_BYTES, checkWords, clearFiles, hasMagic, readWholeFile, replaceFi
  * cache) a batch at a time and each vector is quantised into the result as it comes, so neither a
  * span object per span, nor all texts, nor a float32 matrix of the whole corpus is ever held
  * (1 M spans: ~130 MB of result instead of ~1.2 GB at the peak). The quantisation is the engine's
- * own (quantiseRowInto), row by row, so the engine's pool is bit for bit what quantising the
- * float32 vectors whole would give.
+ * own (compactVectors.ts, row by row, wherever it runs: here, in the embedding cache or in the
+ * open's workers), so the engine's pool is bit for bit what quantising the float32 vectors whole
+ * would give.
  *
  * On-disk format, little-endian, one file per key: `corpus-<sha256(key)[:16]>.lwmanifest`
  *
@@ -83,8 +84,12 @@ export interface CorpusEncodeOptions {
    * reuses spans cut by an old one). Part of the manifest key.
    */
   readonly version?: string;
-  /** Encodes the cache misses of changed files; defaults to `encoder.encode` (the session passes a chunked, cancellable one). */
-  readonly encode?: (texts: readonly string[]) => Promise<Matrix>;
+  /**
+   * Encodes the cache misses of changed files, as float32 rows or compact ones (quantised as
+   * compactVectors.ts does, e.g. by the first open's workers); defaults to `encoder.encode` (the
+   * session passes a chunked, cancellable one spread over worker threads).
+   */
+  readonly encode?: (texts: readonly string[]) => Promise<Vectors>;
   /**
    * Reads a group of the changed and new files (`files` set; `bytes`: the size of all files this
    * open reads, as stat'ed, so that it can decide once whether to spread the work); defaults to
@@ -293,7 +298,7 @@ export async function openCorpusEncoded(opts: CorpusEncodeOptions): Promise<Enco
   let misses = 0;
   // The embedding cache, opened at the first batch to encode (null: not yet; undefined: unusable).
   const cached: { cache: EmbeddingCache | undefined | null } = { cache: null };
-  const encode = opts.encode ?? ((t: readonly string[]): Promise<Matrix> => encoder.encode(t));
+  const encode = opts.encode ?? ((t: readonly string[]): Promise<Vectors> => encoder.encode(t));
   const groupLimit = opts.groupBytes ?? GROUP_BYTES;
   const batchSize = opts.encodeBatch ?? ENCODE_BATCH;
   // Texts read but not encoded yet, and the result row of the first of them (rows are consecutive).
@@ -311,21 +316,23 @@ export async function openCorpusEncoded(opts: CorpusEncodeOptions): Promise<Enco
       });
     }
     opts.onProgress?.(at, Math.max(estimate(), at + texts.length));
-    let m: Matrix;
+    let m: CompactMatrix;
     const cache = cached.cache;
     if (cache) {
-      const viaEncode: Encoder = { id: encoder.id, dim, provider: encoder.provider, encode, dispose: () => Promise.resolve() };
+      const viaEncode: CacheEncoder = { id: encoder.id, dim, encode };
       const r = await cache.encodeWithCache(viaEncode, texts);
       m = r.vectors;
       hits += r.hits;
       misses += r.misses;
     } else {
-      m = await encode(texts);
-      if (m.rows !== texts.length || m.cols !== dim) throw new Error(`encoder ${encoder.id} returned ${m.rows}×${m.cols} vectors for ${texts.length} texts (dim ${dim})`);
+      const v = await encode(texts);
+      if (v.rows !== texts.length || v.cols !== dim) throw new Error(`encoder ${encoder.id} returned ${v.rows}×${v.cols} vectors for ${texts.length} texts (dim ${dim})`);
+      // The engine's own quantisation (a compact result is taken as it is).
+      m = quantise(v);
       misses += texts.length;
     }
-    // The engine's own quantisation, row by row: the same codes as quantise() of the whole matrix.
-    for (let i = 0; i < texts.length; i++) quantiseRowInto(m.data, i * dim, dim, rows.codes, rows.scales, at + i);
+    rows.codes.set(m.codes.subarray(0, texts.length * dim), at * dim);
+    rows.scales.set(m.scales.subarray(0, texts.length), at);
   };
   const flushPending = async (all: boolean): Promise<void> => {
     while (pending.length >= (all ? 1 : batchSize)) {

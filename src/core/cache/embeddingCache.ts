@@ -4,18 +4,22 @@ import { mkdir, open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { LabelwiseError } from '../errors';
 import { hash128 } from '../text/fastHash';
-import { silentLogger, type Logger, type Matrix } from '../types';
-import type { Encoder } from '../encoders/encoder';
+import { silentLogger, type CompactMatrix, type Logger, type Vectors } from '../types';
+import { quantise } from '../features/compactVectors';
 import { MAGIC_BYTES, checkWords, clearFiles, replaceFile, writeMagic, type CheckedFormat } from './checkedFile';
 import { SerialQueue } from '../util/serialQueue';
 
 /*
  * On-disk format: one file per encoder id, `<slug>-<sha256(id)[:12]>.lwcache`, little-endian.
  *
- *   file header  "LWEMBC03" (checkedFile.ts) | u32 version | u32 dim | u32 idBytes | u32 0 | 8 bytes 0 | id (UTF-8, padded to 4)
+ *   file header  "LWEMBC04" (checkedFile.ts) | u32 version | u32 dim | u32 idBytes | u32 0 | 8 bytes 0 | id (UTF-8, padded to 4)
  *   chunk        u32 "LWCK" | u32 n | u32 keysCheck | u32 headCheck
  *                n × (u32×4 key = MurmurHash3-128 of the text | u32 vectorCheck)
- *                n × dim f32 vectors, dense, in key order
+ *                n × (f32 scale | dim i8 codes, padded to 4) vectors, in key order
+ *
+ * A vector is stored as the engine holds it (compactVectors.ts): int8 codes and one scale, the
+ * quantisation of the encoder's float32 row, a quarter of its bytes. Format 3 stored the float32
+ * rows; such a file is not read (its vectors are not the codes) but started afresh, with a log line.
  *
  * Each flush appends one chunk in one write. Opening reads only the headers and keys (20 bytes a
  * text); vectors are read when looked up, straight into the result, so re-opening an unchanged
@@ -26,9 +30,10 @@ import { SerialQueue } from '../util/serialQueue';
  * The header holds the full encoder id and dim; a file whose header does not match is treated as
  * empty, so one model never sees another model's vectors.
  */
-/** Format 3: the checks became checkedFile.ts's checkWords; a format-2 file is ignored and rewritten. */
-const FORMAT: CheckedFormat = { magic: 'LWEMBC03', ext: '.lwcache' };
-const VERSION = 3;
+/** Format 4: compact rows (int8 codes + scale). Format 3 stored float32 rows; format 2 had other checks. */
+const FORMAT: CheckedFormat = { magic: 'LWEMBC04', ext: '.lwcache' };
+const OLD_MAGICS = ['LWEMBC02', 'LWEMBC03'];
+const VERSION = 4;
 const FIXED_HEADER = 32;
 const CHUNK_MAGIC = 0x4b43574c; // "LWCK"
 const CHUNK_HEAD = 16;
@@ -51,8 +56,8 @@ const MAX_CHUNKS = 64;
 const MAX_DIRECT_READS = 2048;
 
 export interface CacheLookup {
-  /** texts.length × dim; rows of missing texts are zero. */
-  readonly vectors: Matrix;
+  /** texts.length × dim, compact; rows of missing texts are zero (codes and scale). */
+  readonly vectors: CompactMatrix;
   /** Indexes (into texts) of the texts not in the cache, ascending. */
   readonly missing: number[];
   /** The texts' keys (4 words each), so that putting the missing ones does not hash them again. */
@@ -60,7 +65,8 @@ export interface CacheLookup {
 }
 
 export interface CachedEncoding {
-  readonly vectors: Matrix;
+  /** As the engine holds them: quantise() of the encoder's rows (compactVectors.ts). */
+  readonly vectors: CompactMatrix;
   /** Texts served from the cache. */
   readonly hits: number;
   /** Texts that had to be encoded (a missing text counts once per occurrence). */
@@ -68,6 +74,13 @@ export interface CachedEncoding {
 }
 
 export type CacheProgress = (encoded: number, toEncode: number) => void;
+
+/** What encodeWithCache needs of an encoder: an Encoder, or one whose rows come back compact already. */
+export interface CacheEncoder {
+  readonly id: string;
+  readonly dim: number;
+  encode(texts: readonly string[]): Promise<Vectors>;
+}
 
 /**
  * An embedding cache keyed by encoder id and text: a second open of an unchanged corpus encodes
@@ -90,7 +103,7 @@ export class EmbeddingCache {
    * Vectors added in this session: blocks as the encoder returned them (not copied), and for
    * session row m its block and row in the block.
    */
-  private memBlocks: Float32Array[] = [];
+  private memBlocks: Uint8Array[] = [];
   private memBlockOf = new Int32Array(1024);
   private memRowOf = new Int32Array(1024);
   private memCount = 0;
@@ -103,6 +116,7 @@ export class EmbeddingCache {
   private rewrite = true;
   /** Writes to the file, one at a time in order; a failed one does not stop the next. */
   private readonly writes = new SerialQueue();
+  /** Bytes of a stored row: scale, codes, padding to 4. */
   private readonly rowBytes: number;
   private readonly header: Buffer;
 
@@ -112,7 +126,7 @@ export class EmbeddingCache {
     readonly dim: number,
     private readonly logger: Logger,
   ) {
-    this.rowBytes = dim * 4;
+    this.rowBytes = rowBytesOf(dim);
     this.header = makeHeader(encoderId, dim);
   }
 
@@ -156,7 +170,9 @@ export class EmbeddingCache {
       const h = this.header;
       const head = readAt(fd, 0, Math.min(size, h.length));
       if (head.length < h.length || !head.equals(h)) {
-        this.logger.warn(`embedding cache ${this.file}: written for another model or format; starting empty`);
+        const magic = head.toString('latin1', 0, MAGIC_BYTES);
+        if (OLD_MAGICS.includes(magic)) this.logger.warn(`embedding cache ${this.file}: written by an older Labelwise (float32 vectors); starting a compact one (its texts are encoded again)`);
+        else this.logger.warn(`embedding cache ${this.file}: written for another model or format; starting empty`);
         return;
       }
       let pos = h.length;
@@ -317,8 +333,8 @@ export class EmbeddingCache {
   /** undefined when the file is not the one the offsets refer to. */
   private async tryLookup(texts: readonly string[]): Promise<CacheLookup | undefined> {
     const keys = this.keysOf(texts);
-    const dim = this.dim;
-    const data = new Float32Array(texts.length * dim);
+    const rb = this.rowBytes;
+    const data = new Uint8Array(texts.length * rb);
     const rowOf = new Int32Array(texts.length);
     const fromFile = new Int32Array(texts.length);
     let nFromFile = 0;
@@ -333,9 +349,8 @@ export class EmbeddingCache {
       } else {
         const m = -w - 1;
         const block = this.memBlocks[this.memBlockOf[m]];
-        const from = this.memRowOf[m] * dim;
-        const to = i * dim;
-        for (let k = 0; k < dim; k++) data[to + k] = block[from + k];
+        const from = this.memRowOf[m] * rb;
+        data.set(block.subarray(from, from + rb), i * rb);
       }
     }
     if (nFromFile > 0) {
@@ -344,7 +359,7 @@ export class EmbeddingCache {
     }
     const missing: number[] = [];
     for (let i = 0; i < texts.length; i++) if (rowOf[i] < 0) missing.push(i);
-    return { vectors: { rows: texts.length, cols: dim, data }, missing, keys };
+    return { vectors: unpackRows(data, texts.length, this.dim), missing, keys };
   }
 
   /**
@@ -353,7 +368,7 @@ export class EmbeddingCache {
    * runs, the covering byte range is read once and copied from. A row whose check fails becomes a
    * miss (rowOf[i] = -1) and is forgotten, so it is encoded again.
    */
-  private async readRows(idx: Int32Array, rowOf: Int32Array, data: Float32Array): Promise<boolean> {
+  private async readRows(idx: Int32Array, rowOf: Int32Array, data: Uint8Array): Promise<boolean> {
     // Synchronous for the same reason as load(): page-cache reads, many of them.
     let fd: number;
     try {
@@ -362,7 +377,7 @@ export class EmbeddingCache {
       return false;
     }
     const rb = this.rowBytes;
-    const dim = this.dim;
+    const rowWords = rb >> 2;
     try {
       const st = fstatSync(fd);
       if (`${st.dev}:${st.ino}` !== this.fileIdentity) return false;
@@ -398,12 +413,12 @@ export class EmbeddingCache {
         for (const [i, n, off] of runs) span.copy(out, i * rb, off - lo, off - lo + n * rb);
       }
       for (const [i, from] of repeats) out.copy(out, i * rb, from * rb, (from + 1) * rb);
-      const words = new Int32Array(data.buffer, data.byteOffset, data.length);
+      const words = new Int32Array(data.buffer, data.byteOffset, data.length >> 2);
       for (const i of idx) {
         const row = rowOf[i];
-        if (vectorCheck(words, i * dim, dim) !== this.vchecks[row]) {
+        if (vectorCheck(words, i * rowWords, rowWords) !== this.vchecks[row]) {
           this.logger.warn(`embedding cache ${this.file}: a damaged vector will be encoded again`);
-          data.fill(0, i * dim, (i + 1) * dim);
+          data.fill(0, i * rb, (i + 1) * rb);
           this.forget(row);
           rowOf[i] = -1;
           this.rewrite = true;
@@ -419,19 +434,19 @@ export class EmbeddingCache {
   }
 
   /**
-   * Stores vectors (row i of `vectors` for texts[i]) in memory and queues them for the disk; call
-   * flush() to write. Rows must have this cache's dim.
+   * Stores vectors (row i of `vectors` for texts[i]; float32 rows are quantised) in memory and
+   * queues them for the disk; call flush() to write. Rows must have this cache's dim.
    */
-  put(texts: readonly string[], vectors: Matrix): void {
+  put(texts: readonly string[], vectors: Vectors): void {
     if (vectors.rows !== texts.length || vectors.cols !== this.dim) {
       throw new LabelwiseError(`embedding cache: expected ${texts.length}×${this.dim} vectors, got ${vectors.rows}×${vectors.cols}`);
     }
-    this.putOwned(texts, vectors.data.slice(0, texts.length * this.dim));
+    this.putOwned(texts, packRows(quantise(vectors), 0, texts.length, this.rowBytes));
   }
 
-  /** put() without the copy: the cache keeps `data` (texts.length × dim) as it is. */
-  private putOwned(texts: readonly string[], data: Float32Array, keys: Int32Array = this.keysOf(texts)): void {
-    const dim = this.dim;
+  /** put() of packed rows (texts.length × rowBytes), kept as they are. */
+  private putOwned(texts: readonly string[], data: Uint8Array, keys: Int32Array = this.keysOf(texts)): void {
+    const rowWords = this.rowBytes >> 2;
     this.reserve(texts.length);
     if (this.memCount + texts.length > this.memBlockOf.length) {
       const cap = Math.max(this.memCount + texts.length, this.memBlockOf.length * 2);
@@ -439,27 +454,30 @@ export class EmbeddingCache {
       this.memRowOf = grown(this.memRowOf, cap, this.memCount);
     }
     const block = this.memBlocks.push(data) - 1;
-    const words = new Int32Array(data.buffer, data.byteOffset, texts.length * dim);
+    const words = new Int32Array(data.buffer, data.byteOffset, texts.length * rowWords);
     for (let i = 0; i < texts.length; i++) {
       const m = this.memCount++;
       this.memBlockOf[m] = block;
       this.memRowOf[m] = i;
-      this.addRow(keys, i * KEY_WORDS, vectorCheck(words, i * dim, dim), -(m + 1));
+      this.addRow(keys, i * KEY_WORDS, vectorCheck(words, i * rowWords, rowWords), -(m + 1));
     }
   }
 
   /**
    * Encodes the texts, taking every vector it can from the cache and encoding each distinct
    * missing text once; new vectors are persisted as they come (in chunks). Write failures are
-   * logged, never thrown: the vectors returned are right either way.
+   * logged, never thrown: the vectors returned are right either way. The encoder may return
+   * float32 rows (quantised here) or compact ones (quantised by the encoder, as the first open's
+   * workers do): the same codes either way.
    */
-  async encodeWithCache(encoder: Encoder, texts: readonly string[], onProgress?: CacheProgress): Promise<CachedEncoding> {
+  async encodeWithCache(encoder: CacheEncoder, texts: readonly string[], onProgress?: CacheProgress): Promise<CachedEncoding> {
     if (encoder.id !== this.encoderId || encoder.dim !== this.dim) {
       throw new LabelwiseError(`embedding cache: opened for ${this.encoderId} (dim ${this.dim}) but asked to encode with ${encoder.id} (dim ${encoder.dim})`);
     }
     const found = await this.lookup(texts);
-    const data = found.vectors.data;
+    const { codes, scales } = found.vectors;
     const dim = this.dim;
+    const rb = this.rowBytes;
     // Distinct missing texts: each is encoded once, into the row of its first occurrence, and
     // copied to the rows of its repeats at the end.
     const firstOf = new Map<string, number>();
@@ -486,11 +504,11 @@ export class EmbeddingCache {
       if (m.rows !== chunk.length || m.cols !== dim) {
         throw new LabelwiseError(`encoder ${encoder.id} returned ${m.rows}×${m.cols} vectors for ${chunk.length} texts (dim ${dim})`);
       }
-      const src = m.data;
+      const q = quantise(m);
       for (let j = 0; j < chunk.length; j++) {
-        const from = j * dim;
-        const to = todoRow[c + j] * dim;
-        for (let k = 0; k < dim; k++) data[to + k] = src[from + k];
+        const to = todoRow[c + j];
+        codes.set(q.codes.subarray(j * dim, (j + 1) * dim), to * dim);
+        scales[to] = q.scales[j];
       }
       // The lookup hashed every text already (a second hash pass cost ~5 % of a first open).
       let chunkKeys: Int32Array | undefined;
@@ -498,11 +516,14 @@ export class EmbeddingCache {
         chunkKeys = new Int32Array(chunk.length * KEY_WORDS);
         for (let j = 0; j < chunk.length; j++) chunkKeys.set(found.keys.subarray(todoRow[c + j] * KEY_WORDS, (todoRow[c + j] + 1) * KEY_WORDS), j * KEY_WORDS);
       }
-      this.putOwned(chunk, src.subarray(0, chunk.length * dim), chunkKeys);
+      this.putOwned(chunk, packRows(q, 0, chunk.length, rb), chunkKeys);
       written = this.flushQuietly();
       onProgress?.(Math.min(c + ENCODE_CHUNK, todo.length), todo.length);
     }
-    for (let r = 0; r < repeats.length; r += 2) data.copyWithin(repeats[r] * dim, repeats[r + 1] * dim, (repeats[r + 1] + 1) * dim);
+    for (let r = 0; r < repeats.length; r += 2) {
+      codes.copyWithin(repeats[r] * dim, repeats[r + 1] * dim, (repeats[r + 1] + 1) * dim);
+      scales[repeats[r]] = scales[repeats[r + 1]];
+    }
     await written;
     return { vectors: found.vectors, hits: texts.length - found.missing.length, misses: found.missing.length };
   }
@@ -571,10 +592,10 @@ export class EmbeddingCache {
     return this.table[this.slotOf(this.keys, r * KEY_WORDS)] === r + 1;
   }
 
-  private vectorOfMemRow(r: number): Float32Array {
+  private vectorOfMemRow(r: number): Uint8Array {
     const m = -this.where[r] - 1;
-    const from = this.memRowOf[m] * this.dim;
-    return this.memBlocks[this.memBlockOf[m]].subarray(from, from + this.dim);
+    const from = this.memRowOf[m] * this.rowBytes;
+    return this.memBlocks[this.memBlockOf[m]].subarray(from, from + this.rowBytes);
   }
 
   /**
@@ -582,16 +603,16 @@ export class EmbeddingCache {
    * rows of one session block (the usual case: one encoder call), the vectors are written
    * straight from that block without a copy.
    */
-  private chunkBuffers(rows: number[], vectorOf: (row: number, j: number) => Float32Array): Buffer[] {
+  private chunkBuffers(rows: number[], vectorOf: (row: number, j: number) => Uint8Array): Buffer[] {
     const n = rows.length;
-    const dim = this.dim;
+    const rb = this.rowBytes;
     const entries = new Int32Array(n * ENTRY_WORDS);
     for (let j = 0; j < n; j++) {
       const r = rows[j];
       for (let k = 0; k < KEY_WORDS; k++) entries[j * ENTRY_WORDS + k] = this.keys[r * KEY_WORDS + k];
       entries[j * ENTRY_WORDS + KEY_WORDS] = this.vchecks[r];
     }
-    let vecs: Float32Array | undefined;
+    let vecs: Uint8Array | undefined;
     const m0 = this.where[rows[0]] < 0 ? -this.where[rows[0]] - 1 : -1;
     if (m0 >= 0) {
       const block = this.memBlockOf[m0];
@@ -602,11 +623,11 @@ export class EmbeddingCache {
         const m = -w - 1;
         contiguous = w < 0 && this.memBlockOf[m] === block && this.memRowOf[m] === start + j;
       }
-      if (contiguous) vecs = this.memBlocks[block].subarray(start * dim, (start + n) * dim);
+      if (contiguous) vecs = this.memBlocks[block].subarray(start * rb, (start + n) * rb);
     }
     if (!vecs) {
-      vecs = new Float32Array(n * dim);
-      for (let j = 0; j < n; j++) vecs.set(vectorOf(rows[j], j), j * dim);
+      vecs = new Uint8Array(n * rb);
+      for (let j = 0; j < n; j++) vecs.set(vectorOf(rows[j], j), j * rb);
     }
     const keysCheck = mix(entries, 0, entries.length);
     const head = Buffer.alloc(CHUNK_HEAD);
@@ -623,11 +644,12 @@ export class EmbeddingCache {
     const upto = this.memCount;
     const live: number[] = [];
     for (let r = 0; r < this.count; r++) if (this.isLive(r)) live.push(r);
-    const vectors = new Array<Float32Array>(live.length);
+    const vectors = new Array<Uint8Array>(live.length);
     const fileRows = live.filter((r) => this.where[r] >= 0);
     if (fileRows.length > 0) {
       // Read the surviving vectors from the current file (this also re-checks them).
-      const probe = new Float32Array(fileRows.length * this.dim);
+      const rb = this.rowBytes;
+      const probe = new Uint8Array(fileRows.length * rb);
       const rowOf = Int32Array.from(fileRows);
       const ok = await this.readRows(
         Int32Array.from(fileRows, (_, j) => j),
@@ -642,11 +664,11 @@ export class EmbeddingCache {
       const posInLive = new Map<number, number>();
       live.forEach((r, j) => posInLive.set(r, j));
       fileRows.forEach((r, j) => {
-        if (rowOf[j] >= 0) vectors[posInLive.get(r)!] = probe.subarray(j * this.dim, (j + 1) * this.dim);
+        if (rowOf[j] >= 0) vectors[posInLive.get(r)!] = probe.subarray(j * rb, (j + 1) * rb);
       });
     }
     const rows: number[] = [];
-    const vecs: Float32Array[] = [];
+    const vecs: Uint8Array[] = [];
     live.forEach((r, j) => {
       const v = this.where[r] < 0 ? this.vectorOfMemRow(r) : vectors[j];
       if (v) {
@@ -723,8 +745,41 @@ function headCheck(n: number, keysCheck: number): number {
   return mix(Int32Array.of(CHUNK_MAGIC | 0, n, keysCheck), 0, 3);
 }
 
+/** Bytes of a stored row of `dim` codes: its scale (f32), the codes, padding to a whole word. */
+function rowBytesOf(dim: number): number {
+  return 4 + Math.ceil(dim / 4) * 4;
+}
+
+/** Rows [from, to) of a compact matrix as stored rows (scale, codes, zero padding), one buffer. */
+function packRows(m: CompactMatrix, from: number, to: number, rb: number): Uint8Array {
+  const dim = m.cols;
+  const out = new Uint8Array((to - from) * rb);
+  const view = new DataView(out.buffer);
+  const codes = new Uint8Array(m.codes.buffer, m.codes.byteOffset, m.codes.byteLength);
+  for (let r = from; r < to; r++) {
+    const o = (r - from) * rb;
+    view.setFloat32(o, m.scales[r], true);
+    out.set(codes.subarray(r * dim, (r + 1) * dim), o + 4);
+  }
+  return out;
+}
+
+/** Stored rows (n × rowBytes) as a compact matrix (codes and scales copied out). */
+function unpackRows(data: Uint8Array, n: number, dim: number): CompactMatrix {
+  const rb = rowBytesOf(dim);
+  const codes = new Int8Array(n * dim);
+  const scales = new Float32Array(n);
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const bytes = new Int8Array(data.buffer, data.byteOffset, data.byteLength);
+  for (let r = 0; r < n; r++) {
+    scales[r] = view.getFloat32(r * rb, true);
+    codes.set(bytes.subarray(r * rb + 4, r * rb + 4 + dim), r * dim);
+  }
+  return { rows: n, cols: dim, codes, scales };
+}
+
 /**
- * Check of a vector: every 8th word and the last one. A zeroed page (what a power loss can leave)
+ * Check of a stored row (scale and codes): every 8th word and the last one. A zeroed page (what a power loss can leave)
  * always covers a sampled word of each row it touches (a prefix of a row holds word 0, a suffix
  * the last word, a middle part ≥ 8 words), and sampling keeps the check cheap next to reading.
  */

@@ -7,7 +7,8 @@ import { openCorpusEncoded } from '../cache/corpusManifest';
 import { settingKeys } from '../settings';
 import { contextOf, readCorpus, readSpanSource, type Corpus, type CorpusOptions } from '../text/corpus';
 import { gatherShardVectors, loadVectorShards } from '../vectorShards';
-import type { CandidateSpan, Logger, Matrix } from '../types';
+import type { CandidateSpan, Logger, Matrix, Vectors } from '../types';
+import { isCompact, quantise } from '../features/compactVectors';
 import { CancelledError } from './cancelledError';
 import { ParallelOpen } from './openPool';
 import type { EmbedProgress, OpenedCorpus, SessionCorpus, SessionDeps, TableCorpus } from './labelingSession';
@@ -72,22 +73,40 @@ type SessionDepsSettings = Parameters<SessionDeps['openCorpus']>[1];
 /** What reading a corpus needs of the settings (either task). */
 type CorpusSettings = Pick<SessionDepsSettings, 'include' | 'exclude' | 'granularity' | 'maxFileSizeMB'>;
 
-/** Encodes in chunks so progress is visible and a cancel takes effect within one chunk. */
-async function embedChunked(encode: (texts: readonly string[]) => Promise<Matrix>, texts: readonly string[], progress: EmbedProgress, signal?: AbortSignal): Promise<Matrix> {
-  let data: Float32Array | undefined;
-  let cols = 0;
+/**
+ * Encodes in chunks so progress is visible and a cancel takes effect within one chunk. The chunks
+ * come back float32 or compact (the open's workers quantise): one chunk is returned as it is,
+ * several are joined, compact if any of them is (quantise() leaves compact rows as they are).
+ */
+async function embedChunked(encode: (texts: readonly string[]) => Promise<Vectors>, texts: readonly string[], progress: EmbedProgress, signal?: AbortSignal): Promise<Vectors> {
+  const parts: Vectors[] = [];
   progress(0, texts.length);
   for (let i = 0; i < texts.length; i += ENCODE_CHUNK) {
     if (signal?.aborted) throw new CancelledError('encoding the corpus was cancelled');
-    const part = await encode(texts.slice(i, i + ENCODE_CHUNK));
-    if (!data) {
-      cols = part.cols;
-      data = new Float32Array(texts.length * cols);
-    }
-    data.set(part.data.subarray(0, part.rows * cols), i * cols);
+    parts.push(await encode(texts.slice(i, i + ENCODE_CHUNK)));
     progress(Math.min(texts.length, i + ENCODE_CHUNK), texts.length);
   }
-  return { rows: texts.length, cols, data: data ?? new Float32Array(0) };
+  if (parts.length === 1) return parts[0];
+  const cols = parts[0]?.cols ?? 0;
+  if (parts.every((p) => !isCompact(p))) {
+    const data = new Float32Array(texts.length * cols);
+    let at = 0;
+    for (const p of parts as Matrix[]) {
+      data.set(p.data.subarray(0, p.rows * cols), at * cols);
+      at += p.rows;
+    }
+    return { rows: texts.length, cols, data };
+  }
+  const codes = new Int8Array(texts.length * cols);
+  const scales = new Float32Array(texts.length);
+  let at = 0;
+  for (const p of parts) {
+    const q = quantise(p);
+    codes.set(q.codes.subarray(0, q.rows * cols), at * cols);
+    scales.set(q.scales.subarray(0, q.rows), at);
+    at += q.rows;
+  }
+  return { rows: texts.length, cols, codes, scales };
 }
 
 /**

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Encoder } from '../encoders/encoder';
 import { listCorpusFiles, readCorpus, type Corpus, type CorpusOptions, type CorpusProblem } from '../text/corpus';
-import type { CandidateSpan, Device, Logger, Matrix } from '../types';
+import { quantise } from '../features/compactVectors';
+import type { CandidateSpan, CompactMatrix, Device, Logger, Vectors } from '../types';
 
 /*
  * The first open's worker threads: reading + segmenting and encoding spread over the cores. On a
@@ -22,6 +23,13 @@ import type { CandidateSpan, Device, Logger, Matrix } from '../types';
  * threads and 1 thread cost the same CPU and the same time on the main thread; this thread + one
  * worker take 0.37 s of main-thread CPU instead of 0.58, for 1.14 s of CPU in all instead of 0.71).
  */
+
+/** The encoders of a pool of open workers and this thread's, as one: rows come back compact. */
+export interface PooledEncoder {
+  readonly id: string;
+  readonly dim: number;
+  encode(texts: readonly string[]): Promise<CompactMatrix>;
+}
 
 /** What a worker needs to load the same encoder as the session (structured-cloneable). */
 export interface EncoderSpec {
@@ -104,7 +112,7 @@ export function unpackCorpusInto(p: PackedCorpus, into: { spans: CandidateSpan[]
 export type OpenWorkerReply =
   | { readonly seq: number; readonly ok: true; readonly kind: 'read'; readonly corpus: PackedCorpus }
   | { readonly seq: number; readonly ok: true; readonly kind: 'encoder'; readonly id: string; readonly dim: number; readonly provider: 'cpu' | 'cuda' }
-  | { readonly seq: number; readonly ok: true; readonly kind: 'encode'; readonly rows: number; readonly cols: number; readonly data: Float32Array }
+  | { readonly seq: number; readonly ok: true; readonly kind: 'encode'; readonly rows: number; readonly cols: number; readonly codes: Int8Array; readonly scales: Float32Array }
   | { readonly seq: number; readonly ok: false; readonly message: string };
 
 /**
@@ -212,7 +220,7 @@ class OpenWorker {
 export class OpenPool {
   private readonly workers: OpenWorker[];
 
-  private pooled: Promise<Encoder | undefined> | undefined;
+  private pooled: Promise<PooledEncoder | undefined> | undefined;
 
   private constructor(workers: OpenWorker[]) {
     this.workers = workers;
@@ -285,12 +293,12 @@ export class OpenPool {
    * cannot serve for `base`: failed to load (e.g. ONNX Runtime refused a thread) or loaded a
    * different model (another id or dimension). The reason is logged.
    */
-  encoderFor(base: Encoder, spec: EncoderSpec, logger: Logger): Promise<Encoder | undefined> {
+  encoderFor(base: Encoder, spec: EncoderSpec, logger: Logger): Promise<PooledEncoder | undefined> {
     this.pooled ??= this.loadEncoders(base, spec, logger);
     return this.pooled;
   }
 
-  private async loadEncoders(base: Encoder, spec: EncoderSpec, logger: Logger): Promise<Encoder | undefined> {
+  private async loadEncoders(base: Encoder, spec: EncoderSpec, logger: Logger): Promise<PooledEncoder | undefined> {
     try {
       const got = await Promise.all(this.workers.map((w) => w.call({ kind: 'encoder', spec })));
       for (const r of got) {
@@ -302,21 +310,15 @@ export class OpenPool {
       logger.warn(`encoding on one thread: the open's workers cannot encode (${(e as Error).message})`);
       return undefined;
     }
-    return {
-      id: base.id,
-      dim: base.dim,
-      provider: base.provider,
-      ...(base.commonComponents !== undefined ? { commonComponents: base.commonComponents } : {}),
-      encode: (texts) => this.encode(texts, base),
-      dispose: () => Promise.resolve(),
-    };
+    return { id: base.id, dim: base.dim, encode: (texts) => this.encode(texts, base) };
   }
 
   /**
    * Texts split into one contiguous part per lane (this thread's encoder, then each worker's),
-   * balanced by characters; rows in input order.
+   * balanced by characters; rows in input order, quantised where they were encoded (each lane
+   * quantises its own rows, and a worker sends a quarter of the bytes back).
    */
-  private async encode(texts: readonly string[], base: Encoder): Promise<Matrix> {
+  private async encode(texts: readonly string[], base: Encoder): Promise<CompactMatrix> {
     const n = texts.length;
     const dim = base.dim;
     const parts = Math.min(this.workers.length + 1, Math.max(1, Math.floor(n / 256)));
@@ -329,7 +331,8 @@ export class OpenPool {
       if (acc >= (chars * bounds.length) / parts) bounds.push(i + 1);
     }
     bounds.push(n);
-    const out = new Float32Array(n * dim);
+    const codes = new Int8Array(n * dim);
+    const scales = new Float32Array(n);
     await Promise.all(
       bounds.slice(0, -1).map(async (from, k) => {
         const to = bounds[k + 1];
@@ -337,15 +340,19 @@ export class OpenPool {
         const part = texts.slice(from, to);
         if (k === 0) {
           const m = await base.encode(part);
-          out.set(m.data.subarray(0, part.length * dim), from * dim);
+          if (m.rows !== part.length || m.cols !== dim) throw new Error(`the encoder returned ${m.rows}×${m.cols} vectors for ${part.length} texts`);
+          const q = quantise(m);
+          codes.set(q.codes, from * dim);
+          scales.set(q.scales, from);
           return;
         }
         const r = await this.workers[k - 1].call({ kind: 'encode', texts: part });
-        if (!(r.ok && r.kind === 'encode') || r.rows !== to - from || r.cols !== dim) throw new Error(`an open worker returned vectors of the wrong shape for ${to - from} texts`);
-        out.set(r.data, from * dim);
+        if (!(r.ok && r.kind === 'encode') || r.rows !== to - from || r.cols !== dim || r.codes.length !== (to - from) * dim) throw new Error(`an open worker returned vectors of the wrong shape for ${to - from} texts`);
+        codes.set(r.codes, from * dim);
+        scales.set(r.scales, from);
       }),
     );
-    return { rows: n, cols: dim, data: out };
+    return { rows: n, cols: dim, codes, scales };
   }
 
   async close(): Promise<void> {
@@ -365,7 +372,7 @@ export class OpenPool {
 export class ParallelOpen {
   private pool: OpenPool | undefined;
   private broken = false;
-  private pooled: Promise<Encoder | undefined> | undefined;
+  private pooled: Promise<PooledEncoder | undefined> | undefined;
   /** LABELWISE_OPEN_WORKERS set: workers for any open with two files or more (tests, measurements). */
   private readonly forced: boolean;
 
@@ -425,9 +432,10 @@ export class ParallelOpen {
 
   /**
    * base.encode(texts), over this thread and the workers when the read started their encoders or
-   * this call is large enough to start them (PARALLEL_ENCODE_CALL).
+   * this call is large enough to start them (PARALLEL_ENCODE_CALL): then compact, quantised in
+   * each lane exactly as quantise() would (compactVectors.ts); on this thread alone, float32.
    */
-  async encode(texts: readonly string[]): Promise<Matrix> {
+  async encode(texts: readonly string[]): Promise<Vectors> {
     if (!this.pooled && this.base.provider === 'cpu' && texts.length >= PARALLEL_ENCODE_CALL) {
       const pool = this.ensure();
       if (pool) this.pooled = pool.encoderFor(this.base, { ...this.spec, device: 'cpu' }, this.logger);

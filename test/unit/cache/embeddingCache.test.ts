@@ -6,7 +6,8 @@ import { after, describe, test } from 'node:test';
 import type { Encoder } from '../../../src/core/encoders/encoder';
 import { EmbeddingCache, cacheFileName } from '../../../src/core/cache/embeddingCache';
 import { hash128Hex } from '../../../src/core/text/fastHash';
-import type { Logger, Matrix } from '../../../src/core/types';
+import type { Logger, Matrix, Vectors } from '../../../src/core/types';
+import { denseOf, quantise } from '../../../src/core/features/compactVectors';
 
 const dirs: string[] = [];
 after(() => {
@@ -44,12 +45,27 @@ function vectorValue(text: string, k: number, salt: number): number {
   return Math.fround(((text.length * 31 + text.charCodeAt(0) * (k + 1) + salt * 1000) % 997) / 997 + k);
 }
 
-function expected(texts: readonly string[], dim = 8, salt = 0): Float32Array {
+/** The encoder's float32 rows. */
+function raw(texts: readonly string[], dim = 8, salt = 0): Float32Array {
   const out = new Float32Array(texts.length * dim);
   texts.forEach((t, i) => {
     for (let k = 0; k < dim; k++) out[i * dim + k] = vectorValue(t, k, salt);
   });
   return out;
+}
+
+/** What the cache gives back for them: the engine's quantisation of those rows (compactVectors.ts), read as float32. */
+function expected(texts: readonly string[], dim = 8, salt = 0): Float32Array {
+  return dense(quantise({ rows: texts.length, cols: dim, data: raw(texts, dim, salt) }));
+}
+
+/** Bytes of a stored row (format 4): the scale, the int8 codes, padding to 4. */
+function rowBytes(dim: number): number {
+  return 4 + Math.ceil(dim / 4) * 4;
+}
+
+function dense(v: Vectors): Float32Array {
+  return denseOf(v).data;
 }
 
 function recorder(warnings: string[]): Logger {
@@ -68,7 +84,7 @@ describe('EmbeddingCache', () => {
     assert.equal(r1.misses, 5);
     // The duplicate text is encoded once.
     assert.deepEqual(enc.encoded, ['The first sentence.', 'A second one 😀.', 'Third: 日本語。', 'Fourth and last.']);
-    assert.deepEqual(r1.vectors.data, expected(corpus));
+    assert.deepEqual(dense(r1.vectors), expected(corpus));
 
     const enc2 = new CountingEncoder('fake-model@1');
     const c2 = await EmbeddingCache.open(dir, enc2.id, enc2.dim);
@@ -91,7 +107,7 @@ describe('EmbeddingCache', () => {
     const r = await c2.encodeWithCache(enc2, edited);
     assert.deepEqual(enc2.encoded, ['Third, edited.']);
     assert.equal(r.hits, 4);
-    assert.deepEqual(r.vectors.data, expected(edited));
+    assert.deepEqual(dense(r.vectors), expected(edited));
     // And the edit was appended: a third open has both versions.
     assert.equal((await EmbeddingCache.open(dir, enc.id, enc.dim)).size, 5);
   });
@@ -105,7 +121,7 @@ describe('EmbeddingCache', () => {
     assert.equal(cb.size, 0);
     const r = await cb.encodeWithCache(b, corpus);
     assert.equal(r.hits, 0);
-    assert.deepEqual(r.vectors.data, expected(corpus, 8, 1));
+    assert.deepEqual(dense(r.vectors), expected(corpus, 8, 1));
     assert.notEqual(cacheFileName('model-a'), cacheFileName('model-b'));
     // Same id but another dimension: the old file is not used either.
     const wide = new CountingEncoder('model-a', 16);
@@ -125,7 +141,7 @@ describe('EmbeddingCache', () => {
     await cb.encodeWithCache(b, corpus.slice(0, 2));
     const again = await EmbeddingCache.open(dir, b.id, b.dim);
     assert.equal(again.size, 2);
-    assert.deepEqual((await again.lookup(corpus.slice(0, 2))).vectors.data, expected(corpus.slice(0, 2), 8, 1));
+    assert.deepEqual(dense((await again.lookup(corpus.slice(0, 2))).vectors), expected(corpus.slice(0, 2), 8, 1));
   });
 
   test('a truncated or garbled tail is ignored, earlier entries survive, and the file is repaired', async () => {
@@ -145,10 +161,10 @@ describe('EmbeddingCache', () => {
     assert.match(warnings.join('\n'), /damaged tail after 2 entries/);
     const r = await c2.encodeWithCache(enc2, ['one.', 'two.', 'three.']);
     assert.deepEqual(enc2.encoded, ['three.']);
-    assert.deepEqual(r.vectors.data, expected(['one.', 'two.', 'three.']));
+    assert.deepEqual(dense(r.vectors), expected(['one.', 'two.', 'three.']));
     // Rewritten as one clean chunk of the three entries.
     const header = 32 + Math.ceil(enc.id.length / 4) * 4;
-    assert.equal(statSync(file).size, header + 16 + 3 * (20 + 4 * enc.dim));
+    assert.equal(statSync(file).size, header + 16 + 3 * (20 + rowBytes(enc.dim)));
 
     // Zeros after the last chunk (what a power loss can leave) are not taken as entries.
     appendFileSync(file, Buffer.alloc(200));
@@ -156,7 +172,7 @@ describe('EmbeddingCache', () => {
     assert.equal(c3.size, 3);
     const l = await c3.lookup(['one.', 'two.', 'three.']);
     assert.deepEqual(l.missing, []);
-    assert.deepEqual(l.vectors.data, expected(['one.', 'two.', 'three.']));
+    assert.deepEqual(dense(l.vectors), expected(['one.', 'two.', 'three.']));
   });
 
   test('a vector damaged in place is a miss and is encoded again; the others are kept', async () => {
@@ -165,16 +181,16 @@ describe('EmbeddingCache', () => {
     await (await EmbeddingCache.open(dir, enc.id, enc.dim)).encodeWithCache(enc, ['one.', 'two.', 'three.']);
     const file = join(dir, cacheFileName(enc.id));
     const bytes = readFileSync(file);
-    // Vectors are the last 3 × dim floats: zero the second one, as a lost page would.
-    bytes.fill(0, bytes.length - 2 * 4 * enc.dim, bytes.length - 4 * enc.dim);
+    // Vectors are the last 3 stored rows: zero the second one, as a lost page would.
+    bytes.fill(0, bytes.length - 2 * rowBytes(enc.dim), bytes.length - rowBytes(enc.dim));
     writeFileSync(file, bytes);
     const enc2 = new CountingEncoder('m');
     const c = await EmbeddingCache.open(dir, enc2.id, enc2.dim);
     const r = await c.encodeWithCache(enc2, ['one.', 'two.', 'three.']);
     assert.deepEqual(enc2.encoded, ['two.']);
-    assert.deepEqual(r.vectors.data, expected(['one.', 'two.', 'three.']));
+    assert.deepEqual(dense(r.vectors), expected(['one.', 'two.', 'three.']));
     const again = await EmbeddingCache.open(dir, enc.id, enc.dim);
-    assert.deepEqual((await again.lookup(['one.', 'two.', 'three.'])).vectors.data, expected(['one.', 'two.', 'three.']));
+    assert.deepEqual(dense((await again.lookup(['one.', 'two.', 'three.'])).vectors), expected(['one.', 'two.', 'three.']));
   });
 
   test('a file replaced by another process (repaired or compacted) is re-read, not misread', async () => {
@@ -188,7 +204,7 @@ describe('EmbeddingCache', () => {
     await other.encodeWithCache(new CountingEncoder('m'), ['new text', 'b', 'a']);
     const l = await first.lookup(['a', 'new text', 'b']);
     assert.deepEqual(l.missing, []);
-    assert.deepEqual(l.vectors.data, expected(['a', 'new text', 'b']));
+    assert.deepEqual(dense(l.vectors), expected(['a', 'new text', 'b']));
   });
 
   test('many small appends are compacted into one chunk', async () => {
@@ -199,7 +215,7 @@ describe('EmbeddingCache', () => {
     const c2 = await EmbeddingCache.open(dir, enc.id, enc.dim);
     assert.equal(c2.size, 70);
     const texts = Array.from({ length: 70 }, (_, i) => `edit ${i}`);
-    assert.deepEqual((await c2.lookup(texts)).vectors.data, expected(texts, 4));
+    assert.deepEqual(dense((await c2.lookup(texts)).vectors), expected(texts, 4));
     const header = 32 + 4;
     const chunks = (statSync(join(dir, cacheFileName('m'))).size - header - 70 * (20 + 16)) / 16;
     assert.ok(chunks < 64, `${chunks} chunks`);
@@ -211,11 +227,11 @@ describe('EmbeddingCache', () => {
     c.put(['same', 'other'], { rows: 2, cols: 2, data: Float32Array.of(1, 1, 5, 5) });
     await c.flush();
     c.put(['same'], { rows: 1, cols: 2, data: Float32Array.of(2, 2) });
-    assert.deepEqual((await c.lookup(['same', 'other'])).vectors.data, Float32Array.of(2, 2, 5, 5));
+    assert.deepEqual(dense((await c.lookup(['same', 'other'])).vectors), dense(quantise({ rows: 2, cols: 2, data: Float32Array.of(2, 2, 5, 5) })));
     await c.flush();
     assert.equal(c.size, 2);
     const again = await EmbeddingCache.open(dir, 'm', 2);
-    assert.deepEqual((await again.lookup(['same', 'other'])).vectors.data, Float32Array.of(2, 2, 5, 5));
+    assert.deepEqual(dense((await again.lookup(['same', 'other'])).vectors), dense(quantise({ rows: 2, cols: 2, data: Float32Array.of(2, 2, 5, 5) })));
   });
 
   test('lookup reports missing rows without encoding', async () => {
@@ -225,8 +241,8 @@ describe('EmbeddingCache', () => {
     await c.encodeWithCache(enc, ['a', 'b']);
     const l = await c.lookup(['b', 'x', 'a']);
     assert.deepEqual(l.missing, [1]);
-    assert.deepEqual(l.vectors.data.subarray(8, 16), new Float32Array(8));
-    assert.deepEqual(l.vectors.data.subarray(0, 8), expected(['b']));
+    assert.deepEqual(dense(l.vectors).subarray(8, 16), new Float32Array(8));
+    assert.deepEqual(dense(l.vectors).subarray(0, 8), expected(['b']));
   });
 
   test('many entries survive growth of the table and a reopen', async () => {
@@ -241,7 +257,7 @@ describe('EmbeddingCache', () => {
     assert.equal(c2.size, 20000);
     const l = await c2.lookup(texts);
     assert.equal(l.missing.length, 0);
-    assert.deepEqual(l.vectors.data, expected(texts, 4));
+    assert.deepEqual(dense(l.vectors), expected(texts, 4));
   });
 
   test('using a cache with another encoder is refused', async () => {
@@ -258,7 +274,7 @@ describe('EmbeddingCache', () => {
     const enc = new CountingEncoder('m');
     const c = await EmbeddingCache.open(join(blocker, 'cache'), enc.id, enc.dim, logger);
     const r = await c.encodeWithCache(enc, ['a', 'b']);
-    assert.deepEqual(r.vectors.data, expected(['a', 'b']));
+    assert.deepEqual(dense(r.vectors), expected(['a', 'b']));
     assert.ok(warnings.some((w) => /cannot write/.test(w)), warnings.join('\n'));
     assert.equal((await c.encodeWithCache(enc, ['a'])).hits, 1);
   });
@@ -304,16 +320,16 @@ describe('EmbeddingCache format 2 (written before the checks moved to checkedFil
     return h | 0 || 1;
   }
 
-  test('a valid format-2 file is ignored (never misread) and replaced by format 3', async () => {
+  for (const [magic, version] of [['LWEMBC02', 2], ['LWEMBC03', 3]] as const) test(`a valid ${magic} file (float32 rows) is ignored (never misread), said so, and replaced by format 4 (compact rows)`, async () => {
     const dir = tmp();
     const id = 'old-model';
     const dim = 20;
     const texts = ['alpha', 'beta gamma', 'δέλτα', 'the last one'];
-    const vectors = expected(texts, dim, 3);
+    const vectors = raw(texts, dim, 3);
     const idBytes = Buffer.from(id, 'utf8');
     const header = Buffer.alloc(32 + Math.ceil(idBytes.length / 4) * 4);
-    header.write('LWEMBC02', 0, 'latin1');
-    header.writeUInt32LE(2, 8);
+    header.write(magic, 0, 'latin1');
+    header.writeUInt32LE(version, 8);
     header.writeUInt32LE(dim, 12);
     header.writeUInt32LE(idBytes.length, 16);
     idBytes.copy(header, 32);
@@ -335,12 +351,12 @@ describe('EmbeddingCache format 2 (written before the checks moved to checkedFil
     const warnings: string[] = [];
     const c = await EmbeddingCache.open(dir, id, dim, recorder(warnings));
     assert.equal(c.size, 0);
-    assert.ok(warnings.some((w) => /another model or format/.test(w)), warnings.join('\n'));
+    assert.ok(warnings.some((w) => /older Labelwise \(float32 vectors\); starting a compact one/.test(w)), warnings.join('\n'));
     const enc = new CountingEncoder(id, dim, 3);
     const r = await c.encodeWithCache(enc, texts);
     assert.equal(r.misses, n);
-    assert.deepEqual(Array.from(r.vectors.data), Array.from(vectors));
-    assert.equal(readFileSync(join(dir, cacheFileName(id))).toString('latin1', 0, 8), 'LWEMBC03');
+    assert.deepEqual(Array.from(dense(r.vectors)), Array.from(expected(texts, dim, 3)));
+    assert.equal(readFileSync(join(dir, cacheFileName(id))).toString('latin1', 0, 8), 'LWEMBC04');
     const again = await EmbeddingCache.open(dir, id, dim);
     assert.deepEqual((await again.lookup(texts)).missing, []);
   });
