@@ -61,10 +61,11 @@ const HEAD = 24;
 /** Files modified this recently (ms) before their stat are re-read next time (timestamp granularity: FAT has 2 s). */
 const RACY_MS = 2500;
 /**
- * Files to read are read in groups of about this many bytes (~40 k sentences): what a group holds
- * as span objects and float32 vectors at once, before it is quantised into the result.
+ * Files to read are read in groups of about this many bytes (~20 k sentences): what is held as span
+ * objects and texts at once (two groups while one is read ahead), before the spans go into columns
+ * and the texts are encoded. 4 MB groups: peak RSS at 1 M spans 643 MB, 2 MB: 576 MB (bench:scale).
  */
-const GROUP_BYTES = 4 * 1024 * 1024;
+const GROUP_BYTES = 2 * 1024 * 1024;
 /**
  * Texts per embedding-cache call (and so per encoder call and per cache chunk): the encoder sorts
  * a call's texts into batches by length, so smaller calls pad more (see defaultDeps.ts).
@@ -344,8 +345,7 @@ export async function openCorpusEncoded(opts: CorpusEncodeOptions): Promise<Enco
     }
   };
 
-  const readGroup = async (files: string[], groupBytes: number): Promise<void> => {
-    const c = await (opts.read ?? readCorpus)({ ...corpus, files }, bytesToRead);
+  const takeGroup = async (files: string[], groupBytes: number, c: Corpus): Promise<void> => {
     const byFile = new Map<string, Part>();
     for (const f of files) {
       const p: Part = { file: f, entry: undefined, row: 0, count: 0, problems: [], read: false };
@@ -389,15 +389,43 @@ export async function openCorpusEncoded(opts: CorpusEncodeOptions): Promise<Enco
   };
 
   // In file order: runs of reused files come from the manifest, runs of files to read are read in groups.
+  type Segment = { readonly reuse: string } | { readonly files: string[]; readonly bytes: number };
+  const segments: Segment[] = [];
   let group: string[] = [];
   let groupBytes = 0;
+  const closeGroup = (): void => {
+    if (group.length > 0) segments.push({ files: group, bytes: groupBytes });
+    group = [];
+    groupBytes = 0;
+  };
   for (const f of listed) {
     if (reuse(f)) {
-      if (group.length > 0) {
-        await readGroup(group, groupBytes);
-        group = [];
-        groupBytes = 0;
-      }
+      closeGroup();
+      segments.push({ reuse: f });
+      continue;
+    }
+    group.push(f);
+    groupBytes += stamps.get(f)?.size ?? 0;
+    if (groupBytes >= groupLimit) closeGroup();
+  }
+  closeGroup();
+  // One group is read ahead while the one before it is encoded: a reader spread over worker
+  // threads (openPool.ts) reads the next files while this thread encodes.
+  const readOf = (files: string[]): Promise<Corpus> => {
+    const p = (opts.read ?? readCorpus)({ ...corpus, files }, bytesToRead);
+    p.catch(() => undefined); // awaited below; never an unhandled rejection if the open fails first
+    return p;
+  };
+  const nextGroup = (from: number): number => {
+    let j = from;
+    while (j < segments.length && 'reuse' in segments[j]) j++;
+    return j;
+  };
+  let ahead: { readonly at: number; readonly read: Promise<Corpus> } | undefined;
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i];
+    if ('reuse' in seg) {
+      const f = seg.reuse;
       const { entry, first } = manifest!.files.get(f)!;
       const at = table.length;
       if (at + entry.spans > capacity) {
@@ -409,21 +437,17 @@ export async function openCorpusEncoded(opts: CorpusEncodeOptions): Promise<Enco
       rows.codes.set(manifest!.codes.subarray(first * dim, (first + entry.spans) * dim), at * dim);
       rows.scales.set(manifest!.scales.subarray(first, first + entry.spans), at);
       parts.push({ file: f, entry, row: at, count: entry.spans, problems: entry.problems, read: entry.read });
-      // Pending texts keep their rows: they come before these in the result, encoded when the batch fills.
-      if (pending.length === 0) pendingRow = table.length;
-      else await flushPending(true);
+      // Texts still pending come before these rows in the result: encoded now, at their own rows.
+      await flushPending(true);
       pendingRow = table.length;
       continue;
     }
-    group.push(f);
-    groupBytes += stamps.get(f)?.size ?? 0;
-    if (groupBytes >= groupLimit) {
-      await readGroup(group, groupBytes);
-      group = [];
-      groupBytes = 0;
-    }
+    const read = ahead?.at === i ? ahead.read : readOf(seg.files);
+    const c = await read;
+    const next = nextGroup(i + 1);
+    ahead = next < segments.length ? { at: next, read: readOf((segments[next] as { files: string[] }).files) } : undefined;
+    await takeGroup(seg.files, seg.bytes, c);
   }
-  if (group.length > 0) await readGroup(group, groupBytes);
   await flushPending(true);
   const usedCache = cached.cache;
   if (usedCache) {

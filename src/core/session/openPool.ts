@@ -149,10 +149,12 @@ export function openWorkerCount(env: NodeJS.ProcessEnv = process.env): number {
  * worker thread can load only through tsx's require hook.
  */
 /**
- * A worker's young generation: larger than V8's default, because reading allocates a span object
- * and its strings per sentence (read over the workers, 100 k spans: ~0.8 s of CPU, ~0.88 with the default).
+ * A worker's young generation: reading allocates a span object and its strings per sentence. 64 MB
+ * saved ~10 % of the read's CPU (100 k spans: ~0.8 s against ~0.88), but the worker then holds that
+ * much more while the first open streams (bench:scale, 1 M spans: peak RSS 643 → 576 MB together
+ * with 2 MB read groups); 16 MB is V8's own default size on 64-bit.
  */
-const YOUNG = { maxYoungGenerationSizeMb: 64 };
+const YOUNG = { maxYoungGenerationSizeMb: 16 };
 
 function startWorker(): Worker {
   const js = join(__dirname, 'openWorker.js');
@@ -242,12 +244,13 @@ export class OpenPool {
   }
 
   /**
-   * readCorpus over the workers: the listed files in contiguous groups, each read by readCorpus
-   * in a worker, merged in order. Same spans, problems and files as readCorpus(opts).
+   * readCorpus over the workers (and this thread, unless `thisThread` is false: it is busy
+   * encoding meanwhile): the listed files in contiguous groups, each read by readCorpus in a
+   * lane, merged in order. Same spans, problems and files as readCorpus(opts).
    */
-  async readCorpus(opts: CorpusOptions): Promise<Corpus> {
+  async readCorpus(opts: CorpusOptions, thisThread = true): Promise<Corpus> {
     const listed = await listCorpusFiles(opts);
-    const lanes = this.workers.length + 1;
+    const lanes = this.workers.length + (thisThread ? 1 : 0);
     const groups = Math.min(listed.length, lanes * GROUPS_PER_WORKER);
     if (groups <= 1) return readCorpus(opts);
     const per = Math.ceil(listed.length / groups);
@@ -273,7 +276,7 @@ export class OpenPool {
         parts[g] = r.corpus;
       }
     };
-    await Promise.all([drain(undefined), ...this.workers.map(drain)]);
+    await Promise.all([...(thisThread ? [drain(undefined)] : []), ...this.workers.map(drain)]);
     const out: Corpus = { spans: [], problems: [], files: [] };
     for (const p of parts) {
       if ('runFiles' in p) {
@@ -375,15 +378,25 @@ export class ParallelOpen {
   private pooled: Promise<PooledEncoder | undefined> | undefined;
   /** LABELWISE_OPEN_WORKERS set: workers for any open with two files or more (tests, measurements). */
   private readonly forced: boolean;
+  /**
+   * Whether the workers load encoders of their own and take a share of each encode call. With one
+   * worker (two cores) they do not: a second encoder costs ~150 MB (ONNX Runtime's arena, the
+   * word table, its thread), so the worker reads and segments the next group of files while this
+   * thread encodes the last one (corpusManifest.ts reads a group ahead). bench:scale, 1 M spans
+   * on 2 cores: peak RSS 694–721 MB with a worker's encoder against ~550 MB without.
+   */
+  readonly encodeInWorkers: boolean;
 
   constructor(
     private readonly base: Encoder,
     private readonly spec: EncoderSpec,
     private readonly logger: Logger,
     env: NodeJS.ProcessEnv = process.env,
+    opts: { readonly encodeInWorkers?: boolean } = {},
   ) {
     this.workers = openWorkerCount(env);
     this.forced = (env.LABELWISE_OPEN_WORKERS ?? '') !== '';
+    this.encodeInWorkers = opts.encodeInWorkers ?? this.workers >= 2;
   }
 
   private readonly workers: number;
@@ -392,7 +405,7 @@ export class ParallelOpen {
     if (this.pool || this.broken || this.workers < 1) return this.pool;
     try {
       this.pool = OpenPool.start(this.workers);
-      this.logger.info(`corpus open: this thread and ${this.workers} worker thread${this.workers === 1 ? '' : 's'}`);
+      this.logger.info(`corpus open: this thread and ${this.workers} worker thread${this.workers === 1 ? '' : 's'}${this.encodeInWorkers ? '' : ' (reading ahead; this thread encodes)'}`);
     } catch (e) {
       this.broken = true;
       this.logger.warn(`corpus open on one thread: ${(e as Error).message}`);
@@ -417,14 +430,15 @@ export class ParallelOpen {
     let c: Corpus;
     try {
       const t = performance.now();
-      c = await pool.readCorpus(opts);
-      this.logger.info(`corpus open: ${c.files.length} files read on ${pool.size + 1} threads in ${((performance.now() - t) / 1000).toFixed(2)} s`);
+      // Reading ahead, the workers alone read: this thread is encoding the previous group.
+      c = await pool.readCorpus(opts, this.encodeInWorkers);
+      this.logger.info(`corpus open: ${c.files.length} files read on ${pool.size + (this.encodeInWorkers ? 1 : 0)} thread${pool.size + (this.encodeInWorkers ? 1 : 0) === 1 ? "" : "s"} in ${((performance.now() - t) / 1000).toFixed(2)} s`);
     } catch (e) {
       this.giveUp('reading the files', e);
       return readCorpus(opts);
     }
     // A GPU session serves one thread; the workers encode only on the CPU, and only a large corpus.
-    if (this.base.provider === 'cpu' && (this.forced || c.spans.length >= PARALLEL_MIN_TEXTS)) {
+    if (this.encodeInWorkers && this.base.provider === 'cpu' && (this.forced || c.spans.length >= PARALLEL_MIN_TEXTS)) {
       this.pooled = pool.encoderFor(this.base, { ...this.spec, device: 'cpu' }, this.logger);
     }
     return c;
@@ -436,7 +450,7 @@ export class ParallelOpen {
    * each lane exactly as quantise() would (compactVectors.ts); on this thread alone, float32.
    */
   async encode(texts: readonly string[]): Promise<Vectors> {
-    if (!this.pooled && this.base.provider === 'cpu' && texts.length >= PARALLEL_ENCODE_CALL) {
+    if (!this.pooled && this.encodeInWorkers && this.base.provider === 'cpu' && texts.length >= PARALLEL_ENCODE_CALL) {
       const pool = this.ensure();
       if (pool) this.pooled = pool.encoderFor(this.base, { ...this.spec, device: 'cpu' }, this.logger);
     }

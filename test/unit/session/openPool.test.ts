@@ -140,9 +140,12 @@ describe('the parallel first open (worker threads for reading and encoding)', ()
       }
     };
     const serial = await open('0', 'cache-serial');
-    const parallel = await open('1', 'cache-parallel');
     assert.ok(!serial.logs.some((l) => l.includes('worker thread')), serial.logs.join('\n'));
-    assert.ok(parallel.logs.some((l) => l.includes('this thread and 1 worker thread')), parallel.logs.join('\n'));
+    // One worker reads a group ahead while this thread encodes; two also encode (their own encoders).
+    for (const [workers, says] of [['1', 'this thread and 1 worker thread (reading ahead; this thread encodes)'], ['2', 'this thread and 2 worker threads']] as const) {
+    const parallel = await open(workers, `cache-parallel-${workers}`);
+    assert.ok(parallel.logs.some((l) => l.includes(says)), parallel.logs.join('\n'));
+    assert.equal(parallel.logs.some((l) => l.includes('reading ahead')), workers === '1', parallel.logs.join('\n'));
     assert.ok(!parallel.logs.some((l) => l.includes('instead') || l.includes('cannot encode')), parallel.logs.join('\n'));
     const places = (r: OpenedCorpus): unknown[] => {
       const t = r.corpus.spans;
@@ -157,6 +160,7 @@ describe('the parallel first open (worker threads for reading and encoding)', ()
     assert.ok(isCompact(parallel.r.vectors) && isCompact(serial.r.vectors));
     assert.deepEqual(parallel.r.vectors.codes, serial.r.vectors.codes);
     assert.deepEqual(parallel.r.vectors.scales, serial.r.vectors.scales);
+    }
   });
 
   test('without LABELWISE_OPEN_WORKERS, a small corpus is read and encoded on this thread alone', async () => {
@@ -177,7 +181,8 @@ describe('the parallel first open (worker threads for reading and encoding)', ()
   test('one large encode call starts the workers even after a read on one thread, with the serial vectors', async () => {
     const logs: string[] = [];
     const log = (m: string): number => logs.push(m);
-    const p = new ParallelOpen(encoder, { model: 'default', device: 'cpu' }, { info: log, warn: log, error: log }, {});
+    // Encoders in the workers (the default from two workers on; one worker only reads ahead).
+    const p = new ParallelOpen(encoder, { model: 'default', device: 'cpu' }, { info: log, warn: log, error: log }, {}, { encodeInWorkers: true });
     try {
       const texts = Array.from({ length: PARALLEL_ENCODE_CALL }, (_, i) => sentence(i));
       const got = await p.encode(texts);
