@@ -16,9 +16,10 @@ export interface CommonComponents {
   remove(X: Matrix): Matrix;
   /**
    * The same for a compact pool, row by row: each row dequantised, the directions removed, and
-   * quantised again (no float32 copy of the pool is made).
+   * quantised again (no float32 copy of the pool is made); with `inPlace`, into X's own codes and
+   * scales (each row is read whole before it is written), so not even a second copy of the codes.
    */
-  removeCompact(X: CompactMatrix): CompactMatrix;
+  removeCompact(X: CompactMatrix, inPlace?: boolean): CompactMatrix;
 }
 
 const MAX_ITERATIONS = 1000;
@@ -53,9 +54,9 @@ export function fitCommonComponents(pool: Vectors, k: number): CommonComponents 
       removeDirections(X, directions, (i, row) => out.set(row, i * X.cols));
       return { rows: X.rows, cols: X.cols, data: out };
     },
-    removeCompact: (X) => {
-      const codes = new Int8Array(X.rows * X.cols);
-      const scales = new Float32Array(X.rows);
+    removeCompact: (X, inPlace = false) => {
+      const codes = inPlace ? X.codes : new Int8Array(X.rows * X.cols);
+      const scales = inPlace ? X.scales : new Float32Array(X.rows);
       removeDirections(X, directions, (i, row) => quantiseRowInto(row, 0, X.cols, codes, scales, i));
       return { rows: X.rows, cols: X.cols, codes, scales };
     },

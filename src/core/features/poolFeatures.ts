@@ -14,12 +14,13 @@ import { fitCommonComponents } from './commonComponents';
  * the pool, and never take part in fitting it. `commonComponents` is the encoder's
  * (`Encoder.commonComponents`); 0 returns the matrices unchanged.
  */
-export function poolFeatures<V extends Vectors>(pool: V, commonComponents: number, others: readonly Matrix[] = []): { pool: V; others: Matrix[] } {
+export function poolFeatures<V extends Vectors>(pool: V, commonComponents: number, others: readonly Matrix[] = [], opts: { readonly inPlace?: boolean } = {}): { pool: V; others: Matrix[] } {
   if (commonComponents === 0) return { pool, others: [...others] };
   const cc = fitCommonComponents(pool, commonComponents);
   // A compact pool (the session's open) is fitted and transformed a row at a time, into new codes:
   // no float32 copy of the pool. Its rows were quantised once already, so the result differs from
-  // transforming the float32 vectors by quantisation noise (one more rounding per entry).
-  const out = (isCompact(pool) ? cc.removeCompact(pool) : cc.remove(pool)) as V;
+  // transforming the float32 vectors by quantisation noise (one more rounding per entry). With
+  // `inPlace` (the session, which owns the pool it opened) into the pool's own codes.
+  const out = (isCompact(pool) ? cc.removeCompact(pool, opts.inPlace) : cc.remove(pool)) as V;
   return { pool: out, others: others.map((m) => cc.remove(m)) };
 }

@@ -197,7 +197,8 @@ export class LabelingSession {
       checkSignal(opts.signal);
       // The encoder's corpus-level transform (SIF's common component), fitted on the whole corpus:
       // the same function `labelwise simulate` fits on its pool.
-      const X = poolFeatures(vectors, encoder.commonComponents ?? 0).pool;
+      // The pool is the session's own: a compact one is transformed in place (no second copy at 1 M spans).
+      const X = poolFeatures(vectors, encoder.commonComponents ?? 0, [], { inPlace: true }).pool;
       const engine = deps.createEngine(X, {
         classes: settings.labels,
         committeeSize: settings.committeeSize,

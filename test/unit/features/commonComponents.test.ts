@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { fitCommonComponents } from '../../../src/core/features/commonComponents';
 import { poolFeatures } from '../../../src/core/features/poolFeatures';
 import type { Matrix } from '../../../src/core/types';
+import { denseOf, isCompact, quantise } from '../../../src/core/features/compactVectors';
 
 const m = (rows: number[][]): Matrix => ({ rows: rows.length, cols: rows[0].length, data: Float32Array.from(rows.flat()) });
 const rowsOf = (X: Matrix): number[][] => Array.from({ length: X.rows }, (_, i) => Array.from(X.data.subarray(i * X.cols, (i + 1) * X.cols)));
@@ -67,5 +68,31 @@ describe('common-component removal (SIF, fitted on the pool)', () => {
     const d = a.directions[0];
     const big = [...d].reduce((best, v, i) => (Math.abs(v) > Math.abs(d[best]) ? i : best), 0);
     assert.ok(d[big] > 0);
+  });
+
+  test('a compact pool (the session\'s open) is fitted and transformed row by row into codes, within quantisation noise of the float32 path', () => {
+    const rows = Array.from({ length: 400 }, (_, i) => Array.from({ length: 24 }, (_, j) => Math.sin(i * (j + 1) * 0.37) + (j % 3 === 0 ? 1.5 : 0.2)));
+    const dense = m(rows);
+    const compact = quantise(dense);
+    const a = poolFeatures(dense, 1);
+    const b = poolFeatures(compact, 1);
+    assert.ok(isCompact(b.pool), 'a compact pool stays compact: no float32 copy of it is made');
+    assert.equal(b.pool.rows, dense.rows);
+    // The fitted direction: from the codes, nearly the float32 one (|cos| ≈ 1).
+    const da = fitCommonComponents(dense, 1).directions[0];
+    const db = fitCommonComponents(compact, 1).directions[0];
+    let cos = 0;
+    for (let j = 0; j < da.length; j++) cos += da[j] * db[j];
+    assert.ok(cos > 0.9999, `cos ${cos}`);
+    // Every entry: unit rows, so within a few quantisation steps (1/127 of the row's largest entry).
+    const got = denseOf(b.pool).data;
+    let worst = 0;
+    for (let k = 0; k < got.length; k++) worst = Math.max(worst, Math.abs(got[k] - a.pool.data[k]));
+    assert.ok(worst < 0.03, `largest difference ${worst}`);
+    // In place (the session's own pool): the same codes, written into the pool's arrays.
+    const own = quantise(dense);
+    const c = poolFeatures(own, 1, [], { inPlace: true });
+    assert.equal(c.pool.codes, own.codes);
+    assert.deepEqual(c.pool, b.pool);
   });
 });

@@ -8,7 +8,8 @@ import { LabelingSession } from '../../../src/core/session/labelingSession';
 import { defaultSettings, type StartableSettings } from '../../../src/core/settings';
 import { readCorpus } from '../../../src/core/text/corpus';
 import type { Vectors } from '../../../src/core/types';
-import { isCompact } from '../../../src/core/features/compactVectors';
+import { isCompact, quantise } from '../../../src/core/features/compactVectors';
+import { loadEncoder } from '../../../src/core/encoders/loadEncoder';
 import { InputError } from '../../../src/core/errors';
 import { writeArrowShard } from '../../../src/core/vectorShards';
 import { TOPICS } from './testCorpus';
@@ -52,6 +53,36 @@ describe('the worker’s real dependencies (corpus reader, embedded encoder, cac
       const second = await LabelingSession.open(params, defaultDeps(), { logger });
       await second.session.dispose();
       assert.ok(logs.includes('embeddings: 12 from the cache, 0 encoded'), logs.join('\n'));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  test('the engine gets exactly the pool it got before the streamed open: quantise() of the encoder’s vectors, first open and re-open alike', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'labelwise-deps-'));
+    try {
+      mkdirSync(join(root, 'docs'));
+      for (const [f, lines] of Object.entries(TOPICS)) writeFileSync(join(root, 'docs', f), lines.join(' ') + '\n');
+      const settings = { ...defaultSettings, labels: ['sport', 'science'], device: 'cpu' } satisfies StartableSettings;
+      const params = { root, settings, cacheDir: join(root, 'cache'), decisions: [] };
+      const read = await readCorpus({ root, include: settings.include, exclude: settings.exclude, granularity: settings.granularity, maxFileSizeMB: settings.maxFileSizeMB });
+      const encoder = await loadEncoder({ model: settings.model, device: 'cpu' });
+      const want = quantise(await encoder.encode(read.spans.map((x) => x.text)));
+      await encoder.dispose();
+      for (const open of ['first', 'again']) {
+        const deps = defaultDeps();
+        const seen: Vectors[] = [];
+        const create = deps.createEngine;
+        deps.createEngine = (X, opts, extra) => {
+          seen.push(X);
+          return create(X, opts, extra);
+        };
+        const { session } = await LabelingSession.open(params, deps);
+        await session.dispose();
+        assert.equal(seen.length, 1);
+        assert.ok(isCompact(seen[0]), `${open}: compact`);
+        assert.deepEqual(seen[0], want, `${open}: bit for bit`);
+      }
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
