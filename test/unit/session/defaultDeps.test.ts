@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -8,6 +8,7 @@ import { LabelingSession } from '../../../src/core/session/labelingSession';
 import { defaultSettings, type StartableSettings } from '../../../src/core/settings';
 import { readCorpus } from '../../../src/core/text/corpus';
 import type { Vectors } from '../../../src/core/types';
+import type { LabelEvent } from '../../../src/core/store/events';
 import { isCompact, quantise } from '../../../src/core/features/compactVectors';
 import { loadEncoder } from '../../../src/core/encoders/loadEncoder';
 import { InputError } from '../../../src/core/errors';
@@ -82,6 +83,52 @@ describe('the worker’s real dependencies (corpus reader, embedded encoder, cac
         assert.equal(seen.length, 1);
         assert.ok(isCompact(seen[0]), `${open}: compact`);
         assert.deepEqual(seen[0], want, `${open}: bit for bit`);
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  test('stored decisions at open: in place, and in a renamed file (found again through one read of the corpus)', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'labelwise-deps-'));
+    try {
+      mkdirSync(join(root, 'docs'));
+      for (const [f, lines] of Object.entries(TOPICS)) writeFileSync(join(root, 'docs', f), lines.join(' ') + '\n');
+      const settings = { ...defaultSettings, labels: ['sport', 'science'], device: 'cpu' } satisfies StartableSettings;
+      const read = await readCorpus({ root, include: settings.include, exclude: settings.exclude, granularity: settings.granularity, maxFileSizeMB: settings.maxFileSizeMB });
+      const files = [...new Set(read.spans.map((x) => x.file))];
+      const event = (x: (typeof read.spans)[number], label: string): LabelEvent => ({
+        id: x.id,
+        source: { file: x.file, start: x.start, end: x.end, line: x.line },
+        text: x.text,
+        label,
+        spans: [],
+        answer: 'accept',
+        annotator: 'ann',
+        strategy: null,
+        score: null,
+        ts: '2026-12-07T10:00:00.000Z',
+      });
+      const stay = read.spans.find((x) => x.file === files[0])!;
+      const move = read.spans.find((x) => x.file === files[1])!;
+      const decisions = [event(stay, 'sport'), event(move, 'science')];
+      const params = { root, settings, cacheDir: join(root, 'cache'), decisions };
+      const first = await LabelingSession.open(params, defaultDeps());
+      await first.session.dispose();
+      assert.equal(first.result.restored, 2);
+      // The second file renamed: its decision is not in place, and is found in the new file.
+      renameSync(join(root, files[1]), join(root, 'docs', 'renamed.txt'));
+      const second = await LabelingSession.open(params, defaultDeps());
+      try {
+        assert.equal(second.result.restored, 2, JSON.stringify(second.result.anchors));
+        const anchors = second.result.anchors;
+        assert.ok(anchors);
+        assert.equal(anchors.orphans.length, 0);
+        assert.equal(anchors.anchored, 1);
+        assert.equal(Object.values(anchors.moved).reduce((a, b) => a + b, 0), 1);
+        assert.equal(second.session.labeled, 2);
+      } finally {
+        await second.session.dispose();
       }
     } finally {
       rmSync(root, { recursive: true, force: true });
