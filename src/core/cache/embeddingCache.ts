@@ -47,8 +47,12 @@ const ENTRY_WORDS = KEY_WORDS + 1;
  * the first open splits each call over its threads (src/core/session/openPool.ts).
  */
 const ENCODE_CHUNK = 16384;
-/** More chunks than this and the next write compacts the file into one. */
-const MAX_CHUNKS = 64;
+/**
+ * More chunks than this and the next write compacts the file into one (reading every row back).
+ * A first open appends one chunk per 8192 texts (corpusManifest.ts): 256 keeps a 2 M-text first
+ * open from compacting in its middle.
+ */
+const MAX_CHUNKS = 256;
 /**
  * Lookups needing more separate file ranges than this read the covering range in one go and copy
  * from it; fewer are read straight into the result (no second buffer to allocate and fill).

@@ -129,7 +129,7 @@ async function openCorpus(root: string, settings: SessionDepsSettings, encoder: 
       encoder,
       cacheDir,
       logger,
-      read: (o, bytes) => parallel.read(o, bytes),
+      read: (o, bytes) => parallel.readParts(o, bytes),
       encode: (t) => embedChunked((c) => parallel.encode(c), t, (done) => progress(base + done, total), signal),
       onProgress: (done, todo) => {
         base = done;

@@ -60,7 +60,35 @@ export interface PackedCorpus {
   readonly numbers: Int32Array;
 }
 
-const NUMBERS = 5;
+/** Numbers per span in PackedCorpus.numbers: start, end, line, id length, text length. */
+export const NUMBERS = 5;
+
+/** A read part: as readCorpus gives it (this thread) or packed (from a worker), in file order. */
+export type CorpusPart = Corpus | PackedCorpus;
+
+export function isPacked(p: CorpusPart): p is PackedCorpus {
+  return 'runFiles' in p;
+}
+
+/** Spans in a part. */
+export function partSpans(p: CorpusPart): number {
+  return isPacked(p) ? p.numbers.length / NUMBERS : p.spans.length;
+}
+
+/** The parts as one Corpus (span objects made for the packed ones). */
+export function mergeParts(parts: readonly CorpusPart[]): Corpus {
+  const out: Corpus = { spans: [], problems: [], files: [] };
+  for (const p of parts) {
+    if (isPacked(p)) {
+      unpackCorpusInto(p, out);
+      continue;
+    }
+    for (const s of p.spans) out.spans.push(s);
+    for (const q of p.problems) out.problems.push(q);
+    for (const f of p.files) out.files.push(f);
+  }
+  return out;
+}
 
 export function packCorpus(c: Corpus): PackedCorpus {
   const n = c.spans.length;
@@ -125,9 +153,9 @@ export const PARALLEL_MIN_BYTES = 4 * 1024 * 1024;
 export const PARALLEL_MIN_TEXTS = 2048;
 /**
  * An encode call this large starts the workers even when the read did not (a corpus of one or a few
- * large files, read on one thread): the embedding cache hands over up to 16 k texts a call.
+ * large files, read on one thread): the first open encodes 8192 texts a call (corpusManifest.ts).
  */
-export const PARALLEL_ENCODE_CALL = 16384;
+export const PARALLEL_ENCODE_CALL = 8192;
 /** Groups of files per worker: enough that a group of large files does not leave the others idle. */
 const GROUPS_PER_WORKER = 4;
 /** Time a closing worker gets to release its ONNX Runtime session before it is terminated. */
@@ -249,12 +277,17 @@ export class OpenPool {
    * lane, merged in order. Same spans, problems and files as readCorpus(opts).
    */
   async readCorpus(opts: CorpusOptions, thisThread = true): Promise<Corpus> {
+    return mergeParts(await this.readParts(opts, thisThread));
+  }
+
+  /** readCorpus's parts as they come: what a worker read stays packed (no span objects made for it). */
+  async readParts(opts: CorpusOptions, thisThread = true): Promise<CorpusPart[]> {
     const listed = await listCorpusFiles(opts);
     const lanes = this.workers.length + (thisThread ? 1 : 0);
     const groups = Math.min(listed.length, lanes * GROUPS_PER_WORKER);
-    if (groups <= 1) return readCorpus(opts);
+    if (groups <= 1) return [await readCorpus(opts)];
     const per = Math.ceil(listed.length / groups);
-    const parts: (Corpus | PackedCorpus)[] = new Array(groups);
+    const parts: CorpusPart[] = new Array(groups);
     let next = 0;
     // Each lane takes the next group when done with its last; `w` undefined: this thread.
     const drain = async (w: OpenWorker | undefined): Promise<void> => {
@@ -277,17 +310,7 @@ export class OpenPool {
       }
     };
     await Promise.all([...(thisThread ? [drain(undefined)] : []), ...this.workers.map(drain)]);
-    const out: Corpus = { spans: [], problems: [], files: [] };
-    for (const p of parts) {
-      if ('runFiles' in p) {
-        unpackCorpusInto(p, out);
-        continue;
-      }
-      for (const s of p.spans) out.spans.push(s);
-      for (const q of p.problems) out.problems.push(q);
-      for (const f of p.files) out.files.push(f);
-    }
-    return out;
+    return parts;
   }
 
   /**
@@ -424,24 +447,32 @@ export class ParallelOpen {
 
   /** readCorpus(opts), over the workers when `bytes` (the files' total size) is worth it. */
   async read(opts: CorpusOptions, bytes: number): Promise<Corpus> {
+    return mergeParts(await this.readParts(opts, bytes));
+  }
+
+  /** read(), in parts as they come (a worker's stay packed: the first open takes their columns as they are). */
+  async readParts(opts: CorpusOptions, bytes: number): Promise<CorpusPart[]> {
     const files = opts.files?.length ?? Infinity;
     const pool = files >= 2 && (this.forced || bytes >= PARALLEL_MIN_BYTES) ? this.ensure() : undefined;
-    if (!pool) return readCorpus(opts);
-    let c: Corpus;
+    if (!pool) return [await readCorpus(opts)];
+    let parts: CorpusPart[];
     try {
       const t = performance.now();
       // Reading ahead, the workers alone read: this thread is encoding the previous group.
-      c = await pool.readCorpus(opts, this.encodeInWorkers);
-      this.logger.info(`corpus open: ${c.files.length} files read on ${pool.size + (this.encodeInWorkers ? 1 : 0)} thread${pool.size + (this.encodeInWorkers ? 1 : 0) === 1 ? "" : "s"} in ${((performance.now() - t) / 1000).toFixed(2)} s`);
+      parts = await pool.readParts(opts, this.encodeInWorkers);
+      const threads = pool.size + (this.encodeInWorkers ? 1 : 0);
+      const read = parts.reduce((n, p) => n + p.files.length, 0);
+      this.logger.info(`corpus open: ${read} files read on ${threads} thread${threads === 1 ? '' : 's'} in ${((performance.now() - t) / 1000).toFixed(2)} s`);
     } catch (e) {
       this.giveUp('reading the files', e);
-      return readCorpus(opts);
+      return [await readCorpus(opts)];
     }
+    const spans = parts.reduce((n, p) => n + partSpans(p), 0);
     // A GPU session serves one thread; the workers encode only on the CPU, and only a large corpus.
-    if (this.encodeInWorkers && this.base.provider === 'cpu' && (this.forced || c.spans.length >= PARALLEL_MIN_TEXTS)) {
+    if (this.encodeInWorkers && this.base.provider === 'cpu' && (this.forced || spans >= PARALLEL_MIN_TEXTS)) {
       this.pooled = pool.encoderFor(this.base, { ...this.spec, device: 'cpu' }, this.logger);
     }
-    return c;
+    return parts;
   }
 
   /**

@@ -15,10 +15,14 @@ function hexNibble(c: number): number {
 
 /** Writes a 24-hex-digit id as 12 bytes at `at`; false (nothing written) for any other id. */
 export function packId(id: string, out: Uint8Array, at: number): boolean {
-  if (id.length !== ID_BYTES * 2) return false;
+  return id.length === ID_BYTES * 2 && packIdAt(id, 0, out, at);
+}
+
+/** packId of the 24 characters of `s` from `from`; false (possibly partly written) when they are not lower-case hex digits. */
+function packIdAt(s: string, from: number, out: Uint8Array, at: number): boolean {
   for (let i = 0; i < ID_BYTES; i++) {
-    const hi = hexNibble(id.charCodeAt(2 * i));
-    const lo = hexNibble(id.charCodeAt(2 * i + 1));
+    const hi = hexNibble(s.charCodeAt(from + 2 * i));
+    const lo = hexNibble(s.charCodeAt(from + 2 * i + 1));
     if (hi < 0 || lo < 0) return false;
     out[at + i] = (hi << 4) | lo;
   }
@@ -121,6 +125,24 @@ export class SpanTableBuilder {
     if (this.packed && !packId(id, this.packed, i * ID_BYTES)) this.unpack(i);
     if (this.idStrings) this.idStrings[i] = id;
     return i;
+  }
+
+  /**
+   * Appends one span whose id is `ids`[at .. at + len) (a packed read's joined ids: no string is
+   * made for a 24-hex-digit id); returns its row.
+   */
+  addIdAt(ids: string, at: number, len: number, file: string, start: number, end: number, line: number): number {
+    this.room(1);
+    const i = this.n;
+    if (this.packed && len === ID_BYTES * 2 && packIdAt(ids, at, this.packed, i * ID_BYTES)) {
+      this.n++;
+      this.fileOf[i] = this.fileNumber(file);
+      this.starts[i] = start;
+      this.ends[i] = end;
+      this.lines[i] = line;
+      return i;
+    }
+    return this.add(ids.slice(at, at + len), file, start, end, line);
   }
 
   /**
