@@ -5,7 +5,7 @@ import { rankScores } from '../strategies/scoreRank';
 import { strategyBatch, topPositions } from '../strategies/selectBatch';
 import type { BatchSelector, Pick, PoolState, Strategy } from '../strategies/strategy';
 import type { Device, Logger } from '../types';
-import { describeRegime, labelBalance, regimeOf, taskContext, type Regime, type RegimeThresholds, type TaskContext } from './context';
+import { coldStartSpent, describeRegime, labelBalance, regimeOf, taskContext, type Regime, type RegimeThresholds, type TaskContext } from './context';
 import { computeFeatures, coverage } from './features';
 import { heldOutPriorPath, loadPriorJson, openPrior, priorDir, resolvePriorPath, type Prior } from './prior';
 import { balanceBonus, gainReward, pairedGain, pickReward } from './reward';
@@ -17,7 +17,9 @@ import { DecayedBeta } from './thompson';
  * decayed every round, and prior means from the learned prior.
  *
  * Each round it reads the task's context (labels per class, class balance, pool coverage, model
- * confidence: context.ts) and names the regime (cold start, skewed labels, refining). For every
+ * confidence: context.ts) and names the regime (cold start, skewed labels, refining). The cold
+ * start ends at 4 labels per class, or earlier, for good, once a cold-start batch came back with the
+ * model already right on it more often than its mean confidence (context.ts coldStartSpent). For every
  * pick of the batch, each arm's mean reward is drawn from its Beta posterior in that regime; the
  * arm with the highest draw gives its next candidate (its own diverse batch, in order; random draws
  * one uniformly). So a batch mixes arms in proportion to how likely each is the best, and when the
@@ -79,6 +81,12 @@ export interface MetaSelectorOptions {
   readonly regimeHeadStart?: number;
   /** Where the regimes change (context.ts REGIME_THRESHOLDS). */
   readonly regimeThresholds?: RegimeThresholds;
+  /**
+   * End the cold start early, for the rest of the run, once a cold-start batch was already predicted
+   * right more often than the model's mean confidence (context.ts coldStartSpent): typical picks
+   * that the model gets right teach it little.
+   */
+  readonly coldStartEndsWhenSpent?: boolean;
   readonly device?: Device;
   readonly logger?: Logger;
 }
@@ -92,6 +100,7 @@ export const META_DEFAULTS = {
   window: 3,
   gainScale: 2.5,
   regimeHeadStart: 0.25,
+  coldStartEndsWhenSpent: true,
 } as const;
 
 const COVERAGE_SAMPLE = 128;
@@ -161,6 +170,8 @@ interface RoundRecord {
   readonly pred: Int16Array | Int32Array;
   /** Labels per class, and in all, before the round. */
   readonly counts: Int32Array;
+  /** The model's mean top probability on the pool when it chose the round (context.confidence). */
+  readonly confidence: number;
   readonly labels: number;
   /** Balance bonus of each pick, once its label is back. */
   readonly bonus: Map<number, number>;
@@ -245,6 +256,9 @@ export async function createMetaSelector(opts: MetaSelectorOptions): Promise<Met
   let lastShare: Float64Array = new Float64Array(A).fill(1 / A);
   let lastContext: { context: TaskContext; regime: Regime } | undefined;
   let lastChoices = new Map<number, ArmChoice>();
+  const endWhenSpent = opts.coldStartEndsWhenSpent ?? META_DEFAULTS.coldStartEndsWhenSpent;
+  // Set once a cold-start batch turned out spent (see coldStartEndsWhenSpent); never unset.
+  let coldSpent = false;
 
   /** Prior mean reward of each arm in this state: the baseline moved by the prior's predicted gain. */
   const priorMeans = async (state: PoolState, regime: Regime, cov: number): Promise<Float64Array> => {
@@ -284,9 +298,9 @@ export async function createMetaSelector(opts: MetaSelectorOptions): Promise<Met
       // statistic, estimated on fewer rows, keeps selection of 10 of 100,000 spans near 50 ms).
       const cov = coverage(state, COVERAGE_SAMPLE);
       const context = taskContext(state, undefined, { coverage: cov });
-      const regime = regimeOf(context, opts.regimeThresholds);
+      const regime = regimeOf(context, opts.regimeThresholds, coldSpent);
       lastContext = { context, regime };
-      const regimeText = describeRegime(regime, context);
+      const regimeText = describeRegime(regime, context, coldSpent);
       const st = statsOf(regime);
       const mu = await priorMeans(state, regime, cov);
       lastMu = mu;
@@ -386,7 +400,7 @@ export async function createMetaSelector(opts: MetaSelectorOptions): Promise<Met
       const last = history[history.length - 1];
       if (last && last.later < 0) history.pop();
       const bal = labelBalance(state.labels, K);
-      history.push({ regime, arms, pred, counts: bal.counts, labels: state.labels.length, bonus: new Map(), heldRows: [], heldGold: [], later: -1 });
+      history.push({ regime, arms, pred, counts: bal.counts, confidence: context.confidence, labels: state.labels.length, bonus: new Map(), heldRows: [], heldGold: [], later: -1 });
       // One round's forgetting, in the regime just played.
       st.decay(decay);
       return picks;
@@ -400,6 +414,7 @@ export async function createMetaSelector(opts: MetaSelectorOptions): Promise<Met
         const y = pickLabels[t];
         if (cur.arms.has(pk.row) && y >= 0 && y < K) cur.bonus.set(pk.row, balanceBonus(cur.counts[y], cur.labels, K, bonusWeight));
       });
+      if (endWhenSpent && cur.regime === 'cold-start' && coldStartSpent(cur.pred, picks.map((pk) => pk.row), pickLabels, cur.confidence)) coldSpent = true;
       // The labels just given are held out for every earlier round still waiting.
       for (let j = 0; j < history.length - 1; j++) {
         const h = history[j];

@@ -1,7 +1,7 @@
 import { NO_COMMITTEE } from '../../../src/core/strategies/committeeSummary';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { describeRegime, labelBalance, regimeOf, taskContext, type TaskContext } from '../../../src/core/meta/context';
+import { SKEWED_AT_HALF, coldStartSpent, describeRegime, labelBalance, regimeOf, taskContext, type TaskContext } from '../../../src/core/meta/context';
 import { FEATURE_NAMES, computeFeatures } from '../../../src/core/meta/features';
 import type { PoolState } from '../../../src/core/strategies/strategy';
 
@@ -52,17 +52,42 @@ describe('task context', () => {
   });
 
   test('regimes: cold start while labels per class are few, then skewed against the pool, then refining', () => {
-    assert.equal(regimeOf(ctx({ labelsPerClass: 3.9, poolBalance: 0.1 })), 'cold-start');
-    assert.equal(regimeOf(ctx({ poolBalance: 0.49 })), 'skewed');
-    assert.equal(regimeOf(ctx({ poolBalance: 0.5 })), 'refining');
+    assert.equal(regimeOf(ctx({ labelsPerClass: 3.9, poolBalance: 0.1 }), SKEWED_AT_HALF), 'cold-start');
+    assert.equal(regimeOf(ctx({ poolBalance: 0.49 }), SKEWED_AT_HALF), 'skewed');
+    assert.equal(regimeOf(ctx({ poolBalance: 0.5 }), SKEWED_AT_HALF), 'refining');
     // An imbalanced set whose labels follow the pool is not skewed, however uneven the counts.
-    assert.equal(regimeOf(ctx({ balance: 0.1, minClassLabels: 2, poolBalance: 0.9 })), 'refining');
+    assert.equal(regimeOf(ctx({ balance: 0.1, minClassLabels: 2, poolBalance: 0.9 }), SKEWED_AT_HALF), 'refining');
+    // By default the skewed regime is off (measured: see REGIME_THRESHOLDS): cold start, then refining.
+    assert.equal(regimeOf(ctx({ labelsPerClass: 3.9, poolBalance: 0.1 })), 'cold-start');
+    assert.equal(regimeOf(ctx({ poolBalance: 0.01 })), 'refining');
     assert.equal(regimeOf(ctx({ labelsPerClass: 4 }), { coldLabelsPerClass: 3, skewedPoolBalance: 0.5 }), 'refining');
+  });
+
+  test('a cold start ended by a measurement stays ended, whatever the count says', () => {
+    assert.equal(regimeOf(ctx({ labelsPerClass: 2, poolBalance: 0.9 }), undefined, true), 'refining');
+    assert.equal(regimeOf(ctx({ labelsPerClass: 2, poolBalance: 0.3 }), SKEWED_AT_HALF, true), 'skewed');
+    assert.equal(regimeOf(ctx({ labelsPerClass: 2 }), undefined, false), 'cold-start');
+  });
+
+  test('a cold-start batch is spent when the model already got it right more often than its mean confidence', () => {
+    // The model's class per row of X; −1: a row it did not predict (labeled before), not counted.
+    const pred = Int16Array.from([0, 1, 2, 1, -1, 0]);
+    // Batch rows 0, 1, 3, 5 with labels 0, 2, 1, 1: right on rows 0 and 3 → 2 of 4 = 0.5.
+    const rows = [0, 1, 3, 5];
+    const labels = Int32Array.from([0, 2, 1, 1]);
+    assert.equal(coldStartSpent(pred, rows, labels, 0.49), true);
+    assert.equal(coldStartSpent(pred, rows, labels, 0.5), false); // not more often than expected: still teaching
+    // Row 4 has no prediction and a −1 label is no label: only rows 0 and 3 count → 2 of 2 = 1.
+    assert.equal(coldStartSpent(pred, [0, 4, 3, 1], Int32Array.from([0, 0, 1, -1]), 0.99), true);
+    // Nothing to judge by: not spent.
+    assert.equal(coldStartSpent(pred, [4], Int32Array.from([0]), 0), false);
   });
 
   test('the regime in words names the numbers behind it', () => {
     assert.match(describeRegime('cold-start', ctx({ labelsPerClass: 4.5, minClassLabels: 2 })), /cold start: 4\.5 labels per class \(rarest 2\)/);
     assert.match(describeRegime('skewed', ctx({ poolBalance: 0.3 })), /a class has 30 % of the share of labels the model expects of it in the pool/);
     assert.match(describeRegime('refining', ctx({})), /25 labels per class, model 70 % sure/);
+    assert.match(describeRegime('refining', ctx({ labelsPerClass: 2 }), true), /^refining: 2\.0 labels per class, model 70 % sure on average \(cold start ended early: the model already got a batch of typical picks right more often than its confidence\)$/);
+    assert.doesNotMatch(describeRegime('refining', ctx({})), /cold start ended/);
   });
 });

@@ -6,6 +6,7 @@ import { ModelError, SettingError } from '../../../src/core/errors';
 import { ModelWithCommittee } from '../../../src/core/learners/modelWithCommittee';
 import { createRng } from '../../../src/core/learners/rng';
 import { choosePriorFile, createMetaSelector } from '../../../src/core/meta/metaSelector';
+import { SKEWED_AT_HALF } from '../../../src/core/meta/context';
 import { allStrategies } from '../../../src/core/strategies/registry';
 import { STRATEGY_NAMES, type PoolState } from '../../../src/core/strategies/strategy';
 import type { Matrix } from '../../../src/core/types';
@@ -97,7 +98,8 @@ describe('meta-learner selector', () => {
 
   test('the choice changes with the regime: typicality at cold start, class-balance when skewed, margin when refining', async () => {
     const t = task(5);
-    const opts = { batch: 10, prior: 'none', priorStrength: 100, regimeHeadStart: 0.25 } as const;
+    // The skewed regime switched on (it is off by default: context.ts REGIME_THRESHOLDS).
+    const opts = { batch: 10, prior: 'none', priorStrength: 100, regimeHeadStart: 0.25, regimeThresholds: SKEWED_AT_HALF } as const;
     const share = async (labeled: number[]): Promise<{ weights: Record<string, number>; regime: string; why: string; armReason: string }> => {
       const sel = await createMetaSelector(opts);
       const picks = await sel.select(t.state(1, labeled), 10);
@@ -125,6 +127,30 @@ describe('meta-learner selector', () => {
     const old = await createMetaSelector({ ...opts, strategies: allStrategies().filter((s) => !['typicality', 'coverage', 'class-balance'].includes(s.name)) });
     await old.select(t.state(1, first.slice(0, 9)), 10);
     assert.ok(old.weights!().random >= 0.8, JSON.stringify(old.weights!()));
+  });
+
+  test('the cold start ends for good once a cold-start batch was predicted right more often than the model\'s confidence', async () => {
+    const t = task(7);
+    // 9 labels over 3 classes: 3 per class, cold start (below 4) by the count, in both rounds below.
+    const labeled = first.slice(0, 9);
+    /** Regime of round 2 after round 1's two picks were answered by `answer` (from the class the model gave each pick). */
+    const secondRegime = async (spentOption: boolean, answer: (pred: number) => number): Promise<string> => {
+      const sel = await createMetaSelector({ batch: 10, prior: 'none', coldStartEndsWhenSpent: spentOption });
+      const state = t.state(1, labeled);
+      const picks = await sel.select(state, 2);
+      assert.equal(sel.context()!.regime, 'cold-start');
+      assert.ok(sel.context()!.context.confidence < 1);
+      const predOf = (row: number): number => [0, 1, 2].reduce((a, k) => (state.poolProbs[row * 3 + k] > state.poolProbs[row * 3 + a] ? k : a), 0);
+      await sel.feedback!(picks, Int32Array.from(picks, (p) => answer(predOf(p.row))), state);
+      await sel.select(t.state(2, labeled), 2);
+      return sel.context()!.regime;
+    };
+    // Right on 2 of 2 = 1 > the model's mean confidence (< 1): spent, the cold start is over.
+    assert.notEqual(await secondRegime(true, (pred) => pred), 'cold-start');
+    // Right on 0 of 2: the typical picks still teach; the cold start goes on.
+    assert.equal(await secondRegime(true, (pred) => (pred + 1) % 3), 'cold-start');
+    // Without the option only the count ends it.
+    assert.equal(await secondRegime(false, (pred) => pred), 'cold-start');
   });
 
   test('rewards reach the arms of a round only after its window of later labels, in that round\'s regime', async () => {
