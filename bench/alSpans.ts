@@ -16,7 +16,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { DefaultEncoder } from '../src/core/encoders/defaultEncoder';
 import type { TokenVectors } from '../src/core/encoders/encoder';
 import { defaultPoolingOf, loadEncoder } from '../src/core/encoders/loadEncoder';
@@ -50,7 +50,7 @@ function choiceFor(name: string): StrategyChoice | undefined {
   return STRATEGY_CHOICES.find((c) => c === name) ?? STRATEGY_CHOICES.find((c) => spanStrategyFor(c) === name);
 }
 /** Source whose change invalidates cached results: the span simulation and the span engine, when there is one. */
-const ENGINE_SOURCES = [join(ROOT, 'src', 'core', 'simulation', 'simulateSpans.ts'), join(ROOT, 'src', 'core', 'spans'), join(ROOT, 'src', 'core', 'simulation', 'spanTags.ts')];
+const ENGINE_SOURCES = [join(ROOT, 'src', 'core', 'simulation', 'simulateSpans.ts'), join(ROOT, 'src', 'core', 'meta', 'metaSelectorFactory.ts'), join(ROOT, 'src', 'core', 'spans'), join(ROOT, 'src', 'core', 'simulation', 'spanTags.ts')];
 
 class UsageError extends Error {}
 
@@ -179,11 +179,33 @@ function sourceFiles(path: string): string[] {
     .flatMap((n) => sourceFiles(join(path, n)));
 }
 
-/** A hash of the span engine's source: results of another engine version are not reused. */
+/**
+ * A hash of the span engine's source — every file the simulation imports, followed through relative
+ * imports (the meta-learner, learners and strategies included: a change there changes what the span
+ * engine does) — so results of another engine version are never reused.
+ */
 function engineTag(): string {
   const h = createHash('sha256');
-  for (const f of ENGINE_SOURCES.flatMap(sourceFiles)) h.update(relative(ROOT, f)).update(readFileSync(f));
+  for (const f of importClosure(ENGINE_SOURCES.flatMap(sourceFiles))) h.update(relative(ROOT, f)).update(readFileSync(f));
   return h.digest('hex').slice(0, 12);
+}
+
+/** The files reached from `roots` through relative `from '…'` / `import('…')` specifiers, sorted. */
+export function importClosure(roots: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const todo = [...roots];
+  while (todo.length > 0) {
+    const f = todo.pop()!;
+    if (seen.has(f)) continue;
+    seen.add(f);
+    const text = readFileSync(f, 'utf8');
+    for (const m of text.matchAll(/(?:from\s+|import\s*\(\s*)['"](\.{1,2}\/[^'"]+)['"]/g)) {
+      const base = join(dirname(f), m[1]);
+      const hit = [`${base}.ts`, join(base, 'index.ts'), base].find((c) => existsSync(c) && statSync(c).isFile());
+      if (hit !== undefined && !seen.has(hit)) todo.push(hit);
+    }
+  }
+  return [...seen].sort();
 }
 
 /** Encoder and engine: a result's folder. */

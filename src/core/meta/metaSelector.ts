@@ -79,6 +79,12 @@ export interface MetaSelectorOptions {
    */
   readonly regimeArms?: Readonly<Record<Regime, readonly string[]>>;
   readonly regimeHeadStart?: number;
+  /**
+   * The "why" view's words: the regime of a round, and why the favoured arms suit each regime
+   * (default: the classification task's, CLASSIFY_WORDING). Another task (entity spans) whose
+   * records are not labeled with one class each says it in its own terms.
+   */
+  readonly wording?: RegimeWording;
   /** Where the regimes change (context.ts REGIME_THRESHOLDS). */
   readonly regimeThresholds?: RegimeThresholds;
   /**
@@ -112,19 +118,29 @@ export const REGIME_ARMS: Readonly<Record<Regime, readonly string[]>> = {
   refining: ['margin'],
 };
 
-/** Why the favoured arms suit each regime, for the "why" view. */
-const REGIME_RATIONALE: Readonly<Record<Regime, string>> = {
-  'cold-start': 'while labels per class are few, typical and spread-out examples teach the model more than its own uncertainty',
-  skewed: 'while some labels are rare, spans likely to carry them are worth most',
-  refining: 'once every class has labels, close calls between the two likeliest labels teach the most',
+/** The "why" view's words for a task: a round's regime, and why its favoured arms suit it. */
+export interface RegimeWording {
+  /** `coldSpent`: the cold start was ended by a measurement (coldStartSpent), not by the count. */
+  readonly describe: (r: Regime, c: TaskContext, coldSpent?: boolean) => string;
+  readonly rationale: Readonly<Record<Regime, string>>;
+}
+
+/** The classification task's wording (the regimes of context.ts, REGIME_ARMS' reasons). */
+export const CLASSIFY_WORDING: RegimeWording = {
+  describe: describeRegime,
+  rationale: {
+    'cold-start': 'while labels per class are few, typical and spread-out examples teach the model more than its own uncertainty',
+    skewed: 'while some labels are rare, spans likely to carry them are worth most',
+    refining: 'once every class has labels, close calls between the two likeliest labels teach the most',
+  },
 };
 
-/** Why an arm was chosen for a pick, in words. */
-export function armReasonText(choice: ArmChoice, favoured: boolean): string {
+/** Why an arm was chosen for a pick, in words (the favoured arm's reason from `wording`). */
+export function armReasonText(choice: ArmChoice, favoured: boolean, wording: RegimeWording = CLASSIFY_WORDING): string {
   const evidence = Math.round(choice.evidence);
   const own = `its mean reward ${choice.armMean.toFixed(2)} ${evidence > 0 ? `over ~${evidence} recent rewarded picks` : 'from the prior alone (no reward yet)'}`;
   const next = choice.runnerUp ? `; next best ${choice.runnerUp.arm} ${choice.runnerUp.mean.toFixed(2)}` : '';
-  return favoured ? `${choice.arm} is favoured here: ${REGIME_RATIONALE[choice.regime]}; ${own}${next}` : `${choice.arm} won this pick's draw (Thompson sampling): ${own}${next}`;
+  return favoured ? `${choice.arm} is favoured here: ${wording.rationale[choice.regime]}; ${own}${next}` : `${choice.arm} won this pick's draw (Thompson sampling): ${own}${next}`;
 }
 
 /** Why one pick's arm was chosen, for the "why" view. */
@@ -228,6 +244,7 @@ export async function createMetaSelector(opts: MetaSelectorOptions): Promise<Met
   const prior: Prior | undefined = priorFile ? await openPrior({ file: priorFile, device: opts.device ?? 'cpu', logger: opts.logger }) : undefined;
   const diversity = opts.diversity ?? true;
   const regimeArms = opts.regimeArms ?? REGIME_ARMS;
+  const wording = opts.wording ?? CLASSIFY_WORDING;
   const favoured = (r: Regime): number => {
     for (const name of regimeArms[r] ?? []) {
       const i = strategies.findIndex((s) => s.name === name);
@@ -300,7 +317,7 @@ export async function createMetaSelector(opts: MetaSelectorOptions): Promise<Met
       const context = taskContext(state, undefined, { coverage: cov });
       const regime = regimeOf(context, opts.regimeThresholds, coldSpent);
       lastContext = { context, regime };
-      const regimeText = describeRegime(regime, context, coldSpent);
+      const regimeText = wording.describe(regime, context, coldSpent);
       const st = statsOf(regime);
       const mu = await priorMeans(state, regime, cov);
       lastMu = mu;
@@ -369,7 +386,7 @@ export async function createMetaSelector(opts: MetaSelectorOptions): Promise<Met
           evidence: st.pulls(best),
         };
         choices.set(row, choice);
-        picks[picks.length - 1] = { ...picks[picks.length - 1], regime: regimeText, armReason: armReasonText(choice, best === fav) };
+        picks[picks.length - 1] = { ...picks[picks.length - 1], regime: regimeText, armReason: armReasonText(choice, best === fav, wording) };
         arms.set(row, best);
       }
       // Where each pick stands in its arm's ranking of the pool, for the panel's "why" (random

@@ -34,7 +34,7 @@ export interface SpanSimulateOptions extends Omit<SimulateOptions, 'vectors'> {
   /** Per-token vectors of every record, in file order (Encoder.encodeTokens). */
   readonly tokens: readonly TokenVectors[];
   /** Span engine extras (the tagger's features, the meta-learner's prior); the run sets batch, budget, init, C and logger. */
-  readonly engineDeps?: Pick<SpanEngineDeps, 'featurizer' | 'prior'>;
+  readonly engineDeps?: Pick<SpanEngineDeps, 'featurizer' | 'prior' | 'arms' | 'regimeArms'>;
 }
 
 type Score = { readonly f1: number; readonly precision: number; readonly recall: number };

@@ -6,6 +6,7 @@ import { SoftmaxRegression } from '../learners/softmax';
 import { predictPool } from '../learners/poolPredict';
 import { createRng, deriveSeed, shuffleInPlace, type Rng } from '../learners/rng';
 import type { Regime } from '../meta/context';
+import { SKEWED_AT_HALF } from '../meta/context';
 import { createMetaSelector } from '../meta/metaSelector';
 import type { EntityInText, SuggestedEntity } from '../session/spanPick';
 import { spansToTags } from '../simulation/spanTags';
@@ -17,8 +18,9 @@ import { decodeBio, noEntityProbability } from './bioDecode';
 import { recordMatrix } from './recordMatrix';
 import { snapEntities } from './snapEntities';
 import { createSpanRound, suggestFromProbs, type SpanRound } from './spanRound';
-import { SPAN_ARMS, spanStrategies, spanStrategyFor, spanStrategyObject } from './spanStrategies';
+import { SPAN_META_ARMS, spanStrategies, spanStrategyFor, spanStrategyObject, type SpanArm } from './spanStrategies';
 import { tagLayersOf, type TagLayer } from './tagLayers';
+import { SPAN_REGIME_ARMS, SPAN_WORDING } from './spanRegimes';
 import { spanFeaturizer, type TokenFeaturizer, type TokenFeatures } from './tokenFeatures';
 
 export interface SpanEngineDeps {
@@ -38,20 +40,11 @@ export interface SpanEngineDeps {
   readonly prior?: string;
   /** Fits the tagger's token features on the pool and returns the featurizer of any records (default spanFeaturizer). */
   readonly featurizer?: (pool: readonly SpanRecord[]) => TokenFeaturizer;
+  /** The meta-learner's arms (default SPAN_META_ARMS) and its favoured arms per regime (default SPAN_REGIME_ARMS). */
+  readonly arms?: readonly SpanArm[];
+  readonly regimeArms?: Readonly<Record<Regime, readonly string[]>>;
   readonly logger?: Logger;
 }
-
-/**
- * Arms favoured per regime in the spans task (MetaSelectorOptions.regimeArms). Cold start: random
- * (the representative sample; a tagger of a few records is no guide). Skewed (most answered
- * records have no entity, or all have): the committee's disagreement on entities, which finds
- * the records where entities may be. Refining: MNLP, Shen et al.'s best single strategy.
- */
-export const SPAN_REGIME_ARMS: Readonly<Record<Regime, readonly string[]>> = {
-  'cold-start': ['random'],
-  skewed: ['entity-disagreement', 'mnlp'],
-  refining: ['mnlp'],
-};
 
 /** L-BFGS steps per fit of the main tagger and of each committee member (warm-started each round). */
 const MAIN_ITERATIONS = 100;
@@ -110,8 +103,15 @@ export function createSpanEngine(records: readonly SpanRecord[], opts: SpanEngin
           seed: opts.seed,
           diversity: deps.diversity ?? true,
           prior: deps.prior ?? 'none',
-          strategies: SPAN_ARMS.map((a) => spanStrategyObject(a, spanArms)),
-          regimeArms: SPAN_REGIME_ARMS,
+          strategies: (deps.arms ?? SPAN_META_ARMS).map((a) => spanStrategyObject(a, spanArms)),
+          regimeArms: deps.regimeArms ?? SPAN_REGIME_ARMS,
+          wording: SPAN_WORDING,
+          // The spans task keeps the regimes its arms were measured with (bench:al:spans): the skewed
+          // regime on at half the expected share, and a cold start that ends by count only. The
+          // classification defaults (skewed off, cold start ended when spent) were measured on
+          // classification sets only.
+          regimeThresholds: SKEWED_AT_HALF,
+          coldStartEndsWhenSpent: false,
           logger: deps.logger,
         });
       }
