@@ -16,7 +16,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import { DefaultEncoder } from '../src/core/encoders/defaultEncoder';
 import type { TokenVectors } from '../src/core/encoders/encoder';
 import { defaultPoolingOf, loadEncoder } from '../src/core/encoders/loadEncoder';
@@ -32,6 +32,7 @@ import { SPAN_DATASET_SPECS, type DatasetSpec } from '../scripts/datasetSpecs';
 import { plotSvg } from './alPlot';
 import { checkSpanTargets, medianTokensLowerBound, medianTokensToReach, spanVerdictOf, type SpanRunLike, type SpanVerdict } from './alSpanTargets';
 import { formatRatio, mean, sd } from './alTargets';
+import { importClosure } from './importClosure';
 import { median } from './stats';
 
 const ROOT = join(__dirname, '..');
@@ -188,24 +189,6 @@ function engineTag(): string {
   const h = createHash('sha256');
   for (const f of importClosure(ENGINE_SOURCES.flatMap(sourceFiles))) h.update(relative(ROOT, f)).update(readFileSync(f));
   return h.digest('hex').slice(0, 12);
-}
-
-/** The files reached from `roots` through relative `from '…'` / `import('…')` specifiers, sorted. */
-export function importClosure(roots: readonly string[]): string[] {
-  const seen = new Set<string>();
-  const todo = [...roots];
-  while (todo.length > 0) {
-    const f = todo.pop()!;
-    if (seen.has(f)) continue;
-    seen.add(f);
-    const text = readFileSync(f, 'utf8');
-    for (const m of text.matchAll(/(?:from\s+|import\s*\(\s*)['"](\.{1,2}\/[^'"]+)['"]/g)) {
-      const base = join(dirname(f), m[1]);
-      const hit = [`${base}.ts`, join(base, 'index.ts'), base].find((c) => existsSync(c) && statSync(c).isFile());
-      if (hit !== undefined && !seen.has(hit)) todo.push(hit);
-    }
-  }
-  return [...seen].sort();
 }
 
 /** Encoder and engine: a result's folder. */
