@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { LabelwiseError } from '../errors';
 import { hash128 } from '../text/fastHash';
 import { silentLogger, type CompactMatrix, type Logger, type Vectors } from '../types';
-import { quantise } from '../features/compactVectors';
+import { isCompact, quantise, quantiseRowInto } from '../features/compactVectors';
 import { MAGIC_BYTES, checkWords, clearFiles, replaceFile, writeMagic, type CheckedFormat } from './checkedFile';
 import { SerialQueue } from '../util/serialQueue';
 
@@ -389,15 +389,17 @@ export class EmbeddingCache {
       // Runs: consecutive texts whose rows are consecutive in the file. A repeated text is not
       // read again but copied from its first occurrence afterwards.
       const runs: [number, number, number][] = []; // [first text, count, file offset]
-      const firstOf = new Int32Array(this.count).fill(-1);
+      // By row, for the rows asked only (an array over every row of the cache cost 4 MB a call,
+      // once per batch of a 1 M-span first open).
+      const firstOf = new Map<number, number>();
       const repeats: [number, number][] = []; // [text, earlier text with the same row]
       for (const i of idx) {
-        const seen = firstOf[rowOf[i]];
-        if (seen >= 0) {
+        const seen = firstOf.get(rowOf[i]);
+        if (seen !== undefined) {
           repeats.push([i, seen]);
           continue;
         }
-        firstOf[rowOf[i]] = i;
+        firstOf.set(rowOf[i], i);
         const off = this.where[rowOf[i]];
         const last = runs[runs.length - 1];
         if (last && last[0] + last[1] === i && last[2] + last[1] * rb === off) last[1]++;
@@ -508,11 +510,17 @@ export class EmbeddingCache {
       if (m.rows !== chunk.length || m.cols !== dim) {
         throw new LabelwiseError(`encoder ${encoder.id} returned ${m.rows}×${m.cols} vectors for ${chunk.length} texts (dim ${dim})`);
       }
-      const q = quantise(m);
-      for (let j = 0; j < chunk.length; j++) {
-        const to = todoRow[c + j];
-        codes.set(q.codes.subarray(j * dim, (j + 1) * dim), to * dim);
-        scales[to] = q.scales[j];
+      // Each row straight into its place in the result (quantised there from float32 rows: the
+      // same codes as quantise(), without a chunk-sized copy per call).
+      const n = chunk.length;
+      if (isCompact(m)) {
+        for (let j = 0; j < n; j++) {
+          const to = todoRow[c + j];
+          codes.set(m.codes.subarray(j * dim, (j + 1) * dim), to * dim);
+          scales[to] = m.scales[j];
+        }
+      } else {
+        for (let j = 0; j < n; j++) quantiseRowInto(m.data, j * dim, dim, codes, scales, todoRow[c + j]);
       }
       // The lookup hashed every text already (a second hash pass cost ~5 % of a first open).
       let chunkKeys: Int32Array | undefined;
@@ -520,7 +528,7 @@ export class EmbeddingCache {
         chunkKeys = new Int32Array(chunk.length * KEY_WORDS);
         for (let j = 0; j < chunk.length; j++) chunkKeys.set(found.keys.subarray(todoRow[c + j] * KEY_WORDS, (todoRow[c + j] + 1) * KEY_WORDS), j * KEY_WORDS);
       }
-      this.putOwned(chunk, packRows(q, 0, chunk.length, rb), chunkKeys);
+      this.putOwned(chunk, packRowsOf(found.vectors, todoRow, c, n, rb), chunkKeys);
       written = this.flushQuietly();
       onProgress?.(Math.min(c + ENCODE_CHUNK, todo.length), todo.length);
     }
@@ -764,6 +772,21 @@ function packRows(m: CompactMatrix, from: number, to: number, rb: number): Uint8
     const o = (r - from) * rb;
     view.setFloat32(o, m.scales[r], true);
     out.set(codes.subarray(r * dim, (r + 1) * dim), o + 4);
+  }
+  return out;
+}
+
+/** Rows rows[at], …, rows[at + n − 1] of a compact matrix as stored rows (one pass when they are consecutive). */
+function packRowsOf(m: CompactMatrix, rows: readonly number[], at: number, n: number, rb: number): Uint8Array {
+  if (n > 0 && rows[at + n - 1] - rows[at] === n - 1) return packRows(m, rows[at], rows[at] + n, rb);
+  const dim = m.cols;
+  const out = new Uint8Array(n * rb);
+  const view = new DataView(out.buffer);
+  const codes = new Uint8Array(m.codes.buffer, m.codes.byteOffset, m.codes.byteLength);
+  for (let j = 0; j < n; j++) {
+    const r = rows[at + j];
+    view.setFloat32(j * rb, m.scales[r], true);
+    out.set(codes.subarray(r * dim, (r + 1) * dim), j * rb + 4);
   }
   return out;
 }

@@ -248,6 +248,38 @@ describe('EmbeddingCache', () => {
     assert.deepEqual(dense(l.vectors).subarray(0, 8), expected(['b']));
   });
 
+  test('codes and scales are bit for bit quantise() of the encoder’s rows: misses between hits, repeats in a call and in the file, float32 and compact encoders, and after a reopen', async () => {
+    const dim = 13;
+    const want = (texts: readonly string[]): { codes: Buffer; scales: Buffer } => {
+      const q = quantise({ rows: texts.length, cols: dim, data: raw(texts, dim) });
+      return { codes: Buffer.from(q.codes.buffer), scales: Buffer.from(q.scales.buffer) };
+    };
+    const got = (v: Vectors): { codes: Buffer; scales: Buffer } => {
+      const q = quantise(v);
+      return { codes: Buffer.from(q.codes.buffer, q.codes.byteOffset, q.codes.byteLength), scales: Buffer.from(q.scales.buffer, q.scales.byteOffset, q.scales.byteLength) };
+    };
+    const first = Array.from({ length: 40 }, (_, i) => `stored ${i} ${'x'.repeat(i % 9)}`);
+    // Hits (stored ones, some twice), runs of misses, a miss repeated within the call.
+    // (The fake encoder's vector depends on a text's length and first letter: every new text differs in both.)
+    const second = [first[3], 'A new', 'Bb new', first[3], 'Ccc new', 'A new', first[39], first[0], 'Dddd new', 'Eeeee new', 'Ffffff new', first[7]];
+    for (const compact of [false, true]) {
+      const dir = tmp();
+      const enc = new CountingEncoder('bits', dim);
+      // An encoder that quantises itself (as the open's workers do) must give the same codes.
+      const via = compact ? { id: enc.id, dim, encode: async (t: readonly string[]): Promise<Vectors> => quantise(await enc.encode(t)) } : enc;
+      const c = await EmbeddingCache.open(dir, enc.id, dim);
+      assert.deepEqual(got((await c.encodeWithCache(via, first)).vectors), want(first));
+      const r = await c.encodeWithCache(via, second);
+      assert.equal(r.misses, 7);
+      assert.deepEqual(got(r.vectors), want(second));
+      // What was written reads back the same, in another process's view of the file.
+      const again = await EmbeddingCache.open(dir, enc.id, dim);
+      const l = await again.lookup([...second, ...first]);
+      assert.deepEqual(l.missing, []);
+      assert.deepEqual(got(l.vectors), want([...second, ...first]));
+    }
+  });
+
   test('many entries survive growth of the table and a reopen', async () => {
     const dir = tmp();
     const enc = new CountingEncoder('m', 4);
