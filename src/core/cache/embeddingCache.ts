@@ -110,6 +110,14 @@ export class EmbeddingCache {
   private memBlocks: Uint8Array[] = [];
   private memBlockOf = new Int32Array(1024);
   private memRowOf = new Int32Array(1024);
+  /**
+   * Session row m's row in keys/where (set by addRow): a write or a release looks at the session
+   * rows since the last one instead of every row (1 M rows, one write per 8192: a scan of every
+   * row per write grew with the square of the corpus).
+   */
+  private rowOfMem = new Int32Array(1024);
+  /** Session rows below this one are not held in memory any more (on disk, or superseded). */
+  private memHeldFrom = 0;
   private memCount = 0;
   /** Session rows [0, memPersisted) are already in the file. */
   private memPersisted = 0;
@@ -273,6 +281,7 @@ export class EmbeddingCache {
     for (let k = 0; k < KEY_WORDS; k++) this.keys[r * KEY_WORDS + k] = key[o + k];
     this.vchecks[r] = vcheck;
     this.where[r] = where;
+    if (where < 0) this.rowOfMem[-where - 1] = r;
     const s = this.slotOf(key, o);
     if (this.table[s] === 0) this.distinct++;
     this.table[s] = r + 1;
@@ -332,6 +341,7 @@ export class EmbeddingCache {
     for (const r of memRows) this.addRow(keys, r * KEY_WORDS, vchecks[r], where[r]);
     // This session's rows must go into whatever file is there now.
     this.memPersisted = 0;
+    this.memHeldFrom = 0;
   }
 
   /** undefined when the file is not the one the offsets refer to. */
@@ -458,6 +468,7 @@ export class EmbeddingCache {
       const cap = Math.max(this.memCount + texts.length, this.memBlockOf.length * 2);
       this.memBlockOf = grown(this.memBlockOf, cap, this.memCount);
       this.memRowOf = grown(this.memRowOf, cap, this.memCount);
+      this.rowOfMem = grown(this.rowOfMem, cap, this.memCount);
     }
     const block = this.memBlocks.push(data) - 1;
     const words = new Int32Array(data.buffer, data.byteOffset, texts.length * rowWords);
@@ -557,13 +568,14 @@ export class EmbeddingCache {
     if (this.memPersisted === this.memCount && !this.rewrite) return;
     await mkdir(dirname(this.file), { recursive: true });
     if (this.rewrite) return this.rewriteFile();
-    // Append this session's new rows as one chunk, in one write.
+    // Append this session's new rows as one chunk, in one write. Session rows come in the order
+    // of their rows (addRow numbers both in step), so this is the order of a scan of every row.
     const rows: number[] = [];
-    for (let r = 0; r < this.count; r++) {
-      const w = this.where[r];
-      if (w < 0 && -w - 1 >= this.memPersisted && this.isLive(r)) rows.push(r);
-    }
     const upto = this.memCount;
+    for (let m = this.memPersisted; m < upto; m++) {
+      const r = this.heldRow(m);
+      if (r >= 0 && this.isLive(r)) rows.push(r);
+    }
     if (rows.length > 0) {
       const buffers = this.chunkBuffers(rows, (r) => this.vectorOfMemRow(r));
       const bytes = buffers.reduce((a, b) => a + b.length, 0);
@@ -594,9 +606,24 @@ export class EmbeddingCache {
 
   /** Drops the session's vector blocks once every row can be read back from the file. */
   private releaseMemory(): void {
-    for (let r = 0; r < this.count; r++) if (this.where[r] < 0 && this.isLive(r)) return;
+    // A session row once on disk or superseded never comes back to memory, so the scan resumes
+    // where the last one stopped.
+    for (let m = this.memHeldFrom; m < this.memCount; m++) {
+      const r = this.heldRow(m);
+      if (r >= 0 && this.isLive(r)) {
+        this.memHeldFrom = m;
+        return;
+      }
+    }
+    this.memHeldFrom = this.memCount;
     // Rows still pointing into memory are superseded ones, never read again.
     this.memBlocks = [];
+  }
+
+  /** The row whose vector is session row m, held in memory; -1 when none is (it is on disk, or the rows were rebuilt). */
+  private heldRow(m: number): number {
+    const r = this.rowOfMem[m];
+    return r < this.count && this.where[r] === -(m + 1) ? r : -1;
   }
 
   /** Whether row r is the current row of its key (not superseded or forgotten). */

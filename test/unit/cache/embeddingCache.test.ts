@@ -224,6 +224,37 @@ describe('EmbeddingCache', () => {
     assert.ok(chunks < n, `${chunks} chunks: compacted`);
   });
 
+  test('each write appends exactly the rows put since the last one (superseded ones left out), and the memory copies go once all are on disk', async () => {
+    const dir = tmp();
+    const file = join(dir, cacheFileName('w'));
+    const c = await EmbeddingCache.open(dir, 'w', 4);
+    const held = (): number => (c as unknown as { memBlocks: unknown[] }).memBlocks.length;
+    const row = 20 + rowBytes(4);
+    let size = 0;
+    const stored = new Map<string, number>();
+    for (let call = 0; call < 40; call++) {
+      // Two new texts, one of them three times (the last put wins; the other two are superseded).
+      const texts = [`call ${call} a`, `call ${call} bb`, `call ${call} a`];
+      const data = new Float32Array(texts.length * 4).map((_, k) => call + k / 8);
+      c.put(texts, { rows: texts.length, cols: 4, data });
+      c.put([`call ${call} a`], { rows: 1, cols: 4, data: Float32Array.of(-call, 1, 2, 3) });
+      stored.set(`call ${call} a`, call);
+      assert.ok(held() > 0, 'rows not yet on disk are held in memory');
+      await c.flush();
+      const now = statSync(file).size;
+      // One chunk a write (compaction rewrites the file only past 256 chunks): a 16-byte head, then its rows.
+      if (call > 0) assert.equal(now - size, 16 + 2 * row, `write ${call}: ${(now - size - 16) / row} rows`);
+      size = now;
+      assert.equal(held(), 0, `write ${call}: every row is on disk, so no memory copy is kept`);
+    }
+    const again = await EmbeddingCache.open(dir, 'w', 4);
+    assert.equal(again.size, 80);
+    for (const [text, call] of stored) {
+      const got = dense((await again.lookup([text])).vectors);
+      assert.deepEqual(got, dense(quantise({ rows: 1, cols: 4, data: Float32Array.of(-call, 1, 2, 3) })), text);
+    }
+  });
+
   test('a text stored again with a new vector supersedes the old one, in memory and on disk', async () => {
     const dir = tmp();
     const c = await EmbeddingCache.open(dir, 'm', 2);
