@@ -537,7 +537,12 @@ export class EmbeddingCache {
       let chunkKeys: Int32Array | undefined;
       if (found.keys) {
         chunkKeys = new Int32Array(chunk.length * KEY_WORDS);
-        for (let j = 0; j < chunk.length; j++) chunkKeys.set(found.keys.subarray(todoRow[c + j] * KEY_WORDS, (todoRow[c + j] + 1) * KEY_WORDS), j * KEY_WORDS);
+        const keys = found.keys;
+        // Word by word: a subarray per text would make one object per encoded text.
+        for (let j = 0; j < n; j++) {
+          const from = todoRow[c + j] * KEY_WORDS;
+          for (let k = 0; k < KEY_WORDS; k++) chunkKeys[j * KEY_WORDS + k] = keys[from + k];
+        }
       }
       this.putOwned(chunk, packRowsOf(found.vectors, todoRow, c, n, rb), chunkKeys);
       written = this.flushQuietly();
