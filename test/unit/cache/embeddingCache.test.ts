@@ -311,6 +311,21 @@ describe('EmbeddingCache', () => {
     }
   });
 
+  test('a call with many repeats among its misses encodes each distinct text once, in order of first occurrence', async () => {
+    const dir = tmp();
+    const enc = new CountingEncoder('rep', 4);
+    const c = await EmbeddingCache.open(dir, enc.id, enc.dim);
+    await c.encodeWithCache(enc, ['stored 3', 'stored 7']);
+    enc.encoded.length = 0;
+    // 6000 texts, 1000 distinct (two already stored), scattered repeats.
+    const texts = Array.from({ length: 6000 }, (_, i) => `stored ${(i * 7919) % 1000}`);
+    const r = await c.encodeWithCache(enc, texts);
+    const distinct = [...new Set(texts)].filter((t) => t !== 'stored 3' && t !== 'stored 7');
+    assert.deepEqual(enc.encoded, distinct);
+    assert.equal(r.misses, 6000 - texts.filter((t) => t === 'stored 3' || t === 'stored 7').length);
+    assert.deepEqual(dense(r.vectors), expected(texts, 4));
+  });
+
   test('many entries survive growth of the table and a reopen', async () => {
     const dir = tmp();
     const enc = new CountingEncoder('m', 4);
