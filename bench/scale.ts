@@ -145,7 +145,7 @@ const t0 = performance.now();
 const stamp = (level: string) => (m: string): void => {
   const mem = process.memoryUsage();
   const mb = (b: number): string => (b / 1048576).toFixed(0);
-  process.stderr.write(`${((performance.now() - t0) / 1000).toFixed(2)}s cpu ${(((c) => (c.user + c.system) / 1e6)(process.cpuUsage())).toFixed(2)}s rss ${mb(mem.rss)} MB (heap ${mb(mem.heapUsed)}, buffers ${mb(mem.arrayBuffers)}) ${level} ${m}\n`);
+  process.stderr.write(`${((performance.now() - t0) / 1000).toFixed(2)}s cpu ${(((c) => (c.user + c.system) / 1e6)(process.cpuUsage())).toFixed(2)}s rss ${mb(mem.rss)} MB (heap ${mb(mem.heapUsed)}/${mb(mem.heapTotal)}, buffers ${mb(mem.arrayBuffers)}) ${level} ${m}\n`);
 };
 const logger: Logger = process.env.LW_BENCH_LOG ? { info: stamp('info'), warn: stamp('warn'), error: stamp('error') } : silentLogger;
 

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { LabelwiseError } from '../errors';
 import { hash128 } from '../text/fastHash';
 import { silentLogger, type CompactMatrix, type Logger, type Vectors } from '../types';
-import { quantise } from '../features/compactVectors';
+import { isCompact, quantise, quantiseRowInto } from '../features/compactVectors';
 import { MAGIC_BYTES, checkWords, clearFiles, replaceFile, writeMagic, type CheckedFormat } from './checkedFile';
 import { SerialQueue } from '../util/serialQueue';
 
@@ -110,6 +110,14 @@ export class EmbeddingCache {
   private memBlocks: Uint8Array[] = [];
   private memBlockOf = new Int32Array(1024);
   private memRowOf = new Int32Array(1024);
+  /**
+   * Session row m's row in keys/where (set by addRow): a write or a release looks at the session
+   * rows since the last one instead of every row (1 M rows, one write per 8192: a scan of every
+   * row per write grew with the square of the corpus).
+   */
+  private rowOfMem = new Int32Array(1024);
+  /** Session rows below this one are not held in memory any more (on disk, or superseded). */
+  private memHeldFrom = 0;
   private memCount = 0;
   /** Session rows [0, memPersisted) are already in the file. */
   private memPersisted = 0;
@@ -273,6 +281,7 @@ export class EmbeddingCache {
     for (let k = 0; k < KEY_WORDS; k++) this.keys[r * KEY_WORDS + k] = key[o + k];
     this.vchecks[r] = vcheck;
     this.where[r] = where;
+    if (where < 0) this.rowOfMem[-where - 1] = r;
     const s = this.slotOf(key, o);
     if (this.table[s] === 0) this.distinct++;
     this.table[s] = r + 1;
@@ -332,6 +341,7 @@ export class EmbeddingCache {
     for (const r of memRows) this.addRow(keys, r * KEY_WORDS, vchecks[r], where[r]);
     // This session's rows must go into whatever file is there now.
     this.memPersisted = 0;
+    this.memHeldFrom = 0;
   }
 
   /** undefined when the file is not the one the offsets refer to. */
@@ -389,15 +399,17 @@ export class EmbeddingCache {
       // Runs: consecutive texts whose rows are consecutive in the file. A repeated text is not
       // read again but copied from its first occurrence afterwards.
       const runs: [number, number, number][] = []; // [first text, count, file offset]
-      const firstOf = new Int32Array(this.count).fill(-1);
+      // By row, for the rows asked only (an array over every row of the cache cost 4 MB a call,
+      // once per batch of a 1 M-span first open).
+      const firstOf = new Map<number, number>();
       const repeats: [number, number][] = []; // [text, earlier text with the same row]
       for (const i of idx) {
-        const seen = firstOf[rowOf[i]];
-        if (seen >= 0) {
+        const seen = firstOf.get(rowOf[i]);
+        if (seen !== undefined) {
           repeats.push([i, seen]);
           continue;
         }
-        firstOf[rowOf[i]] = i;
+        firstOf.set(rowOf[i], i);
         const off = this.where[rowOf[i]];
         const last = runs[runs.length - 1];
         if (last && last[0] + last[1] === i && last[2] + last[1] * rb === off) last[1]++;
@@ -456,6 +468,7 @@ export class EmbeddingCache {
       const cap = Math.max(this.memCount + texts.length, this.memBlockOf.length * 2);
       this.memBlockOf = grown(this.memBlockOf, cap, this.memCount);
       this.memRowOf = grown(this.memRowOf, cap, this.memCount);
+      this.rowOfMem = grown(this.rowOfMem, cap, this.memCount);
     }
     const block = this.memBlocks.push(data) - 1;
     const words = new Int32Array(data.buffer, data.byteOffset, texts.length * rowWords);
@@ -484,14 +497,14 @@ export class EmbeddingCache {
     const rb = this.rowBytes;
     // Distinct missing texts: each is encoded once, into the row of its first occurrence, and
     // copied to the rows of its repeats at the end.
-    const firstOf = new Map<string, number>();
     const todo: string[] = [];
     const todoRow: number[] = [];
     const repeats: number[] = []; // pairs: [row, row of the first occurrence]
-    for (const i of found.missing) {
-      const first = firstOf.get(texts[i]);
-      if (first === undefined) {
-        firstOf.set(texts[i], i);
+    const firstOf = found.keys ? firstByKey(found.keys, found.missing) : firstByText(texts, found.missing);
+    for (let j = 0; j < found.missing.length; j++) {
+      const i = found.missing[j];
+      const first = firstOf[j];
+      if (first === i) {
         todo.push(texts[i]);
         todoRow.push(i);
       } else {
@@ -508,19 +521,30 @@ export class EmbeddingCache {
       if (m.rows !== chunk.length || m.cols !== dim) {
         throw new LabelwiseError(`encoder ${encoder.id} returned ${m.rows}×${m.cols} vectors for ${chunk.length} texts (dim ${dim})`);
       }
-      const q = quantise(m);
-      for (let j = 0; j < chunk.length; j++) {
-        const to = todoRow[c + j];
-        codes.set(q.codes.subarray(j * dim, (j + 1) * dim), to * dim);
-        scales[to] = q.scales[j];
+      // Each row straight into its place in the result (quantised there from float32 rows: the
+      // same codes as quantise(), without a chunk-sized copy per call).
+      const n = chunk.length;
+      if (isCompact(m)) {
+        for (let j = 0; j < n; j++) {
+          const to = todoRow[c + j];
+          codes.set(m.codes.subarray(j * dim, (j + 1) * dim), to * dim);
+          scales[to] = m.scales[j];
+        }
+      } else {
+        for (let j = 0; j < n; j++) quantiseRowInto(m.data, j * dim, dim, codes, scales, todoRow[c + j]);
       }
       // The lookup hashed every text already (a second hash pass cost ~5 % of a first open).
       let chunkKeys: Int32Array | undefined;
       if (found.keys) {
         chunkKeys = new Int32Array(chunk.length * KEY_WORDS);
-        for (let j = 0; j < chunk.length; j++) chunkKeys.set(found.keys.subarray(todoRow[c + j] * KEY_WORDS, (todoRow[c + j] + 1) * KEY_WORDS), j * KEY_WORDS);
+        const keys = found.keys;
+        // Word by word: a subarray per text would make one object per encoded text.
+        for (let j = 0; j < n; j++) {
+          const from = todoRow[c + j] * KEY_WORDS;
+          for (let k = 0; k < KEY_WORDS; k++) chunkKeys[j * KEY_WORDS + k] = keys[from + k];
+        }
       }
-      this.putOwned(chunk, packRows(q, 0, chunk.length, rb), chunkKeys);
+      this.putOwned(chunk, packRowsOf(found.vectors, todoRow, c, n, rb), chunkKeys);
       written = this.flushQuietly();
       onProgress?.(Math.min(c + ENCODE_CHUNK, todo.length), todo.length);
     }
@@ -549,13 +573,14 @@ export class EmbeddingCache {
     if (this.memPersisted === this.memCount && !this.rewrite) return;
     await mkdir(dirname(this.file), { recursive: true });
     if (this.rewrite) return this.rewriteFile();
-    // Append this session's new rows as one chunk, in one write.
+    // Append this session's new rows as one chunk, in one write. Session rows come in the order
+    // of their rows (addRow numbers both in step), so this is the order of a scan of every row.
     const rows: number[] = [];
-    for (let r = 0; r < this.count; r++) {
-      const w = this.where[r];
-      if (w < 0 && -w - 1 >= this.memPersisted && this.isLive(r)) rows.push(r);
-    }
     const upto = this.memCount;
+    for (let m = this.memPersisted; m < upto; m++) {
+      const r = this.heldRow(m);
+      if (r >= 0 && this.isLive(r)) rows.push(r);
+    }
     if (rows.length > 0) {
       const buffers = this.chunkBuffers(rows, (r) => this.vectorOfMemRow(r));
       const bytes = buffers.reduce((a, b) => a + b.length, 0);
@@ -586,9 +611,24 @@ export class EmbeddingCache {
 
   /** Drops the session's vector blocks once every row can be read back from the file. */
   private releaseMemory(): void {
-    for (let r = 0; r < this.count; r++) if (this.where[r] < 0 && this.isLive(r)) return;
+    // A session row once on disk or superseded never comes back to memory, so the scan resumes
+    // where the last one stopped.
+    for (let m = this.memHeldFrom; m < this.memCount; m++) {
+      const r = this.heldRow(m);
+      if (r >= 0 && this.isLive(r)) {
+        this.memHeldFrom = m;
+        return;
+      }
+    }
+    this.memHeldFrom = this.memCount;
     // Rows still pointing into memory are superseded ones, never read again.
     this.memBlocks = [];
+  }
+
+  /** The row whose vector is session row m, held in memory; -1 when none is (it is on disk, or the rows were rebuilt). */
+  private heldRow(m: number): number {
+    const r = this.rowOfMem[m];
+    return r < this.count && this.where[r] === -(m + 1) ? r : -1;
   }
 
   /** Whether row r is the current row of its key (not superseded or forgotten). */
@@ -764,6 +804,70 @@ function packRows(m: CompactMatrix, from: number, to: number, rb: number): Uint8
     const o = (r - from) * rb;
     view.setFloat32(o, m.scales[r], true);
     out.set(codes.subarray(r * dim, (r + 1) * dim), o + 4);
+  }
+  return out;
+}
+
+/**
+ * For each of the texts `idx` (ascending), the first of them with the same key (itself when it is
+ * the first): by the keys the lookup computed, in a small open-addressing table. The cache already
+ * takes equal keys for equal texts; a Map of the texts themselves hashed every missing text's
+ * characters once more (~0.3 s of a 1 M-span first open).
+ */
+function firstByKey(keys: Int32Array, idx: readonly number[]): Int32Array {
+  const out = new Int32Array(idx.length);
+  let size = 16;
+  while (size < idx.length * 2) size *= 2;
+  const mask = size - 1;
+  const slots = new Int32Array(size); // text index + 1; 0 = empty
+  for (let j = 0; j < idx.length; j++) {
+    const i = idx[j];
+    const o = i * KEY_WORDS;
+    const k0 = keys[o];
+    const k1 = keys[o + 1];
+    const k2 = keys[o + 2];
+    const k3 = keys[o + 3];
+    for (let s = k0 & mask; ; s = (s + 1) & mask) {
+      const v = slots[s];
+      if (v === 0) {
+        slots[s] = i + 1;
+        out[j] = i;
+        break;
+      }
+      const p = (v - 1) * KEY_WORDS;
+      if (keys[p] === k0 && keys[p + 1] === k1 && keys[p + 2] === k2 && keys[p + 3] === k3) {
+        out[j] = v - 1;
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** firstByKey by the texts themselves (a lookup without keys). */
+function firstByText(texts: readonly string[], idx: readonly number[]): Int32Array {
+  const out = new Int32Array(idx.length);
+  const seen = new Map<string, number>();
+  for (let j = 0; j < idx.length; j++) {
+    const i = idx[j];
+    const first = seen.get(texts[i]);
+    if (first === undefined) seen.set(texts[i], i);
+    out[j] = first ?? i;
+  }
+  return out;
+}
+
+/** Rows rows[at], …, rows[at + n − 1] of a compact matrix as stored rows (one pass when they are consecutive). */
+function packRowsOf(m: CompactMatrix, rows: readonly number[], at: number, n: number, rb: number): Uint8Array {
+  if (n > 0 && rows[at + n - 1] - rows[at] === n - 1) return packRows(m, rows[at], rows[at] + n, rb);
+  const dim = m.cols;
+  const out = new Uint8Array(n * rb);
+  const view = new DataView(out.buffer);
+  const codes = new Uint8Array(m.codes.buffer, m.codes.byteOffset, m.codes.byteLength);
+  for (let j = 0; j < n; j++) {
+    const r = rows[at + j];
+    view.setFloat32(j * rb, m.scales[r], true);
+    out.set(codes.subarray(r * dim, (r + 1) * dim), j * rb + 4);
   }
   return out;
 }

@@ -224,6 +224,37 @@ describe('EmbeddingCache', () => {
     assert.ok(chunks < n, `${chunks} chunks: compacted`);
   });
 
+  test('each write appends exactly the rows put since the last one (superseded ones left out), and the memory copies go once all are on disk', async () => {
+    const dir = tmp();
+    const file = join(dir, cacheFileName('w'));
+    const c = await EmbeddingCache.open(dir, 'w', 4);
+    const held = (): number => (c as unknown as { memBlocks: unknown[] }).memBlocks.length;
+    const row = 20 + rowBytes(4);
+    let size = 0;
+    const stored = new Map<string, number>();
+    for (let call = 0; call < 40; call++) {
+      // Two new texts, one of them three times (the last put wins; the other two are superseded).
+      const texts = [`call ${call} a`, `call ${call} bb`, `call ${call} a`];
+      const data = new Float32Array(texts.length * 4).map((_, k) => call + k / 8);
+      c.put(texts, { rows: texts.length, cols: 4, data });
+      c.put([`call ${call} a`], { rows: 1, cols: 4, data: Float32Array.of(-call, 1, 2, 3) });
+      stored.set(`call ${call} a`, call);
+      assert.ok(held() > 0, 'rows not yet on disk are held in memory');
+      await c.flush();
+      const now = statSync(file).size;
+      // One chunk a write (compaction rewrites the file only past 256 chunks): a 16-byte head, then its rows.
+      if (call > 0) assert.equal(now - size, 16 + 2 * row, `write ${call}: ${(now - size - 16) / row} rows`);
+      size = now;
+      assert.equal(held(), 0, `write ${call}: every row is on disk, so no memory copy is kept`);
+    }
+    const again = await EmbeddingCache.open(dir, 'w', 4);
+    assert.equal(again.size, 80);
+    for (const [text, call] of stored) {
+      const got = dense((await again.lookup([text])).vectors);
+      assert.deepEqual(got, dense(quantise({ rows: 1, cols: 4, data: Float32Array.of(-call, 1, 2, 3) })), text);
+    }
+  });
+
   test('a text stored again with a new vector supersedes the old one, in memory and on disk', async () => {
     const dir = tmp();
     const c = await EmbeddingCache.open(dir, 'm', 2);
@@ -246,6 +277,53 @@ describe('EmbeddingCache', () => {
     assert.deepEqual(l.missing, [1]);
     assert.deepEqual(dense(l.vectors).subarray(8, 16), new Float32Array(8));
     assert.deepEqual(dense(l.vectors).subarray(0, 8), expected(['b']));
+  });
+
+  test('codes and scales are bit for bit quantise() of the encoder’s rows: misses between hits, repeats in a call and in the file, float32 and compact encoders, and after a reopen', async () => {
+    const dim = 13;
+    const want = (texts: readonly string[]): { codes: Buffer; scales: Buffer } => {
+      const q = quantise({ rows: texts.length, cols: dim, data: raw(texts, dim) });
+      return { codes: Buffer.from(q.codes.buffer), scales: Buffer.from(q.scales.buffer) };
+    };
+    const got = (v: Vectors): { codes: Buffer; scales: Buffer } => {
+      const q = quantise(v);
+      return { codes: Buffer.from(q.codes.buffer, q.codes.byteOffset, q.codes.byteLength), scales: Buffer.from(q.scales.buffer, q.scales.byteOffset, q.scales.byteLength) };
+    };
+    const first = Array.from({ length: 40 }, (_, i) => `stored ${i} ${'x'.repeat(i % 9)}`);
+    // Hits (stored ones, some twice), runs of misses, a miss repeated within the call.
+    // (The fake encoder's vector depends on a text's length and first letter: every new text differs in both.)
+    const second = [first[3], 'A new', 'Bb new', first[3], 'Ccc new', 'A new', first[39], first[0], 'Dddd new', 'Eeeee new', 'Ffffff new', first[7]];
+    for (const compact of [false, true]) {
+      const dir = tmp();
+      const enc = new CountingEncoder('bits', dim);
+      // An encoder that quantises itself (as the open's workers do) must give the same codes.
+      const via = compact ? { id: enc.id, dim, encode: async (t: readonly string[]): Promise<Vectors> => quantise(await enc.encode(t)) } : enc;
+      const c = await EmbeddingCache.open(dir, enc.id, dim);
+      assert.deepEqual(got((await c.encodeWithCache(via, first)).vectors), want(first));
+      const r = await c.encodeWithCache(via, second);
+      assert.equal(r.misses, 7);
+      assert.deepEqual(got(r.vectors), want(second));
+      // What was written reads back the same, in another process's view of the file.
+      const again = await EmbeddingCache.open(dir, enc.id, dim);
+      const l = await again.lookup([...second, ...first]);
+      assert.deepEqual(l.missing, []);
+      assert.deepEqual(got(l.vectors), want([...second, ...first]));
+    }
+  });
+
+  test('a call with many repeats among its misses encodes each distinct text once, in order of first occurrence', async () => {
+    const dir = tmp();
+    const enc = new CountingEncoder('rep', 4);
+    const c = await EmbeddingCache.open(dir, enc.id, enc.dim);
+    await c.encodeWithCache(enc, ['stored 3', 'stored 7']);
+    enc.encoded.length = 0;
+    // 6000 texts, 1000 distinct (two already stored), scattered repeats.
+    const texts = Array.from({ length: 6000 }, (_, i) => `stored ${(i * 7919) % 1000}`);
+    const r = await c.encodeWithCache(enc, texts);
+    const distinct = [...new Set(texts)].filter((t) => t !== 'stored 3' && t !== 'stored 7');
+    assert.deepEqual(enc.encoded, distinct);
+    assert.equal(r.misses, 6000 - texts.filter((t) => t === 'stored 3' || t === 'stored 7').length);
+    assert.deepEqual(dense(r.vectors), expected(texts, 4));
   });
 
   test('many entries survive growth of the table and a reopen', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { blockInto, denseOf, gatherRows, isCompact, quantise, rowInto, vectorBytes } from '../../../src/core/features/compactVectors';
+import { blockInto, denseOf, gatherRows, isCompact, quantise, quantiseRowInto, rowInto, roundHalfUp, vectorBytes } from '../../../src/core/features/compactVectors';
 import { predictPool } from '../../../src/core/learners/poolPredict';
 import { runStackedSoftmax } from '../../../src/core/runtime/stackedSoftmax';
 import { createRng } from '../../../src/core/learners/rng';
@@ -122,5 +122,111 @@ describe('compact vectors: int8 codes with a per-row scale', () => {
     assert.equal(s.cols, SKETCH_DIMS);
     assert.equal(distanceSpace(C), s, 'cached');
     assert.deepEqual(s, quantise(sketchOf(C)));
+  });
+});
+
+/** quantiseRowInto as it was before roundHalfUp (Math.round per entry): the reference for bit identity. */
+function quantiseRowWithMathRound(src: ArrayLike<number>, from: number, cols: number, codes: Int8Array, scales: Float32Array, r: number): void {
+  let max = 0;
+  for (let j = 0; j < cols; j++) {
+    const a = Math.abs(src[from + j]);
+    if (a > max) max = a;
+  }
+  const o = r * cols;
+  if (!(max > 0) || !Number.isFinite(max)) {
+    scales[r] = 0;
+    codes.fill(0, o, o + cols);
+    return;
+  }
+  const scale = Math.fround(max / 127);
+  scales[r] = scale;
+  const inv = 1 / scale;
+  for (let j = 0; j < cols; j++) {
+    const q = Math.round(src[from + j] * inv);
+    codes[o + j] = q > 127 ? 127 : q < -127 ? -127 : q;
+  }
+}
+
+/** The doubles next to v (one ulp down and up). */
+function neighbours(v: number): number[] {
+  const b = new DataView(new ArrayBuffer(8));
+  const out: number[] = [];
+  for (const step of [-1n, 1n]) {
+    b.setFloat64(0, v);
+    const bits = b.getBigInt64(0);
+    // Towards −∞ / +∞: for a positive double the bits grow with the value, for a negative one they shrink.
+    b.setBigInt64(0, v > 0 || Object.is(v, 0) ? bits + step : bits - step);
+    out.push(b.getFloat64(0));
+  }
+  return out;
+}
+
+describe('quantising with roundHalfUp: the same codes as Math.round', () => {
+  test('roundHalfUp equals Math.round on ties, their neighbours, the value below 0.5, and random doubles', () => {
+    const values: number[] = [0, -0, 0.5, -0.5, 0.49999999999999994, -0.49999999999999994, 1.5, -1.5, 127.5, -127.5, NaN, 2 ** 52, -(2 ** 52), 2 ** 53 + 2];
+    for (let k = -600; k <= 600; k++) {
+      const v = k / 2;
+      values.push(v, ...neighbours(v));
+      for (const w of neighbours(v)) values.push(...neighbours(w));
+    }
+    const rng = createRng(7);
+    for (let i = 0; i < 200_000; i++) {
+      values.push((rng() - 0.5) * 400, (rng() - 0.5) * 2, 0.25 + rng() * 0.25, -(0.25 + rng() * 0.25), (rng() - 0.5) * 1e-6);
+      // Full-precision doubles in [0.25, 0.5) (rng() may carry fewer bits): the binade where v + 0.5 can round.
+      values.push(0.25 + (rng() + rng() * 2 ** -26) / 4);
+    }
+    let checked = 0;
+    for (const v of values) {
+      const want = Math.round(v);
+      const got = roundHalfUp(v);
+      // Equal as numbers (−0 and 0 alike: both are code 0); NaN for NaN.
+      assert.ok(Number.isNaN(want) ? Number.isNaN(got) : got === want, `roundHalfUp(${v}) = ${got}, Math.round = ${want}`);
+      checked++;
+    }
+    assert.ok(checked > 1_200_000);
+  });
+
+  test('quantiseRowInto gives the codes and scales of the Math.round version bit for bit: random rows, zeros, ±max, exact ties, NaN and ∞', () => {
+    const cols = 16;
+    const rows: number[][] = [];
+    const rng = createRng(11);
+    for (let r = 0; r < 20_000; r++) {
+      const mag = 10 ** ((rng() - 0.5) * 12);
+      rows.push(Array.from({ length: cols }, () => (rng() - 0.5) * mag));
+    }
+    rows.push(new Array(cols).fill(0), new Array(cols).fill(-0));
+    rows.push(Array.from({ length: cols }, (_, j) => (j % 2 ? 1 : -1) * 3.25)); // every entry ±max
+    rows.push(Array.from({ length: cols }, (_, j) => (j === 0 ? -7 : 7))); // −max first, then +max
+    // max 127 → scale 1, inverse 1: entries k + 0.5 are exact ties (−127.5 … 126.5).
+    rows.push([127, ...Array.from({ length: cols - 1 }, (_, j) => -127.5 + 17 * j)]);
+    rows.push([-127, 0.5, -0.5, 1.5, -1.5, 2.5, -2.5, 126.5, -126.5, 0.49999997, -0.49999997, 0.50000006, -0.50000006, 63.5, -63.5, 0]);
+    // max 254 → scale 2: odd integers are ties at k.5.
+    rows.push([254, ...Array.from({ length: cols - 1 }, (_, j) => 2 * (j - 7) + 1)]);
+    rows.push([1, NaN, 0.5, -0.25, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    rows.push([1, Infinity, 0.5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    rows.push([-Infinity, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    rows.push(Array.from({ length: cols }, (_, j) => 3.4e38 * (j % 3 === 0 ? -1 : 0.5))); // near float32's largest
+    rows.push(Array.from({ length: cols }, (_, j) => 1e-45 * (j % 4))); // subnormal float32 entries
+    const n = rows.length;
+    // Both as float32 (what encoders give) and as float64 arrays (ArrayLike<number>).
+    for (const asF32 of [true, false]) {
+      const src = asF32 ? new Float32Array(n * cols) : new Array<number>(n * cols);
+      rows.forEach((row, r) => row.forEach((v, j) => (src[r * cols + j] = v)));
+      const want = { codes: new Int8Array(n * cols), scales: new Float32Array(n) };
+      const got = { codes: new Int8Array(n * cols), scales: new Float32Array(n) };
+      for (let r = 0; r < n; r++) {
+        quantiseRowWithMathRound(src, r * cols, cols, want.codes, want.scales, r);
+        quantiseRowInto(src, r * cols, cols, got.codes, got.scales, r);
+      }
+      assert.deepEqual(Buffer.from(got.codes.buffer), Buffer.from(want.codes.buffer));
+      assert.deepEqual(Buffer.from(got.scales.buffer), Buffer.from(want.scales.buffer));
+      if (asF32) {
+        const q = quantise({ rows: n, cols, data: src as Float32Array });
+        assert.deepEqual(Buffer.from(q.codes.buffer), Buffer.from(want.codes.buffer));
+        // The tie rows really hold ties: codes of ±127.5 / ±0.5 at scale 1 round toward +∞.
+        const tieRow = rows.findIndex((row) => row[1] === 0.5 && row[0] === -127);
+        assert.deepEqual(Array.from(q.codes.subarray(tieRow * cols, tieRow * cols + 9)), [-127, 1, 0, 2, -1, 3, -2, 127, -126]);
+      }
+    }
   });
 });
