@@ -1,5 +1,6 @@
 import type { CurvePoint, StrategyWeightsPoint } from '../protocol';
 import type { LineSeries, StackLayer } from './chart';
+import { formatPercent } from './format';
 
 /** The accuracy curve as one chart series, sorted by label count. */
 export function accuracySeries(curve: readonly CurvePoint[]): LineSeries {
@@ -8,6 +9,44 @@ export function accuracySeries(curve: readonly CurvePoint[]): LineSeries {
     .map((p) => ({ x: p.labels, y: p.accuracy }))
     .sort((a, b) => a.x - b.x);
   return { name: 'Estimated accuracy', points };
+}
+
+/** What the curve view calls its estimate, per task. */
+export interface CurveWording {
+  readonly title: string;
+  /** The line under the title: the latest point, or when one will appear. */
+  readonly summary: string;
+  /** What the figure is measured on and how it may mislead (spans task), else absent. */
+  readonly caveat?: string;
+  readonly chartTitle: string;
+  readonly yLabel: string;
+}
+
+/**
+ * The classification curve is cross-validated accuracy; the spans task's is the span F1 of the
+ * suggestions on each round's new answers, before the tagger saw them (spanPrequential.ts).
+ */
+export function curveWording(task: 'classify' | 'spans' | undefined, curve: readonly CurvePoint[]): CurveWording {
+  const last = accuracySeries(curve).points.at(-1);
+  if (task !== 'spans') {
+    return {
+      title: 'Estimated accuracy',
+      summary: last ? `${formatPercent(last.y)} after ${last.x} labels (cross-validated on the labels so far).` : 'Appears once enough labels exist to estimate it.',
+      chartTitle: 'Estimated accuracy against labels',
+      yLabel: 'accuracy',
+    };
+  }
+  const p = [...curve].filter((c) => Number.isFinite(c.labels) && Number.isFinite(c.accuracy)).sort((a, b) => a.labels - b.labels).at(-1);
+  const detail = p && p.precision !== undefined && p.recall !== undefined && p.sentences !== undefined ? ` (precision ${formatPercent(p.precision)}, recall ${formatPercent(p.recall)}, ${p.sentences} sentences)` : '';
+  return {
+    title: 'Span F1 on new answers (before the tagger saw them)',
+    summary: p
+      ? `${formatPercent(p.accuracy)} on the sentences answered before the round at ${p.labels} labeled sentences${detail}.`
+      : 'Appears after a retrain once sentences shown with the tagger\'s suggestions have been answered.',
+    caveat: 'Measured on the sentences the meta-learner picked, which are harder than average; the suggestions shown may anchor the answers.',
+    chartTitle: 'Span F1 on new answers against labeled sentences',
+    yLabel: 'span F1, new answers',
+  };
 }
 
 /** Strategies named in any round (weights or picks), in order of first appearance: one colour each. */

@@ -3,6 +3,7 @@ import { appendFile, mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { CurvePoint, StrategyWeightsPoint } from './learningCurve';
 import type { AccuracyInterval } from './accuracyInterval';
+import type { SpanScore } from './spanPrequential';
 import { emptyRecord, toRecord } from '../record';
 import { silentLogger, type Logger } from '../types';
 import type { RoundInfo, RoundSummary } from './workerProtocol';
@@ -12,7 +13,9 @@ import type { RoundInfo, RoundSummary } from './workerProtocol';
  * (`.labelwise/curve.jsonl`) so the curve view survives a restart. Append-only, one round a line:
  * `{"round": 3, "labels": 30, "accuracy": 0.71, "interval": {"low": 0.53, "high": 0.84, "n": 30},
  * "weights": {"margin": 0.6}, "ts": "..."}` (`interval`: the estimate's 95 % Wilson interval; lines
- * written before it existed have none).
+ * written before it existed have none). Spans task rounds carry `"span": {"f1": 0.5, "precision":
+ * 0.6, "recall": 0.43, "sentences": 10}` instead of `accuracy` (span F1 before the tagger saw the
+ * answers, spanPrequential.ts): the status bar's "accuracy" never shows it.
  * It is a log of what happened, not a source of truth: a damaged line is skipped with a warning,
  * an unreadable file is ignored, and a failed write only costs the curve that round.
  */
@@ -34,6 +37,17 @@ interface CurveLine {
   readonly interval?: AccuracyInterval;
   readonly weights: Record<string, number>;
   readonly picks?: Record<string, number>;
+  readonly span?: SpanScore;
+}
+
+const unit = (x: unknown): x is number => typeof x === 'number' && x >= 0 && x <= 1;
+
+/** A stored span score (spans task), or undefined when absent or not a sane one (older lines have none). */
+function parseSpanScore(v: unknown): SpanScore | undefined {
+  if (typeof v !== 'object' || v === null) return undefined;
+  const { f1, precision, recall, sentences } = v as Record<string, unknown>;
+  if (!unit(f1) || !unit(precision) || !unit(recall) || typeof sentences !== 'number' || !Number.isInteger(sentences) || sentences < 1) return undefined;
+  return { f1, precision, recall, sentences };
 }
 
 /** A stored interval, or undefined when it is absent or not a sane one (it is only a display aid). */
@@ -77,7 +91,8 @@ function parseLine(text: string): CurveLine | string {
   }
   const accuracy = typeof o.accuracy === 'number' ? o.accuracy : undefined;
   const interval = parseInterval(o.interval, accuracy);
-  return { round: o.round, labels: o.labels, ...(accuracy !== undefined ? { accuracy } : {}), ...(interval ? { interval } : {}), weights, ...(picks ? { picks } : {}) };
+  const span = parseSpanScore(o.span);
+  return { round: o.round, labels: o.labels, ...(accuracy !== undefined ? { accuracy } : {}), ...(interval ? { interval } : {}), weights, ...(picks ? { picks } : {}), ...(span ? { span } : {}) };
 }
 
 /** Reads the rounds stored so far; a missing file is an empty history, damage is warned about and skipped. */
@@ -140,6 +155,7 @@ export function parseCurveLog(text: string, file: string, logger: Logger): Curve
     }
     lastRound = Math.max(lastRound, r.round);
     if (r.accuracy !== undefined) curve.push({ labels: r.labels, accuracy: r.accuracy });
+    else if (r.span) curve.push({ labels: r.labels, accuracy: r.span.f1, precision: r.span.precision, recall: r.span.recall, sentences: r.span.sentences });
     weights.push({ round: r.round, labels: r.labels, weights: r.weights, ...(r.picks ? { picks: r.picks } : {}) });
   });
   if (skipped > 5) logger.warn(`${file}: ${skipped} damaged learning-curve lines skipped in all`);
@@ -155,6 +171,7 @@ export function curveLine(info: RoundInfo, ts: string): string {
     ...(info.estimatedAccuracy !== undefined && info.accuracyInterval ? { interval: info.accuracyInterval } : {}),
     weights: info.weights,
     ...(info.picks ? { picks: info.picks } : {}),
+    ...(info.spanScore ? { span: info.spanScore } : {}),
     ts,
   };
   return `${JSON.stringify(o)}\n`;

@@ -4,10 +4,17 @@
  * takes these types from here, never the reverse. This file imports nothing.
  */
 
-/** Estimated accuracy after a round trained on `labels` labels. */
+/**
+ * Estimated accuracy after a round trained on `labels` labels. In the spans task `accuracy` is the
+ * span F1 of the suggestions on the sentences answered since the previous round, before the tagger
+ * saw them (spanPrequential.ts), with its precision, recall and sentence count beside it.
+ */
 export interface CurvePoint {
   readonly labels: number;
   readonly accuracy: number;
+  readonly precision?: number;
+  readonly recall?: number;
+  readonly sentences?: number;
 }
 
 /** The meta-learner's weight of each strategy after a round. */

@@ -11,8 +11,9 @@ import { SerialQueue } from '../util/serialQueue';
 import { CancelledError } from './cancelledError';
 import type { EngineExtras, OpenOptions, SessionCorpus, SessionDeps, SessionEvents } from './labelingSession';
 import { anchorReport, placedDecisions } from './labelingSession';
-import type { StrategyWeightsPoint } from './learningCurve';
+import type { CurvePoint, StrategyWeightsPoint } from './learningCurve';
 import { appendCurveLog, readCurveLog } from './curveLog';
+import { PrequentialSpans, spanScore } from './spanPrequential';
 import type { EntityInText, PickReason, SpanPick, SuggestedEntity } from './spanPick';
 import { alignTokenVectors } from './tokenAlignment';
 import type { CurveData, DecideParams, DecideResult, ExplainItem, QueryParams, RoundInfo, StartParams, StartResult } from './workerProtocol';
@@ -52,6 +53,10 @@ export class SpanSession {
   /** Rows labeled with their entities (possibly none). */
   private readonly labeledRows = new Set<number>();
   private readonly weightPoints: StrategyWeightsPoint[] = [];
+  /** Span F1 per round on the answers since the previous one, before the tagger saw them. */
+  private readonly curvePoints: CurvePoint[] = [];
+  /** The suggestions shown per unanswered sentence, compared with its answer (test, then train). */
+  private readonly prequential = new PrequentialSpans();
   private round = 0;
   private sinceRetrain = 0;
   private readonly retrains = new CoalescedRuns<RoundInfo>(() => {
@@ -201,6 +206,9 @@ export class SpanSession {
     if (row === undefined) return { labeled: this.labeled, retrainStarted: false };
     const changed = this.apply(row, params.entities ?? null, params.decided);
     const labeledNow = params.entities !== undefined;
+    // Compared with the labels the tagger learns from (apply leaves out unknown ones); an undo or a skip leaves the comparison.
+    if (labeledNow && this.labeledRows.has(row)) this.prequential.answered(row, this.knownEntities(params.entities ?? []));
+    else this.prequential.undone(row);
     if (changed && labeledNow) this.sinceRetrain++;
     const by = this.pickedBy.get(row);
     if (!labeledNow) this.pickedThisRound.delete(row);
@@ -213,9 +221,9 @@ export class SpanSession {
     return this.retrains.request();
   }
 
-  /** Rounds of this session: strategy weights per round (the spans task has no accuracy estimate yet). */
+  /** Rounds of this session: span F1 before the tagger saw the answers, and strategy weights, per round. */
   curveData(): CurveData {
-    return { curve: [], weights: [...this.weightPoints] };
+    return { curve: [...this.curvePoints], weights: [...this.weightPoints] };
   }
 
   /** The spans task has no committee vote per label to dispute: the review list holds annotator disagreements and orphans only. */
@@ -270,6 +278,7 @@ export class SpanSession {
     this.curveFile = file;
     this.curveNewLineFirst = !h.endsClean;
     this.weightPoints.push(...h.weights);
+    this.curvePoints.push(...h.curve);
     this.round = h.lastRound;
     const last = h.weights.at(-1);
     if (last) this.restoredLast = { round: last.round, labels: last.labels, weights: last.weights, millis: 0 };
@@ -289,7 +298,7 @@ export class SpanSession {
       const known = this.settings.spanLabels as readonly string[];
       const unknown = [...new Set(entities.filter((e) => !known.includes(e.label)).map((e) => e.label))];
       if (unknown.length > 0) this.logger.warn(`entity labels ${unknown.map((l) => `"${l}"`).join(', ')} are not in labelwise.spanLabels; the sentence's other entities are used for training`);
-      kept = entities.filter((e) => known.includes(e.label)).map((e) => ({ start: e.start, end: e.end, label: e.label }));
+      kept = this.knownEntities(entities);
     }
     const was = this.labeledRows.has(row);
     if (kept === null && !was) return false;
@@ -309,14 +318,22 @@ export class SpanSession {
     return true;
   }
 
+  /** The entities of labels in labelwise.spanLabels, as plain offsets. */
+  private knownEntities(entities: readonly EntityInText[]): EntityInText[] {
+    const known = this.settings.spanLabels as readonly string[];
+    return entities.filter((e) => known.includes(e.label)).map((e) => ({ start: e.start, end: e.end, label: e.label }));
+  }
+
   private async runRound(): Promise<RoundInfo> {
     const picked = new Map(this.pickedThisRound);
     this.pickedThisRound.clear();
+    const tested = this.prequential.take();
     let r: Awaited<ReturnType<SpanLabelingEngine['retrain']>>;
     try {
       r = await this.exclusive(() => this.engine.retrain());
     } catch (e) {
       for (const [row, strategy] of picked) if (!this.pickedThisRound.has(row) && this.labeledRows.has(row)) this.pickedThisRound.set(row, strategy);
+      this.prequential.restore(tested, (row) => this.labeledRows.has(row));
       throw e;
     }
     // Retraining on the stored labels at start repeats the last recorded round: not a new point.
@@ -326,10 +343,16 @@ export class SpanSession {
     if (!repeat) this.round++;
     const picks: Record<string, number> = {};
     for (const s of picked.values()) picks[s] = (picks[s] ?? 0) + 1;
-    const info: RoundInfo = { round: Math.max(1, this.round), labels: r.labeled, weights: r.weights, ...(picked.size > 0 ? { picks } : {}), millis: r.millis };
-    this.logger.info(`retrained the entity tagger on ${info.labels} sentences in ${Math.round(info.millis)} ms`);
+    // An answer undone while the round trained is not counted.
+    const score = spanScore([...tested].filter(([row]) => this.labeledRows.has(row)).map(([, c]) => c));
+    const info: RoundInfo = { round: Math.max(1, this.round), labels: r.labeled, weights: r.weights, ...(picked.size > 0 ? { picks } : {}), ...(score ? { spanScore: score } : {}), millis: r.millis };
+    this.logger.info(
+      `retrained the entity tagger on ${info.labels} sentences in ${Math.round(info.millis)} ms` +
+        (score ? `; span F1 ${(score.f1 * 100).toFixed(1)}% on ${score.sentences} new answers before the tagger saw them` : ''),
+    );
     if (repeat) return info;
     this.weightPoints.push({ round: info.round, labels: info.labels, weights: info.weights, ...(info.picks ? { picks: info.picks } : {}) });
+    if (score) this.curvePoints.push({ labels: info.labels, accuracy: score.f1, precision: score.precision, recall: score.recall, sentences: score.sentences });
     const file = this.curveFile;
     if (file !== undefined) {
       const newLineFirst = this.curveNewLineFirst;
@@ -348,6 +371,8 @@ export class SpanSession {
     const span = this.corpus.spans[row];
     const ctx = await this.corpus.context(span);
     const suggestions: SuggestedEntity[] = this.engine.trained ? this.engine.suggest(row) : [];
+    // Test, then train: what a trained model suggests for a sentence it has not learned yet.
+    if (this.engine.trained && !this.labeledRows.has(row)) this.prequential.shown(row, this.knownEntities(suggestions));
     return {
       id: span.id,
       file: span.file,

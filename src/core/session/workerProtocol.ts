@@ -1,4 +1,5 @@
 import type { AccuracyInterval } from './accuracyInterval';
+import type { SpanScore } from './spanPrequential';
 import type { SessionSettings, StartableSettings } from '../settings';
 import type { LabelEvent } from '../store/events';
 import type { AnchorMatch, OrphanSpan } from '../store/reanchor';
@@ -132,6 +133,12 @@ export interface RoundInfo extends RoundSummary {
   readonly weights: Record<string, number>;
   /** Strategies behind the spans labeled since the previous round, counted (StrategyWeightsPoint.picks). */
   readonly picks?: Record<string, number>;
+  /**
+   * Spans task: span F1 (precision, recall) of the suggestions on the sentences answered since the
+   * previous round, before the tagger saw them (spanPrequential.ts). Not `estimatedAccuracy`, which
+   * the status bar calls accuracy.
+   */
+  readonly spanScore?: SpanScore;
   readonly millis: number;
 }
 

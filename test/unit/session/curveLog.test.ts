@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { appendCurveLog, curveLine, readCurveLog } from '../../../src/core/session/curveLog';
+import { appendCurveLog, curveLine, parseCurveLog, readCurveLog } from '../../../src/core/session/curveLog';
 import type { Logger } from '../../../src/core/types';
 
 function recorder(): { logger: Logger; warnings: string[] } {
@@ -12,6 +12,18 @@ function recorder(): { logger: Logger; warnings: string[] } {
 }
 
 describe('learning-curve log (.labelwise/curve.jsonl)', () => {
+  test('spans rounds: the span score is stored beside the weights, read back as a curve point, never as the accuracy; an insane one is dropped', () => {
+    const { logger, warnings } = recorder();
+    const line = curveLine({ round: 2, labels: 9, weights: { mnlp: 1 }, spanScore: { precision: 1, recall: 0.2, f1: 1 / 3, sentences: 3 }, millis: 1 }, 'T');
+    assert.equal(line, `{"round":2,"labels":9,"weights":{"mnlp":1},"span":{"precision":1,"recall":0.2,"f1":${1 / 3},"sentences":3},"ts":"T"}\n`);
+    const bad = '{"round":3,"labels":12,"weights":{"mnlp":1},"span":{"precision":1,"recall":0.2,"f1":1.5,"sentences":3}}\n';
+    const h = parseCurveLog(line + bad, 'curve.jsonl', logger);
+    assert.deepEqual(h.curve, [{ labels: 9, accuracy: 1 / 3, precision: 1, recall: 0.2, sentences: 3 }]);
+    assert.equal(h.weights.length, 2, 'a round with a damaged span score keeps its weights');
+    assert.equal(h.last?.estimatedAccuracy, undefined);
+    assert.deepEqual(warnings, []);
+  });
+
   test('rounds appended are read back as curve points and weights; a round without accuracy has only weights', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'labelwise-curvelog-'));
     try {
