@@ -20,6 +20,8 @@ export interface CurveWording {
   readonly caveat?: string;
   readonly chartTitle: string;
   readonly yLabel: string;
+  /** The line's name (legend and point tooltips). */
+  readonly seriesName: string;
 }
 
 /**
@@ -34,6 +36,7 @@ export function curveWording(task: 'classify' | 'spans' | undefined, curve: read
       summary: last ? `${formatPercent(last.y)} after ${last.x} labels (cross-validated on the labels so far).` : 'Appears once enough labels exist to estimate it.',
       chartTitle: 'Estimated accuracy against labels',
       yLabel: 'accuracy',
+      seriesName: 'Estimated accuracy',
     };
   }
   const p = [...curve].filter((c) => Number.isFinite(c.labels) && Number.isFinite(c.accuracy)).sort((a, b) => a.labels - b.labels).at(-1);
@@ -46,6 +49,7 @@ export function curveWording(task: 'classify' | 'spans' | undefined, curve: read
     caveat: 'Measured on the sentences the meta-learner picked, which are harder than average; the suggestions shown may anchor the answers.',
     chartTitle: 'Span F1 on new answers against labeled sentences',
     yLabel: 'span F1, new answers',
+    seriesName: 'Span F1 on new answers',
   };
 }
 

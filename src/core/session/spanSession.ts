@@ -57,6 +57,8 @@ export class SpanSession {
   private readonly curvePoints: CurvePoint[] = [];
   /** The suggestions shown per unanswered sentence, compared with its answer (test, then train). */
   private readonly prequential = new PrequentialSpans();
+  /** The rows the current model was trained on: an answer undone since is still known to it. */
+  private trainedOn: ReadonlySet<number> = new Set();
   private round = 0;
   private sinceRetrain = 0;
   private readonly retrains = new CoalescedRuns<RoundInfo>(() => {
@@ -328,6 +330,7 @@ export class SpanSession {
     const picked = new Map(this.pickedThisRound);
     this.pickedThisRound.clear();
     const tested = this.prequential.take();
+    const training = new Set(this.labeledRows);
     let r: Awaited<ReturnType<SpanLabelingEngine['retrain']>>;
     try {
       r = await this.exclusive(() => this.engine.retrain());
@@ -343,6 +346,7 @@ export class SpanSession {
     if (!repeat) this.round++;
     const picks: Record<string, number> = {};
     for (const s of picked.values()) picks[s] = (picks[s] ?? 0) + 1;
+    this.trainedOn = training;
     // An answer undone while the round trained is not counted.
     const score = spanScore([...tested].filter(([row]) => this.labeledRows.has(row)).map(([, c]) => c));
     const info: RoundInfo = { round: Math.max(1, this.round), labels: r.labeled, weights: r.weights, ...(picked.size > 0 ? { picks } : {}), ...(score ? { spanScore: score } : {}), millis: r.millis };
@@ -372,7 +376,7 @@ export class SpanSession {
     const ctx = await this.corpus.context(span);
     const suggestions: SuggestedEntity[] = this.engine.trained ? this.engine.suggest(row) : [];
     // Test, then train: what a trained model suggests for a sentence it has not learned yet.
-    if (this.engine.trained && !this.labeledRows.has(row)) this.prequential.shown(row, this.knownEntities(suggestions));
+    if (this.engine.trained && !this.labeledRows.has(row) && !this.trainedOn.has(row)) this.prequential.shown(row, this.knownEntities(suggestions));
     return {
       id: span.id,
       file: span.file,

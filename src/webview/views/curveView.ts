@@ -7,8 +7,8 @@ import type { PanelDisplay } from '../panelModel';
 /** Learning curve and the meta-learner's strategy mix, as two SVG charts. */
 export function curveView(d: PanelDisplay, width: number): HTMLElement {
   const chartWidth = Math.max(320, Math.min(900, Math.floor(width)));
-  const acc = accuracySeries(d.curve);
   const words = curveWording(d.session.task, d.curve);
+  const acc = { ...accuracySeries(d.curve), name: words.seriesName };
   return h(
     'div',
     { id: 'curve-view', class: 'curve-view' },

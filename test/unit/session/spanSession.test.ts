@@ -142,4 +142,16 @@ describe('SpanSession', () => {
     assert.equal(r.spanScore?.recall, 1 / 3);
     await s.dispose();
   });
+
+  test('a sentence answered, trained on, then undone is not tested again on the model that saw it', async () => {
+    const s = await open();
+    const [, , alice] = await firstRound(s);
+    s.decide({ id: alice, label: null, decided: true, entities: [PER(0, 5)] }); // tp 1, predicted 1, gold 1
+    assert.equal((await s.retrain()).spanScore?.f1, 1);
+    s.decide({ id: alice, label: null, decided: false });
+    await s.views([alice]); // shown again by the model trained on its answer
+    s.decide({ id: alice, label: null, decided: true, entities: [PER(0, 5), PER(10, 13)] });
+    assert.equal((await s.retrain()).spanScore, undefined);
+    await s.dispose();
+  });
 });

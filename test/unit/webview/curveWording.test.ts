@@ -20,6 +20,7 @@ describe('curve view wording per task', () => {
     assert.equal(w.summary, '50.0% on the sentences answered before the round at 9 labeled sentences (precision 100%, recall 33.3%, 2 sentences).');
     assert.match(w.caveat ?? '', /picked, which are harder than average; the suggestions shown may anchor the answers/);
     assert.doesNotMatch(w.yLabel, /accuracy/);
+    assert.equal(w.seriesName, 'Span F1 on new answers');
     assert.match(curveWording('spans', []).summary, /after a retrain/);
   });
 });
