@@ -349,6 +349,18 @@ test('spans task in real VS Code: switch, label entities with keys and mouse, un
     await pollUntil(`one more "retrained the entity tagger" in the Labelwise log (had ${retrainsBefore})`, 30_000, () => (retrains() > retrainsBefore ? true : undefined));
     note(`retrained on r: ${rounds()} rounds in curve-spans.jsonl, ${retrains()} retrains in the log`);
 
+    // ---- The learning curve: a round scores the suggestions shown against the answers given since the
+    // round before (span F1 before the tagger saw them), in the curve log and in the panel's curve view.
+    const scored = readFileSync(curve, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as { labels: number; span?: { f1: number; precision: number; recall: number; sentences: number } }).filter((r) => r.span !== undefined);
+    assert.ok(scored.length > 0, `a round of ${curve} with a span score`);
+    const last = scored[scored.length - 1].span!;
+    assert.ok(last.sentences >= 1 && last.f1 >= 0 && last.f1 <= 1 && last.precision >= 0 && last.recall <= 1, `a sane span score: ${JSON.stringify(last)}`);
+    await page.keyboard.press('c');
+    await panel.locator('h3', { hasText: 'Span F1 on new answers' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    note(`curve view: span F1 ${last.f1.toFixed(2)} (P ${last.precision.toFixed(2)}, R ${last.recall.toFixed(2)}) on ${last.sentences} new answers, titled in the panel`);
+    await page.keyboard.press('l');
+    await panel.locator('.span-tokens .tok').first().waitFor({ state: 'visible', timeout: 30_000 });
+
     // ---- The store: one event per answer, spans with offsets into the event's text, the undo.
     const lines = await pollUntil(`${LABELED + 2} e2e events in ${store}`, 30_000, () => {
       const l = readJsonLines<StoreLine>(store).filter((e) => e.annotator === 'e2e');
