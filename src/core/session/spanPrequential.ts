@@ -1,4 +1,7 @@
+import { spanCounts, type SpanCounts } from '../text/spanMatch';
 import type { EntityInText } from './spanPick';
+
+export { spanCounts, type SpanCounts };
 
 /**
  * A prequential ("test, then train") estimate of the entity tagger (labelwise.task = spans): the
@@ -12,31 +15,12 @@ import type { EntityInText } from './spanPick';
  * starting point (a user may keep a wrong one, so it is optimistic there).
  */
 
-/** Entity counts of one or more sentences. */
-export interface SpanCounts {
-  /** Suggested entities the answer has exactly (same start, end and label). */
-  readonly tp: number;
-  readonly predicted: number;
-  readonly gold: number;
-}
-
 /** A round's estimate: micro precision, recall and F1 over `sentences` answered sentences. */
 export interface SpanScore {
   readonly precision: number;
   readonly recall: number;
   readonly f1: number;
   readonly sentences: number;
-}
-
-const keyOf = (e: EntityInText): string => `${e.start}:${e.end}:${e.label}`;
-
-/** Exact-match counts of one sentence (duplicates count once). */
-export function spanCounts(predicted: readonly EntityInText[], gold: readonly EntityInText[]): SpanCounts {
-  const p = new Set(predicted.map(keyOf));
-  const g = new Set(gold.map(keyOf));
-  let tp = 0;
-  for (const k of p) if (g.has(k)) tp++;
-  return { tp, predicted: p.size, gold: g.size };
 }
 
 /**

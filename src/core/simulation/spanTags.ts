@@ -1,4 +1,5 @@
 import type { GoldSpan } from '../text/dataset';
+import { spanCounts } from '../text/spanMatch';
 
 /**
  * BIO tags over tokens for entity labels: tag 0 is O, 2l+1 is B-label, 2l+2 is I-label, where l
@@ -57,12 +58,10 @@ export function spanF1(gold: readonly (readonly GoldSpan[])[], pred: readonly (r
   let np = 0;
   let ng = 0;
   gold.forEach((g, i) => {
-    const key = (s: GoldSpan): string => `${s.start}:${s.end}:${s.label}`;
-    const gs = new Set(g.map(key));
-    ng += gs.size;
-    const ps = new Set(pred[i].map(key));
-    np += ps.size;
-    for (const k of ps) if (gs.has(k)) tp++;
+    const c = spanCounts(pred[i], g);
+    tp += c.tp;
+    np += c.predicted;
+    ng += c.gold;
   });
   const precision = np ? tp / np : 0;
   const recall = ng ? tp / ng : 0;
