@@ -8,7 +8,9 @@
 // label so far), so the smallest budget runs every strategy and each larger one runs meta, random
 // and only the fixed strategies within --margin AULC points of the best fixed one at the smallest
 // budget (at most --max-fixed of them). Each (dataset, budget, strategy, seed) result is cached in
-// bench/.cache/al/ (gitignored), so an interrupted run resumes where it stopped; --fresh ignores
+// bench/.cache/al/ (gitignored) under a fingerprint of the code it ran (importClosure.ts
+// runFingerprint: a change to the meta-learner reruns meta, one to the engine reruns everything),
+// so an interrupted run resumes where it stopped; --fresh ignores
 // the cache, --rerun a,b only the cached runs of those strategies (e.g. --rerun meta after
 // retraining the prior). --jobs N runs N worker processes fed from one queue; every finished run
 // prints an ETA. --plan prints what would run and the ETA from cached timings, and runs nothing.
@@ -35,6 +37,7 @@ import { silentLogger, type Matrix } from '../src/core/types';
 import { buildDatasets } from '../scripts/buildDatasets';
 import { DATASET_SPECS as DATASETS, SHARED_DIR, type DatasetSpec } from '../scripts/datasetSpecs';
 import { plotSvg } from './alPlot';
+import { runFingerprint } from './importClosure';
 import { TARGET_MIN_SEEDS, checkTargets, formatRatio, mean, medianLabelsToReach, sd, seedsAtBudget, strategiesForLargerBudget, verdictOf, type DatasetVerdict } from './alTargets';
 import { median } from './stats';
 
@@ -247,8 +250,22 @@ function resultsTag(args: Args): string {
   return args.commonComponents === undefined ? encoderTag(args.model) : `${encoderTag(args.model)}.cc${args.commonComponents}`;
 }
 
+const fingerprints = new Map<boolean, string>();
+/** The fingerprint of the code a run of this strategy executes (importClosure.ts runFingerprint), once per process. */
+function codeTag(strategy: string): string {
+  const meta = strategy === 'meta';
+  let fp = fingerprints.get(meta);
+  if (fp === undefined) {
+    const src = join(ROOT, 'src', 'core');
+    fp = runFingerprint({ meta, entry: join(src, 'simulation', 'simulate.ts'), metaDir: join(src, 'meta'), priorDir: priorDir(), root: ROOT });
+    fingerprints.set(meta, fp);
+  }
+  return fp;
+}
+
+/** A run's cache file: one per task and version of the code it runs, so an engine change is never answered from the cache. */
 function cacheFile(t: Task, args: Args): string {
-  return join(CACHE, 'al', resultsTag(args), datasetKey(t.dataset, args, t.split), `${t.strategy}.b${t.budget}.seed${t.seed}${t.split ? `.split${t.split}` : ''}.json`);
+  return join(CACHE, 'al', resultsTag(args), datasetKey(t.dataset, args, t.split), `${t.strategy}.b${t.budget}.seed${t.seed}${t.split ? `.split${t.split}` : ''}.code-${codeTag(t.strategy)}.json`);
 }
 
 function writeAtomic(file: string, body: string): void {
@@ -620,6 +637,8 @@ function report(args: Args, failures: Failure[], fixedAtLarger: Map<string, stri
   p(`encoder \`${args.model}\` (${encoderTag(args.model)}), with ${args.commonComponents ?? commonComponentsOf(args.model)} principal component(s) of the pool removed.`);
   p('`meta` runs with a learned prior that was never trained on the dataset it is');
   p('evaluated on (the held-out prior `prior-without-DATASET` where the default prior saw it).');
+  p(`Every run is of today's code: results are cached under a fingerprint of the source each run executes (fixed strategies \`${codeTag('random')}\`,`);
+  p(`meta \`${codeTag('meta')}\`, its priors included), so a run of other code is never reused.`);
   p();
   p('How to read it:');
   p(`- **AULC** is the area under the accuracy curve from ${SETTINGS.init} labels to the budget, divided by the label range (a mean accuracy), in %.`);

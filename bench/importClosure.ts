@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 
 /*
  * What a benchmark's cache key must cover: every source file the measured code runs, found by
@@ -23,4 +24,24 @@ export function importClosure(roots: readonly string[]): string[] {
     }
   }
   return [...seen].sort();
+}
+
+/**
+ * bench:al's fingerprint of the code a run executes, so that cached runs of other code are never
+ * reused (before it, the cache was keyed by encoder only and silently mixed engine versions). A fixed
+ * strategy's runs hash the simulation's import closure except the meta-learner's folder — the engine
+ * imports the meta-learner's factory but a fixed strategy never runs it — so a change to the
+ * meta-learner reruns meta alone; meta's runs hash the whole closure plus its learned priors.
+ */
+export function runFingerprint(opts: { readonly meta: boolean; readonly entry: string; readonly metaDir: string; readonly priorDir: string; readonly root: string }): string {
+  const h = createHash('sha256');
+  const files = importClosure([opts.entry]).filter((f) => opts.meta || !isUnder(f, opts.metaDir));
+  if (opts.meta && existsSync(opts.priorDir)) files.push(...readdirSync(opts.priorDir).sort().map((n) => join(opts.priorDir, n)).filter((f) => statSync(f).isFile()));
+  for (const f of files) h.update(relative(opts.root, f)).update('\0').update(readFileSync(f));
+  return h.digest('hex').slice(0, 12);
+}
+
+function isUnder(file: string, dir: string): boolean {
+  const r = relative(dir, file);
+  return r !== '' && !r.startsWith('..') && !isAbsolute(r);
 }
