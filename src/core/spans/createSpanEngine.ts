@@ -7,7 +7,7 @@ import { predictPool } from '../learners/poolPredict';
 import { createRng, deriveSeed, shuffleInPlace, type Rng } from '../learners/rng';
 import type { Regime } from '../meta/context';
 import { SKEWED_AT_HALF } from '../meta/context';
-import { createMetaSelector } from '../meta/metaSelector';
+import { createMetaSelector, SPAN_REGIME_HEAD_START } from '../meta/metaSelector';
 import type { EntityInText, SuggestedEntity } from '../session/spanPick';
 import { spansToTags } from '../simulation/spanTags';
 import { createFixedSelector } from '../strategies/fixedSelector';
@@ -112,6 +112,8 @@ export function createSpanEngine(records: readonly SpanRecord[], opts: SpanEngin
           // classification sets only.
           regimeThresholds: SKEWED_AT_HALF,
           coldStartEndsWhenSpent: false,
+          // Likewise the favoured arm's head start (the classification default moved to 0.4).
+          regimeHeadStart: SPAN_REGIME_HEAD_START,
           logger: deps.logger,
         });
       }
