@@ -93,11 +93,6 @@ export interface MetaSelectorOptions {
    * that the model gets right teach it little.
    */
   readonly coldStartEndsWhenSpent?: boolean;
-  /**
-   * How many cold-start batches in a row must be spent to end the cold start (one batch is ten
-   * answers: a noisy measurement). An unspent batch starts the count again.
-   */
-  readonly coldSpentBatches?: number;
   readonly device?: Device;
   readonly logger?: Logger;
 }
@@ -118,11 +113,6 @@ export const META_DEFAULTS = {
   // clearly (20 seeds × 9 sets at 300: +0.08 on average, node-api-module +0.83, p = 0.003).
   regimeHeadStart: 0.4,
   coldStartEndsWhenSpent: true,
-  // 1 until measured: one spent batch of ten ended the cold start after 1.6 rounds on emoji-group and
-  // 2.5 on udhr-language, where typical picks beat margin's for 3–5 rounds. Two in a row (bench:al, 20
-  // seeds × 9 sets at 300 labels): +0.04 points on average, emoji +0.28, node-api +0.23, udhr −0.24,
-  // none significant; spdx-license-family, where the cold start should end early, unchanged (+0.01).
-  coldSpentBatches: 2,
 } as const;
 
 /** The span task's head start, measured with its own arms (bench:al:spans); see META_DEFAULTS. */
@@ -293,11 +283,8 @@ export async function createMetaSelector(opts: MetaSelectorOptions): Promise<Met
   let lastContext: { context: TaskContext; regime: Regime } | undefined;
   let lastChoices = new Map<number, ArmChoice>();
   const endWhenSpent = opts.coldStartEndsWhenSpent ?? META_DEFAULTS.coldStartEndsWhenSpent;
-  const spentNeeded = opts.coldSpentBatches ?? META_DEFAULTS.coldSpentBatches;
-  if (!(Number.isInteger(spentNeeded) && spentNeeded >= 1)) throw new SettingError('coldSpentBatches', `the number of spent cold-start batches in a row that ends the cold start must be a positive integer, got ${spentNeeded}`);
-  // Set once enough cold-start batches in a row turned out spent (see coldStartEndsWhenSpent); never unset.
+  // Set once a cold-start batch turned out spent (see coldStartEndsWhenSpent); never unset.
   let coldSpent = false;
-  let spentInARow = 0;
 
   /** Prior mean reward of each arm in this state: the baseline moved by the prior's predicted gain. */
   const priorMeans = async (state: PoolState, regime: Regime, cov: number): Promise<Float64Array> => {
@@ -453,10 +440,7 @@ export async function createMetaSelector(opts: MetaSelectorOptions): Promise<Met
         const y = pickLabels[t];
         if (cur.arms.has(pk.row) && y >= 0 && y < K) cur.bonus.set(pk.row, balanceBonus(cur.counts[y], cur.labels, K, bonusWeight));
       });
-      if (endWhenSpent && cur.regime === 'cold-start') {
-        spentInARow = coldStartSpent(cur.pred, picks.map((pk) => pk.row), pickLabels, cur.confidence) ? spentInARow + 1 : 0;
-        if (spentInARow >= spentNeeded) coldSpent = true;
-      }
+      if (endWhenSpent && cur.regime === 'cold-start' && coldStartSpent(cur.pred, picks.map((pk) => pk.row), pickLabels, cur.confidence)) coldSpent = true;
       // The labels just given are held out for every earlier round still waiting.
       for (let j = 0; j < history.length - 1; j++) {
         const h = history[j];

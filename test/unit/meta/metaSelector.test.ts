@@ -135,7 +135,7 @@ describe('meta-learner selector', () => {
     const labeled = first.slice(0, 9);
     /** Regime of round 2 after round 1's two picks were answered by `answer` (from the class the model gave each pick). */
     const secondRegime = async (spentOption: boolean, answer: (pred: number) => number): Promise<string> => {
-      const sel = await createMetaSelector({ batch: 10, prior: 'none', coldStartEndsWhenSpent: spentOption, coldSpentBatches: 1 });
+      const sel = await createMetaSelector({ batch: 10, prior: 'none', coldStartEndsWhenSpent: spentOption });
       const state = t.state(1, labeled);
       const picks = await sel.select(state, 2);
       assert.equal(sel.context()!.regime, 'cold-start');
@@ -151,34 +151,6 @@ describe('meta-learner selector', () => {
     assert.equal(await secondRegime(true, (pred) => (pred + 1) % 3), 'cold-start');
     // Without the option only the count ends it.
     assert.equal(await secondRegime(false, (pred) => pred), 'cold-start');
-  });
-
-  test('by default the cold start ends only after two spent cold-start batches in a row; an unspent one starts the count again', async () => {
-    const t = task(7);
-    // 9 labels over 3 classes: 3 per class, cold start by the count in every round below.
-    const labeled = first.slice(0, 9);
-    /** Regimes of rounds 2.. after rounds 1.. were answered right (true: the model's own class) or wrong. */
-    const regimes = async (rightAnswers: readonly boolean[], opts: { coldSpentBatches?: number } = {}): Promise<string[]> => {
-      const sel = await createMetaSelector({ batch: 10, prior: 'none', ...opts });
-      const out: string[] = [];
-      for (let r = 0; r < rightAnswers.length; r++) {
-        const state = t.state(r + 1, labeled);
-        const picks = await sel.select(state, 2);
-        if (r > 0) out.push(sel.context()!.regime);
-        const predOf = (row: number): number => [0, 1, 2].reduce((a, k) => (state.poolProbs[row * 3 + k] > state.poolProbs[row * 3 + a] ? k : a), 0);
-        await sel.feedback!(picks, Int32Array.from(picks, (p) => (rightAnswers[r] ? predOf(p.row) : (predOf(p.row) + 1) % 3)), state);
-      }
-      await sel.select(t.state(rightAnswers.length + 1, labeled), 2);
-      out.push(sel.context()!.regime);
-      return out;
-    };
-    // One spent batch is not enough; the second in a row ends it.
-    assert.deepEqual(await regimes([true, true]), ['cold-start', 'refining']);
-    // Spent, unspent, spent: the count started again, the cold start goes on.
-    assert.deepEqual(await regimes([true, false, true]), ['cold-start', 'cold-start', 'cold-start']);
-    // With coldSpentBatches 1 (the rule before it was measured), the first spent batch ends it.
-    assert.deepEqual(await regimes([true, true], { coldSpentBatches: 1 }), ['refining', 'refining']);
-    await assert.rejects(createMetaSelector({ batch: 10, prior: 'none', coldSpentBatches: 0 }), /spent cold-start batches/);
   });
 
   test('rewards reach the arms of a round only after its window of later labels, in that round\'s regime', async () => {
