@@ -1,5 +1,5 @@
 // `npm run bench:al`: every query strategy (STRATEGY_NAMES) and the meta-learner on every dataset
-// of scripts/datasetSpecs.ts, 20 seeds each, at a budget of 300 labels and of 1,200, plus the
+// of scripts/datasetSpecs.ts, 40 seeds each at a budget of 300 labels and 20 at 1,200, plus the
 // peers' fixed brown-genre splits. Writes BENCHMARKS.md (with a section that checks every issue-8
 // target: MET / MISSED and the measured number) and one SVG learning-curve plot per dataset and
 // budget in bench/plots/.
@@ -16,6 +16,8 @@
 // prints an ETA. --plan prints what would run and the ETA from cached timings, and runs nothing.
 // --seeds-larger N runs only seeds 1..N at the budgets above the smallest (default: --seeds): the
 // largest budget costs most, and a report with fewer seeds there beats none.
+// --first-seed F runs seeds F..F+N-1 instead (a replication on fresh seeds: its report is
+// BENCHMARKS.seedsF-L.md, plots *.seedsF-L.svg, no peer splits).
 // Other flags: --seeds N, --budget N | --budgets a,b, --datasets a,b, --strategies a,b,
 // --margin POINTS, --max-fixed N, --max-records N, --no-peers.
 import { fork, type ChildProcess } from 'node:child_process';
@@ -75,6 +77,8 @@ interface Task {
 
 interface Args {
   seeds: number;
+  /** First seed (--first-seed): seeds firstSeed … firstSeed + seeds − 1, e.g. a replication on fresh seeds. */
+  firstSeed: number;
   /** Seeds at the budgets above the smallest (undefined: --seeds). */
   seedsLarger?: number;
   jobs: number;
@@ -100,7 +104,10 @@ interface Args {
 
 function parseArgs(argv: string[]): Args {
   const a: Args = {
-    seeds: 20,
+    // 40 at the smallest budget (a run there costs ~2 s), 20 at the larger ones (~15 s each).
+    seeds: 40,
+    seedsLarger: 20,
+    firstSeed: 1,
     jobs: Math.max(1, Math.min(8, availableParallelism() - 1)),
     budgets: [300, 1200],
     datasets: DATASETS.map((d) => d.name),
@@ -134,6 +141,10 @@ function parseArgs(argv: string[]): Args {
         break;
       case '--seeds-larger':
         a.seedsLarger = num(v, flag);
+        i++;
+        break;
+      case '--first-seed':
+        a.firstSeed = num(v, flag);
         i++;
         break;
       case '--jobs':
@@ -200,6 +211,9 @@ function parseArgs(argv: string[]): Args {
   if (a.commonComponents !== undefined) posInt(a.commonComponents, '--common-components', 0);
   posInt(a.seeds, '--seeds');
   if (a.seedsLarger !== undefined) posInt(a.seedsLarger, '--seeds-larger');
+  posInt(a.firstSeed, '--first-seed');
+  // The peers' splits are fixed (seed = split number): they belong to the main report only.
+  if (a.firstSeed !== 1) a.peers = false;
   posInt(a.jobs, '--jobs');
   posInt(a.maxFixed, '--max-fixed', 0);
   posInt(a.maxRecords, '--max-records', 100);
@@ -433,12 +447,15 @@ class Timings {
 }
 
 /** Seeds run at a budget: --seeds at the smallest, --seeds-larger (when given) at the others. */
+/** '' for the main report (seeds from 1); '.seedsF-L' for a run on other seeds (its report and plots beside the main ones). */
+const replicaTag = (args: Args): string => (args.firstSeed === 1 ? '' : `.seeds${args.firstSeed}-${args.firstSeed + args.seeds - 1}`);
+
 const seedsAt = (budget: number, args: Args): number => seedsAtBudget(budget, args.budgets, args.seeds, args.seedsLarger);
 
 function smallestBudgetTasks(args: Args): Task[] {
   const b = args.budgets[0];
   const tasks: Task[] = [];
-  for (const dataset of args.datasets) for (const strategy of args.strategies) for (let seed = 1; seed <= args.seeds; seed++) tasks.push({ dataset, strategy, seed, budget: b });
+  for (const dataset of args.datasets) for (const strategy of args.strategies) for (let seed = args.firstSeed; seed < args.firstSeed + args.seeds; seed++) tasks.push({ dataset, strategy, seed, budget: b });
   return tasks;
 }
 
@@ -453,7 +470,7 @@ function largerBudgetStrategies(dataset: string, args: Args): string[] | undefin
   const means = new Map<string, number>();
   for (const strategy of args.strategies) {
     const runs: SimulationResult[] = [];
-    for (let seed = 1; seed <= args.seeds; seed++) {
+    for (let seed = args.firstSeed; seed < args.firstSeed + args.seeds; seed++) {
       const r = readCached({ dataset, strategy, seed, budget: b }, args);
       if (!r) return undefined;
       runs.push(r);
@@ -466,7 +483,7 @@ function largerBudgetStrategies(dataset: string, args: Args): string[] | undefin
 
 function largerBudgetTasks(dataset: string, strategies: readonly string[], args: Args): Task[] {
   const tasks: Task[] = [];
-  for (const budget of args.budgets.slice(1)) for (const strategy of strategies) for (let seed = 1; seed <= seedsAt(budget, args); seed++) tasks.push({ dataset, strategy, seed, budget });
+  for (const budget of args.budgets.slice(1)) for (const strategy of strategies) for (let seed = args.firstSeed; seed < args.firstSeed + seedsAt(budget, args); seed++) tasks.push({ dataset, strategy, seed, budget });
   return tasks;
 }
 
@@ -617,7 +634,7 @@ function report(args: Args, failures: Failure[], fixedAtLarger: Map<string, stri
     const out = new Map<string, CachedRun[]>();
     for (const strategy of args.strategies) {
       const runs: CachedRun[] = [];
-      for (let seed = 1; seed <= seedsAt(budget, args); seed++) {
+      for (let seed = args.firstSeed; seed < args.firstSeed + seedsAt(budget, args); seed++) {
         const r = readCached({ dataset, strategy, seed, budget }, args);
         if (r) runs.push(r);
       }
@@ -661,7 +678,8 @@ function report(args: Args, failures: Failure[], fixedAtLarger: Map<string, stri
   p();
   const compute = [...allRuns, ...peerRuns].reduce((a, r) => a + r.seconds, 0);
   const seedsText = larger.length && args.seedsLarger !== undefined && args.seedsLarger !== args.seeds ? `${args.seeds} seeds per dataset and strategy at ${small} labels, ${args.seedsLarger} at ${larger.join(', ')}` : `${args.seeds} seeds per dataset, strategy and budget`;
-  p(`${seedsText}; ${allRuns.length + peerRuns.length} runs in all: ${(compute / 60).toFixed(1)} min of simulation (this invocation: ${(seconds / 60).toFixed(1)} min with ${args.jobs} worker(s), cached runs reused).`);
+  const seedRange = args.firstSeed === 1 ? '' : ` (seeds ${args.firstSeed}–${args.firstSeed + args.seeds - 1}: a replication of BENCHMARKS.md on fresh seeds)`;
+  p(`${seedsText}${seedRange}; ${allRuns.length + peerRuns.length} runs in all: ${(compute / 60).toFixed(1)} min of simulation (this invocation: ${(seconds / 60).toFixed(1)} min with ${args.jobs} worker(s), cached runs reused).`);
   p();
   p('| dataset | records | classes | source |');
   p('|---|---|---|---|');
@@ -695,7 +713,7 @@ function report(args: Args, failures: Failure[], fixedAtLarger: Map<string, stri
       p();
       p(`Full-pool accuracy (same learner, all ${any[0].pool} pool records): ${pct(full)} %. ${budget > small && fixedAtLarger.has(name) ? `Fixed strategies run here (within the margin at ${small} labels): ${fixed.map(([s]) => s).join(', ')}.` : ''}`.trimEnd());
       p();
-      const file = `${name}.b${budget}.svg`;
+      const file = `${name}.b${budget}${replicaTag(args)}.svg`;
       p(`![learning curves on ${name}, ${budget} labels](bench/plots/${file})`);
       p();
       const cps = checkpointsOf(budget);
@@ -817,8 +835,9 @@ async function main(): Promise<void> {
   const { failures, fixedAtLarger } = await runAll(args);
   if (args.plan) return;
   const md = report(args, failures, fixedAtLarger, (performance.now() - t0) / 1000);
-  writeFileSync(join(ROOT, 'BENCHMARKS.md'), md + '\n');
-  process.stderr.write(`wrote ${relative(process.cwd(), join(ROOT, 'BENCHMARKS.md'))} and ${relative(process.cwd(), PLOTS)}/*.svg (${basename(CACHE)} holds the per-run results)\n`);
+  const reportFile = join(ROOT, `BENCHMARKS${replicaTag(args)}.md`);
+  writeFileSync(reportFile, md + '\n');
+  process.stderr.write(`wrote ${relative(process.cwd(), reportFile)} and ${relative(process.cwd(), PLOTS)}/*.svg (${basename(CACHE)} holds the per-run results)\n`);
   process.stdout.write(md + '\n');
 }
 

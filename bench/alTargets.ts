@@ -193,13 +193,13 @@ export function checkTargets(verdicts: readonly DatasetVerdict[], budgets: reado
     out.push({
       target: `meta never significantly below the best fixed strategy ${at}`,
       met: !none && belowBest.length === 0,
-      measured: none ? 'no datasets' : belowBest.length ? `below on ${belowBest.map((x) => `${x.dataset} (${pts(x.vsBest.diff)} pts, p = ${x.vsBest.p.toFixed(3)})`).join(', ')}` : `worst ${worst(v, (x) => x.vsBest)}`,
+      measured: none ? 'no datasets' : belowBest.length ? `below on ${belowBest.map((x) => `${x.dataset} (${pts(x.vsBest.diff)} pts, ${pText(x.vsBest.p)})`).join(', ')}` : `worst ${worst(v, (x) => x.vsBest)}`,
     });
     const aboveBest = v.filter((x) => x.vsBest.diff > 0 && x.vsBest.p < ALPHA);
     out.push({
       target: `meta significantly above the best fixed strategy on ≥ 2 datasets ${at}`,
       met: aboveBest.length >= 2,
-      measured: `${aboveBest.length}${aboveBest.length ? `: ${aboveBest.map((x) => `${x.dataset} (${pts(x.vsBest.diff)} pts, p = ${x.vsBest.p.toFixed(3)})`).join(', ')}` : ''}`,
+      measured: `${aboveBest.length}${aboveBest.length ? `: ${aboveBest.map((x) => `${x.dataset} (${pts(x.vsBest.diff)} pts, ${pText(x.vsBest.p)})`).join(', ')}` : ''}`,
     });
     const avg = mean(v.map((x) => x.vsRandom.diff));
     out.push({
@@ -211,7 +211,7 @@ export function checkTargets(verdicts: readonly DatasetVerdict[], budgets: reado
     out.push({
       target: `meta never significantly below random ${at}`,
       met: !none && belowRandom.length === 0,
-      measured: none ? 'no datasets' : belowRandom.length ? `below on ${belowRandom.map((x) => `${x.dataset} (${pts(x.vsRandom.diff)} pts, p = ${x.vsRandom.p.toFixed(3)})`).join(', ')}` : `worst ${worst(v, (x) => x.vsRandom)}`,
+      measured: none ? 'no datasets' : belowRandom.length ? `below on ${belowRandom.map((x) => `${x.dataset} (${pts(x.vsRandom.diff)} pts, ${pText(x.vsRandom.p)})`).join(', ')}` : `worst ${worst(v, (x) => x.vsRandom)}`,
     });
     const saved = v.filter((x) => ratioAtMost(x.labels90.ratio, 0.6));
     out.push({
@@ -236,5 +236,10 @@ export function checkTargets(verdicts: readonly DatasetVerdict[], budgets: reado
 
 function worst(v: readonly DatasetVerdict[], of: (x: DatasetVerdict) => PairedDifference): string {
   const w = [...v].sort((a, b) => of(a).diff - of(b).diff)[0];
-  return `${w.dataset} ${pts(of(w).diff)} pts (p = ${of(w).p.toFixed(3)})`;
+  return `${w.dataset} ${pts(of(w).diff)} pts (${pText(of(w).p)})`;
+}
+
+/** A p-value as the report writes it: "p = 0.034", or "p < 0.001" (never "p = 0.000"). */
+export function pText(p: number): string {
+  return p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`;
 }

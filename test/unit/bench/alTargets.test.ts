@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkTargets, labelsRatio, labelsToReach, medianLabelsToReach, seedsAtBudget, strategiesForLargerBudget, verdictOf, type DatasetVerdict, type RunLike } from '../../../bench/alTargets';
+import { checkTargets, labelsRatio, pText, labelsToReach, medianLabelsToReach, seedsAtBudget, strategiesForLargerBudget, verdictOf, type DatasetVerdict, type RunLike } from '../../../bench/alTargets';
 
 /** A run whose curve goes through the given (labels, accuracy) points. */
 function run(seed: number, points: [number, number][], full = 0.8, aulc = 0.5): RunLike {
@@ -184,4 +184,10 @@ describe('seeds per budget', () => {
     // The smallest budget is the first one listed, whatever its value.
     assert.equal(seedsAtBudget(300, [1200, 300], 20, 5), 5);
   });
+});
+
+it('pText writes a p-value below 0.001 as "p < 0.001", never "p = 0.000"', () => {
+  assert.equal(pText(0.0004), 'p < 0.001');
+  assert.equal(pText(0.001), 'p = 0.001');
+  assert.equal(pText(0.0345), 'p = 0.035');
 });
