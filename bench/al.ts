@@ -40,7 +40,7 @@ import { buildDatasets } from '../scripts/buildDatasets';
 import { DATASET_SPECS as DATASETS, SHARED_DIR, type DatasetSpec } from '../scripts/datasetSpecs';
 import { plotSvg } from './alPlot';
 import { runFingerprint } from './importClosure';
-import { TARGET_MIN_SEEDS, checkTargets, formatRatio, mean, medianLabelsToReach, sd, seedsAtBudget, strategiesForLargerBudget, verdictOf, type DatasetVerdict } from './alTargets';
+import { TARGET_MIN_SEEDS, checkTargets, fmtP, formatRatio, mean, pText, medianLabelsToReach, sd, seedsAtBudget, strategiesForLargerBudget, verdictOf, type DatasetVerdict } from './alTargets';
 import { median } from './stats';
 
 const ROOT = join(__dirname, '..');
@@ -446,9 +446,10 @@ class Timings {
   }
 }
 
-/** Seeds run at a budget: --seeds at the smallest, --seeds-larger (when given) at the others. */
 /** '' for the main report (seeds from 1); '.seedsF-L' for a run on other seeds (its report and plots beside the main ones). */
 const replicaTag = (args: Args): string => (args.firstSeed === 1 ? '' : `.seeds${args.firstSeed}-${args.firstSeed + args.seeds - 1}`);
+
+/** Seeds run at a budget: --seeds at the smallest, --seeds-larger (when given) at the others. */
 
 const seedsAt = (budget: number, args: Args): number => seedsAtBudget(budget, args.budgets, args.seeds, args.seedsLarger);
 
@@ -612,7 +613,6 @@ const signedPct = (x: number): string => {
   const v = pct(x);
   return v === '-0.0' ? '0.0' : x >= 0 ? `+${v}` : v;
 };
-const fmtP = (p: number): string => (p < 0.001 ? '< 0.001' : p.toFixed(3));
 const fmtLabels = (l: number, budget: number): string => (Number.isFinite(l) ? String(l) : `>${budget}`);
 
 function accAt(r: SimulationResult, labels: number): number | undefined {
@@ -729,8 +729,8 @@ function report(args: Args, failures: Failure[], fixedAtLarger: Map<string, stri
       }
       p();
       if (v) {
-        p(`Meta vs random: ${signedPct(v.vsRandom.diff)} AULC points, W+ = ${v.vsRandom.wPlus}, W− = ${v.vsRandom.wMinus}, p = ${fmtP(v.vsRandom.p)} (n = ${v.vsRandom.n}).`);
-        p(`Meta vs the best fixed strategy in hindsight (${v.best.strategy}): ${signedPct(v.vsBest.diff)} points, W+ = ${v.vsBest.wPlus}, W− = ${v.vsBest.wMinus}, p = ${fmtP(v.vsBest.p)} (n = ${v.vsBest.n}).`);
+        p(`Meta vs random: ${signedPct(v.vsRandom.diff)} AULC points, W+ = ${v.vsRandom.wPlus}, W− = ${v.vsRandom.wMinus}, ${pText(v.vsRandom.p)} (n = ${v.vsRandom.n}).`);
+        p(`Meta vs the best fixed strategy in hindsight (${v.best.strategy}): ${signedPct(v.vsBest.diff)} points, W+ = ${v.vsBest.wPlus}, W− = ${v.vsBest.wMinus}, ${pText(v.vsBest.p)} (n = ${v.vsBest.n}).`);
         p(`Labels to 90 % of full-pool accuracy: meta ${fmtLabels(v.labels90.meta, budget)}, random ${fmtLabels(v.labels90.random, budget)} (ratio ${formatRatio(v.labels90.ratio)}); to 95 %: meta ${fmtLabels(v.labels95.meta, budget)}, random ${fmtLabels(v.labels95.random, budget)} (ratio ${formatRatio(v.labels95.ratio)}).`);
         p();
       }

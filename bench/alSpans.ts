@@ -31,7 +31,7 @@ import { buildSpanDatasets } from '../scripts/buildDatasets';
 import { SPAN_DATASET_SPECS, type DatasetSpec } from '../scripts/datasetSpecs';
 import { plotSvg } from './alPlot';
 import { checkSpanTargets, medianTokensLowerBound, medianTokensToReach, spanVerdictOf, type SpanRunLike, type SpanVerdict } from './alSpanTargets';
-import { formatRatio, mean, sd } from './alTargets';
+import { fmtP, formatRatio, mean, pText, sd } from './alTargets';
 import { importClosure } from './importClosure';
 import { median } from './stats';
 
@@ -364,7 +364,6 @@ const signedPct = (x: number): string => {
   const v = pct(x);
   return v === '-0.0' ? '0.0' : x >= 0 ? `+${v}` : v;
 };
-const fmtP = (p: number): string => (p < 0.001 ? '< 0.001' : p.toFixed(3));
 const fmtTokens = (t: number, atLeast?: number): string => (Number.isFinite(t) ? String(Math.round(t)) : atLeast !== undefined ? `>${Math.round(atLeast)}` : '—');
 
 function asRunLike(r: CachedRun): SpanRunLike {
@@ -451,8 +450,8 @@ function report(args: Args, tag: string, failures: readonly Failure[], seconds: 
     }
     p();
     if (v) {
-      p(`Meta − random: ${signedPct(v.vsRandom.diff)} AULC points, W+ = ${v.vsRandom.wPlus}, W− = ${v.vsRandom.wMinus}, p = ${fmtP(v.vsRandom.p)} (n = ${v.vsRandom.n}).`);
-      p(`Meta − the best fixed span strategy (${v.best.strategy}): ${signedPct(v.vsBest.diff)} points, W+ = ${v.vsBest.wPlus}, W− = ${v.vsBest.wMinus}, p = ${fmtP(v.vsBest.p)} (n = ${v.vsBest.n}).`);
+      p(`Meta − random: ${signedPct(v.vsRandom.diff)} AULC points, W+ = ${v.vsRandom.wPlus}, W− = ${v.vsRandom.wMinus}, ${pText(v.vsRandom.p)} (n = ${v.vsRandom.n}).`);
+      p(`Meta − the best fixed span strategy (${v.best.strategy}): ${signedPct(v.vsBest.diff)} points, W+ = ${v.vsBest.wPlus}, W− = ${v.vsBest.wMinus}, ${pText(v.vsBest.p)} (n = ${v.vsBest.n}).`);
       for (const [f, t] of [[90, v.tokens90], [95, v.tokens95]] as const) {
         p(`Tokens to ${f} % of full-pool F1: meta ${fmtTokens(t.meta, t.metaAtLeast)}, random ${fmtTokens(t.random, t.randomAtLeast)} (meta / random ${formatRatio(t.ratio)}).`);
       }

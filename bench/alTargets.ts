@@ -239,7 +239,12 @@ function worst(v: readonly DatasetVerdict[], of: (x: DatasetVerdict) => PairedDi
   return `${w.dataset} ${pts(of(w).diff)} pts (${pText(of(w).p)})`;
 }
 
-/** A p-value as the report writes it: "p = 0.034", or "p < 0.001" (never "p = 0.000"). */
+/** A p-value as the reports write it in a table cell: "0.034", or "< 0.001" (never "0.000"). */
+export function fmtP(p: number): string {
+  return p < 0.001 ? '< 0.001' : p.toFixed(3);
+}
+
+/** The same in a sentence: "p = 0.034", or "p < 0.001". */
 export function pText(p: number): string {
-  return p < 0.001 ? 'p < 0.001' : `p = ${p.toFixed(3)}`;
+  return p < 0.001 ? `p ${fmtP(p)}` : `p = ${fmtP(p)}`;
 }

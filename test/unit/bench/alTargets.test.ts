@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkTargets, labelsRatio, pText, labelsToReach, medianLabelsToReach, seedsAtBudget, strategiesForLargerBudget, verdictOf, type DatasetVerdict, type RunLike } from '../../../bench/alTargets';
+import { checkTargets, fmtP, labelsRatio, pText, labelsToReach, medianLabelsToReach, seedsAtBudget, strategiesForLargerBudget, verdictOf, type DatasetVerdict, type RunLike } from '../../../bench/alTargets';
 
 /** A run whose curve goes through the given (labels, accuracy) points. */
 function run(seed: number, points: [number, number][], full = 0.8, aulc = 0.5): RunLike {
@@ -190,4 +190,6 @@ it('pText writes a p-value below 0.001 as "p < 0.001", never "p = 0.000"', () =>
   assert.equal(pText(0.0004), 'p < 0.001');
   assert.equal(pText(0.001), 'p = 0.001');
   assert.equal(pText(0.0345), 'p = 0.035');
+  assert.equal(fmtP(0.0004), '< 0.001');
+  assert.equal(fmtP(0.0345), '0.035');
 });
