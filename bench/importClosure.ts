@@ -8,7 +8,7 @@ import { dirname, isAbsolute, join, relative } from 'node:path';
  * these files, so a change anywhere in what the span engine imports reruns them).
  */
 
-/** The files reached from `roots` through relative `from '…'` / `import('…')` specifiers, sorted. */
+/** The files reached from `roots` through relative `from '…'` / `import('…')` specifiers (type-only imports left out), sorted. */
 export function importClosure(roots: readonly string[]): string[] {
   const seen = new Set<string>();
   const todo = [...roots];
@@ -16,7 +16,10 @@ export function importClosure(roots: readonly string[]): string[] {
     const f = todo.pop()!;
     if (seen.has(f)) continue;
     seen.add(f);
-    const text = readFileSync(f, 'utf8');
+    // Type-only imports and re-exports (`import type … from`, `export type … from`) are erased when
+    // the code runs, so they cannot change what it does: not followed (adding a setting's type would
+    // otherwise rerun every benchmark run of an engine that names the settings' types).
+    const text = readFileSync(f, 'utf8').replace(/^\s*(?:import|export)\s+type\s[^;]*?from\s*['"][^'"]+['"]/gm, '');
     for (const m of text.matchAll(/(?:from\s+|import\s*\(\s*)['"](\.{1,2}\/[^'"]+)['"]/g)) {
       const base = join(dirname(f), m[1]);
       const hit = [`${base}.ts`, join(base, 'index.ts'), base].find((c) => existsSync(c) && statSync(c).isFile());

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { metaSelectorFactory } from '../core/meta/metaSelectorFactory';
+import { withLexicalBlock } from '../core/simulation/lexicalVectors';
 import { readSplit } from '../core/simulation/split';
 import { simulate, type SimulateOptions as LoopOptions, type SimulationResult } from '../core/simulation/simulate';
 import { simulateSpans, type SpanSimulationResult } from '../core/simulation/simulateSpans';
@@ -43,6 +44,8 @@ export interface SimulateOptions {
    * strategy). Replaces --strategy; the output is then one result per line (JSON Lines), in order.
    */
   strategies?: string;
+  /** Columns of the lexical block appended to the vectors (features/lexical.ts); absent: none. */
+  lexical?: number;
   out?: string;
 }
 
@@ -69,6 +72,7 @@ export async function runSimulate(opts: SimulateOptions): Promise<void> {
   const strategies = strategiesOf(opts);
   const data = readGoldDataset(opts.data);
   if (data.task === 'spans') {
+    if (opts.lexical !== undefined) throw new SettingError('--lexical', `${opts.data} holds entity spans; --lexical (a block of lexical features, one row per record) only serves text classification`);
     const results = await simulateEntitySpans(data, opts, strategies);
     if (opts.strategies !== undefined) stderrLogger.info(spanSummary(results));
     emit(results, opts.strategies !== undefined, opts.out);
@@ -83,8 +87,11 @@ export async function runSimulate(opts: SimulateOptions): Promise<void> {
     throw new InputError(`${opts.vectors} has ${vectors.rows} rows but ${opts.data} has ${data.records.length} records; they must match one to one`, opts.vectors);
   }
   const split = opts.split ? readSplit(opts.split, data.records.length) : undefined;
+  // The lexical block is fitted on the pool of this seed's split, once for every strategy.
+  const features = opts.lexical === undefined ? vectors : withLexicalBlock({ data, ...loopOptions(opts, split) }, vectors, opts.lexical);
+  if (opts.lexical !== undefined) stderrLogger.info(`lexical block: ${features.cols - vectors.cols} columns next to the ${vectors.cols} of the vectors`);
   const results: SimulationResult[] = [];
-  for (const strategy of strategies) results.push(await simulate({ data, vectors, commonComponents, ...loopOptions({ ...opts, strategy }, split) }));
+  for (const strategy of strategies) results.push(await simulate({ data, vectors: features, commonComponents, ...loopOptions({ ...opts, strategy }, split) }));
   if (opts.strategies !== undefined) stderrLogger.info(classifySummary(results));
   emit(results, opts.strategies !== undefined, opts.out);
 }

@@ -28,6 +28,7 @@ export const settingKeys = {
   task: 'labelwise.task',
   spanLabels: 'labelwise.spanLabels',
   allowOverlap: 'labelwise.allowOverlap',
+  lexicalFeatures: 'labelwise.lexicalFeatures',
 } as const;
 
 /**
@@ -80,6 +81,12 @@ export interface LabelwiseSettings {
   spanLabels: string[];
   /** Spans task: entities of different labels may overlap. */
   allowOverlap: boolean;
+  /**
+   * Columns of lexical features (features/lexical.ts: TF-IDF of words and character trigrams,
+   * projected on the corpus's top singular vectors) the classification learner gets next to the
+   * encoder's vectors; 0 = none.
+   */
+  lexicalFeatures: number;
 }
 
 /** A label set a session labels with: at least two labels (settingsParser.ts checkStartable). */
@@ -127,4 +134,5 @@ export const defaultSettings: LabelwiseSettings = {
   task: 'classify',
   spanLabels: [],
   allowOverlap: false,
+  lexicalFeatures: 0,
 };

@@ -98,6 +98,9 @@ function bool(v: unknown, setting: string): boolean {
   return v;
 }
 
+/** Most columns labelwise.lexicalFeatures may ask for (package.json's maximum). */
+export const MAX_LEXICAL_FEATURES = 1000;
+
 function int(v: unknown, setting: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
     fail(setting, `must be a whole number ${max === Number.MAX_SAFE_INTEGER ? `of at least ${min}` : `from ${min} to ${max}`}, got ${JSON.stringify(v)}`);
@@ -156,6 +159,7 @@ export function parseSettings(get: SettingReader): LabelwiseSettings {
     task: oneOf(val('task'), k.task, TASKS),
     spanLabels: parseLabels(val('spanLabels'), k.spanLabels),
     allowOverlap: bool(val('allowOverlap'), k.allowOverlap),
+    lexicalFeatures: int(val('lexicalFeatures'), k.lexicalFeatures, 0, MAX_LEXICAL_FEATURES),
   };
 }
 

@@ -12,7 +12,7 @@ import { isCompact, quantise } from '../features/compactVectors';
 import { CancelledError } from './cancelledError';
 import { ParallelOpen } from './openPool';
 import type { EmbedProgress, OpenedCorpus, SessionCorpus, SessionDeps, TableCorpus } from './labelingSession';
-import type { SpanTable } from './spanTable';
+import { SpanTable } from './spanTable';
 import type { SpanSessionDeps } from './spanSession';
 
 /** Characters of surrounding text shown on each side of a span. */
@@ -57,6 +57,23 @@ function corpusView(root: string, settings: CorpusSettings, logger: Logger, corp
     problems: corpus.problems.map((p) => p.message),
     // The panel's span text, read when shown (the session keeps none; it checks it against the id).
     text: async (span) => (await source(span)).slice(span.start, span.end),
+    // Every span's text at once (labelwise.lexicalFeatures): the corpus read again by the same
+    // reader, matched to the table's rows by span id. A span whose file changed since the open
+    // gets '' (no lexical features until the next open), and the log says how many.
+    texts: async () => {
+      const table = corpus.spans;
+      if (!(table instanceof SpanTable)) return table.map((s) => s.text);
+      const read = await readCorpus(corpusOptions(root, settings));
+      const byId = new Map(read.spans.map((s) => [s.id, s.text]));
+      let missing = 0;
+      const out = Array.from({ length: table.length }, (_, r) => {
+        const t = byId.get(table.id(r));
+        if (t === undefined) missing++;
+        return t ?? '';
+      });
+      if (missing > 0) logger.warn(`${missing} spans changed on disk while the corpus was opened: they get no lexical features until the next open`);
+      return out;
+    },
     async context(span: CandidateSpan): Promise<{ before: string; after: string }> {
       try {
         const c = contextOf(await source(span), span.start, span.end, CONTEXT_CHARS);

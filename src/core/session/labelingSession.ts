@@ -1,8 +1,9 @@
 import type { EngineOptions, EngineQuery, LabelingEngine, RetrainResult } from '../engine/labelingEngine';
 import type { Encoder, EncoderOptions } from '../encoders/encoder';
 import { SettingError } from '../errors';
+import { appendLexical } from '../features/lexicalPool';
 import { poolFeatures } from '../features/poolFeatures';
-import type { StartableSettings } from '../settings';
+import { settingKeys, type StartableSettings } from '../settings';
 import { silentLogger, type CandidateSpan, type Logger, type Vectors } from '../types';
 import { CancelledError } from './cancelledError';
 import { wilsonInterval } from './accuracyInterval';
@@ -44,6 +45,11 @@ export interface SessionCorpus {
 export interface TableCorpus extends Omit<SessionCorpus, 'spans' | 'text'> {
   readonly spans: SpanTable;
   text(span: SpanPlace): Promise<string>;
+  /**
+   * Optional: every span's text, row i for span i, read in one pass over the files (for features
+   * fitted on the corpus's texts, labelwise.lexicalFeatures); absent, they are read span by span.
+   */
+  texts?(): Promise<string[]>;
 }
 
 /** A corpus with its vectors, as SessionDeps.openCorpus returns it. */
@@ -198,7 +204,18 @@ export class LabelingSession {
       // The encoder's corpus-level transform (SIF's common component), fitted on the whole corpus:
       // the same function `labelwise simulate` fits on its pool.
       // The pool is the session's own: a compact one is transformed in place (no second copy at 1 M spans).
-      const X = poolFeatures(vectors, encoder.commonComponents ?? 0, [], { inPlace: true }).pool;
+      let X = poolFeatures(vectors, encoder.commonComponents ?? 0, [], { inPlace: true }).pool;
+      if (settings.lexicalFeatures > 0) {
+        // Lexical features fitted on the corpus's texts (the same fit `labelwise simulate --lexical`
+        // makes on its pool), appended to every span's vector.
+        progress('Fitting lexical features', 0.955);
+        const t1 = Date.now();
+        const texts = await spanTexts(corpus);
+        checkSignal(opts.signal);
+        const lexical = appendLexical(X, texts, settings.lexicalFeatures);
+        X = lexical.pool;
+        logger.info(`lexical features: ${lexical.dims} columns fitted on ${texts.length} span texts in ${((Date.now() - t1) / 1000).toFixed(1)} s (${settingKeys.lexicalFeatures})`);
+      }
       const engine = deps.createEngine(X, {
         classes: settings.labels,
         committeeSize: settings.committeeSize,
@@ -578,4 +595,15 @@ function roundSummary(r: RoundInfo): RoundSummary {
     ...(r.estimatedAccuracy !== undefined ? { estimatedAccuracy: r.estimatedAccuracy } : {}),
     ...(r.accuracyInterval ? { accuracyInterval: r.accuracyInterval } : {}),
   };
+}
+
+/** Every span's text, row i for span i: from the spans themselves, the corpus's one-pass read, or span by span. */
+async function spanTexts(corpus: SessionCorpus | TableCorpus): Promise<string[]> {
+  if (!(corpus.spans instanceof SpanTable)) return corpus.spans.map((s) => s.text);
+  const table = corpus.spans;
+  const c = corpus as TableCorpus;
+  if (c.texts) return c.texts();
+  const out: string[] = [];
+  for (let r = 0; r < table.length; r++) out.push(await c.text(table.place(r)));
+  return out;
 }

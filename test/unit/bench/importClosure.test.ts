@@ -5,14 +5,19 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { importClosure, runFingerprint } from '../../../bench/importClosure';
 
-test('importClosure follows relative imports (files, folders with index.ts, type imports, dynamic imports) and nothing else', () => {
+test('importClosure follows relative imports (files, folders with index.ts, imports with inline type names, dynamic imports) and nothing else: not type-only imports', () => {
   const root = mkdtempSync(join(tmpdir(), 'lw-closure-'));
   try {
     mkdirSync(join(root, 'spans'));
     mkdirSync(join(root, 'meta'));
     mkdirSync(join(root, 'lib'));
-    writeFileSync(join(root, 'spans', 'engine.ts'), "import { a } from '../meta/selector';\nimport type { T } from './types';\nimport { x } from 'node:fs';\n");
-    writeFileSync(join(root, 'spans', 'types.ts'), 'export type T = 1;\n');
+    writeFileSync(
+      join(root, 'spans', 'engine.ts'),
+      "import { a } from '../meta/selector';\nimport { type T, t } from './types';\nimport type {\n  Erased,\n} from './erased';\nexport type { E2 } from './erased2';\nimport { x } from 'node:fs';\n",
+    );
+    writeFileSync(join(root, 'spans', 'types.ts'), 'export type T = 1;\nexport const t = 1;\n');
+    writeFileSync(join(root, 'spans', 'erased.ts'), 'export type Erased = 1;\n');
+    writeFileSync(join(root, 'spans', 'erased2.ts'), 'export type E2 = 1;\n');
     writeFileSync(join(root, 'meta', 'selector.ts'), "export const a = 1;\nconst m = () => import('../lib');\n");
     writeFileSync(join(root, 'lib', 'index.ts'), "export * from './deep';\n");
     writeFileSync(join(root, 'lib', 'deep.ts'), "import { a } from '../meta/selector';\n");

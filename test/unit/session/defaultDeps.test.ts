@@ -10,6 +10,7 @@ import { readCorpus } from '../../../src/core/text/corpus';
 import type { Vectors } from '../../../src/core/types';
 import type { LabelEvent } from '../../../src/core/store/events';
 import { isCompact, quantise } from '../../../src/core/features/compactVectors';
+import { appendLexical } from '../../../src/core/features/lexicalPool';
 import { loadEncoder } from '../../../src/core/encoders/loadEncoder';
 import { InputError } from '../../../src/core/errors';
 import { writeArrowShard } from '../../../src/core/vectorShards';
@@ -83,6 +84,43 @@ describe('the worker’s real dependencies (corpus reader, embedded encoder, cac
         assert.equal(seen.length, 1);
         assert.ok(isCompact(seen[0]), `${open}: compact`);
         assert.deepEqual(seen[0], want, `${open}: bit for bit`);
+      }
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  test('labelwise.lexicalFeatures: the engine gets the pool with the lexical block fitted on every span text, first open and re-open alike', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'labelwise-deps-'));
+    try {
+      mkdirSync(join(root, 'docs'));
+      for (const [f, lines] of Object.entries(TOPICS)) writeFileSync(join(root, 'docs', f), lines.join(' ') + '\n');
+      // A JSONL file too: its spans' texts come from their records.
+      writeFileSync(join(root, 'docs', 'more.jsonl'), ['{"text": "The striker scored twice in the final."}', '{"text": "The telescope measured the faint galaxy."}'].join('\n') + '\n');
+      const settings = { ...defaultSettings, labels: ['sport', 'science'], device: 'cpu', lexicalFeatures: 6 } satisfies StartableSettings;
+      const params = { root, settings, cacheDir: join(root, 'cache'), decisions: [] };
+      const read = await readCorpus({ root, include: settings.include, exclude: settings.exclude, granularity: settings.granularity, maxFileSizeMB: settings.maxFileSizeMB });
+      const encoder = await loadEncoder({ model: settings.model, device: 'cpu' });
+      const texts = read.spans.map((x) => x.text);
+      const want = appendLexical(quantise(await encoder.encode(texts)), texts, 6);
+      await encoder.dispose();
+      assert.equal(want.dims, 6);
+      for (const open of ['first', 'again']) {
+        const deps = defaultDeps();
+        const seen: Vectors[] = [];
+        const create = deps.createEngine;
+        deps.createEngine = (X, opts, extra) => {
+          seen.push(X);
+          return create(X, opts, extra);
+        };
+        const logs: string[] = [];
+        const logger = { info: (m: string) => logs.push(m), warn: (m: string) => logs.push(m), error: (m: string) => logs.push(m) };
+        const { session } = await LabelingSession.open(params, deps, { logger });
+        await session.dispose();
+        assert.equal(seen.length, 1);
+        assert.equal(seen[0].cols, 100 + 6, `${open}: the encoder's 100 columns and 6 lexical ones`);
+        assert.deepEqual(seen[0], want.pool, `${open}: bit for bit`);
+        assert.ok(logs.some((m) => /^lexical features: 6 columns fitted on 14 span texts in [\d.]+ s \(labelwise\.lexicalFeatures\)$/.test(m)), logs.join('\n'));
       }
     } finally {
       rmSync(root, { recursive: true, force: true });

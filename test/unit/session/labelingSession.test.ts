@@ -8,7 +8,10 @@ import type { Encoder } from '../../../src/core/encoders/encoder';
 import { loadEncoder } from '../../../src/core/encoders/loadEncoder';
 import { SettingError } from '../../../src/core/errors';
 import { CancelledError } from '../../../src/core/session/cancelledError';
-import { LabelingSession, type SessionCorpus, type SessionDeps } from '../../../src/core/session/labelingSession';
+import { appendLexical } from '../../../src/core/features/lexicalPool';
+import { LabelingSession, type SessionCorpus, type SessionDeps, type TableCorpus } from '../../../src/core/session/labelingSession';
+import { SpanTable } from '../../../src/core/session/spanTable';
+import type { Vectors } from '../../../src/core/types';
 import type { StartParams } from '../../../src/core/session/workerProtocol';
 import type { LabelEvent } from '../../../src/core/store/events';
 import { defaultSettings, type StartableSettings } from '../../../src/core/settings';
@@ -44,6 +47,44 @@ const storedEvent = (s: { id: string; file: string; start: number; end: number; 
 });
 
 describe('labeling session (plain Node)', () => {
+  test('labelwise.lexicalFeatures: the engine gets the encoder\'s vectors and the lexical block of the span texts, from the spans or read span by span', async () => {
+    const corpus = lineCorpus(TOPICS);
+    const texts = corpus.spans.map((x) => x.text);
+    const lexical = { ...settings, lexicalFeatures: 5 };
+    const seen: Vectors[] = [];
+    const capture = (d: SessionDeps): SessionDeps => ({ ...d, createEngine: (X, opts) => (seen.push(X), createEngine(X, opts)) });
+    const opened = await LabelingSession.open(params({ settings: lexical }), capture(deps(corpus)));
+    await opened.session.dispose();
+    const encoder = await deps(corpus).loadEncoder({ model: 'default', device: 'cpu' });
+    const want = appendLexical(await encoder.encode(texts), texts, 5);
+    await encoder.dispose?.();
+    assert.equal(seen[0].cols, encoder.dim + 5);
+    assert.deepEqual(seen[0], want.pool);
+    // A corpus whose spans are a table and which cannot read all texts at once: read span by span.
+    const table = new SpanTable(corpus.spans);
+    const read: string[] = [];
+    const tableCorpus: TableCorpus = {
+      spans: table,
+      files: corpus.files,
+      problems: [],
+      context: () => ({ before: '', after: '' }),
+      text: async (place) => {
+        const t = corpus.spans.find((x) => x.file === place.file && x.start === place.start)!.text;
+        read.push(t);
+        return t;
+      },
+    };
+    const d = capture(deps(corpus));
+    const again = await LabelingSession.open(params({ settings: lexical }), { ...d, openCorpus: async (_root, _s, enc) => ({ corpus: tableCorpus, vectors: await enc.encode(texts) }) });
+    await again.session.dispose();
+    assert.deepEqual(read.slice(0, texts.length), texts, 'every span read once, in row order');
+    assert.deepEqual(seen[1], want.pool);
+    // Off (the default): the encoder's vectors alone.
+    const plain = await LabelingSession.open(params(), capture(deps(corpus)));
+    await plain.session.dispose();
+    assert.equal(seen[2].cols, encoder.dim);
+  });
+
   test('multi-label: label sets (stored and new) train a one-vs-rest engine; the why lists the labels that apply', async () => {
     const multi = { ...settings, multiLabel: true };
     const corpus = lineCorpus(TOPICS);

@@ -52,6 +52,22 @@ describe('settings parser: corpus settings (checked once here, trusted by the co
   }
 });
 
+describe('settings parser: labelwise.lexicalFeatures', () => {
+  test('a whole number of columns from 0 (off, the default) to 1000', () => {
+    assert.equal(parseSettings(reader({})).lexicalFeatures, 0);
+    assert.equal(parseSettings(reader({ 'labelwise.lexicalFeatures': 100 })).lexicalFeatures, 100);
+    assert.equal(parseSettings(reader({ 'labelwise.lexicalFeatures': 1000 })).lexicalFeatures, 1000);
+  });
+  for (const bad of [-1, 2.5, '100', 1001, true]) {
+    test(`${JSON.stringify(bad)} is refused naming labelwise.lexicalFeatures and the range`, () => {
+      assert.throws(
+        () => parseSettings(reader({ 'labelwise.lexicalFeatures': bad })),
+        (e: unknown) => names('labelwise.lexicalFeatures')(e) && /from 0 to 1000/.test((e as Error).message) && (e as Error).message.includes(JSON.stringify(bad)),
+      );
+    });
+  }
+});
+
 describe('settings parser: a session needs a label set', () => {
   test('fewer than two labels is refused naming labelwise.labels; two or more give a label set', () => {
     for (const labels of [[], ['only']]) {

@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { runSimulate, type SimulateOptions } from '../../../src/cli/simulate';
+import { SettingError } from '../../../src/core/errors';
+import { fitLexical } from '../../../src/core/features/lexical';
+import { writeNpy } from '../../../src/core/npy';
+import { withLexicalBlock } from '../../../src/core/simulation/lexicalVectors';
+import { planRun } from '../../../src/core/simulation/runPlan';
+import { simulate } from '../../../src/core/simulation/simulate';
+import type { GoldDataset } from '../../../src/core/text/dataset';
+import { silentLogger } from '../../../src/core/types';
+import { runCli } from '../runCli';
+import { syntheticDataset } from './synthetic';
+
+/** The synthetic dataset with texts whose words say the class (and some noise words). */
+function wordyDataset(): { data: GoldDataset; vectors: ReturnType<typeof syntheticDataset>['vectors'] } {
+  const { data, vectors } = syntheticDataset(3, 30, 2);
+  const words = [
+    ['apple', 'pear', 'plum'],
+    ['oak', 'elm', 'ash'],
+    ['cod', 'eel', 'carp'],
+  ];
+  const records = data.records.map((r, i) => {
+    const c = data.classes.indexOf(r.label!);
+    return { ...r, text: `${words[c][i % 3]} ${words[(c + 1) % 3][(i * 7) % 3]} item ${i}` };
+  });
+  return { data: { ...data, records }, vectors };
+}
+
+const rowsOf = (m: { rows: number; cols: number; data: Float32Array }, from: number, to: number): number[][] =>
+  Array.from({ length: m.rows }, (_, i) => Array.from(m.data.subarray(i * m.cols + from, i * m.cols + to)));
+
+describe('a simulation with the lexical block (withLexicalBlock, labelwise simulate --lexical)', () => {
+  const { data, vectors } = wordyDataset();
+  const settings = { data, seed: 4, init: 10, batch: 10, budget: 40, testFraction: 0.3 };
+
+  test('the vectors come first; the block is fitted on the pool of the seed\'s split and projects the test split', () => {
+    const X = withLexicalBlock(settings, vectors, 4);
+    const plan = planRun(settings, data.records.map((r) => data.classes.indexOf(r.label!)), silentLogger);
+    const { model, features } = fitLexical(plan.poolIds.map((i) => data.records[i].text), { dims: 4 });
+    assert.equal(X.cols, vectors.cols + model.dims);
+    assert.deepEqual(rowsOf(X, 0, vectors.cols), rowsOf(vectors, 0, vectors.cols));
+    const block = rowsOf(X, vectors.cols, X.cols);
+    plan.poolIds.forEach((id, p) => assert.deepEqual(block[id], Array.from(features.data.subarray(p * model.dims, (p + 1) * model.dims))));
+    const test = model.transform(plan.testIds.map((i) => data.records[i].text));
+    plan.testIds.forEach((id, t) => assert.deepEqual(block[id], Array.from(test.data.subarray(t * model.dims, (t + 1) * model.dims))));
+  });
+
+  test('no test text takes part in the fit: changing every test text leaves the pool rows as they were', () => {
+    const plan = planRun(settings, data.records.map((r) => data.classes.indexOf(r.label!)), silentLogger);
+    const isTest = new Set(plan.testIds);
+    const changed: GoldDataset = { ...data, records: data.records.map((r, i) => (isTest.has(i) ? { ...r, text: `zebra quokka ${r.text} plum plum` } : r)) };
+    const a = withLexicalBlock(settings, vectors, 4);
+    const b = withLexicalBlock({ ...settings, data: changed }, vectors, 4);
+    for (const id of plan.poolIds) assert.deepEqual(rowsOf(b, 0, b.cols)[id], rowsOf(a, 0, a.cols)[id]);
+    assert.notDeepEqual(rowsOf(b, 0, b.cols)[plan.testIds[0]], rowsOf(a, 0, a.cols)[plan.testIds[0]]);
+  });
+
+  test('--lexical 0 is refused with the flag named', () => {
+    assert.throws(() => withLexicalBlock(settings, vectors, 0), (e: unknown) => SettingError.is(e) && /--lexical must be an integer ≥ 1/.test(e.message));
+  });
+
+  describe('labelwise simulate --lexical', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'labelwise-lex-'));
+    after(() => rmSync(dir, { recursive: true, force: true }));
+    const dataFile = join(dir, 'toy.jsonl');
+    writeFileSync(dataFile, data.records.map((r) => JSON.stringify({ text: r.text, label: r.label })).join('\n') + '\n');
+    const npy = join(dir, 'toy.npy');
+    writeNpy(npy, vectors);
+    const base: SimulateOptions = { data: dataFile, strategy: 'margin', seed: 4, init: 10, batch: 10, budget: 40, testFraction: 0.3, model: 'default', device: 'cpu', vectors: npy, committee: 5, diversity: true };
+
+    test('runs the engine on the vectors with the block appended, as simulate() on withLexicalBlock\'s matrix', async () => {
+      const out = join(dir, 'lex.json');
+      await runSimulate({ ...base, lexical: 4, out });
+      const got = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
+      const file = { ...data, file: dataFile };
+      const want = JSON.parse(JSON.stringify(await simulate({ ...settings, data: file, vectors: withLexicalBlock({ ...settings, data: file }, vectors, 4), strategy: 'margin', committeeSize: 5, diversity: true }))) as Record<string, unknown>;
+      delete got.seconds;
+      delete want.seconds;
+      assert.deepEqual(got, want);
+      const plainOut = join(dir, 'plain.json');
+      await runSimulate({ ...base, out: plainOut });
+      const plain = JSON.parse(readFileSync(plainOut, 'utf8')) as { fullData: unknown };
+      assert.notDeepEqual(plain.fullData, got.fullData, 'the block changes what the learner sees');
+    });
+
+    test('on an entity-span dataset --lexical is refused with the flag named', async () => {
+      const f = join(dir, 'names.jsonl');
+      writeFileSync(f, '{"text": "Ann met Bob", "spans": [{"start": 0, "end": 3, "label": "NAME"}]}\n');
+      await assert.rejects(runSimulate({ ...base, data: f, vectors: undefined, lexical: 4 }), (e: unknown) => SettingError.is(e) && /--lexical/.test(e.message) && /entity spans/.test(e.message));
+    });
+
+    test('the command line parses --lexical and names it when it is not an integer', async () => {
+      const r = await runCli(['simulate', '--data', dataFile, '--vectors', npy, '--lexical', 'many', '--out', join(dir, 'x.json')]);
+      assert.notEqual(r.code, 0);
+      assert.match(r.stderr, /--lexical must be an integer, got "many"/);
+    });
+  });
+});
