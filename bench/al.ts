@@ -21,17 +21,15 @@
 // Other flags: --seeds N, --budget N | --budgets a,b, --datasets a,b, --strategies a,b,
 // --margin POINTS, --max-fixed N, --max-records N, --no-peers.
 import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { metaSelectorFactory } from '../src/core/meta/metaSelectorFactory';
 import { simulate, type SimulationResult } from '../src/core/simulation/simulate';
 import { readSplit, stratifiedTestIds } from '../src/core/simulation/split';
-import { DefaultEncoder } from '../src/core/encoders/defaultEncoder';
-import { commonComponentsOf, defaultPoolingOf, loadEncoder } from '../src/core/encoders/loadEncoder';
+import { commonComponentsOf, defaultPoolingOf } from '../src/core/encoders/loadEncoder';
 import { deriveSeed } from '../src/core/learners/rng';
 import { priorDir } from '../src/core/meta/prior';
-import { readNpy, writeNpy } from '../src/core/npy';
 import { parseStrategy } from '../src/core/settingsParser';
 import { STRATEGY_NAMES } from '../src/core/strategies/strategy';
 import { readGoldDataset, type GoldDataset } from '../src/core/text/dataset';
@@ -39,6 +37,7 @@ import { silentLogger, type Matrix } from '../src/core/types';
 import { buildDatasets } from '../scripts/buildDatasets';
 import { DATASET_SPECS as DATASETS, SHARED_DIR, type DatasetSpec } from '../scripts/datasetSpecs';
 import { plotSvg } from './alPlot';
+import { datasetVectors, defaultPriorTrainedOn, encoderTag } from './datasetVectors';
 import { runFingerprint } from './importClosure';
 import { TARGET_MIN_SEEDS, checkTargets, fmtP, formatRatio, mean, pText, medianLabelsToReach, sd, seedsAtBudget, strategiesForLargerBudget, verdictOf, type DatasetVerdict } from './alTargets';
 import { median } from './stats';
@@ -254,11 +253,6 @@ function datasetKey(name: string, args: Args, split?: number): string {
   return capped(name, args, split) ? `${name}.max${args.maxRecords}` : name;
 }
 
-/** The encoder's id as a file-name part: results and vectors of different encoders (mean, SIF, a rebuilt model) never mix. */
-function encoderTag(model: string): string {
-  return DefaultEncoder.idOf(defaultPoolingOf(model)!).replace(/[^A-Za-z0-9._-]+/g, '_');
-}
-
 /** The results' folder: the encoder's tag, plus the common components when they are overridden. */
 function resultsTag(args: Args): string {
   return args.commonComponents === undefined ? encoderTag(args.model) : `${encoderTag(args.model)}.cc${args.commonComponents}`;
@@ -306,34 +300,11 @@ function needsRun(t: Task, args: Args): boolean {
   return args.fresh || args.rerun.includes(t.strategy) || !readCached(t, args);
 }
 
-/** Vectors of a dataset from the default encoder, cached beside the results (keyed by file size and mtime). */
-async function vectorsOf(spec: DatasetSpec, data: GoldDataset, model: string): Promise<Matrix> {
-  const st = statSync(spec.file);
-  const key = `${encoderTag(model)}.${st.size}-${Math.round(st.mtimeMs)}`;
-  const npy = join(CACHE, 'vectors', `${spec.name}.${key}.npy`);
-  if (existsSync(npy)) {
-    const m = readNpy(npy);
-    if (m.rows === data.records.length) return m;
-  }
-  const encoder = await loadEncoder({ model, device: 'cpu', logger: silentLogger });
-  try {
-    const t0 = performance.now();
-    const m = await encoder.encode(data.records.map((r) => r.text));
-    process.stderr.write(`encoded ${spec.name}: ${m.rows}×${m.cols} with ${encoder.id} in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
-    mkdirSync(join(CACHE, 'vectors'), { recursive: true });
-    writeNpy(`${npy}.${process.pid}.tmp`, m);
-    renameSync(`${npy}.${process.pid}.tmp`, npy);
-    return m;
-  } finally {
-    await encoder.dispose();
-  }
-}
-
 /** The dataset a task runs on: the whole file, or a stratified sample of --max-records of it (the same for every seed and strategy). */
 async function loadDataset(name: string, args: Args, split?: number): Promise<LoadedDataset> {
   const spec = specOf(name);
   const data = readGoldDataset(spec.file);
-  const vectors = await vectorsOf(spec, data, args.model);
+  const vectors = await datasetVectors(spec, data, args.model);
   if (!capped(name, args, split)) return { data, vectors, fileRecords: data.records.length };
   const classIndex = new Map(data.classes.map((c, i) => [c, i]));
   const keep = stratifiedTestIds(
@@ -347,16 +318,6 @@ async function loadDataset(name: string, args: Args, split?: number): Promise<Lo
   const records = keep.map((id) => data.records[id]);
   const classes = [...new Set(records.map((r) => r.label!))].sort();
   return { data: { ...data, records, classes }, vectors: { rows: keep.length, cols: d, data: sub }, fileRecords: data.records.length };
-}
-
-/** Datasets the shipped default prior was trained on: meta must use a prior held out from them. */
-function defaultPriorTrainedOn(): string[] {
-  try {
-    const j = JSON.parse(readFileSync(join(priorDir(), 'prior.json'), 'utf8')) as { trainedOn?: string[] };
-    return j.trainedOn ?? [];
-  } catch {
-    return [];
-  }
 }
 
 // ---- the worker: runs one task per message -------------------------------------------------------
@@ -830,7 +791,7 @@ async function main(): Promise<void> {
   // Encode every dataset once, before the workers start (they would all encode it otherwise).
   for (const name of args.datasets) {
     const spec = specOf(name);
-    await vectorsOf(spec, readGoldDataset(spec.file), args.model);
+    await datasetVectors(spec, readGoldDataset(spec.file), args.model);
   }
   const { failures, fixedAtLarger } = await runAll(args);
   if (args.plan) return;

@@ -7,19 +7,17 @@
 // Flags: --seeds N (default 5), --datasets a,b, --strategies a,b (default margin,random,meta),
 // --modes off,self-training,propagation (a mode may carry knobs: propagation:threshold:ratio:weight),
 // --worker i/n (run every n-th task from i, for a second process), --report (no runs, only the table).
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { metaSelectorFactory } from '../src/core/meta/metaSelectorFactory';
 import { simulate, type SimulationResult } from '../src/core/simulation/simulate';
 import { wilcoxonSignedRank } from '../src/core/simulation/wilcoxon';
-import { loadEncoder } from '../src/core/encoders/loadEncoder';
 import type { SemiSupervised } from '../src/core/learners/selfTraining';
-import { priorDir } from '../src/core/meta/prior';
-import { readNpy, writeNpy } from '../src/core/npy';
 import { parseStrategy } from '../src/core/settingsParser';
 import { readGoldDataset, type GoldDataset } from '../src/core/text/dataset';
 import { silentLogger, type Matrix } from '../src/core/types';
-import { DATASET_SPECS, type DatasetSpec } from '../scripts/datasetSpecs';
+import { DATASET_SPECS } from '../scripts/datasetSpecs';
+import { datasetVectors, defaultPriorTrainedOn } from './datasetVectors';
 
 const ROOT = join(__dirname, '..');
 const CACHE = join(ROOT, 'bench', '.cache');
@@ -95,27 +93,6 @@ function modeOptions(mode: string): SemiSupervised | undefined {
   return { method, threshold: num(threshold), ratio: num(ratio), weight: num(weight) };
 }
 
-/** Vectors of a dataset from the default encoder, in bench:al's cache (same file, same key). */
-async function vectorsOf(spec: DatasetSpec, data: GoldDataset): Promise<Matrix> {
-  const st = statSync(spec.file);
-  const npy = join(CACHE, 'vectors', `${spec.name}.${st.size}-${Math.round(st.mtimeMs)}.npy`);
-  if (existsSync(npy)) {
-    const m = readNpy(npy);
-    if (m.rows === data.records.length) return m;
-  }
-  const encoder = await loadEncoder({ model: 'default', device: 'cpu', logger: silentLogger });
-  try {
-    const m = await encoder.encode(data.records.map((r) => r.text));
-    mkdirSync(join(CACHE, 'vectors'), { recursive: true });
-    writeNpy(`${npy}.${process.pid}.tmp`, m);
-    renameSync(`${npy}.${process.pid}.tmp`, npy);
-    process.stderr.write(`encoded ${spec.name}: ${m.rows}×${m.cols}\n`);
-    return m;
-  } finally {
-    await encoder.dispose();
-  }
-}
-
 interface Task {
   readonly dataset: string;
   readonly mode: string;
@@ -125,17 +102,9 @@ interface Task {
 
 const cacheFile = (t: Task): string => join(CACHE, 'ssl', t.dataset, t.mode.replace(/:/g, '_'), `${t.strategy}.seed${t.seed}.json`);
 
-function trainedOn(): string[] {
-  try {
-    return (JSON.parse(readFileSync(join(priorDir(), 'prior.json'), 'utf8')) as { trainedOn?: string[] }).trainedOn ?? [];
-  } catch {
-    return [];
-  }
-}
-
 async function run(args: Args, tasks: Task[]): Promise<void> {
   const loaded = new Map<string, { data: GoldDataset; vectors: Matrix }>();
-  const heldOut = trainedOn();
+  const heldOut = defaultPriorTrainedOn();
   // Runs without a result are dealt out to the workers (each sees the same list when they start
   // together), mode by mode, so that every worker gets its share of the slow modes.
   const todo = tasks.filter((t) => args.fresh || !existsSync(cacheFile(t)));
@@ -147,7 +116,7 @@ async function run(args: Args, tasks: Task[]): Promise<void> {
     let ds = loaded.get(t.dataset);
     if (!ds) {
       const data = readGoldDataset(spec.file);
-      ds = { data, vectors: await vectorsOf(spec, data) };
+      ds = { data, vectors: await datasetVectors(spec, data) };
       loaded.set(t.dataset, ds);
     }
     const r = await simulate({
