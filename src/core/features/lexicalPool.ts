@@ -1,20 +1,28 @@
-import type { Vectors } from '../types';
+import type { Matrix, Vectors } from '../types';
 import { isCompact, quantiseRowInto, rowInto } from './compactVectors';
 import { concatColumns, fitLexical } from './lexical';
 
 /**
  * The editor's pool with the lexical block appended: fitted on the texts of every span of the
  * corpus (row i is span i), as `labelwise simulate --lexical` fits it on its pool
- * (simulation/lexicalVectors.ts). A compact pool stays compact: each row is dequantised, joined with
- * its lexical row and quantised again (both halves have lengths of about one, so one scale serves
- * the row).
+ * (simulation/lexicalVectors.ts).
  */
 export function appendLexical(pool: Vectors, texts: readonly string[], dims: number): { pool: Vectors; dims: number } {
   if (texts.length !== pool.rows) throw new RangeError(`appendLexical: ${texts.length} texts for ${pool.rows} rows`);
   const { features } = fitLexical(texts, { dims });
-  const k = features.cols;
-  if (!isCompact(pool)) return { pool: concatColumns(pool, features), dims: k };
+  return { pool: appendColumns(pool, features), dims: features.cols };
+}
+
+/**
+ * The pool's rows with a block's rows after them. A compact pool stays compact: each row is
+ * dequantised, joined with the block's row and quantised again (the encoder's vectors and the
+ * lexical rows both have lengths of about one, so one scale serves the row).
+ */
+export function appendColumns(pool: Vectors, block: Matrix): Vectors {
+  if (block.rows !== pool.rows) throw new RangeError(`appendColumns: ${block.rows} block rows for ${pool.rows} rows`);
+  if (!isCompact(pool)) return concatColumns(pool, block);
   const d = pool.cols;
+  const k = block.cols;
   const cols = d + k;
   const codes = new Int8Array(pool.rows * cols);
   const scales = new Float32Array(pool.rows);
@@ -22,8 +30,8 @@ export function appendLexical(pool: Vectors, texts: readonly string[], dims: num
   const joined = new Float32Array(cols);
   for (let r = 0; r < pool.rows; r++) {
     joined.set(rowInto(pool, r, row));
-    joined.set(features.data.subarray(r * k, (r + 1) * k), d);
+    joined.set(block.data.subarray(r * k, (r + 1) * k), d);
     quantiseRowInto(joined, 0, cols, codes, scales, r);
   }
-  return { pool: { rows: pool.rows, cols, codes, scales }, dims: k };
+  return { rows: pool.rows, cols, codes, scales };
 }

@@ -1,7 +1,8 @@
 import type { EngineOptions, EngineQuery, LabelingEngine, RetrainResult } from '../engine/labelingEngine';
 import type { Encoder, EncoderOptions } from '../encoders/encoder';
 import { SettingError } from '../errors';
-import { appendLexical } from '../features/lexicalPool';
+import { fitLexical } from '../features/lexical';
+import { appendColumns } from '../features/lexicalPool';
 import { poolFeatures } from '../features/poolFeatures';
 import { settingKeys, type StartableSettings } from '../settings';
 import { silentLogger, type CandidateSpan, type Logger, type Vectors } from '../types';
@@ -17,6 +18,7 @@ import type { AnchorReport, CurveData, DecideParams, DecideResult, ExplainItem, 
 import { emptyRecord, toRecord } from '../record';
 import { recordSpanId, spanId } from '../text/spanId';
 import { SpanTable, type SpanPlace } from './spanTable';
+import { lexicalCacheFile, readLexicalBlock, writeLexicalBlock } from './lexicalCache';
 import { CoalescedRuns } from '../util/coalescedRuns';
 import { SerialQueue } from '../util/serialQueue';
 import { startAutoRetrain } from './autoRetrain';
@@ -207,14 +209,23 @@ export class LabelingSession {
       let X = poolFeatures(vectors, encoder.commonComponents ?? 0, [], { inPlace: true }).pool;
       if (settings.lexicalFeatures > 0) {
         // Lexical features fitted on the corpus's texts (the same fit `labelwise simulate --lexical`
-        // makes on its pool), appended to every span's vector.
-        progress('Fitting lexical features', 0.955);
+        // makes on its pool), appended to every span's vector; kept in the cache folder for the
+        // next open of the same spans (lexicalCache.ts).
+        progress('Lexical features', 0.955);
         const t1 = Date.now();
-        const texts = await spanTexts(corpus);
-        checkSignal(opts.signal);
-        const lexical = appendLexical(X, texts, settings.lexicalFeatures);
-        X = lexical.pool;
-        logger.info(`lexical features: ${lexical.dims} columns fitted on ${texts.length} span texts in ${((Date.now() - t1) / 1000).toFixed(1)} s (${settingKeys.lexicalFeatures})`);
+        const dims = settings.lexicalFeatures;
+        const file = lexicalCacheFile(params.cacheDir, dims, spanIds(corpus));
+        let block = readLexicalBlock(file, X.rows, dims, logger);
+        let how = 'from the cache';
+        if (!block) {
+          const texts = await spanTexts(corpus);
+          checkSignal(opts.signal);
+          block = fitLexical(texts, { dims }).features;
+          writeLexicalBlock(file, block, logger);
+          how = `fitted on ${texts.length} span texts`;
+        }
+        X = appendColumns(X, block);
+        logger.info(`lexical features: ${block.cols} columns ${how} in ${((Date.now() - t1) / 1000).toFixed(1)} s (${settingKeys.lexicalFeatures})`);
       }
       const engine = deps.createEngine(X, {
         classes: settings.labels,
@@ -595,6 +606,15 @@ function roundSummary(r: RoundInfo): RoundSummary {
     ...(r.estimatedAccuracy !== undefined ? { estimatedAccuracy: r.estimatedAccuracy } : {}),
     ...(r.accuracyInterval ? { accuracyInterval: r.accuracyInterval } : {}),
   };
+}
+
+/** Every span's id, row i for span i. */
+function* spanIds(corpus: SessionCorpus | TableCorpus): Generator<string> {
+  if (!(corpus.spans instanceof SpanTable)) {
+    for (const s of corpus.spans) yield s.id;
+    return;
+  }
+  for (let r = 0; r < corpus.spans.length; r++) yield corpus.spans.id(r);
 }
 
 /** Every span's text, row i for span i: from the spans themselves, the corpus's one-pass read, or span by span. */

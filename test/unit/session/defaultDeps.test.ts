@@ -120,8 +120,18 @@ describe('the worker’s real dependencies (corpus reader, embedded encoder, cac
         assert.equal(seen.length, 1);
         assert.equal(seen[0].cols, 100 + 6, `${open}: the encoder's 100 columns and 6 lexical ones`);
         assert.deepEqual(seen[0], want.pool, `${open}: bit for bit`);
-        assert.ok(logs.some((m) => /^lexical features: 6 columns fitted on 14 span texts in [\d.]+ s \(labelwise\.lexicalFeatures\)$/.test(m)), logs.join('\n'));
+        // The first open fits the block; the re-open of the unchanged corpus takes it from the cache.
+        const how = open === 'first' ? 'fitted on 14 span texts' : 'from the cache';
+        assert.ok(logs.some((m) => new RegExp(`^lexical features: 6 columns ${how} in [\\d.]+ s \\(labelwise\\.lexicalFeatures\\)$`).test(m)), logs.join('\n'));
       }
+      // A changed span: another key, a fresh fit (and still the pool of the new texts).
+      writeFileSync(join(root, 'docs', 'more.jsonl'), ['{"text": "The striker scored three times in the final."}', '{"text": "The telescope measured the faint galaxy."}'].join('\n') + '\n');
+      const logs: string[] = [];
+      const logger = { info: (m: string) => logs.push(m), warn: (m: string) => logs.push(m), error: (m: string) => logs.push(m) };
+      const { session } = await LabelingSession.open(params, defaultDeps(), { logger });
+      await session.dispose();
+      assert.ok(logs.some((m) => /^lexical features: 6 columns fitted on 14 span texts/.test(m)), logs.join('\n'));
+      assert.equal(readdirSync(join(root, 'cache')).filter((n) => n.startsWith('lexical-')).length, 1, 'the older block is removed');
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

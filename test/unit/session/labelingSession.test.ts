@@ -53,7 +53,9 @@ describe('labeling session (plain Node)', () => {
     const lexical = { ...settings, lexicalFeatures: 5 };
     const seen: Vectors[] = [];
     const capture = (d: SessionDeps): SessionDeps => ({ ...d, createEngine: (X, opts) => (seen.push(X), createEngine(X, opts)) });
-    const opened = await LabelingSession.open(params({ settings: lexical }), capture(deps(corpus)));
+    // Fresh cache folders: each open below fits the block.
+    const cacheDir = (): string => mkdtempSync(join(tmpdir(), 'labelwise-lexical-'));
+    const opened = await LabelingSession.open(params({ settings: lexical, cacheDir: cacheDir() }), capture(deps(corpus)));
     await opened.session.dispose();
     const encoder = await deps(corpus).loadEncoder({ model: 'default', device: 'cpu' });
     const want = appendLexical(await encoder.encode(texts), texts, 5);
@@ -75,7 +77,7 @@ describe('labeling session (plain Node)', () => {
       },
     };
     const d = capture(deps(corpus));
-    const again = await LabelingSession.open(params({ settings: lexical }), { ...d, openCorpus: async (_root, _s, enc) => ({ corpus: tableCorpus, vectors: await enc.encode(texts) }) });
+    const again = await LabelingSession.open(params({ settings: lexical, cacheDir: cacheDir() }), { ...d, openCorpus: async (_root, _s, enc) => ({ corpus: tableCorpus, vectors: await enc.encode(texts) }) });
     await again.session.dispose();
     assert.deepEqual(read.slice(0, texts.length), texts, 'every span read once, in row order');
     assert.deepEqual(seen[1], want.pool);
