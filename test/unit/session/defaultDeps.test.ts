@@ -16,6 +16,18 @@ import { InputError } from '../../../src/core/errors';
 import { writeArrowShard } from '../../../src/core/vectorShards';
 import { TOPICS } from './testCorpus';
 
+/** The real dependencies, with every pool handed to the engine kept in `seen`. */
+function capturingDeps(): { deps: ReturnType<typeof defaultDeps>; seen: Vectors[] } {
+  const deps = defaultDeps();
+  const seen: Vectors[] = [];
+  const create = deps.createEngine;
+  deps.createEngine = (X, opts, extra) => {
+    seen.push(X);
+    return create(X, opts, extra);
+  };
+  return { deps, seen };
+}
+
 describe('the worker’s real dependencies (corpus reader, embedded encoder, cache, engine)', () => {
   test('a workspace folder becomes a session; the second start takes every vector from the cache', async () => {
     const root = mkdtempSync(join(tmpdir(), 'labelwise-deps-'));
@@ -72,13 +84,7 @@ describe('the worker’s real dependencies (corpus reader, embedded encoder, cac
       const want = quantise(await encoder.encode(read.spans.map((x) => x.text)));
       await encoder.dispose();
       for (const open of ['first', 'again']) {
-        const deps = defaultDeps();
-        const seen: Vectors[] = [];
-        const create = deps.createEngine;
-        deps.createEngine = (X, opts, extra) => {
-          seen.push(X);
-          return create(X, opts, extra);
-        };
+        const { deps, seen } = capturingDeps();
         const { session } = await LabelingSession.open(params, deps);
         await session.dispose();
         assert.equal(seen.length, 1);
@@ -106,13 +112,7 @@ describe('the worker’s real dependencies (corpus reader, embedded encoder, cac
       await encoder.dispose();
       assert.equal(want.dims, 6);
       for (const open of ['first', 'again']) {
-        const deps = defaultDeps();
-        const seen: Vectors[] = [];
-        const create = deps.createEngine;
-        deps.createEngine = (X, opts, extra) => {
-          seen.push(X);
-          return create(X, opts, extra);
-        };
+        const { deps, seen } = capturingDeps();
         const logs: string[] = [];
         const logger = { info: (m: string) => logs.push(m), warn: (m: string) => logs.push(m), error: (m: string) => logs.push(m) };
         const { session } = await LabelingSession.open(params, deps, { logger });
