@@ -5,6 +5,7 @@
 //   - retraining the committee on 2,000 labels (≤ 1 s), warm-started as in a labeling session,
 //     and from scratch;
 //   - a full 300-label `simulate` on brown-genre (≤ 30 s), encoding included, as the CLI runs it.
+// `-- --dim 200`: the synthetic pool has 200 columns (the encoder's 100 and labelwise.lexicalFeatures = 100).
 import { join } from 'node:path';
 import { metaSelectorFactory } from '../src/core/meta/metaSelectorFactory';
 import { simulate } from '../src/core/simulation/simulate';
@@ -21,9 +22,18 @@ import { silentLogger, type Matrix } from '../src/core/types';
 import { median } from './stats';
 
 const N = 100_000;
-const D = 100;
+/** Vector columns: the embedded encoder's 100, or `--dim 200` for the encoder's and labelwise.lexicalFeatures = 100. */
+const D = dimArg(process.argv.slice(2));
 const K = 6;
 const LABELS = 2000;
+
+function dimArg(argv: string[]): number {
+  const i = argv.indexOf('--dim');
+  if (i < 0) return 100;
+  const d = Number(argv[i + 1]);
+  if (!Number.isInteger(d) || d < 1) throw new Error(`bench/select.ts: --dim wants a positive integer, got "${argv[i + 1] ?? ''}"`);
+  return d;
+}
 
 async function time<T>(reps: number, f: () => T | Promise<T>): Promise<number> {
   const ms: number[] = [];

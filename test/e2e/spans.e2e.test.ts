@@ -446,8 +446,9 @@ test('spans task in real VS Code: switch, label entities with keys and mouse, un
       // mouse press and release there (the browser's input pipeline, as from a mouse). Playwright's
       // locator.click() would time its own actionability waits too (scrolling into view, two
       // animation frames of "stable", a hit-target check), which no user waits for.
-      const box = i < TIMED_KEYS ? null : await panel.locator('#accept-spans').boundingBox();
-      if (i >= TIMED_KEYS) assert.ok(box, 'the Accept button on screen');
+      // The panel re-renders its controls when a round's picks arrive: a box asked for at that
+      // moment is null (the button was being replaced), so ask until the button is on screen.
+      const box = i < TIMED_KEYS ? null : await pollUntil('the Accept button on screen', 10_000, async () => (await panel.locator('#accept-spans').boundingBox({ timeout: 2_000 }).catch(() => null)) ?? undefined);
       const t = Date.now();
       if (i < TIMED_KEYS) await page.keyboard.press('Enter');
       else await page.mouse.click(box!.x + box!.width / 2, box!.y + box!.height / 2);
