@@ -225,13 +225,7 @@ describe('the worker’s real dependencies (corpus reader, embedded encoder, cac
       }
       const logs: string[] = [];
       const logger = { info: (m: string) => logs.push(m), warn: (m: string) => logs.push(m), error: (m: string) => logs.push(m) };
-      const deps = defaultDeps();
-      const seen: Vectors[] = [];
-      const create = deps.createEngine;
-      deps.createEngine = (X, opts, extra) => {
-        seen.push(X);
-        return create(X, opts, extra);
-      };
+      const { deps, seen } = capturingDeps();
       const params = { root, settings, cacheDir: join(root, 'cache'), decisions: [] };
       const opened = await LabelingSession.open(params, deps, { logger });
       try {
