@@ -225,7 +225,6 @@ export function fitLexical(texts: readonly string[], opts: LexicalOptions = {}):
   // Document frequencies, in first-seen order (a text's terms are counted and dropped in turn).
   const df = new Map<string, number>();
   for (const text of texts) for (const term of lexicalTerms(text).keys()) df.set(term, (df.get(term) ?? 0) + 1);
-  // Columns in first-seen order over the texts: deterministic for the same texts.
   // The maxTerms most frequent terms (by document frequency; among equals, the first seen), as
   // columns in first-seen order: deterministic for the same texts.
   const kept = new Set<string>();
@@ -269,14 +268,14 @@ export function fitLexical(texts: readonly string[], opts: LexicalOptions = {}):
       }
     }
     const { values, vectors } = symmetricEigen(G, l);
-    const kept = Math.min(dims, values.filter((v) => v > 1e-12).length);
-    singularValues = Float64Array.from(values.subarray(0, kept), Math.sqrt);
-    projection = new Float64Array(m * kept);
+    const rank = Math.min(dims, values.filter((v) => v > 1e-12).length);
+    singularValues = Float64Array.from(values.subarray(0, rank), Math.sqrt);
+    projection = new Float64Array(m * rank);
     for (let j = 0; j < m; j++) {
-      for (let c = 0; c < kept; c++) {
+      for (let c = 0; c < rank; c++) {
         let s = 0;
         for (let a = 0; a < l; a++) s += W[j * l + a] * vectors[a * l + c];
-        projection[j * kept + c] = s / singularValues[c];
+        projection[j * rank + c] = s / singularValues[c];
       }
     }
   }
