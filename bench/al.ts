@@ -18,6 +18,10 @@
 // largest budget costs most, and a report with fewer seeds there beats none.
 // --first-seed F runs seeds F..F+N-1 instead (a replication on fresh seeds: its report is
 // BENCHMARKS.seedsF-L.md, plots *.seedsF-L.svg, no peer splits).
+// The learner sees what the editor's learner sees by default: the encoder's vectors and the lexical
+// block of labelwise.lexicalFeatures' default size (simulationVectors.ts, fitted on each seed's pool;
+// kept in bench/.cache/al/ per dataset and seed, so the strategies of a seed share one fit);
+// --lexical N changes its columns, --lexical 0 runs the vectors alone.
 // Other flags: --seeds N, --budget N | --budgets a,b, --datasets a,b, --strategies a,b,
 // --margin POINTS, --max-fixed N, --max-records N, --no-peers.
 import { fork, type ChildProcess } from 'node:child_process';
@@ -27,6 +31,10 @@ import { basename, join, relative } from 'node:path';
 import { metaSelectorFactory } from '../src/core/meta/metaSelectorFactory';
 import { simulate, type SimulationResult } from '../src/core/simulation/simulate';
 import { readSplit, stratifiedTestIds } from '../src/core/simulation/split';
+import type { RunSettings } from '../src/core/simulation/runPlan';
+import { simulationVectors } from '../src/core/simulation/simulationVectors';
+import { readNpy, writeNpy } from '../src/core/npy';
+import { defaultSettings } from '../src/core/settings';
 import { commonComponentsOf, defaultPoolingOf } from '../src/core/encoders/loadEncoder';
 import { deriveSeed } from '../src/core/learners/rng';
 import { priorDir } from '../src/core/meta/prior';
@@ -99,6 +107,8 @@ interface Args {
   model: string;
   /** Overrides the encoder's common components (0: SIF weights alone; 1 with mean: removal alone). */
   commonComponents?: number;
+  /** Columns of the lexical block (labelwise.lexicalFeatures; 0: none). */
+  lexical: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -120,6 +130,7 @@ function parseArgs(argv: string[]): Args {
     plan: false,
     worker: false,
     model: 'default',
+    lexical: defaultSettings.lexicalFeatures,
   };
   const list = (v: string | undefined, flag: string): string[] => {
     if (!v || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
@@ -199,6 +210,10 @@ function parseArgs(argv: string[]): Args {
         a.commonComponents = num(v, flag);
         i++;
         break;
+      case '--lexical':
+        a.lexical = num(v, flag);
+        i++;
+        break;
       default:
         throw new UsageError(`unknown flag ${flag}`);
     }
@@ -208,6 +223,7 @@ function parseArgs(argv: string[]): Args {
   };
   if (!defaultPoolingOf(a.model)) throw new UsageError(`--model must be default, default-mean or default-sif, got ${a.model}`);
   if (a.commonComponents !== undefined) posInt(a.commonComponents, '--common-components', 0);
+  posInt(a.lexical, '--lexical', 0);
   posInt(a.seeds, '--seeds');
   if (a.seedsLarger !== undefined) posInt(a.seedsLarger, '--seeds-larger');
   posInt(a.firstSeed, '--first-seed');
@@ -253,9 +269,20 @@ function datasetKey(name: string, args: Args, split?: number): string {
   return capped(name, args, split) ? `${name}.max${args.maxRecords}` : name;
 }
 
-/** The results' folder: the encoder's tag, plus the common components when they are overridden. */
+/**
+ * The results' folder: the encoder's tag, plus the common components when they are overridden, plus
+ * the lexical block's columns and the fingerprint of the code that builds the features.
+ */
 function resultsTag(args: Args): string {
-  return args.commonComponents === undefined ? encoderTag(args.model) : `${encoderTag(args.model)}.cc${args.commonComponents}`;
+  const encoder = args.commonComponents === undefined ? encoderTag(args.model) : `${encoderTag(args.model)}.cc${args.commonComponents}`;
+  return args.lexical > 0 ? `${encoder}.lexical${args.lexical}.lex-${featuresTag()}` : encoder;
+}
+
+let featuresFingerprint: string | undefined;
+/** The fingerprint of the code that builds a run's features (simulationVectors.ts and what it runs). */
+function featuresTag(): string {
+  featuresFingerprint ??= runFingerprint({ meta: false, entry: join(ROOT, 'src', 'core', 'simulation', 'simulationVectors.ts'), metaDir: join(ROOT, 'src', 'core', 'meta'), priorDir: priorDir(), root: ROOT });
+  return featuresFingerprint;
 }
 
 const fingerprints = new Map<boolean, string>();
@@ -322,6 +349,28 @@ async function loadDataset(name: string, args: Args, split?: number): Promise<Lo
 
 // ---- the worker: runs one task per message -------------------------------------------------------
 
+/**
+ * A run's features (simulationVectors.ts): the vectors and the common components left to
+ * simulate(). With a lexical block they depend on the seed's split, not on the strategy or budget,
+ * so they are kept on disk once per dataset, seed (or split) and code, and every strategy of that
+ * seed reads them back.
+ */
+function runFeatures(t: Task, args: Args, settings: RunSettings, vectors: Matrix): { vectors: Matrix; commonComponents: number } {
+  const commonComponents = args.commonComponents ?? commonComponentsOf(args.model);
+  if (args.lexical === 0) return { vectors, commonComponents };
+  const file = join(CACHE, 'al', resultsTag(args), datasetKey(t.dataset, args, t.split), 'features', `seed${t.seed}${t.split ? `.split${t.split}` : ''}.npy`);
+  if (existsSync(file)) {
+    const m = readNpy(file);
+    if (m.rows === vectors.rows && m.cols > vectors.cols) return { vectors: m, commonComponents: 0 };
+  }
+  const f = simulationVectors(settings, vectors, { commonComponents, lexical: args.lexical });
+  mkdirSync(join(file, '..'), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeNpy(tmp, f.vectors);
+  renameSync(tmp, file);
+  return f;
+}
+
 interface WorkerRequest {
   readonly task: Task;
   readonly args: Args;
@@ -343,17 +392,20 @@ function workerMain(): void {
         if (!ds) loaded.set(key, (ds = loadDataset(t.dataset, args, t.split)));
         const { data, vectors } = await ds;
         const cpu0 = process.cpuUsage();
-        const r = await simulate({
+        const settings = {
           data,
-          vectors,
-          strategy: parseStrategy(t.strategy, '--strategies'),
           seed: t.seed,
           ...SETTINGS,
           budget: t.budget,
           split: t.split ? readSplit(join(SHARED_DIR, 'splits', `brown-genre.seed${t.split}.json`), data.records.length) : undefined,
           name: t.dataset,
-          // The encoder's pool transform (SIF's common component), fitted on the pool as in the editor.
-          commonComponents: args.commonComponents ?? commonComponentsOf(args.model),
+        };
+        const r = await simulate({
+          ...settings,
+          strategy: parseStrategy(t.strategy, '--strategies'),
+          // The encoder's pool transform (SIF's common component) and the lexical block, fitted on
+          // the pool as in the editor.
+          ...runFeatures(t, args, settings, vectors),
           // Never a prior trained on the dataset under test: require the held-out one when the
           // default prior saw this dataset.
           metaFactory: metaSelectorFactory(silentLogger, { requireHeldOut: trainedOn.includes(t.dataset) }),
@@ -612,7 +664,11 @@ function report(args: Args, failures: Failure[], fixedAtLarger: Map<string, stri
   p('Generated by `npm run bench:al` (bench/al.ts). Each run is `labelwise simulate` as a library call (`simulate()`, the');
   p(`editor's engine with gold answers): a stratified ${SETTINGS.testFraction * 100} % test split and ${SETTINGS.init} random initial labels chosen by the seed, then`);
   p(`rounds of ${SETTINGS.batch} queries until the budget (${args.budgets.join(' and ')} labels), test accuracy after every round. Vectors: the embedded`);
-  p(`encoder \`${args.model}\` (${encoderTag(args.model)}), with ${args.commonComponents ?? commonComponentsOf(args.model)} principal component(s) of the pool removed.`);
+  p(`encoder \`${args.model}\` (${encoderTag(args.model)}), with ${args.commonComponents ?? commonComponentsOf(args.model)} principal component(s) of the pool removed${args.lexical > 0 ? ',' : '.'}`);
+  if (args.lexical > 0) {
+    p(`and the lexical block of \`labelwise.lexicalFeatures\` = ${args.lexical} (the editor's default${args.lexical === defaultSettings.lexicalFeatures ? '' : ` is ${defaultSettings.lexicalFeatures}`}) next to them,`);
+    p(`fitted on each seed's pool (never the test split): what the editor's learner sees (\`simulationVectors\`, code \`${featuresTag()}\`).`);
+  }
   p('`meta` runs with a learned prior that was never trained on the dataset it is');
   p('evaluated on (the held-out prior `prior-without-DATASET` where the default prior saw it).');
   p(`Every run is of today's code: results are cached under a fingerprint of the source each run executes (fixed strategies \`${codeTag('random')}\`,`);

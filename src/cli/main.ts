@@ -55,7 +55,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--no-diversity', 'turn off near-duplicate avoidance in batch selection')
     .option('--strategies <list>', 'several strategies on one encoding: comma-separated, or all (meta and every fixed strategy); replaces --strategy, prints one result per line (JSON Lines) and a table on stderr')
     .option('--prior <name>', 'meta: auto (the prior held out from the --data file\'s name when one was trained), default, none, or a prior JSON file', 'auto')
-    .option('--lexical <n>', 'append a lexical block of n columns to the vectors: TF-IDF of words and character trigrams, projected on the top singular vectors of the pool (fitted on the pool, never the test split)', int('--lexical'))
+    .option('--lexical <n>', 'columns of the lexical block appended to the vectors, as labelwise.lexicalFeatures in the editor (default 100; 0: none): TF-IDF of words and character trigrams, projected on the top singular vectors of the pool (fitted on the pool, never the test split); text classification only', int('--lexical'))
     .option('--out <file>', 'write the JSON result here instead of stdout')
     .action(async (opts: SimulateOptions) => {
       await runSimulate(opts);

@@ -1,13 +1,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import { metaSelectorFactory } from '../core/meta/metaSelectorFactory';
-import { withLexicalBlock } from '../core/simulation/lexicalVectors';
+import { simulationVectors } from '../core/simulation/simulationVectors';
 import { readSplit } from '../core/simulation/split';
 import { simulate, type SimulateOptions as LoopOptions, type SimulationResult } from '../core/simulation/simulate';
 import { simulateSpans, type SpanSimulationResult } from '../core/simulation/simulateSpans';
 import { commonComponentsOf, loadEncoder } from '../core/encoders/loadEncoder';
 import { InputError, SettingError } from '../core/errors';
 import { readNpy } from '../core/npy';
+import { defaultSettings } from '../core/settings';
 import { parseStrategy } from '../core/settingsParser';
 import { spanStrategyFor } from '../core/spans/spanStrategies';
 import { STRATEGY_CHOICES, type StrategyChoice } from '../core/strategies/strategy';
@@ -44,7 +45,10 @@ export interface SimulateOptions {
    * strategy). Replaces --strategy; the output is then one result per line (JSON Lines), in order.
    */
   strategies?: string;
-  /** Columns of the lexical block appended to the vectors (features/lexical.ts); absent: none. */
+  /**
+   * Columns of the lexical block appended to the vectors (features/lexical.ts); absent: the
+   * editor's default (labelwise.lexicalFeatures), for text classification; 0: none.
+   */
   lexical?: number;
   out?: string;
 }
@@ -72,7 +76,7 @@ export async function runSimulate(opts: SimulateOptions): Promise<void> {
   const strategies = strategiesOf(opts);
   const data = readGoldDataset(opts.data);
   if (data.task === 'spans') {
-    if (opts.lexical !== undefined) throw new SettingError('--lexical', `${opts.data} holds entity spans; --lexical (a block of lexical features, one row per record) only serves text classification`);
+    if (opts.lexical !== undefined && opts.lexical !== 0) throw new SettingError('--lexical', `${opts.data} holds entity spans; --lexical (a block of lexical features, one row per record) only serves text classification`);
     const results = await simulateEntitySpans(data, opts, strategies);
     if (opts.strategies !== undefined) stderrLogger.info(spanSummary(results));
     emit(results, opts.strategies !== undefined, opts.out);
@@ -87,11 +91,14 @@ export async function runSimulate(opts: SimulateOptions): Promise<void> {
     throw new InputError(`${opts.vectors} has ${vectors.rows} rows but ${opts.data} has ${data.records.length} records; they must match one to one`, opts.vectors);
   }
   const split = opts.split ? readSplit(opts.split, data.records.length) : undefined;
-  // The lexical block is fitted on the pool of this seed's split, once for every strategy.
-  const features = opts.lexical === undefined ? vectors : withLexicalBlock({ data, ...loopOptions(opts, split) }, vectors, opts.lexical);
-  if (opts.lexical !== undefined) stderrLogger.info(`lexical block: ${features.cols - vectors.cols} columns next to the ${vectors.cols} of the vectors`);
+  // The lexical block is fitted on the pool of this seed's split, once for every strategy; by
+  // default as many columns as the editor's labelwise.lexicalFeatures default.
+  const lexical = opts.lexical ?? defaultSettings.lexicalFeatures;
+  if (!(Number.isInteger(lexical) && lexical >= 0)) throw new SettingError('--lexical', `--lexical must be an integer ≥ 0 (columns of the lexical block; 0: none), got ${lexical}`);
+  const features = simulationVectors({ data, ...loopOptions(opts, split) }, vectors, { commonComponents, lexical });
+  if (lexical > 0) stderrLogger.info(`lexical block: ${features.vectors.cols - vectors.cols} columns next to the ${vectors.cols} of the vectors (--lexical 0: none)`);
   const results: SimulationResult[] = [];
-  for (const strategy of strategies) results.push(await simulate({ data, vectors: features, commonComponents, ...loopOptions({ ...opts, strategy }, split) }));
+  for (const strategy of strategies) results.push(await simulate({ data, ...features, ...loopOptions({ ...opts, strategy }, split) }));
   if (opts.strategies !== undefined) stderrLogger.info(classifySummary(results));
   emit(results, opts.strategies !== undefined, opts.out);
 }

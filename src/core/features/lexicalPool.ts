@@ -3,6 +3,15 @@ import { isCompact, quantiseRowInto, rowInto } from './compactVectors';
 import { concatColumns, fitLexical } from './lexical';
 
 /**
+ * Most spans a session fits the lexical block for. The fit reads every span's text at once
+ * (TableCorpus.texts) and projects each of them (~0.1 ms a span on top of ~10 s for the fit
+ * itself: 10.7 s at 10,000 spans, 19.7 s at 100,000, `npm run bench:lexical -- --timing`), and its
+ * cache holds 400 bytes a span; a larger corpus, whose open otherwise streams and keeps 100 bytes
+ * a span (README, "Large corpora"), opens without the block, and the log says so.
+ */
+export const LEXICAL_MAX_SPANS = 200_000;
+
+/**
  * The editor's pool with the lexical block appended: fitted on the texts of every span of the
  * corpus (row i is span i), as `labelwise simulate --lexical` fits it on its pool
  * (simulation/lexicalVectors.ts).

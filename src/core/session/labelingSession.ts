@@ -2,7 +2,7 @@ import type { EngineOptions, EngineQuery, LabelingEngine, RetrainResult } from '
 import type { Encoder, EncoderOptions } from '../encoders/encoder';
 import { SettingError } from '../errors';
 import { fitLexical } from '../features/lexical';
-import { appendColumns } from '../features/lexicalPool';
+import { LEXICAL_MAX_SPANS, appendColumns } from '../features/lexicalPool';
 import { poolFeatures } from '../features/poolFeatures';
 import { settingKeys, type StartableSettings } from '../settings';
 import { silentLogger, type CandidateSpan, type Logger, type Vectors } from '../types';
@@ -207,7 +207,11 @@ export class LabelingSession {
       // the same function `labelwise simulate` fits on its pool.
       // The pool is the session's own: a compact one is transformed in place (no second copy at 1 M spans).
       let X = poolFeatures(vectors, encoder.commonComponents ?? 0, [], { inPlace: true }).pool;
-      if (settings.lexicalFeatures > 0) {
+      if (settings.lexicalFeatures > 0 && X.rows > LEXICAL_MAX_SPANS) {
+        logger.info(
+          `lexical features skipped: ${X.rows} spans, more than the ${LEXICAL_MAX_SPANS} they are fitted for (the fit reads every span's text at once); the classifier uses the model's vectors alone (${settingKeys.lexicalFeatures})`,
+        );
+      } else if (settings.lexicalFeatures > 0) {
         // Lexical features fitted on the corpus's texts (the same fit `labelwise simulate --lexical`
         // makes on its pool), appended to every span's vector; kept in the cache folder for the
         // next open of the same spans (lexicalCache.ts).

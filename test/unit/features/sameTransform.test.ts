@@ -6,6 +6,7 @@ import type { Encoder } from '../../../src/core/encoders/encoder';
 import { poolFeatures } from '../../../src/core/features/poolFeatures';
 import { LabelingSession } from '../../../src/core/session/labelingSession';
 import { defaultSettings, type StartableSettings } from '../../../src/core/settings';
+import { appendLexical } from '../../../src/core/features/lexicalPool';
 import type { Matrix } from '../../../src/core/types';
 import { denseOf } from '../../../src/core/features/compactVectors';
 import { syntheticDataset } from '../simulation/synthetic';
@@ -17,11 +18,11 @@ const encoder = (): Encoder => ({ ...letterEncoder(), id: 'letters-cc1', commonC
 const settings: StartableSettings = { ...defaultSettings, labels: ['sport', 'science'], annotator: 't', autoRetrainEvery: 0, committeeSize: 3, batchSize: 2, strategy: 'margin' };
 
 /** The matrix the session's engine is created with, for a corpus of `TOPICS`. */
-async function sessionFeatures(): Promise<{ X: Matrix; raw: Matrix }> {
+async function sessionFeatures(lexicalFeatures = 0): Promise<{ X: Matrix; raw: Matrix }> {
   let X: Matrix | undefined;
   const corpus = lineCorpus(TOPICS);
   const { session } = await LabelingSession.open(
-    { root: '/nowhere', settings, cacheDir: '/nowhere/cache', decisions: [] },
+    { root: '/nowhere', settings: { ...settings, lexicalFeatures }, cacheDir: '/nowhere/cache', decisions: [] },
     {
       loadEncoder: async () => encoder(),
       openCorpus: openWith(() => corpus),
@@ -46,6 +47,12 @@ describe('one feature transform for the editor and simulate', () => {
     const { X, raw } = await sessionFeatures();
     assert.deepEqual(rowsOf(X), rowsOf(poolFeatures(raw, 1).pool));
     assert.notDeepEqual(rowsOf(X), rowsOf(raw), 'the transform did something');
+  });
+
+  test('with the lexical block (the default), the transform is of the encoder\'s columns only and the block follows them', async () => {
+    const { X, raw } = await sessionFeatures(defaultSettings.lexicalFeatures);
+    const texts = lineCorpus(TOPICS).spans.map((s) => s.text);
+    assert.deepEqual(rowsOf(X), rowsOf(denseOf(appendLexical(poolFeatures(raw, 1).pool, texts, defaultSettings.lexicalFeatures).pool)));
   });
 
   test('simulate trains on the pool\'s features as poolFeatures gives them, and applies the pool\'s transform to the test split', async () => {

@@ -77,7 +77,8 @@ describe('the worker’s real dependencies (corpus reader, embedded encoder, cac
     try {
       mkdirSync(join(root, 'docs'));
       for (const [f, lines] of Object.entries(TOPICS)) writeFileSync(join(root, 'docs', f), lines.join(' ') + '\n');
-      const settings = { ...defaultSettings, labels: ['sport', 'science'], device: 'cpu' } satisfies StartableSettings;
+      // The encoder's vectors alone (the lexical block's test is below).
+      const settings = { ...defaultSettings, labels: ['sport', 'science'], device: 'cpu', lexicalFeatures: 0 } satisfies StartableSettings;
       const params = { root, settings, cacheDir: join(root, 'cache'), decisions: [] };
       const read = await readCorpus({ root, include: settings.include, exclude: settings.exclude, granularity: settings.granularity, maxFileSizeMB: settings.maxFileSizeMB });
       const encoder = await loadEncoder({ model: settings.model, device: 'cpu' });
@@ -210,7 +211,8 @@ describe('the worker’s real dependencies (corpus reader, embedded encoder, cac
     try {
       mkdirSync(join(root, 'docs'));
       for (const [f, lines] of Object.entries(TOPICS)) writeFileSync(join(root, 'docs', f), lines.join(' ') + '\n');
-      const settings = { ...defaultSettings, labels: ['sport', 'science'], strategy: 'margin', device: 'cpu', committeeSize: 3, vectors: 'vectors' } satisfies StartableSettings;
+      // The shards' vectors alone (with the default lexical block, the engine's pool would have its columns after them).
+      const settings = { ...defaultSettings, labels: ['sport', 'science'], strategy: 'margin', device: 'cpu', committeeSize: 3, vectors: 'vectors', lexicalFeatures: 0 } satisfies StartableSettings;
       const { spans } = await readCorpus({ root, include: settings.include, exclude: settings.exclude, granularity: settings.granularity, maxFileSizeMB: settings.maxFileSizeMB });
       // 7 dimensions (the embedded encoder has 100), a value that tells each span apart, and the
       // rows written in reverse over two shards, so only the ids can put them in corpus order.

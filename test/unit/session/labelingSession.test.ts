@@ -8,7 +8,7 @@ import type { Encoder } from '../../../src/core/encoders/encoder';
 import { loadEncoder } from '../../../src/core/encoders/loadEncoder';
 import { SettingError } from '../../../src/core/errors';
 import { CancelledError } from '../../../src/core/session/cancelledError';
-import { appendLexical } from '../../../src/core/features/lexicalPool';
+import { LEXICAL_MAX_SPANS, appendLexical } from '../../../src/core/features/lexicalPool';
 import { LabelingSession, type SessionCorpus, type SessionDeps, type TableCorpus } from '../../../src/core/session/labelingSession';
 import { SpanTable } from '../../../src/core/session/spanTable';
 import type { Vectors } from '../../../src/core/types';
@@ -19,6 +19,16 @@ import { committeeItem, spanView } from '../../../src/extension/views';
 import { lineCorpus, letterEncoder, TOPICS, openWith } from './testCorpus';
 
 const hasModel = existsSync(join(__dirname, '..', '..', '..', 'models', 'labelwise-glove100k.onnx'));
+
+/** The test encoder's vectors of a corpus's spans. */
+async function encodedSpans(corpus: SessionCorpus): Promise<Vectors> {
+  const encoder = await deps(corpus).loadEncoder({ model: 'default', device: 'cpu' });
+  try {
+    return await encoder.encode(corpus.spans.map((x) => x.text));
+  } finally {
+    await encoder.dispose?.();
+  }
+}
 
 function deps(corpus: SessionCorpus = lineCorpus(TOPICS)): SessionDeps {
   return {
@@ -81,10 +91,28 @@ describe('labeling session (plain Node)', () => {
     await again.session.dispose();
     assert.deepEqual(read.slice(0, texts.length), texts, 'every span read once, in row order');
     assert.deepEqual(seen[1], want.pool);
-    // Off (the default): the encoder's vectors alone.
-    const plain = await LabelingSession.open(params(), capture(deps(corpus)));
+    // Off (0): the encoder's vectors alone.
+    const plain = await LabelingSession.open(params({ settings: { ...settings, lexicalFeatures: 0 } }), capture(deps(corpus)));
     await plain.session.dispose();
     assert.equal(seen[2].cols, encoder.dim);
+    // The default: 100 columns asked for, as many as this small corpus's texts span.
+    assert.equal(defaultSettings.lexicalFeatures, 100);
+    const byDefault = await LabelingSession.open(params({ cacheDir: cacheDir() }), capture(deps(corpus)));
+    await byDefault.session.dispose();
+    assert.deepEqual(seen[3], appendLexical(await encodedSpans(corpus), texts, 100).pool);
+  });
+
+  test(`labelwise.lexicalFeatures: a corpus of more than ${LEXICAL_MAX_SPANS} spans opens without the lexical block, and the log says why`, async () => {
+    const lines = Array.from({ length: LEXICAL_MAX_SPANS + 1 }, (_, i) => `span ${i.toString(36)} of a large corpus`);
+    const corpus = lineCorpus({ 'large.txt': lines });
+    const logs: string[] = [];
+    const logger = { info: (m: string) => void logs.push(m), warn: (m: string) => void logs.push(m), error: (m: string) => void logs.push(m) };
+    let cols = -1;
+    const d: SessionDeps = { loadEncoder: async () => letterEncoder(), openCorpus: openWith(() => corpus), createEngine: (X, opts) => ((cols = X.cols), createEngine(X, opts)) };
+    const opened = await LabelingSession.open(params({ cacheDir: mkdtempSync(join(tmpdir(), 'labelwise-lexical-')) }), d, { logger });
+    await opened.session.dispose();
+    assert.equal(cols, 26, "the encoder's vectors alone");
+    assert.ok(logs.some((m) => m === `lexical features skipped: ${LEXICAL_MAX_SPANS + 1} spans, more than the ${LEXICAL_MAX_SPANS} they are fitted for (the fit reads every span's text at once); the classifier uses the model's vectors alone (labelwise.lexicalFeatures)`), logs.join('\n'));
   });
 
   test('multi-label: label sets (stored and new) train a one-vs-rest engine; the why lists the labels that apply', async () => {

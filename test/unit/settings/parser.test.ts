@@ -53,8 +53,9 @@ describe('settings parser: corpus settings (checked once here, trusted by the co
 });
 
 describe('settings parser: labelwise.lexicalFeatures', () => {
-  test('a whole number of columns from 0 (off, the default) to 1000', () => {
-    assert.equal(parseSettings(reader({})).lexicalFeatures, 0);
+  test('a whole number of columns from 0 (off) to 1000, 100 by default', () => {
+    assert.equal(parseSettings(reader({})).lexicalFeatures, 100);
+    assert.equal(parseSettings(reader({ 'labelwise.lexicalFeatures': 0 })).lexicalFeatures, 0);
     assert.equal(parseSettings(reader({ 'labelwise.lexicalFeatures': 100 })).lexicalFeatures, 100);
     assert.equal(parseSettings(reader({ 'labelwise.lexicalFeatures': 1000 })).lexicalFeatures, 1000);
   });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -8,10 +8,13 @@ import { SettingError } from '../../../src/core/errors';
 import { fitLexical } from '../../../src/core/features/lexical';
 import { writeNpy } from '../../../src/core/npy';
 import { withLexicalBlock } from '../../../src/core/simulation/lexicalVectors';
+import { simulationVectors } from '../../../src/core/simulation/simulationVectors';
+import { defaultSettings } from '../../../src/core/settings';
+import { fitCommonComponents } from '../../../src/core/features/commonComponents';
 import { planRun } from '../../../src/core/simulation/runPlan';
 import { simulate } from '../../../src/core/simulation/simulate';
 import type { GoldDataset } from '../../../src/core/text/dataset';
-import { silentLogger } from '../../../src/core/types';
+import { silentLogger, type Matrix } from '../../../src/core/types';
 import { runCli } from '../runCli';
 import { syntheticDataset } from './synthetic';
 
@@ -59,8 +62,25 @@ describe('a simulation with the lexical block (withLexicalBlock, labelwise simul
     assert.notDeepEqual(rowsOf(b, 0, b.cols)[plan.testIds[0]], rowsOf(a, 0, a.cols)[plan.testIds[0]]);
   });
 
-  test('--lexical 0 is refused with the flag named', () => {
+  test('a block of 0 columns is refused with the flag named', () => {
     assert.throws(() => withLexicalBlock(settings, vectors, 0), (e: unknown) => SettingError.is(e) && /--lexical must be an integer ≥ 1/.test(e.message));
+  });
+
+  test('simulationVectors: no block leaves the vectors and the common components to simulate(); with one, the components are removed from the encoder\'s columns only, fitted on the pool', () => {
+    assert.deepEqual(simulationVectors(settings, vectors, { commonComponents: 1, lexical: 0 }), { vectors, commonComponents: 1 });
+    assert.deepEqual(simulationVectors(settings, vectors, { commonComponents: 0, lexical: 4 }), { vectors: withLexicalBlock(settings, vectors, 4), commonComponents: 0 });
+    const got = simulationVectors(settings, vectors, { commonComponents: 1, lexical: 4 });
+    assert.equal(got.commonComponents, 0);
+    const plan = planRun(settings, data.records.map((r) => data.classes.indexOf(r.label!)), silentLogger);
+    const gather = (ids: readonly number[]): Matrix => ({ rows: ids.length, cols: vectors.cols, data: Float32Array.from(ids.flatMap((i) => Array.from(vectors.data.subarray(i * vectors.cols, (i + 1) * vectors.cols)))) });
+    const cc = fitCommonComponents(gather(plan.poolIds), 1);
+    const pool = cc.remove(gather(plan.poolIds));
+    const test = cc.remove(gather(plan.testIds));
+    const rows = rowsOf(got.vectors, 0, vectors.cols);
+    plan.poolIds.forEach((id, p) => assert.deepEqual(rows[id], Array.from(pool.data.subarray(p * vectors.cols, (p + 1) * vectors.cols))));
+    plan.testIds.forEach((id, t) => assert.deepEqual(rows[id], Array.from(test.data.subarray(t * vectors.cols, (t + 1) * vectors.cols))));
+    // The block's columns are the block fitted on the texts, untouched by the transform.
+    assert.deepEqual(rowsOf(got.vectors, vectors.cols, got.vectors.cols), rowsOf(withLexicalBlock(settings, vectors, 4), vectors.cols, got.vectors.cols));
   });
 
   describe('labelwise simulate --lexical', () => {
@@ -82,9 +102,32 @@ describe('a simulation with the lexical block (withLexicalBlock, labelwise simul
       delete want.seconds;
       assert.deepEqual(got, want);
       const plainOut = join(dir, 'plain.json');
-      await runSimulate({ ...base, out: plainOut });
-      const plain = JSON.parse(readFileSync(plainOut, 'utf8')) as { fullData: unknown };
-      assert.notDeepEqual(plain.fullData, got.fullData, 'the block changes what the learner sees');
+      await runSimulate({ ...base, out: plainOut, lexical: 0 });
+      const plain = JSON.parse(readFileSync(plainOut, 'utf8')) as Record<string, unknown>;
+      assert.notDeepEqual(plain.curve, got.curve, 'the block changes what the learner sees');
+      delete plain.seconds;
+      const alone = JSON.parse(JSON.stringify(await simulate({ ...settings, data: file, vectors, strategy: 'margin', committeeSize: 5, diversity: true }))) as Record<string, unknown>;
+      delete alone.seconds;
+      assert.deepEqual(plain, alone, '--lexical 0: the vectors alone');
+    });
+
+    test('without --lexical the block has the editor\'s default size (labelwise.lexicalFeatures)', async () => {
+      const out = join(dir, 'default.json');
+      await runSimulate({ ...base, out });
+      const got = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
+      const file = { ...data, file: dataFile };
+      const want = JSON.parse(JSON.stringify(await simulate({ ...settings, data: file, vectors: withLexicalBlock({ ...settings, data: file }, vectors, defaultSettings.lexicalFeatures), strategy: 'margin', committeeSize: 5, diversity: true }))) as Record<string, unknown>;
+      delete got.seconds;
+      delete want.seconds;
+      assert.deepEqual(got, want);
+    });
+
+    test('--lexical -1 is refused with the flag named; --lexical 0 runs an entity-span dataset', async () => {
+      await assert.rejects(runSimulate({ ...base, lexical: -1, out: join(dir, 'neg.json') }), (e: unknown) => SettingError.is(e) && /--lexical must be an integer ≥ 0/.test(e.message) && /got -1/.test(e.message));
+      const f = join(dir, 'names0.jsonl');
+      writeFileSync(f, Array.from({ length: 30 }, (_, i) => JSON.stringify({ text: `Ann met Bob ${i} times`, spans: [{ start: 0, end: 3, label: 'NAME' }] })).join('\n') + '\n');
+      await runSimulate({ ...base, data: f, vectors: undefined, lexical: 0, init: 5, budget: 10, batch: 5, out: join(dir, 'names0.json') });
+      assert.ok(existsSync(join(dir, 'names0.json')));
     });
 
     test('on an entity-span dataset --lexical is refused with the flag named', async () => {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { metaSelectorFactory } from '../../../src/core/meta/metaSelectorFactory';
 import { simulate, type SimulateOptions } from '../../../src/core/simulation/simulate';
+import { simulationVectors } from '../../../src/core/simulation/simulationVectors';
 import type { Split } from '../../../src/core/simulation/split';
 import { createEngine } from '../../../src/core/engine/createEngine';
 import { defaultDeps } from '../../../src/core/session/defaultDeps';
@@ -41,9 +42,13 @@ const recordOf = (spanId: string): number => Number(spanId.slice('record-'.lengt
 /** The records the simulation asks for, batch by batch. */
 async function simulated(strategy: StrategyChoice): Promise<number[][]> {
   const batches: number[][] = [];
+  // The features as `labelwise simulate` builds them by default: the lexical block of the editor's
+  // default size fitted on the pool's texts, which here are the editor's whole corpus.
+  const features = simulationVectors({ data, split, testFraction: 0.25, ...run }, vectors, { commonComponents: 0, lexical: defaultSettings.lexicalFeatures });
+  assert.ok(features.vectors.cols > vectors.cols);
   const opts: SimulateOptions = {
     data,
-    vectors,
+    ...features,
     strategy,
     split,
     testFraction: 0.25,
