@@ -1,4 +1,4 @@
-// `npm run bench:scale [-- --sizes 10k,100k,1m --runs 3 --dir DIR --compare --source]`: a benchmark (prints figures,
+// `npm run bench:scale [-- --sizes 10k,100k,1m --runs 3 --dir DIR --compare --source --lexical N]`: a benchmark (prints figures,
 // asserts nothing). Builds workspaces of ~10 k / 100 k / 1 M sentence spans from the dev datasets
 // (every record's text cut into sentences; copies after the first have two words replaced, so every
 // text differs and the embedding cache cannot fold them), 100 spans a file (1 M: 10 k files), in
@@ -66,8 +66,17 @@ function sizeOf(s: string): number {
   return Math.round(Number(m[1]) * (m[2].toLowerCase() === 'm' ? 1e6 : m[2].toLowerCase() === 'k' ? 1e3 : 1));
 }
 
+// --lexical N: labelwise.lexicalFeatures of the sessions (default: the setting's default; 0: none),
+// handed to the children through the environment.
+if (!process.argv.includes('--child') && process.argv.includes('--lexical')) process.env.LW_BENCH_LEXICAL = arg('lexical', String(defaultSettings.lexicalFeatures));
+function lexicalFeatures(): number {
+  const v = Number(process.env.LW_BENCH_LEXICAL ?? defaultSettings.lexicalFeatures);
+  if (!(Number.isInteger(v) && v >= 0)) throw new Error(`--lexical must be an integer ≥ 0, got ${process.env.LW_BENCH_LEXICAL}`);
+  return v;
+}
+
 function settingsFor(): StartableSettings {
-  return { ...defaultSettings, labels: [...LABELS] as unknown as StartableSettings['labels'], include: ['**/*.txt'], device: 'cpu', autoRetrainEvery: 0 };
+  return { ...defaultSettings, labels: [...LABELS] as unknown as StartableSettings['labels'], include: ['**/*.txt'], device: 'cpu', autoRetrainEvery: 0, lexicalFeatures: lexicalFeatures() };
 }
 
 function corpusOf(root: string): CorpusOptions {
@@ -339,7 +348,7 @@ async function main(): Promise<void> {
     // Ratio of each run's open to that run's raw read + encode, then the median (same-run ratios).
     const ratio = (f: (x: Measure) => number): number => median(runsOf.open.map((o, i) => f(o) / (f(runsOf.read[i]) + f(runsOf.encode[i]))));
     rows.push({ spans, m });
-    console.log(`\n${spans} spans in ${Math.ceil(size / SPANS_PER_FILE)} files (${root}), median of ${runs} runs, ${cpuModel()}:`);
+    console.log(`\n${spans} spans in ${Math.ceil(size / SPANS_PER_FILE)} files (${root}), median of ${runs} runs, ${cpuModel()}, labelwise.lexicalFeatures ${lexicalFeatures()}:`);
     console.log(`  ${'phase'.padEnd(30)} ${'wall s'.padStart(8)} ${'CPU s'.padStart(8)} ${'main thr s'.padStart(10)} ${'peak RSS MB'.padStart(12)}`);
     for (const k of ORDER) {
       const x = m[k];

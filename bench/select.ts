@@ -5,10 +5,13 @@
 //   - retraining the committee on 2,000 labels (≤ 1 s), warm-started as in a labeling session,
 //     and from scratch;
 //   - a full 300-label `simulate` on brown-genre (≤ 30 s), encoding included, as the CLI runs it.
-// `-- --dim 200`: the synthetic pool has 200 columns (the encoder's 100 and labelwise.lexicalFeatures = 100).
+// The synthetic pool has the columns the editor's engine gets by default: the encoder's 100 and
+// labelwise.lexicalFeatures' default (100); `-- --dim 100` for the encoder's alone, or any other width.
 import { join } from 'node:path';
 import { metaSelectorFactory } from '../src/core/meta/metaSelectorFactory';
 import { simulate } from '../src/core/simulation/simulate';
+import { defaultSettings } from '../src/core/settings';
+import { simulationVectors } from '../src/core/simulation/simulationVectors';
 import { loadEncoder } from '../src/core/encoders/loadEncoder';
 import { ModelWithCommittee } from '../src/core/learners/modelWithCommittee';
 import { BootstrapCommittee } from '../src/core/learners/committee';
@@ -22,14 +25,14 @@ import { silentLogger, type Matrix } from '../src/core/types';
 import { median } from './stats';
 
 const N = 100_000;
-/** Vector columns: the embedded encoder's 100, or `--dim 200` for the encoder's and labelwise.lexicalFeatures = 100. */
+/** Vector columns: the embedded encoder's 100 and the default lexical block's, or `--dim N`. */
 const D = dimArg(process.argv.slice(2));
 const K = 6;
 const LABELS = 2000;
 
 function dimArg(argv: string[]): number {
   const i = argv.indexOf('--dim');
-  if (i < 0) return 100;
+  if (i < 0) return 100 + defaultSettings.lexicalFeatures;
   const d = Number(argv[i + 1]);
   if (!Number.isInteger(d) || d < 1) throw new Error(`bench/select.ts: --dim wants a positive integer, got "${argv[i + 1] ?? ''}"`);
   return d;
@@ -156,7 +159,8 @@ async function main(): Promise<void> {
   const metaMs = await time(5, () => meta.select(s, 10));
   say(`select 10 of ${unlabeled.length} with meta (prior + all strategies' advice): ${metaMs.toFixed(1)} ms (target ≤ 150 ms)`);
 
-  // A full 300-label simulate on brown-genre, encoding included (as `labelwise simulate` without --vectors).
+  // A full 300-label simulate on brown-genre, encoding and the default features included (as
+  // `labelwise simulate` without --vectors: the lexical block fitted on the pool, simulationVectors.ts).
   const file = join(__dirname, '..', '..', 'shared', 'datasets', 'brown-genre.jsonl');
   const data = readGoldDataset(file);
   for (const strategy of ['margin', 'meta'] as const) {
@@ -164,9 +168,11 @@ async function main(): Promise<void> {
       const encoder = await loadEncoder({ model: 'default', device: 'cpu', logger: silentLogger });
       const vectors = await encoder.encode(data.records.map((r) => r.text));
       await encoder.dispose();
-      await simulate({ data, vectors, strategy, seed: 1, init: 20, batch: 10, budget: 300, testFraction: 0.3, metaFactory: metaSelectorFactory(silentLogger) });
+      const run = { data, seed: 1, init: 20, batch: 10, budget: 300, testFraction: 0.3 };
+      const features = simulationVectors(run, vectors, { commonComponents: 0, lexical: defaultSettings.lexicalFeatures });
+      await simulate({ ...run, ...features, strategy, metaFactory: metaSelectorFactory(silentLogger) });
     });
-    say(`full simulate on brown-genre (encode ${data.records.length} records + 300 labels) with ${strategy}: ${(ms / 1000).toFixed(1)} s (target ≤ 30 s)`);
+    say(`full simulate on brown-genre (encode ${data.records.length} records + lexical block of ${defaultSettings.lexicalFeatures} + 300 labels) with ${strategy}: ${(ms / 1000).toFixed(1)} s (target ≤ 30 s)`);
   }
 }
 
