@@ -33,7 +33,7 @@ import { simulate, type SimulationResult } from '../src/core/simulation/simulate
 import { readSplit, stratifiedTestIds } from '../src/core/simulation/split';
 import type { RunSettings } from '../src/core/simulation/runPlan';
 import { simulationVectors } from '../src/core/simulation/simulationVectors';
-import { readNpy, writeNpy } from '../src/core/npy';
+import { readNpy, toNpy } from '../src/core/npy';
 import { defaultSettings } from '../src/core/settings';
 import { commonComponentsOf, defaultPoolingOf } from '../src/core/encoders/loadEncoder';
 import { deriveSeed } from '../src/core/learners/rng';
@@ -303,7 +303,7 @@ function cacheFile(t: Task, args: Args): string {
   return join(CACHE, 'al', resultsTag(args), datasetKey(t.dataset, args, t.split), `${t.strategy}.b${t.budget}.seed${t.seed}${t.split ? `.split${t.split}` : ''}.code-${codeTag(t.strategy)}.json`);
 }
 
-function writeAtomic(file: string, body: string): void {
+function writeAtomic(file: string, body: string | Buffer): void {
   mkdirSync(join(file, '..'), { recursive: true });
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, body);
@@ -364,10 +364,7 @@ function runFeatures(t: Task, args: Args, settings: RunSettings, vectors: Matrix
     if (m.rows === vectors.rows && m.cols > vectors.cols) return { vectors: m, commonComponents: 0 };
   }
   const f = simulationVectors(settings, vectors, { commonComponents, lexical: args.lexical });
-  mkdirSync(join(file, '..'), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeNpy(tmp, f.vectors);
-  renameSync(tmp, file);
+  writeAtomic(file, toNpy(f.vectors));
   return f;
 }
 

@@ -122,6 +122,19 @@ describe('a simulation with the lexical block (withLexicalBlock, labelwise simul
       assert.deepEqual(got, want);
     });
 
+    test('with default-sif the common component comes off the encoder\'s columns only, as in the editor (not off the block\'s too)', async () => {
+      const out = join(dir, 'sif.json');
+      await runSimulate({ ...base, model: 'default-sif', lexical: 4, out });
+      const got = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
+      const file = { ...data, file: dataFile };
+      const run = { ...settings, data: file, strategy: 'margin' as const, committeeSize: 5, diversity: true };
+      const want = JSON.parse(JSON.stringify(await simulate({ ...run, ...simulationVectors(run, vectors, { commonComponents: 1, lexical: 4 }) }))) as Record<string, unknown>;
+      const overBoth = JSON.parse(JSON.stringify(await simulate({ ...run, vectors: withLexicalBlock(run, vectors, 4), commonComponents: 1 }))) as Record<string, unknown>;
+      for (const r of [got, want, overBoth]) delete r.seconds;
+      assert.deepEqual(got, want);
+      assert.notDeepEqual(overBoth.curve, want.curve, 'removing it from the block too changes the run on this data');
+    });
+
     test('--lexical -1 is refused with the flag named; --lexical 0 runs an entity-span dataset', async () => {
       await assert.rejects(runSimulate({ ...base, lexical: -1, out: join(dir, 'neg.json') }), (e: unknown) => SettingError.is(e) && /--lexical must be an integer ≥ 0/.test(e.message) && /got -1/.test(e.message));
       const f = join(dir, 'names0.jsonl');
