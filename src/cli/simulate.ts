@@ -74,6 +74,10 @@ const stderrLogger: Logger = {
 /** `labelwise simulate`: DESIGN.md's contract. Progress on stderr, the JSON on stdout or --out. */
 export async function runSimulate(opts: SimulateOptions): Promise<void> {
   const strategies = strategiesOf(opts);
+  // Checked before anything is read or encoded. By default as many columns as the editor's
+  // labelwise.lexicalFeatures default.
+  const lexical = opts.lexical ?? defaultSettings.lexicalFeatures;
+  if (!(Number.isInteger(lexical) && lexical >= 0)) throw new SettingError('--lexical', `--lexical must be an integer ≥ 0 (columns of the lexical block; 0: none), got ${lexical}`);
   const data = readGoldDataset(opts.data);
   if (data.task === 'spans') {
     if (opts.lexical !== undefined && opts.lexical !== 0) throw new SettingError('--lexical', `${opts.data} holds entity spans; --lexical (a block of lexical features, one row per record) only serves text classification`);
@@ -91,10 +95,7 @@ export async function runSimulate(opts: SimulateOptions): Promise<void> {
     throw new InputError(`${opts.vectors} has ${vectors.rows} rows but ${opts.data} has ${data.records.length} records; they must match one to one`, opts.vectors);
   }
   const split = opts.split ? readSplit(opts.split, data.records.length) : undefined;
-  // The lexical block is fitted on the pool of this seed's split, once for every strategy; by
-  // default as many columns as the editor's labelwise.lexicalFeatures default.
-  const lexical = opts.lexical ?? defaultSettings.lexicalFeatures;
-  if (!(Number.isInteger(lexical) && lexical >= 0)) throw new SettingError('--lexical', `--lexical must be an integer ≥ 0 (columns of the lexical block; 0: none), got ${lexical}`);
+  // The lexical block is fitted on the pool of this seed's split, once for every strategy.
   const features = simulationVectors({ data, ...loopOptions(opts, split) }, vectors, { commonComponents, lexical });
   if (lexical > 0) stderrLogger.info(`lexical block: ${features.vectors.cols - vectors.cols} columns next to the ${vectors.cols} of the vectors (--lexical 0: none)`);
   const results: SimulationResult[] = [];
