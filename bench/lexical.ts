@@ -26,8 +26,8 @@ import { priorDir } from '../src/core/meta/prior';
 import { parseStrategy } from '../src/core/settingsParser';
 import { quantise } from '../src/core/features/compactVectors';
 import { fitLexical } from '../src/core/features/lexical';
-import { appendColumns, appendLexical } from '../src/core/features/lexicalPool';
-import { lexicalCacheFile, readLexicalBlock, writeLexicalBlock } from '../src/core/session/lexicalCache';
+import { appendLexical } from '../src/core/features/lexicalPool';
+import { appendCachedBlock, createLexicalBlockWriter, lexicalCacheFile, openLexicalBlock } from '../src/core/session/lexicalCache';
 import { withLexicalBlock } from '../src/core/simulation/lexicalVectors';
 import { simulate, type SimulationResult } from '../src/core/simulation/simulate';
 import { wilcoxonSignedRank } from '../src/core/simulation/wilcoxon';
@@ -296,11 +296,15 @@ async function timing(args: Args): Promise<void> {
     const dir = mkdtempSync(join(tmpdir(), 'labelwise-lexical-timing-'));
     const ids = texts.map((_, i) => `span-${i.toString(16).padStart(16, '0')}`);
     const block = fitLexical(texts, { dims: args.dims }).features;
-    writeLexicalBlock(lexicalCacheFile(dir, args.dims, ids), block, silentLogger);
+    const writer = createLexicalBlockWriter(lexicalCacheFile(dir, args.dims, ids), n, block.cols, silentLogger);
+    writer.add(block);
+    writer.finish();
     const cached: number[] = [];
     for (let r = 0; r < args.runs; r++) {
       const t0 = performance.now();
-      appendColumns(pool, readLexicalBlock(lexicalCacheFile(dir, args.dims, ids), n, args.dims, silentLogger)!);
+      const reader = openLexicalBlock(lexicalCacheFile(dir, args.dims, ids), n, args.dims, silentLogger)!;
+      appendCachedBlock(pool, reader);
+      reader.close();
       cached.push((performance.now() - t0) / 1000);
     }
     rmSync(dir, { recursive: true, force: true });

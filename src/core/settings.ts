@@ -85,8 +85,8 @@ export interface LabelwiseSettings {
    * Columns of lexical features (features/lexical.ts: TF-IDF of words and character trigrams,
    * projected on the corpus's top singular vectors) the classification learner gets next to the
    * encoder's vectors; 0 = none. On by default (100): it raised every strategy's learning curve on
-   * all nine benchmark datasets (bench/lexical.md); corpora of more than LEXICAL_MAX_SPANS spans
-   * open without it (features/lexicalPool.ts).
+   * all nine benchmark datasets (bench/lexical.md). Fitted and appended a run of spans at a time
+   * for a corpus of any size (features/lexicalPool.ts streamLexicalBlock).
    */
   lexicalFeatures: number;
 }

@@ -5,7 +5,7 @@ import type { Encoder } from '../encoders/encoder';
 import { loadEncoder } from '../encoders/loadEncoder';
 import { openCorpusEncoded } from '../cache/corpusManifest';
 import { settingKeys } from '../settings';
-import { contextOf, readCorpus, readSpanSource, type Corpus, type CorpusOptions } from '../text/corpus';
+import { contextOf, readCorpus, readFileSpans, readSpanSource, type Corpus, type CorpusOptions } from '../text/corpus';
 import { gatherShardVectors, loadVectorShards } from '../vectorShards';
 import type { CandidateSpan, Logger, Matrix, Vectors } from '../types';
 import { isCompact, quantise } from '../features/compactVectors';
@@ -27,6 +27,9 @@ const SOURCE_CACHE_FILES = 32;
  * first open splits each call over its threads.
  */
 const ENCODE_CHUNK = 16384;
+
+/** Files the span texts of a table are read ahead of the run being handed over (textRuns). */
+const READ_AHEAD_FILES = 4;
 
 function corpusOptions(root: string, settings: CorpusSettings): CorpusOptions {
   return { root, include: settings.include, exclude: settings.exclude, granularity: settings.granularity, maxFileSizeMB: settings.maxFileSizeMB };
@@ -57,22 +60,44 @@ function corpusView(root: string, settings: CorpusSettings, logger: Logger, corp
     problems: corpus.problems.map((p) => p.message),
     // The panel's span text, read when shown (the session keeps none; it checks it against the id).
     text: async (span) => (await source(span)).slice(span.start, span.end),
-    // Every span's text at once (labelwise.lexicalFeatures): the corpus read again by the same
-    // reader, matched to the table's rows by span id. A span whose file changed since the open
-    // gets '' (no lexical features until the next open), and the log says how many.
-    texts: async () => {
+    // Every span's text in row order, a file at a time (labelwise.lexicalFeatures): each file read
+    // again by the same reader, its spans matched to the table's rows by span id. A span whose file
+    // changed since the open gets '' (no lexical features until the next open), and the log says
+    // how many.
+    textRuns: async function* (): AsyncGenerator<readonly string[]> {
       const table = corpus.spans;
-      if (!(table instanceof SpanTable)) return table.map((s) => s.text);
-      const read = await readCorpus(corpusOptions(root, settings));
-      const byId = new Map(read.spans.map((s) => [s.id, s.text]));
+      if (!(table instanceof SpanTable)) {
+        yield table.map((s) => s.text);
+        return;
+      }
+      const opts = corpusOptions(root, settings);
+      // The table's runs of rows from one file, read a few files ahead (as readCorpus reads them).
+      const runs: { start: number; end: number; file: string }[] = [];
+      for (let r = 0; r < table.length; ) {
+        const file = table.file(r);
+        let end = r + 1;
+        while (end < table.length && table.file(end) === file) end++;
+        runs.push({ start: r, end, file });
+        r = end;
+      }
+      const reads: (Promise<CandidateSpan[]> | undefined)[] = [];
+      const readAhead = (upto: number): void => {
+        while (reads.length < Math.min(runs.length, upto)) reads.push(readFileSpans(opts, runs[reads.length].file));
+      };
       let missing = 0;
-      const out = Array.from({ length: table.length }, (_, r) => {
-        const t = byId.get(table.id(r));
-        if (t === undefined) missing++;
-        return t ?? '';
-      });
+      for (let k = 0; k < runs.length; k++) {
+        readAhead(k + READ_AHEAD_FILES);
+        const byId = new Map((await reads[k]!).map((s) => [s.id, s.text]));
+        reads[k] = undefined;
+        const run: string[] = [];
+        for (let i = runs[k].start; i < runs[k].end; i++) {
+          const t = byId.get(table.id(i));
+          if (t === undefined) missing++;
+          run.push(t ?? '');
+        }
+        yield run;
+      }
       if (missing > 0) logger.warn(`${missing} spans changed on disk while the corpus was opened: they get no lexical features until the next open`);
-      return out;
     },
     async context(span: CandidateSpan): Promise<{ before: string; after: string }> {
       try {

@@ -1,8 +1,7 @@
 import type { EngineOptions, EngineQuery, LabelingEngine, RetrainResult } from '../engine/labelingEngine';
 import type { Encoder, EncoderOptions } from '../encoders/encoder';
 import { SettingError } from '../errors';
-import { fitLexical } from '../features/lexical';
-import { LEXICAL_MAX_SPANS, appendColumns } from '../features/lexicalPool';
+import { ColumnAppender, LEXICAL_FIT_ROWS, streamLexicalBlock } from '../features/lexicalPool';
 import { poolFeatures } from '../features/poolFeatures';
 import { settingKeys, type StartableSettings } from '../settings';
 import { silentLogger, type CandidateSpan, type Logger, type Vectors } from '../types';
@@ -18,7 +17,7 @@ import type { AnchorReport, CurveData, DecideParams, DecideResult, ExplainItem, 
 import { emptyRecord, toRecord } from '../record';
 import { recordSpanId, spanId } from '../text/spanId';
 import { SpanTable, type SpanPlace } from './spanTable';
-import { lexicalCacheFile, readLexicalBlock, writeLexicalBlock } from './lexicalCache';
+import { appendCachedBlock, createLexicalBlockWriter, lexicalCacheFile, openLexicalBlock, type LexicalBlockWriter } from './lexicalCache';
 import { CoalescedRuns } from '../util/coalescedRuns';
 import { SerialQueue } from '../util/serialQueue';
 import { startAutoRetrain } from './autoRetrain';
@@ -48,10 +47,11 @@ export interface TableCorpus extends Omit<SessionCorpus, 'spans' | 'text'> {
   readonly spans: SpanTable;
   text(span: SpanPlace): Promise<string>;
   /**
-   * Optional: every span's text, row i for span i, read in one pass over the files (for features
-   * fitted on the corpus's texts, labelwise.lexicalFeatures); absent, they are read span by span.
+   * Optional: every span's text in row order, a run (a file's spans) at a time, read by one pass
+   * over the files (for features fitted on the corpus's texts, labelwise.lexicalFeatures); absent,
+   * they are read span by span.
    */
-  texts?(): Promise<string[]>;
+  textRuns?(): AsyncIterable<readonly string[]>;
 }
 
 /** A corpus with its vectors, as SessionDeps.openCorpus returns it. */
@@ -207,29 +207,9 @@ export class LabelingSession {
       // the same function `labelwise simulate` fits on its pool.
       // The pool is the session's own: a compact one is transformed in place (no second copy at 1 M spans).
       let X = poolFeatures(vectors, encoder.commonComponents ?? 0, [], { inPlace: true }).pool;
-      if (settings.lexicalFeatures > 0 && X.rows > LEXICAL_MAX_SPANS) {
-        logger.info(
-          `lexical features skipped: ${X.rows} spans, more than the ${LEXICAL_MAX_SPANS} they are fitted for (the fit reads every span's text at once); the classifier uses the model's vectors alone (${settingKeys.lexicalFeatures})`,
-        );
-      } else if (settings.lexicalFeatures > 0) {
-        // Lexical features fitted on the corpus's texts (the same fit `labelwise simulate --lexical`
-        // makes on its pool), appended to every span's vector; kept in the cache folder for the
-        // next open of the same spans (lexicalCache.ts).
+      if (settings.lexicalFeatures > 0) {
         progress('Lexical features', 0.955);
-        const t1 = Date.now();
-        const dims = settings.lexicalFeatures;
-        const file = lexicalCacheFile(params.cacheDir, dims, spanIds(corpus));
-        let block = readLexicalBlock(file, X.rows, dims, logger);
-        let how = 'from the cache';
-        if (!block) {
-          const texts = await spanTexts(corpus);
-          checkSignal(opts.signal);
-          block = fitLexical(texts, { dims }).features;
-          writeLexicalBlock(file, block, logger);
-          how = `fitted on ${texts.length} span texts`;
-        }
-        X = appendColumns(X, block);
-        logger.info(`lexical features: ${block.cols} columns ${how} in ${((Date.now() - t1) / 1000).toFixed(1)} s (${settingKeys.lexicalFeatures})`);
+        X = await withLexicalBlock(X, corpus, settings.lexicalFeatures, params.cacheDir, logger, progress, opts.signal);
       }
       const engine = deps.createEngine(X, {
         classes: settings.labels,
@@ -622,12 +602,86 @@ function* spanIds(corpus: SessionCorpus | TableCorpus): Generator<string> {
 }
 
 /** Every span's text, row i for span i: from the spans themselves, the corpus's one-pass read, or span by span. */
-async function spanTexts(corpus: SessionCorpus | TableCorpus): Promise<string[]> {
-  if (!(corpus.spans instanceof SpanTable)) return corpus.spans.map((s) => s.text);
+/** Spans a run of texts or block rows holds at most when the corpus has no runs of its own. */
+const TEXT_RUN = 4096;
+
+/** Every span's text in row order, a run at a time: the corpus's own reader if it has one, else span by span. */
+async function* textRuns(corpus: SessionCorpus | TableCorpus): AsyncGenerator<readonly string[]> {
+  if (!(corpus.spans instanceof SpanTable)) {
+    for (let s = 0; s < corpus.spans.length; s += TEXT_RUN) yield corpus.spans.slice(s, s + TEXT_RUN).map((x) => x.text);
+    return;
+  }
   const table = corpus.spans;
   const c = corpus as TableCorpus;
-  if (c.texts) return c.texts();
-  const out: string[] = [];
-  for (let r = 0; r < table.length; r++) out.push(await c.text(table.place(r)));
-  return out;
+  if (c.textRuns) {
+    yield* c.textRuns();
+    return;
+  }
+  for (let s = 0; s < table.length; s += TEXT_RUN) {
+    const run: string[] = [];
+    for (let r = s; r < Math.min(table.length, s + TEXT_RUN); r++) run.push(await c.text(table.place(r)));
+    yield run;
+  }
+}
+
+/**
+ * The pool with the lexical block (labelwise.lexicalFeatures) after the encoder's columns: read
+ * from the cache folder when these spans' block is there, else fitted on the corpus's texts (the
+ * same fit `labelwise simulate` makes on its pool: streamLexicalBlock) and kept there for the next
+ * open. Either way a run of rows at a time, so a corpus of any size keeps no more than 10,000 texts
+ * and one run's block rows besides the pool; a cancel takes effect between runs.
+ */
+async function withLexicalBlock(
+  X: Vectors,
+  corpus: SessionCorpus | TableCorpus,
+  dims: number,
+  cacheDir: string,
+  logger: Logger,
+  progress: (message: string, fraction: number) => void,
+  signal: AbortSignal | undefined,
+): Promise<Vectors> {
+  const t1 = Date.now();
+  const n = X.rows;
+  const file = lexicalCacheFile(cacheDir, dims, spanIds(corpus));
+  const done = (pool: Vectors, how: string): Vectors => {
+    logger.info(`lexical features: ${pool.cols - X.cols} columns ${how} in ${((Date.now() - t1) / 1000).toFixed(1)} s (${settingKeys.lexicalFeatures})`);
+    return pool;
+  };
+  const cached = openLexicalBlock(file, n, dims, logger);
+  if (cached) {
+    try {
+      return done(appendCachedBlock(X, cached, () => checkSignal(signal)), 'from the cache');
+    } catch (e) {
+      if (e instanceof CancelledError) throw e;
+      logger.warn(`the cached lexical features cannot be read (${(e as Error).message}); fitting them again`);
+    } finally {
+      cached.close();
+    }
+  }
+  let joined: ColumnAppender | undefined;
+  let writer: LexicalBlockWriter | undefined;
+  try {
+    await streamLexicalBlock(
+      n,
+      () => textRuns(corpus),
+      dims,
+      (start, block) => {
+        joined ??= new ColumnAppender(X, block.cols);
+        writer ??= createLexicalBlockWriter(file, n, block.cols, logger);
+        joined.add(block);
+        writer.add(block);
+      },
+      {
+        between: (at, pass) => {
+          checkSignal(signal);
+          progress(pass === 'fit' ? `Lexical features: reading ${at}/${n}` : `Lexical features: projecting ${at}/${n}`, 0.955);
+        },
+      },
+    );
+  } catch (e) {
+    writer?.abort();
+    throw e;
+  }
+  writer!.finish();
+  return done(joined!.result(), n <= LEXICAL_FIT_ROWS ? `fitted on ${n} span texts` : `fitted on ${LEXICAL_FIT_ROWS} of the ${n} span texts, every span projected`);
 }

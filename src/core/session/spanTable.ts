@@ -275,6 +275,11 @@ export class SpanTable {
     return hexOf(this.packed!, row * ID_BYTES);
   }
 
+  /** The file of a row's span (place(row).file without building the place). */
+  file(row: number): string {
+    return this.paths[this.fileOf[row]];
+  }
+
   place(row: number): SpanPlace {
     return { id: this.id(row), file: this.paths[this.fileOf[row]], start: this.starts[row], end: this.ends[row], line: this.lines[row] };
   }

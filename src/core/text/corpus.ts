@@ -121,6 +121,20 @@ export async function readCorpus(opts: CorpusOptions): Promise<Corpus> {
   return { spans, problems, files };
 }
 
+/**
+ * The spans of one file of the corpus as readCorpus cut them at the open, read again (for the
+ * span texts of a corpus too large to keep them: the lexical block's fit). A file that cannot be
+ * read now gives none; the caller matches spans by id and counts those it misses.
+ */
+export async function readFileSpans(opts: CorpusOptions, file: string): Promise<CandidateSpan[]> {
+  try {
+    const text = await readTextFile(resolve(opts.root, file), { maxBytes: opts.maxFileSizeMB * 1024 * 1024, displayName: file });
+    return fileSpans(file, text, opts.granularity).spans;
+  } catch {
+    return [];
+  }
+}
+
 interface FileResult {
   readonly file: string;
   readonly read: boolean;

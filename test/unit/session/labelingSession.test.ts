@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -8,7 +8,7 @@ import type { Encoder } from '../../../src/core/encoders/encoder';
 import { loadEncoder } from '../../../src/core/encoders/loadEncoder';
 import { SettingError } from '../../../src/core/errors';
 import { CancelledError } from '../../../src/core/session/cancelledError';
-import { LEXICAL_MAX_SPANS, appendLexical } from '../../../src/core/features/lexicalPool';
+import { LEXICAL_FIT_ROWS, appendLexical } from '../../../src/core/features/lexicalPool';
 import { LabelingSession, type SessionCorpus, type SessionDeps, type TableCorpus } from '../../../src/core/session/labelingSession';
 import { SpanTable } from '../../../src/core/session/spanTable';
 import type { Vectors } from '../../../src/core/types';
@@ -102,17 +102,27 @@ describe('labeling session (plain Node)', () => {
     assert.deepEqual(seen[3], appendLexical(await encodedSpans(corpus), texts, 100).pool);
   });
 
-  test(`labelwise.lexicalFeatures: a corpus of more than ${LEXICAL_MAX_SPANS} spans opens without the lexical block, and the log says why`, async () => {
-    const lines = Array.from({ length: LEXICAL_MAX_SPANS + 1 }, (_, i) => `span ${i.toString(36)} of a large corpus`);
+  test(`labelwise.lexicalFeatures: a corpus of more than ${LEXICAL_FIT_ROWS} spans gets the block simulate fits (a run at a time), re-opens from the cache, and a cancel mid-way caches nothing`, async () => {
+    const lines = Array.from({ length: LEXICAL_FIT_ROWS + 1500 }, (_, i) => `span ${(i % 311).toString(36)} of a ${['large', 'long', 'big'][i % 3]} corpus`);
     const corpus = lineCorpus({ 'large.txt': lines });
+    const texts = corpus.spans.map((x) => x.text);
     const logs: string[] = [];
     const logger = { info: (m: string) => void logs.push(m), warn: (m: string) => void logs.push(m), error: (m: string) => void logs.push(m) };
-    let cols = -1;
-    const d: SessionDeps = { loadEncoder: async () => letterEncoder(), openCorpus: openWith(() => corpus), createEngine: (X, opts) => ((cols = X.cols), createEngine(X, opts)) };
-    const opened = await LabelingSession.open(params({ cacheDir: mkdtempSync(join(tmpdir(), 'labelwise-lexical-')) }), d, { logger });
-    await opened.session.dispose();
-    assert.equal(cols, 26, "the encoder's vectors alone");
-    assert.ok(logs.some((m) => m === `lexical features skipped: ${LEXICAL_MAX_SPANS + 1} spans, more than the ${LEXICAL_MAX_SPANS} they are fitted for (the fit reads every span's text at once); the classifier uses the model's vectors alone (labelwise.lexicalFeatures)`), logs.join('\n'));
+    const seen: Vectors[] = [];
+    const d: SessionDeps = { loadEncoder: async () => letterEncoder(), openCorpus: openWith(() => corpus), createEngine: (X, opts) => (seen.push(X), createEngine(X, opts)) };
+    const cacheDir = mkdtempSync(join(tmpdir(), 'labelwise-lexical-'));
+    // Cancelled while projecting: no block in the cache folder, not even a part of one.
+    const abort = new AbortController();
+    const progress = (m: string): void => void (m.startsWith('Lexical features: projecting') && abort.abort());
+    await assert.rejects(LabelingSession.open(params({ settings: { ...settings, lexicalFeatures: 6 }, cacheDir }), d, { logger, progress, signal: abort.signal }), CancelledError);
+    assert.deepEqual(readdirSync(cacheDir), []);
+    const want = appendLexical(await letterEncoder().encode(texts), texts, 6).pool;
+    for (const how of [`fitted on ${LEXICAL_FIT_ROWS} of the ${lines.length} span texts, every span projected`, 'from the cache']) {
+      const opened = await LabelingSession.open(params({ settings: { ...settings, lexicalFeatures: 6 }, cacheDir }), d, { logger });
+      await opened.session.dispose();
+      assert.deepEqual(seen.at(-1), want, how);
+      assert.ok(logs.some((m) => m.startsWith(`lexical features: 6 columns ${how} in `)), logs.join('\n'));
+    }
   });
 
   test('multi-label: label sets (stored and new) train a one-vs-rest engine; the why lists the labels that apply', async () => {
