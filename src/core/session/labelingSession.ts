@@ -660,10 +660,19 @@ async function withLexicalBlock(
   }
   let joined: ColumnAppender | undefined;
   let writer: LexicalBlockWriter | undefined;
+  // A span whose text could not be read again (its file changed since the open: '') gets a block
+  // row of no words; such a block is used but not cached, so that the next open fits it again.
+  let unread = false;
+  const runs = async function* (): AsyncGenerator<readonly string[]> {
+    for await (const run of textRuns(corpus)) {
+      if (!unread && run.includes('')) unread = true;
+      yield run;
+    }
+  };
   try {
     await streamLexicalBlock(
       n,
-      () => textRuns(corpus),
+      runs,
       dims,
       (start, block) => {
         joined ??= new ColumnAppender(X, block.cols);
@@ -682,6 +691,9 @@ async function withLexicalBlock(
     writer?.abort();
     throw e;
   }
-  writer!.finish();
+  if (unread) {
+    writer!.abort();
+    logger.info('lexical features not cached: some span texts could not be read again; the next open fits them again');
+  } else writer!.finish();
   return done(joined!.result(), n <= LEXICAL_FIT_ROWS ? `fitted on ${n} span texts` : `fitted on ${LEXICAL_FIT_ROWS} of the ${n} span texts, every span projected`);
 }

@@ -138,6 +138,40 @@ describe('the worker’s real dependencies (corpus reader, embedded encoder, cac
     }
   });
 
+  test('labelwise.lexicalFeatures: a file changed between the read and the fit: its spans get a block row of no words, the log says so, and the block is not cached', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'labelwise-deps-'));
+    try {
+      mkdirSync(join(root, 'docs'));
+      for (const [f, lines] of Object.entries(TOPICS)) writeFileSync(join(root, 'docs', f), lines.join(' ') + '\n');
+      const settings = { ...defaultSettings, labels: ['sport', 'science'], device: 'cpu', lexicalFeatures: 6 } satisfies StartableSettings;
+      const params = { root, settings, cacheDir: join(root, 'cache'), decisions: [] };
+      const [changed, kept] = Object.keys(TOPICS);
+      const { deps, seen } = capturingDeps();
+      const open = deps.openCorpus;
+      deps.openCorpus = async (...a) => {
+        const opened = await open(...a);
+        writeFileSync(join(root, 'docs', changed), 'Entirely new words here.\n');
+        return opened;
+      };
+      const logs: string[] = [];
+      const logger = { info: (m: string) => logs.push(m), warn: (m: string) => logs.push(m), error: (m: string) => logs.push(m) };
+      const { session } = await LabelingSession.open(params, deps, { logger });
+      const spans = await session.spans();
+      await session.dispose();
+      const n = TOPICS[changed].length;
+      assert.ok(logs.includes(`${n} spans changed on disk while the corpus was opened: they get no lexical features until the next open`), logs.join('\n'));
+      assert.ok(logs.includes('lexical features not cached: some span texts could not be read again; the next open fits them again'), logs.join('\n'));
+      assert.deepEqual(readdirSync(join(root, 'cache')).filter((f) => f.startsWith('lexical-')), []);
+      // The unchanged file's spans have their words' columns; the changed file's spans a row of none.
+      const dense = (r: number): number[] => Array.from({ length: 6 }, (_, j) => (seen[0] as { codes: Int8Array }).codes[r * 106 + 100 + j]);
+      const rows = (file: string): number[] => spans.map((x, r) => (x.file === `docs/${file}` ? r : -1)).filter((r) => r >= 0);
+      for (const r of rows(changed)) assert.deepEqual(dense(r), [0, 0, 0, 0, 0, 0]);
+      assert.ok(rows(kept).every((r) => dense(r).some((v) => v !== 0)));
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
   test('stored decisions at open: in place, and in a renamed file (found again through one read of the corpus)', async () => {
     const root = mkdtempSync(join(tmpdir(), 'labelwise-deps-'));
     try {
