@@ -1,86 +1,91 @@
-// `node --import tsx bench/ssl.ts`: the base learner with and without the semi-supervised step
-// (src/core/learners/selfTraining.ts), through simulate(), per dataset × strategy × seed. Prints
-// AULC and accuracy at 50/100/300 labels per mode, and with-minus-without with a paired Wilcoxon p.
+// `npm run bench:ssl`: the base learner's semi-supervised step (src/core/learners/selfTraining.ts:
+// self-training, or pseudo-labels where label propagation over a kNN graph of the span vectors
+// agrees with the model) against none, through simulate() — the editor's engine — on the features
+// the editor's learner sees by default (simulationVectors.ts: the encoder's vectors and the lexical
+// block, fitted on each seed's pool, read from bench:al's cache when it has them), per dataset ×
+// strategy × seed, and on the peers' fixed brown-genre splits. Writes bench/ssl.md (bench/ssl.bN.md
+// for another --budget): AULC per mode, with-minus-without and meta-minus-random with paired
+// Wilcoxon p. A benchmark: it prints figures and asserts nothing.
 //
-// Results are cached per run in bench/.cache/ssl/ (gitignored; --fresh ignores them) so that an
-// interrupted run resumes. Vectors are shared with bench:al (bench/.cache/vectors/, same key).
-// Flags: --seeds N (default 5), --datasets a,b, --strategies a,b (default margin,random,meta),
-// --modes off,self-training,propagation (a mode may carry knobs: propagation:threshold:ratio:weight),
+// Results are cached per run in bench/.cache/ssl/ (gitignored) under the features' and the run's
+// code fingerprints (importClosure.ts), so an interrupted run resumes and a code change reruns.
+// Flags: --seeds N (default 20), --datasets a,b, --strategies a,b (default margin,random,meta),
+// --modes off,propagation (a mode may carry knobs: propagation:threshold:ratio:weight),
+// --budget N (default 300), --lexical N (default: labelwise.lexicalFeatures' default), --no-peers,
 // --worker i/n (run every n-th task from i, for a second process), --report (no runs, only the table).
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { priorDir } from '../src/core/meta/prior';
 import { metaSelectorFactory } from '../src/core/meta/metaSelectorFactory';
+import { readNpy, toNpy } from '../src/core/npy';
+import { defaultSettings } from '../src/core/settings';
 import { simulate, type SimulationResult } from '../src/core/simulation/simulate';
+import { simulationVectors } from '../src/core/simulation/simulationVectors';
+import { readSplit } from '../src/core/simulation/split';
 import { wilcoxonSignedRank } from '../src/core/simulation/wilcoxon';
 import type { SemiSupervised } from '../src/core/learners/selfTraining';
 import { parseStrategy } from '../src/core/settingsParser';
 import { readGoldDataset, type GoldDataset } from '../src/core/text/dataset';
 import { silentLogger, type Matrix } from '../src/core/types';
-import { DATASET_SPECS } from '../scripts/datasetSpecs';
-import { datasetVectors, defaultPriorTrainedOn } from './datasetVectors';
+import { DATASET_SPECS, SHARED_DIR } from '../scripts/datasetSpecs';
+import { datasetVectors, defaultPriorTrainedOn, encoderTag } from './datasetVectors';
+import { runFingerprint } from './importClosure';
 
 const ROOT = join(__dirname, '..');
 const CACHE = join(ROOT, 'bench', '.cache');
-const SETTINGS = { init: 20, batch: 10, budget: 300, testFraction: 0.3 } as const;
-const CHECKPOINTS = [50, 100, 300] as const;
+const SETTINGS = { init: 20, batch: 10, testFraction: 0.3 } as const;
+/** The peers' fixed brown-genre splits (../shared/splits), run at bench:al's peer budget. */
+const PEER_SPLITS = [1, 2, 3, 4, 5];
+const PEER_BUDGET = 300;
 
 interface Args {
   seeds: number;
   datasets: string[];
   strategies: string[];
   modes: string[];
-  fresh: boolean;
+  budget: number;
+  lexical: number;
+  peers: boolean;
   report: boolean;
   worker: { index: number; of: number };
 }
 
 function parseArgs(argv: string[]): Args {
   const a: Args = {
-    seeds: 5,
-    datasets: ['brown-genre', 'spam-assassin', 'sotu-era'],
+    seeds: 20,
+    datasets: DATASET_SPECS.map((d) => d.name),
     strategies: ['margin', 'random', 'meta'],
-    modes: ['off', 'self-training'],
-    fresh: false,
+    modes: ['off', 'propagation'],
+    budget: 300,
+    lexical: defaultSettings.lexicalFeatures,
+    peers: true,
     report: false,
     worker: { index: 0, of: 1 },
   };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i + 1] ?? '';
-    switch (argv[i]) {
-      case '--seeds':
-        a.seeds = Number(v);
-        i++;
-        break;
-      case '--datasets':
-        a.datasets = v.split(',');
-        i++;
-        break;
-      case '--strategies':
-        a.strategies = v.split(',');
-        i++;
-        break;
-      case '--modes':
-        a.modes = v.split(',');
-        i++;
-        break;
-      case '--worker': {
-        const [index, of] = v.split('/').map(Number);
-        a.worker = { index, of };
-        i++;
-        break;
-      }
-      case '--fresh':
-        a.fresh = true;
-        break;
-      case '--report':
-        a.report = true;
-        break;
-      default:
-        throw new Error(`bench/ssl.ts: unknown flag ${argv[i]}`);
-    }
+    const flag = argv[i];
+    const takes = (): string => (i++, v);
+    if (flag === '--seeds') a.seeds = Number(takes());
+    else if (flag === '--datasets') a.datasets = takes().split(',');
+    else if (flag === '--strategies') a.strategies = takes().split(',');
+    else if (flag === '--modes') a.modes = takes().split(',');
+    else if (flag === '--budget') a.budget = Number(takes());
+    else if (flag === '--lexical') a.lexical = Number(takes());
+    else if (flag === '--no-peers') a.peers = false;
+    else if (flag === '--report') a.report = true;
+    else if (flag === '--worker') {
+      const [index, of] = takes().split('/').map(Number);
+      a.worker = { index, of };
+    } else throw new Error(`bench/ssl.ts: unknown flag ${flag}`);
   }
   for (const d of a.datasets) if (!DATASET_SPECS.some((s) => s.name === d)) throw new Error(`bench/ssl.ts: unknown dataset ${d}`);
+  if (!a.modes.includes('off')) throw new Error('bench/ssl.ts: --modes must include off (every other mode is compared with it)');
   for (const m of a.modes) modeOptions(m);
+  if (!(Number.isInteger(a.seeds) && a.seeds > 0)) throw new Error(`bench/ssl.ts: --seeds must be a positive integer, got ${a.seeds}`);
+  if (!(Number.isInteger(a.budget) && a.budget > SETTINGS.init)) throw new Error(`bench/ssl.ts: --budget must be an integer above ${SETTINGS.init}, got ${a.budget}`);
+  if (!(Number.isInteger(a.lexical) && a.lexical >= 0)) throw new Error(`bench/ssl.ts: --lexical must be an integer ≥ 0, got ${a.lexical}`);
+  a.peers &&= a.budget === PEER_BUDGET && a.datasets.includes('brown-genre');
   return a;
 }
 
@@ -98,18 +103,48 @@ interface Task {
   readonly mode: string;
   readonly strategy: string;
   readonly seed: number;
+  /** A peers' split number (its seed is the same number, as in bench:al). */
+  readonly split?: number;
 }
 
-const cacheFile = (t: Task): string => join(CACHE, 'ssl', t.dataset, t.mode.replace(/:/g, '_'), `${t.strategy}.seed${t.seed}.json`);
+const fingerprints = new Map<string, string>();
+/** The fingerprint of the code a run (meta or fixed) or the features execute, once per process. */
+function fingerprint(what: 'meta' | 'fixed' | 'features'): string {
+  let fp = fingerprints.get(what);
+  if (fp === undefined) {
+    const src = join(ROOT, 'src', 'core');
+    const entry = join(src, 'simulation', what === 'features' ? 'simulationVectors.ts' : 'simulate.ts');
+    fp = runFingerprint({ meta: what === 'meta', entry, metaDir: join(src, 'meta'), priorDir: priorDir(), root: ROOT });
+    fingerprints.set(what, fp);
+  }
+  return fp;
+}
+
+/** bench:al's folder for these features (the same tag scheme), so that a seed's block is fitted once for both benchmarks. */
+function featuresFolder(args: Args): string {
+  return join(CACHE, 'al', `${encoderTag('default')}.lexical${args.lexical}.lex-${fingerprint('features')}`);
+}
+
+function cacheFile(t: Task, args: Args): string {
+  const code = fingerprint(t.strategy === 'meta' ? 'meta' : 'fixed');
+  const features = args.lexical > 0 ? `lexical${args.lexical}.lex-${fingerprint('features')}` : 'embedding';
+  const seed = `seed${t.seed}${t.split ? `.split${t.split}` : ''}`;
+  return join(CACHE, 'ssl', features, t.dataset, t.mode.replace(/:/g, '_'), `${t.strategy}.b${budgetOf(t, args)}.${seed}.code-${code}.json`);
+}
+
+const budgetOf = (t: Task, args: Args): number => (t.split ? PEER_BUDGET : args.budget);
+
+function writeAtomic(file: string, body: string | Buffer): void {
+  mkdirSync(join(file, '..'), { recursive: true });
+  writeFileSync(`${file}.${process.pid}.tmp`, body);
+  renameSync(`${file}.${process.pid}.tmp`, file);
+}
 
 async function run(args: Args, tasks: Task[]): Promise<void> {
   const loaded = new Map<string, { data: GoldDataset; vectors: Matrix }>();
   const heldOut = defaultPriorTrainedOn();
-  // Runs without a result are dealt out to the workers (each sees the same list when they start
-  // together), mode by mode, so that every worker gets its share of the slow modes.
-  const todo = tasks.filter((t) => args.fresh || !existsSync(cacheFile(t)));
-  const byMode = args.modes.flatMap((m) => todo.filter((t) => t.mode === m));
-  const mine = byMode.filter((_, i) => i % args.worker.of === args.worker.index);
+  const todo = tasks.filter((t) => !existsSync(cacheFile(t, args)));
+  const mine = todo.filter((_, i) => i % args.worker.of === args.worker.index);
   let done = 0;
   for (const t of mine) {
     const spec = DATASET_SPECS.find((d) => d.name === t.dataset)!;
@@ -119,75 +154,146 @@ async function run(args: Args, tasks: Task[]): Promise<void> {
       ds = { data, vectors: await datasetVectors(spec, data) };
       loaded.set(t.dataset, ds);
     }
-    const r = await simulate({
+    const settings = {
       data: ds.data,
-      vectors: ds.vectors,
-      strategy: parseStrategy(t.strategy, '--strategies'),
       seed: t.seed,
       ...SETTINGS,
+      budget: budgetOf(t, args),
+      split: t.split ? readSplit(join(SHARED_DIR, 'splits', `brown-genre.seed${t.split}.json`), ds.data.records.length) : undefined,
       name: t.dataset,
+    };
+    let features: { vectors: Matrix; commonComponents: number } = { vectors: ds.vectors, commonComponents: 0 };
+    if (args.lexical > 0) {
+      const file = join(featuresFolder(args), t.dataset, 'features', `seed${t.seed}${t.split ? `.split${t.split}` : ''}.npy`);
+      const cached = existsSync(file) ? readNpy(file) : undefined;
+      if (cached && cached.rows === ds.vectors.rows && cached.cols > ds.vectors.cols) features = { vectors: cached, commonComponents: 0 };
+      else {
+        features = simulationVectors(settings, ds.vectors, { commonComponents: 0, lexical: args.lexical });
+        writeAtomic(file, toNpy(features.vectors));
+      }
+    }
+    const r = await simulate({
+      ...settings,
+      ...features,
+      strategy: parseStrategy(t.strategy, '--strategies'),
       semiSupervised: modeOptions(t.mode),
       metaFactory: metaSelectorFactory(silentLogger, { requireHeldOut: heldOut.includes(t.dataset) }),
     });
-    const f = cacheFile(t);
-    mkdirSync(join(f, '..'), { recursive: true });
-    writeFileSync(`${f}.${process.pid}.tmp`, JSON.stringify(r));
-    renameSync(`${f}.${process.pid}.tmp`, f);
+    writeAtomic(cacheFile(t, args), JSON.stringify(r));
     done++;
-    process.stderr.write(`[${done}/${mine.length}] ${t.dataset} ${t.mode} ${t.strategy} seed ${t.seed}: aulc ${r.aulc.toFixed(4)} in ${r.seconds.toFixed(1)} s\n`);
+    process.stderr.write(`[${done}/${mine.length}] ${t.dataset}${t.split ? ` split ${t.split}` : ''} ${t.mode} ${t.strategy} seed ${t.seed}: aulc ${r.aulc.toFixed(4)} in ${r.seconds.toFixed(1)} s\n`);
   }
 }
 
-const accAt = (r: SimulationResult, labels: number): number => {
-  let best = r.curve[0];
-  for (const c of r.curve) if (c.labels <= labels) best = c;
-  return best.accuracy;
+const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+const sd = (xs: readonly number[]): number => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)) * (xs.length / Math.max(1, xs.length - 1)));
+const signed = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)}`;
+const pOf = (a: readonly number[], b: readonly number[]): string => {
+  if (a.length < 2) return '';
+  const p = wilcoxonSignedRank(a, b).p;
+  return p < 0.001 ? '< 0.001' : p.toFixed(3);
 };
 
 function report(args: Args, tasks: Task[]): string {
-  const lines: string[] = [];
-  const p = (s: string): void => void lines.push(s);
-  const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
-  const sd = (xs: number[]): number => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)) * (xs.length / Math.max(1, xs.length - 1)));
   const results = new Map<string, SimulationResult>();
-  for (const t of tasks) if (existsSync(cacheFile(t))) results.set(cacheFile(t), JSON.parse(readFileSync(cacheFile(t), 'utf8')) as SimulationResult);
+  for (const t of tasks) {
+    const f = cacheFile(t, args);
+    if (existsSync(f)) results.set(f, JSON.parse(readFileSync(f, 'utf8')) as SimulationResult);
+  }
+  const aulcs = (dataset: string, mode: string, strategy: string, seeds: readonly number[], split = false): (number | undefined)[] =>
+    seeds.map((seed) => {
+      const r = results.get(cacheFile({ dataset, mode, strategy, seed, split: split ? seed : undefined }, args));
+      return r ? 100 * r.aulc : undefined;
+    });
+  /** Paired values of two series (seeds both have). */
+  const paired = (a: (number | undefined)[], b: (number | undefined)[]): [number[], number[]] => {
+    const x: number[] = [];
+    const y: number[] = [];
+    a.forEach((v, i) => v !== undefined && b[i] !== undefined && (x.push(v), y.push(b[i]!)));
+    return [x, y];
+  };
   const seeds = Array.from({ length: args.seeds }, (_, i) => i + 1);
-  p(`init ${SETTINGS.init}, batch ${SETTINGS.batch}, budget ${SETTINGS.budget}; seeds 1..${args.seeds}; AULC and accuracy in points (×100)`);
-  p('| dataset | strategy | mode | runs | AULC ± sd | acc@50 | acc@100 | acc@300 | Δ AULC vs off | Wilcoxon p | s/run |');
-  p('|---|---|---|---|---|---|---|---|---|---|---|');
-  for (const dataset of args.datasets) {
-    for (const strategy of args.strategies) {
-      const base = seeds.map((seed) => results.get(cacheFile({ dataset, mode: 'off', strategy, seed })));
-      for (const mode of args.modes) {
-        const rs = seeds.map((seed) => results.get(cacheFile({ dataset, mode, strategy, seed })));
-        const ok = rs.filter((r): r is SimulationResult => !!r);
-        if (ok.length === 0) continue;
-        const au = ok.map((r) => 100 * r.aulc);
-        const at = (n: (typeof CHECKPOINTS)[number]): string => (100 * mean(ok.map((r) => accAt(r, n)))).toFixed(1);
-        let delta = '';
-        let pv = '';
-        if (mode !== 'off') {
-          const pairs = seeds.flatMap((_, i) => (rs[i] && base[i] ? [[rs[i]!.aulc, base[i]!.aulc]] : []));
-          if (pairs.length > 0) {
-            delta = (100 * mean(pairs.map(([a, b]) => a - b))).toFixed(2);
-            pv = pairs.length >= 2 ? wilcoxonSignedRank(pairs.map((x) => x[0]), pairs.map((x) => x[1])).p.toFixed(3) : '';
-          }
-        }
-        p(`| ${dataset} | ${strategy} | ${mode} | ${ok.length} | ${mean(au).toFixed(2)} ± ${sd(au).toFixed(2)} | ${CHECKPOINTS.map(at).join(' | ')} | ${delta} | ${pv} | ${mean(ok.map((r) => r.seconds)).toFixed(1)} |`);
+  const others = args.modes.filter((m) => m !== 'off');
+  const lines: string[] = [];
+  const p = (s = ''): void => void lines.push(s);
+  p(`# The semi-supervised step on the default features (${args.budget} labels)`);
+  p();
+  p(`Generated by \`npm run bench:ssl${args.budget === 300 ? '' : ` -- --budget ${args.budget}`}\` (bench/ssl.ts). Each run is \`simulate()\`, the editor's engine with gold answers: a`);
+  p(`stratified 30 % test split and ${SETTINGS.init} random initial labels chosen by the seed, rounds of ${SETTINGS.batch} queries to ${args.budget} labels; features as the`);
+  p(`editor's learner sees them by default (the encoder's vectors and the lexical block of ${args.lexical} columns, fitted on each seed's pool:`);
+  p(`\`simulationVectors\`, code \`${fingerprint('features')}\`); code fingerprints: fixed strategies \`${fingerprint('fixed')}\`, meta \`${fingerprint('meta')}\`.`);
+  p(`Modes: \`off\` (the supervised learner, today's default) and ${others.map((m) => `\`${m}\``).join(', ')} (\`semiSupervised\` of simulate() and the engine; defaults in`);
+  p('src/core/learners/selfTraining.ts). AULC in points (mean accuracy from 20 labels to the budget, ×100); p: two-sided paired Wilcoxon');
+  p(`signed-rank over seeds 1–${args.seeds}. Meta runs with a prior never trained on the dataset it is evaluated on.`);
+  p();
+  for (const mode of others) {
+    p(`## ${mode} − off, per dataset and strategy (AULC points)`);
+    p();
+    p(`| dataset | ${args.strategies.map((s) => `${s}: off → ${mode} | Δ (p)`).join(' | ')} |`);
+    p(`|---|${args.strategies.map(() => '---|---|').join('')}`);
+    const deltas = new Map<string, number[]>(args.strategies.map((s) => [s, []]));
+    for (const dataset of args.datasets) {
+      const cells = args.strategies.map((s) => {
+        const [on, off] = paired(aulcs(dataset, mode, s, seeds), aulcs(dataset, 'off', s, seeds));
+        if (on.length === 0) return '— | —';
+        const d = mean(on) - mean(off);
+        deltas.get(s)!.push(d);
+        return `${mean(off).toFixed(1)} ± ${sd(off).toFixed(1)} → ${mean(on).toFixed(1)} ± ${sd(on).toFixed(1)} | ${signed(d)} (${pOf(on, off)}, n = ${on.length})`;
+      });
+      p(`| ${dataset} | ${cells.join(' | ')} |`);
+    }
+    p(`| **mean over datasets** | ${args.strategies.flatMap((s) => ['', `**${signed(mean(deltas.get(s)!))}**`]).join(' | ')} |`);
+    p();
+    if (args.strategies.includes('meta') && args.strategies.includes('random')) {
+      p(`### meta − random and meta − margin, off and ${mode}`);
+      p();
+      const vs = args.strategies.filter((s) => s !== 'meta');
+      p(`| dataset | ${vs.map((s) => `meta − ${s}, off (p) | ${mode} (p)`).join(' | ')} |`);
+      p(`|---|${vs.map(() => '---|---|').join('')}`);
+      const sums = new Map<string, number[]>(vs.flatMap((s) => [[`${s} off`, []], [`${s} on`, []]]));
+      for (const dataset of args.datasets) {
+        const cells = vs.flatMap((s) =>
+          (['off', mode] as const).map((m) => {
+            const [a, b] = paired(aulcs(dataset, m, 'meta', seeds), aulcs(dataset, m, s, seeds));
+            if (a.length === 0) return '—';
+            sums.get(`${s} ${m === 'off' ? 'off' : 'on'}`)!.push(mean(a) - mean(b));
+            return `${signed(mean(a) - mean(b))} (${pOf(a, b)})`;
+          }),
+        );
+        p(`| ${dataset} | ${cells.join(' | ')} |`);
       }
+      p(`| **mean** | ${vs.flatMap((s) => [`**${signed(mean(sums.get(`${s} off`)!))}**`, `**${signed(mean(sums.get(`${s} on`)!))}**`]).join(' | ')} |`);
+      p();
+    }
+    if (args.peers) {
+      p(`### The peers' brown-genre splits (../shared/splits, ${PEER_BUDGET} labels, split K with seed K): mean AULC, ×100`);
+      p();
+      p(`| strategy | off | ${mode} |`);
+      p('|---|---|---|');
+      for (const s of args.strategies) {
+        const [on, off] = paired(aulcs('brown-genre', mode, s, PEER_SPLITS, true), aulcs('brown-genre', 'off', s, PEER_SPLITS, true));
+        if (on.length > 0) p(`| ${s} | ${mean(off).toFixed(1)} | ${mean(on).toFixed(1)} (n = ${on.length}) |`);
+      }
+      p();
     }
   }
-  return lines.join('\n');
+  const secs = (mode: string): number[] => tasks.filter((t) => t.mode === mode).flatMap((t) => results.get(cacheFile(t, args))?.seconds ?? []);
+  p(`Seconds a run (mean, this machine, two runs at a time): ${args.modes.map((m) => `${m} ${mean(secs(m)).toFixed(1)} s`).join(', ')}.`);
+  return lines.join('\n') + '\n';
 }
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const tasks: Task[] = [];
-  // Seed-major, so that a cut-short run still has every cell at a few seeds.
   for (let seed = 1; seed <= args.seeds; seed++)
     for (const dataset of args.datasets) for (const strategy of args.strategies) for (const mode of args.modes) tasks.push({ dataset, mode, strategy, seed });
+  if (args.peers) for (const split of PEER_SPLITS) for (const strategy of args.strategies) for (const mode of args.modes) tasks.push({ dataset: 'brown-genre', mode, strategy, seed: split, split });
   if (!args.report) await run(args, tasks);
-  if (args.worker.of === 1 || args.report) process.stdout.write(report(args, tasks) + '\n');
+  if (args.worker.of === 1 || args.report) {
+    const out = join(ROOT, 'bench', args.budget === 300 ? 'ssl.md' : `ssl.b${args.budget}.md`);
+    writeFileSync(out, report(args, tasks));
+    process.stdout.write(`wrote ${out}\n`);
+  }
 }
 
 main().catch((e: unknown) => {

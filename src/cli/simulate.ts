@@ -8,7 +8,7 @@ import { simulateSpans, type SpanSimulationResult } from '../core/simulation/sim
 import { commonComponentsOf, loadEncoder } from '../core/encoders/loadEncoder';
 import { InputError, SettingError } from '../core/errors';
 import { readNpy } from '../core/npy';
-import { defaultSettings } from '../core/settings';
+import { defaultSettings, type SemiSupervisedChoice } from '../core/settings';
 import { parseStrategy } from '../core/settingsParser';
 import { spanStrategyFor } from '../core/spans/spanStrategies';
 import { STRATEGY_CHOICES, type StrategyChoice } from '../core/strategies/strategy';
@@ -50,6 +50,8 @@ export interface SimulateOptions {
    * editor's default (labelwise.lexicalFeatures), for text classification; 0: none.
    */
   lexical?: number;
+  /** The learner's semi-supervised step (labelwise.semiSupervised); absent: off. */
+  semiSupervised?: SemiSupervisedChoice;
   out?: string;
 }
 
@@ -81,6 +83,7 @@ export async function runSimulate(opts: SimulateOptions): Promise<void> {
   const data = readGoldDataset(opts.data);
   if (data.task === 'spans') {
     if (opts.lexical !== undefined && opts.lexical !== 0) throw new SettingError('--lexical', `${opts.data} holds entity spans; --lexical (a block of lexical features, one row per record) only serves text classification`);
+    if (opts.semiSupervised !== undefined && opts.semiSupervised !== 'off') throw new SettingError('--semi-supervised', `${opts.data} holds entity spans; --semi-supervised only serves text classification`);
     const results = await simulateEntitySpans(data, opts, strategies);
     if (opts.strategies !== undefined) stderrLogger.info(spanSummary(results));
     emit(results, opts.strategies !== undefined, opts.out);
@@ -160,6 +163,7 @@ function loopOptions(opts: SimulateOptions, split: ReturnType<typeof readSplit> 
     split,
     committeeSize: opts.committee,
     diversity: opts.diversity,
+    ...(opts.semiSupervised !== undefined && opts.semiSupervised !== 'off' ? { semiSupervised: { method: opts.semiSupervised } } : {}),
     metaFactory: metaSelectorFactory(stderrLogger, opts.prior === undefined || opts.prior === 'auto' ? {} : { prior: opts.prior }),
     logger: stderrLogger,
   };

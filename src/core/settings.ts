@@ -29,6 +29,7 @@ export const settingKeys = {
   spanLabels: 'labelwise.spanLabels',
   allowOverlap: 'labelwise.allowOverlap',
   lexicalFeatures: 'labelwise.lexicalFeatures',
+  semiSupervised: 'labelwise.semiSupervised',
 } as const;
 
 /**
@@ -89,7 +90,18 @@ export interface LabelwiseSettings {
    * for a corpus of any size (features/lexicalPool.ts streamLexicalBlock).
    */
   lexicalFeatures: number;
+  /**
+   * The classification learner's semi-supervised step (learners/selfTraining.ts): `off`, or after
+   * each fit pseudo-labels for confident unlabeled spans — `propagation` where labels spread over a
+   * k-nearest-neighbour graph of the span vectors agree with the model, `self-training` from the
+   * model alone — and one more fit on labels and pseudo-labels. Off by default: bench:al has not
+   * judged it yet (bench/ssl.md measures it).
+   */
+  semiSupervised: SemiSupervisedChoice;
 }
+
+export type SemiSupervisedChoice = 'off' | 'propagation' | 'self-training';
+export const SEMI_SUPERVISED_CHOICES: readonly SemiSupervisedChoice[] = ['off', 'propagation', 'self-training'];
 
 /** A label set a session labels with: at least two labels (settingsParser.ts checkStartable). */
 export type LabelSet = readonly [string, string, ...string[]];
@@ -137,4 +149,5 @@ export const defaultSettings: LabelwiseSettings = {
   spanLabels: [],
   allowOverlap: false,
   lexicalFeatures: 100,
+  semiSupervised: 'off',
 };

@@ -1,7 +1,7 @@
 import { userInfo } from 'node:os';
 import { isAbsolute } from 'node:path';
 import { SettingError } from './errors';
-import { defaultSettings, settingKeys, TASKS, type LabelSet, type LabelwiseSettings, type SessionSettings, type SpanLabels, type SpanSessionSettings, type StartableSettings } from './settings';
+import { defaultSettings, settingKeys, SEMI_SUPERVISED_CHOICES, TASKS, type LabelSet, type LabelwiseSettings, type SessionSettings, type SpanLabels, type SpanSessionSettings, type StartableSettings } from './settings';
 import { STRATEGY_CHOICES, STRATEGY_NAMES, type StrategyChoice } from './strategies/strategy';
 import { DEVICES, GRANULARITIES, type Device, type Granularity } from './types';
 
@@ -160,6 +160,7 @@ export function parseSettings(get: SettingReader): LabelwiseSettings {
     spanLabels: parseLabels(val('spanLabels'), k.spanLabels),
     allowOverlap: bool(val('allowOverlap'), k.allowOverlap),
     lexicalFeatures: int(val('lexicalFeatures'), k.lexicalFeatures, 0, MAX_LEXICAL_FEATURES),
+    semiSupervised: oneOf(val('semiSupervised'), k.semiSupervised, SEMI_SUPERVISED_CHOICES),
   };
 }
 

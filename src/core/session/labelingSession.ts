@@ -218,7 +218,15 @@ export class LabelingSession {
         diversity: settings.diversity,
         seed: settings.seed,
         ...(settings.multiLabel ? { multiLabel: true } : {}),
+        ...(settings.semiSupervised !== 'off' && !settings.multiLabel ? { semiSupervised: { method: settings.semiSupervised } } : {}),
       }, { batch: settings.batchSize, logger });
+      if (settings.semiSupervised !== 'off') {
+        logger.info(
+          settings.multiLabel
+            ? `${settingKeys.semiSupervised} ${settings.semiSupervised} is for single-label classification: ignored with ${settingKeys.multiLabel}`
+            : `semi-supervised learner: ${settings.semiSupervised} (${settingKeys.semiSupervised})`,
+        );
+      }
       const session = new LabelingSession(settings, corpus, engine, encoder, logger, opts.events ?? {});
       if (params.curveFile !== undefined) await session.restoreCurve(params.curveFile);
       progress('Finding the labeled spans again', 0.96);

@@ -125,6 +125,24 @@ describe('labeling session (plain Node)', () => {
     }
   });
 
+  test('labelwise.semiSupervised: the engine gets the step (off: none); with labelwise.multiLabel it is ignored, and the log says so', async () => {
+    const corpus = lineCorpus(TOPICS);
+    const got: unknown[] = [];
+    const logs: string[] = [];
+    const logger = { info: (m: string) => void logs.push(m), warn: (m: string) => void logs.push(m), error: (m: string) => void logs.push(m) };
+    const d: SessionDeps = { ...deps(corpus), createEngine: (X, opts, extra) => (got.push(opts.semiSupervised), createEngine(X, opts, extra)) };
+    for (const semiSupervised of ['off', 'propagation', 'self-training'] as const) {
+      const opened = await LabelingSession.open(params({ settings: { ...settings, lexicalFeatures: 0, semiSupervised } }), d, { logger });
+      await opened.session.dispose();
+    }
+    assert.deepEqual(got, [undefined, { method: 'propagation' }, { method: 'self-training' }]);
+    assert.ok(logs.includes('semi-supervised learner: propagation (labelwise.semiSupervised)'), logs.join('\n'));
+    const multi = await LabelingSession.open(params({ settings: { ...settings, lexicalFeatures: 0, multiLabel: true, semiSupervised: 'propagation' } }), d, { logger });
+    await multi.session.dispose();
+    assert.equal(got.at(-1), undefined);
+    assert.ok(logs.includes('labelwise.semiSupervised propagation is for single-label classification: ignored with labelwise.multiLabel'), logs.join('\n'));
+  });
+
   test('multi-label: label sets (stored and new) train a one-vs-rest engine; the why lists the labels that apply', async () => {
     const multi = { ...settings, multiLabel: true };
     const corpus = lineCorpus(TOPICS);

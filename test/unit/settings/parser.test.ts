@@ -69,6 +69,21 @@ describe('settings parser: labelwise.lexicalFeatures', () => {
   }
 });
 
+describe('settings parser: labelwise.semiSupervised', () => {
+  test('off by default; off, propagation or self-training', () => {
+    assert.equal(parseSettings(reader({})).semiSupervised, 'off');
+    for (const v of ['off', 'propagation', 'self-training']) assert.equal(parseSettings(reader({ 'labelwise.semiSupervised': v })).semiSupervised, v);
+  });
+  for (const bad of ['labelprop', '', true, 1]) {
+    test(`${JSON.stringify(bad)} is refused naming labelwise.semiSupervised and the choices`, () => {
+      assert.throws(
+        () => parseSettings(reader({ 'labelwise.semiSupervised': bad })),
+        (e: unknown) => names('labelwise.semiSupervised')(e) && (e as Error).message.includes('off, propagation, self-training') && (e as Error).message.includes(JSON.stringify(bad)),
+      );
+    });
+  }
+});
+
 describe('settings parser: a session needs a label set', () => {
   test('fewer than two labels is refused naming labelwise.labels; two or more give a label set', () => {
     for (const labels of [[], ['only']]) {

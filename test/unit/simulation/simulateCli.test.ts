@@ -147,6 +147,19 @@ describe('labelwise simulate (runSimulate)', () => {
     assert.match(device.stderr, /--device.*auto, cpu, cuda/);
   });
 
+  test('--semi-supervised propagation is simulate() with the semi-supervised step; an unknown mode lists the valid ones', async () => {
+    const out = join(dir, 'ssl.json');
+    await runSimulate({ ...base, out, lexical: 0, semiSupervised: 'propagation' });
+    const got = JSON.parse(readFileSync(out, 'utf8')) as { curve: unknown[] };
+    const want = await simulate({ data, vectors, strategy: 'entropy', seed: 3, init: 10, batch: 10, budget: 40, testFraction: 0.3, committeeSize: 5, diversity: true, semiSupervised: { method: 'propagation' } });
+    assert.deepEqual(got.curve, JSON.parse(JSON.stringify(want.curve)));
+    await runSimulate({ ...base, out, lexical: 0 });
+    assert.notDeepEqual((JSON.parse(readFileSync(out, 'utf8')) as { curve: unknown[] }).curve, want.curve, 'off is another run');
+    const bad = await runCli(['simulate', '--data', base.data, '--semi-supervised', 'labelprop']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--semi-supervised.*off, propagation, self-training/);
+  });
+
   test('a single-class dataset is a clear error', async () => {
     const one = join(dir, 'one.jsonl');
     writeFileSync(one, data.records.map((r) => JSON.stringify({ text: r.text, label: 'same' })).join('\n') + '\n');
@@ -163,6 +176,10 @@ describe('labelwise simulate on entity spans', () => {
       await assert.rejects(
         runSimulate({ data: f, vectors: join(dir, 'v.npy'), strategy: 'margin', seed: 1, init: 1, batch: 1, budget: 2, testFraction: 0.3, model: 'default', device: 'cpu', committee: 5, diversity: true }),
         (e: unknown) => SettingError.is(e) && /per-token vectors/.test(e.message) && e.message.includes(f),
+      );
+      await assert.rejects(
+        runSimulate({ data: f, strategy: 'margin', seed: 1, init: 1, batch: 1, budget: 2, testFraction: 0.3, model: 'default', device: 'cpu', committee: 5, diversity: true, semiSupervised: 'propagation' }),
+        (e: unknown) => SettingError.is(e) && /--semi-supervised only serves text classification/.test(e.message) && e.message.includes(f),
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });
