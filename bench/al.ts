@@ -37,7 +37,6 @@ import { readNpy, toNpy } from '../src/core/npy';
 import { defaultSettings } from '../src/core/settings';
 import { commonComponentsOf, defaultPoolingOf } from '../src/core/encoders/loadEncoder';
 import { deriveSeed } from '../src/core/learners/rng';
-import { priorDir } from '../src/core/meta/prior';
 import { parseStrategy } from '../src/core/settingsParser';
 import { STRATEGY_NAMES } from '../src/core/strategies/strategy';
 import { readGoldDataset, type GoldDataset } from '../src/core/text/dataset';
@@ -46,7 +45,7 @@ import { buildDatasets } from '../scripts/buildDatasets';
 import { DATASET_SPECS as DATASETS, SHARED_DIR, type DatasetSpec } from '../scripts/datasetSpecs';
 import { plotSvg } from './alPlot';
 import { datasetVectors, defaultPriorTrainedOn, encoderTag } from './datasetVectors';
-import { runFingerprint } from './importClosure';
+import { simulationFingerprint } from './importClosure';
 import { TARGET_MIN_SEEDS, checkTargets, fmtP, formatRatio, mean, pText, medianLabelsToReach, sd, seedsAtBudget, strategiesForLargerBudget, verdictOf, type DatasetVerdict } from './alTargets';
 import { median } from './stats';
 
@@ -278,25 +277,11 @@ function resultsTag(args: Args): string {
   return args.lexical > 0 ? `${encoder}.lexical${args.lexical}.lex-${featuresTag()}` : encoder;
 }
 
-let featuresFingerprint: string | undefined;
 /** The fingerprint of the code that builds a run's features (simulationVectors.ts and what it runs). */
-function featuresTag(): string {
-  featuresFingerprint ??= runFingerprint({ meta: false, entry: join(ROOT, 'src', 'core', 'simulation', 'simulationVectors.ts'), metaDir: join(ROOT, 'src', 'core', 'meta'), priorDir: priorDir(), root: ROOT });
-  return featuresFingerprint;
-}
+const featuresTag = (): string => simulationFingerprint(ROOT, 'features');
 
-const fingerprints = new Map<boolean, string>();
-/** The fingerprint of the code a run of this strategy executes (importClosure.ts runFingerprint), once per process. */
-function codeTag(strategy: string): string {
-  const meta = strategy === 'meta';
-  let fp = fingerprints.get(meta);
-  if (fp === undefined) {
-    const src = join(ROOT, 'src', 'core');
-    fp = runFingerprint({ meta, entry: join(src, 'simulation', 'simulate.ts'), metaDir: join(src, 'meta'), priorDir: priorDir(), root: ROOT });
-    fingerprints.set(meta, fp);
-  }
-  return fp;
-}
+/** The fingerprint of the code a run of this strategy executes (importClosure.ts). */
+const codeTag = (strategy: string): string => simulationFingerprint(ROOT, strategy === 'meta' ? 'meta' : 'fixed');
 
 /** A run's cache file: one per task and version of the code it runs, so an engine change is never answered from the cache. */
 function cacheFile(t: Task, args: Args): string {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative } from 'node:path';
+import { priorDir } from '../src/core/meta/prior';
 
 /*
  * What a benchmark's cache key must cover: every source file the measured code runs, found by
@@ -47,4 +48,23 @@ export function runFingerprint(opts: { readonly meta: boolean; readonly entry: s
 function isUnder(file: string, dir: string): boolean {
   const r = relative(dir, file);
   return r !== '' && !r.startsWith('..') && !isAbsolute(r);
+}
+
+const simulationFingerprints = new Map<string, string>();
+
+/**
+ * The fingerprint (runFingerprint) of what a simulation benchmark runs, from the repository at
+ * `root`, once per process: `fixed` and `meta` — a run of a fixed strategy or of the meta-learner
+ * (src/core/simulation/simulate.ts) — or the code that builds a run's features, `features`
+ * (simulationVectors.ts: bench:al, bench:ssl) or `lexical` (lexicalVectors.ts: bench:lexical).
+ */
+export function simulationFingerprint(root: string, what: 'fixed' | 'meta' | 'features' | 'lexical'): string {
+  let fp = simulationFingerprints.get(what);
+  if (fp === undefined) {
+    const src = join(root, 'src', 'core');
+    const entry = join(src, 'simulation', { fixed: 'simulate.ts', meta: 'simulate.ts', features: 'simulationVectors.ts', lexical: 'lexicalVectors.ts' }[what]);
+    fp = runFingerprint({ meta: what === 'meta', entry, metaDir: join(src, 'meta'), priorDir: priorDir(), root });
+    simulationFingerprints.set(what, fp);
+  }
+  return fp;
 }

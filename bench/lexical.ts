@@ -22,7 +22,6 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { metaSelectorFactory } from '../src/core/meta/metaSelectorFactory';
-import { priorDir } from '../src/core/meta/prior';
 import { parseStrategy } from '../src/core/settingsParser';
 import { quantise } from '../src/core/features/compactVectors';
 import { fitLexical } from '../src/core/features/lexical';
@@ -35,7 +34,7 @@ import { readGoldDataset, type GoldDataset } from '../src/core/text/dataset';
 import { silentLogger, type Matrix } from '../src/core/types';
 import { DATASET_SPECS } from '../scripts/datasetSpecs';
 import { datasetVectors, defaultPriorTrainedOn } from './datasetVectors';
-import { runFingerprint } from './importClosure';
+import { simulationFingerprint } from './importClosure';
 import { labelsToReach, mean, pText, sd } from './alTargets';
 import { median } from './stats';
 
@@ -138,18 +137,8 @@ interface Task {
   readonly mode: Mode;
 }
 
-const fingerprints = new Map<string, string>();
-/** Fingerprint of the code a run executes (importClosure.ts runFingerprint): the simulation's for meta or a fixed strategy, the lexical block's for its columns. */
-function fingerprintOf(what: 'meta' | 'fixed' | 'lexical'): string {
-  let fp = fingerprints.get(what);
-  if (fp === undefined) {
-    const src = join(ROOT, 'src', 'core');
-    const entry = join(src, 'simulation', what === 'lexical' ? 'lexicalVectors.ts' : 'simulate.ts');
-    fp = runFingerprint({ meta: what === 'meta', entry, metaDir: join(src, 'meta'), priorDir: priorDir(), root: ROOT });
-    fingerprints.set(what, fp);
-  }
-  return fp;
-}
+/** Fingerprint of the code a run executes (importClosure.ts): the simulation's for meta or a fixed strategy, the lexical block's for its columns. */
+const fingerprintOf = (what: 'meta' | 'fixed' | 'lexical'): string => simulationFingerprint(ROOT, what);
 
 /** A run's cache file: keyed by the code it runs, the lexical block's code and size included. */
 const cacheFile = (t: Task, args: Args): string => {

@@ -15,7 +15,6 @@
 // --worker i/n (run every n-th task from i, for a second process), --report (no runs, only the table).
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { priorDir } from '../src/core/meta/prior';
 import { metaSelectorFactory } from '../src/core/meta/metaSelectorFactory';
 import { readNpy, toNpy } from '../src/core/npy';
 import { defaultSettings } from '../src/core/settings';
@@ -29,7 +28,7 @@ import { readGoldDataset, type GoldDataset } from '../src/core/text/dataset';
 import { silentLogger, type Matrix } from '../src/core/types';
 import { DATASET_SPECS, SHARED_DIR } from '../scripts/datasetSpecs';
 import { datasetVectors, defaultPriorTrainedOn, encoderTag } from './datasetVectors';
-import { runFingerprint } from './importClosure';
+import { simulationFingerprint } from './importClosure';
 
 const ROOT = join(__dirname, '..');
 const CACHE = join(ROOT, 'bench', '.cache');
@@ -107,18 +106,8 @@ interface Task {
   readonly split?: number;
 }
 
-const fingerprints = new Map<string, string>();
-/** The fingerprint of the code a run (meta or fixed) or the features execute, once per process. */
-function fingerprint(what: 'meta' | 'fixed' | 'features'): string {
-  let fp = fingerprints.get(what);
-  if (fp === undefined) {
-    const src = join(ROOT, 'src', 'core');
-    const entry = join(src, 'simulation', what === 'features' ? 'simulationVectors.ts' : 'simulate.ts');
-    fp = runFingerprint({ meta: what === 'meta', entry, metaDir: join(src, 'meta'), priorDir: priorDir(), root: ROOT });
-    fingerprints.set(what, fp);
-  }
-  return fp;
-}
+/** The fingerprint of the code a run (meta or fixed) or the features execute. */
+const fingerprint = (what: 'meta' | 'fixed' | 'features'): string => simulationFingerprint(ROOT, what);
 
 /** bench:al's folder for these features (the same tag scheme), so that a seed's block is fitted once for both benchmarks. */
 function featuresFolder(args: Args): string {
