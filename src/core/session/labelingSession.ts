@@ -671,6 +671,7 @@ async function withLexicalBlock(
   // A span whose text could not be read again (its file changed since the open: '') gets a block
   // row of no words; such a block is used but not cached, so that the next open fits it again.
   let unread = false;
+  let reported = 0;
   const runs = async function* (): AsyncGenerator<readonly string[]> {
     for await (const run of textRuns(corpus)) {
       if (!unread && run.includes('')) unread = true;
@@ -691,6 +692,9 @@ async function withLexicalBlock(
       {
         between: (at, pass) => {
           checkSignal(signal);
+          // A run is a file's spans: at most a hundred progress messages a pass, not one a file.
+          if (Math.floor((100 * at) / n) === Math.floor((100 * reported) / n) && at < n) return;
+          reported = at === n ? 0 : at;
           progress(pass === 'fit' ? `Lexical features: reading ${at}/${n}` : `Lexical features: projecting ${at}/${n}`, 0.955);
         },
       },

@@ -125,6 +125,35 @@ describe('labeling session (plain Node)', () => {
     }
   });
 
+  test('labelwise.lexicalFeatures: a corpus read a span a run (one file a span) reports at most a hundred progress steps, and the block is the same', async () => {
+    const lines = Array.from({ length: 1000 }, (_, i) => `line ${i % 37} about ${['cats', 'dogs', 'owls'][i % 3]}`);
+    const corpus = lineCorpus({ 'many.txt': lines });
+    const texts = corpus.spans.map((x) => x.text);
+    const tableCorpus: TableCorpus = {
+      spans: new SpanTable(corpus.spans),
+      files: corpus.files,
+      problems: [],
+      context: () => ({ before: '', after: '' }),
+      text: async () => assert.fail('read through textRuns'),
+      textRuns: async function* () {
+        for (const t of texts) yield [t];
+      },
+    };
+    const seen: Vectors[] = [];
+    const messages: string[] = [];
+    const d: SessionDeps = {
+      loadEncoder: async () => letterEncoder(),
+      openCorpus: async (_root, _s, enc) => ({ corpus: tableCorpus, vectors: await enc.encode(texts) }),
+      createEngine: (X, opts) => (seen.push(X), createEngine(X, opts)),
+    };
+    const opened = await LabelingSession.open(params({ settings: { ...settings, lexicalFeatures: 4 }, cacheDir: mkdtempSync(join(tmpdir(), 'labelwise-lexical-')) }), d, { progress: (m) => void messages.push(m) });
+    await opened.session.dispose();
+    const steps = messages.filter((m) => m.startsWith('Lexical features: reading'));
+    assert.ok(steps.length >= 10 && steps.length <= 100, `${steps.length} progress steps`);
+    assert.equal(steps.at(-1), 'Lexical features: reading 1000/1000');
+    assert.deepEqual(seen[0], appendLexical(await letterEncoder().encode(texts), texts, 4).pool);
+  });
+
   test('labelwise.semiSupervised: the engine gets the step (off: none); with labelwise.multiLabel it is ignored, and the log says so', async () => {
     const corpus = lineCorpus(TOPICS);
     const got: unknown[] = [];
