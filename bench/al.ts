@@ -22,6 +22,9 @@
 // block of labelwise.lexicalFeatures' default size (simulationVectors.ts, fitted on each seed's pool;
 // kept in bench/.cache/al/ per dataset and seed, so the strategies of a seed share one fit);
 // --lexical N changes its columns, --lexical 0 runs the vectors alone.
+// --semi-supervised MODE runs the learner with labelwise.semiSupervised's step (propagation,
+// self-training; off by default): results under their own folder, report BENCHMARKS.ssl-MODE.md and
+// plots *.ssl-MODE.svg beside the main ones.
 // Other flags: --seeds N, --budget N | --budgets a,b, --datasets a,b, --strategies a,b,
 // --margin POINTS, --max-fixed N, --max-records N, --no-peers.
 import { fork, type ChildProcess } from 'node:child_process';
@@ -34,7 +37,7 @@ import { readSplit, stratifiedTestIds } from '../src/core/simulation/split';
 import type { RunSettings } from '../src/core/simulation/runPlan';
 import { simulationVectors } from '../src/core/simulation/simulationVectors';
 import { readNpy, toNpy } from '../src/core/npy';
-import { defaultSettings } from '../src/core/settings';
+import { defaultSettings, SEMI_SUPERVISED_CHOICES, type SemiSupervisedChoice } from '../src/core/settings';
 import { commonComponentsOf, defaultPoolingOf } from '../src/core/encoders/loadEncoder';
 import { deriveSeed } from '../src/core/learners/rng';
 import { parseStrategy } from '../src/core/settingsParser';
@@ -108,6 +111,8 @@ interface Args {
   commonComponents?: number;
   /** Columns of the lexical block (labelwise.lexicalFeatures; 0: none). */
   lexical: number;
+  /** The learner's semi-supervised step (--semi-supervised; labelwise.semiSupervised): off, propagation or self-training. */
+  semiSupervised: SemiSupervisedChoice;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -130,6 +135,7 @@ function parseArgs(argv: string[]): Args {
     worker: false,
     model: 'default',
     lexical: defaultSettings.lexicalFeatures,
+    semiSupervised: defaultSettings.semiSupervised,
   };
   const list = (v: string | undefined, flag: string): string[] => {
     if (!v || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
@@ -213,6 +219,11 @@ function parseArgs(argv: string[]): Args {
         a.lexical = num(v, flag);
         i++;
         break;
+      case '--semi-supervised':
+        if (!(SEMI_SUPERVISED_CHOICES as readonly string[]).includes(v)) throw new UsageError(`--semi-supervised must be one of ${SEMI_SUPERVISED_CHOICES.join(', ')}, got ${JSON.stringify(v)}`);
+        a.semiSupervised = v as SemiSupervisedChoice;
+        i++;
+        break;
       default:
         throw new UsageError(`unknown flag ${flag}`);
     }
@@ -272,10 +283,14 @@ function datasetKey(name: string, args: Args, split?: number): string {
  * The results' folder: the encoder's tag, plus the common components when they are overridden, plus
  * the lexical block's columns and the fingerprint of the code that builds the features.
  */
-function resultsTag(args: Args): string {
+function featuresDir(args: Args): string {
   const encoder = args.commonComponents === undefined ? encoderTag(args.model) : `${encoderTag(args.model)}.cc${args.commonComponents}`;
   return args.lexical > 0 ? `${encoder}.lexical${args.lexical}.lex-${featuresTag()}` : encoder;
 }
+
+/** The results' folder: the features' (featuresDir), plus the semi-supervised step when one runs. */
+const resultsTag = (args: Args): string => `${featuresDir(args)}${sslTag(args)}`;
+const sslTag = (args: Args): string => (args.semiSupervised === 'off' ? '' : `.ssl-${args.semiSupervised}`);
 
 /** The fingerprint of the code that builds a run's features (simulationVectors.ts and what it runs). */
 const featuresTag = (): string => simulationFingerprint(ROOT, 'features');
@@ -343,7 +358,7 @@ async function loadDataset(name: string, args: Args, split?: number): Promise<Lo
 function runFeatures(t: Task, args: Args, settings: RunSettings, vectors: Matrix): { vectors: Matrix; commonComponents: number } {
   const commonComponents = args.commonComponents ?? commonComponentsOf(args.model);
   if (args.lexical === 0) return { vectors, commonComponents };
-  const file = join(CACHE, 'al', resultsTag(args), datasetKey(t.dataset, args, t.split), 'features', `seed${t.seed}${t.split ? `.split${t.split}` : ''}.npy`);
+  const file = join(CACHE, 'al', featuresDir(args), datasetKey(t.dataset, args, t.split), 'features', `seed${t.seed}${t.split ? `.split${t.split}` : ''}.npy`);
   if (existsSync(file)) {
     const m = readNpy(file);
     if (m.rows === vectors.rows && m.cols > vectors.cols) return { vectors: m, commonComponents: 0 };
@@ -391,6 +406,8 @@ function workerMain(): void {
           // Never a prior trained on the dataset under test: require the held-out one when the
           // default prior saw this dataset.
           metaFactory: metaSelectorFactory(silentLogger, { requireHeldOut: trainedOn.includes(t.dataset) }),
+          // The learner's semi-supervised step, when --semi-supervised asks for one (off by default, as in the editor).
+          ...(args.semiSupervised === 'off' ? {} : { semiSupervised: { method: args.semiSupervised } }),
         });
         const cpu = process.cpuUsage(cpu0);
         const cpuSeconds = (cpu.user + cpu.system) / 1e6;
@@ -442,7 +459,7 @@ class Timings {
 }
 
 /** '' for the main report (seeds from 1); '.seedsF-L' for a run on other seeds (its report and plots beside the main ones). */
-const replicaTag = (args: Args): string => (args.firstSeed === 1 ? '' : `.seeds${args.firstSeed}-${args.firstSeed + args.seeds - 1}`);
+const replicaTag = (args: Args): string => `${args.firstSeed === 1 ? '' : `.seeds${args.firstSeed}-${args.firstSeed + args.seeds - 1}`}${sslTag(args)}`;
 
 /** Seeds run at a budget: --seeds at the smallest, --seeds-larger (when given) at the others. */
 
@@ -650,6 +667,7 @@ function report(args: Args, failures: Failure[], fixedAtLarger: Map<string, stri
   if (args.lexical > 0) {
     p(`and the lexical block of \`labelwise.lexicalFeatures\` = ${args.lexical} (the editor's default${args.lexical === defaultSettings.lexicalFeatures ? '' : ` is ${defaultSettings.lexicalFeatures}`}) next to them,`);
     p(`fitted on each seed's pool (never the test split): what the editor's learner sees (\`simulationVectors\`, code \`${featuresTag()}\`).`);
+    if (args.semiSupervised !== 'off') p(`The learner runs with the semi-supervised step \`${args.semiSupervised}\` (\`labelwise.semiSupervised\`, \`npm run bench:al -- --semi-supervised ${args.semiSupervised}\`; off by default in the editor).`);
   }
   p('`meta` runs with a learned prior that was never trained on the dataset it is');
   p('evaluated on (the held-out prior `prior-without-DATASET` where the default prior saw it).');

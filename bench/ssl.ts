@@ -241,14 +241,17 @@ function report(args: Args, tasks: Task[]): string {
       p(`|---|${vs.map(() => '---|---|').join('')}`);
       const sums = new Map<string, number[]>(vs.flatMap((s) => [[`${s} off`, []], [`${s} on`, []]]));
       for (const dataset of args.datasets) {
-        const cells = vs.flatMap((s) =>
-          (['off', mode] as const).map((m) => {
-            const [a, b] = paired(aulcs(dataset, m, 'meta', seeds), aulcs(dataset, m, s, seeds));
+        const cells = vs.flatMap((s) => {
+          // The seeds with all four runs, so that off and the mode are compared on the same seeds.
+          const all = [aulcs(dataset, 'off', 'meta', seeds), aulcs(dataset, 'off', s, seeds), aulcs(dataset, mode, 'meta', seeds), aulcs(dataset, mode, s, seeds)];
+          const both = seeds.filter((_, i) => all.every((xs) => xs[i] !== undefined));
+          return (['off', mode] as const).map((m) => {
+            const [a, b] = paired(aulcs(dataset, m, 'meta', both), aulcs(dataset, m, s, both));
             if (a.length === 0) return '—';
             sums.get(`${s} ${m === 'off' ? 'off' : 'on'}`)!.push(mean(a) - mean(b));
-            return `${signed(mean(a) - mean(b))} (${pOf(a, b)})`;
-          }),
-        );
+            return `${signed(mean(a) - mean(b))} (${pOf(a, b)}, n = ${a.length})`;
+          });
+        });
         p(`| ${dataset} | ${cells.join(' | ')} |`);
       }
       p(`| **mean** | ${vs.flatMap((s) => [`**${signed(mean(sums.get(`${s} off`)!))}**`, `**${signed(mean(sums.get(`${s} on`)!))}**`]).join(' | ')} |`);
