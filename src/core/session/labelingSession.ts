@@ -609,7 +609,6 @@ function* spanIds(corpus: SessionCorpus | TableCorpus): Generator<string> {
   for (let r = 0; r < corpus.spans.length; r++) yield corpus.spans.id(r);
 }
 
-/** Every span's text, row i for span i: from the spans themselves, the corpus's one-pass read, or span by span. */
 /** Spans a run of texts or block rows holds at most when the corpus has no runs of its own. */
 const TEXT_RUN = 4096;
 
@@ -636,8 +635,9 @@ async function* textRuns(corpus: SessionCorpus | TableCorpus): AsyncGenerator<re
  * The pool with the lexical block (labelwise.lexicalFeatures) after the encoder's columns: read
  * from the cache folder when these spans' block is there, else fitted on the corpus's texts (the
  * same fit `labelwise simulate` makes on its pool: streamLexicalBlock) and kept there for the next
- * open. Either way a run of rows at a time, so a corpus of any size keeps no more than 10,000 texts
- * and one run's block rows besides the pool; a cancel takes effect between runs.
+ * open. Either way a run of rows at a time: beyond 200,000 spans (LEXICAL_KEEP_TEXTS) the open keeps
+ * no more than the 10,000 texts of the fit and one run's block rows besides the pool, reading the
+ * texts twice; a cancel takes effect between runs.
  */
 async function withLexicalBlock(
   X: Vectors,
