@@ -50,6 +50,59 @@ describe('buildKnnGraph', () => {
     assert.deepEqual([...g.neighbours.subarray(3 * 2, 3 * 2 + 2)], [2, 4]);
   });
 
+  test('each pair scored once: the same graph (and attach()) as scoring every row against every other and keeping its topK, ties and all', () => {
+    // 37 rows (not a multiple of the 4 pairs scored at a time) × 5 columns of small integers, with
+    // repeated rows, so that many similarities tie exactly.
+    let state = 7;
+    const next = (): number => ((state = (state * 1103515245 + 12345) % 2147483648) >> 16) % 5;
+    const base = Array.from({ length: 12 }, () => Array.from({ length: 5 }, () => next() - 2));
+    const rows = Array.from({ length: 37 }, (_, i) => base[(i * 7) % 12].map((v, j) => (i % 3 === 0 ? v : v + ((i + j) % 2))));
+    const X: Matrix = { rows: 37, cols: 5, data: Float32Array.from(rows.flat()) };
+    const nodes = sampleRows(37, 100, 1);
+    for (const k of [1, 4, 10, 36]) {
+      const g = buildKnnGraph(X, nodes, k);
+      // The reference: every row against every other, the similarities as float32, topK per row.
+      const n = 37;
+      const d = 5;
+      const idx = new Int32Array(n * k).fill(-1);
+      const val = new Float32Array(n * k);
+      const sims = new Float32Array(n);
+      for (let i = 0; i < n; i++) {
+        for (let r = 0; r < n; r++) {
+          let s = 0;
+          for (let j = 0; j < d; j++) s += g.unit[i * d + j] * g.unit[r * d + j];
+          sims[r] = s;
+        }
+        sims[i] = -Infinity;
+        topK(sims, k, idx, val, i * k);
+      }
+      assert.deepEqual([...g.neighbours], [...idx], `k = ${k}`);
+      assert.deepEqual([...g.weights], [...val], `k = ${k}`);
+    }
+    // attach(): a row outside a sample of 21 nodes against every node, topK.
+    const some = Int32Array.from({ length: 21 }, (_, i) => i * 1 + (i > 10 ? 5 : 0));
+    for (const k of [3, 20]) {
+      const g = buildKnnGraph(X, some, k);
+      for (const row of [11, 12, 13, 36]) {
+        const u = g.unitRow(row);
+        const sims = Float32Array.from({ length: some.length }, (_, i) => {
+          let s = 0;
+          for (let j = 0; j < 5; j++) s += u[j] * g.unit[i * 5 + j];
+          return s;
+        });
+        const idx = new Int32Array(k);
+        const val = new Float32Array(k);
+        topK(sims, k, idx, val, 0);
+        const got = attach(g, row);
+        assert.deepEqual([...got.nodes], [...idx], `attach row ${row}, k = ${k}`);
+        assert.deepEqual([...got.weights], [...val], `attach row ${row}, k = ${k}`);
+      }
+    }
+    const ties = buildKnnGraph(X, nodes, 36);
+    assert.ok([...ties.weights].some((w, t) => t % 36 > 0 && w === ties.weights[t - 1]), 'the data has ties');
+    assert.equal(buildKnnGraph(X, Int32Array.from([3]), 5).k, 0, 'one node: no neighbours');
+  });
+
   test('a row outside the sample attaches to its nearest sample nodes; the graph is cached per matrix', () => {
     const nodes = Int32Array.from([0, 2, 4, 6]); // 0°, 90°, 180°, 270°
     const g = buildKnnGraph(circle, nodes, 2);
