@@ -1,5 +1,5 @@
 // `npm run bench:al`: every query strategy (STRATEGY_NAMES) and the meta-learner on every dataset
-// of scripts/datasetSpecs.ts, 40 seeds each at a budget of 300 labels and 20 at 1,200, plus the
+// of scripts/datasetSpecs.ts, 20 seeds each at budgets of 300 and 1,200 labels, plus the
 // peers' fixed brown-genre splits. Writes BENCHMARKS.md (with a section that checks every issue-8
 // target: MET / MISSED and the measured number) and one SVG learning-curve plot per dataset and
 // budget in bench/plots/.
@@ -22,8 +22,8 @@
 // block of labelwise.lexicalFeatures' default size (simulationVectors.ts, fitted on each seed's pool;
 // kept in bench/.cache/al/ per dataset and seed, so the strategies of a seed share one fit);
 // --lexical N changes its columns, --lexical 0 runs the vectors alone.
-// --semi-supervised MODE runs the learner with labelwise.semiSupervised's step (propagation,
-// self-training; off by default): results under their own folder, report BENCHMARKS.ssl-MODE.md and
+// The learner runs labelwise.semiSupervised's default step (propagation); --semi-supervised MODE
+// runs another (off, self-training): results under their own folder, report BENCHMARKS.ssl-MODE.md and
 // plots *.ssl-MODE.svg beside the main ones.
 // Other flags: --seeds N, --budget N | --budgets a,b, --datasets a,b, --strategies a,b,
 // --margin POINTS, --max-fixed N, --max-records N, --no-peers.
@@ -49,7 +49,7 @@ import { DATASET_SPECS as DATASETS, SHARED_DIR, type DatasetSpec } from '../scri
 import { plotSvg } from './alPlot';
 import { datasetVectors, defaultPriorTrainedOn, encoderTag } from './datasetVectors';
 import { simulationFingerprint } from './importClosure';
-import { TARGET_MIN_SEEDS, checkTargets, fmtP, formatRatio, mean, pText, medianLabelsToReach, sd, seedsAtBudget, strategiesForLargerBudget, verdictOf, type DatasetVerdict } from './alTargets';
+import { TARGET_MIN_SEEDS, checkTargets, fmtP, formatRatio, mean, pText, medianLabelsToReach, pairedDifference, sd, seedsAtBudget, strategiesForLargerBudget, verdictOf, type DatasetVerdict } from './alTargets';
 import { median } from './stats';
 
 const ROOT = join(__dirname, '..');
@@ -117,8 +117,8 @@ interface Args {
 
 function parseArgs(argv: string[]): Args {
   const a: Args = {
-    // 40 at the smallest budget (a run there costs ~2 s), 20 at the larger ones (~15 s each).
-    seeds: 40,
+    // 20 at every budget (a 300-label run costs ~4 s with the semi-supervised step, a 1,200-label one ~10–45 s).
+    seeds: 20,
     seedsLarger: 20,
     firstSeed: 1,
     jobs: Math.max(1, Math.min(8, availableParallelism() - 1)),
@@ -289,8 +289,9 @@ function featuresDir(args: Args): string {
 }
 
 /** The results' folder: the features' (featuresDir), plus the semi-supervised step when one runs. */
-const resultsTag = (args: Args): string => `${featuresDir(args)}${sslTag(args)}`;
-const sslTag = (args: Args): string => (args.semiSupervised === 'off' ? '' : `.ssl-${args.semiSupervised}`);
+const resultsTag = (args: Args): string => `${featuresDir(args)}${args.semiSupervised === 'off' ? '' : `.ssl-${args.semiSupervised}`}`;
+/** '' for the editor's default semi-supervised step (the main report); '.ssl-MODE' for another (its report and plots beside the main ones). */
+const sslTag = (args: Args): string => (args.semiSupervised === defaultSettings.semiSupervised ? '' : `.ssl-${args.semiSupervised}`);
 
 /** The fingerprint of the code that builds a run's features (simulationVectors.ts and what it runs). */
 const featuresTag = (): string => simulationFingerprint(ROOT, 'features');
@@ -406,7 +407,7 @@ function workerMain(): void {
           // Never a prior trained on the dataset under test: require the held-out one when the
           // default prior saw this dataset.
           metaFactory: metaSelectorFactory(silentLogger, { requireHeldOut: trainedOn.includes(t.dataset) }),
-          // The learner's semi-supervised step, when --semi-supervised asks for one (off by default, as in the editor).
+          // The learner's semi-supervised step (--semi-supervised; the editor's default by default).
           ...(args.semiSupervised === 'off' ? {} : { semiSupervised: { method: args.semiSupervised } }),
         });
         const cpu = process.cpuUsage(cpu0);
@@ -667,8 +668,12 @@ function report(args: Args, failures: Failure[], fixedAtLarger: Map<string, stri
   if (args.lexical > 0) {
     p(`and the lexical block of \`labelwise.lexicalFeatures\` = ${args.lexical} (the editor's default${args.lexical === defaultSettings.lexicalFeatures ? '' : ` is ${defaultSettings.lexicalFeatures}`}) next to them,`);
     p(`fitted on each seed's pool (never the test split): what the editor's learner sees (\`simulationVectors\`, code \`${featuresTag()}\`).`);
-    if (args.semiSupervised !== 'off') p(`The learner runs with the semi-supervised step \`${args.semiSupervised}\` (\`labelwise.semiSupervised\`, \`npm run bench:al -- --semi-supervised ${args.semiSupervised}\`; off by default in the editor).`);
   }
+  p(
+    args.semiSupervised === 'off'
+      ? `The learner runs without a semi-supervised step (\`labelwise.semiSupervised\` = off, \`npm run bench:al -- --semi-supervised off\`; the editor's default is \`${defaultSettings.semiSupervised}\`).`
+      : `The learner runs with the semi-supervised step \`${args.semiSupervised}\` (\`labelwise.semiSupervised\`${args.semiSupervised === defaultSettings.semiSupervised ? ", the editor's default" : `, \`npm run bench:al -- --semi-supervised ${args.semiSupervised}\`; the editor's default is \`${defaultSettings.semiSupervised}\``}): after each fit, confident unlabeled spans become pseudo-labels under every strategy alike.`,
+  );
   p('`meta` runs with a learned prior that was never trained on the dataset it is');
   p('evaluated on (the held-out prior `prior-without-DATASET` where the default prior saw it).');
   p(`Every run is of today's code: results are cached under a fingerprint of the source each run executes (fixed strategies \`${codeTag('random')}\`,`);
@@ -695,7 +700,7 @@ function report(args: Args, failures: Failure[], fixedAtLarger: Map<string, stri
   p();
   const compute = [...allRuns, ...peerRuns].reduce((a, r) => a + r.seconds, 0);
   const seedsText = larger.length && args.seedsLarger !== undefined && args.seedsLarger !== args.seeds ? `${args.seeds} seeds per dataset and strategy at ${small} labels, ${args.seedsLarger} at ${larger.join(', ')}` : `${args.seeds} seeds per dataset, strategy and budget`;
-  const seedRange = args.firstSeed === 1 ? '' : ` (seeds ${args.firstSeed}–${args.firstSeed + args.seeds - 1}: a replication of BENCHMARKS.md on fresh seeds)`;
+  const seedRange = args.firstSeed === 1 ? '' : ` (seeds ${args.firstSeed}–${args.firstSeed + args.seeds - 1}: a replication of BENCHMARKS${sslTag(args)}.md on fresh seeds)`;
   p(`${seedsText}${seedRange}; ${allRuns.length + peerRuns.length} runs in all: ${(compute / 60).toFixed(1)} min of simulation (this invocation: ${(seconds / 60).toFixed(1)} min with ${args.jobs} worker(s), cached runs reused).`);
   p();
   p('| dataset | records | classes | source |');
@@ -808,6 +813,8 @@ function report(args: Args, failures: Failure[], fixedAtLarger: Map<string, stri
   for (const c of checkTargets(verdicts, args.budgets, peersMeta)) p(`| ${c.target} | ${c.met ? 'MET' : '**MISSED**'} | ${c.measured} |`);
   p();
 
+  if (args.semiSupervised !== 'off') sslSection(args, p, runsOf, fixedAtLarger);
+
   const timed = (strategy: string | null, budget: number): CachedRun[] =>
     allRuns.filter((r) => r.budget === budget && (strategy === null ? r.strategy !== 'meta' && r.strategy !== 'random' : r.strategy === strategy));
   const cell = (rs: CachedRun[]): string => {
@@ -834,6 +841,58 @@ function report(args: Args, failures: Failure[], fixedAtLarger: Map<string, stri
     p();
   }
   return lines.join('\n');
+}
+
+/**
+ * The semi-supervised step judged: for every dataset, budget and strategy that ran, this report's
+ * AULC minus that of the same seeds without the step (`--semi-supervised off`, read from its cache;
+ * cells whose runs without the step are not cached show "—"), with the paired Wilcoxon p.
+ */
+function sslSection(args: Args, p: (s?: string) => void, runsOf: (dataset: string, budget: number) => Map<string, CachedRun[]>, fixedAtLarger: Map<string, string[]>): void {
+  const off: Args = { ...args, semiSupervised: 'off' };
+  const offRuns = (dataset: string, strategy: string, budget: number, seeds: readonly number[]): CachedRun[] =>
+    seeds.map((seed) => readCached({ dataset, strategy, seed, budget }, off)).filter((r): r is CachedRun => !!r);
+  p(`## The semi-supervised step: \`${args.semiSupervised}\` − off`);
+  p();
+  p(`AULC points with the step minus without it (\`npm run bench:al -- --semi-supervised off\`), same datasets, seeds and strategies; paired`);
+  p('two-sided Wilcoxon p over the seeds both ran. **Bold**: significant (p < 0.05). Blank: the strategy did not run there; "—": it');
+  p('ran only with the step (at the larger budgets each report runs the fixed strategies its own smallest budget chose).');
+  p();
+  for (const budget of args.budgets) {
+    const strategies = args.strategies.filter((s) => args.datasets.some((d) => runsOf(d, budget).has(s)));
+    const rows: string[] = [];
+    const perStrategy = new Map<string, number[]>();
+    let pos = 0;
+    let neg = 0;
+    let cells = 0;
+    for (const name of args.datasets) {
+      const chosen = fixedAtLarger.get(name);
+      const runs = runsOf(name, budget);
+      const row = strategies.map((s) => {
+        const rs = runs.get(s);
+        if (!rs || (budget !== args.budgets[0] && chosen && s !== 'meta' && !chosen.includes(s))) return '';
+        const base = offRuns(name, s, budget, rs.map((r) => r.seed));
+        if (base.length < 2) return '—';
+        const d = pairedDifference(rs, base);
+        cells++;
+        if (d.p < 0.05) d.diff > 0 ? pos++ : neg++;
+        perStrategy.set(s, [...(perStrategy.get(s) ?? []), d.diff]);
+        const cell = `${signedPct(d.diff)} (${fmtP(d.p)})`;
+        return d.p < 0.05 ? `**${cell}**` : cell;
+      });
+      if (row.some((c) => c)) rows.push(`| ${name} | ${row.join(' | ')} |`);
+    }
+    if (!rows.length) continue;
+    p(`### ${budget} labels`);
+    p();
+    p(`| dataset | ${strategies.join(' | ')} |`);
+    p(`|---|${strategies.map(() => '---|').join('')}`);
+    for (const r of rows) p(r);
+    p(`| **mean** | ${strategies.map((s) => (perStrategy.has(s) ? signedPct(mean(perStrategy.get(s)!)) : '')).join(' | ')} |`);
+    p();
+    p(`${cells} cells: ${pos} significantly positive, ${neg} significantly negative.`);
+    p();
+  }
 }
 
 async function main(): Promise<void> {

@@ -2,7 +2,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { LabelwiseError } from '../core/errors';
 import { EXPORT_FORMATS, IMPORT_FORMATS } from '../core/store/formats/labelFormats';
 import { STRATEGY_CHOICES } from '../core/strategies/strategy';
-import { SEMI_SUPERVISED_CHOICES } from '../core/settings';
+import { SEMI_SUPERVISED_CHOICES, defaultSettings } from '../core/settings';
 import { DEVICES, GRANULARITIES } from '../core/types';
 import { ENCODE_FORMATS, runEncode, type EncodeOptions } from './encode';
 import { runExport, runImport, type ExportOptions, type ImportOptions } from './export';
@@ -57,7 +57,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--strategies <list>', 'several strategies on one encoding: comma-separated, or all (meta and every fixed strategy); replaces --strategy, prints one result per line (JSON Lines) and a table on stderr')
     .option('--prior <name>', 'meta: auto (the prior held out from the --data file\'s name when one was trained), default, none, or a prior JSON file', 'auto')
     .option('--lexical <n>', 'columns of the lexical block appended to the vectors, as labelwise.lexicalFeatures in the editor (default 100; 0: none): TF-IDF of words and character trigrams, projected on the top singular vectors of the pool (fitted on the pool, never the test split); text classification only', int('--lexical'))
-    .addOption(choice('--semi-supervised <mode>', 'the learner\'s semi-supervised step after each fit, as labelwise.semiSupervised in the editor: off, propagation (pseudo-labels where labels spread over a kNN graph of the vectors agree with the model) or self-training; text classification only', SEMI_SUPERVISED_CHOICES, 'off'))
+    .addOption(new Option('--semi-supervised <mode>', `the learner's semi-supervised step after each fit, as labelwise.semiSupervised in the editor: off, propagation (pseudo-labels where labels spread over a kNN graph of the vectors agree with the model) or self-training (default ${defaultSettings.semiSupervised}, the editor's); text classification only`).choices(SEMI_SUPERVISED_CHOICES))
     .option('--out <file>', 'write the JSON result here instead of stdout')
     .action(async (opts: SimulateOptions) => {
       await runSimulate(opts);

@@ -50,7 +50,7 @@ export interface SimulateOptions {
    * editor's default (labelwise.lexicalFeatures), for text classification; 0: none.
    */
   lexical?: number;
-  /** The learner's semi-supervised step (labelwise.semiSupervised); absent: off. */
+  /** The learner's semi-supervised step (labelwise.semiSupervised); absent: the editor's default for text classification, none for entity spans. */
   semiSupervised?: SemiSupervisedChoice;
   out?: string;
 }
@@ -163,10 +163,16 @@ function loopOptions(opts: SimulateOptions, split: ReturnType<typeof readSplit> 
     split,
     committeeSize: opts.committee,
     diversity: opts.diversity,
-    ...(opts.semiSupervised !== undefined && opts.semiSupervised !== 'off' ? { semiSupervised: { method: opts.semiSupervised } } : {}),
+    ...semiSupervisedOf(opts),
     metaFactory: metaSelectorFactory(stderrLogger, opts.prior === undefined || opts.prior === 'auto' ? {} : { prior: opts.prior }),
     logger: stderrLogger,
   };
+}
+
+/** The classification learner's semi-supervised step: --semi-supervised, else the editor's default (labelwise.semiSupervised). */
+function semiSupervisedOf(opts: SimulateOptions): Pick<LoopOptions, 'semiSupervised'> {
+  const mode = opts.semiSupervised ?? defaultSettings.semiSupervised;
+  return mode === 'off' ? {} : { semiSupervised: { method: mode } };
 }
 
 /** DESIGN.md's one JSON object; with --strategies one per line (JSON Lines), in the order asked. */
@@ -193,7 +199,7 @@ async function simulateEntitySpans(data: GoldDataset, opts: SimulateOptions, str
     await encoder.dispose();
   }
   const results: SpanSimulationResult[] = [];
-  for (const strategy of strategies) results.push(await simulateSpans({ data, tokens, ...loopOptions({ ...opts, strategy }, split) }));
+  for (const strategy of strategies) results.push(await simulateSpans({ data, tokens, ...loopOptions({ ...opts, strategy, semiSupervised: 'off' }, split) }));
   return results;
 }
 

@@ -94,8 +94,8 @@ export interface LabelwiseSettings {
    * The classification learner's semi-supervised step (learners/selfTraining.ts): `off`, or after
    * each fit pseudo-labels for confident unlabeled spans — `propagation` where labels spread over a
    * k-nearest-neighbour graph of the span vectors agree with the model, `self-training` from the
-   * model alone — and one more fit on labels and pseudo-labels. Off by default: bench:al has not
-   * judged it yet (bench/ssl.md measures it).
+   * model alone — and one more fit on labels and pseudo-labels. `propagation` by default: in
+   * bench:al it raised every strategy's learning curve (BENCHMARKS.md, "The semi-supervised step").
    */
   semiSupervised: SemiSupervisedChoice;
 }
@@ -149,5 +149,5 @@ export const defaultSettings: LabelwiseSettings = {
   spanLabels: [],
   allowOverlap: false,
   lexicalFeatures: 100,
-  semiSupervised: 'off',
+  semiSupervised: 'propagation',
 };

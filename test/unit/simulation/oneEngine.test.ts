@@ -55,6 +55,8 @@ async function simulated(strategy: StrategyChoice): Promise<number[][]> {
     ...run,
     // A name no prior was trained on: both sides use the shipped prior.
     name: 'one-engine-test',
+    // The editor's default semi-supervised step, as the session below runs it.
+    ...(defaultSettings.semiSupervised === 'off' ? {} : { semiSupervised: { method: defaultSettings.semiSupervised } }),
     metaFactory: metaSelectorFactory(silentLogger),
     onQuery: (records) => batches.push([...records]),
   };

@@ -8,11 +8,15 @@ import type { SpanSimulationResult } from '../../../src/core/simulation/simulate
 import { STRATEGY_CHOICES } from '../../../src/core/strategies/strategy';
 import { simulate } from '../../../src/core/simulation/simulate';
 import { InputError, ModelError, SettingError } from '../../../src/core/errors';
+import { defaultSettings } from '../../../src/core/settings';
 import { writeNpy } from '../../../src/core/npy';
 import { jsonlSpans } from '../../../src/core/text/corpus';
 import { writeArrowShard } from '../../../src/core/vectorShards';
 import { runCli } from '../runCli';
 import { syntheticDataset } from './synthetic';
+
+/** What simulate() gets from the CLI when --semi-supervised is not given: the editor's default step. */
+const defaultStep = defaultSettings.semiSupervised === 'off' ? {} : { semiSupervised: { method: defaultSettings.semiSupervised } };
 
 describe('labelwise simulate (runSimulate)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'labelwise-sim-'));
@@ -61,7 +65,7 @@ describe('labelwise simulate (runSimulate)', () => {
       return r;
     };
     const direct = async (commonComponents: number): Promise<Record<string, unknown>> => {
-      const r = JSON.parse(JSON.stringify(await simulate({ data: { ...data, file: dataFile }, vectors, strategy: 'entropy', seed: 3, init: 10, batch: 10, budget: 40, testFraction: 0.3, committeeSize: 5, diversity: true, commonComponents }))) as Record<string, unknown>;
+      const r = JSON.parse(JSON.stringify(await simulate({ data: { ...data, file: dataFile }, vectors, strategy: 'entropy', seed: 3, init: 10, batch: 10, budget: 40, testFraction: 0.3, committeeSize: 5, diversity: true, commonComponents, ...defaultStep }))) as Record<string, unknown>;
       delete r.seconds;
       return r;
     };
@@ -147,14 +151,21 @@ describe('labelwise simulate (runSimulate)', () => {
     assert.match(device.stderr, /--device.*auto, cpu, cuda/);
   });
 
-  test('--semi-supervised propagation is simulate() with the semi-supervised step; an unknown mode lists the valid ones', async () => {
+  test('--semi-supervised propagation is simulate() with the semi-supervised step, and the default; off is without it; an unknown mode lists the valid ones', async () => {
     const out = join(dir, 'ssl.json');
     await runSimulate({ ...base, out, lexical: 0, semiSupervised: 'propagation' });
     const got = JSON.parse(readFileSync(out, 'utf8')) as { curve: unknown[] };
     const want = await simulate({ data, vectors, strategy: 'entropy', seed: 3, init: 10, batch: 10, budget: 40, testFraction: 0.3, committeeSize: 5, diversity: true, semiSupervised: { method: 'propagation' } });
     assert.deepEqual(got.curve, JSON.parse(JSON.stringify(want.curve)));
+    // Without --semi-supervised: the editor's default, propagation.
+    assert.equal(defaultSettings.semiSupervised, 'propagation');
     await runSimulate({ ...base, out, lexical: 0 });
-    assert.notDeepEqual((JSON.parse(readFileSync(out, 'utf8')) as { curve: unknown[] }).curve, want.curve, 'off is another run');
+    assert.deepEqual((JSON.parse(readFileSync(out, 'utf8')) as { curve: unknown[] }).curve, got.curve, 'the default is propagation');
+    await runSimulate({ ...base, out, lexical: 0, semiSupervised: 'off' });
+    const off = JSON.parse(readFileSync(out, 'utf8')) as { curve: unknown[] };
+    assert.notDeepEqual(off.curve, got.curve, 'off is another run');
+    const plain = await simulate({ data, vectors, strategy: 'entropy', seed: 3, init: 10, batch: 10, budget: 40, testFraction: 0.3, committeeSize: 5, diversity: true });
+    assert.deepEqual(off.curve, JSON.parse(JSON.stringify(plain.curve)), 'off is simulate() without the step');
     const bad = await runCli(['simulate', '--data', base.data, '--semi-supervised', 'labelprop']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--semi-supervised.*off, propagation, self-training/);
