@@ -110,10 +110,9 @@ export function buildKnnGraph(X: Vectors, nodes: Int32Array, k: number): KnnGrap
 /**
  * Each node's k most similar other nodes (the dot products of the unit rows, rounded to float32),
  * most similar first, ties to the lower index; similarities clipped at 0 once chosen. Each pair's
- * dot product is computed once and offered to both ends (half of n² · d multiply-adds), four
- * pairs at a time for instruction-level parallelism; each dot product is summed over the columns
- * in order, so the graph is the same as scoring every row against every other one and keeping
- * its top k (topK), which the tests check.
+ * dot product is computed once (dotsInto: each summed over the columns in order) and offered to
+ * both ends (half of n² · d multiply-adds), so the graph is the same as scoring every row against
+ * every other one and keeping its top k (topK), which the tests check.
  */
 function nearestPairs(unit: Float32Array, n: number, d: number, k: number, idx: Int32Array, val: Float32Array): void {
   if (k === 0) return;
@@ -137,48 +136,52 @@ function nearestPairs(unit: Float32Array, n: number, d: number, k: number, idx: 
     idx[at + p] = cand;
     val[at + p] = s;
   };
+  const sims = new Float32Array(n);
   for (let i = 0; i < n; i++) {
-    const io = i * d;
-    let r = i + 1;
-    for (; r + 3 < n; r += 4) {
-      const o0 = r * d;
-      const o1 = o0 + d;
-      const o2 = o1 + d;
-      const o3 = o2 + d;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let j = 0; j < d; j++) {
-        const u = unit[io + j];
-        s0 += u * unit[o0 + j];
-        s1 += u * unit[o1 + j];
-        s2 += u * unit[o2 + j];
-        s3 += u * unit[o3 + j];
-      }
-      const f0 = Math.fround(s0);
-      const f1 = Math.fround(s1);
-      const f2 = Math.fround(s2);
-      const f3 = Math.fround(s3);
-      offer(i, r, f0);
-      offer(r, i, f0);
-      offer(i, r + 1, f1);
-      offer(r + 1, i, f1);
-      offer(i, r + 2, f2);
-      offer(r + 2, i, f2);
-      offer(i, r + 3, f3);
-      offer(r + 3, i, f3);
-    }
-    for (; r < n; r++) {
-      const ro = r * d;
-      let s0 = 0;
-      for (let j = 0; j < d; j++) s0 += unit[io + j] * unit[ro + j];
-      const f0 = Math.fround(s0);
-      offer(i, r, f0);
-      offer(r, i, f0);
+    dotsInto(unit, i * d, unit, i + 1, n, d, sims);
+    for (let r = i + 1; r < n; r++) {
+      offer(i, r, sims[r]);
+      offer(r, i, sims[r]);
     }
   }
   for (let t = 0; t < idx.length; t++) if (idx[t] >= 0) val[t] = Math.max(0, val[t]);
+}
+
+/**
+ * out[r] = the dot product of a's d values from `at` with row r of b (rows of d), for r in
+ * [from, to), rounded to float32 as `out` stores it. Four rows at a time (independent sums, for
+ * instruction-level parallelism), each summed over the columns in order, so a row's value does not
+ * depend on its neighbours.
+ */
+function dotsInto(a: Float32Array, at: number, b: Float32Array, from: number, to: number, d: number, out: Float32Array): void {
+  let r = from;
+  for (; r + 3 < to; r += 4) {
+    const o0 = r * d;
+    const o1 = o0 + d;
+    const o2 = o1 + d;
+    const o3 = o2 + d;
+    let s0 = 0;
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    for (let j = 0; j < d; j++) {
+      const x = a[at + j];
+      s0 += x * b[o0 + j];
+      s1 += x * b[o1 + j];
+      s2 += x * b[o2 + j];
+      s3 += x * b[o3 + j];
+    }
+    out[r] = s0;
+    out[r + 1] = s1;
+    out[r + 2] = s2;
+    out[r + 3] = s3;
+  }
+  for (; r < to; r++) {
+    const o = r * d;
+    let s = 0;
+    for (let j = 0; j < d; j++) s += a[at + j] * b[o + j];
+    out[r] = s;
+  }
 }
 
 /**
@@ -213,36 +216,7 @@ export function attach(graph: KnnGraph, row: number): Attachment {
   const d = u.length;
   const n = graph.nodes.length;
   const sims = new Float32Array(n);
-  const unit = graph.unit;
-  // Four nodes at a time (independent sums for instruction-level parallelism), each summed over
-  // the columns in order.
-  let i = 0;
-  for (; i + 3 < n; i += 4) {
-    const o0 = i * d;
-    const o1 = o0 + d;
-    const o2 = o1 + d;
-    const o3 = o2 + d;
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    for (let j = 0; j < d; j++) {
-      const x = u[j];
-      s0 += x * unit[o0 + j];
-      s1 += x * unit[o1 + j];
-      s2 += x * unit[o2 + j];
-      s3 += x * unit[o3 + j];
-    }
-    sims[i] = s0;
-    sims[i + 1] = s1;
-    sims[i + 2] = s2;
-    sims[i + 3] = s3;
-  }
-  for (; i < n; i++) {
-    let s = 0;
-    for (let j = 0; j < d; j++) s += u[j] * unit[i * d + j];
-    sims[i] = s;
-  }
+  dotsInto(u, 0, graph.unit, 0, n, d, sims);
   const k = Math.min(graph.k, n);
   const nodes = new Int32Array(k).fill(-1);
   const weights = new Float32Array(k);
