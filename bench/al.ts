@@ -117,7 +117,8 @@ interface Args {
 
 function parseArgs(argv: string[]): Args {
   const a: Args = {
-    // 20 at every budget (a 300-label run costs ~4 s with the semi-supervised step, a 1,200-label one ~10–45 s).
+    // 20 at every budget: with the semi-supervised step a 300-label run costs a median ~2 s of CPU (meta ~5 s),
+    // a 1,200-label one ~8 s (meta ~46 s) — BENCHMARKS.md, "Cost".
     seeds: 20,
     seedsLarger: 20,
     firstSeed: 1,
@@ -407,7 +408,7 @@ function workerMain(): void {
           // Never a prior trained on the dataset under test: require the held-out one when the
           // default prior saw this dataset.
           metaFactory: metaSelectorFactory(silentLogger, { requireHeldOut: trainedOn.includes(t.dataset) }),
-          // The learner's semi-supervised step (--semi-supervised; the editor's default by default).
+          // The learner's semi-supervised step: --semi-supervised, else the editor's default.
           ...(args.semiSupervised === 'off' ? {} : { semiSupervised: { method: args.semiSupervised } }),
         });
         const cpu = process.cpuUsage(cpu0);
