@@ -1,9 +1,11 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DefaultEncoder } from '../src/core/encoders/defaultEncoder';
 import { defaultPoolingOf, loadEncoder } from '../src/core/encoders/loadEncoder';
 import { priorDir } from '../src/core/meta/prior';
-import { readNpy, writeNpy } from '../src/core/npy';
+import { readNpy, toNpy, writeNpy } from '../src/core/npy';
+import type { RunSettings } from '../src/core/simulation/runPlan';
+import { simulationVectors } from '../src/core/simulation/simulationVectors';
 import type { GoldDataset } from '../src/core/text/dataset';
 import { silentLogger, type Matrix } from '../src/core/types';
 import type { DatasetSpec } from '../scripts/datasetSpecs';
@@ -51,4 +53,22 @@ export function defaultPriorTrainedOn(): string[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * A seed's features as the editor's learner sees them by default (simulationVectors.ts: the
+ * encoder's vectors and a lexical block of `lexical` columns fitted on the seed's pool), kept in
+ * `folder` (bench:al's features folder) so that every benchmark fits a seed's block once.
+ * `lexical` 0: the vectors as given.
+ */
+export function seedFeatures(folder: string, settings: RunSettings & { readonly name: string }, vectors: Matrix, lexical: number, split?: number): { vectors: Matrix; commonComponents: number } {
+  if (lexical === 0) return { vectors, commonComponents: 0 };
+  const file = join(folder, settings.name, 'features', `seed${settings.seed}${split ? `.split${split}` : ''}.npy`);
+  const cached = existsSync(file) ? readNpy(file) : undefined;
+  if (cached && cached.rows === vectors.rows && cached.cols > vectors.cols) return { vectors: cached, commonComponents: 0 };
+  const f = simulationVectors(settings, vectors, { commonComponents: 0, lexical });
+  mkdirSync(join(file, '..'), { recursive: true });
+  writeFileSync(`${file}.${process.pid}.tmp`, toNpy(f.vectors));
+  renameSync(`${file}.${process.pid}.tmp`, file);
+  return f;
 }

@@ -16,10 +16,8 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { metaSelectorFactory } from '../src/core/meta/metaSelectorFactory';
-import { readNpy, toNpy } from '../src/core/npy';
 import { defaultSettings } from '../src/core/settings';
 import { simulate, type SimulationResult } from '../src/core/simulation/simulate';
-import { simulationVectors } from '../src/core/simulation/simulationVectors';
 import { readSplit } from '../src/core/simulation/split';
 import { wilcoxonSignedRank } from '../src/core/simulation/wilcoxon';
 import type { SemiSupervised } from '../src/core/learners/selfTraining';
@@ -27,7 +25,7 @@ import { parseStrategy } from '../src/core/settingsParser';
 import { readGoldDataset, type GoldDataset } from '../src/core/text/dataset';
 import { silentLogger, type Matrix } from '../src/core/types';
 import { DATASET_SPECS, SHARED_DIR } from '../scripts/datasetSpecs';
-import { datasetVectors, defaultPriorTrainedOn, encoderTag } from './datasetVectors';
+import { datasetVectors, defaultPriorTrainedOn, encoderTag, seedFeatures } from './datasetVectors';
 import { simulationFingerprint } from './importClosure';
 
 const ROOT = join(__dirname, '..');
@@ -151,16 +149,7 @@ async function run(args: Args, tasks: Task[]): Promise<void> {
       split: t.split ? readSplit(join(SHARED_DIR, 'splits', `brown-genre.seed${t.split}.json`), ds.data.records.length) : undefined,
       name: t.dataset,
     };
-    let features: { vectors: Matrix; commonComponents: number } = { vectors: ds.vectors, commonComponents: 0 };
-    if (args.lexical > 0) {
-      const file = join(featuresFolder(args), t.dataset, 'features', `seed${t.seed}${t.split ? `.split${t.split}` : ''}.npy`);
-      const cached = existsSync(file) ? readNpy(file) : undefined;
-      if (cached && cached.rows === ds.vectors.rows && cached.cols > ds.vectors.cols) features = { vectors: cached, commonComponents: 0 };
-      else {
-        features = simulationVectors(settings, ds.vectors, { commonComponents: 0, lexical: args.lexical });
-        writeAtomic(file, toNpy(features.vectors));
-      }
-    }
+    const features = seedFeatures(featuresFolder(args), settings, ds.vectors, args.lexical, t.split);
     const r = await simulate({
       ...settings,
       ...features,
