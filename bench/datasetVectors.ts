@@ -67,8 +67,13 @@ export function seedFeatures(folder: string, settings: RunSettings & { readonly 
   const cached = existsSync(file) ? readNpy(file) : undefined;
   if (cached && cached.rows === vectors.rows && cached.cols > vectors.cols) return { vectors: cached, commonComponents: 0 };
   const f = simulationVectors(settings, vectors, { commonComponents: 0, lexical });
-  mkdirSync(join(file, '..'), { recursive: true });
-  writeFileSync(`${file}.${process.pid}.tmp`, toNpy(f.vectors));
-  renameSync(`${file}.${process.pid}.tmp`, file);
+  writeAtomic(file, toNpy(f.vectors));
   return f;
+}
+
+/** Writes a cache file whole or not at all (a temporary file renamed), its folder made first: an interrupted benchmark never leaves half a result. */
+export function writeAtomic(file: string, body: string | Buffer): void {
+  mkdirSync(join(file, '..'), { recursive: true });
+  writeFileSync(`${file}.${process.pid}.tmp`, body);
+  renameSync(`${file}.${process.pid}.tmp`, file);
 }

@@ -15,7 +15,7 @@
 // bench/.cache/meta/ under their options and the meta-learner's code fingerprint. Meta always runs
 // with a prior never trained on the dataset under test (the held-out prior), as in bench:al.
 import { fork } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { META_DEFAULTS, createMetaSelector } from '../src/core/meta/metaSelector';
 import { metaSelectorFactory } from '../src/core/meta/metaSelectorFactory';
@@ -27,7 +27,8 @@ import { wilcoxonSignedRank } from '../src/core/simulation/wilcoxon';
 import { readGoldDataset, type GoldDataset } from '../src/core/text/dataset';
 import { silentLogger, type Matrix } from '../src/core/types';
 import { DATASET_SPECS, SHARED_DIR } from '../scripts/datasetSpecs';
-import { datasetVectors, defaultPriorTrainedOn, encoderTag, seedFeatures } from './datasetVectors';
+import { datasetVectors, defaultPriorTrainedOn, encoderTag, seedFeatures, writeAtomic } from './datasetVectors';
+import { mean } from './alTargets';
 import { simulationFingerprint } from './importClosure';
 import { KNOBS, VariantError, parseVariant, type Variant } from './metaVariants';
 
@@ -100,11 +101,6 @@ function cacheFile(t: Task, budget: number): string {
   return join(CACHE, 'meta', `${features()}.ssl-${defaultSettings.semiSupervised}`, t.dataset, `variant-${t.run.key}`, `meta.${name}`);
 }
 
-function writeAtomic(file: string, body: string): void {
-  mkdirSync(join(file, '..'), { recursive: true });
-  writeFileSync(`${file}.${process.pid}.tmp`, body);
-  renameSync(`${file}.${process.pid}.tmp`, file);
-}
 
 async function runTasks(args: Args, todo: readonly Task[]): Promise<void> {
   const loaded = new Map<string, { data: GoldDataset; vectors: Matrix }>();
@@ -137,7 +133,6 @@ async function runTasks(args: Args, todo: readonly Task[]): Promise<void> {
   }
 }
 
-const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 const signed = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)}`;
 
 /** "Δ (p)" of paired series, bold when p < 0.05; "—" without pairs. */

@@ -13,7 +13,7 @@
 // --modes off,propagation (a mode may carry knobs: propagation:threshold:ratio:weight),
 // --budget N (default 300), --lexical N (default: labelwise.lexicalFeatures' default), --no-peers,
 // --worker i/n (run every n-th task from i, for a second process), --report (no runs, only the table).
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { metaSelectorFactory } from '../src/core/meta/metaSelectorFactory';
 import { defaultSettings } from '../src/core/settings';
@@ -25,7 +25,7 @@ import { parseStrategy } from '../src/core/settingsParser';
 import { readGoldDataset, type GoldDataset } from '../src/core/text/dataset';
 import { silentLogger, type Matrix } from '../src/core/types';
 import { DATASET_SPECS, SHARED_DIR } from '../scripts/datasetSpecs';
-import { datasetVectors, defaultPriorTrainedOn, encoderTag, seedFeatures } from './datasetVectors';
+import { datasetVectors, defaultPriorTrainedOn, encoderTag, seedFeatures, writeAtomic } from './datasetVectors';
 import { simulationFingerprint } from './importClosure';
 
 const ROOT = join(__dirname, '..');
@@ -121,11 +121,6 @@ function cacheFile(t: Task, args: Args): string {
 
 const budgetOf = (t: Task, args: Args): number => (t.split ? PEER_BUDGET : args.budget);
 
-function writeAtomic(file: string, body: string | Buffer): void {
-  mkdirSync(join(file, '..'), { recursive: true });
-  writeFileSync(`${file}.${process.pid}.tmp`, body);
-  renameSync(`${file}.${process.pid}.tmp`, file);
-}
 
 async function run(args: Args, tasks: Task[]): Promise<void> {
   const loaded = new Map<string, { data: GoldDataset; vectors: Matrix }>();
