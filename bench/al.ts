@@ -26,7 +26,10 @@
 // runs another (off, self-training): results under their own folder, report BENCHMARKS.ssl-MODE.md and
 // plots *.ssl-MODE.svg beside the main ones.
 // Other flags: --seeds N, --budget N | --budgets a,b, --datasets a,b, --strategies a,b,
-// --margin POINTS, --max-fixed N, --max-records N, --no-peers.
+// --margin POINTS, --max-fixed N, --max-records N, --no-peers. A run that narrows or changes the
+// main plan with any of these (or --seeds-larger, --model, --common-components, --lexical) writes
+// BENCHMARKS.partial.md and plots *.partial.svg (gitignored), never the main report from a cache that
+// covers only part of it.
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -49,7 +52,7 @@ import { DATASET_SPECS as DATASETS, SHARED_DIR, type DatasetSpec } from '../scri
 import { plotSvg } from './alPlot';
 import { datasetVectors, defaultPriorTrainedOn, encoderTag } from './datasetVectors';
 import { simulationFingerprint } from './importClosure';
-import { TARGET_MIN_SEEDS, checkTargets, fmtP, formatRatio, mean, pText, medianLabelsToReach, pairedDifference, sd, seedsAtBudget, strategiesForLargerBudget, verdictOf, type DatasetVerdict } from './alTargets';
+import { TARGET_MIN_SEEDS, checkTargets, fmtP, formatRatio, mean, narrowedBy, pText, medianLabelsToReach, pairedDifference, sd, seedsAtBudget, strategiesForLargerBudget, verdictOf, type DatasetVerdict } from './alTargets';
 import { median } from './stats';
 
 const ROOT = join(__dirname, '..');
@@ -115,8 +118,9 @@ interface Args {
   semiSupervised: SemiSupervisedChoice;
 }
 
-function parseArgs(argv: string[]): Args {
-  const a: Args = {
+/** The main report's plan: what BENCHMARKS.md and bench/plots/*.svg describe. */
+function defaultArgs(): Args {
+  return {
     // 20 at every budget: with the semi-supervised step a 300-label run costs a median ~2 s of CPU (meta ~5 s),
     // a 1,200-label one ~8 s (meta ~46 s) — BENCHMARKS.md, "Cost".
     seeds: 20,
@@ -138,6 +142,18 @@ function parseArgs(argv: string[]): Args {
     lexical: defaultSettings.lexicalFeatures,
     semiSupervised: defaultSettings.semiSupervised,
   };
+}
+
+/**
+ * The flags that narrow or change the main plan (a subset of datasets, strategies or budgets, fewer
+ * seeds, other features): such a run writes BENCHMARKS.partial.md and *.partial.svg, never the main
+ * report from a cache that covers only part of it. --first-seed and --semi-supervised have tags of their own.
+ */
+const PLAN_FLAGS = ['seeds', 'seedsLarger', 'budgets', 'datasets', 'strategies', 'margin', 'maxFixed', 'maxRecords', 'peers', 'model', 'commonComponents', 'lexical'] as const;
+const planNarrowedBy = (args: Args): string[] => (args.firstSeed === 1 ? narrowedBy(args, defaultArgs(), PLAN_FLAGS) : []).map(String);
+
+function parseArgs(argv: string[]): Args {
+  const a = defaultArgs();
   const list = (v: string | undefined, flag: string): string[] => {
     if (!v || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
     return v.split(',').filter(Boolean);
@@ -461,7 +477,8 @@ class Timings {
 }
 
 /** '' for the main report (seeds from 1); '.seedsF-L' for a run on other seeds (its report and plots beside the main ones). */
-const replicaTag = (args: Args): string => `${args.firstSeed === 1 ? '' : `.seeds${args.firstSeed}-${args.firstSeed + args.seeds - 1}`}${sslTag(args)}`;
+const replicaTag = (args: Args): string =>
+  `${args.firstSeed === 1 ? '' : `.seeds${args.firstSeed}-${args.firstSeed + args.seeds - 1}`}${sslTag(args)}${planNarrowedBy(args).length ? '.partial' : ''}`;
 
 /** Seeds run at a budget: --seeds at the smallest, --seeds-larger (when given) at the others. */
 
@@ -914,7 +931,9 @@ async function main(): Promise<void> {
   const md = report(args, failures, fixedAtLarger, (performance.now() - t0) / 1000);
   const reportFile = join(ROOT, `BENCHMARKS${replicaTag(args)}.md`);
   writeFileSync(reportFile, md + '\n');
-  process.stderr.write(`wrote ${relative(process.cwd(), reportFile)} and ${relative(process.cwd(), PLOTS)}/*.svg (${basename(CACHE)} holds the per-run results)\n`);
+  const narrowed = planNarrowedBy(args);
+  const why = narrowed.length ? `; not the main report: the plan was narrowed by ${narrowed.map((k) => (k === 'peers' ? '--no-peers' : `--${k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`)).join(', ')}` : '';
+  process.stderr.write(`wrote ${relative(process.cwd(), reportFile)} and ${relative(process.cwd(), PLOTS)}/*${replicaTag(args)}.svg (${basename(CACHE)} holds the per-run results)${why}\n`);
   process.stdout.write(md + '\n');
 }
 

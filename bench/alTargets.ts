@@ -248,3 +248,13 @@ export function fmtP(p: number): string {
 export function pText(p: number): string {
   return p < 0.001 ? `p ${fmtP(p)}` : `p = ${fmtP(p)}`;
 }
+
+/**
+ * The flags (of `keys`) whose values differ from the defaults': a run that narrowed its plan so is
+ * not the main report's plan, and writing BENCHMARKS.md from its partial cache would misreport
+ * (bench:al once rewrote BENCHMARKS.md from a meta-only run). Lists compare as sets.
+ */
+export function narrowedBy<T extends object>(args: T, defaults: T, keys: readonly (keyof T)[]): (keyof T)[] {
+  const norm = (v: unknown): string => JSON.stringify(Array.isArray(v) ? [...v].map(String).sort() : v);
+  return keys.filter((k) => norm(args[k]) !== norm(defaults[k]));
+}

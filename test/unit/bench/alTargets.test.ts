@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { checkTargets, fmtP, labelsRatio, pText, labelsToReach, medianLabelsToReach, seedsAtBudget, strategiesForLargerBudget, verdictOf, type DatasetVerdict, type RunLike } from '../../../bench/alTargets';
+import { checkTargets, fmtP, labelsRatio, narrowedBy, pText, labelsToReach, medianLabelsToReach, seedsAtBudget, strategiesForLargerBudget, verdictOf, type DatasetVerdict, type RunLike } from '../../../bench/alTargets';
 
 /** A run whose curve goes through the given (labels, accuracy) points. */
 function run(seed: number, points: [number, number][], full = 0.8, aulc = 0.5): RunLike {
@@ -192,4 +192,18 @@ it('pText writes a p-value below 0.001 as "p < 0.001", never "p = 0.000"', () =>
   assert.equal(pText(0.0345), 'p = 0.035');
   assert.equal(fmtP(0.0004), '< 0.001');
   assert.equal(fmtP(0.0345), '0.035');
+});
+
+describe('which runs write the main report', () => {
+  const defaults = { seeds: 20, budgets: [300, 1200], datasets: ['a', 'b'], strategies: ['meta', 'margin'], peers: true, jobs: 1 };
+  const keys = ['seeds', 'budgets', 'datasets', 'strategies', 'peers'] as const;
+  it('is the full plan only when no flag narrowed it', () => {
+    assert.deepEqual(narrowedBy({ ...defaults, jobs: 2 }, defaults, keys), []);
+    // A subset of strategies, datasets or budgets (bench:al once rewrote BENCHMARKS.md from one of these).
+    assert.deepEqual(narrowedBy({ ...defaults, strategies: ['meta'] }, defaults, keys), ['strategies']);
+    assert.deepEqual(narrowedBy({ ...defaults, budgets: [300], datasets: ['b'] }, defaults, keys), ['budgets', 'datasets']);
+    assert.deepEqual(narrowedBy({ ...defaults, peers: false, seeds: 5 }, defaults, keys), ['seeds', 'peers']);
+    // The same values in another order are the same plan.
+    assert.deepEqual(narrowedBy({ ...defaults, datasets: ['b', 'a'] }, defaults, keys), []);
+  });
 });
