@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import type { MetaSelectorOptions } from '../src/core/meta/metaSelector';
 
 /** The knobs a variant may set (MetaSelectorOptions that do not change the task). */
-export const KNOBS = ['prior', 'priorScale', 'priorStrength', 'decay', 'balanceBonus', 'window', 'gainScale', 'regimeArms', 'regimeHeadStart', 'regimeThresholds', 'coldStartEndsWhenSpent'] as const;
+export const KNOBS = ['prior', 'priorScale', 'priorStrength', 'decay', 'balanceBonus', 'window', 'gainScale', 'regimeArms', 'regimeHeadStart', 'regimeThresholds', 'coldStartEndsWhenSpent', 'unclusteredSilhouette'] as const;
 export type Knobs = Partial<Pick<MetaSelectorOptions, (typeof KNOBS)[number]>>;
 
 export interface Variant {

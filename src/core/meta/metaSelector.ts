@@ -4,7 +4,8 @@ import { allStrategies } from '../strategies/registry';
 import { rankScores } from '../strategies/scoreRank';
 import { strategyBatch, topPositions } from '../strategies/selectBatch';
 import type { BatchSelector, Pick, PoolState, Strategy } from '../strategies/strategy';
-import type { Device, Logger } from '../types';
+import type { Device, Logger, Vectors } from '../types';
+import { poolSilhouette } from './clusterability';
 import { coldStartSpent, describeRegime, labelBalance, regimeOf, taskContext, type Regime, type RegimeThresholds, type TaskContext } from './context';
 import { computeFeatures, coverage } from './features';
 import { heldOutPriorPath, loadPriorJson, openPrior, priorDir, resolvePriorPath, type Prior } from './prior';
@@ -93,6 +94,13 @@ export interface MetaSelectorOptions {
    * that the model gets right teach it little.
    */
   readonly coldStartEndsWhenSpent?: boolean;
+  /**
+   * In the cold start, favour coverage (k-center) instead of typicality when the pool's silhouette
+   * against the typicality clusters (clusterability.ts) is below this: a pool whose clusters are cuts
+   * through one cloud has no typical members worth labeling first. 0 = always typicality. Acts only
+   * where typicality is the cold start's favoured arm and coverage is registered.
+   */
+  readonly unclusteredSilhouette?: number;
   readonly device?: Device;
   readonly logger?: Logger;
 }
@@ -113,6 +121,7 @@ export const META_DEFAULTS = {
   // clearly (20 seeds × 9 sets at 300: +0.08 on average, node-api-module +0.83, p = 0.003).
   regimeHeadStart: 0.4,
   coldStartEndsWhenSpent: true,
+  unclusteredSilhouette: 0,
 } as const;
 
 /** The span task's head start, measured with its own arms (bench:al:spans); see META_DEFAULTS. */
@@ -143,6 +152,11 @@ export const CLASSIFY_WORDING: RegimeWording = {
     refining: 'once every class has labels, close calls between the two likeliest labels teach the most',
   },
 };
+
+/** Said after the cold start's regime when the pool's silhouette turned the cold start from typicality to coverage. */
+export function unclusteredText(silhouette: number, threshold: number): string {
+  return ` — the pool has no clear clusters (silhouette ${silhouette.toFixed(2)} < ${threshold.toFixed(2)}), so spread-out examples (coverage) rather than typical ones`;
+}
 
 /** Why an arm was chosen for a pick, in words (the favoured arm's reason from `wording`). */
 export function armReasonText(choice: ArmChoice, favoured: boolean, wording: RegimeWording = CLASSIFY_WORDING): string {
@@ -248,16 +262,27 @@ export async function createMetaSelector(opts: MetaSelectorOptions): Promise<Met
   const strength = opts.priorStrength ?? META_DEFAULTS.priorStrength;
   if (!(strength > 0)) throw new SettingError('priorStrength', `the prior strength must be > 0, got ${strength}`);
   const priorScale = opts.priorScale ?? META_DEFAULTS.priorScale;
+  const unclusteredOpt = opts.unclusteredSilhouette ?? META_DEFAULTS.unclusteredSilhouette;
+  if (!(unclusteredOpt >= 0 && unclusteredOpt <= 1)) throw new SettingError('unclusteredSilhouette', `the silhouette below which the cold start favours coverage must be in [0, 1], got ${unclusteredOpt}`);
   const bonusWeight = opts.balanceBonus ?? META_DEFAULTS.balanceBonus;
   const priorFile = choosePriorFile(opts);
   const prior: Prior | undefined = priorFile ? await openPrior({ file: priorFile, device: opts.device ?? 'cpu', logger: opts.logger }) : undefined;
   const diversity = opts.diversity ?? true;
   const regimeArms = opts.regimeArms ?? REGIME_ARMS;
   const wording = opts.wording ?? CLASSIFY_WORDING;
-  const favoured = (r: Regime): number => {
+  const unclustered = unclusteredOpt;
+  const coverageArm = strategies.findIndex((s) => s.name === 'coverage');
+  /** The pool's silhouette when it decided the cold start's arm (undefined: it did not). */
+  let coldSilhouette: number | undefined;
+  const favoured = (r: Regime, X: Vectors): number => {
     for (const name of regimeArms[r] ?? []) {
       const i = strategies.findIndex((s) => s.name === name);
-      if (i >= 0) return i;
+      if (i < 0) continue;
+      if (r === 'cold-start' && name === 'typicality' && unclustered > 0 && coverageArm >= 0) {
+        coldSilhouette = poolSilhouette(X);
+        if (coldSilhouette < unclustered) return coverageArm;
+      }
+      return i;
     }
     return -1;
   };
@@ -307,7 +332,7 @@ export async function createMetaSelector(opts: MetaSelectorOptions): Promise<Met
     }
     lastGains = gains;
     const b = baseline();
-    const fav = favoured(regime);
+    const fav = favoured(regime, state.X);
     return gains.map((g, i) => Math.min(0.98, Math.max(0.02, b + priorScale * g + (i === fav ? headStart : 0))));
   };
 
@@ -326,7 +351,9 @@ export async function createMetaSelector(opts: MetaSelectorOptions): Promise<Met
       const context = taskContext(state, undefined, { coverage: cov });
       const regime = regimeOf(context, opts.regimeThresholds, coldSpent);
       lastContext = { context, regime };
-      const regimeText = wording.describe(regime, context, coldSpent);
+      const fav = favoured(regime, state.X);
+      const swapped = regime === 'cold-start' && fav >= 0 && fav === coverageArm && coldSilhouette !== undefined && coldSilhouette < unclustered;
+      const regimeText = wording.describe(regime, context, coldSpent) + (swapped ? unclusteredText(coldSilhouette!, unclustered) : '');
       const st = statsOf(regime);
       const mu = await priorMeans(state, regime, cov);
       lastMu = mu;
@@ -360,7 +387,6 @@ export async function createMetaSelector(opts: MetaSelectorOptions): Promise<Met
       const arms = new Map<number, number>();
       const means = Float64Array.from({ length: A }, (_, a) => st.mean(a, mu[a], strength));
       const blocked = new Uint8Array(A);
-      const fav = favoured(regime);
       while (picks.length < want) {
         let best = -1;
         let bestDraw = -Infinity;

@@ -7,6 +7,7 @@ import { ModelWithCommittee } from '../../../src/core/learners/modelWithCommitte
 import { createRng } from '../../../src/core/learners/rng';
 import { choosePriorFile, createMetaSelector } from '../../../src/core/meta/metaSelector';
 import { SKEWED_AT_HALF } from '../../../src/core/meta/context';
+import { poolSilhouette } from '../../../src/core/meta/clusterability';
 import { allStrategies } from '../../../src/core/strategies/registry';
 import { STRATEGY_NAMES, type PoolState } from '../../../src/core/strategies/strategy';
 import type { Matrix } from '../../../src/core/types';
@@ -127,6 +128,39 @@ describe('meta-learner selector', () => {
     const old = await createMetaSelector({ ...opts, strategies: allStrategies().filter((s) => !['typicality', 'coverage', 'class-balance'].includes(s.name)) });
     await old.select(t.state(1, first.slice(0, 9)), 10);
     assert.ok(old.weights!().random >= 0.8, JSON.stringify(old.weights!()));
+  });
+
+  test('an unclustered pool turns the cold start from typicality to coverage, and the why says so', async () => {
+    const t = task(5);
+    const opts = { batch: 10, prior: 'none', priorStrength: 100 } as const;
+    const cold = async (unclusteredSilhouette: number) => {
+      const sel = await createMetaSelector({ ...opts, unclusteredSilhouette });
+      const picks = await sel.select(t.state(1, first.slice(0, 9)), 10);
+      return { weights: sel.weights!(), why: picks[0].regime ?? '', reason: picks.find((p) => p.strategy === 'coverage')?.armReason ?? '' };
+    };
+    const s = poolSilhouette(t.X);
+    assert.ok(s > 0 && s < 1, String(s));
+    // Above the pool's silhouette: coverage is favoured, and the regime's words name the silhouette.
+    const swapped = await cold(Math.min(1, s + 0.05));
+    assert.ok(swapped.weights.coverage >= 0.8, JSON.stringify(swapped.weights));
+    assert.match(swapped.why, new RegExp(`^cold start: 3\\.0 labels per class.* — the pool has no clear clusters \\(silhouette ${s.toFixed(2)} < ${Math.min(1, s + 0.05).toFixed(2)}\\)`));
+    assert.match(swapped.reason, /^coverage is favoured here/);
+    // At or below it (and off, 0): typicality, with the regime's words unchanged.
+    for (const threshold of [Math.max(0, s - 0.05), 0]) {
+      const kept = await cold(threshold);
+      assert.ok(kept.weights.typicality >= 0.8, JSON.stringify(kept.weights));
+      assert.doesNotMatch(kept.why, /no clear clusters/);
+    }
+    // Refining is untouched whatever the pool.
+    const sel = await createMetaSelector({ ...opts, unclusteredSilhouette: 1 });
+    await sel.select(t.state(1, Array.from({ length: 150 }, (_, i) => i)), 10);
+    assert.ok(sel.weights!().margin >= 0.8, JSON.stringify(sel.weights!()));
+  });
+
+  test('refuses a silhouette threshold outside [0, 1], naming the setting', async () => {
+    for (const bad of [-0.1, 1.5, Number.NaN]) {
+      await assert.rejects(createMetaSelector({ batch: 10, prior: 'none', unclusteredSilhouette: bad }), (e: unknown) => e instanceof SettingError && e.setting === 'unclusteredSilhouette');
+    }
   });
 
   test('the cold start ends for good once a cold-start batch was predicted right more often than the model\'s confidence', async () => {
