@@ -8,15 +8,20 @@
 // for another --budget). A benchmark: it prints figures and asserts nothing.
 //
 //   npm run bench:meta -- --variant NAME='{"regimeHeadStart":0.6}' [--variant …] [--seeds 20]
-//                         [--budget 300] [--datasets a,b] [--jobs 2] [--report]
+//                         [--budget 300] [--datasets a,b] [--references meta,margin,random] [--jobs 2]
+//                         [--out bench/meta.NAME.md] [--report]
 //
+// --references runs only some of the references (e.g. margin,random at 1,200 labels, where a meta
+// run costs ~2 min on the large sets and the question is the variant against margin); the others'
+// columns read "—".
 // The default meta-learner, margin and random are read from (and written to) bench:al's cache, under
 // the same code fingerprints, so neither benchmark runs them twice; variants are cached in
 // bench/.cache/meta/ under their options and the meta-learner's code fingerprint. Meta always runs
 // with a prior never trained on the dataset under test (the held-out prior), as in bench:al.
 import { fork } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
+import { poolSilhouette } from '../src/core/meta/clusterability';
 import { META_DEFAULTS, createMetaSelector } from '../src/core/meta/metaSelector';
 import { metaSelectorFactory } from '../src/core/meta/metaSelectorFactory';
 import { defaultSettings } from '../src/core/settings';
@@ -37,6 +42,7 @@ const CACHE = join(ROOT, 'bench', '.cache');
 const SETTINGS = { init: 20, batch: 10, testFraction: 0.3 } as const;
 /** The references every variant is compared with: the default meta-learner, and two fixed strategies. */
 const REFERENCES = ['meta', 'margin', 'random'] as const;
+type Reference = (typeof REFERENCES)[number];
 /** The peers' fixed brown-genre splits (../shared/splits), split K run with seed K as in bench:al, at its peer budget. */
 const PEER_SPLITS = [1, 2, 3, 4, 5] as const;
 const PEER_BUDGET = 300;
@@ -45,6 +51,10 @@ interface Args {
   seeds: number;
   datasets: string[];
   variants: Variant[];
+  /** The report's file (--out; default bench/meta.md, or bench/meta.bN.md at another budget). */
+  out?: string;
+  /** The references run and compared with (--references; default all three). */
+  references: Reference[];
   budget: number;
   jobs: number;
   report: boolean;
@@ -54,7 +64,7 @@ interface Args {
 class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { seeds: 20, datasets: DATASET_SPECS.map((d) => d.name), variants: [], budget: 300, jobs: 1, report: false };
+  const a: Args = { seeds: 20, datasets: DATASET_SPECS.map((d) => d.name), variants: [], references: [...REFERENCES], budget: 300, jobs: 1, report: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
     const takes = (): string => {
@@ -64,6 +74,11 @@ function parseArgs(argv: string[]): Args {
     if (flag === '--seeds') a.seeds = Number(takes());
     else if (flag === '--datasets') a.datasets = takes().split(',');
     else if (flag === '--variant') a.variants.push(parseVariant(takes(), REFERENCES));
+    else if (flag === '--references') {
+      const refs = takes().split(',');
+      for (const r of refs) if (!(REFERENCES as readonly string[]).includes(r)) throw new UsageError(`--references: unknown reference ${r} (any of ${REFERENCES.join(', ')})`);
+      a.references = refs as Reference[];
+    } else if (flag === '--out') a.out = takes();
     else if (flag === '--budget') a.budget = Number(takes());
     else if (flag === '--jobs') a.jobs = Number(takes());
     else if (flag === '--report') a.report = true;
@@ -145,7 +160,7 @@ function pairedCell(a: readonly number[], b: readonly number[]): { text: string;
   return { text: sign ? `**${text}**` : text, d, sign };
 }
 
-function report(args: Args, tasks: readonly Task[]): string {
+function report(args: Args, tasks: readonly Task[], silhouettes: ReadonlyMap<string, number>): string {
   const results = new Map<string, SimulationResult>();
   for (const t of tasks) {
     const f = cacheFile(t, args.budget);
@@ -179,7 +194,7 @@ function report(args: Args, tasks: readonly Task[]): string {
   const lines: string[] = [];
   const p = (s = ''): void => void lines.push(s);
   const all = args.datasets.length === DATASET_SPECS.length;
-  const cmd = `npm run bench:meta -- ${args.variants.map((v) => `--variant ${v.name}='${JSON.stringify(v.options)}'`).join(' ')}${args.budget === 300 ? '' : ` --budget ${args.budget}`}${args.seeds === 20 ? '' : ` --seeds ${args.seeds}`}${all ? '' : ` --datasets ${args.datasets.join(',')}`}`;
+  const cmd = `npm run bench:meta -- ${args.variants.map((v) => `--variant ${v.name}='${JSON.stringify(v.options)}'`).join(' ')}${args.budget === 300 ? '' : ` --budget ${args.budget}`}${args.seeds === 20 ? '' : ` --seeds ${args.seeds}`}${all ? '' : ` --datasets ${args.datasets.join(',')}`}${args.references.length === REFERENCES.length ? '' : ` --references ${args.references.join(',')}`}${args.out ? ` --out ${relative(ROOT, resolve(args.out))}` : ''}`;
   p(`# The meta-learner's knobs (${args.budget} labels)`);
   p();
   p(`Generated by \`${cmd}\` (bench/meta.ts). Each run is \`simulate()\`, the editor's engine with gold answers, as in bench:al: a`);
@@ -188,6 +203,8 @@ function report(args: Args, tasks: readonly Task[]): string {
   p(`and semi-supervised step (\`${defaultSettings.semiSupervised}\`); meta code \`${fingerprint('meta')}\`, fixed strategies \`${fingerprint('fixed')}\`; meta with the prior held out`);
   p(`from the dataset under test. AULC in points; Δ paired by seed (1–${args.seeds}), p two-sided Wilcoxon, **bold** when p < 0.05.`);
   p(`Defaults: ${Object.entries(META_DEFAULTS).map(([k, v]) => `${k} ${v}`).join(', ')}, prior "default".`);
+  p(`Pool silhouettes (src/core/meta/clusterability.ts, what \`unclusteredSilhouette\` compares; computed here on seed 1's features of every record, the engine computes it on each seed's pool):`);
+  p(`${[...silhouettes].map(([d, s]) => `${d} ${s.toFixed(3)}`).join(', ')}.`);
   p();
   for (const v of args.variants) {
     p(`## ${v.name}: \`${JSON.stringify(v.options)}\``);
@@ -214,7 +231,7 @@ function report(args: Args, tasks: readonly Task[]): string {
       const n = seeds.filter((s) => result(dataset, v, s)).length;
       p(`| ${dataset} | ${n} | ${aulcOf('meta')} | ${aulcOf('margin')} | ${aulcOf('random')} | ${aulcOf(v)} | ${cells.join(' | ')} | ${picksOf(dataset, 'meta')} | ${picksOf(dataset, v)} |`);
     }
-    p(`| **mean** | | | | | | ${REFERENCES.map((r) => `${signed(mean(sums[r]))} (${signs[r][0]} +, ${signs[r][1]} −)`).join(' | ')} | | |`);
+    p(`| **mean** | | | | | | ${REFERENCES.map((r) => (sums[r].length ? `${signed(mean(sums[r]))} (${signs[r][0]} +, ${signs[r][1]} −)` : '—')).join(' | ')} | | |`);
     p();
   }
   if (peers(args)) {
@@ -222,7 +239,7 @@ function report(args: Args, tasks: readonly Task[]): string {
     p();
     p(`| run | ${PEER_SPLITS.map((k) => `split ${k}`).join(' | ')} | mean |`);
     p(`|---|${PEER_SPLITS.map(() => '---|').join('')}---|`);
-    for (const run of [...REFERENCES, ...args.variants]) {
+    for (const run of [...args.references, ...args.variants]) {
       const xs = PEER_SPLITS.map((k) => result('brown-genre', run, k, k)?.aulc);
       const have = xs.filter((x): x is number => x !== undefined);
       p(`| ${typeof run === 'string' ? run : run.name} | ${xs.map((x) => (x === undefined ? '—' : (100 * x).toFixed(1))).join(' | ')} | ${have.length === PEER_SPLITS.length ? (100 * mean(have)).toFixed(2) : '—'} |`);
@@ -235,12 +252,24 @@ function report(args: Args, tasks: readonly Task[]): string {
 /** The peers' splits run with every report at their budget that includes brown-genre. */
 const peers = (args: Args): boolean => args.budget === PEER_BUDGET && args.datasets.includes('brown-genre');
 
+/** Each dataset's pool silhouette (clusterability.ts) on seed 1's default features of all its records. */
+async function silhouettes(args: Args): Promise<Map<string, number>> {
+  const out = new Map<string, number>();
+  for (const name of args.datasets) {
+    const spec = DATASET_SPECS.find((d) => d.name === name)!;
+    const data = readGoldDataset(spec.file);
+    const settings = { data, seed: 1, ...SETTINGS, budget: args.budget, name };
+    out.set(name, poolSilhouette(seedFeatures(join(CACHE, 'al', features()), settings, await datasetVectors(spec, data), lexical).vectors));
+  }
+  return out;
+}
+
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const tasks: Task[] = [];
   for (const dataset of args.datasets)
-    for (let seed = 1; seed <= args.seeds; seed++) for (const run of [...REFERENCES, ...args.variants]) tasks.push({ dataset, seed, run });
-  if (peers(args)) for (const split of PEER_SPLITS) for (const run of [...REFERENCES, ...args.variants]) tasks.push({ dataset: 'brown-genre', seed: split, run, split });
+    for (let seed = 1; seed <= args.seeds; seed++) for (const run of [...args.references, ...args.variants]) tasks.push({ dataset, seed, run });
+  if (peers(args)) for (const split of PEER_SPLITS) for (const run of [...args.references, ...args.variants]) tasks.push({ dataset: 'brown-genre', seed: split, run, split });
   if (!args.report) {
     const todo = tasks.filter((t) => !existsSync(cacheFile(t, args.budget)));
     if (args.worker) await runTasks(args, todo.filter((_, i) => i % args.worker!.of === args.worker!.index));
@@ -258,8 +287,8 @@ async function main(): Promise<void> {
     }
   }
   if (!args.worker) {
-    const out = join(ROOT, 'bench', args.budget === 300 ? 'meta.md' : `meta.b${args.budget}.md`);
-    writeFileSync(out, report(args, tasks));
+    const out = args.out ? resolve(args.out) : join(ROOT, 'bench', args.budget === 300 ? 'meta.md' : `meta.b${args.budget}.md`);
+    writeFileSync(out, report(args, tasks, await silhouettes(args)));
     process.stdout.write(`wrote ${out}\n`);
   }
 }
