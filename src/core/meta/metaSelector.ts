@@ -270,15 +270,14 @@ export async function createMetaSelector(opts: MetaSelectorOptions): Promise<Met
   const strength = opts.priorStrength ?? META_DEFAULTS.priorStrength;
   if (!(strength > 0)) throw new SettingError('priorStrength', `the prior strength must be > 0, got ${strength}`);
   const priorScale = opts.priorScale ?? META_DEFAULTS.priorScale;
-  const unclusteredOpt = opts.unclusteredSilhouette ?? META_DEFAULTS.unclusteredSilhouette;
-  if (!(unclusteredOpt >= 0 && unclusteredOpt <= 1)) throw new SettingError('unclusteredSilhouette', `the silhouette below which the cold start favours coverage must be in [0, 1], got ${unclusteredOpt}`);
+  const unclustered = opts.unclusteredSilhouette ?? META_DEFAULTS.unclusteredSilhouette;
+  if (!(unclustered >= 0 && unclustered <= 1)) throw new SettingError('unclusteredSilhouette', `the silhouette below which the cold start favours coverage must be in [0, 1], got ${unclustered}`);
   const bonusWeight = opts.balanceBonus ?? META_DEFAULTS.balanceBonus;
   const priorFile = choosePriorFile(opts);
   const prior: Prior | undefined = priorFile ? await openPrior({ file: priorFile, device: opts.device ?? 'cpu', logger: opts.logger }) : undefined;
   const diversity = opts.diversity ?? true;
   const regimeArms = opts.regimeArms ?? REGIME_ARMS;
   const wording = opts.wording ?? CLASSIFY_WORDING;
-  const unclustered = unclusteredOpt;
   const coverageArm = strategies.findIndex((s) => s.name === 'coverage');
   /** The pool's silhouette when it decided the cold start's arm (undefined: it did not). */
   let coldSilhouette: number | undefined;
@@ -319,8 +318,8 @@ export async function createMetaSelector(opts: MetaSelectorOptions): Promise<Met
   // Set once a cold-start batch turned out spent (see coldStartEndsWhenSpent); never unset.
   let coldSpent = false;
 
-  /** Prior mean reward of each arm in this state: the baseline moved by the prior's predicted gain. */
-  const priorMeans = async (state: PoolState, regime: Regime, cov: number): Promise<Float64Array> => {
+  /** Prior mean reward of each arm in this state: the baseline moved by the prior's predicted gain, plus the head start of the regime's favoured arm `fav`. */
+  const priorMeans = async (state: PoolState, fav: number, cov: number): Promise<Float64Array> => {
     const gains = new Float64Array(A);
     if (prior) {
       const raw = await prior.predict(clampFeatures(computeFeatures(state, { coverage: cov }), prior.json));
@@ -340,7 +339,6 @@ export async function createMetaSelector(opts: MetaSelectorOptions): Promise<Met
     }
     lastGains = gains;
     const b = baseline();
-    const fav = favoured(regime, state.X);
     return gains.map((g, i) => Math.min(0.98, Math.max(0.02, b + priorScale * g + (i === fav ? headStart : 0))));
   };
 
@@ -363,7 +361,7 @@ export async function createMetaSelector(opts: MetaSelectorOptions): Promise<Met
       const swapped = regime === 'cold-start' && fav >= 0 && fav === coverageArm && coldSilhouette !== undefined && coldSilhouette < unclustered;
       const regimeText = wording.describe(regime, context, coldSpent) + (swapped ? unclusteredText(coldSilhouette!, unclustered) : '');
       const st = statsOf(regime);
-      const mu = await priorMeans(state, regime, cov);
+      const mu = await priorMeans(state, fav, cov);
       lastMu = mu;
       // Each arm's candidates, computed when the arm is first drawn: its own diverse batch, then
       // its next best rows, as positions into state.unlabeled.
