@@ -109,17 +109,54 @@ export function coverage(state: PoolState, k = DEFAULT_COVERAGE_SAMPLE): number 
     for (let j = 0; j < d; j++) s += a[j] * b[j];
     return s;
   };
+  const best = nearestDots(pool, lab, d);
   let nearest = 0;
-  for (const p of pool) {
-    let best = -Infinity;
-    for (const l of lab) best = Math.max(best, dot(p, l));
-    nearest += 1 - best;
-  }
+  for (const b of best) nearest += 1 - b;
   nearest /= pool.length;
   let pair = 0;
   for (let i = 0; i < pool.length; i++) pair += 1 - dot(pool[i], pool[(i + 1) % pool.length]);
   pair /= pool.length;
   return pair > 1e-9 ? nearest / pair : 0;
+}
+
+/**
+ * For each row of `a`, the largest dot product with a row of `b` (all of length d). Tiles of one
+ * `a` row against four `b` rows share each load of the `a` row (V8 keeps a dot product's operands
+ * in registers only within one loop); every dot product still sums over j in order, so the result is
+ * bit for bit that of a plain double loop (tested), about 2× faster on the meta-learner's 128 × 512.
+ */
+export function nearestDots(a: readonly Float64Array[], b: readonly Float64Array[], d: number): Float64Array {
+  const out = new Float64Array(a.length).fill(-Infinity);
+  a.forEach((p, i) => {
+    let best = -Infinity;
+    let t = 0;
+    for (; t + 3 < b.length; t += 4) {
+      const q0 = b[t];
+      const q1 = b[t + 1];
+      const q2 = b[t + 2];
+      const q3 = b[t + 3];
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let j = 0; j < d; j++) {
+        const x = p[j];
+        s0 += x * q0[j];
+        s1 += x * q1[j];
+        s2 += x * q2[j];
+        s3 += x * q3[j];
+      }
+      best = Math.max(best, s0, s1, s2, s3);
+    }
+    for (; t < b.length; t++) {
+      const q = b[t];
+      let s0 = 0;
+      for (let j = 0; j < d; j++) s0 += p[j] * q[j];
+      best = Math.max(best, s0);
+    }
+    out[i] = best;
+  });
+  return out;
 }
 
 /** The feature vector of a state, in FEATURE_NAMES order. */

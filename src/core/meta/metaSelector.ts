@@ -433,8 +433,9 @@ export async function createMetaSelector(opts: MetaSelectorOptions): Promise<Met
       // Where each pick stands in its arm's ranking of the pool, for the panel's "why" (random
       // draws have none): one pass per arm over the scores it already computed.
       const position = new Map<number, number>();
-      picks.forEach((pk) => position.set(pk.row, -1));
-      for (let p = 0; p < U; p++) if (position.has(state.unlabeled[p])) position.set(state.unlabeled[p], p);
+      const picked = new Uint8Array(state.X.rows);
+      picks.forEach((pk) => (position.set(pk.row, -1), (picked[pk.row] = 1)));
+      for (let p = 0; p < U; p++) if (picked[state.unlabeled[p]]) position.set(state.unlabeled[p], p);
       for (let a = 0; a < A; a++) {
         const sc = scores[a];
         if (!sc) continue;

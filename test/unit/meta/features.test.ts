@@ -1,7 +1,8 @@
 import { committeeViewOf } from '../strategies/state';
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { FEATURE_NAMES, computeFeatures, coverage, quantile, strideSample } from '../../../src/core/meta/features';
+import { FEATURE_NAMES, computeFeatures, coverage, nearestDots, quantile, strideSample } from '../../../src/core/meta/features';
+import { createRng } from '../../../src/core/learners/rng';
 import type { PoolState } from '../../../src/core/strategies/strategy';
 
 /**
@@ -65,6 +66,27 @@ describe('task-state features', () => {
     near(coverage(s), nearest / pair, 1e-6);
     // With no labels, nothing is covered.
     assert.equal(coverage({ ...s, labeled: new Int32Array(0), labels: new Int32Array(0) }), 1);
+  });
+
+  test('nearestDots: bit for bit the plain double loop, whatever the counts (tiles of 4 and the rest)', () => {
+    const rng = createRng(7);
+    const rows = (n: number, d: number): Float64Array[] => Array.from({ length: n }, () => Float64Array.from({ length: d }, () => rng() * 2 - 1));
+    for (const [na, nb, d] of [[1, 1, 3], [3, 4, 5], [5, 7, 200], [128, 513, 33], [2, 0, 4]] as const) {
+      const a = rows(na, d);
+      const b = rows(nb, d);
+      const plain = a.map((p) => {
+        let best = -Infinity;
+        for (const q of b) {
+          let s = 0;
+          for (let j = 0; j < d; j++) s += p[j] * q[j];
+          best = Math.max(best, s);
+        }
+        return best;
+      });
+      assert.deepEqual([...nearestDots(a, b, d)], plain, `${na} × ${nb} rows of ${d}`);
+    }
+    // By hand: [1, 2]·[3, 4] = 11 beats [1, 2]·[−1, 5] = 9.
+    assert.deepEqual([...nearestDots([Float64Array.from([1, 2])], [Float64Array.from([-1, 5]), Float64Array.from([3, 4])], 2)], [11]);
   });
 
   test('uses no randomness and reads only the given labels', () => {
